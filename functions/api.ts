@@ -1,0 +1,20 @@
+import { checkHealth } from '../shared/health/health.js';
+import { json } from '../shared/http/http.js';
+import { lambdaHttp } from '../shared/http/lambda.js';
+import { createRouter } from '../shared/http/router.js';
+import { dependencies } from '../shared/runtime/dependencies.js';
+
+/** The API function: every `/api/*` route. */
+export const handler = lambdaHttp(
+  createRouter([
+    {
+      method: 'GET',
+      path: '/api/health',
+      handler: async () => {
+        const { db, config } = dependencies();
+        const report = await checkHealth(db, config.tableName);
+        return json(report.status === 'ok' ? 200 : 503, report);
+      },
+    },
+  ]),
+);

@@ -1,0 +1,27 @@
+/**
+ * Which function serves which paths: read by the CDK stack (one CloudFront behavior per pattern,
+ * in this order) and by the local host (first matching pattern wins, as in CloudFront), so the two
+ * route identically. Patterns use CloudFront's syntax: `*` matches any characters.
+ */
+export interface HttpFunction {
+  /** Logical name; also the CDK construct id stem. */
+  readonly name: string;
+  /** Entry file relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly pathPatterns: readonly string[];
+}
+
+export const HTTP_FUNCTIONS: readonly HttpFunction[] = [
+  { name: 'api', entry: 'functions/api.ts', pathPatterns: ['/api/*'] },
+];
+
+/** CloudFront path-pattern semantics: `*` any run of characters, `?` one; case-sensitive. */
+export function matchesPathPattern(pattern: string, path: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`).test(path);
+}
+
+export function functionForPath(path: string): HttpFunction | undefined {
+  for (const fn of HTTP_FUNCTIONS) if (fn.pathPatterns.some((p) => matchesPathPattern(p, path))) return fn;
+  return undefined;
+}

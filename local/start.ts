@@ -1,0 +1,82 @@
+/**
+ * `npm start`: the whole product on one machine. Starts DynamoDB Local (data kept under .local/),
+ * creates the table, builds the web client, and serves it with the Lambda handlers on PORT.
+ * Ctrl-C or SIGTERM stops everything it started, Java included.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { ConfigError, loadConfig } from '../shared/config/config.js';
+import { createDynamoClient } from '../shared/db/client.js';
+import { ensureTable } from '../shared/db/create-table.js';
+import { GOOGLE_ORIGINS, securityHeaders } from '../shared/http/security-headers.js';
+import { provideDependencies } from '../shared/runtime/dependencies.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local.js';
+import { createLocalHost } from './host/server.js';
+import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
+
+const root = resolve(import.meta.dirname, '..');
+const stoppers: Array<() => Promise<void>> = [];
+let stopping = false;
+
+async function main(): Promise<void> {
+  process.env.RUNTIME_MODE ??= 'local';
+  // Node 20 runs the local stack; Lambda runs nodejs22.x, where the SDK has nothing to warn about.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  loadConfig(); // fail on a bad key before starting anything
+  const dbPort = Number(process.env.DYNAMODB_LOCAL_PORT ?? 8000);
+  let dynamo: DynamoDbLocal | undefined;
+  if (!process.env.DYNAMODB_ENDPOINT) {
+    await mkdir(join(root, LOCAL_STATE_DIR, 'dynamodb'), { recursive: true });
+    dynamo = await startDynamoDbLocal({ port: dbPort, dataDirectory: join(root, LOCAL_STATE_DIR, 'dynamodb') });
+    stoppers.push(() => dynamo!.stop());
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  }
+  const config = loadConfig();
+  const deps = localDependencies(config, join(root, LOCAL_STATE_DIR));
+  await ensureTable(createDynamoClient({ endpoint: config.dynamodbEndpoint }), config.tableName);
+  provideDependencies(deps);
+
+  await build({ root: join(root, 'web'), logLevel: 'warn' });
+
+  const host: Server = createLocalHost({
+    root,
+    webRoot: join(root, 'web', 'dist'),
+    securityHeaders: securityHeaders(localGoogleOrigins(config.oidcIssuer)),
+  });
+  await new Promise<void>((ok, fail) => host.once('error', fail).listen(config.port, ok));
+  stoppers.push(() => new Promise<void>((ok) => { host.close(() => ok()); host.closeAllConnections(); }));
+
+  const lines = [
+    'Workspace Bridge is running locally:',
+    `  intranet        ${config.appOrigin}`,
+    `  health          ${config.appOrigin}/api/health`,
+    `  DynamoDB Local  ${config.dynamodbEndpoint}${dynamo ? ' (data in .local/dynamodb)' : ' (external)'}`,
+    'Press Ctrl-C to stop.',
+  ];
+  console.log(lines.join('\n'));
+}
+
+/** Locally the browser talks to the emulator in place of Google's hosts. */
+function localGoogleOrigins(emulatorOrigin: string) {
+  const origin = new URL(emulatorOrigin).origin;
+  return { accounts: origin, apis: [origin], images: [origin, ...GOOGLE_ORIGINS.images] };
+}
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => console.error(String(error)));
+  process.exit(0);
+}
+
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  process.exit(1);
+});

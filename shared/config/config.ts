@@ -1,0 +1,185 @@
+/**
+ * The one typed, validated configuration of Workspace Bridge, read from the environment by every
+ * Lambda function and by the local host alike.
+ *
+ * Two modes: `aws` (inside Lambda, or RUNTIME_MODE=aws) where every operator key is required, and
+ * `local` (npm start, tests) where keys default to the local Google emulator and DynamoDB Local.
+ * A missing or invalid key throws a ConfigError whose one-line message names the key and what it
+ * expects, so a function fails at cold start instead of at the first request.
+ */
+
+export type RuntimeMode = 'aws' | 'local';
+
+export interface Config {
+  readonly mode: RuntimeMode;
+  /** Local host port. */
+  readonly port: number;
+  /** Public origin of the intranet (CloudFront or the local host); redirect URIs are built from it, never from Host. */
+  readonly appOrigin: string;
+  readonly googleClientId: string;
+  /** Unset in AWS, where the secret store holds it (GOOGLE_CLIENT_SECRET_NAME). */
+  readonly googleClientSecret: string | undefined;
+  readonly oidcIssuer: string;
+  readonly allowedDomains: readonly string[];
+  readonly googleAdminSubject: string;
+  readonly googleApiRoot: string;
+  readonly syncSchedule: string;
+  readonly tableName: string;
+  /** DynamoDB endpoint override (DynamoDB Local); unset in AWS. */
+  readonly dynamodbEndpoint: string | undefined;
+  readonly secretNames: {
+    readonly sessionKeys: string;
+    readonly serviceAccountKey: string;
+    readonly googleClientSecret: string;
+  };
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly key: string, expected: string, got: string | undefined) {
+    super(`Configuration key ${key} ${got === undefined || got === '' ? 'is missing' : `is invalid (${JSON.stringify(got)})`}: expected ${expected}.`);
+  }
+}
+
+/** The emulator's origin and demo client: what `npm start` and the tests use unless told otherwise. */
+export const LOCAL_DEFAULTS = {
+  emulatorOrigin: 'http://localhost:4000',
+  googleClientId: 'workspace-bridge-local.apps.googleusercontent.com',
+  googleClientSecret: 'local-client-secret',
+  allowedDomains: 'example.com,example.org',
+  googleAdminSubject: 'ada@example.com',
+  tableName: 'workspace-bridge',
+} as const;
+
+const GOOGLE_ISSUER = 'https://accounts.google.com';
+const GOOGLE_API_ROOT = 'https://www.googleapis.com/';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function detectMode(env: Env): RuntimeMode {
+  const declared = env.RUNTIME_MODE;
+  if (declared === 'aws' || declared === 'local') return declared;
+  if (declared !== undefined && declared !== '') throw new ConfigError('RUNTIME_MODE', '"aws" or "local"', declared);
+  return env.AWS_LAMBDA_FUNCTION_NAME ? 'aws' : 'local';
+}
+
+/** Reads and validates the whole configuration; throws ConfigError on the first bad key. */
+export function loadConfig(env: Env = process.env): Config {
+  const mode = detectMode(env);
+  const read = reader(env, mode);
+  const port = read.integer('PORT', { local: 3000, aws: 3000 }, 1, 65535);
+  const emulator = LOCAL_DEFAULTS.emulatorOrigin;
+  return {
+    mode,
+    port,
+    appOrigin: read.origin('APP_ORIGIN', { local: `http://localhost:${port}` }),
+    googleClientId: read.string('GOOGLE_CLIENT_ID', { local: LOCAL_DEFAULTS.googleClientId }, 'an OAuth client id (…apps.googleusercontent.com)'),
+    googleClientSecret: read.optional('GOOGLE_CLIENT_SECRET', { local: LOCAL_DEFAULTS.googleClientSecret }),
+    oidcIssuer: read.url('OIDC_ISSUER', { local: emulator, aws: GOOGLE_ISSUER }),
+    allowedDomains: read.domains('ALLOWED_DOMAINS', { local: LOCAL_DEFAULTS.allowedDomains }),
+    googleAdminSubject: read.email('GOOGLE_ADMIN_SUBJECT', { local: LOCAL_DEFAULTS.googleAdminSubject }),
+    googleApiRoot: withTrailingSlash(read.url('GOOGLE_API_ROOT', { local: emulator, aws: GOOGLE_API_ROOT })),
+    syncSchedule: read.schedule('SYNC_SCHEDULE', { local: 'rate(15 minutes)', aws: 'rate(1 hour)' }),
+    tableName: read.string('TABLE_NAME', { local: LOCAL_DEFAULTS.tableName }, 'the DynamoDB table name'),
+    dynamodbEndpoint: read.optionalUrl('DYNAMODB_ENDPOINT'),
+    secretNames: {
+      sessionKeys: read.string('SESSION_KEYS_SECRET_NAME', { local: 'session-keys', aws: 'workspace-bridge/session-keys' }, 'a secret name'),
+      serviceAccountKey: read.string('SERVICE_ACCOUNT_SECRET_NAME', { local: 'google-service-account', aws: 'workspace-bridge/google-service-account' }, 'a secret name'),
+      googleClientSecret: read.string('GOOGLE_CLIENT_SECRET_NAME', { local: 'google-client-secret', aws: 'workspace-bridge/google-client-secret' }, 'a secret name'),
+    },
+    logLevel: read.oneOf('LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, { local: 'INFO', aws: 'INFO' }),
+  };
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration, read once (at cold start in Lambda). */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+type Defaults<T> = { readonly local?: T; readonly aws?: T };
+
+function reader(env: Env, mode: RuntimeMode) {
+  const raw = <T>(key: string, defaults: Defaults<T>): string | T | undefined => {
+    const value = env[key]?.trim();
+    if (value !== undefined && value !== '') return value;
+    return defaults[mode];
+  };
+  const required = (key: string, defaults: Defaults<string>, expected: string): string => {
+    const value = raw(key, defaults);
+    if (value === undefined) throw new ConfigError(key, expected, undefined);
+    return value;
+  };
+  return {
+    string: required,
+    optional: (key: string, defaults: Defaults<string>): string | undefined => raw(key, defaults),
+    integer(key: string, defaults: Defaults<number>, min: number, max: number): number {
+      const value = raw(key, defaults);
+      const expected = `an integer from ${min} to ${max}`;
+      if (value === undefined) throw new ConfigError(key, expected, undefined);
+      const n = typeof value === 'number' ? value : Number(value);
+      if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, expected, String(value));
+      return n;
+    },
+    url(key: string, defaults: Defaults<string>): string {
+      const value = required(key, defaults, 'an http(s) URL');
+      if (!isHttpUrl(value)) throw new ConfigError(key, 'an http(s) URL', value);
+      return value;
+    },
+    optionalUrl(key: string): string | undefined {
+      const value = raw<string>(key, {});
+      if (value !== undefined && !isHttpUrl(value)) throw new ConfigError(key, 'an http(s) URL', value);
+      return value;
+    },
+    origin(key: string, defaults: Defaults<string>): string {
+      const expected = 'an origin such as https://intranet.example.com (no path)';
+      const value = required(key, defaults, expected);
+      if (!isHttpUrl(value) || new URL(value).origin !== value.replace(/\/$/, '')) throw new ConfigError(key, expected, value);
+      return new URL(value).origin;
+    },
+    domains(key: string, defaults: Defaults<string>): string[] {
+      const expected = 'comma-separated Workspace domains such as example.com,example.org';
+      const value = required(key, defaults, expected);
+      const domains = value.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+      if (domains.length === 0 || !domains.every((d) => /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/.test(d))) {
+        throw new ConfigError(key, expected, value);
+      }
+      return domains;
+    },
+    email(key: string, defaults: Defaults<string>): string {
+      const expected = 'the email address of a Workspace admin';
+      const value = required(key, defaults, expected);
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) throw new ConfigError(key, expected, value);
+      return value.toLowerCase();
+    },
+    schedule(key: string, defaults: Defaults<string>): string {
+      const expected = 'an EventBridge expression: rate(N minutes|hours|days) or cron(…)';
+      const value = required(key, defaults, expected);
+      if (!/^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/.test(value) && !/^cron\([^()]+\)$/.test(value)) {
+        throw new ConfigError(key, expected, value);
+      }
+      return value;
+    },
+    oneOf<T extends string>(key: string, allowed: readonly T[], defaults: Defaults<T>): T {
+      const expected = `one of ${allowed.join(', ')}`;
+      const value = required(key, defaults, expected);
+      if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(key, expected, value);
+      return value as T;
+    },
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,33 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config, type Config } from '../config/config.js';
+import { createDocumentClient } from '../db/client.js';
+import { AwsSecretStore } from '../secrets/aws-secret-store.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+
+/**
+ * The adapters a function needs, built once per process (per warm Lambda). In AWS they come from
+ * configuration; the local host and tests provide their own (local secret files, a test table)
+ * through `provideDependencies` before the first request, so handlers run unchanged.
+ */
+export interface Dependencies {
+  readonly config: Config;
+  readonly db: DynamoDBDocumentClient;
+  readonly secrets: SecretStore;
+}
+
+let current: Dependencies | undefined;
+
+export function dependencies(): Dependencies {
+  if (!current) {
+    const cfg = config();
+    if (cfg.mode === 'local') {
+      throw new Error('Local mode needs dependencies provided by the local host (npm start) or the test setup.');
+    }
+    current = { config: cfg, db: createDocumentClient({ endpoint: cfg.dynamodbEndpoint }), secrets: new AwsSecretStore() };
+  }
+  return current;
+}
+
+export function provideDependencies(deps: Dependencies): void {
+  current = deps;
+}

@@ -1,0 +1,39 @@
+import type { AddressInfo } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig, type Config } from '../../shared/config/config.js';
+import { GOOGLE_ORIGINS, securityHeaders } from '../../shared/http/security-headers.js';
+import { provideDependencies, type Dependencies } from '../../shared/runtime/dependencies.js';
+import { createLocalHost } from '../../local/host/server.js';
+import { localDependencies } from '../../local/local-dependencies.js';
+import { freshTable } from './dynamodb.js';
+
+export interface LocalApp {
+  readonly origin: string;
+  readonly deps: Dependencies;
+  close(): Promise<void>;
+}
+
+/**
+ * The local host on a free port with a fresh table and a throw-away .local directory: the same
+ * server `npm start` runs, for tests that speak real HTTP.
+ */
+export async function startLocalApp(env: Record<string, string> = {}): Promise<LocalApp> {
+  const table = await freshTable();
+  const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-local-'));
+  const root = resolve(import.meta.dirname, '../..');
+  const server = createLocalHost({ root, webRoot: join(root, 'web', 'dist'), securityHeaders: securityHeaders(GOOGLE_ORIGINS) });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config: Config = loadConfig({
+    RUNTIME_MODE: 'local', APP_ORIGIN: origin, TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint, ...env,
+  });
+  const deps = localDependencies(config, stateDirectory);
+  provideDependencies(deps);
+  return {
+    origin,
+    deps,
+    close: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
+  };
+}

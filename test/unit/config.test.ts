@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../shared/config/config.js';
+
+const AWS_ENV = {
+  RUNTIME_MODE: 'aws',
+  APP_ORIGIN: 'https://intranet.example.com',
+  GOOGLE_CLIENT_ID: 'abc.apps.googleusercontent.com',
+  ALLOWED_DOMAINS: 'Example.com, example.org',
+  GOOGLE_ADMIN_SUBJECT: 'admin@example.com',
+  TABLE_NAME: 'wb',
+};
+
+describe('configuration', () => {
+  it('defaults every key to the emulator and DynamoDB Local in local mode', () => {
+    const config = loadConfig({ RUNTIME_MODE: 'local' });
+    expect(config).toMatchObject({
+      mode: 'local',
+      port: 3000,
+      appOrigin: 'http://localhost:3000',
+      oidcIssuer: 'http://localhost:4000',
+      googleApiRoot: 'http://localhost:4000/',
+      allowedDomains: ['example.com', 'example.org'],
+    });
+  });
+
+  it("defaults to Google's issuer and API root in AWS and normalises domains", () => {
+    const config = loadConfig(AWS_ENV);
+    expect(config.oidcIssuer).toBe('https://accounts.google.com');
+    expect(config.googleApiRoot).toBe('https://www.googleapis.com/');
+    expect(config.allowedDomains).toEqual(['example.com', 'example.org']);
+    expect(config.googleClientSecret).toBeUndefined();
+  });
+
+  it('detects AWS mode inside Lambda', () => {
+    expect(() => loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'api' })).toThrow(ConfigError);
+  });
+
+  it.each(['GOOGLE_CLIENT_ID', 'ALLOWED_DOMAINS', 'GOOGLE_ADMIN_SUBJECT', 'APP_ORIGIN', 'TABLE_NAME'])(
+    'names a missing %s in one line in AWS mode',
+    (key) => {
+      const env = { ...AWS_ENV, [key]: undefined };
+      expect(() => loadConfig(env)).toThrow(new RegExp(`^Configuration key ${key} is missing: expected .+\\.$`));
+    },
+  );
+
+  it.each([
+    ['PORT', '70000', /PORT is invalid \("70000"\): expected an integer from 1 to 65535/],
+    ['ALLOWED_DOMAINS', 'not a domain', /ALLOWED_DOMAINS is invalid/],
+    ['OIDC_ISSUER', 'ftp://x', /OIDC_ISSUER is invalid .* http\(s\) URL/],
+    ['APP_ORIGIN', 'https://x.example.com/path', /APP_ORIGIN is invalid/],
+    ['SYNC_SCHEDULE', 'every hour', /SYNC_SCHEDULE is invalid .*rate\(/],
+    ['GOOGLE_ADMIN_SUBJECT', 'admin', /GOOGLE_ADMIN_SUBJECT is invalid/],
+    ['LOG_LEVEL', 'LOUD', /LOG_LEVEL is invalid .*one of DEBUG/],
+    ['RUNTIME_MODE', 'cloud', /RUNTIME_MODE is invalid/],
+  ])('rejects an invalid %s', (key, value, message) => {
+    expect(() => loadConfig({ ...AWS_ENV, [key]: value })).toThrow(message);
+  });
+
+  it('accepts cron and rate schedules', () => {
+    expect(loadConfig({ ...AWS_ENV, SYNC_SCHEDULE: 'cron(0 */2 * * ? *)' }).syncSchedule).toBe('cron(0 */2 * * ? *)');
+    expect(loadConfig({ ...AWS_ENV, SYNC_SCHEDULE: 'rate(30 minutes)' }).syncSchedule).toBe('rate(30 minutes)');
+  });
+});
+
+describe('README configuration table', () => {
+  it('documents every key the configuration module reads', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const source = await readFile(new URL('../../shared/config/config.ts', import.meta.url), 'utf8');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const keys = [...source.matchAll(/read\.\w+\('([A-Z_]+)'/g)].map((m) => m[1]);
+    expect(keys.length).toBeGreaterThan(10);
+    const table = readme.slice(readme.indexOf('## Configuration'));
+    for (const key of [...keys, 'RUNTIME_MODE']) expect(table, key).toContain(`| \`${key}\` |`);
+  });
+});
