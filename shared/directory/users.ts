@@ -1,0 +1,45 @@
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DirectoryUser } from './model.js';
+
+/**
+ * Directory users in the table:
+ *   user      pk USER#<id>        sk PROFILE   { user: DirectoryUser, emails: string[] }
+ *   email     pk EMAIL#<address>  sk USER      { userId }   (primary email and every alias, lower case)
+ * Sign-in matches by id (= `sub`) with one read, or by email with two.
+ */
+export const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
+export const emailKey = (address: string) => ({ pk: `EMAIL#${address.toLowerCase()}`, sk: 'USER' });
+
+export function userEmails(user: DirectoryUser): string[] {
+  return [...new Set([user.primaryEmail, ...user.aliases].map((e) => e.toLowerCase()))];
+}
+
+export async function getUserById(db: DynamoDBDocumentClient, tableName: string, id: string): Promise<DirectoryUser | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: userKey(id) }));
+  return Item?.user as DirectoryUser | undefined;
+}
+
+export async function getUserByEmail(db: DynamoDBDocumentClient, tableName: string, email: string): Promise<DirectoryUser | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: emailKey(email) }));
+  return typeof Item?.userId === 'string' ? getUserById(db, tableName, Item.userId) : undefined;
+}
+
+/**
+ * Writes a user and its email index entries in one transaction, removing index entries for
+ * addresses the user no longer has (`previousEmails`, from the stored record).
+ */
+export async function putUser(db: DynamoDBDocumentClient, tableName: string, user: DirectoryUser, previousEmails: readonly string[] = []): Promise<void> {
+  const emails = userEmails(user);
+  const dropped = previousEmails.filter((e) => !emails.includes(e));
+  await db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName, Item: { ...userKey(user.id), user, emails } } },
+        ...emails.map((email) => ({ Put: { TableName: tableName, Item: { ...emailKey(email), userId: user.id } } })),
+        ...dropped.map((email) => ({
+          Delete: { TableName: tableName, Key: emailKey(email), ConditionExpression: 'userId = :id', ExpressionAttributeValues: { ':id': user.id } },
+        })),
+      ],
+    }),
+  );
+}
