@@ -33,7 +33,12 @@ export interface Config {
     readonly googleClientSecret: string;
   };
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Google integrations the tenant enabled, for the web client. */
+  readonly enabledIntegrations: readonly Integration[];
 }
+
+export const INTEGRATIONS = ['gmail', 'drive', 'calendar'] as const;
+export type Integration = (typeof INTEGRATIONS)[number];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -89,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
       googleClientSecret: read.string('GOOGLE_CLIENT_SECRET_NAME', { local: 'google-client-secret', aws: 'workspace-bridge/google-client-secret' }, 'a secret name'),
     },
     logLevel: read.oneOf('LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, { local: 'INFO', aws: 'INFO' }),
+    enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
   };
 }
 
@@ -165,6 +171,17 @@ function reader(env: Env, mode: RuntimeMode) {
         throw new ConfigError(key, expected, value);
       }
       return value;
+    },
+    /** A comma-separated subset of `allowed` (may be empty: "none" enables nothing). */
+    list<T extends string>(key: string, allowed: readonly T[], defaults: Defaults<readonly T[]>): readonly T[] {
+      const expected = `"none" or a comma-separated list of ${allowed.join(', ')}`;
+      const value = raw(key, defaults);
+      if (value === undefined) throw new ConfigError(key, expected, undefined);
+      if (typeof value !== 'string') return value;
+      if (value.toLowerCase() === 'none') return [];
+      const items = [...new Set(value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))];
+      if (items.length === 0 || !items.every((item) => (allowed as readonly string[]).includes(item))) throw new ConfigError(key, expected, value);
+      return items as T[];
     },
     oneOf<T extends string>(key: string, allowed: readonly T[], defaults: Defaults<T>): T {
       const expected = `one of ${allowed.join(', ')}`;

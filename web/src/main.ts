@@ -1,11 +1,95 @@
-// The foundation's page: proves the static build is served beside the API on one origin.
-// The web client issue replaces it with the intranet's single-page app.
-const status = document.querySelector<HTMLParagraphElement>('#health');
-fetch('/api/health')
-  .then(async (response) => {
-    const body = (await response.json()) as { version: string; dynamodb: string };
-    if (status) status.textContent = `Backend ${body.version}: DynamoDB ${body.dynamodb}.`;
-  })
-  .catch(() => {
-    if (status) status.textContent = 'The backend does not answer.';
-  });
+/**
+ * Start-up: runtime config and the session in parallel, then either the sign-in page or the app
+ * shell with its router. Google Identity Services loads in the background for users with
+ * integrations, so the first paint never waits for Google.
+ */
+import './styles.css';
+import { api, ApiError, loginUrl } from './api/backend.js';
+import type { Me, WebConfig } from './api/types.js';
+import { IntegrationPrefs, type App } from './app.js';
+import { GoogleAccess } from './google/access.js';
+import { createGis, loadGis } from './google/gis.js';
+import { adminPage } from './pages/admin.js';
+import { homePage } from './pages/home.js';
+import { groupPage, peoplePage, personPage } from './pages/people.js';
+import { settingsPage } from './pages/settings.js';
+import { errorBox, h, link, loading, mount } from './ui/dom.js';
+import { startRouter, type RouteMatch } from './ui/router.js';
+
+const root = document.getElementById('app')!;
+
+async function start(): Promise<void> {
+  let config: WebConfig;
+  let me: Me | undefined;
+  try {
+    [config, me] = await Promise.all([api.config(), api.me()]);
+  } catch (error) {
+    mount(root, h('main', { id: 'main', class: 'page' }, errorBox(error instanceof ApiError ? error.message : 'The intranet could not start. Reload the page.')));
+    return;
+  }
+  if (!me) return signedOut();
+  const enabled = config.enabledIntegrations.filter((i) => !me.enabledIntegrations || me.enabledIntegrations.includes(i));
+  const effective: WebConfig = { ...config, enabledIntegrations: enabled };
+  const access = new GoogleAccess();
+  if (enabled.length > 0) {
+    loadGis(config.gsiScriptUrl)
+      .then((oauth2) => access.attach(createGis(oauth2, config.clientId, me.email)))
+      .catch((error: unknown) => console.warn(error instanceof Error ? error.message : error));
+  }
+  const main = h('main', { id: 'main', class: 'page', tabindex: -1 });
+  const app: App = { config: effective, me, access, prefs: new IntegrationPrefs(me.id, enabled) };
+  mount(root, h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header(app), main);
+  startRouter((route) => void show(app, route, main));
+}
+
+const PAGES: Record<string, (app: App, id: string) => HTMLElement | Promise<HTMLElement>> = {
+  home: (app) => homePage(app),
+  people: (app) => peoplePage(app),
+  person: (app, id) => personPage(app, id),
+  group: (app, id) => groupPage(app, id),
+  settings: (app) => settingsPage(app),
+  admin: (app) => adminPage(app),
+};
+
+let shown = 0;
+async function show(app: App, route: RouteMatch, main: HTMLElement): Promise<void> {
+  const ticket = ++shown;
+  for (const a of document.querySelectorAll('nav a')) {
+    if (a instanceof HTMLAnchorElement && a.pathname === location.pathname) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const page = PAGES[route.name];
+  if (!page) {
+    mount(main, h('h1', {}, 'Page not found'), h('p', {}, link('/', 'Go to the home page')));
+    return;
+  }
+  mount(main, loading());
+  const content = await page(app, route.params.id ?? '');
+  if (ticket !== shown) return;
+  mount(main, content);
+  document.title = `${content.querySelector('h1')?.textContent ?? 'Intranet'} · Workspace Bridge`;
+  if (route.name !== 'home' && route.name !== 'people') main.focus();
+}
+
+function header(app: App): HTMLElement {
+  const signOut = () => {
+    app.access.forget();
+    void api.logout().finally(() => location.assign('/'));
+  };
+  return h('header', { class: 'top' },
+    h('a', { href: '/', 'data-route': true, class: 'brand' }, 'Workspace Bridge'),
+    h('nav', { 'aria-label': 'Main' }, h('ul', {},
+      h('li', {}, link('/', 'Home')), h('li', {}, link('/people', 'People')), h('li', {}, link('/settings', 'Settings')),
+      app.me.isAdmin ? h('li', {}, link('/admin', 'Admin')) : null)),
+    h('div', { class: 'who' }, h('span', { class: 'muted' }, app.me.email), h('button', { type: 'button', onclick: signOut }, 'Sign out')));
+}
+
+function signedOut(): void {
+  const returnTo = location.pathname + location.search;
+  mount(root, h('main', { id: 'main', class: 'page signin' },
+    h('h1', {}, 'Workspace Bridge'),
+    h('p', {}, 'Your company intranet: colleagues, groups, and your mail, files and meetings at a glance.'),
+    h('a', { href: loginUrl(returnTo), class: 'button primary', id: 'sign-in' }, 'Sign in with Google')));
+}
+
+void start();

@@ -1,0 +1,88 @@
+/**
+ * The intranet's own API (same origin, session cookie). Each call is one function with its path;
+ * a 404 means "not deployed yet" and becomes NotAvailableError so pages can say so instead of
+ * crashing; a 401 means the session ended.
+ */
+import type { Group, Me, Member, Page, PendingDiff, Person, Session, SyncRun, WebConfig } from './types.js';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** The endpoint answered 404 for its route: that part of the API is not deployed. */
+export class NotAvailableError extends ApiError {
+  override name = 'NotAvailableError';
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The intranet could not be reached. Check your connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const parsed = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  if (response.ok) return parsed as T;
+  const code = parsed?.error?.code ?? `http_${response.status}`;
+  const message = parsed?.error?.message ?? `The intranet answered ${response.status}.`;
+  if (response.status === 404 && code === 'not_found' && /^No route/.test(message)) {
+    throw new NotAvailableError(404, code, 'This part of the intranet is not available yet. Ask your administrator.');
+  }
+  if (response.status === 401) throw new ApiError(401, code, 'Your session ended. Sign in again.');
+  if (response.status === 403) throw new ApiError(403, code, 'You do not have access to this page.');
+  throw new ApiError(response.status, code, message);
+}
+
+const get = <T>(path: string) => request<T>('GET', path);
+const qs = (params: Record<string, string | undefined>) => {
+  const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+const id = encodeURIComponent;
+
+export const api = {
+  config: () => get<WebConfig>('/api/config'),
+  /** undefined when nobody is signed in (401). */
+  me: async (): Promise<Me | undefined> => {
+    try {
+      return await get<Me>('/api/me');
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return undefined;
+      throw error;
+    }
+  },
+  sessions: () => get<Page<Session> | readonly Session[]>('/api/me/sessions').then(items),
+  endSession: (sessionId: string) => request<void>('DELETE', `/api/me/sessions/${id(sessionId)}`),
+  logout: () => request<void>('POST', '/auth/logout'),
+  logoutEverywhere: () => request<void>('POST', '/auth/logout-everywhere'),
+  people: (q: string, cursor?: string) => get<Page<Person>>(`/api/people${qs({ q, cursor })}`),
+  person: (personId: string) => get<Person>(`/api/people/${id(personId)}`),
+  personGroups: (personId: string) => get<Page<Group>>(`/api/people/${id(personId)}/groups`),
+  groups: (q: string, cursor?: string) => get<Page<Group>>(`/api/groups${qs({ q, cursor })}`),
+  group: (groupId: string) => get<Group>(`/api/groups/${id(groupId)}`),
+  members: (groupId: string, transitive: boolean, cursor?: string) =>
+    get<Page<Member>>(`/api/groups/${id(groupId)}/members${qs({ transitive: String(transitive), cursor })}`),
+  syncRuns: () => get<Page<SyncRun>>('/api/admin/sync/runs'),
+  runSync: (force: boolean) => request<SyncRun | undefined>('POST', '/api/admin/sync/run', { force }),
+  pendingDiff: () => get<{ pending?: PendingDiff | null } | PendingDiff | null>('/api/admin/sync/pending'),
+};
+
+/** Sessions may come as a page or a bare list. */
+function items<T>(value: Page<T> | readonly T[]): readonly T[] {
+  return Array.isArray(value) ? value : (value as Page<T>).items;
+}
+
+/** Where the Sign-in button goes: the server-side login, returning here afterwards. */
+export function loginUrl(returnTo: string): string {
+  return `/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * Shapes of the intranet's own API as the browser sees them. Types only are shared with the
+ * server (nothing executable crosses into the bundle). /api/people, /api/groups and /api/admin are
+ * built by their own issue; these are their documented shapes, read tolerantly.
+ */
+import type { Integration } from '../../../shared/config/config.js';
+import type { WebConfig } from '../../../shared/web-config/web-config.js';
+
+export type { Integration, WebConfig };
+
+export interface Me {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly photoUrl?: string;
+  readonly isAdmin: boolean;
+  /** The tenant's integrations (ENABLED_INTEGRATIONS); /api/config has the same list when /api/me omits it. */
+  readonly enabledIntegrations?: readonly Integration[];
+}
+
+export interface Session {
+  readonly id: string;
+  readonly current: boolean;
+  readonly createdAt: string;
+  readonly lastSeenAt?: string;
+  readonly userAgent?: string;
+  readonly sourceIp?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string | null;
+}
+
+export interface Person {
+  readonly id: string;
+  readonly primaryEmail: string;
+  readonly name: { readonly fullName: string; readonly givenName?: string; readonly familyName?: string };
+  readonly photoUrl?: string;
+  readonly title?: string;
+  readonly department?: string;
+  readonly orgUnitPath?: string;
+  readonly managerEmail?: string;
+  readonly phones?: ReadonlyArray<{ readonly type?: string; readonly value: string }>;
+  readonly locations?: ReadonlyArray<{ readonly area?: string; readonly buildingId?: string; readonly floorName?: string; readonly deskCode?: string }>;
+}
+
+export interface Group {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly directMembersCount?: number;
+}
+
+export interface Member {
+  readonly id: string;
+  readonly type: 'USER' | 'GROUP' | 'CUSTOMER';
+  readonly email?: string;
+  readonly name?: string;
+  readonly role?: string;
+}
+
+export interface SyncRun {
+  readonly id: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly status: string;
+  readonly trigger?: string;
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly errors?: ReadonlyArray<{ readonly code?: string; readonly message: string }>;
+}
+
+export interface PendingDiff {
+  readonly reason?: string;
+  readonly createdAt?: string;
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly samples?: ReadonlyArray<{ readonly kind?: string; readonly change?: string; readonly email?: string; readonly name?: string }>;
+}

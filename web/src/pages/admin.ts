@@ -1,0 +1,89 @@
+import type { App } from '../app.js';
+import { api, ApiError } from '../api/backend.js';
+import type { PendingDiff, SyncRun } from '../api/types.js';
+import { empty, errorBox, formatDateTime, h, loading, mount } from '../ui/dom.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export function adminPage(app: App): HTMLElement {
+  if (!app.me.isAdmin) return h('div', {}, h('h1', {}, 'Admin'), errorBox('This page is for Workspace Bridge administrators.'));
+  const runs = h('div', { 'aria-live': 'polite' });
+  const chart = h('div', {});
+  const pending = h('div', { 'aria-live': 'polite' });
+  const status = h('div', { 'aria-live': 'polite' });
+
+  const message = (error: unknown, what: string) => errorBox(error instanceof ApiError ? error.message : `${what} could not be loaded. Try again.`);
+  const load = () => {
+    mount(runs, loading('Loading sync runs…'));
+    api.syncRuns()
+      .then((page) => {
+        mount(runs, page.items.length === 0 ? empty('No sync has run yet. Use "Run sync now".') : runTable(page.items));
+        mount(chart, page.items.length < 2 ? empty('The chart appears after two runs.') : trendChart(page.items));
+      })
+      .catch((error: unknown) => { mount(runs, message(error, 'Sync runs')); mount(chart); });
+    api.pendingDiff()
+      .then((answer) => {
+        const diff = answer && 'pending' in answer ? answer.pending : (answer as PendingDiff | null);
+        mount(pending, diff ? pendingView(diff) : empty('No change is waiting for review.'));
+      })
+      .catch((error: unknown) => mount(pending, message(error, 'The pending change')));
+  };
+  const run = (force: boolean) => {
+    mount(status, loading(force ? 'Applying the held change…' : 'Starting a sync…'));
+    api.runSync(force)
+      .then(() => { mount(status, h('p', { class: 'success', role: 'status' }, force ? 'Sync run with force.' : 'Sync started.')); load(); })
+      .catch((error: unknown) => mount(status, message(error, 'The sync')));
+  };
+  const pendingView = (diff: PendingDiff) => h('div', { class: 'notice' },
+    h('p', {}, h('strong', {}, 'A sync was held back: '), diff.reason ?? 'the change was larger than the guard allows.'),
+    diff.counts ? h('ul', { class: 'plain' }, Object.entries(diff.counts).map(([k, v]) => h('li', {}, `${k}: ${v}`))) : null,
+    diff.samples?.length ? h('ul', { class: 'list' }, diff.samples.map((s) => h('li', {}, [s.change ?? s.kind, s.name ?? s.email].filter(Boolean).join(': ')))) : null,
+    h('button', { type: 'button', class: 'danger', onclick: () => { if (confirm('Apply this change to the directory?')) run(true); } }, 'Apply anyway (force)'));
+
+  load();
+  return h('div', {},
+    h('h1', {}, 'Admin'),
+    h('section', {}, h('h2', {}, 'Directory sync'), h('button', { type: 'button', onclick: () => run(false) }, 'Run sync now'), status, runs),
+    h('section', {}, h('h2', {}, 'Users and groups over the last runs'), chart),
+    h('section', {}, h('h2', {}, 'Held change'), pending));
+}
+
+function runTable(items: readonly SyncRun[]): HTMLElement {
+  const keys = [...new Set(items.flatMap((r) => Object.keys(r.counts ?? {})))];
+  return h('div', { class: 'table-scroll' }, h('table', {},
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Status'), keys.map((k) => h('th', { scope: 'col' }, k)), h('th', { scope: 'col' }, 'Errors'))),
+    h('tbody', {}, items.map((r) => h('tr', {},
+      h('td', {}, formatDateTime(r.startedAt)), h('td', {}, r.status),
+      keys.map((k) => h('td', { class: 'number' }, r.counts?.[k] ?? '')),
+      h('td', {}, r.errors?.length ? h('ul', { class: 'plain' }, r.errors.map((e) => h('li', {}, e.code ? `${e.code}: ${e.message}` : e.message))) : '—'))))));
+}
+
+/** Users and groups per run as a small line chart (SVG built with DOM calls: no inline styles). */
+export function trendChart(items: readonly SyncRun[]): Element {
+  const runs = [...items].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-20);
+  const series = (['users', 'groups'] as const).map((key) => ({ key, values: runs.map((r) => r.counts?.[key] ?? 0) }));
+  const width = 600;
+  const height = 200;
+  const pad = 30;
+  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  const x = (i: number) => pad + (i * (width - 2 * pad)) / Math.max(1, runs.length - 1);
+  const y = (v: number) => height - pad - (v * (height - 2 * pad)) / max;
+  const el = (tag: string, attrs: Record<string, string | number>, text?: string) => {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    if (text) node.textContent = text;
+    return node;
+  };
+  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-labelledby': 'chart-title' });
+  const latest = series.map((s) => `${s.key} ${s.values.at(-1) ?? 0}`).join(', ');
+  svg.append(el('title', { id: 'chart-title' }, `Users and groups over the last ${runs.length} runs; latest: ${latest}`));
+  svg.append(el('line', { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: 'axis' }));
+  svg.append(el('text', { x: 2, y: pad, class: 'tick' }, String(max)));
+  for (const s of series) {
+    svg.append(el('polyline', { points: s.values.map((v, i) => `${x(i)},${y(v)}`).join(' '), class: `line ${s.key}`, fill: 'none' }));
+  }
+  const legend = h('p', { class: 'legend' }, series.map((s) => h('span', { class: `key ${s.key}` }, `${s.key}: ${s.values.at(-1) ?? 0}`)));
+  const box = h('figure', {}, legend);
+  box.prepend(svg);
+  return box;
+}

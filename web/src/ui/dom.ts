@@ -1,0 +1,74 @@
+/**
+ * A few lines instead of a framework: `h` builds elements with text nodes only (never innerHTML,
+ * so data from Google or the directory cannot inject markup), and `mount` swaps a region.
+ */
+type Child = Node | string | number | false | null | undefined;
+type Children = Child | readonly Children[];
+type Props = Record<string, string | number | boolean | EventListener | undefined> & { class?: string };
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Children[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') element.addEventListener(key.slice(2), value);
+    else if (value === true) element.setAttribute(key, '');
+    else element.setAttribute(key, String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+function append(parent: Node, children: readonly Children[]): void {
+  for (const child of children) {
+    if (Array.isArray(child)) append(parent, child as readonly Children[]);
+    else if (child instanceof Node) parent.appendChild(child);
+    else if (child !== false && child !== null && child !== undefined) parent.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces the region's content. */
+export function mount(region: Element, ...children: Children[]): void {
+  region.replaceChildren();
+  append(region, children);
+}
+
+export function loading(text = 'Loading…'): HTMLElement {
+  return h('p', { class: 'status', role: 'status' }, text);
+}
+
+export function errorBox(message: string, action?: HTMLElement): HTMLElement {
+  return h('div', { class: 'error', role: 'alert' }, h('p', {}, message), action);
+}
+
+export function empty(text: string): HTMLElement {
+  return h('p', { class: 'empty' }, text);
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const day = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+
+export function formatDateTime(date: Date | string | undefined): string {
+  if (date === undefined) return '';
+  const value = typeof date === 'string' ? new Date(date) : date;
+  return Number.isNaN(value.getTime()) ? '' : dateTime.format(value);
+}
+
+export function formatEventTime(date: Date, now: Date): string {
+  const sameDay = date.toDateString() === now.toDateString();
+  return sameDay ? `Today ${time.format(date)}` : `${day.format(date)} ${time.format(date)}`;
+}
+
+/** Calls `fn` once typing pauses for `ms`. */
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): (...args: A) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (...args: A) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** A link handled by the client-side router. */
+export function link(href: string, ...children: Children[]): HTMLAnchorElement {
+  return h('a', { href, 'data-route': true }, ...children);
+}
