@@ -1,6 +1,7 @@
 /**
- * startEmulator: the Google Workspace emulator in-process — OpenID provider, token endpoint
- * (with domain-wide delegation), Admin SDK Directory API — on its own origin, seeded
+ * startEmulator: the Google Workspace emulator in-process — OpenID provider (discovery, JWKS,
+ * authorization endpoint with account chooser, token endpoint, userinfo, revoke), domain-wide
+ * delegation for the service account, Admin SDK Directory API — on its own origin, seeded
  * deterministically. `npm run emulator` (main.ts), `npm start` and the tests all start it here.
  *
  * More APIs plug in as modules: a function from the EmulatorContext to a route table.
@@ -11,9 +12,15 @@ import { directoryRoutes } from './directory/routes.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
 import { RouteTable, type EmulatorRequest, type EmulatorRoute } from './http.js';
+import { OidcAccounts } from './oauth/accounts.js';
 import { authorize } from './oauth/api-auth.js';
+import { AuthorizationEndpoint } from './oauth/authorize.js';
 import { DEFAULT_CLIENT, OAuthClients, type OAuthClient } from './oauth/clients.js';
+import { authorizationCodeGrant, refreshTokenGrant } from './oauth/code-grant.js';
+import { SigningKeys } from './oauth/keys.js';
+import { oidcRoutes } from './oauth/oidc-routes.js';
 import { DelegationGrants, provisionServiceAccount, serviceAccountKeyPath, type ServiceAccountKey } from './oauth/service-account.js';
+import { signInAs } from './oauth/sign-in.js';
 import { tokenEndpoint } from './oauth/token-endpoint.js';
 import { TokenRegistry, type Grant } from './oauth/tokens.js';
 import { DEMO_SEED, generateDirectory } from './seed/directory.js';
@@ -65,7 +72,16 @@ export interface Emulator {
   /** The live tenant: seeded users, groups, members, domains, the admin; and mutators for tests. */
   readonly directory: DirectoryStore;
   readonly personal: PersonalDataset;
+  /** The accounts that can sign in: live tenant users, a consumer account and an unverified-email account. */
+  readonly accounts: OidcAccounts;
   readonly context: EmulatorContext;
+  /**
+   * Completes the account chooser over HTTP for an authorization URL the app built, as a browser
+   * would; returns the callback URL (code, state, scope, iss). For tests that sign in without a browser.
+   */
+  signInAs(authorizationUrl: string | URL, email: string): Promise<URL>;
+  /** A new signing key signs from now on; the JWKS keeps the previous one. Returns the new kid. */
+  rotateSigningKey(): Promise<string>;
   addRoutes(routes: readonly EmulatorRoute[]): void;
   registerClient(client: OAuthClient): void;
   addRedirectUri(clientId: string, redirectUri: string): void;
@@ -89,6 +105,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const counters = new Map<string, number>();
   const clients = new OAuthClients(options.clients ?? [DEFAULT_CLIENT]);
   const delegation = new DelegationGrants();
+  const accounts = new OidcAccounts(store, seed);
+  const keys = await SigningKeys.create();
 
   let origin = '';
   const server: Server = createEmulatorServer({ origin: () => origin, routes, counters });
@@ -105,7 +123,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   const jwtBearer = { serviceAccount, delegation, store, tokens, tokenEndpoint: `${origin}/token`, now };
-  routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: tokenEndpoint(jwtBearer) }]);
+  const authorization = new AuthorizationEndpoint({ issuer: origin, clients, accounts, tokens, now });
+  const codeGrant = { issuer: origin, clients, authorization, tokens, keys, accounts, now };
+  const token = tokenEndpoint(jwtBearer, { authorization_code: authorizationCodeGrant(codeGrant), refresh_token: refreshTokenGrant(codeGrant) });
+  routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token }]);
+  routes.add(oidcRoutes({ issuer: origin, authorization, keys, tokens, accounts, authorize: context.authorize }));
   for (const module of [directoryRoutes, ...(options.modules ?? [])]) routes.add(module(context));
 
   return {
@@ -116,7 +138,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     serviceAccountKey: serviceAccount.key,
     directory: store,
     personal,
+    accounts,
     context,
+    signInAs,
+    rotateSigningKey: () => keys.rotate(),
     addRoutes: (more) => routes.add(more),
     registerClient: (client) => clients.register(client),
     addRedirectUri: (clientId, uri) => clients.addRedirectUri(clientId, uri),
