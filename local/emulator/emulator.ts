@@ -8,6 +8,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BROWSER_API_MODULES } from './browser-apis.js';
 import { directoryRoutes } from './directory/routes.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
@@ -55,6 +56,8 @@ export interface EmulatorContext {
   readonly directory: DirectoryStore;
   readonly personal: PersonalDataset;
   readonly tokens: TokenRegistry;
+  /** Registered OAuth clients (redirect URIs, JavaScript origins for the browser token flow). */
+  readonly clients: OAuthClients;
   /** Bearer-token check with Google's 401/403 answers; returns the token's grant. */
   authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
   readonly now: () => number;
@@ -119,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   delegation.set(serviceAccount.key.client_id, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
 
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, now,
+    origin, directory: store, personal, tokens, clients, now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   const jwtBearer = { serviceAccount, delegation, store, tokens, tokenEndpoint: `${origin}/token`, now };
@@ -128,7 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const token = tokenEndpoint(jwtBearer, { authorization_code: authorizationCodeGrant(codeGrant), refresh_token: refreshTokenGrant(codeGrant) });
   routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token }]);
   routes.add(oidcRoutes({ issuer: origin, authorization, keys, tokens, accounts, authorize: context.authorize }));
-  for (const module of [directoryRoutes, ...(options.modules ?? [])]) routes.add(module(context));
+  for (const module of [directoryRoutes, ...BROWSER_API_MODULES, ...(options.modules ?? [])]) routes.add(module(context));
 
   return {
     origin,

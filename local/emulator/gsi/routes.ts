@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { EmulatorContext } from '../emulator.js';
-import { escapeHtml, formBody, html, json, OAuthError, type EmulatorResponse, type EmulatorRoute } from '../http.js';
+import { escapeHtml, formBody, html, OAuthError, type EmulatorResponse, type EmulatorRoute } from '../http.js';
 import type { DirectoryUserResource } from '../seed/model.js';
 
 const asset = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
@@ -104,14 +104,6 @@ export function gsiRoutes(context: EmulatorContext): EmulatorRoute[] {
         if (!user) return html(400, consentPage(request, undefined, new Set(), form.get('account'), 'No active account with that address in this Workspace.'));
         const chosen = form.getAll('scope').filter((s) => request.scopes.includes(s));
         return grant(request, user, chosen);
-      },
-    },
-    // Until the OpenID routes (emulator M2) serve Google's POST /revoke; registered after them, this one then never matches.
-    {
-      method: 'POST', path: '/revoke', name: 'oauth2.revoke', kind: 'oauth',
-      handler: (r) => {
-        const token = r.query.get('token') ?? formBody(r).get('token') ?? '';
-        return context.tokens.revoke(token) ? json(200, {}) : json(400, { error: 'invalid_token', error_description: 'Token expired or revoked' });
       },
     },
   ];
