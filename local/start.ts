@@ -10,9 +10,10 @@ import { build } from 'vite';
 import { ConfigError, loadConfig } from '../shared/config/config.js';
 import { createDynamoClient } from '../shared/db/client.js';
 import { ensureTable } from '../shared/db/create-table.js';
-import { GOOGLE_ORIGINS, securityHeaders } from '../shared/http/security-headers.js';
+import { securityHeaders } from '../shared/http/security-headers.js';
 import { provideDependencies } from '../shared/runtime/dependencies.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local.js';
+import { localGoogleOrigins } from './host/google-origins.js';
 import { createLocalHost } from './host/server.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
 
@@ -56,12 +57,6 @@ async function main(): Promise<void> {
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));
-}
-
-/** Locally the browser talks to the emulator in place of Google's hosts. */
-function localGoogleOrigins(emulatorOrigin: string) {
-  const origin = new URL(emulatorOrigin).origin;
-  return { accounts: origin, apis: [origin], images: [origin, ...GOOGLE_ORIGINS.images] };
 }
 
 async function shutdown(signal: string): Promise<void> {

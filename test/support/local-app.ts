@@ -3,8 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../shared/config/config.js';
-import { GOOGLE_ORIGINS, securityHeaders } from '../../shared/http/security-headers.js';
+import { securityHeaders } from '../../shared/http/security-headers.js';
 import { provideDependencies, type Dependencies } from '../../shared/runtime/dependencies.js';
+import { localGoogleOrigins } from '../../local/host/google-origins.js';
 import { createLocalHost } from '../../local/host/server.js';
 import { localDependencies } from '../../local/local-dependencies.js';
 import { freshTable } from './dynamodb.js';
@@ -23,7 +24,9 @@ export async function startLocalApp(env: Record<string, string> = {}): Promise<L
   const table = await freshTable();
   const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-local-'));
   const root = resolve(import.meta.dirname, '../..');
-  const server = createLocalHost({ root, webRoot: join(root, 'web', 'dist'), securityHeaders: securityHeaders(GOOGLE_ORIGINS) });
+  // The same headers `npm start` sends: the CSP names the emulator (OIDC_ISSUER) the test points at.
+  const { oidcIssuer } = loadConfig({ RUNTIME_MODE: 'local', ...env });
+  const server = createLocalHost({ root, webRoot: join(root, 'web', 'dist'), securityHeaders: securityHeaders(localGoogleOrigins(oidcIssuer)) });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config: Config = loadConfig({

@@ -52,6 +52,8 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
   let data: { value: T } | undefined;
   let failure: string | undefined;
   let busy = false;
+  /** The content on screen was rendered from `data` (forms in it keep their state while it stays). */
+  let showingData = false;
 
   const call = (): Call => {
     const access = app.access.access(feature);
@@ -107,6 +109,7 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
   };
 
   function render(): void {
+    showingData = false;
     toggle.checked = app.prefs.isOn(spec.integration);
     if (!toggle.checked) {
       data = undefined;
@@ -135,6 +138,7 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
       return void load();
     }
     mount(body, spec.render(data.value, tools));
+    showingData = true;
   }
 
   toggle.addEventListener('change', () => {
@@ -148,6 +152,8 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
     if (!section.isConnected && mounted) return unsubscribe();
     const granted = app.access.access(feature).kind === 'granted';
     if (!granted && data) data = undefined;
+    // The token grew (a broader scope for an action): what is on screen stays, open forms included.
+    if (granted && showingData && data && app.prefs.isOn(spec.integration)) return;
     if (granted && app.prefs.isOn(spec.integration) && !data && !busy && !failure) void load();
     else render();
   };
