@@ -58,9 +58,13 @@ async function consent(trigger: () => Promise<void>, choose?: (popup: Page) => P
   const opened = browser.context.waitForEvent('page');
   await trigger();
   const popup = await opened;
+  // A popup with nothing to ask closes at once: listen before anything else can yield.
+  const closed = new Promise<void>((resolve) => {
+    popup.once('close', () => resolve());
+    if (popup.isClosed()) resolve();
+  });
   const scopes = new URL(popup.url()).searchParams.get('scope')?.split(' ') ?? [];
   asked.push(scopes);
-  const closed = popup.waitForEvent('close');
   if (await popup.locator('#allow').count().catch(() => 0)) {
     await choose?.(popup);
     await popup.click('#allow');
@@ -81,7 +85,10 @@ async function signIn(): Promise<void> {
   // Until the sign-in branch is merged there is no /api/me: answer it for the seeded admin so the
   // rest of the client runs for real. Removed automatically once /auth/* is in the catalog.
   await page.route(`${app.origin}/api/me`, (route) => route.fulfill({
-    json: { id: user.id, email: user.primaryEmail, name: user.name.fullName, isAdmin: true },
+    json: {
+      user: { id: user.id, primaryEmail: user.primaryEmail, name: user.name, aliases: [], locations: [], phones: [], keywords: [], customSchemas: {}, suspended: false, archived: false, visibleInDirectory: true },
+      isAdmin: true, integrations: ['gmail', 'drive', 'calendar'], session: { id: 'interim', expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    },
   }));
   await page.goto(`${app.origin}/`);
 }
@@ -203,9 +210,26 @@ describe('the web client against the emulator', () => {
       await expect.poll(() => page.locator('[role="alert"]').first().textContent()).toContain('not available yet');
     }
     await screenshot(page, 'people');
-    await page.click('nav >> text=Admin');
+  });
+
+  it('shows the admin page to admins', STEP, async () => {
+    await page.goto(`${app.origin}/admin`);
     await page.waitForSelector('h1:has-text("Admin")');
     await screenshot(page, 'admin');
+    const isAdmin = (await page.locator('nav >> text=Admin').count()) === 1;
+    if (isAdmin) expect(await page.locator('button:has-text("Run sync now")').count()).toBe(1);
+    else expect(await page.locator('[role="alert"]').textContent()).toContain('administrators');
+  });
+
+  it('keeps no Google token across a reload, and signs out', STEP, async () => {
+    await page.goto(`${app.origin}/`);
+    for (const name of ['gmail', 'drive', 'calendar'] as const) {
+      await expect.poll(() => widget(name).locator('[data-state="not-connected"]').count()).toBe(1);
+    }
+    if (!functionForPath('/auth/logout')) return; // sign-out needs the sign-in branch's /auth/* functions
+    await page.click('button:has-text("Sign out")');
+    await page.waitForSelector('#sign-in');
+    expect((await page.request.get(`${app.origin}/api/me`)).status()).toBe(401);
   });
 
   it('leaves no token in any browser storage and reports no CSP violation', STEP, async () => {

@@ -28,16 +28,16 @@ async function start(): Promise<void> {
     return;
   }
   if (!me) return signedOut();
-  const enabled = config.enabledIntegrations.filter((i) => !me.enabledIntegrations || me.enabledIntegrations.includes(i));
+  const enabled = config.enabledIntegrations.filter((i) => me.integrations.includes(i));
   const effective: WebConfig = { ...config, enabledIntegrations: enabled };
   const access = new GoogleAccess();
   if (enabled.length > 0) {
     loadGis(config.gsiScriptUrl)
-      .then((oauth2) => access.attach(createGis(oauth2, config.clientId, me.email)))
+      .then((oauth2) => access.attach(createGis(oauth2, config.clientId, me.user.primaryEmail)))
       .catch((error: unknown) => console.warn(error instanceof Error ? error.message : error));
   }
   const main = h('main', { id: 'main', class: 'page', tabindex: -1 });
-  const app: App = { config: effective, me, access, prefs: new IntegrationPrefs(me.id, enabled) };
+  const app: App = { config: effective, me, access, prefs: new IntegrationPrefs(me.user.id, enabled) };
   mount(root, h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header(app), main);
   startRouter((route) => void show(app, route, main));
 }
@@ -81,7 +81,7 @@ function header(app: App): HTMLElement {
     h('nav', { 'aria-label': 'Main' }, h('ul', {},
       h('li', {}, link('/', 'Home')), h('li', {}, link('/people', 'People')), h('li', {}, link('/settings', 'Settings')),
       app.me.isAdmin ? h('li', {}, link('/admin', 'Admin')) : null)),
-    h('div', { class: 'who' }, h('span', { class: 'muted' }, app.me.email), h('button', { type: 'button', onclick: signOut }, 'Sign out')));
+    h('div', { class: 'who' }, h('span', { class: 'muted' }, app.me.user.primaryEmail), h('button', { type: 'button', onclick: signOut }, 'Sign out')));
 }
 
 function signedOut(): void {

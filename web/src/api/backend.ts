@@ -61,7 +61,7 @@ export const api = {
       throw error;
     }
   },
-  sessions: () => get<Page<Session> | readonly Session[]>('/api/me/sessions').then(items),
+  sessions: () => get<{ sessions: readonly Session[] }>('/api/me/sessions').then((answer) => answer.sessions),
   endSession: (sessionId: string) => request<void>('DELETE', `/api/me/sessions/${id(sessionId)}`),
   logout: () => request<void>('POST', '/auth/logout'),
   logoutEverywhere: () => request<void>('POST', '/auth/logout-everywhere'),
@@ -76,11 +76,6 @@ export const api = {
   runSync: (force: boolean) => request<SyncRun | undefined>('POST', '/api/admin/sync/run', { force }),
   pendingDiff: () => get<{ pending?: PendingDiff | null } | PendingDiff | null>('/api/admin/sync/pending'),
 };
-
-/** Sessions may come as a page or a bare list. */
-function items<T>(value: Page<T> | readonly T[]): readonly T[] {
-  return Array.isArray(value) ? value : (value as Page<T>).items;
-}
 
 /** Where the Sign-in button goes: the server-side login, returning here afterwards. */
 export function loginUrl(returnTo: string): string {

@@ -8,23 +8,24 @@ import type { WebConfig } from '../../../shared/web-config/web-config.js';
 
 export type { Integration, WebConfig };
 
+/** GET /api/me (the sign-in issue's MeResponse). */
 export interface Me {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly photoUrl?: string;
+  readonly user: Person;
   readonly isAdmin: boolean;
-  /** The tenant's integrations (ENABLED_INTEGRATIONS); /api/config has the same list when /api/me omits it. */
-  readonly enabledIntegrations?: readonly Integration[];
+  /** The tenant's integrations (ENABLED_INTEGRATIONS). */
+  readonly integrations: readonly Integration[];
+  readonly session: { readonly id: string; readonly expiresAt: string };
 }
 
+/** One entry of GET /api/me/sessions → `{sessions: Session[]}`. */
 export interface Session {
   readonly id: string;
-  readonly current: boolean;
+  /** A short description of the browser and system, from the User-Agent at sign-in. */
+  readonly device: string;
   readonly createdAt: string;
-  readonly lastSeenAt?: string;
-  readonly userAgent?: string;
-  readonly sourceIp?: string;
+  readonly lastSeenAt: string;
+  readonly expiresAt: string;
+  readonly current: boolean;
 }
 
 export interface Page<T> {

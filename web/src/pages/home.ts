@@ -9,7 +9,7 @@ const WIDGETS = { gmail: mailWidget, drive: driveWidget, calendar: calendarWidge
 export function homePage(app: App): HTMLElement {
   const enabled = app.config.enabledIntegrations;
   return h('div', {},
-    h('h1', {}, `Welcome, ${app.me.name.split(' ')[0] ?? app.me.name}`),
+    h('h1', {}, `Welcome, ${app.me.user.name.givenName || app.me.user.name.fullName}`),
     enabled.length === 0
       ? h('p', { class: 'muted' }, 'Your administrator has not turned on any Google integration.')
       : h('p', { class: 'muted' }, 'Turn on the Google widgets you want. Each asks Google only for what it needs; Settings lists every permission.'),

@@ -52,8 +52,8 @@ export function settingsPage(app: App): HTMLElement {
       .catch((error: unknown) => mount(sessions, errorBox(error instanceof ApiError ? error.message : 'Sessions could not be loaded.')));
   };
   const sessionItem = (s: Session) => h('li', {},
-    h('span', { class: 'item-title' }, `${describeAgent(s.userAgent)}${s.current ? ' (this browser)' : ''}`),
-    h('span', { class: 'muted' }, `Signed in ${formatDateTime(s.createdAt)}${s.lastSeenAt ? ` · last active ${formatDateTime(s.lastSeenAt)}` : ''}${s.sourceIp ? ` · ${s.sourceIp}` : ''}`),
+    h('span', { class: 'item-title' }, `${s.device || 'Unknown browser'}${s.current ? ' (this browser)' : ''}`),
+    h('span', { class: 'muted' }, `Signed in ${formatDateTime(s.createdAt)} · last active ${formatDateTime(s.lastSeenAt)} · ends ${formatDateTime(s.expiresAt)}`),
     s.current ? null : h('button', { type: 'button', class: 'link-button', onclick: () => void api.endSession(s.id).then(loadSessions, loadSessions) }, 'End this session'));
 
   const stop = [app.access.subscribe(() => (ledger.isConnected ? renderLedger() : stop.forEach((f) => f()))), app.prefs.subscribe(() => (integrations.isConnected ? renderIntegrations() : undefined))];
@@ -66,11 +66,4 @@ export function settingsPage(app: App): HTMLElement {
     h('section', {}, h('h2', {}, 'Google permissions'), ledger),
     h('section', {}, h('h2', {}, 'Your sessions'), sessions,
       h('button', { type: 'button', class: 'danger', onclick: () => void api.logoutEverywhere().finally(() => location.assign('/')) }, 'Sign out everywhere')));
-}
-
-function describeAgent(agent: string | undefined): string {
-  if (!agent) return 'Unknown browser';
-  const browser = /Edg\//.test(agent) ? 'Edge' : /Chrome\//.test(agent) ? 'Chrome' : /Firefox\//.test(agent) ? 'Firefox' : /Safari\//.test(agent) ? 'Safari' : 'Browser';
-  const os = /Windows/.test(agent) ? 'Windows' : /Mac OS X/.test(agent) ? 'macOS' : /Android/.test(agent) ? 'Android' : /iPhone|iPad/.test(agent) ? 'iOS' : /Linux/.test(agent) ? 'Linux' : '';
-  return os ? `${browser} on ${os}` : browser;
 }

@@ -9,7 +9,7 @@ export function mailWidget(app: App): HTMLElement {
   return mountWidget<MailView>(app, {
     integration: 'gmail',
     description: 'Your unread count and the latest unread messages.',
-    load: (call) => loadMail(call, app.config.googleApis.gmail, MAIL_LATEST, app.me.email),
+    load: (call) => loadMail(call, app.config.googleApis.gmail, MAIL_LATEST, app.me.user.primaryEmail),
     render: (view, tools) => h('div', {},
       h('p', { class: 'big-number' }, h('span', { 'data-testid': 'unread-count' }, view.unread), ' unread in your inbox'),
       view.latest.length === 0
