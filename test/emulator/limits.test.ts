@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { NO_LIMITS } from '../../local/emulator/limits.js';
 import { emulatorOptionsFromEnv } from '../../local/emulator/env.js';
+import { describeEmulator } from '../../local/emulator/describe.js';
 import { directoryClient, startTestEmulator } from '../support/emulator.js';
 
 let emulator: Emulator;
@@ -94,6 +95,14 @@ describe('limits and faults', () => {
     expect(await bad.json()).toMatchObject({ error: { code: 400, message: 'errorRate must be a number from 0 to 1.' } });
     await fetch(`${emulator.origin}/__emulator/counters`, { method: 'DELETE' });
     expect(emulator.counters()).toEqual({});
+  });
+
+  it('prints the admin, demo users and the limits in force at start', () => {
+    emulator.setLimits({ userQuotaPerMinute: 2400, latencyMs: 5 });
+    const lines = describeEmulator(emulator);
+    expect(lines).toContain('  admin: ada@example.com');
+    expect(lines.find((l) => l.startsWith('  demo users: '))).toMatch(/@example\.com .*@example\.org/);
+    expect(lines.find((l) => l.includes('limits'))).toBe('  limits          latency 5 ms, 2400/min per user (403)');
   });
 
   it('reads limits from GOOGLE_EMULATOR_* keys, naming a bad key in one line', () => {
