@@ -60,6 +60,10 @@ export interface EmulatorContext {
   readonly directory: DirectoryStore;
   readonly personal: PersonalDataset;
   readonly tokens: TokenRegistry;
+  /** Registered OAuth clients (client ids, secrets, redirect URIs, JavaScript origins). */
+  readonly clients: OAuthClients;
+  /** The accounts that can sign in. */
+  readonly accounts: OidcAccounts;
   /** Bearer-token check with Google's 401/403 answers; returns the token's grant. */
   authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
   readonly now: () => number;
@@ -128,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   delegation.set(serviceAccount.key.client_id, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
 
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, now,
+    origin, directory: store, personal, tokens, clients, accounts, now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   const jwtBearer = { serviceAccount, delegation, store, tokens, tokenEndpoint: `${origin}/token`, now };
