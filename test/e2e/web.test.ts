@@ -17,6 +17,7 @@ import { EMULATOR_TOKEN_MARKER } from '../../local/emulator/oauth/tokens.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { ensureWebBuild, launchBrowser, screenshot, storageOf, type Browser } from '../support/browser.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
+import { answerConsent, signIn } from '../support/web-session.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
 const STEP = { timeout: 60_000 };
@@ -50,48 +51,11 @@ afterAll(async () => {
 
 const widget = (name: 'gmail' | 'drive' | 'calendar') => page.locator(`section[data-widget="${name}"]`);
 
-/**
- * Runs `trigger` (a click), waits for the GIS popup, lets `choose` untick scopes, approves, and
- * returns the scopes the popup listed. A popup with nothing new to consent to closes by itself.
- */
-async function consent(trigger: () => Promise<void>, choose?: (popup: Page) => Promise<void>): Promise<string[]> {
-  const opened = browser.context.waitForEvent('page');
-  await trigger();
-  const popup = await opened;
-  // A popup with nothing to ask closes at once: listen before anything else can yield.
-  const closed = new Promise<void>((resolve) => {
-    popup.once('close', () => resolve());
-    if (popup.isClosed()) resolve();
-  });
-  const scopes = new URL(popup.url()).searchParams.get('scope')?.split(' ') ?? [];
+const consent = async (trigger: () => Promise<void>, choose?: (popup: Page) => Promise<void>) => {
+  const scopes = await answerConsent(browser.context, trigger, choose);
   asked.push(scopes);
-  if (await popup.locator('#allow').count().catch(() => 0)) {
-    await choose?.(popup);
-    await popup.click('#allow');
-  }
-  await closed;
   return scopes;
-}
-
-async function signIn(): Promise<void> {
-  if (functionForPath('/auth/login')) {
-    await page.goto(`${app.origin}/`);
-    await screenshot(page, 'signed-out');
-    await page.click('#sign-in');
-    await page.click(`button.account[value="${user.primaryEmail}"]`);
-    await page.waitForURL(`${app.origin}/`);
-    return;
-  }
-  // Until the sign-in branch is merged there is no /api/me: answer it for the seeded admin so the
-  // rest of the client runs for real. Removed automatically once /auth/* is in the catalog.
-  await page.route(`${app.origin}/api/me`, (route) => route.fulfill({
-    json: {
-      user: { id: user.id, primaryEmail: user.primaryEmail, name: user.name, aliases: [], locations: [], phones: [], keywords: [], customSchemas: {}, suspended: false, archived: false, visibleInDirectory: true },
-      isAdmin: true, integrations: ['gmail', 'drive', 'calendar'], session: { id: 'interim', expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
-    },
-  }));
-  await page.goto(`${app.origin}/`);
-}
+};
 
 describe('the web client against the emulator', () => {
   it('serves the strict headers and signs in', STEP, async () => {
@@ -100,7 +64,7 @@ describe('the web client against the emulator', () => {
     expect(csp).toContain(`script-src 'self' ${emulator.origin}/gsi/client`);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin-allow-popups');
-    await signIn();
+    await signIn(page, app.origin, user, (p) => screenshot(p, 'signed-out'));
     await expect.poll(() => page.locator('h1').textContent()).toContain('Welcome');
     expect(await widget('gmail').locator('[role="switch"]').isChecked()).toBe(false);
   });

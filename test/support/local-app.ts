@@ -8,7 +8,7 @@ import { provideDependencies, type Dependencies } from '../../shared/runtime/dep
 import { localGoogleOrigins } from '../../local/host/google-origins.js';
 import { createLocalHost } from '../../local/host/server.js';
 import { localDependencies } from '../../local/local-dependencies.js';
-import { freshTable } from './dynamodb.js';
+import { freshTable, type TestTable } from './dynamodb.js';
 
 export interface LocalApp {
   readonly origin: string;
@@ -18,10 +18,10 @@ export interface LocalApp {
 
 /**
  * The local host on a free port with a fresh table and a throw-away .local directory: the same
- * server `npm start` runs, for tests that speak real HTTP.
+ * server `npm start` runs, for tests that speak real HTTP (and benchmarks, which bring their own table).
  */
-export async function startLocalApp(env: Record<string, string> = {}): Promise<LocalApp> {
-  const table = await freshTable();
+export async function startLocalApp(env: Record<string, string> = {}, table?: TestTable): Promise<LocalApp> {
+  table ??= await freshTable();
   const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-local-'));
   const root = resolve(import.meta.dirname, '../..');
   // The same headers `npm start` sends: the CSP names the emulator (OIDC_ISSUER) the test points at.

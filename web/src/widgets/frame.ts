@@ -139,6 +139,7 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
     }
     mount(body, spec.render(data.value, tools));
     showingData = true;
+    performance.mark(`wb:widget:${spec.integration}`);
   }
 
   toggle.addEventListener('change', () => {
