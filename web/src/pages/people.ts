@@ -1,5 +1,5 @@
 import type { App } from '../app.js';
-import { api, ApiError } from '../api/backend.js';
+import { api, ApiError, NotAvailableError } from '../api/backend.js';
 import type { Group, Page, Person } from '../api/types.js';
 import { debounce, empty, errorBox, h, link, loading, mount } from '../ui/dom.js';
 
@@ -91,7 +91,7 @@ export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
 }
 
 function failed(what: string, error: unknown): HTMLElement {
-  const message = error instanceof ApiError && error.status === 404 && error.name !== 'NotAvailableError'
+  const message = error instanceof ApiError && error.status === 404 && !(error instanceof NotAvailableError)
     ? `${what} not found. It may have been removed from the directory.`
     : error instanceof ApiError ? error.message : `${what} could not be loaded. Try again.`;
   return h('div', {}, h('p', {}, link('/people', '← People')), errorBox(message));

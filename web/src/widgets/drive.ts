@@ -2,7 +2,6 @@ import type { App } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
 import type { Group } from '../api/types.js';
 import { folders, listFiles, recentFiles, searchFiles, shareWithGroup, type DriveFile, type Permission, type ShareRole } from '../google/drive.js';
-import type { Call } from '../google/http.js';
 import { debounce, empty, errorBox, formatDateTime, h, loading, mount } from '../ui/dom.js';
 import { messageFor, mountWidget, type WidgetTools } from './frame.js';
 
@@ -11,17 +10,17 @@ const GROUP_EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export function driveWidget(app: App): HTMLElement {
   const base = app.config.googleApis.drive;
-  return mountWidget<{ recent: DriveFile[]; call: Call }>(app, {
+  return mountWidget<DriveFile[]>(app, {
     integration: 'drive',
     description: 'Your recent files, a file search, and sharing a folder with a Google group.',
-    load: async (call) => ({ recent: await listFiles(call, recentFiles(base, DRIVE_RECENT)), call }),
-    render: ({ recent, call }, tools) => {
+    load: (call) => listFiles(call, recentFiles(base, DRIVE_RECENT)),
+    render: (recent, tools) => {
       const results = h('div', { 'aria-live': 'polite' }, fileList(recent, 'No recent files.'));
       const search = h('input', { id: 'drive-search', type: 'search', placeholder: 'Search your Drive by name', autocomplete: 'off' });
       const runSearch = debounce((text: string) => {
         if (!text.trim()) return mount(results, fileList(recent, 'No recent files.'));
         mount(results, loading('Searching…'));
-        listFiles(call, searchFiles(base, text, DRIVE_RECENT))
+        listFiles(tools.call, searchFiles(base, text, DRIVE_RECENT))
           .then((files) => mount(results, fileList(files, `No file name contains "${text.trim()}".`)))
           .catch((error: unknown) => mount(results, errorBox(messageFor(error))));
       }, 300);
@@ -29,19 +28,19 @@ export function driveWidget(app: App): HTMLElement {
       return h('div', {},
         h('label', { for: 'drive-search', class: 'visually-hidden' }, 'Search Drive'), search,
         results,
-        shareForm(call, tools),
+        shareForm(tools),
         h('button', { type: 'button', class: 'link-button', onclick: () => tools.refresh() }, 'Refresh'));
     },
   });
 
-  function shareForm(call: Call, tools: WidgetTools): HTMLElement {
+  function shareForm(tools: WidgetTools): HTMLElement {
     const details = h('details', { class: 'more' }, h('summary', {}, 'Share a folder with a group'));
     const region = h('div', {});
     details.append(region);
     details.addEventListener('toggle', () => {
       if (!details.open || region.childElementCount > 0) return;
       mount(region, loading('Loading your folders…'));
-      listFiles(call, folders(base, 50))
+      listFiles(tools.call, folders(base, 50))
         .then((list) => mount(region, list.length === 0 ? empty('You have no folders in Drive.') : form(list, tools)))
         .catch((error: unknown) => mount(region, errorBox(messageFor(error))));
     });

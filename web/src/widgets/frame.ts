@@ -22,6 +22,8 @@ export interface WidgetSpec<T> {
 export interface WidgetTools {
   /** Reloads the widget's data. */
   refresh(): void;
+  /** Calls Google with the current token (for searches and pickers inside the widget). */
+  call: Call;
   /**
    * Runs `action` with a call for `feature`, asking Google for the feature's scope first if the
    * token lacks it (from a click only). Errors come back as a message to show.
@@ -57,7 +59,7 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
 
   const call = (): Call => {
     const access = app.access.access(feature);
-    if (access.kind !== 'granted') throw new Error('not granted');
+    if (access.kind !== 'granted') throw new Error('Your Google connection ended. Click "Connect Google" to continue.');
     return guarded(access.token.accessToken);
   };
   const guarded = (accessToken: string): Call => {
@@ -102,6 +104,7 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
 
   const tools: WidgetTools = {
     refresh: () => void load(),
+    call: async (request) => call()(request),
     async withFeature(extra, action) {
       const token = await app.access.ensure([extra]);
       return action(guarded(token.accessToken));
