@@ -35,7 +35,7 @@ export class JwksCache {
 
   constructor(private readonly uri: string, options: JwksCacheOptions = {}) {
     this.fetcher = options.fetch ?? fetch;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
     this.minRefetchIntervalMs = options.minRefetchIntervalMs ?? 30_000;
   }
 
