@@ -11,7 +11,7 @@ import { matchUser } from './match-user.js';
 import { authorizationCode, discover, exchangeCode } from './oidc-client.js';
 import { rejectionResponse } from './rejection.js';
 import { parseReturnTo } from './return-to.js';
-import { clientSecret } from './secrets.js';
+import { clientSecret } from './client-secret.js';
 import { createSession, endSession, hashSessionIdentifier, sessionPolicy } from './sessions.js';
 import { openTransaction, type LoginTransaction } from './transaction-cookie.js';
 
