@@ -140,7 +140,7 @@ describe('state, transaction cookie and authorization response', () => {
     const { jar, callbackUrl } = await begin();
     const [name, value] = [...jar][0]!;
     const parts = value.split('.');
-    parts[3] = `${parts[3]!.slice(0, -2)}${parts[3]!.endsWith('AA') ? 'BB' : 'AA'}`;
+    parts[3] = `${parts[3]!.startsWith('A') ? 'B' : 'A'}${parts[3]!.slice(1)}`; // a ciphertext byte, not padding bits
     jar.set(name, parts.join('.'));
     return callback(jar, callbackUrl);
   }, 'transaction_invalid', 400));
