@@ -176,6 +176,27 @@ describe('state, transaction cookie and authorization response', () => {
   }, 'provider_error', 400));
 });
 
+describe('when the provider fails', () => {
+  it('answers a token endpoint failure with a "try again" page (502), an error log without secrets, and no session', async () => {
+    fx.provider.mintNext(async () => {
+      throw new Error('provider exploded');
+    });
+    const capture = captureOutput();
+    let response: Response;
+    try {
+      response = await signInResponse();
+    } finally {
+      capture.restore();
+    }
+    expect(response.status).toBe(502);
+    expect(await response.text()).toContain('Sign-in is unavailable right now');
+    expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+    const failure = capture.lines().find((line) => line.includes('"sign-in failed"'));
+    expect(failure).toContain('Token endpoint answered HTTP 500');
+    expect(failure).not.toMatch(/code=|TESTPROVIDERTOKEN/);
+  });
+});
+
 describe('open redirects', () => {
   it.each([
     '//evil.example', '/\\evil.example', '\\\\evil.example', '\\/evil.example', 'https://evil.example', 'HTTPS://evil.example/',
