@@ -1,3 +1,4 @@
+import { accountRoutes } from '../shared/auth/account-routes.js';
 import { checkHealth } from '../shared/health/health.js';
 import { json } from '../shared/http/http.js';
 import { lambdaHttp } from '../shared/http/lambda.js';
@@ -17,6 +18,7 @@ export const handler = lambdaHttp(
         return json(report.status === 'ok' ? 200 : 503, report);
       },
     },
+    ...accountRoutes,
     {
       method: 'GET',
       path: '/api/config',

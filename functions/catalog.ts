@@ -12,6 +12,10 @@ export interface HttpFunction {
 }
 
 export const HTTP_FUNCTIONS: readonly HttpFunction[] = [
+  // Sign-in first: CloudFront takes the first matching behavior, so /auth/login and /auth/callback precede /auth/*.
+  { name: 'auth-login', entry: 'functions/auth-login.ts', pathPatterns: ['/auth/login'] },
+  { name: 'auth-callback', entry: 'functions/auth-callback.ts', pathPatterns: ['/auth/callback'] },
+  { name: 'auth-session', entry: 'functions/auth-session.ts', pathPatterns: ['/auth/*'] },
   { name: 'api', entry: 'functions/api.ts', pathPatterns: ['/api/*'] },
 ];
 

@@ -33,6 +33,12 @@ export interface Config {
     readonly googleClientSecret: string;
   };
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Sessions end after this long without a request (OWASP ASVS 7.3.1). */
+  readonly sessionIdleTimeoutMinutes: number;
+  /** Sessions end this long after sign-in, active or not (OWASP ASVS 7.3.2). */
+  readonly sessionAbsoluteLifetimeHours: number;
+  /** Operator switch: let an allowed-domain user with no directory record yet sign in (provisional profile from the ID token). */
+  readonly allowUnsyncedSignIn: boolean;
   /** Google integrations the tenant enabled, for the web client. */
   readonly enabledIntegrations: readonly Integration[];
 }
@@ -94,6 +100,9 @@ export function loadConfig(env: Env = process.env): Config {
       googleClientSecret: read.string('GOOGLE_CLIENT_SECRET_NAME', { local: 'google-client-secret', aws: 'workspace-bridge/google-client-secret' }, 'a secret name'),
     },
     logLevel: read.oneOf('LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, { local: 'INFO', aws: 'INFO' }),
+    sessionIdleTimeoutMinutes: read.integer('SESSION_IDLE_TIMEOUT_MINUTES', { local: 480, aws: 480 }, 5, 24 * 60),
+    sessionAbsoluteLifetimeHours: read.integer('SESSION_ABSOLUTE_LIFETIME_HOURS', { local: 168, aws: 168 }, 1, 90 * 24),
+    allowUnsyncedSignIn: read.boolean('ALLOW_UNSYNCED_SIGN_IN', { local: false, aws: false }),
     enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
   };
 }
@@ -171,6 +180,12 @@ function reader(env: Env, mode: RuntimeMode) {
         throw new ConfigError(key, expected, value);
       }
       return value;
+    },
+    boolean(key: string, defaults: Defaults<boolean>): boolean {
+      const value = raw(key, defaults);
+      if (value === true || value === false) return value;
+      if (value === 'true' || value === 'false') return value === 'true';
+      throw new ConfigError(key, '"true" or "false"', value);
     },
     /** A comma-separated subset of `allowed` (may be empty: "none" enables nothing). */
     list<T extends string>(key: string, allowed: readonly T[], defaults: Defaults<readonly T[]>): readonly T[] {

@@ -10,14 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionForPath } from '../../functions/catalog.js';
 import { LOCAL_DEFAULTS } from '../../shared/config/config.js';
 import { startEmulator, type Emulator } from '../../local/emulator/emulator.js';
 import { EMULATOR_TOKEN_MARKER } from '../../local/emulator/oauth/tokens.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { ensureWebBuild, launchBrowser, screenshot, storageOf, type Browser } from '../support/browser.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
-import { answerConsent, signIn } from '../support/web-session.js';
+import { answerConsent, signIn, signInDeployed } from '../support/web-session.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
 const STEP = { timeout: 60_000 };
@@ -148,6 +147,8 @@ describe('the web client against the emulator', () => {
     for (const scope of ['gmail.metadata', 'drive.readonly', 'drive', 'calendar.readonly', 'calendar.events']) {
       expect(await page.locator(`tr[data-scope="${AUTH}${scope}"] td.granted`).count(), scope).toBe(1);
     }
+    if (signInDeployed()) await page.waitForSelector('text=(this browser)');
+    else await page.waitForSelector('text=not available yet');
     await screenshot(page, 'settings');
     const lastToken = emulator.issuedTokens().filter((t) => t.startsWith('ya29.')).at(-1)!;
     await page.click('button:has-text("Disconnect Google")');
@@ -190,7 +191,7 @@ describe('the web client against the emulator', () => {
     for (const name of ['gmail', 'drive', 'calendar'] as const) {
       await expect.poll(() => widget(name).locator('[data-state="not-connected"]').count()).toBe(1);
     }
-    if (!functionForPath('/auth/logout')) return; // sign-out needs the sign-in branch's /auth/* functions
+    if (!signInDeployed()) return; // sign-out needs the sign-in branch's /auth/* functions
     await page.click('button:has-text("Sign out")');
     await page.waitForSelector('#sign-in');
     expect((await page.request.get(`${app.origin}/api/me`)).status()).toBe(401);

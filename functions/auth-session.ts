@@ -1,0 +1,6 @@
+import { sessionRoutes } from '../shared/auth/session-routes.js';
+import { lambdaHttp } from '../shared/http/lambda.js';
+import { createRouter } from '../shared/http/router.js';
+
+/** The rest of /auth/*: POST /auth/logout and POST /auth/logout-everywhere. */
+export const handler = lambdaHttp(createRouter(sessionRoutes));

@@ -1,0 +1,244 @@
+import { exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
+import { captureOutput } from '../support/logs.js';
+import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
+import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';
+import { browserFetch, completeCallback, followProviderRedirect, signIn, startLogin, type CookieJar } from '../support/sign-in.js';
+
+/**
+ * The relying party's negative list (OpenID RP conformance plus Google's specifics): each attack
+ * must end with the specific refusal — a 4xx page naming the reason, the reason in the logs,
+ * and no session cookie.
+ */
+let fx: SignInFixture;
+beforeAll(async () => {
+  fx = await startSignInFixture();
+  // Several RSA keys and an EC key published from the start: a kid-less token is ambiguous, and
+  // an ES256 token is stopped by the algorithm allow-list, not by a missing key.
+  fx.provider.keys.push(await newSigningKey('RS256'), await newSigningKey('ES256'));
+});
+afterAll(() => fx.close());
+afterEach(() => {
+  vi.useRealTimers();
+  fx.provider.account = ADA;
+  fx.provider.responseIss = 'issuer';
+});
+
+async function expectRejected(attack: () => Promise<Response>, reason: string, status: number): Promise<void> {
+  const capture = captureOutput();
+  let response: Response;
+  try {
+    response = await attack();
+  } finally {
+    capture.restore();
+  }
+  const body = await response.text();
+  expect(response.status, body).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(body).toContain(reason);
+  expect(body).not.toMatch(/\bat \w+ \(|Error:/); // no stack trace
+  expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+  const logged = capture.lines().filter((line) => line.includes('"sign-in rejected"')).map((line) => JSON.parse(line) as { reason: string });
+  expect(logged.map((line) => line.reason)).toEqual([reason]);
+}
+
+const signInResponse = async () => (await signIn(fx.app.origin, followProviderRedirect)).response;
+const withToken = (minter: IdTokenMinter) => () => {
+  fx.provider.mintNext(minter);
+  return signInResponse();
+};
+type Claims = JWTPayload & Record<string, unknown>;
+const withClaims = (change: (claims: Claims) => Claims) => withToken(({ claims, provider }) => provider.sign(change({ ...claims })));
+const without = (name: string) => withClaims(({ [name]: _dropped, ...rest }) => rest);
+const now = () => Math.floor(Date.now() / 1000);
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('ID token claims', () => {
+  it.each([
+    ['nonce wrong', withClaims((c) => ({ ...c, nonce: 'not-the-nonce-we-sent' })), 'nonce_mismatch'],
+    ['nonce missing', without('nonce'), 'nonce_mismatch'],
+    ['aud another client', withClaims((c) => ({ ...c, aud: 'other.apps.googleusercontent.com' })), 'aud_mismatch'],
+    ['aud missing', without('aud'), 'aud_mismatch'],
+    ['aud with an extra untrusted audience', withClaims((c) => ({ ...c, aud: [fx.provider.clientId, 'other.apps.googleusercontent.com'] })), 'aud_mismatch'],
+    ['azp another client', withClaims((c) => ({ ...c, azp: 'other.apps.googleusercontent.com' })), 'azp_mismatch'],
+    ['iss another issuer', withClaims((c) => ({ ...c, iss: 'https://accounts.google.com' })), 'iss_mismatch'],
+    ['iss missing', without('iss'), 'iss_mismatch'],
+    ['exp in the past', withClaims((c) => ({ ...c, exp: now() - 120 })), 'token_expired'],
+    ['exp missing', without('exp'), 'token_expired'],
+    ['iat far in the past', withClaims((c) => ({ ...c, iat: now() - 3600 })), 'iat_invalid'],
+    ['iat in the future', withClaims((c) => ({ ...c, iat: now() + 3600 })), 'iat_invalid'],
+    ['iat missing', without('iat'), 'iat_invalid'],
+    ['sub missing', without('sub'), 'sub_missing'],
+  ])('rejects %s', (_name, attack, reason) => expectRejected(attack, reason, 400));
+
+  it.each([
+    ['hd missing (a consumer account)', without('hd'), 'hd_missing'],
+    ['hd of a domain that is not allowed', withClaims((c) => ({ ...c, hd: 'elsewhere.example' })), 'hd_not_allowed'],
+    ['email_verified false', withClaims((c) => ({ ...c, email_verified: false })), 'email_unverified'],
+    ['email_verified missing', without('email_verified'), 'email_unverified'],
+    ['email_verified as the string "true"', withClaims((c) => ({ ...c, email_verified: 'true' })), 'email_unverified'],
+  ])('refuses %s with 403', (_name, attack, reason) => expectRejected(attack, reason, 403));
+});
+
+describe('ID token signature and key selection', () => {
+  it('rejects a signature made with another key under a published kid', () =>
+    expectRejected(withToken(async ({ claims, provider }) => provider.sign(claims, { kid: provider.keys[0]!.kid }, await newSigningKey('RS256'))), 'signature_invalid', 400));
+
+  it('rejects alg none', () =>
+    expectRejected(withToken(async ({ claims }) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`), 'alg_not_allowed', 400));
+
+  it('rejects HS256 signed with the public key as the HMAC secret', () =>
+    expectRejected(withToken(async ({ claims, provider }) => {
+      const publicJwk = provider.keys[0]!.publicJwk;
+      const pem = await exportSPKI((await importJWK(publicJwk, 'RS256', { extractable: true })) as CryptoKey);
+      return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid }).sign(new TextEncoder().encode(pem));
+    }), 'alg_not_allowed', 400));
+
+  it('rejects ES256 even with a published EC key', () =>
+    expectRejected(withToken(({ claims, provider }) => provider.sign(claims, {}, provider.keys.find((k) => k.alg === 'ES256'))), 'alg_not_allowed', 400));
+
+  it('rejects an unknown kid', () =>
+    expectRejected(withToken(async ({ claims, provider }) => provider.sign(claims, {}, await newSigningKey('RS256'))), 'kid_unknown', 400));
+
+  it('rejects a token without kid when several keys are published', () =>
+    expectRejected(withToken(({ claims, provider }) => provider.sign(claims, { kid: undefined })), 'kid_ambiguous', 400));
+});
+
+describe('state, transaction cookie and authorization response', () => {
+  const begin = async (jar: CookieJar = new Map()) => {
+    const { authorizationUrl } = await startLogin(fx.app.origin, jar);
+    return { jar, callbackUrl: await followProviderRedirect(authorizationUrl) };
+  };
+  const callback = async (jar: CookieJar, url: URL) => (await completeCallback(fx.app.origin, url, jar)).response;
+
+  it('rejects a missing state', () => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    callbackUrl.searchParams.delete('state');
+    return callback(jar, callbackUrl);
+  }, 'state_missing', 400));
+
+  it('rejects a wrong state that shares the cookie-name prefix', () => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    const state = callbackUrl.searchParams.get('state')!;
+    callbackUrl.searchParams.set('state', `${state.slice(0, 16)}${'A'.repeat(state.length - 16)}`);
+    return callback(jar, callbackUrl);
+  }, 'state_mismatch', 400));
+
+  it("rejects the state of another browser's transaction", () => expectRejected(async () => {
+    const victim = await begin();
+    const attacker = await begin();
+    return callback(victim.jar, attacker.callbackUrl);
+  }, 'state_mismatch', 400));
+
+  it('rejects a callback without the transaction cookie', () => expectRejected(async () => {
+    const { callbackUrl } = await begin();
+    return callback(new Map(), callbackUrl);
+  }, 'transaction_missing', 400));
+
+  it('rejects a tampered transaction cookie', () => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    const [name, value] = [...jar][0]!;
+    const parts = value.split('.');
+    parts[3] = `${parts[3]!.startsWith('A') ? 'B' : 'A'}${parts[3]!.slice(1)}`; // a ciphertext byte, not padding bits
+    jar.set(name, parts.join('.'));
+    return callback(jar, callbackUrl);
+  }, 'transaction_invalid', 400));
+
+  it('rejects an expired transaction cookie', () => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    vi.setSystemTime(Date.now() + 11 * 60_000);
+    return callback(jar, callbackUrl);
+  }, 'transaction_expired', 400));
+
+  it('rejects a replayed authorization code', () => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    const copy = new Map(jar);
+    expect((await callback(jar, callbackUrl)).status).toBe(302);
+    return callback(copy, callbackUrl);
+  }, 'code_rejected', 400));
+
+  it('rejects a wrong RFC 9207 iss response parameter', () => expectRejected(async () => {
+    fx.provider.responseIss = 'https://accounts.google.com';
+    return signInResponse();
+  }, 'iss_param_mismatch', 400));
+
+  it('rejects a missing iss response parameter when the provider advertises it', () => expectRejected(async () => {
+    fx.provider.responseIss = null;
+    return signInResponse();
+  }, 'iss_param_mismatch', 400));
+
+  it("shows the provider's error (the user cancelled) as a refusal", () => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    const denied = new URL(callbackUrl);
+    denied.search = new URLSearchParams({ error: 'access_denied', state: callbackUrl.searchParams.get('state')!, iss: fx.provider.issuer }).toString();
+    return callback(jar, denied);
+  }, 'provider_error', 400));
+});
+
+describe('when the provider fails', () => {
+  it('answers a token endpoint failure with a "try again" page (502), an error log without secrets, and no session', async () => {
+    fx.provider.mintNext(async () => {
+      throw new Error('provider exploded');
+    });
+    const capture = captureOutput();
+    let response: Response;
+    try {
+      response = await signInResponse();
+    } finally {
+      capture.restore();
+    }
+    expect(response.status).toBe(502);
+    expect(await response.text()).toContain('Sign-in is unavailable right now');
+    expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+    const failure = capture.lines().find((line) => line.includes('"sign-in failed"'));
+    expect(failure).toContain('Token endpoint answered HTTP 500');
+    expect(failure).not.toMatch(/code=|TESTPROVIDERTOKEN/);
+  });
+});
+
+describe('open redirects', () => {
+  it.each([
+    '//evil.example', '/\\evil.example', '\\\\evil.example', '\\/evil.example', 'https://evil.example', 'HTTPS://evil.example/',
+    'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'evil.example', '%2F%2Fevil.example', '%2f%2fevil.example', '/%2Fevil.example',
+    '/%5Cevil.example', '/%5cevil.example', '%252F%252Fevil.example', '/%252F%252Fevil.example', '/%09/evil.example', '/\t/evil.example',
+    '%', 'http:%2F%2Fevil.example',
+  ])('refuses returnTo=%s at /auth/login', (returnTo) => expectRejected(async () => {
+    const response = await browserFetch(fx.app.origin, `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, new Map());
+    expect(response.headers.getSetCookie()).toEqual([]); // no transaction started
+    return response;
+  }, 'return_to_invalid', 400));
+
+  it.each([['/people?q=a%20b#x', '/people?q=a%20b#x'], ['/a/../b', '/b'], ['/docs/100%25', '/docs/100%25'], ['', '/']])('accepts returnTo=%s', async (returnTo, expected) => {
+    const { response } = await signIn(fx.app.origin, followProviderRedirect, { returnTo });
+    expect(response.headers.get('location')).toBe(expected);
+  });
+});
+
+describe('who signed in', () => {
+  const as = (sub: string, email: string) => {
+    fx.provider.account = { ...ADA, sub, email };
+    return signInResponse;
+  };
+
+  it.each([
+    ['suspended', { suspended: true }, 'account_suspended'],
+    ['archived', { archived: true }, 'account_archived'],
+    ['deleted', { deletedAt: '2026-01-01T00:00:00Z' }, 'account_deleted'],
+  ] as const)('refuses a %s user with a friendly page', async (_state, change, reason) => {
+    const sub = `blocked-${reason}`;
+    await fx.seed({ id: sub, primaryEmail: `${sub}@example.com`, ...change });
+    await expectRejected(as(sub, `${sub}@example.com`), reason, 403);
+  });
+
+  it('refuses a user the directory does not know (sync has not seen them)', () =>
+    expectRejected(as('unknown-sub', 'newcomer@example.com'), 'user_unknown', 403));
+
+  it('matches by alias when the sub is not in the directory, and never by sub of another user', async () => {
+    await fx.seed({ id: 'directory-id-grace', primaryEmail: 'grace@example.com', aliases: ['g.hopper@example.org'] });
+    fx.provider.account = { ...ADA, sub: 'token-sub-grace', email: 'g.hopper@example.org', hd: 'example.org' };
+    const { response, jar } = await signIn(fx.app.origin, followProviderRedirect);
+    expect(response.status).toBe(302);
+    expect(await (await browserFetch(fx.app.origin, '/api/me', jar)).json()).toMatchObject({ user: { id: 'directory-id-grace', primaryEmail: 'grace@example.com' } });
+  });
+});
