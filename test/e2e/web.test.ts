@@ -141,6 +141,17 @@ describe('the web client against the emulator', () => {
     skew = 0;
   });
 
+  it("explains Google's rate limit and recovers with Try again", STEP, async () => {
+    emulator.setLimits({ tenantQuotaPerMinute: 1 });
+    // The quota window may have just turned over: the first refresh can still pass, the second cannot.
+    await widget('drive').locator('button', { hasText: 'Refresh' }).click();
+    await widget('drive').locator('button', { hasText: 'Refresh' }).click({ timeout: 1000 }).catch(() => undefined);
+    await expect.poll(() => widget('drive').locator('[role="alert"]').textContent().catch(() => '')).toContain('limiting requests');
+    emulator.setLimits({ tenantQuotaPerMinute: 0 });
+    await widget('drive').locator('button', { hasText: 'Try again' }).click();
+    await expect.poll(() => widget('drive').locator('li').count()).toBeGreaterThan(0);
+  });
+
   it('shows the scope ledger in Settings, and "Disconnect Google" revokes and clears the widgets', STEP, async () => {
     await page.click('nav >> text=Settings');
     await page.waitForSelector('table.ledger');
