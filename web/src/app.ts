@@ -9,6 +9,14 @@ export interface App {
   readonly prefs: IntegrationPrefs;
 }
 
+/** Aborted when the page is replaced: pages and widgets stop listening to the app then. */
+export type PageLifetime = AbortSignal;
+
+/** Subscribes for the page's lifetime. */
+export function whileShown(lifetime: PageLifetime, ...subscriptions: Array<() => void>): void {
+  lifetime.addEventListener('abort', () => subscriptions.forEach((stop) => stop()), { once: true });
+}
+
 /**
  * Which integrations this user turned on. Kept in localStorage (a preference, never a token) per
  * user, so a shared computer does not carry one user's choice to the next.

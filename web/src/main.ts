@@ -6,7 +6,7 @@
 import './styles.css';
 import { api, ApiError, loginUrl } from './api/backend.js';
 import type { Me, WebConfig } from './api/types.js';
-import { IntegrationPrefs, type App } from './app.js';
+import { IntegrationPrefs, type App, type PageLifetime } from './app.js';
 import { GoogleAccess } from './google/access.js';
 import { createGis, loadGis } from './google/gis.js';
 import { adminPage } from './pages/admin.js';
@@ -42,18 +42,22 @@ async function start(): Promise<void> {
   startRouter((route) => void show(app, route, main));
 }
 
-const PAGES: Record<string, (app: App, id: string) => HTMLElement | Promise<HTMLElement>> = {
-  home: (app) => homePage(app),
+const PAGES: Record<string, (app: App, id: string, lifetime: PageLifetime) => HTMLElement | Promise<HTMLElement>> = {
+  home: (app, _id, lifetime) => homePage(app, lifetime),
   people: (app) => peoplePage(app),
   person: (app, id) => personPage(app, id),
   group: (app, id) => groupPage(app, id),
-  settings: (app) => settingsPage(app),
+  settings: (app, _id, lifetime) => settingsPage(app, lifetime),
   admin: (app) => adminPage(app),
 };
 
 let shown = 0;
+let current = new AbortController();
 async function show(app: App, route: RouteMatch, main: HTMLElement): Promise<void> {
   const ticket = ++shown;
+  current.abort();
+  current = new AbortController();
+  const lifetime = current.signal;
   for (const a of document.querySelectorAll('nav a')) {
     if (a instanceof HTMLAnchorElement && a.pathname === location.pathname) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -64,7 +68,7 @@ async function show(app: App, route: RouteMatch, main: HTMLElement): Promise<voi
     return;
   }
   mount(main, loading());
-  const content = await page(app, route.params.id ?? '');
+  const content = await page(app, route.params.id ?? '', lifetime);
   if (ticket !== shown) return;
   mount(main, content);
   document.title = `${content.querySelector('h1')?.textContent ?? 'Intranet'} · Workspace Bridge`;

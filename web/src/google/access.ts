@@ -3,7 +3,7 @@
  * scopes through GIS on the user's click, keeps the include_granted_scopes union, notices partial
  * grants and expiry, and tells the widgets when anything changed.
  */
-import type { Gis } from './gis.js';
+import { PopupError, type Gis } from './gis.js';
 import { accessFor, deniedFeatures, scopesToRequest, tokenFromResponse, type Access, type GoogleToken } from './ledger.js';
 import { entryFor, type Feature } from './scopes.js';
 
@@ -50,7 +50,7 @@ export class GoogleAccess {
     const current = this.token && this.now() < this.token.expiresAt ? this.token : undefined;
     const scopes = scopesToRequest(current, features, this.now());
     if (current && scopes.length === 0) return current;
-    if (!this.gis) throw new Error('Google sign-in is still loading. Try again in a moment.');
+    if (!this.gis) throw new PopupError('not_loaded', 'Google sign-in is still loading. Try again in a moment.');
     const response = await this.gis.request(scopes);
     const token = tokenFromResponse(response, this.now());
     // User Timing marks (no data in them): the benchmark, and any real-user monitoring, time widgets from here.

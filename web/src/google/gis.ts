@@ -31,7 +31,7 @@ declare global {
 /** Why a request ended without a token response (GIS error_callback types, plus our own). */
 export class PopupError extends Error {
   override name = 'PopupError';
-  constructor(readonly type: 'popup_closed' | 'popup_failed_to_open' | 'busy' | 'unknown', message: string) {
+  constructor(readonly type: 'popup_closed' | 'popup_failed_to_open' | 'busy' | 'not_loaded' | 'unknown', message: string) {
     super(message);
   }
 }

@@ -1,10 +1,10 @@
-import { INTEGRATION_NAMES, type App } from '../app.js';
+import { INTEGRATION_NAMES, whileShown, type App, type PageLifetime } from '../app.js';
 import { api, ApiError } from '../api/backend.js';
 import type { Session } from '../api/types.js';
 import { allows, LEDGER } from '../google/scopes.js';
 import { empty, errorBox, formatDateTime, h, loading, mount } from '../ui/dom.js';
 
-export function settingsPage(app: App): HTMLElement {
+export function settingsPage(app: App, lifetime: PageLifetime): HTMLElement {
   const integrations = h('div', {});
   const ledger = h('div', { 'aria-live': 'polite' });
   const sessions = h('div', { 'aria-live': 'polite' });
@@ -56,7 +56,7 @@ export function settingsPage(app: App): HTMLElement {
     h('span', { class: 'muted' }, `Signed in ${formatDateTime(s.createdAt)} · last active ${formatDateTime(s.lastSeenAt)} · ends ${formatDateTime(s.expiresAt)}`),
     s.current ? null : h('button', { type: 'button', class: 'link-button', onclick: () => void api.endSession(s.id).then(loadSessions, loadSessions) }, 'End this session'));
 
-  const stop = [app.access.subscribe(() => (ledger.isConnected ? renderLedger() : stop.forEach((f) => f()))), app.prefs.subscribe(() => (integrations.isConnected ? renderIntegrations() : undefined))];
+  whileShown(lifetime, app.access.subscribe(renderLedger), app.prefs.subscribe(renderIntegrations));
   renderIntegrations();
   renderLedger();
   loadSessions();

@@ -1,13 +1,13 @@
-import type { App } from '../app.js';
+import type { App, PageLifetime } from '../app.js';
 import { eventStart, insertEvent, joinLink, loadEvents, type CalendarEvent } from '../google/calendar.js';
 import { empty, errorBox, formatEventTime, h, mount } from '../ui/dom.js';
 import { messageFor, mountWidget, type WidgetTools } from './frame.js';
 
 export const CALENDAR_MAX = 10;
 
-export function calendarWidget(app: App): HTMLElement {
+export function calendarWidget(app: App, lifetime: PageLifetime): HTMLElement {
   const base = app.config.googleApis.calendar;
-  return mountWidget<CalendarEvent[]>(app, {
+  return mountWidget<CalendarEvent[]>(app, lifetime, {
     integration: 'calendar',
     description: "Today's and upcoming meetings with their join links.",
     load: (call) => loadEvents(call, base, new Date(), CALENDAR_MAX),

@@ -1,4 +1,4 @@
-import type { App } from '../app.js';
+import type { App, PageLifetime } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
 import type { Group } from '../api/types.js';
 import { folders, listFiles, recentFiles, searchFiles, shareWithGroup, type DriveFile, type Permission, type ShareRole } from '../google/drive.js';
@@ -8,9 +8,9 @@ import { messageFor, mountWidget, type WidgetTools } from './frame.js';
 export const DRIVE_RECENT = 8;
 const GROUP_EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-export function driveWidget(app: App): HTMLElement {
+export function driveWidget(app: App, lifetime: PageLifetime): HTMLElement {
   const base = app.config.googleApis.drive;
-  return mountWidget<DriveFile[]>(app, {
+  return mountWidget<DriveFile[]>(app, lifetime, {
     integration: 'drive',
     description: 'Your recent files, a file search, and sharing a folder with a Google group.',
     load: (call) => listFiles(call, recentFiles(base, DRIVE_RECENT)),

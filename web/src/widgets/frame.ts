@@ -3,7 +3,7 @@
  * reconnect after expiry, permission needed after a partial grant), loading, errors with what to
  * do, and the content. Data is fetched once per grant; Refresh fetches again on request.
  */
-import { INTEGRATION_NAMES, type App } from '../app.js';
+import { INTEGRATION_NAMES, whileShown, type App, type PageLifetime } from '../app.js';
 import type { Integration } from '../api/types.js';
 import { ScopeDeniedError } from '../google/access.js';
 import { PopupError } from '../google/gis.js';
@@ -31,14 +31,13 @@ export interface WidgetTools {
   withFeature<R>(feature: Feature, action: (call: Call) => Promise<R>): Promise<R>;
 }
 
-/** Google's errors and popup outcomes as one sentence that says what to do next. */
+/** Google's errors and popup outcomes as one sentence that says what to do next; anything else stays generic. */
 export function messageFor(error: unknown): string {
-  if (error instanceof ScopeDeniedError || error instanceof PopupError || error instanceof TokenResponseError) return error.message;
-  if (error instanceof GoogleApiError) return error.message;
-  return error instanceof Error ? error.message : 'Something went wrong. Try again.';
+  const known = error instanceof ScopeDeniedError || error instanceof PopupError || error instanceof TokenResponseError || error instanceof GoogleApiError;
+  return known ? error.message : 'Something went wrong. Try again, or reload the page.';
 }
 
-export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
+export function mountWidget<T>(app: App, lifetime: PageLifetime, spec: WidgetSpec<T>): HTMLElement {
   const name = INTEGRATION_NAMES[spec.integration];
   const feature = READ_FEATURE[spec.integration];
   const body = h('div', { class: 'widget-body', 'aria-live': 'polite' });
@@ -59,7 +58,7 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
 
   const call = (): Call => {
     const access = app.access.access(feature);
-    if (access.kind !== 'granted') throw new Error('Your Google connection ended. Click "Connect Google" to continue.');
+    if (access.kind !== 'granted') throw new GoogleApiError('expired', 0, undefined, 'Your Google connection ended. Click "Connect Google" to continue.');
     return guarded(access.token.accessToken);
   };
   const guarded = (accessToken: string): Call => {
@@ -152,8 +151,6 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
   });
 
   const update = () => {
-    // The page was left: stop listening (widgets are rebuilt when Home is shown again).
-    if (!section.isConnected && mounted) return unsubscribe();
     const granted = app.access.access(feature).kind === 'granted';
     if (!granted && data) data = undefined;
     // The token grew (a broader scope for an action): what is on screen stays, open forms included.
@@ -161,10 +158,7 @@ export function mountWidget<T>(app: App, spec: WidgetSpec<T>): HTMLElement {
     if (granted && app.prefs.isOn(spec.integration) && !data && !busy && !failure) void load();
     else render();
   };
-  const subscriptions = [app.access.subscribe(update), app.prefs.subscribe(update)];
-  const unsubscribe = () => subscriptions.forEach((stop) => stop());
-  let mounted = false;
-  queueMicrotask(() => { mounted = true; });
+  whileShown(lifetime, app.access.subscribe(update), app.prefs.subscribe(update));
   update();
   return section;
 }

@@ -1,12 +1,12 @@
-import type { App } from '../app.js';
+import type { App, PageLifetime } from '../app.js';
 import { loadMail, type MailView } from '../google/gmail.js';
 import { empty, formatDateTime, h } from '../ui/dom.js';
 import { mountWidget } from './frame.js';
 
 export const MAIL_LATEST = 5;
 
-export function mailWidget(app: App): HTMLElement {
-  return mountWidget<MailView>(app, {
+export function mailWidget(app: App, lifetime: PageLifetime): HTMLElement {
+  return mountWidget<MailView>(app, lifetime, {
     integration: 'gmail',
     description: 'Your unread count and the latest unread messages.',
     load: (call) => loadMail(call, app.config.googleApis.gmail, MAIL_LATEST, app.me.user.primaryEmail),
