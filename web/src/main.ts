@@ -34,7 +34,7 @@ async function start(): Promise<void> {
   if (enabled.length > 0) {
     loadGis(config.gsiScriptUrl)
       .then((oauth2) => access.attach(createGis(oauth2, config.clientId, me.user.primaryEmail)))
-      .catch((error: unknown) => console.warn(error instanceof Error ? error.message : error));
+      .catch((error: unknown) => access.unavailable(error instanceof Error ? error.message : 'Google sign-in could not be loaded. Reload the page.'));
   }
   const main = h('main', { id: 'main', class: 'page', tabindex: -1 });
   const app: App = { config: effective, me, access, prefs: new IntegrationPrefs(me.user.id, enabled) };

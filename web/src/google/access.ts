@@ -19,6 +19,7 @@ export class GoogleAccess {
   private token: GoogleToken | undefined;
   private everConnected = false;
   private gis: Gis | undefined;
+  private gisError: string | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -31,6 +32,16 @@ export class GoogleAccess {
 
   get ready(): boolean {
     return this.gis !== undefined;
+  }
+
+  /** Why Google Identity Services could not load (blocked, offline), for the widgets to say. */
+  get loadError(): string | undefined {
+    return this.gisError;
+  }
+
+  unavailable(message: string): void {
+    this.gisError = message;
+    this.changed();
   }
 
   access(feature: Feature): Access {

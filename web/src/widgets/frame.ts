@@ -121,7 +121,8 @@ export function mountWidget<T>(app: App, lifetime: PageLifetime, spec: WidgetSpe
     const access = app.access.access(feature);
     if (access.kind !== 'granted') {
       data = undefined;
-      const why = failure ? errorBox(failure) : undefined;
+      const problem = failure ?? app.access.loadError;
+      const why = problem ? errorBox(problem) : undefined;
       if (access.kind === 'missing-scope') {
         return mount(body, why, h('div', { class: 'notice', 'data-state': 'permission-needed' },
           h('p', {}, h('strong', {}, 'Permission needed. '), entryFor(feature).reason),
