@@ -62,19 +62,27 @@ export interface Member {
   readonly role?: string;
 }
 
+/** A sync run record (the sync issue's RunRecord), plus the directory's size after it for the chart. */
 export interface SyncRun {
-  readonly id: string;
-  readonly startedAt: string;
-  readonly finishedAt?: string;
+  readonly runId: string;
   readonly status: string;
-  readonly trigger?: string;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly forced?: boolean;
+  /** fetched, created, updated, unchanged, deleted. */
   readonly counts?: Readonly<Record<string, number>>;
+  /** Active users and groups after the run. */
+  readonly totals?: { readonly users: number; readonly groups: number };
   readonly errors?: ReadonlyArray<{ readonly code?: string; readonly message: string }>;
 }
 
+/** A run the mass-deletion guard refused, waiting for an admin (the sync issue's PendingDiff). */
 export interface PendingDiff {
-  readonly reason?: string;
-  readonly createdAt?: string;
+  readonly runId: string;
+  readonly refusedAt: string;
+  readonly reason: string;
   readonly counts?: Readonly<Record<string, number>>;
-  readonly samples?: ReadonlyArray<{ readonly kind?: string; readonly change?: string; readonly email?: string; readonly name?: string }>;
+  readonly deletedUsers?: ReadonlyArray<{ readonly id: string; readonly email: string }>;
+  readonly deletedGroups?: ReadonlyArray<{ readonly id: string; readonly email: string }>;
+  readonly truncated?: boolean;
 }

@@ -34,10 +34,15 @@ export function adminPage(app: App): HTMLElement {
       .then(() => { mount(status, h('p', { class: 'success', role: 'status' }, force ? 'Sync run with force.' : 'Sync started.')); load(); })
       .catch((error: unknown) => mount(status, message(error, 'The sync')));
   };
+  const deletions = (title: string, items: PendingDiff['deletedUsers']) => items?.length
+    ? h('div', {}, h('h3', {}, title), h('ul', { class: 'list' }, items.map((i) => h('li', {}, i.email))))
+    : null;
   const pendingView = (diff: PendingDiff) => h('div', { class: 'notice' },
-    h('p', {}, h('strong', {}, 'A sync was held back: '), diff.reason ?? 'the change was larger than the guard allows.'),
+    h('p', {}, h('strong', {}, `The sync of ${formatDateTime(diff.refusedAt)} was held back: `), diff.reason),
     diff.counts ? h('ul', { class: 'plain' }, Object.entries(diff.counts).map(([k, v]) => h('li', {}, `${k}: ${v}`))) : null,
-    diff.samples?.length ? h('ul', { class: 'list' }, diff.samples.map((s) => h('li', {}, [s.change ?? s.kind, s.name ?? s.email].filter(Boolean).join(': ')))) : null,
+    deletions('Users it would delete', diff.deletedUsers),
+    deletions('Groups it would delete', diff.deletedGroups),
+    diff.truncated ? h('p', { class: 'muted' }, 'More deletions than listed here.') : null,
     h('button', { type: 'button', class: 'danger', onclick: () => { if (confirm('Apply this change to the directory?')) run(true); } }, 'Apply anyway (force)'));
 
   load();
@@ -53,7 +58,7 @@ function runTable(items: readonly SyncRun[]): HTMLElement {
   return h('div', { class: 'table-scroll' }, h('table', {},
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Status'), keys.map((k) => h('th', { scope: 'col' }, k)), h('th', { scope: 'col' }, 'Errors'))),
     h('tbody', {}, items.map((r) => h('tr', {},
-      h('td', {}, formatDateTime(r.startedAt)), h('td', {}, r.status),
+      h('td', {}, formatDateTime(r.startedAt)), h('td', {}, r.forced ? `${r.status} (forced)` : r.status),
       keys.map((k) => h('td', { class: 'number' }, r.counts?.[k] ?? '')),
       h('td', {}, r.errors?.length ? h('ul', { class: 'plain' }, r.errors.map((e) => h('li', {}, e.code ? `${e.code}: ${e.message}` : e.message))) : '—'))))));
 }
@@ -61,7 +66,7 @@ function runTable(items: readonly SyncRun[]): HTMLElement {
 /** Users and groups per run as a small line chart (SVG built with DOM calls: no inline styles). */
 export function trendChart(items: readonly SyncRun[]): Element {
   const runs = [...items].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-20);
-  const series = (['users', 'groups'] as const).map((key) => ({ key, values: runs.map((r) => r.counts?.[key] ?? 0) }));
+  const series = (['users', 'groups'] as const).map((key) => ({ key, values: runs.map((r) => r.totals?.[key] ?? r.counts?.[key] ?? 0) }));
   const width = 600;
   const height = 200;
   const pad = 30;
