@@ -97,13 +97,22 @@ describe('the web client against the emulator', () => {
     await screenshot(page, 'home');
   });
 
-  it('creates an event asking calendar.events only then; a closed popup says what to do', STEP, async () => {
+  it('creates an event asking calendar.events only then; a closed or blocked popup says what to do', STEP, async () => {
     await widget('calendar').locator('summary', { hasText: 'New event' }).click();
     await page.fill('#event-title', 'E2E planning');
     const opened = browser.context.waitForEvent('page');
     await widget('calendar').locator('button[type="submit"]').click();
     await (await opened).close();
     await expect.poll(() => widget('calendar').locator('[role="alert"]').textContent()).toContain('closed');
+    // A popup blocker makes window.open return null: GIS reports popup_failed_to_open.
+    const blocked = await page.evaluateHandle(() => {
+      const original = window.open;
+      window.open = () => null;
+      return () => { window.open = original; };
+    });
+    await widget('calendar').locator('button[type="submit"]').click();
+    await expect.poll(() => widget('calendar').locator('[role="alert"]').textContent()).toContain('blocked the Google window');
+    await blocked.evaluate((restore) => restore());
     expect(await consent(() => widget('calendar').locator('button[type="submit"]').click())).toEqual([`${AUTH}calendar.events`]);
     await expect.poll(() => widget('calendar').locator('li .item-title').allTextContents()).toContain('E2E planning');
   });

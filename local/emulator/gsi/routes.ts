@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { EmulatorContext } from '../emulator.js';
 import { escapeHtml, formBody, html, OAuthError, type EmulatorResponse, type EmulatorRoute } from '../http.js';
+import { errorPage } from '../oauth/chooser-page.js';
 import type { DirectoryUserResource } from '../seed/model.js';
 
 const asset = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
@@ -85,18 +86,18 @@ export function gsiRoutes(context: EmulatorContext): EmulatorRoute[] {
     { method: 'GET', path: '/gsi/popup.js', name: 'gsi.popup', kind: 'oauth', handler: () => ({ status: 200, headers: SCRIPT_HEADERS, body: popup }) },
     {
       method: 'GET', path: '/gsi/authorize', name: 'gsi.authorize', kind: 'oauth',
-      handler: (r) => {
+      handler: (r) => shownAsPage(() => {
         const request = tokenRequest(r.query);
         const user = liveUser(r.query.get('login_hint'));
         const earlier = user ? earlierGrant(request.clientId, user) : new Set<string>();
         // Like Google with prompt='' : nothing new to consent to, so the popup answers at once.
         if (user && r.query.get('prompt') !== 'consent' && request.scopes.every((s) => earlier.has(s))) return grant(request, user, request.scopes);
         return html(200, consentPage(request, user, earlier, r.query.get('login_hint')));
-      },
+      }),
     },
     {
       method: 'POST', path: '/gsi/authorize', name: 'gsi.consent', kind: 'oauth',
-      handler: (r) => {
+      handler: (r) => shownAsPage(() => {
         const form = formBody(r);
         const request = tokenRequest(form, 'scope_list');
         if (form.get('action') !== 'allow') return answer(request, { error: 'access_denied', error_description: 'The user denied the request.' });
@@ -104,9 +105,19 @@ export function gsiRoutes(context: EmulatorContext): EmulatorRoute[] {
         if (!user) return html(400, consentPage(request, undefined, new Set(), form.get('account'), 'No active account with that address in this Workspace.'));
         const chosen = form.getAll('scope').filter((s) => request.scopes.includes(s));
         return grant(request, user, chosen);
-      },
+      }),
     },
   ];
+}
+
+/** The popup is a page: a refused request shows Google's "Access blocked" page, not JSON. */
+function shownAsPage(handle: () => EmulatorResponse): EmulatorResponse {
+  try {
+    return handle();
+  } catch (error) {
+    if (error instanceof OAuthError) return html(error.status, errorPage(error.error, error.description));
+    throw error;
+  }
 }
 
 const SCOPE_TEXT: Record<string, string> = {
