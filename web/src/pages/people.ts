@@ -1,7 +1,8 @@
 import type { App } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
-import type { Group, Page, Person } from '../api/types.js';
-import { debounce, empty, errorBox, h, link, loading, mount } from '../ui/dom.js';
+import type { Group, Member, Page, Person } from '../api/types.js';
+import { debounce, errorBox, h, link, loading, mount } from '../ui/dom.js';
+import { pagedList } from '../ui/paged.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
@@ -15,10 +16,9 @@ export function peoplePage(_app: App): HTMLElement {
     Promise.allSettled([api.people(text), api.groups(text)]).then(([people, groups]) => {
       if (ticket !== latest) return; // a newer search is on its way: drop this answer
       mount(results,
-        section('People', people, (p: Person) => h('li', {}, link(`/people/${encodeURIComponent(p.id)}`, p.name.fullName),
+        section('People', people, (cursor) => api.people(text, cursor), (p: Person) => h('li', {}, link(`/people/${encodeURIComponent(p.id)}`, p.name.fullName),
           h('span', { class: 'muted' }, [p.title, p.department, p.primaryEmail].filter(Boolean).join(' · ')))),
-        section('Groups', groups, (g: Group) => h('li', {}, link(`/groups/${encodeURIComponent(g.id)}`, g.name),
-          h('span', { class: 'muted' }, g.email))));
+        section('Groups', groups, (cursor) => api.groups(text, cursor), groupItem));
     });
   }, SEARCH_DEBOUNCE_MS);
   input.addEventListener('input', () => search(input.value.trim()));
@@ -29,10 +29,10 @@ export function peoplePage(_app: App): HTMLElement {
     results);
 }
 
-function section<T>(title: string, result: PromiseSettledResult<Page<T>>, item: (value: T) => HTMLElement): HTMLElement {
+function section<T>(title: string, result: PromiseSettledResult<Page<T>>, more: (cursor: string) => Promise<Page<T>>, item: (value: T) => HTMLElement): HTMLElement {
   const body = result.status === 'rejected'
     ? errorBox(result.reason instanceof ApiError ? result.reason.message : 'The directory could not be searched. Try again.')
-    : result.value.items.length === 0 ? empty(`No ${title.toLowerCase()} found.`) : h('ul', { class: 'list' }, result.value.items.map(item));
+    : pagedList(result.value, more, item, `No ${title.toLowerCase()} found.`);
   return h('section', {}, h('h2', {}, title), body);
 }
 
@@ -56,8 +56,7 @@ export async function personPage(_app: App, id: string): Promise<HTMLElement> {
         h('dl', { class: 'facts' }, facts.filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])))),
     h('h2', {}, 'Groups'),
     groups.status === 'rejected' ? errorBox(groups.reason instanceof ApiError ? groups.reason.message : 'Groups could not be loaded.')
-      : groups.value.items.length === 0 ? empty('Not a member of any group.')
-        : h('ul', { class: 'list' }, groups.value.items.map((g) => h('li', {}, link(`/groups/${encodeURIComponent(g.id)}`, g.name), h('span', { class: 'muted' }, g.email)))));
+      : pagedList(groups.value, (cursor) => api.personGroups(id, cursor), groupItem, 'Not a member of any group.'));
 }
 
 export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
@@ -71,11 +70,9 @@ export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
   const transitive = h('input', { type: 'checkbox', id: 'transitive' });
   const load = () => {
     mount(members, loading('Loading members…'));
-    api.members(id, transitive.checked)
-      .then((page) => mount(members, page.items.length === 0 ? empty('This group has no members.') : h('ul', { class: 'list' }, page.items.map((m) =>
-        h('li', {}, m.type === 'GROUP' ? link(`/groups/${encodeURIComponent(m.id)}`, m.name ?? m.email ?? m.id)
-          : m.type === 'USER' ? link(`/people/${encodeURIComponent(m.id)}`, m.name ?? m.email ?? m.id) : h('span', {}, 'Everyone in the organisation'),
-        h('span', { class: 'muted' }, [m.type === 'GROUP' ? 'group' : undefined, m.role?.toLowerCase(), m.email].filter(Boolean).join(' · ')))))))
+    const nested = transitive.checked;
+    api.members(id, nested)
+      .then((page) => mount(members, pagedList(page, (cursor) => api.members(id, nested, cursor), memberItem, 'This group has no members.')))
       .catch((error: unknown) => mount(members, errorBox(error instanceof ApiError ? error.message : 'Members could not be loaded.')));
   };
   transitive.addEventListener('change', load);
@@ -88,6 +85,18 @@ export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
     h('h2', {}, 'Members'),
     h('label', { for: 'transitive', class: 'inline' }, transitive, ' Include members of nested groups'),
     members);
+}
+
+function groupItem(g: Group): HTMLElement {
+  return h('li', {}, link(`/groups/${encodeURIComponent(g.id)}`, g.name), h('span', { class: 'muted' }, g.email));
+}
+
+function memberItem(m: Member): HTMLElement {
+  const label = m.name ?? m.email ?? m.id;
+  return h('li', {},
+    m.type === 'GROUP' ? link(`/groups/${encodeURIComponent(m.id)}`, label)
+      : m.type === 'USER' ? link(`/people/${encodeURIComponent(m.id)}`, label) : h('span', {}, 'Everyone in the organisation'),
+    h('span', { class: 'muted' }, [m.type === 'GROUP' ? 'group' : undefined, m.role?.toLowerCase(), m.email].filter(Boolean).join(' · ')));
 }
 
 function failed(what: string, error: unknown): HTMLElement {
