@@ -65,6 +65,12 @@ describe('the web client against the emulator', () => {
     expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin-allow-popups');
     await signIn(page, app.origin, user, (p) => screenshot(p, 'signed-out'));
     await expect.poll(() => page.locator('h1').textContent()).toContain('Welcome');
+    // The emulator's GIS drop-in answers the helpers Google's script has.
+    expect(await page.evaluate(() => {
+      const oauth2 = (window as unknown as { google: { accounts: { oauth2: { hasGrantedAllScopes: (r: object, ...s: string[]) => boolean; hasGrantedAnyScope: (r: object, ...s: string[]) => boolean } } } }).google.accounts.oauth2;
+      const response = { scope: 'a b' };
+      return [oauth2.hasGrantedAllScopes(response, 'a', 'b'), oauth2.hasGrantedAllScopes(response, 'a', 'c'), oauth2.hasGrantedAnyScope(response, 'c', 'b'), oauth2.hasGrantedAnyScope(response, 'c')];
+    })).toEqual([true, false, true, false]);
     expect(await widget('gmail').locator('[role="switch"]').isChecked()).toBe(false);
   });
 
