@@ -1,0 +1,103 @@
+/** users.list and users.get: projections, view types, ordering, queries and field masks as Google serves them. */
+import { GoogleApiError, json, type EmulatorRequest, type EmulatorResponse } from '../http.js';
+import { withFields } from '../fields.js';
+import type { DirectorySchemaResource, DirectoryUserResource } from '../seed/model.js';
+import { listResponse, maxResults } from './paging.js';
+import { parseUserQuery } from './user-query.js';
+import { ACCEPTED_SCOPES } from './scopes.js';
+import { oneOf, requireCaller, resolveScope, type DirectoryContext } from './context.js';
+
+/** What `viewType=domain_public` shows: the fields any user of the domain may see of a colleague. */
+const DOMAIN_PUBLIC_FIELDS = [
+  'kind', 'id', 'etag', 'primaryEmail', 'name', 'emails', 'aliases', 'organizations', 'locations', 'phones', 'relations',
+  'externalIds', 'thumbnailPhotoUrl', 'thumbnailPhotoEtag', 'customSchemas',
+] as const;
+
+interface UserView {
+  readonly projection: 'basic' | 'custom' | 'full';
+  readonly customFieldMask: readonly string[];
+  readonly viewType: 'admin_view' | 'domain_public';
+}
+
+export function listUsers(context: DirectoryContext, request: EmulatorRequest): EmulatorResponse {
+  const { directory: store } = context;
+  const q = request.query;
+  const view = userView(context, request);
+  const domain = resolveScope(store, q.get('customer'), q.get('domain'));
+  const size = maxResults(q, 500, 100);
+  const orderBy = oneOf(q, 'orderBy', ['email', 'givenName', 'familyName'] as const, 'email');
+  const descending = oneOf(q, 'sortOrder', ['ASCENDING', 'DESCENDING'] as const, 'ASCENDING') === 'DESCENDING';
+  const showDeleted = q.get('showDeleted') === 'true';
+  const text = q.get('query') ?? '';
+  const listKey = JSON.stringify(['users', domain ?? '*', showDeleted, view.viewType, orderBy, descending, text]);
+  const users = store.cachedList(listKey, () => {
+    const matches = text ? parseUserQuery(text, (email) => store.user(email)) : () => true;
+    const key = sortKey(orderBy);
+    return store.users
+      .filter((u) => (showDeleted ? u.deletionTime !== undefined : u.deletionTime === undefined)
+        && (domain === undefined || u.primaryEmail.endsWith(`@${domain}`))
+        && (view.viewType === 'admin_view' || (u.includeInGlobalAddressList && !u.suspended))
+        && matches(u))
+      .map((u) => ({ u, k: key(u) }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) * (descending ? -1 : 1))
+      .map(({ u }) => u);
+  });
+  const schemas = store.data.schemas;
+  return listResponse(store, request, {
+    kind: 'admin#directory#users', member: 'users', items: users, pageSize: size, listKey, present: (u) => presentUser(u, view, schemas),
+  });
+}
+
+export function getUser(context: DirectoryContext, request: EmulatorRequest): EmulatorResponse {
+  const view = userView(context, request);
+  const user = context.directory.user(request.params.userKey!);
+  if (!user || user.deletionTime || (view.viewType === 'domain_public' && !user.includeInGlobalAddressList)) {
+    throw new GoogleApiError(404, 'notFound', 'Resource Not Found: userKey');
+  }
+  return json(200, withFields(presentUser(user, view, context.directory.data.schemas), request.query.get('fields')));
+}
+
+function userView(context: DirectoryContext, request: EmulatorRequest): UserView {
+  const q = request.query;
+  const grant = context.authorize(request, ACCEPTED_SCOPES.users);
+  const viewType = oneOf(q, 'viewType', ['admin_view', 'domain_public'] as const, 'admin_view');
+  requireCaller(context.directory, grant, viewType === 'admin_view');
+  const projection = oneOf(q, 'projection', ['basic', 'custom', 'full'] as const, 'basic');
+  const customFieldMask = (q.get('customFieldMask') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (projection === 'custom' && customFieldMask.length === 0) throw new GoogleApiError(400, 'invalid', 'Invalid Input: custom_field_mask');
+  return { projection, customFieldMask, viewType };
+}
+
+function sortKey(orderBy: 'email' | 'givenName' | 'familyName'): (u: DirectoryUserResource) => string {
+  if (orderBy === 'givenName') return (u) => `${u.name.givenName.toLowerCase()}\u0000${u.primaryEmail}`;
+  if (orderBy === 'familyName') return (u) => `${u.name.familyName.toLowerCase()}\u0000${u.primaryEmail}`;
+  return (u) => u.primaryEmail;
+}
+
+/** The user as this projection and view show it; the stored object itself when nothing is removed. */
+function presentUser(user: DirectoryUserResource, view: UserView, schemas: readonly DirectorySchemaResource[]): object {
+  const { customSchemas, ...rest } = user;
+  let visibleSchemas: Record<string, Record<string, unknown>> | undefined;
+  if (view.projection !== 'basic' && customSchemas) {
+    visibleSchemas = {};
+    for (const [schemaName, values] of Object.entries(customSchemas)) {
+      if (view.projection === 'custom' && !view.customFieldMask.includes(schemaName)) continue;
+      visibleSchemas[schemaName] = view.viewType === 'admin_view' ? values : publicFields(schemaName, values, schemas);
+    }
+  }
+  const full = visibleSchemas && Object.keys(visibleSchemas).length > 0 ? { ...rest, customSchemas: visibleSchemas } : rest;
+  if (view.viewType === 'admin_view') return full;
+  const out: Record<string, unknown> = {};
+  for (const field of DOMAIN_PUBLIC_FIELDS) if ((full as Record<string, unknown>)[field] !== undefined) out[field] = (full as Record<string, unknown>)[field];
+  return out;
+}
+
+function publicFields(schemaName: string, values: Record<string, unknown>, schemas: readonly DirectorySchemaResource[]): Record<string, unknown> {
+  const schema = schemas.find((s) => s.schemaName === schemaName);
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (schema?.fields.find((f) => f.fieldName === name)?.readAccessType === 'ALL_DOMAIN_USERS') out[name] = value;
+  }
+  return out;
+}
+

@@ -1,0 +1,129 @@
+/**
+ * startEmulator: the Google Workspace emulator in-process — OpenID provider, token endpoint
+ * (with domain-wide delegation), Admin SDK Directory API — on its own origin, seeded
+ * deterministically. `npm run emulator` (main.ts), `npm start` and the tests all start it here.
+ *
+ * More APIs plug in as modules: a function from the EmulatorContext to a route table.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { directoryRoutes } from './directory/routes.js';
+import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
+import { DirectoryStore } from './directory/store.js';
+import { RouteTable, type EmulatorRequest, type EmulatorRoute } from './http.js';
+import { authorize } from './oauth/api-auth.js';
+import { DEFAULT_CLIENT, OAuthClients, type OAuthClient } from './oauth/clients.js';
+import { DelegationGrants, provisionServiceAccount, serviceAccountKeyPath, type ServiceAccountKey } from './oauth/service-account.js';
+import { tokenEndpoint } from './oauth/token-endpoint.js';
+import { TokenRegistry, type Grant } from './oauth/tokens.js';
+import { DEMO_SEED, generateDirectory } from './seed/directory.js';
+import { PersonalDataset } from './seed/personal.js';
+import { createEmulatorServer } from './server.js';
+
+export const DEFAULT_EMULATOR_PORT = 4000;
+
+export interface EmulatorOptions {
+  /** Default 4000; 0 picks a free port. */
+  readonly port?: number;
+  /** Interface to listen on; default `localhost`. */
+  readonly host?: string;
+  readonly seed?: string;
+  readonly users?: number;
+  readonly groups?: number;
+  /** Where `google/service-account.json` is written; default `.local`. */
+  readonly stateDirectory?: string;
+  /** Default: the intranet's local client (LOCAL_DEFAULTS) with http://localhost:3000/auth/callback. */
+  readonly clients?: readonly OAuthClient[];
+  /** Scopes domain-wide delegation grants the service account; default the Directory read-only scopes. */
+  readonly delegatedScopes?: readonly string[];
+  /** Additional API modules (Gmail, Drive, Calendar, …). */
+  readonly modules?: readonly EmulatorModule[];
+  /** Clock for token lifetimes; default Date.now. */
+  readonly now?: () => number;
+}
+
+/** What an API module gets to build its routes. */
+export interface EmulatorContext {
+  readonly origin: string;
+  readonly directory: DirectoryStore;
+  readonly personal: PersonalDataset;
+  readonly tokens: TokenRegistry;
+  /** Bearer-token check with Google's 401/403 answers; returns the token's grant. */
+  authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
+  readonly now: () => number;
+}
+
+export type EmulatorModule = (context: EmulatorContext) => readonly EmulatorRoute[];
+
+export interface Emulator {
+  readonly origin: string;
+  /** The OpenID issuer: the origin, no trailing slash. */
+  readonly issuer: string;
+  readonly port: number;
+  readonly serviceAccountKeyPath: string;
+  readonly serviceAccountKey: ServiceAccountKey;
+  /** The live tenant: seeded users, groups, members, domains, the admin; and mutators for tests. */
+  readonly directory: DirectoryStore;
+  readonly personal: PersonalDataset;
+  readonly context: EmulatorContext;
+  addRoutes(routes: readonly EmulatorRoute[]): void;
+  registerClient(client: OAuthClient): void;
+  addRedirectUri(clientId: string, redirectUri: string): void;
+  /** Changes the domain-wide delegation grant (default: for the emulator's service account). */
+  setDelegatedScopes(scopes: readonly string[], clientId?: string): void;
+  /** Requests per Google method id (e.g. `directory.users.list`) since start or the last reset. */
+  counters(): Record<string, number>;
+  resetCounters(): void;
+  /** Every token string ever issued (codes, access, refresh, ID tokens), for leak tests. */
+  issuedTokens(): readonly string[];
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const now = options.now ?? Date.now;
+  const seed = options.seed ?? DEMO_SEED.seed;
+  const store = new DirectoryStore(generateDirectory({ seed, users: options.users ?? DEMO_SEED.users, groups: options.groups ?? DEMO_SEED.groups }));
+  const personal = new PersonalDataset(seed, () => store.users.filter((u) => !u.deletionTime));
+  const tokens = new TokenRegistry(now);
+  const routes = new RouteTable();
+  const counters = new Map<string, number>();
+  const clients = new OAuthClients(options.clients ?? [DEFAULT_CLIENT]);
+  const delegation = new DelegationGrants();
+
+  let origin = '';
+  const server: Server = createEmulatorServer({ origin: () => origin, routes, counters });
+  await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port ?? DEFAULT_EMULATOR_PORT, options.host ?? 'localhost', ok));
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://localhost:${port}`;
+
+  const stateDirectory = options.stateDirectory ?? '.local';
+  const serviceAccount = await provisionServiceAccount(stateDirectory, origin);
+  delegation.set(serviceAccount.key.client_id, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
+
+  const context: EmulatorContext = {
+    origin, directory: store, personal, tokens, now,
+    authorize: (request, scopes) => authorize(request, tokens, scopes),
+  };
+  const jwtBearer = { serviceAccount, delegation, store, tokens, tokenEndpoint: `${origin}/token`, now };
+  routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: tokenEndpoint(jwtBearer) }]);
+  for (const module of [directoryRoutes, ...(options.modules ?? [])]) routes.add(module(context));
+
+  return {
+    origin,
+    issuer: origin,
+    port,
+    serviceAccountKeyPath: serviceAccountKeyPath(stateDirectory),
+    serviceAccountKey: serviceAccount.key,
+    directory: store,
+    personal,
+    context,
+    addRoutes: (more) => routes.add(more),
+    registerClient: (client) => clients.register(client),
+    addRedirectUri: (clientId, uri) => clients.addRedirectUri(clientId, uri),
+    setDelegatedScopes: (scopes, clientId = serviceAccount.key.client_id) => delegation.set(clientId, scopes),
+    counters: () => Object.fromEntries(counters),
+    resetCounters: () => counters.clear(),
+    issuedTokens: () => tokens.issued(),
+    stop: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
+  };
+}

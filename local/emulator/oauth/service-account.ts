@@ -1,0 +1,102 @@
+/**
+ * The tenant's service account: its key file in Google's shape (written where the local secret
+ * store reads it), and the domain-wide delegation grant — which scopes the Workspace admin console
+ * authorised for its client id. The grant can be changed to simulate a misconfigured tenant.
+ */
+import { createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomGoogleId } from '../seed/random.js';
+
+/** The JSON Google's console downloads for a service-account key. */
+export interface ServiceAccountKey {
+  readonly type: 'service_account';
+  readonly project_id: string;
+  readonly private_key_id: string;
+  readonly private_key: string;
+  readonly client_email: string;
+  readonly client_id: string;
+  readonly auth_uri: string;
+  readonly token_uri: string;
+  readonly auth_provider_x509_cert_url: string;
+  readonly client_x509_cert_url: string;
+  readonly universe_domain: string;
+}
+
+const PROJECT_ID = 'workspace-bridge-local';
+export const SERVICE_ACCOUNT_EMAIL = `directory-sync@${PROJECT_ID}.iam.gserviceaccount.com`;
+
+export function serviceAccountKeyPath(stateDirectory: string): string {
+  return join(stateDirectory, 'google', 'service-account.json');
+}
+
+export interface ServiceAccount {
+  readonly key: ServiceAccountKey;
+  readonly publicKey: KeyObject;
+}
+
+/**
+ * Writes the key file for this origin. An existing file's key pair and client id are kept, so a
+ * restarted `npm start` does not invalidate what the local secret store already read.
+ */
+export async function provisionServiceAccount(stateDirectory: string, origin: string): Promise<ServiceAccount> {
+  const path = serviceAccountKeyPath(stateDirectory);
+  const previous = await readExisting(path);
+  const privateKey = previous?.private_key ?? (await newPrivateKey());
+  const clientId = previous?.client_id ?? randomGoogleId();
+  const key: ServiceAccountKey = {
+    type: 'service_account',
+    project_id: PROJECT_ID,
+    private_key_id: previous?.private_key_id ?? randomBytes(20).toString('hex'),
+    private_key: privateKey,
+    client_email: SERVICE_ACCOUNT_EMAIL,
+    client_id: clientId,
+    auth_uri: `${origin}/o/oauth2/auth`,
+    token_uri: `${origin}/token`,
+    auth_provider_x509_cert_url: `${origin}/oauth2/v1/certs`,
+    client_x509_cert_url: `${origin}/robot/v1/metadata/x509/${encodeURIComponent(SERVICE_ACCOUNT_EMAIL)}`,
+    universe_domain: 'googleapis.com',
+  };
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+  return { key, publicKey: createPublicKey(privateKey) };
+}
+
+async function readExisting(path: string): Promise<ServiceAccountKey | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<ServiceAccountKey>;
+    if (parsed.client_email !== SERVICE_ACCOUNT_EMAIL || !parsed.private_key || !parsed.client_id) return undefined;
+    createPublicKey(parsed.private_key);
+    return parsed as ServiceAccountKey;
+  } catch {
+    return undefined;
+  }
+}
+
+async function newPrivateKey(): Promise<string> {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return privateKey;
+}
+
+/** Domain-wide delegation: client id → the scopes the admin console lists for it. */
+export class DelegationGrants {
+  private readonly grants = new Map<string, ReadonlySet<string>>();
+
+  set(clientId: string, scopes: readonly string[]): void {
+    this.grants.set(clientId, new Set(scopes));
+  }
+
+  scopes(clientId: string): readonly string[] {
+    return [...(this.grants.get(clientId) ?? [])];
+  }
+
+  allows(clientId: string, scopes: readonly string[]): boolean {
+    const granted = this.grants.get(clientId);
+    return granted !== undefined && scopes.every((s) => granted.has(s));
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The emulator's directory in Google's own wire shapes (Admin SDK Directory API resources), so the
+ * API serves stored objects as they are, with only projection and field masks applied.
+ */
+export interface UserName { givenName: string; familyName: string; fullName: string }
+
+export interface DirectoryUserResource {
+  kind: 'admin#directory#user';
+  id: string;
+  etag: string;
+  primaryEmail: string;
+  name: UserName;
+  isAdmin: boolean;
+  isDelegatedAdmin: boolean;
+  lastLoginTime: string;
+  creationTime: string;
+  agreedToTerms: boolean;
+  suspended: boolean;
+  suspensionReason?: string;
+  archived: boolean;
+  changePasswordAtNextLogin: boolean;
+  ipWhitelisted: boolean;
+  emails: Array<{ address: string; primary?: boolean }>;
+  aliases?: string[];
+  nonEditableAliases?: string[];
+  customerId: string;
+  orgUnitPath: string;
+  isMailboxSetup: boolean;
+  isEnrolledIn2Sv: boolean;
+  isEnforcedIn2Sv: boolean;
+  includeInGlobalAddressList: boolean;
+  thumbnailPhotoUrl?: string;
+  thumbnailPhotoEtag?: string;
+  organizations?: Array<{ title?: string; department?: string; primary?: boolean; customType?: string; description?: string }>;
+  locations?: Array<{ type: string; area: string; buildingId?: string; floorName?: string; deskCode?: string }>;
+  phones?: Array<{ value: string; type: string; primary?: boolean }>;
+  relations?: Array<{ value: string; type: string }>;
+  externalIds?: Array<{ value: string; type: string }>;
+  keywords?: Array<{ value: string; type: string }>;
+  customSchemas?: Record<string, Record<string, unknown>>;
+  /** Only on deleted users (listed with showDeleted=true). */
+  deletionTime?: string;
+}
+
+export interface DirectoryGroupResource {
+  kind: 'admin#directory#group';
+  id: string;
+  etag: string;
+  email: string;
+  name: string;
+  directMembersCount: string;
+  description: string;
+  adminCreated: boolean;
+  aliases?: string[];
+  nonEditableAliases?: string[];
+}
+
+export type MemberType = 'USER' | 'GROUP' | 'CUSTOMER';
+export type MemberRole = 'OWNER' | 'MANAGER' | 'MEMBER';
+
+export interface DirectoryMemberResource {
+  kind: 'admin#directory#member';
+  etag: string;
+  id: string;
+  /** Absent for the CUSTOMER member (the whole tenant). */
+  email?: string;
+  role: MemberRole;
+  type: MemberType;
+  status?: 'ACTIVE' | 'SUSPENDED' | 'ARCHIVED';
+  delivery_settings?: 'ALL_MAIL';
+}
+
+export interface DirectoryDomainResource {
+  kind: 'admin#directory#domain';
+  etag: string;
+  domainName: string;
+  isPrimary: boolean;
+  verified: boolean;
+  creationTime: string;
+}
+
+export interface SchemaFieldSpec {
+  kind: 'admin#directory#schema#fieldspec';
+  fieldId: string;
+  etag: string;
+  fieldType: 'STRING' | 'INT64' | 'BOOL' | 'DATE';
+  fieldName: string;
+  displayName: string;
+  multiValued: boolean;
+  readAccessType: 'ALL_DOMAIN_USERS' | 'ADMINS_AND_SELF';
+}
+
+export interface DirectorySchemaResource {
+  kind: 'admin#directory#schema';
+  schemaId: string;
+  etag: string;
+  schemaName: string;
+  displayName: string;
+  fields: SchemaFieldSpec[];
+}
+
+/** Everything the Directory API serves for one tenant. */
+export interface DirectoryData {
+  customerId: string;
+  primaryDomain: string;
+  domains: DirectoryDomainResource[];
+  schemas: DirectorySchemaResource[];
+  users: DirectoryUserResource[];
+  groups: DirectoryGroupResource[];
+  /** Direct members per group id, in insertion order. */
+  members: Map<string, DirectoryMemberResource[]>;
+  /** The super admin the service account impersonates (ada@example.com). */
+  adminEmail: string;
+}

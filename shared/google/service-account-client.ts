@@ -1,0 +1,79 @@
+/**
+ * A google-auth-library JWT client for a service account with domain-wide delegation that sends
+ * its token request to the key file's `token_uri`. google-auth-library signs the assertion for
+ * and posts it to https://oauth2.googleapis.com/token whatever the key says; a request interceptor
+ * on the client's own transporter moves only that one request, so the same code reaches Google in
+ * production and the local emulator (token_uri `http://localhost:4000/token`) in development.
+ */
+import { JWT } from 'google-auth-library';
+
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+/** The members of Google's service-account key JSON this client needs. */
+export interface ServiceAccountKeyJson {
+  readonly type?: string;
+  readonly client_email: string;
+  readonly private_key: string;
+  readonly private_key_id?: string;
+  readonly token_uri?: string;
+}
+
+export interface DelegationOptions {
+  readonly scopes: readonly string[];
+  /** The Workspace user to impersonate (an admin for the Directory API). */
+  readonly subject: string;
+}
+
+export class ServiceAccountKeyError extends Error {
+  override name = 'ServiceAccountKeyError';
+}
+
+/** Parses and checks a key JSON: a service account, with a private key and an https (or loopback) token_uri. */
+export function parseServiceAccountKey(text: string): ServiceAccountKeyJson {
+  let parsed: Partial<ServiceAccountKeyJson>;
+  try {
+    parsed = JSON.parse(text) as Partial<ServiceAccountKeyJson>;
+  } catch {
+    throw new ServiceAccountKeyError('The service-account key is not valid JSON.');
+  }
+  if (parsed.type !== 'service_account') throw new ServiceAccountKeyError('The key is not a service-account key (type must be "service_account").');
+  if (typeof parsed.client_email !== 'string' || !parsed.client_email.includes('@')) throw new ServiceAccountKeyError('The service-account key has no client_email.');
+  if (typeof parsed.private_key !== 'string' || !parsed.private_key.includes('PRIVATE KEY')) throw new ServiceAccountKeyError('The service-account key has no private_key.');
+  if (parsed.token_uri !== undefined) tokenUrl(parsed.token_uri);
+  return parsed as ServiceAccountKeyJson;
+}
+
+export function delegatedJwtClient(key: ServiceAccountKeyJson, options: DelegationOptions): JWT {
+  const client = new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    ...(key.private_key_id ? { keyId: key.private_key_id } : {}),
+    scopes: [...options.scopes],
+    subject: options.subject,
+  });
+  const target = key.token_uri ? tokenUrl(key.token_uri) : undefined;
+  if (target && target.href !== GOOGLE_TOKEN_URL) {
+    client.transporter.interceptors.request.add({
+      resolved: async (request) => {
+        if (request.url.href === GOOGLE_TOKEN_URL) request.url = new URL(target);
+        return request;
+      },
+    });
+  }
+  return client;
+}
+
+/** Only https, or plain http to the loopback interface (the local emulator), may receive a signed assertion. */
+function tokenUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ServiceAccountKeyError('The service-account key has an invalid token_uri.');
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ServiceAccountKeyError('The service-account key token_uri must be https (or http to localhost).');
+  }
+  return url;
+}
