@@ -80,7 +80,8 @@ export async function listGroupsOfUser(db: DynamoDBDocumentClient, tableName: st
     TableName: tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': 'INGROUP#' },
-    ProjectionExpression: 'userId, groupId, direct',
+    ProjectionExpression: 'userId, groupId, #direct',
+    ExpressionAttributeNames: { '#direct': 'direct' },
   });
 }
 
@@ -91,7 +92,8 @@ export async function listUsersInGroup(db: DynamoDBDocumentClient, tableName: st
     IndexName: 'gsi2',
     KeyConditionExpression: 'gsi2pk = :pk',
     ExpressionAttributeValues: { ':pk': `TMEMBERS#${groupId}` },
-    ProjectionExpression: 'userId, groupId, direct',
+    ProjectionExpression: 'userId, groupId, #direct',
+    ExpressionAttributeNames: { '#direct': 'direct' },
   });
 }
 
@@ -101,7 +103,8 @@ export async function listDirectMembers(db: DynamoDBDocumentClient, tableName: s
     TableName: tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': `GROUP#${groupId}`, ':prefix': 'MEMBER#' },
-    ProjectionExpression: 'member',
+    ProjectionExpression: '#member',
+    ExpressionAttributeNames: { '#member': 'member' },
   });
   return items.map((i) => i.member);
 }

@@ -30,9 +30,9 @@ export async function getUserByEmail(db: DynamoDBDocumentClient, tableName: stri
 export const USERS_INDEX = { indexName: 'gsi1', partition: 'USERS' } as const;
 
 /**
- * Writes a user and its email index entries in one transaction, removing index entries for
- * addresses the user no longer has (`previousEmails`, from the stored record). `attributes` are
- * extra item attributes (sync's hash and index keys).
+ * Writes a user and its email index entries in one transaction: entries for addresses new since
+ * `previousEmails` (the stored record's) are added, entries for addresses the user no longer has
+ * removed, unchanged ones left alone. `attributes` are extra item attributes (sync's hash and index keys).
  */
 export async function putUser(
   db: DynamoDBDocumentClient,
@@ -42,12 +42,13 @@ export async function putUser(
   attributes: Readonly<Record<string, unknown>> = {},
 ): Promise<void> {
   const emails = userEmails(user);
+  const added = emails.filter((e) => !previousEmails.includes(e));
   const dropped = previousEmails.filter((e) => !emails.includes(e));
   await db.send(
     new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: tableName, Item: { ...attributes, ...userKey(user.id), user, emails } } },
-        ...emails.map((email) => ({ Put: { TableName: tableName, Item: { ...emailKey(email), userId: user.id } } })),
+        ...added.map((email) => ({ Put: { TableName: tableName, Item: { ...emailKey(email), userId: user.id } } })),
         ...dropped.map((email) => ({
           Delete: { TableName: tableName, Key: emailKey(email), ConditionExpression: 'userId = :id', ExpressionAttributeValues: { ':id': user.id } },
         })),

@@ -71,7 +71,8 @@ export async function applyUserUpsert(ctx: ApplyContext, upsert: UserUpsert): Pr
   const attributes = { hash: upsert.hash, gsi1pk: USERS_INDEX.partition, gsi1sk: upsert.user.primaryEmail };
   await putUser(ctx.db, ctx.tableName, upsert.user, upsert.previousEmails, attributes);
   const emails = userEmails(upsert.user);
-  ctx.stats.itemWrites += 1 + emails.length + upsert.previousEmails.filter((e) => !emails.includes(e)).length;
+  const changedEmails = emails.filter((e) => !upsert.previousEmails.includes(e)).length + upsert.previousEmails.filter((e) => !emails.includes(e)).length;
+  ctx.stats.itemWrites += 1 + changedEmails;
 }
 
 /**
@@ -129,14 +130,16 @@ export async function applyMembership(ctx: ApplyContext, target: MembershipTarge
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `GROUP#${target.groupId}`, ':prefix': 'MEMBER#' },
-      ProjectionExpression: 'member',
+      ProjectionExpression: '#member',
+    ExpressionAttributeNames: { '#member': 'member' },
     }),
     queryAll<{ userId: string; direct: boolean }>(db, {
       TableName: tableName,
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': `TMEMBERS#${target.groupId}` },
-      ProjectionExpression: 'userId, direct',
+      ProjectionExpression: 'userId, #direct',
+      ExpressionAttributeNames: { '#direct': 'direct' },
     }),
   ]);
   const requests: WriteRequest[] = [];

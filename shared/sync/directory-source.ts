@@ -39,9 +39,7 @@ export class GoogleDirectorySource implements DirectorySource {
   private readonly admin: admin_directory_v1.Admin;
 
   constructor(auth: JWT, rootUrl: string, private readonly runner: GoogleCallRunner) {
-    // googleapis-common pins its own google-auth-library patch release; the classes differ only in
-    // private members, and the client calls nothing but auth.request().
-    this.admin = new admin_directory_v1.Admin({ auth: auth as unknown as admin_directory_v1.Options['auth'], rootUrl });
+    this.admin = new admin_directory_v1.Admin({ auth, rootUrl });
   }
 
   async listDomains(): Promise<DirectoryDomain[]> {

@@ -1,5 +1,5 @@
 import { admin_directory_v1 } from '@googleapis/admin';
-import { createDelegatedJwt, parseServiceAccountKey, type ServiceAccountKey } from '../google/service-account.js';
+import { delegatedJwtClient, parseServiceAccountKey, type ServiceAccountKeyJson } from '../google/service-account-client.js';
 import { describeGoogleFailure, explainFailure } from './google-calls.js';
 import { DELEGATION_CONSOLE, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
 
@@ -23,10 +23,10 @@ export interface PreflightInput {
  */
 export async function runPreflight(input: PreflightInput): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
-  let key: ServiceAccountKey;
+  let key: ServiceAccountKeyJson;
   try {
     key = parseServiceAccountKey(await input.readKey());
-    checks.push({ name: 'service-account key', ok: true, detail: `${key.client_email} (client id ${key.client_id}, key ${key.private_key_id.slice(0, 8)}…)` });
+    checks.push({ name: 'service-account key', ok: true, detail: `${key.client_email} (client id ${key.client_id ?? 'unknown'})` });
   } catch (error) {
     checks.push({ name: 'service-account key', ok: false, detail: error instanceof Error ? error.message : String(error) });
     return checks;
@@ -35,7 +35,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
   checks.push(...scopeChecks);
   if (scopeChecks.some((c) => !c.ok)) return checks;
   const admin = new admin_directory_v1.Admin({
-    auth: createDelegatedJwt({ key, subject: input.subject, scopes: SYNC_SCOPE_URLS }) as unknown as admin_directory_v1.Options['auth'],
+    auth: delegatedJwtClient(key, { subject: input.subject, scopes: SYNC_SCOPE_URLS }),
     rootUrl: input.apiRoot,
   });
   const noRetry = { retry: false } as const;
@@ -57,15 +57,15 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
 }
 
 /** One token request per scope: a scope missing from domain-wide delegation is named, not guessed. */
-export async function checkScopes(key: ServiceAccountKey, subject: string): Promise<PreflightCheck[]> {
+export async function checkScopes(key: ServiceAccountKeyJson, subject: string): Promise<PreflightCheck[]> {
   return Promise.all(SYNC_SCOPES.map(async ({ scope, reads }) => {
     try {
-      await createDelegatedJwt({ key, subject, scopes: [scope] }).authorize();
+      await delegatedJwtClient(key, { subject, scopes: [scope] }).authorize();
       return { name: `scope ${scope}`, ok: true, detail: `delegated (reads ${reads})` };
     } catch (error) {
       const failure = describeGoogleFailure(error, Date.now());
       const detail = failure.reason === 'unauthorized_client'
-        ? `NOT delegated: add ${scope} for client id ${key.client_id} in ${DELEGATION_CONSOLE} (sync needs it to read ${reads}).`
+        ? `NOT delegated: add ${scope} for client id ${key.client_id ?? '(see the key file)'} in ${DELEGATION_CONSOLE} (sync needs it to read ${reads}).`
         : explainFailure(failure, 'a token', subject).message;
       return { name: `scope ${scope}`, ok: false, detail };
     }
@@ -73,7 +73,7 @@ export async function checkScopes(key: ServiceAccountKey, subject: string): Prom
 }
 
 /** The run's message when Google refuses its token: which scopes are missing and where to add them. */
-export async function describeMissingScopes(key: ServiceAccountKey, subject: string): Promise<string | undefined> {
+export async function describeMissingScopes(key: ServiceAccountKeyJson, subject: string): Promise<string | undefined> {
   const missing = (await checkScopes(key, subject)).filter((c) => !c.ok);
   if (missing.length === 0) return undefined;
   return `Google refused the sync's token for ${subject}. ${missing.map((c) => c.detail).join(' ')}`;

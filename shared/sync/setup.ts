@@ -1,5 +1,5 @@
 import type { Dependencies } from '../runtime/dependencies.js';
-import { createDelegatedJwt, parseServiceAccountKey } from '../google/service-account.js';
+import { delegatedJwtClient, parseServiceAccountKey } from '../google/service-account-client.js';
 import type { SessionTerminator } from './apply.js';
 import { systemClock, type Clock } from './clock.js';
 import { GoogleDirectorySource } from './directory-source.js';
@@ -39,7 +39,7 @@ export async function createSyncEnvironment(deps: Dependencies, wiring: SyncWiri
   const perMinute = config.sync.quotaPerMinute * QUOTA_HEADROOM;
   const limiter = new RateLimiter({ perMinute, burst: Math.max(1, Math.round(perMinute / 60)), maxConcurrent: SYNC_CONCURRENCY, clock });
   const runner = new GoogleCallRunner(limiter, { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random }, callStats, subject);
-  const jwt = createDelegatedJwt({ key, subject, scopes: SYNC_SCOPE_URLS });
+  const jwt = delegatedJwtClient(key, { subject, scopes: SYNC_SCOPE_URLS });
   return {
     db: deps.db,
     tableName: config.tableName,
