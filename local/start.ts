@@ -15,6 +15,7 @@ import { provideDependencies } from '../shared/runtime/dependencies.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local.js';
 import { createLocalHost } from './host/server.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
+import { scheduleLocalSync } from './sync-schedule.js';
 
 const root = resolve(import.meta.dirname, '..');
 const stoppers: Array<() => Promise<void>> = [];
@@ -53,9 +54,13 @@ async function main(): Promise<void> {
     `  intranet        ${config.appOrigin}`,
     `  health          ${config.appOrigin}/api/health`,
     `  DynamoDB Local  ${config.dynamodbEndpoint}${dynamo ? ' (data in .local/dynamodb)' : ' (external)'}`,
+    `  directory sync  at start and on ${config.syncSchedule} (npm run sync for a run now)`,
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));
+  // Directory sync needs the emulator (key file, Directory API): start it after everything else is up.
+  const stopSync = scheduleLocalSync(deps);
+  stoppers.push(async () => stopSync());
 }
 
 /** Locally the browser talks to the emulator in place of Google's hosts. */

@@ -24,6 +24,14 @@ export interface Config {
   readonly googleAdminSubject: string;
   readonly googleApiRoot: string;
   readonly syncSchedule: string;
+  readonly sync: {
+    /** The tenant's Directory API quota per minute; the limiter runs at 90% of it. */
+    readonly quotaPerMinute: number;
+    /** Share of stored users or groups one run may delete before the guard refuses it. */
+    readonly maxDeleteShare: number;
+    /** How often a long fetch stages its progress, so a crash loses at most this much. */
+    readonly checkpointSeconds: number;
+  };
   readonly tableName: string;
   /** DynamoDB endpoint override (DynamoDB Local); unset in AWS. */
   readonly dynamodbEndpoint: string | undefined;
@@ -92,6 +100,11 @@ export function loadConfig(env: Env = process.env): Config {
     googleAdminSubject: read.email('GOOGLE_ADMIN_SUBJECT', { local: LOCAL_DEFAULTS.googleAdminSubject }),
     googleApiRoot: withTrailingSlash(read.url('GOOGLE_API_ROOT', { local: emulator, aws: GOOGLE_API_ROOT })),
     syncSchedule: read.schedule('SYNC_SCHEDULE', { local: 'rate(15 minutes)', aws: 'rate(1 hour)' }),
+    sync: {
+      quotaPerMinute: read.integer('SYNC_QUOTA_PER_MINUTE', { local: 2400, aws: 2400 }, 10, 1_000_000),
+      maxDeleteShare: read.share('SYNC_MAX_DELETE_SHARE', { local: 0.1, aws: 0.1 }),
+      checkpointSeconds: read.integer('SYNC_CHECKPOINT_SECONDS', { local: 60, aws: 60 }, 1, 600),
+    },
     tableName: read.string('TABLE_NAME', { local: LOCAL_DEFAULTS.tableName }, 'the DynamoDB table name'),
     dynamodbEndpoint: read.optionalUrl('DYNAMODB_ENDPOINT'),
     secretNames: {
@@ -140,6 +153,13 @@ function reader(env: Env, mode: RuntimeMode) {
       if (value === undefined) throw new ConfigError(key, expected, undefined);
       const n = typeof value === 'number' ? value : Number(value);
       if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, expected, String(value));
+      return n;
+    },
+    share(key: string, defaults: Defaults<number>): number {
+      const value = raw(key, defaults);
+      const expected = 'a share from 0 to 1, such as 0.1 for 10%';
+      const n = typeof value === 'number' ? value : Number(value);
+      if (value === undefined || value === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(key, expected, value === undefined ? undefined : String(value));
       return n;
     },
     url(key: string, defaults: Defaults<string>): string {

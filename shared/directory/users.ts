@@ -5,6 +5,8 @@ import type { DirectoryUser } from './model.js';
  * Directory users in the table:
  *   user      pk USER#<id>        sk PROFILE   { user: DirectoryUser, emails: string[] }
  *   email     pk EMAIL#<address>  sk USER      { userId }   (primary email and every alias, lower case)
+ * Synced users also carry `gsi1pk USERS` / `gsi1sk <primary email>` (every synced user, by email:
+ * what people search and directory sync list) and `hash` (content hash, to skip unchanged writes).
  * Sign-in matches by id (= `sub`) with one read, or by email with two.
  */
 export const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
@@ -24,18 +26,29 @@ export async function getUserByEmail(db: DynamoDBDocumentClient, tableName: stri
   return typeof Item?.userId === 'string' ? getUserById(db, tableName, Item.userId) : undefined;
 }
 
+/** The index of synced users, by primary email. */
+export const USERS_INDEX = { indexName: 'gsi1', partition: 'USERS' } as const;
+
 /**
- * Writes a user and its email index entries in one transaction, removing index entries for
- * addresses the user no longer has (`previousEmails`, from the stored record).
+ * Writes a user and its email index entries in one transaction: entries for addresses new since
+ * `previousEmails` (the stored record's) are added, entries for addresses the user no longer has
+ * removed, unchanged ones left alone. `attributes` are extra item attributes (sync's hash and index keys).
  */
-export async function putUser(db: DynamoDBDocumentClient, tableName: string, user: DirectoryUser, previousEmails: readonly string[] = []): Promise<void> {
+export async function putUser(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  user: DirectoryUser,
+  previousEmails: readonly string[] = [],
+  attributes: Readonly<Record<string, unknown>> = {},
+): Promise<void> {
   const emails = userEmails(user);
+  const added = emails.filter((e) => !previousEmails.includes(e));
   const dropped = previousEmails.filter((e) => !emails.includes(e));
   await db.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: tableName, Item: { ...userKey(user.id), user, emails } } },
-        ...emails.map((email) => ({ Put: { TableName: tableName, Item: { ...emailKey(email), userId: user.id } } })),
+        { Put: { TableName: tableName, Item: { ...attributes, ...userKey(user.id), user, emails } } },
+        ...added.map((email) => ({ Put: { TableName: tableName, Item: { ...emailKey(email), userId: user.id } } })),
         ...dropped.map((email) => ({
           Delete: { TableName: tableName, Key: emailKey(email), ConditionExpression: 'userId = :id', ExpressionAttributeValues: { ':id': user.id } },
         })),
