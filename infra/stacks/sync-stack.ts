@@ -1,6 +1,6 @@
-import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -65,10 +65,19 @@ export class SyncStack extends Stack {
     this.sync.grantProfile(SYNC_PERMISSIONS, { table: props.table, secrets: props.secrets });
     this.sync.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }));
 
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'Lets EventBridge Scheduler start the directory sync',
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.sync.fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason: 'The Scheduler Lambda target grants invoke on the function and its versions (ARN:*); the wildcard covers versions of this one function only.',
+    });
     new Schedule(this, 'Schedule', {
       description: 'Workspace Bridge directory sync',
       schedule: ScheduleExpression.expression(props.config.syncSchedule),
       target: new LambdaInvoke(this.sync.fn, {
+        role: schedulerRole,
         input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
         deadLetterQueue: this.scheduleDeadLetters,
         retryAttempts: 3,
