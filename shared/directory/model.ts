@@ -84,5 +84,5 @@ export interface DirectoryDomain {
 export interface DirectorySchema {
   readonly schemaName: string;
   readonly displayName?: string;
-  readonly fields: readonly { readonly fieldName: string; readonly fieldType: string; readonly displayName?: string; readonly multiValued: boolean; readonly readAccessType: string }[];
+  readonly fields: readonly { readonly fieldName: string; readonly fieldType: string; readonly displayName?: string; readonly multiValued: boolean; readonly readAccessType: string; readonly indexed?: boolean }[];
 }

@@ -159,9 +159,10 @@ export async function applyMembership(ctx: ApplyContext, target: MembershipTarge
   await db.send(new UpdateCommand({
     TableName: tableName,
     Key: groupKey(target.groupId),
-    UpdateExpression: 'SET memberHash = :m, transitiveHash = :t',
+    // directMembersCount: what group lists show, without a query per group.
+    UpdateExpression: 'SET memberHash = :m, transitiveHash = :t, directMembersCount = :c',
     ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':m': target.memberHash, ':t': target.transitiveHash },
+    ExpressionAttributeValues: { ':m': target.memberHash, ':t': target.transitiveHash, ':c': target.members.length },
   }));
   ctx.stats.itemWrites += requests.length + 1;
   const removed = requests.filter((r) => 'DeleteRequest' in r).length;

@@ -98,6 +98,8 @@ export function toDirectorySchema(schema: admin_directory_v1.Schema$Schema): Dir
       multiValued: f.multiValued === true,
       // Google's default: a field every user of the domain may read.
       readAccessType: text(f.readAccessType) ?? 'ALL_DOMAIN_USERS',
+      // Google's default is indexed (searchable); kept only when Google says otherwise, so stored hashes do not move.
+      indexed: f.indexed === false ? false : undefined,
     })),
   });
 }

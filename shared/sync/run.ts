@@ -4,6 +4,7 @@ import {
   applyDirectoryItems, applyGroupUpsert, applyMembership, applyUserUpsert, readStoredState, tombstoneGroup, tombstoneUser,
   type ApplyContext, type SessionTerminator,
 } from './apply.js';
+import { changesDirectory, markSearchIndexStale, refreshSearchIndex } from '../people/index-store.js';
 import type { Clock } from './clock.js';
 import type { DirectorySource } from './directory-source.js';
 import { SnapshotFetcher } from './fetch.js';
@@ -138,7 +139,9 @@ class Invocation {
         this.approvedCounts = counts;
       }
       this.progress(`applying: ${plan.userUpserts.length} users, ${plan.groupUpserts.length} groups, ${plan.memberships.length} memberships, ${plan.userTombstones.length + plan.groupTombstones.length} deletions`);
+      if (changesDirectory(plan)) await markSearchIndexStale(this.env.db, this.env.tableName);
       if ((await this.apply(plan)) === 'stopped') return await this.handOver('applying');
+      await refreshSearchIndex(this.env.db, this.env.tableName);
       if (this.checkpoint) await this.store.deleteCheckpoint();
       if (pending) await this.store.deletePendingDiff();
       return this.finish('succeeded', counts, []);
