@@ -49,6 +49,12 @@ export interface Config {
   readonly allowUnsyncedSignIn: boolean;
   /** Google integrations the tenant enabled, for the web client. */
   readonly enabledIntegrations: readonly Integration[];
+  /** Members of this group (transitively) are intranet admins besides Workspace admins; unset: Workspace admins only. */
+  readonly adminGroupEmail: string | undefined;
+  /** The sync Lambda the API invokes for "run now" (AWS only). */
+  readonly syncFunctionName: string | undefined;
+  /** How often a warm API function re-reads the search index pointer (staleness after a sync vs reads). */
+  readonly searchIndexCheckSeconds: number;
 }
 
 export const INTEGRATIONS = ['gmail', 'drive', 'calendar'] as const;
@@ -117,6 +123,9 @@ export function loadConfig(env: Env = process.env): Config {
     sessionAbsoluteLifetimeHours: read.integer('SESSION_ABSOLUTE_LIFETIME_HOURS', { local: 168, aws: 168 }, 1, 90 * 24),
     allowUnsyncedSignIn: read.boolean('ALLOW_UNSYNCED_SIGN_IN', { local: false, aws: false }),
     enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
+    adminGroupEmail: read.optionalEmail('ADMIN_GROUP_EMAIL', 'the email address of a Google group'),
+    syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
+    searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
   };
 }
 
@@ -190,8 +199,13 @@ function reader(env: Env, mode: RuntimeMode) {
     email(key: string, defaults: Defaults<string>): string {
       const expected = 'the email address of a Workspace admin';
       const value = required(key, defaults, expected);
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) throw new ConfigError(key, expected, value);
+      if (!EMAIL.test(value)) throw new ConfigError(key, expected, value);
       return value.toLowerCase();
+    },
+    optionalEmail(key: string, expected: string): string | undefined {
+      const value = raw<string>(key, {});
+      if (value !== undefined && !EMAIL.test(value)) throw new ConfigError(key, expected, value);
+      return value?.toLowerCase();
     },
     schedule(key: string, defaults: Defaults<string>): string {
       const expected = 'an EventBridge expression: rate(N minutes|hours|days) or cron(…)';
@@ -226,6 +240,8 @@ function reader(env: Env, mode: RuntimeMode) {
     },
   };
 }
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -168,6 +168,10 @@ export class DirectoryIndex {
     return this.people.size;
   }
 
+  get groupCount(): number {
+    return this.groupIndex.size;
+  }
+
   /** Ranked positions of the people matching every word of `query` (see matchAll). */
   searchPeople(query: string): number[] {
     const q = words(query);

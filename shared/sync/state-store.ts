@@ -22,7 +22,7 @@ import type { SnapshotDelta } from './snapshot.js';
 const LEASE_KEY = { pk: 'SYNC', sk: 'LEASE' } as const;
 const CHECKPOINT_KEY = { pk: 'SYNC', sk: 'CHECKPOINT' } as const;
 const PENDING_KEY = { pk: 'SYNC', sk: 'PENDING' } as const;
-const RUNS_PARTITION = 'SYNCRUNS';
+export const RUNS_PARTITION = 'SYNCRUNS';
 
 /** Staged snapshots and checkpoints older than this are abandoned: page tokens and data would be stale. */
 export const CHECKPOINT_MAX_AGE_MS = 2 * 60 * 60 * 1000;
