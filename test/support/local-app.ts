@@ -7,7 +7,7 @@ import { GOOGLE_ORIGINS, securityHeaders } from '../../shared/http/security-head
 import { provideDependencies, type Dependencies } from '../../shared/runtime/dependencies.js';
 import { createLocalHost } from '../../local/host/server.js';
 import { localDependencies } from '../../local/local-dependencies.js';
-import { freshTable } from './dynamodb.js';
+import { freshTable, type TestTable } from './dynamodb.js';
 
 export interface LocalApp {
   readonly origin: string;
@@ -17,11 +17,15 @@ export interface LocalApp {
 
 /**
  * The local host on a free port with a fresh table and a throw-away .local directory: the same
- * server `npm start` runs, for tests that speak real HTTP.
+ * server `npm start` runs, for tests that speak real HTTP. `options` share a table (and the
+ * emulator's state directory, for its service-account key) with a sync harness.
  */
-export async function startLocalApp(env: Record<string, string> = {}): Promise<LocalApp> {
-  const table = await freshTable();
-  const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-local-'));
+export async function startLocalApp(
+  env: Record<string, string> = {},
+  options: { table?: TestTable; stateDirectory?: string } = {},
+): Promise<LocalApp> {
+  const table = options.table ?? (await freshTable());
+  const stateDirectory = options.stateDirectory ?? (await mkdtemp(join(tmpdir(), 'wb-local-')));
   const root = resolve(import.meta.dirname, '../..');
   const server = createLocalHost({ root, webRoot: join(root, 'web', 'dist'), securityHeaders: securityHeaders(GOOGLE_ORIGINS) });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
