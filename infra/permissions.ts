@@ -11,6 +11,8 @@ export type TableAccess = 'read' | 'readWrite';
 export interface PermissionProfile {
   readonly table: TableAccess;
   readonly secrets: readonly SecretName[];
+  /** May invoke the sync function (an admin's "run now"); it gets SYNC_FUNCTION_NAME. */
+  readonly invokesSync?: boolean;
 }
 
 export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfile>> = {
@@ -20,8 +22,9 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
   'auth-callback': { table: 'readWrite', secrets: ['sessionKeys', 'googleClientSecret'] },
   // Reads and ends sessions.
   'auth-session': { table: 'readWrite', secrets: ['sessionKeys'] },
-  // Every /api/* route: checks the session, reads and writes the directory and access data.
-  api: { table: 'readWrite', secrets: ['sessionKeys'] },
+  // Every /api/* route: checks the session, reads and writes the directory and access data, signs
+  // list cursors with the key ring, and starts a sync run when an admin asks.
+  api: { table: 'readWrite', secrets: ['sessionKeys'], invokesSync: true },
 };
 
 /** The scheduled directory sync: the only reader of the service-account key. */

@@ -8,10 +8,11 @@ import type { InfraConfig } from './config.js';
 import { ApiStack, pascalCase } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { MonitoringStack } from './stacks/monitoring-stack.js';
-import { SyncStack } from './stacks/sync-stack.js';
+import { SyncStack, syncFunctionName } from './stacks/sync-stack.js';
 import { WebStack } from './stacks/web-stack.js';
 
 export const SYNC_ENTRY = 'functions/sync.ts';
+const SYNC_STACK_ID = 'WorkspaceBridge-Sync';
 
 export interface WorkspaceBridgeOptions {
   readonly config: InfraConfig;
@@ -47,16 +48,18 @@ export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions):
   let api: ApiStack | undefined;
   let sync: SyncStack | undefined;
   if (config.appOrigin) {
+    const syncEntry = options.syncEntry ?? SYNC_ENTRY;
+    const hasSync = existsSync(join(REPOSITORY_ROOT, syncEntry));
     api = new ApiStack(app, 'WorkspaceBridge-Api', {
       config,
       table: data.table,
       secrets: data.secrets,
       functions: options.httpFunctions ?? HTTP_FUNCTIONS,
+      ...(hasSync ? { syncFunctionName: syncFunctionName(SYNC_STACK_ID) } : {}),
       description: description('sign-in and API functions'),
     });
-    const syncEntry = options.syncEntry ?? SYNC_ENTRY;
-    if (existsSync(join(REPOSITORY_ROOT, syncEntry))) {
-      sync = new SyncStack(app, 'WorkspaceBridge-Sync', { config, table: data.table, secrets: data.secrets, entry: syncEntry, description: description('directory sync') });
+    if (hasSync) {
+      sync = new SyncStack(app, SYNC_STACK_ID, { config, table: data.table, secrets: data.secrets, entry: syncEntry, description: description('directory sync') });
     } else {
       Annotations.of(api).addWarningV2('workspace-bridge:no-sync', `${syncEntry} does not exist yet: the sync stack is left out.`);
     }

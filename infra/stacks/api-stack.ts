@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -14,6 +15,8 @@ export interface ApiStackProps extends StackProps {
   readonly secrets: Readonly<Record<SecretName, ISecret>>;
   /** The HTTP functions to deploy, in CloudFront behavior order (functions/catalog.ts). */
   readonly functions: readonly HttpFunction[];
+  /** The sync function's name, when the sync stack is deployed: functions whose profile `invokesSync` may invoke it. */
+  readonly syncFunctionName?: string;
 }
 
 export interface DeployedHttpFunction {
@@ -33,14 +36,18 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const environment = functionEnvironment(props.config, props.table.tableName);
     this.functions = props.functions.map((spec) => {
+      const profile = permissionsFor(spec.name);
+      const sync = profile.invokesSync ? props.syncFunctionName : undefined;
       const app = new AppFunction(this, pascalCase(spec.name), {
         entry: spec.entry,
         description: `Workspace Bridge ${spec.name} (${spec.pathPatterns.join(', ')})`,
-        environment: { ...environment, POWERTOOLS_SERVICE_NAME: spec.name },
+        environment: { ...environment, POWERTOOLS_SERVICE_NAME: spec.name, ...(sync ? { SYNC_FUNCTION_NAME: sync } : {}) },
         logRetentionDays: props.config.logRetentionDays,
         reservedConcurrency: props.config.httpReservedConcurrency,
       });
-      app.grantProfile(permissionsFor(spec.name), { table: props.table, secrets: props.secrets });
+      app.grantProfile(profile, { table: props.table, secrets: props.secrets });
+      // By name, not by reference: the sync stack is deployed after this one.
+      if (sync) app.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, sync)] }));
       const url = app.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.BUFFERED });
       return { spec, app, url };
     });

@@ -11,6 +11,9 @@ import { AppFunction } from '../app-function.js';
 import { functionEnvironment, type InfraConfig } from '../config.js';
 import { SYNC_PERMISSIONS, type SecretName } from '../permissions.js';
 
+/** The sync function's physical name: known before the function exists, so the API can be granted invoke on it by name. */
+export const syncFunctionName = (stackName: string) => `${stackName}-sync`;
+
 export interface SyncStackProps extends StackProps {
   readonly config: InfraConfig;
   readonly table: ITableV2;
@@ -47,7 +50,7 @@ export class SyncStack extends Stack {
 
     // A known physical name lets the role name the function for self-invocation without referencing
     // the function resource (which would make the role depend on the function that depends on it).
-    const functionName = `${this.stackName}-sync`;
+    const functionName = syncFunctionName(this.stackName);
     this.sync = new AppFunction(this, 'Sync', {
       entry: props.entry,
       functionName,

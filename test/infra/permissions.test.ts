@@ -74,7 +74,7 @@ describe('function roles: exactly what each function code uses', () => {
     ['auth-login', [logs('auth-login'), TABLE_RW, readSecrets('sessionKeys')]],
     ['auth-callback', [logs('auth-callback'), TABLE_RW, readSecrets('sessionKeys', 'googleClientSecret')]],
     ['auth-session', [logs('auth-session'), TABLE_RW, readSecrets('sessionKeys')]],
-    ['api', [logs('api'), TABLE_RW, readSecrets('sessionKeys')]],
+    ['api', [logs('api'), TABLE_RW, readSecrets('sessionKeys'), { actions: ['lambda:InvokeFunction'], resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'] }]],
   ])('%s', (name, expected) => {
     const { api } = synthesized.bridge;
     const deployed = api!.functions.find((f) => f.spec.name === name)!;
@@ -82,6 +82,15 @@ describe('function roles: exactly what each function code uses', () => {
     const roleId = logicalId(deployed.app.role);
     expect(statementsOf(template, roleId)).toEqual(sorted(expected));
     expect(roleOf(template, roleId).Properties).not.toHaveProperty('ManagedPolicyArns');
+  });
+
+  it("api: names the sync function it may invoke for an admin's run now; no other HTTP function does", () => {
+    const { api } = synthesized.bridge;
+    const template = synthesized.template(api!);
+    for (const { spec, app } of api!.functions) {
+      const variables = (resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).Environment as { Variables: Json };
+      expect(variables.Variables.SYNC_FUNCTION_NAME, spec.name).toBe(spec.name === 'api' ? 'WorkspaceBridge-Sync-sync' : undefined);
+    }
   });
 
   it('sync: the service-account key, the table, its failure queue and invoking itself (by name, not by reference)', () => {
