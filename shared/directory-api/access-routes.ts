@@ -19,8 +19,8 @@ export interface AccessCheckResult {
 
 /**
  * "May this user see content shared with these groups?": transitive membership (nested groups and
- * CUSTOMER already expanded by sync), so two reads in parallel: the user (an inactive user is
- * granted nothing) and one BatchGetItem of the membership items.
+ * CUSTOMER already expanded by sync), so two reads, in parallel with the session's: the user (an
+ * inactive user is granted nothing) and one BatchGetItem of the membership items.
  */
 export const accessRoutes: readonly Route[] = [
   {
@@ -28,7 +28,6 @@ export const accessRoutes: readonly Route[] = [
     path: '/api/access/check',
     handler: async (request) => {
       const deps = dependencies();
-      await requireSession(request, deps);
       const body = objectBody(request, ['userId', 'groupIds']);
       if (!isUserId(body.userId)) throw new HttpError(400, 'invalid_user_id', 'userId must be a directory user id (digits).');
       const { groupIds } = body;
@@ -41,7 +40,9 @@ export const accessRoutes: readonly Route[] = [
       const asked = [...new Set(groupIds as string[])];
       const userId = body.userId;
       const { db, config } = deps;
-      const [user, memberOf] = await Promise.all([
+      // The session read runs beside the check's reads (one round trip, not two); nothing is answered before it passes.
+      const [, user, memberOf] = await Promise.all([
+        requireSession(request, deps),
         getUserById(db, config.tableName, userId),
         userGroupsAmong(db, config.tableName, userId, asked.filter((g) => g !== WHOLE_TENANT)),
       ]);

@@ -27,16 +27,60 @@ export interface GroupSummary {
 /** A synced group with the count sync stores beside it. */
 export type IndexedGroup = DirectoryGroup & { readonly directMembersCount?: number };
 
-/** [id, email, fullName, givenName, familyName, title, department, photoUrl, location, manager (person index or -1)] */
-type PersonRecord = [string, string, string, string, string, string, string, string, string, number];
-/** [id, email, name, description, directMembersCount] */
-type GroupRecord = [string, string, string, string, number];
+const NO_MANAGER = 0xffffffff;
 
-interface Header {
-  readonly format: 1;
-  readonly builtAt: string;
-  readonly people: { readonly records: PersonRecord[]; readonly tokens: string[]; readonly nameKeys: string[] };
-  readonly groups: { readonly records: GroupRecord[]; readonly tokens: string[]; readonly nameKeys: string[] };
+/** The stored form, column by column (see pack.ts): strings as lists, numbers as arrays. */
+interface Columns {
+  readonly meta: { readonly builtAt: string };
+  readonly people: {
+    readonly ids: string[]; readonly emails: string[]; readonly fullNames: string[]; readonly givenNames: string[]; readonly familyNames: string[];
+    readonly titles: string[]; readonly departments: string[]; readonly locations: string[];
+    /** Photo URLs without `photoPrefix` (their common prefix: most of a Google photo URL). */
+    readonly photoUrls: string[]; readonly photoPrefix: string;
+    /** Position of the person's manager, or NO_MANAGER. */
+    readonly managers: Uint32Array;
+    readonly index: StoredTokenIndex;
+  };
+  readonly groups: {
+    readonly ids: string[]; readonly emails: string[]; readonly names: string[]; readonly descriptions: string[];
+    readonly memberCounts: Uint32Array;
+    readonly index: StoredTokenIndex;
+  };
+}
+
+const FORMAT = 'directory-index/4';
+
+function toPacked(c: Columns): Buffer {
+  const p = c.people;
+  const g = c.groups;
+  return pack(
+    [[FORMAT, c.meta.builtAt, p.photoPrefix], p.ids, p.emails, p.fullNames, p.givenNames, p.familyNames, p.titles, p.departments, p.photoUrls, p.locations, [...p.index.tokens],
+      g.ids, g.emails, g.names, g.descriptions, [...g.index.tokens]],
+    [p.managers, p.index.entryOffsets, p.index.entries, g.memberCounts, g.index.entryOffsets, g.index.entries],
+  );
+}
+
+function fromPacked(data: Uint8Array): Columns {
+  const { lists, arrays } = unpack(data);
+  const [meta, ids, emails, fullNames, givenNames, familyNames, titles, departments, photoUrls, locations, tokens, gIds, gEmails, gNames, gDescriptions, gTokens] = lists;
+  const [managers, pOffsets, pEntries, memberCounts, gOffsets, gEntries] = arrays;
+  if (meta?.[0] !== FORMAT || !gTokens || !gEntries) throw new CorruptIndexError('Unknown search index format.');
+  const n = ids!.length;
+  const m = gIds!.length;
+  const sized = [emails, fullNames, givenNames, familyNames, titles, departments, photoUrls, locations].every((l) => l!.length === n) && managers!.length === n && pOffsets!.length === n + 1
+    && [gEmails, gNames, gDescriptions].every((l) => l!.length === m) && memberCounts!.length === m && gOffsets!.length === m + 1;
+  if (!sized) throw new CorruptIndexError('The search index columns do not have the same length.');
+  return {
+    meta: { builtAt: meta[1] ?? '' },
+    people: {
+      ids: ids!, emails: emails!, fullNames: fullNames!, givenNames: givenNames!, familyNames: familyNames!, titles: titles!, departments: departments!,
+      photoUrls: photoUrls!, photoPrefix: meta[2] ?? '', locations: locations!, managers: managers!, index: { tokens: tokens!, entryOffsets: pOffsets!, entries: pEntries! },
+    },
+    groups: {
+      ids: gIds!, emails: gEmails!, names: gNames!, descriptions: gDescriptions!, memberCounts: memberCounts!,
+      index: { tokens: gTokens, entryOffsets: gOffsets!, entries: gEntries },
+    },
+  };
 }
 
 export interface BuiltIndex {
@@ -74,6 +118,27 @@ function customValues(value: unknown): string[] {
 
 const nameKey = (text: string) => words(text).join(' ');
 
+/**
+ * Whether a name, folded, is exactly the folded query. Folding changes a name's length by at most
+ * a few characters (combining marks dropped, ß → ss), so most names are ruled out by length
+ * without folding them: this runs for every name-tier match of a query.
+ */
+function isExact(name: string, foldedQuery: string): boolean {
+  return Math.abs(name.length - foldedQuery.length) <= 3 && nameKey(name) === foldedQuery;
+}
+
+function commonPrefix(values: readonly string[]): string {
+  if (values.length === 0) return '';
+  let prefix = values[0]!;
+  for (const value of values) {
+    let i = 0;
+    while (i < prefix.length && i < value.length && prefix.charCodeAt(i) === value.charCodeAt(i)) i++;
+    prefix = prefix.slice(0, i);
+    if (prefix === '') break;
+  }
+  return prefix;
+}
+
 /** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
 export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
   const people = input.users.filter(isListed)
@@ -93,9 +158,10 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
       ...fields.flatMap(([schema, field]) => customValues(user.customSchemas[schema]?.[field])),
     ].filter((t): t is string => typeof t === 'string' && t !== '');
     return [
-      [NAME, [user.name.fullName, user.name.givenName, user.name.familyName].flatMap(words)],
-      [EMAIL, [user.primaryEmail, ...user.aliases].flatMap(words)],
-      [OTHER, other.flatMap(words)],
+      // One fold per class (not per field): the build's cost is mostly Unicode normalisation.
+      [NAME, words(`${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`)],
+      [EMAIL, words([user.primaryEmail, ...user.aliases].join(' '))],
+      [OTHER, words(other.join(' '))],
     ];
   });
   const groups = input.groups.filter((g) => !g.deletedAt)
@@ -103,35 +169,32 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
     .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.group.email, b.group.email));
   const groupWords: DocumentWords[] = groups.map(({ group }) => [
     [NAME, words(group.name)],
-    [EMAIL, [group.email, ...group.aliases].flatMap(words)],
+    [EMAIL, words([group.email, ...group.aliases].join(' '))],
     [OTHER, words(group.description)],
   ]);
 
-  const peopleIndex = buildTokenIndex(personWords);
-  const groupIndex = buildTokenIndex(groupWords);
-  const header: Header = {
-    format: 1,
-    builtAt: now.toISOString(),
+  const photoPrefix = commonPrefix(people.flatMap((p) => (p.user.photoUrl ? [p.user.photoUrl] : [])));
+  const columns: Columns = {
+    meta: { builtAt: now.toISOString() },
     people: {
-      records: people.map(({ user }, i) => [
-        user.id, user.primaryEmail, user.name.fullName, user.name.givenName, user.name.familyName, user.title ?? '', user.department ?? '',
-        user.photoUrl ?? '', user.locations.find((l) => l.area)?.area ?? '', managerOf[i]!,
-      ]),
-      tokens: [...peopleIndex.tokens],
-      nameKeys: people.map((p) => p.key),
+      ids: people.map((p) => p.user.id), emails: people.map((p) => p.user.primaryEmail),
+      fullNames: people.map((p) => p.user.name.fullName), givenNames: people.map((p) => p.user.name.givenName), familyNames: people.map((p) => p.user.name.familyName),
+      titles: people.map((p) => p.user.title ?? ''), departments: people.map((p) => p.user.department ?? ''),
+      photoUrls: people.map((p) => p.user.photoUrl?.slice(photoPrefix.length) ?? ''), photoPrefix,
+      locations: people.map((p) => p.user.locations.find((l) => l.area)?.area ?? ''),
+      managers: Uint32Array.from(managerOf, (m) => (m < 0 ? NO_MANAGER : m)),
+      index: buildTokenIndex(personWords),
     },
     groups: {
-      records: groups.map(({ group }) => [group.id, group.email, group.name, group.description, group.directMembersCount ?? 0]),
-      tokens: [...groupIndex.tokens],
-      nameKeys: groups.map((g) => g.key),
+      ids: groups.map((g) => g.group.id), emails: groups.map((g) => g.group.email), names: groups.map((g) => g.group.name),
+      descriptions: groups.map((g) => g.group.description),
+      memberCounts: Uint32Array.from(groups, (g) => g.group.directMembersCount ?? 0),
+      index: buildTokenIndex(groupWords),
     },
   };
+  const data = toPacked(columns);
   // The version hashes content only (not builtAt), so rebuilding an unchanged directory is a no-op.
-  const arrays = [peopleIndex.entryOffsets, peopleIndex.entries, groupIndex.entryOffsets, groupIndex.entries];
-  const hash = createHash('sha256').update(JSON.stringify({ ...header, builtAt: undefined }));
-  for (const array of arrays) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
-  const version = hash.digest('base64url').slice(0, 16);
-  const data = pack(header, arrays);
+  const version = createHash('sha256').update(toPacked({ ...columns, meta: { builtAt: '' } })).digest('base64url').slice(0, 16);
   return { version, data, people: people.length, groups: groups.length };
 }
 
@@ -143,25 +206,19 @@ export class DirectoryIndex {
   private readonly groupPositions: Map<string, number>;
   private reports: number[][] | undefined;
 
-  constructor(readonly version: string, private readonly header: Header, arrays: Uint32Array[]) {
-    const [pOffsets, pEntries, gOffsets, gEntries] = arrays;
-    if (!pOffsets || !pEntries || !gOffsets || !gEntries || pOffsets.length !== header.people.records.length + 1 || gOffsets.length !== header.groups.records.length + 1) {
-      throw new CorruptIndexError('The search index arrays do not match its records.');
-    }
-    this.people = loadTokenIndex({ tokens: header.people.tokens, entryOffsets: pOffsets, entries: pEntries } satisfies StoredTokenIndex);
-    this.groupIndex = loadTokenIndex({ tokens: header.groups.tokens, entryOffsets: gOffsets, entries: gEntries });
-    this.personPositions = new Map(header.people.records.map((r, i) => [r[0], i]));
-    this.groupPositions = new Map(header.groups.records.map((r, i) => [r[0], i]));
+  private constructor(readonly version: string, private readonly columns: Columns) {
+    this.people = loadTokenIndex(columns.people.index);
+    this.groupIndex = loadTokenIndex(columns.groups.index);
+    this.personPositions = new Map(columns.people.ids.map((id, i) => [id, i]));
+    this.groupPositions = new Map(columns.groups.ids.map((id, i) => [id, i]));
   }
 
   static fromData(version: string, data: Uint8Array): DirectoryIndex {
-    const { header, arrays } = unpack(data);
-    if ((header as Header | undefined)?.format !== 1) throw new CorruptIndexError('Unknown search index format.');
-    return new DirectoryIndex(version, header as Header, arrays);
+    return new DirectoryIndex(version, fromPacked(data));
   }
 
   get builtAt(): string {
-    return this.header.builtAt;
+    return this.columns.meta.builtAt;
   }
 
   get peopleCount(): number {
@@ -176,20 +233,23 @@ export class DirectoryIndex {
   searchPeople(query: string): number[] {
     const q = words(query);
     const exact = q.join(' ');
-    return matchAll(this.people, q, { isExactName: (d) => this.header.people.nameKeys[d] === exact });
+    return matchAll(this.people, q, { isExactName: (d) => isExact(this.columns.people.fullNames[d]!, exact) });
   }
 
   searchGroups(query: string): number[] {
     const q = words(query);
     const exact = q.join(' ');
-    return matchAll(this.groupIndex, q, { isExactName: (d) => this.header.groups.nameKeys[d] === exact });
+    return matchAll(this.groupIndex, q, { isExactName: (d) => isExact(this.columns.groups.names[d]!, exact) });
   }
 
   person(position: number): PersonSummary {
-    const [id, primaryEmail, fullName, givenName, familyName, title, department, photoUrl, location] = this.header.people.records[position]!;
+    const p = this.columns.people;
+    const optional = (key: string, value: string) => (value ? { [key]: value } : {});
     return {
-      id, primaryEmail, name: { fullName, givenName, familyName },
-      ...(title ? { title } : {}), ...(department ? { department } : {}), ...(photoUrl ? { photoUrl } : {}), ...(location ? { location } : {}),
+      id: p.ids[position]!, primaryEmail: p.emails[position]!,
+      name: { fullName: p.fullNames[position]!, givenName: p.givenNames[position]!, familyName: p.familyNames[position]! },
+      ...optional('title', p.titles[position]!), ...optional('department', p.departments[position]!),
+      ...optional('photoUrl', p.photoUrls[position] ? `${p.photoPrefix}${p.photoUrls[position]}` : ''), ...optional('location', p.locations[position]!),
     };
   }
 
@@ -201,24 +261,24 @@ export class DirectoryIndex {
 
   managerOf(id: string): PersonSummary | undefined {
     const position = this.personPositions.get(id);
-    const manager = position === undefined ? -1 : this.header.people.records[position]![9];
-    return manager >= 0 ? this.person(manager) : undefined;
+    const manager = position === undefined ? NO_MANAGER : this.columns.people.managers[position]!;
+    return manager === NO_MANAGER ? undefined : this.person(manager);
   }
 
   directReportsOf(id: string): PersonSummary[] {
     const position = this.personPositions.get(id);
     if (position === undefined) return [];
     if (!this.reports) {
-      const reports: number[][] = this.header.people.records.map(() => []);
-      this.header.people.records.forEach((r, i) => { if (r[9] >= 0) reports[r[9]]!.push(i); });
+      const reports: number[][] = this.columns.people.ids.map(() => []);
+      this.columns.people.managers.forEach((m, i) => { if (m !== NO_MANAGER) reports[m]!.push(i); });
       this.reports = reports;
     }
     return this.reports[position]!.map((p) => this.person(p));
   }
 
   group(position: number): GroupSummary {
-    const [id, email, name, description, directMembersCount] = this.header.groups.records[position]!;
-    return { id, email, name, description, directMembersCount };
+    const g = this.columns.groups;
+    return { id: g.ids[position]!, email: g.emails[position]!, name: g.names[position]!, description: g.descriptions[position]!, directMembersCount: g.memberCounts[position]! };
   }
 
   groupById(id: string): GroupSummary | undefined {

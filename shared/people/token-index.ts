@@ -122,7 +122,8 @@ export function matchAll(index: TokenIndex, queryWords: readonly string[], optio
       if (cls > weakest) weakest = cls;
     }
     if (weakest < 0) continue;
-    const tier = options.isExactName?.(document) ? TIER_EXACT_NAME : weakest === NAME ? TIER_NAME : weakest === EMAIL ? TIER_EMAIL : TIER_OTHER;
+    // A query equal to the whole name matches it in the name only: the exact test runs for name-tier documents alone.
+    const tier = weakest === NAME ? (options.isExactName?.(document) ? TIER_EXACT_NAME : TIER_NAME) : weakest === EMAIL ? TIER_EMAIL : TIER_OTHER;
     tiers[tier]!.push(document);
   }
   return tiers.flat();
