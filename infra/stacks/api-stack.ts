@@ -44,6 +44,7 @@ export class ApiStack extends Stack {
         environment: { ...environment, POWERTOOLS_SERVICE_NAME: spec.name, ...(sync ? { SYNC_FUNCTION_NAME: sync } : {}) },
         logRetentionDays: props.config.logRetentionDays,
         reservedConcurrency: props.config.httpReservedConcurrency,
+        ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
       });
       app.grantProfile(profile, { table: props.table, secrets: props.secrets });
       // By name, not by reference: the sync stack is deployed after this one.

@@ -90,6 +90,8 @@ describe('function roles: exactly what each function code uses', () => {
     for (const { spec, app } of api!.functions) {
       const variables = (resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).Environment as { Variables: Json };
       expect(variables.Variables.SYNC_FUNCTION_NAME, spec.name).toBe(spec.name === 'api' ? 'WorkspaceBridge-Sync-sync' : undefined);
+      // A full vCPU for the API: its cold start loads the people search index.
+      expect((resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).MemorySize, spec.name).toBe(spec.name === 'api' ? 1769 : 512);
     }
   });
 

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Stack } from 'aws-cdk-lib';
 import { readFileSync } from 'node:fs';
-import type { HttpFunction } from '../../functions/catalog.js';
+import { HTTP_FUNCTIONS, type HttpFunction } from '../../functions/catalog.js';
 import { readInfraConfig, type ContextKey } from '../../infra/config.js';
 import { buildWorkspaceBridge, type WorkspaceBridge } from '../../infra/workspace-bridge.js';
 
@@ -10,12 +10,8 @@ export const FIXTURE_HANDLER = 'test/infra/fixtures/handler.ts';
 export const FIXTURE_WEB_BUILD = 'test/infra/fixtures/web';
 
 /** The planned HTTP functions (sign-in helper + API) with stand-in entry files, in behavior order. */
-export const FIXTURE_FUNCTIONS: readonly HttpFunction[] = [
-  { name: 'auth-login', entry: FIXTURE_HANDLER, pathPatterns: ['/auth/login'] },
-  { name: 'auth-callback', entry: FIXTURE_HANDLER, pathPatterns: ['/auth/callback'] },
-  { name: 'auth-session', entry: FIXTURE_HANDLER, pathPatterns: ['/auth/*'] },
-  { name: 'api', entry: FIXTURE_HANDLER, pathPatterns: ['/api/*'] },
-];
+/** The catalog's functions (names, paths, sizes) with a tiny fixture handler, so synth bundles fast. */
+export const FIXTURE_FUNCTIONS: readonly HttpFunction[] = HTTP_FUNCTIONS.map((fn) => ({ ...fn, entry: FIXTURE_HANDLER }));
 
 export const FULL_CONTEXT = {
   appOrigin: 'https://intranet.example.com',
