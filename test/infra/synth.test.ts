@@ -1,13 +1,15 @@
 import { App } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readInfraConfig, type ContextKey } from '../../infra/config.js';
-import { buildWorkspaceBridge } from '../../infra/workspace-bridge.js';
+import { REPOSITORY_ROOT } from '../../infra/app-function.js';
+import { buildWorkspaceBridge, SYNC_ENTRY } from '../../infra/workspace-bridge.js';
 import { FIXTURE_FUNCTIONS, FIXTURE_HANDLER, FULL_CONTEXT, synthesize } from './support.js';
 
 const run = promisify(execFile);
@@ -85,5 +87,7 @@ describe('npx cdk synth', () => {
     const manifest = JSON.parse(await readFile(join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string }> };
     const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id]) => id);
     expect(stacks).toEqual(expect.arrayContaining(['WorkspaceBridge-Data', 'WorkspaceBridge-Api', 'WorkspaceBridge-Web', 'WorkspaceBridge-Monitoring']));
+    // The sync stack appears as soon as the sync function exists.
+    expect(stacks.includes('WorkspaceBridge-Sync')).toBe(existsSync(join(REPOSITORY_ROOT, SYNC_ENTRY)));
   }, 180_000);
 });
