@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readInfraConfig, type ContextKey } from '../../infra/config.js';
@@ -75,6 +76,7 @@ describe('bundling', () => {
     expect(bundle).toMatch(/export\s*\{[^}]*as handler/);
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(2000); // minified: long lines, not source layout
     expect(JSON.parse(await readFile(join(assetDir, 'index.mjs.map'), 'utf8')).sources.some((s: string) => s.endsWith('functions/rotate-session-keys.ts'))).toBe(true);
+    expect(typeof (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)).handler).toBe('function');
   });
 });
 
@@ -87,6 +89,11 @@ describe('npx cdk synth', () => {
     const manifest = JSON.parse(await readFile(join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string }> };
     const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id]) => id);
     expect(stacks).toEqual(expect.arrayContaining(['WorkspaceBridge-Data', 'WorkspaceBridge-Api', 'WorkspaceBridge-Web', 'WorkspaceBridge-Monitoring']));
+    // Every bundled function loads as the Lambda runtime loads it (ESM, CommonJS dependencies through the require shim).
+    const template = JSON.parse(await readFile(join(outdir, 'WorkspaceBridge-Api.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { Code: { S3Key: string } } }> };
+    const bundles = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'));
+    expect(bundles.length).toBeGreaterThan(0);
+    for (const bundle of bundles) expect(typeof (await import(pathToFileURL(bundle).href)).handler, bundle).toBe('function');
     // The sync stack appears as soon as the sync function exists.
     expect(stacks.includes('WorkspaceBridge-Sync')).toBe(existsSync(join(REPOSITORY_ROOT, SYNC_ENTRY)));
   }, 180_000);
