@@ -2,7 +2,8 @@ import type { CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_ACTIONS } from '../../infra/permissions.js';
+import { HTTP_FUNCTIONS } from '../../functions/catalog.js';
+import { HTTP_FUNCTION_PERMISSIONS, TABLE_ACTIONS } from '../../infra/permissions.js';
 import { resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -12,6 +13,7 @@ interface Statement {
 }
 
 let synthesized: Synthesized;
+let realCatalog: Synthesized;
 /** Logical id (as it appears in refs, getatts and export names) → readable label. */
 const labels = new Map<string, string>();
 
@@ -22,6 +24,8 @@ const logicalId = (construct: IConstruct): string => {
 
 beforeAll(() => {
   synthesized = synthesize();
+  realCatalog = synthesize({ httpFunctions: HTTP_FUNCTIONS });
+  for (const { spec, app } of realCatalog.bridge.api!.functions) labels.set(logicalId(app.logGroup), `logs:${spec.name}`);
   const { data, api, sync } = synthesized.bridge;
   labels.set(logicalId(data.table), 'table');
   for (const [name, secret] of Object.entries(data.secrets)) labels.set(logicalId(secret), `secret:${name}`);
@@ -82,6 +86,18 @@ describe('function roles: exactly what each function code uses', () => {
     const roleId = logicalId(deployed.app.role);
     expect(statementsOf(template, roleId)).toEqual(sorted(expected));
     expect(roleOf(template, roleId).Properties).not.toHaveProperty('ManagedPolicyArns');
+  });
+
+  it.each(HTTP_FUNCTIONS.map((f) => [f.name]))('%s as functions/catalog.ts deploys it: its profile, nothing more', (name) => {
+    const { api } = realCatalog.bridge;
+    const deployed = api!.functions.find((f) => f.spec.name === name)!;
+    const profile = HTTP_FUNCTION_PERMISSIONS[name]!;
+    const expected = [
+      logs(name),
+      { actions: [...TABLE_ACTIONS[profile.table]].sort(), resources: ['table', 'table/index/gsi1', 'table/index/gsi2'] },
+      ...(profile.secrets.length > 0 ? [readSecrets(...profile.secrets)] : []),
+    ];
+    expect(statementsOf(realCatalog.template(api!), logicalId(deployed.app.role))).toEqual(sorted(expected));
   });
 
   it('sync: the service-account key, the table, its failure queue and invoking itself (by name, not by reference)', () => {
