@@ -1,23 +1,33 @@
 /**
- * startEmulator: the Google Workspace emulator in-process — OpenID provider, token endpoint
- * (with domain-wide delegation), Admin SDK Directory API — on its own origin, seeded
+ * startEmulator: the Google Workspace emulator in-process — OpenID provider (discovery, JWKS,
+ * authorization endpoint with account chooser, token endpoint, userinfo, revoke), domain-wide
+ * delegation for the service account, Admin SDK Directory API — on its own origin, seeded
  * deterministically. `npm run emulator` (main.ts), `npm start` and the tests all start it here.
  *
  * More APIs plug in as modules: a function from the EmulatorContext to a route table.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { adminRoutes } from './admin.js';
 import { directoryRoutes } from './directory/routes.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
 import { RouteTable, type EmulatorRequest, type EmulatorRoute } from './http.js';
+import { LimitsGate, type Limits } from './limits.js';
+import { OidcAccounts } from './oauth/accounts.js';
 import { authorize } from './oauth/api-auth.js';
+import { AuthorizationEndpoint } from './oauth/authorize.js';
 import { DEFAULT_CLIENT, OAuthClients, type OAuthClient } from './oauth/clients.js';
+import { authorizationCodeGrant, refreshTokenGrant } from './oauth/code-grant.js';
+import { SigningKeys } from './oauth/keys.js';
+import { oidcRoutes } from './oauth/oidc-routes.js';
 import { DelegationGrants, provisionServiceAccount, serviceAccountKeyPath, type ServiceAccountKey } from './oauth/service-account.js';
+import { signInAs } from './oauth/sign-in.js';
 import { tokenEndpoint } from './oauth/token-endpoint.js';
 import { TokenRegistry, type Grant } from './oauth/tokens.js';
 import { DEMO_SEED, generateDirectory } from './seed/directory.js';
 import { PersonalDataset } from './seed/personal.js';
+import { Random } from './seed/random.js';
 import { createEmulatorServer } from './server.js';
 
 export const DEFAULT_EMULATOR_PORT = 4000;
@@ -38,7 +48,9 @@ export interface EmulatorOptions {
   readonly delegatedScopes?: readonly string[];
   /** Additional API modules (Gmail, Drive, Calendar, …). */
   readonly modules?: readonly EmulatorModule[];
-  /** Clock for token lifetimes; default Date.now. */
+  /** Latency, quotas and error rate (default: none); changeable with setLimits or PUT /__emulator/limits. */
+  readonly limits?: Partial<Limits>;
+  /** Clock for token lifetimes and quota windows; default Date.now. */
   readonly now?: () => number;
 }
 
@@ -48,6 +60,10 @@ export interface EmulatorContext {
   readonly directory: DirectoryStore;
   readonly personal: PersonalDataset;
   readonly tokens: TokenRegistry;
+  /** Registered OAuth clients (client ids, secrets, redirect URIs, JavaScript origins). */
+  readonly clients: OAuthClients;
+  /** The accounts that can sign in. */
+  readonly accounts: OidcAccounts;
   /** Bearer-token check with Google's 401/403 answers; returns the token's grant. */
   authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
   readonly now: () => number;
@@ -65,12 +81,23 @@ export interface Emulator {
   /** The live tenant: seeded users, groups, members, domains, the admin; and mutators for tests. */
   readonly directory: DirectoryStore;
   readonly personal: PersonalDataset;
+  /** The accounts that can sign in: live tenant users, a consumer account and an unverified-email account. */
+  readonly accounts: OidcAccounts;
   readonly context: EmulatorContext;
+  /**
+   * Completes the account chooser over HTTP for an authorization URL the app built, as a browser
+   * would; returns the callback URL (code, state, scope, iss). For tests that sign in without a browser.
+   */
+  signInAs(authorizationUrl: string | URL, email: string): Promise<URL>;
+  /** A new signing key signs from now on; the JWKS keeps the previous one. Returns the new kid. */
+  rotateSigningKey(): Promise<string>;
   addRoutes(routes: readonly EmulatorRoute[]): void;
   registerClient(client: OAuthClient): void;
   addRedirectUri(clientId: string, redirectUri: string): void;
   /** Changes the domain-wide delegation grant (default: for the emulator's service account). */
   setDelegatedScopes(scopes: readonly string[], clientId?: string): void;
+  limits(): Limits;
+  setLimits(changes: Partial<Limits>): Limits;
   /** Requests per Google method id (e.g. `directory.users.list`) since start or the last reset. */
   counters(): Record<string, number>;
   resetCounters(): void;
@@ -89,9 +116,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const counters = new Map<string, number>();
   const clients = new OAuthClients(options.clients ?? [DEFAULT_CLIENT]);
   const delegation = new DelegationGrants();
+  const accounts = new OidcAccounts(store, seed);
+  const keys = await SigningKeys.create();
 
   let origin = '';
-  const server: Server = createEmulatorServer({ origin: () => origin, routes, counters });
+  const faults = new Random('faults', seed);
+  const limits = new LimitsGate(options.limits ?? {}, tokens, now, () => faults.next());
+  const server: Server = createEmulatorServer({ origin: () => origin, routes, counters, gate: limits.gate });
   await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port ?? DEFAULT_EMULATOR_PORT, options.host ?? 'localhost', ok));
   const port = (server.address() as AddressInfo).port;
   origin = `http://localhost:${port}`;
@@ -101,12 +132,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   delegation.set(serviceAccount.key.client_id, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
 
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, now,
+    origin, directory: store, personal, tokens, clients, accounts, now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   const jwtBearer = { serviceAccount, delegation, store, tokens, tokenEndpoint: `${origin}/token`, now };
-  routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: tokenEndpoint(jwtBearer) }]);
+  const authorization = new AuthorizationEndpoint({ issuer: origin, clients, accounts, tokens, now });
+  const codeGrant = { issuer: origin, clients, authorization, tokens, keys, accounts, now };
+  const token = tokenEndpoint(jwtBearer, { authorization_code: authorizationCodeGrant(codeGrant), refresh_token: refreshTokenGrant(codeGrant) });
+  routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token }]);
+  routes.add(oidcRoutes({ issuer: origin, authorization, keys, tokens, accounts, authorize: context.authorize }));
   for (const module of [directoryRoutes, ...(options.modules ?? [])]) routes.add(module(context));
+  const saClientId = serviceAccount.key.client_id;
+  routes.add(adminRoutes({
+    limits: () => limits.limits,
+    setLimits: (changes) => limits.set(changes),
+    counters: () => Object.fromEntries(counters),
+    resetCounters: () => counters.clear(),
+    rotateSigningKey: () => keys.rotate(),
+    delegatedScopes: () => delegation.scopes(saClientId),
+    setDelegatedScopes: (scopes) => delegation.set(saClientId, scopes),
+    issuedTokens: () => tokens.issued(),
+  }));
 
   return {
     origin,
@@ -116,11 +162,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     serviceAccountKey: serviceAccount.key,
     directory: store,
     personal,
+    accounts,
     context,
+    signInAs,
+    rotateSigningKey: () => keys.rotate(),
     addRoutes: (more) => routes.add(more),
     registerClient: (client) => clients.register(client),
     addRedirectUri: (clientId, uri) => clients.addRedirectUri(clientId, uri),
-    setDelegatedScopes: (scopes, clientId = serviceAccount.key.client_id) => delegation.set(clientId, scopes),
+    setDelegatedScopes: (scopes, clientId = saClientId) => delegation.set(clientId, scopes),
+    limits: () => limits.limits,
+    setLimits: (changes) => limits.set(changes),
     counters: () => Object.fromEntries(counters),
     resetCounters: () => counters.clear(),
     issuedTokens: () => tokens.issued(),

@@ -1,6 +1,6 @@
 /**
  * The live tenant: seeded data plus the mutations tests make (add, update, suspend, delete users;
- * add and remove members; delete groups). Keeps lookup indexes by id, email and alias, and caches
+ * add and remove members; add and delete groups). Keeps lookup indexes by id, email and alias, and caches
  * sorted, filtered user lists per query so a page of a 100,000-user listing is a slice, not a scan.
  */
 import { randomBytes } from 'node:crypto';
@@ -155,6 +155,19 @@ export class DirectoryStore {
     const id = this.user(memberKey)?.id ?? this.group(memberKey)?.id ?? memberKey;
     this.setMembers(group.id, this.members(group.id).filter((m) => m.id !== id && m.email !== key));
     this.changed();
+  }
+
+  addGroup(input: { readonly email: string; readonly name: string; readonly description?: string }): DirectoryGroupResource {
+    if (this.group(input.email)) throw new Error(`Group ${input.email} exists.`);
+    const group: DirectoryGroupResource = {
+      kind: 'admin#directory#group', id: `0${randomBytes(7).toString('hex')}`, etag: newEtag(), email: input.email.toLowerCase(),
+      name: input.name, directMembersCount: '0', description: input.description ?? '', adminCreated: true,
+    };
+    this.data.groups.push(group);
+    this.data.members.set(group.id, []);
+    this.indexGroup(group);
+    this.changed();
+    return group;
   }
 
   deleteGroup(groupKey: string): void {

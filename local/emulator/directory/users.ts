@@ -76,6 +76,7 @@ function sortKey(orderBy: 'email' | 'givenName' | 'familyName'): (u: DirectoryUs
 
 /** The user as this projection and view show it; the stored object itself when nothing is removed. */
 function presentUser(user: DirectoryUserResource, view: UserView, schemas: readonly DirectorySchemaResource[]): object {
+  if (view.viewType === 'admin_view' && view.projection === 'full') return user;
   const { customSchemas, ...rest } = user;
   let visibleSchemas: Record<string, Record<string, unknown>> | undefined;
   if (view.projection !== 'basic' && customSchemas) {
