@@ -62,4 +62,17 @@ describe('sync state in DynamoDB', () => {
     expect(await getUserByEmail(db, tableName, 'k@example.com')).toBeUndefined();
     expect((await getUserByEmail(db, tableName, 'kay.c@example.com'))?.suspended).toBe(true);
   });
+
+  it('lets an address move to another user in the same run, whichever is written first', async () => {
+    const { db, tableName } = await freshTable();
+    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+    const a = makeUser({ id: 'a', primaryEmail: 'a@example.com', aliases: ['team-lead@example.com'] });
+    const b = makeUser({ id: 'b', primaryEmail: 'b@example.com' });
+    await applyChangedUser(ctx, a);
+    await applyChangedUser(ctx, b);
+    // Google moved the alias from a to b; sync happens to write b first.
+    await applyChangedUser(ctx, { ...b, aliases: ['team-lead@example.com'] });
+    await applyChangedUser(ctx, { ...a, aliases: [] });
+    expect((await getUserByEmail(db, tableName, 'team-lead@example.com'))?.id).toBe('b');
+  });
 });
