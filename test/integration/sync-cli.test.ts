@@ -84,6 +84,14 @@ describe('npm run sync', () => {
     expect(await h.directoryItems()).toEqual(new Map());
   }, 60_000);
 
+  it('--check says when the admin subject cannot be impersonated', async () => {
+    const notAdmin = h.emulator.directory.users.find((u) => !u.isAdmin && !u.suspended && !u.deletionTime)!;
+    const run = await cli(h, ['--check'], { GOOGLE_ADMIN_SUBJECT: notAdmin.primaryEmail }).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Google refused to impersonate ${notAdmin.primaryEmail}`);
+    expect(run.stderr).toContain('GOOGLE_ADMIN_SUBJECT must be an existing, active admin');
+  }, 30_000);
+
   it('resumes a run killed midway from its checkpoint and ends consistent', async () => {
     // ~5 calls a second and a checkpoint every second: the kill lands mid-fetch.
     const { child, done } = cli(h, [], { SYNC_QUOTA_PER_MINUTE: '300', SYNC_CHECKPOINT_SECONDS: '1' });
