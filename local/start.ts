@@ -1,18 +1,23 @@
 /**
- * `npm start`: the whole product on one machine. Starts DynamoDB Local (data kept under .local/),
- * creates the table, builds the web client, and serves it with the Lambda handlers on PORT.
+ * `npm start`: the whole product on one machine. Starts DynamoDB Local (data kept under .local/)
+ * and the Google emulator (GOOGLE_EMULATOR_PORT, default 4000; it writes the service-account key
+ * under .local/google/), creates the table, builds the web client, and serves it with the Lambda
+ * handlers on PORT.
  * Ctrl-C or SIGTERM stops everything it started, Java included.
  */
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
-import { ConfigError, loadConfig } from '../shared/config/config.js';
+import { ConfigError, LOCAL_DEFAULTS, loadConfig } from '../shared/config/config.js';
 import { createDynamoClient } from '../shared/db/client.js';
 import { ensureTable } from '../shared/db/create-table.js';
 import { GOOGLE_ORIGINS, securityHeaders } from '../shared/http/security-headers.js';
 import { provideDependencies } from '../shared/runtime/dependencies.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local.js';
+import { describeEmulator } from './emulator/describe.js';
+import { startEmulator } from './emulator/emulator.js';
+import { emulatorOptionsFromEnv } from './emulator/env.js';
 import { createLocalHost } from './host/server.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
 import { scheduleLocalSync } from './sync-schedule.js';
@@ -26,6 +31,7 @@ async function main(): Promise<void> {
   // Node 20 runs the local stack; Lambda runs nodejs22.x, where the SDK has nothing to warn about.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   loadConfig(); // fail on a bad key before starting anything
+  const emulatorOptions = emulatorOptionsFromEnv();
   const dbPort = Number(process.env.DYNAMODB_LOCAL_PORT ?? 8000);
   let dynamo: DynamoDbLocal | undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
@@ -34,7 +40,18 @@ async function main(): Promise<void> {
     stoppers.push(() => dynamo!.stop());
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   }
+  // The emulator before the app's dependencies: the local secret store reads the key file it writes.
+  const emulator = await startEmulator({ ...emulatorOptions, stateDirectory: join(root, LOCAL_STATE_DIR) });
+  stoppers.push(() => emulator.stop());
+  process.env.OIDC_ISSUER ??= emulator.issuer;
+  process.env.GOOGLE_API_ROOT ??= `${emulator.origin}/`;
   const config = loadConfig();
+  emulator.registerClient({
+    clientId: config.googleClientId,
+    clientSecret: config.googleClientSecret ?? LOCAL_DEFAULTS.googleClientSecret,
+    redirectUris: [`${config.appOrigin}/auth/callback`],
+    javascriptOrigins: [config.appOrigin],
+  });
   const deps = localDependencies(config, join(root, LOCAL_STATE_DIR));
   await ensureTable(createDynamoClient({ endpoint: config.dynamodbEndpoint }), config.tableName);
   provideDependencies(deps);
@@ -55,6 +72,7 @@ async function main(): Promise<void> {
     `  health          ${config.appOrigin}/api/health`,
     `  DynamoDB Local  ${config.dynamodbEndpoint}${dynamo ? ' (data in .local/dynamodb)' : ' (external)'}`,
     `  directory sync  at start and on ${config.syncSchedule} (npm run sync for a run now)`,
+    ...describeEmulator(emulator),
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));

@@ -1,6 +1,7 @@
 /** The lines `npm run emulator` and `npm start` print: where the emulator is, the admin, a few demo users. */
 import { relative } from 'node:path';
 import type { Emulator } from './emulator.js';
+import type { Limits } from './limits.js';
 import { PRIMARY_DOMAIN, SECONDARY_DOMAIN } from './seed/directory.js';
 
 export function describeEmulator(emulator: Emulator): string[] {
@@ -15,6 +16,17 @@ export function describeEmulator(emulator: Emulator): string[] {
     `  tenant          ${directory.users.length} users, ${directory.groups.length} groups, domains ${directory.domains.map((d) => d.domainName).join(', ')}`,
     `  admin: ${directory.admin.primaryEmail}`,
     `  demo users: ${demo.map((u) => `${u.primaryEmail} (${u.name.fullName})`).join(', ')}`,
+    ...limitsLine(emulator.limits()),
     `  service account ${relative(process.cwd(), emulator.serviceAccountKeyPath) || emulator.serviceAccountKeyPath}`,
   ];
+}
+
+function limitsLine(limits: Limits): string[] {
+  const parts = [
+    limits.latencyMs > 0 ? `latency ${limits.latencyMs} ms` : '',
+    limits.userQuotaPerMinute > 0 ? `${limits.userQuotaPerMinute}/min per user (403)` : '',
+    limits.tenantQuotaPerMinute > 0 ? `${limits.tenantQuotaPerMinute}/min per tenant (429)` : '',
+    limits.errorRate > 0 ? `${limits.errorRate * 100}% 500/503` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? [`  limits          ${parts.join(', ')}`] : [];
 }

@@ -8,10 +8,12 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { adminRoutes } from './admin.js';
 import { directoryRoutes } from './directory/routes.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
 import { RouteTable, type EmulatorRequest, type EmulatorRoute } from './http.js';
+import { LimitsGate, type Limits } from './limits.js';
 import { OidcAccounts } from './oauth/accounts.js';
 import { authorize } from './oauth/api-auth.js';
 import { AuthorizationEndpoint } from './oauth/authorize.js';
@@ -25,6 +27,7 @@ import { tokenEndpoint } from './oauth/token-endpoint.js';
 import { TokenRegistry, type Grant } from './oauth/tokens.js';
 import { DEMO_SEED, generateDirectory } from './seed/directory.js';
 import { PersonalDataset } from './seed/personal.js';
+import { Random } from './seed/random.js';
 import { createEmulatorServer } from './server.js';
 
 export const DEFAULT_EMULATOR_PORT = 4000;
@@ -45,7 +48,9 @@ export interface EmulatorOptions {
   readonly delegatedScopes?: readonly string[];
   /** Additional API modules (Gmail, Drive, Calendar, …). */
   readonly modules?: readonly EmulatorModule[];
-  /** Clock for token lifetimes; default Date.now. */
+  /** Latency, quotas and error rate (default: none); changeable with setLimits or PUT /__emulator/limits. */
+  readonly limits?: Partial<Limits>;
+  /** Clock for token lifetimes and quota windows; default Date.now. */
   readonly now?: () => number;
 }
 
@@ -55,6 +60,10 @@ export interface EmulatorContext {
   readonly directory: DirectoryStore;
   readonly personal: PersonalDataset;
   readonly tokens: TokenRegistry;
+  /** Registered OAuth clients (client ids, secrets, redirect URIs, JavaScript origins). */
+  readonly clients: OAuthClients;
+  /** The accounts that can sign in. */
+  readonly accounts: OidcAccounts;
   /** Bearer-token check with Google's 401/403 answers; returns the token's grant. */
   authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
   readonly now: () => number;
@@ -87,6 +96,8 @@ export interface Emulator {
   addRedirectUri(clientId: string, redirectUri: string): void;
   /** Changes the domain-wide delegation grant (default: for the emulator's service account). */
   setDelegatedScopes(scopes: readonly string[], clientId?: string): void;
+  limits(): Limits;
+  setLimits(changes: Partial<Limits>): Limits;
   /** Requests per Google method id (e.g. `directory.users.list`) since start or the last reset. */
   counters(): Record<string, number>;
   resetCounters(): void;
@@ -109,17 +120,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const keys = await SigningKeys.create();
 
   let origin = '';
-  const server: Server = createEmulatorServer({ origin: () => origin, routes, counters });
+  const faults = new Random('faults', seed);
+  const limits = new LimitsGate(options.limits ?? {}, tokens, now, () => faults.next());
+  const server: Server = createEmulatorServer({ origin: () => origin, routes, counters, gate: limits.gate });
   await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port ?? DEFAULT_EMULATOR_PORT, options.host ?? 'localhost', ok));
   const port = (server.address() as AddressInfo).port;
   origin = `http://localhost:${port}`;
 
   const stateDirectory = options.stateDirectory ?? '.local';
-  const serviceAccount = await provisionServiceAccount(stateDirectory, origin);
-  delegation.set(serviceAccount.key.client_id, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
+  const serviceAccount = await provisionServiceAccount(stateDirectory, origin).catch(async (error: unknown) => {
+    await new Promise((ok) => server.close(ok));
+    throw error;
+  });
+  const saClientId = serviceAccount.key.client_id;
+  delegation.set(saClientId, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
 
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, now,
+    origin, directory: store, personal, tokens, clients, accounts, now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   const jwtBearer = { serviceAccount, delegation, store, tokens, tokenEndpoint: `${origin}/token`, now };
@@ -129,6 +146,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token }]);
   routes.add(oidcRoutes({ issuer: origin, authorization, keys, tokens, accounts, authorize: context.authorize }));
   for (const module of [directoryRoutes, ...(options.modules ?? [])]) routes.add(module(context));
+  /** What both the Emulator object and the /__emulator admin API offer. */
+  const controls = {
+    limits: () => limits.limits,
+    setLimits: (changes: Partial<Limits>) => limits.set(changes),
+    counters: () => Object.fromEntries(counters),
+    resetCounters: () => counters.clear(),
+    rotateSigningKey: () => keys.rotate(),
+    issuedTokens: () => tokens.issued(),
+  };
+  routes.add(adminRoutes({
+    ...controls,
+    delegatedScopes: () => delegation.scopes(saClientId),
+    setDelegatedScopes: (scopes) => delegation.set(saClientId, scopes),
+  }));
 
   return {
     origin,
@@ -141,14 +172,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accounts,
     context,
     signInAs,
-    rotateSigningKey: () => keys.rotate(),
+    ...controls,
     addRoutes: (more) => routes.add(more),
     registerClient: (client) => clients.register(client),
     addRedirectUri: (clientId, uri) => clients.addRedirectUri(clientId, uri),
-    setDelegatedScopes: (scopes, clientId = serviceAccount.key.client_id) => delegation.set(clientId, scopes),
-    counters: () => Object.fromEntries(counters),
-    resetCounters: () => counters.clear(),
-    issuedTokens: () => tokens.issued(),
+    setDelegatedScopes: (scopes, clientId = saClientId) => delegation.set(clientId, scopes),
     stop: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
   };
 }

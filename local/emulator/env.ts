@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../../shared/config/config.js';
 import { DEFAULT_EMULATOR_PORT, type EmulatorOptions } from './emulator.js';
+import type { Limits } from './limits.js';
 import { DEMO_SEED } from './seed/directory.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -17,10 +18,33 @@ export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorOptions 
     seed: env.GOOGLE_EMULATOR_SEED?.trim() || DEMO_SEED.seed,
     users: integer(env, 'GOOGLE_EMULATOR_USERS', DEMO_SEED.users, 1, MAX_USERS),
     groups: integer(env, 'GOOGLE_EMULATOR_GROUPS', DEMO_SEED.groups, 0, MAX_GROUPS),
+    limits: {
+      latencyMs: integer(env, 'GOOGLE_EMULATOR_LATENCY_MS', 0, 0, 60_000),
+      ...quotas(env),
+      errorRate: rate(env, 'GOOGLE_EMULATOR_ERROR_RATE'),
+    },
   };
 }
 
-export function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
+/** `2400` (per user) or `2400/12000` (per user / per tenant); 0 or unset: unlimited. */
+function quotas(env: Env): Pick<Limits, 'userQuotaPerMinute' | 'tenantQuotaPerMinute'> {
+  const key = 'GOOGLE_EMULATOR_QUOTA_PER_MINUTE';
+  const raw = env[key]?.trim();
+  if (!raw) return { userQuotaPerMinute: 0, tenantQuotaPerMinute: 0 };
+  const match = /^(\d+)(?:\/(\d+))?$/.exec(raw);
+  if (!match) throw new ConfigError(key, 'requests per minute per user, optionally /per tenant (e.g. 2400 or 2400/12000)', raw);
+  return { userQuotaPerMinute: Number(match[1]), tenantQuotaPerMinute: Number(match[2] ?? 0) };
+}
+
+function rate(env: Env, key: string): number {
+  const raw = env[key]?.trim();
+  if (!raw) return 0;
+  const n = Number(raw);
+  if (!(n >= 0 && n <= 1)) throw new ConfigError(key, 'a share from 0 to 1 (e.g. 0.05)', raw);
+  return n;
+}
+
+function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
   const raw = env[key]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);

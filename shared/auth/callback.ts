@@ -11,7 +11,7 @@ import { matchUser } from './match-user.js';
 import { authorizationCode, discover, exchangeCode } from './oidc-client.js';
 import { rejectionResponse } from './rejection.js';
 import { parseReturnTo } from './return-to.js';
-import { clientSecret } from './secrets.js';
+import { clientSecret } from './client-secret.js';
 import { createSession, endSession, hashSessionIdentifier, sessionPolicy } from './sessions.js';
 import { openTransaction, type LoginTransaction } from './transaction-cookie.js';
 
@@ -45,10 +45,13 @@ export async function completeLogin(request: HttpRequest, deps: Dependencies): P
       jwks: provider.jwks,
     });
     const { user, matchedBy } = await matchUser(deps, identity);
+    // A new identifier at every sign-in; the session this browser had before ends.
     const previous = request.cookies.get(SESSION_COOKIE);
-    if (previous) await endSession(db, config.tableName, hashSessionIdentifier(previous));
     const policy = sessionPolicy(config);
-    const { identifier } = await createSession(db, config.tableName, user, request.userAgent, policy);
+    const [{ identifier }] = await Promise.all([
+      createSession(db, config.tableName, user, request.userAgent, policy),
+      previous ? endSession(db, config.tableName, hashSessionIdentifier(previous)) : undefined,
+    ]);
     logger.info('signed in', { userId: user.id, matchedBy });
     return redirect(parseReturnTo(transaction.returnTo, config.appOrigin), {
       cookies: [...spent, setCookie(SESSION_COOKIE, identifier, Math.floor(policy.absoluteLifetimeMs / 1000))],

@@ -52,8 +52,12 @@ interface SessionItem {
 const SK = 'SESSION';
 const sessionKey = (id: string) => ({ pk: `SESSION#${id}`, sk: SK });
 const userSessionsKey = (userId: string) => `USER_SESSIONS#${userId}`;
-/** Writing lastSeenAt on every request would double the cost; every few minutes is enough (the idle timeout may end a session that much early, never late). */
-const TOUCH_INTERVAL_MS = 5 * 60_000;
+/**
+ * Writing lastSeenAt on every request would double the cost; every few minutes (a tenth of the idle
+ * timeout at most) is enough: a session may idle out that much early, never late.
+ */
+const MAX_TOUCH_INTERVAL_MS = 5 * 60_000;
+const touchInterval = (policy: SessionPolicy) => Math.min(MAX_TOUCH_INTERVAL_MS, policy.idleTimeoutMs / 10);
 const SESSION_IDENTIFIER = /^[A-Za-z0-9_-]{43}$/;
 
 export function hashSessionIdentifier(identifier: string): string {
@@ -104,7 +108,7 @@ export async function readSession(db: DynamoDBDocumentClient, table: string, ide
     return undefined;
   }
   if (accountBlock(item.user)) return undefined;
-  if (now - item.lastSeenAt < TOUCH_INTERVAL_MS) return toSession(item, policy);
+  if (now - item.lastSeenAt < touchInterval(policy)) return toSession(item, policy);
   const touched = { ...item, lastSeenAt: now, expiresAt: ttl(now, item.absoluteExpiresAt, policy) };
   try {
     await db.send(new UpdateCommand({

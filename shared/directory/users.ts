@@ -1,4 +1,5 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { deleteIfOwned } from '../db/conditional.js';
 import type { DirectoryUser } from './model.js';
 
 /**
@@ -30,9 +31,10 @@ export async function getUserByEmail(db: DynamoDBDocumentClient, tableName: stri
 export const USERS_INDEX = { indexName: 'gsi1', partition: 'USERS' } as const;
 
 /**
- * Writes a user and its email index entries in one transaction: entries for addresses new since
- * `previousEmails` (the stored record's) are added, entries for addresses the user no longer has
- * removed, unchanged ones left alone. `attributes` are extra item attributes (sync's hash and index keys).
+ * Writes a user and the index entries of addresses new since `previousEmails` (the stored record's)
+ * in one transaction, then removes the entries of addresses the user no longer has — each only
+ * while it still names this user, since an address can move to another user in the same sync.
+ * Unchanged entries are left alone. `attributes` are extra item attributes (sync's hash and index keys).
  */
 export async function putUser(
   db: DynamoDBDocumentClient,
@@ -49,10 +51,8 @@ export async function putUser(
       TransactItems: [
         { Put: { TableName: tableName, Item: { ...attributes, ...userKey(user.id), user, emails } } },
         ...added.map((email) => ({ Put: { TableName: tableName, Item: { ...emailKey(email), userId: user.id } } })),
-        ...dropped.map((email) => ({
-          Delete: { TableName: tableName, Key: emailKey(email), ConditionExpression: 'userId = :id', ExpressionAttributeValues: { ':id': user.id } },
-        })),
       ],
     }),
   );
+  for (const email of dropped) await deleteIfOwned(db, tableName, emailKey(email), 'userId', user.id);
 }

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll, type WriteRequest } from '../db/batch.js';
+import { deleteIfOwned } from '../db/conditional.js';
 import { queryAll } from '../db/query.js';
 import {
   domainsKey, groupEmailKey, groupEmails, groupKey, GROUPS_INDEX, memberItemKey, memberOfIndexKey, schemasKey, transitiveIndexKey, transitiveKey,
@@ -89,10 +90,11 @@ export async function applyChangedUser(ctx: ApplyContext, user: DirectoryUser): 
   return Item ? 'updated' : 'created';
 }
 
-/** Writes one group's profile and email index entries; its membership hashes are left as they are. */
+/** Writes one group's profile and the index entries of its new addresses (dropped ones removed after, as for users); membership hashes are left as they are. */
 export async function applyGroupUpsert(ctx: ApplyContext, upsert: GroupUpsert): Promise<void> {
   const { group } = upsert;
   const emails = groupEmails(group);
+  const added = emails.filter((e) => !upsert.previousEmails.includes(e));
   const dropped = upsert.previousEmails.filter((e) => !emails.includes(e));
   await ctx.db.send(new TransactWriteCommand({
     TransactItems: [
@@ -105,13 +107,11 @@ export async function applyGroupUpsert(ctx: ApplyContext, upsert: GroupUpsert): 
           ExpressionAttributeValues: { ':group': group, ':hash': upsert.hash, ':emails': emails, ':gsi1pk': GROUPS_INDEX.partition, ':gsi1sk': group.email },
         },
       },
-      ...emails.map((email) => ({ Put: { TableName: ctx.tableName, Item: { ...groupEmailKey(email), groupId: group.id } } })),
-      ...dropped.map((email) => ({
-        Delete: { TableName: ctx.tableName, Key: groupEmailKey(email), ConditionExpression: 'groupId = :id', ExpressionAttributeValues: { ':id': group.id } },
-      })),
+      ...added.map((email) => ({ Put: { TableName: ctx.tableName, Item: { ...groupEmailKey(email), groupId: group.id } } })),
     ],
   }));
-  ctx.stats.itemWrites += 1 + emails.length + dropped.length;
+  for (const email of dropped) await deleteIfOwned(ctx.db, ctx.tableName, groupEmailKey(email), 'groupId', group.id);
+  ctx.stats.itemWrites += 1 + added.length + dropped.length;
 }
 
 const directItem = (groupId: string, member: GroupMember) => ({ ...memberItemKey(groupId, member.memberKey), ...memberOfIndexKey(member.memberKey, groupId), groupId, member });

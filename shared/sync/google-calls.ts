@@ -140,7 +140,7 @@ export function explainFailure(failure: GoogleFailure, what: string, subject: st
     return new SyncError('scope-not-delegated', `Google refused a token for ${subject}: the service account's client id is not authorized for one or more of the sync's scopes. Add them in ${DELEGATION_CONSOLE}; \`npm run sync -- --check\` names each missing scope.`);
   }
   if (failure.tokenError && reason === 'invalid_grant') {
-    return new SyncError('subject-rejected', `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be an existing, active user of the Workspace tenant, and the key must not be deleted or disabled.`);
+    return new SyncError('subject-rejected', `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be an existing, active admin of the Workspace tenant, and the key must not be deleted or disabled.`);
   }
   if (failure.tokenError) {
     return new SyncError('key-rejected', `Google refused the service-account key (${reason}: ${message}): store a current key of the service account in the secret.`);

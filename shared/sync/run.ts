@@ -265,6 +265,7 @@ class Invocation {
     if (this.leaseLost()) return;
     try {
       await this.flushing;
+      if (!this.checkpoint && this.snapshot.users.length === 0 && this.snapshot.groups.length === 0) return; // nothing worth keeping
       await this.saveCheckpoint(this.checkpoint?.phase ?? 'fetching');
     } catch {
       // The failure being reported matters more; a lost checkpoint only costs a re-fetch.

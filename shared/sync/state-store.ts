@@ -1,9 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import {
-  ConditionalCheckFailedException,
-} from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../db/batch.js';
+import { isConditionFailure } from '../db/conditional.js';
 import { queryAll } from '../db/query.js';
 import type { SyncCounts } from './plan.js';
 import type { SnapshotDelta } from './snapshot.js';
@@ -31,7 +29,6 @@ const PART_BYTES = 350_000;
 const RUN_RECORD_RETENTION_DAYS = 90;
 
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export class SyncStateStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}

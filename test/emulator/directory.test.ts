@@ -179,5 +179,12 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
     emulator.directory.deleteUser(added.id);
     expect((await failure(directory.users.get({ userKey: added.id }))).status).toBe(404);
     expect((await directory.members.hasMember({ groupKey: 'team-alpha-1@example.com', memberKey: 'new.hire@example.com' })).data.isMember).toBe(false);
+    const group = emulator.directory.addGroup({ email: 'pop-up@example.com', name: 'Pop-up' });
+    emulator.directory.addMember(group.email, 'ada@example.com', 'OWNER');
+    expect((await directory.groups.get({ groupKey: group.id })).data).toMatchObject({ email: 'pop-up@example.com', directMembersCount: '1' });
+    emulator.directory.removeMember(group.email, 'ada@example.com');
+    expect((await directory.members.list({ groupKey: group.id })).data.members).toBeUndefined();
+    emulator.directory.deleteGroup(group.email);
+    expect((await failure(directory.groups.get({ groupKey: group.id }))).status).toBe(404);
   });
 });

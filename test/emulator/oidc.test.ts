@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { CONSUMER_EMAIL, UNVERIFIED_EMAIL } from '../../local/emulator/oauth/accounts.js';
 import { DEFAULT_CLIENT } from '../../local/emulator/oauth/clients.js';
-import { EMULATOR_JWT_PREFIX, EMULATOR_TOKEN_MARKER } from '../../local/emulator/oauth/tokens.js';
+import { EMULATOR_JWT_PREFIX, EMULATOR_TOKEN_MARKER, containsEmulatorToken } from '../../local/emulator/oauth/tokens.js';
+import { redactString } from '../../shared/logging/redact.js';
 import { startTestEmulator } from '../support/emulator.js';
 
 const REDIRECT_URI = DEFAULT_CLIENT.redirectUris[0]!;
@@ -72,6 +73,11 @@ describe('OpenID provider through openid-client', () => {
     expect(tokens.id_token!.startsWith(EMULATOR_JWT_PREFIX)).toBe(true);
     expect(decodeProtectedHeader(tokens.id_token!)).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: expect.any(String) });
     expect(emulator.issuedTokens()).toEqual(expect.arrayContaining([code, tokens.access_token, tokens.refresh_token, tokens.id_token]));
+    for (const token of emulator.issuedTokens()) {
+      expect(containsEmulatorToken(`log line with ${token} inside`)).toBe(true);
+      // The app's log redaction recognises every shape the emulator issues.
+      expect(containsEmulatorToken(redactString(`log line with ${token} inside`))).toBe(false);
+    }
   });
 
   it('accepts client_secret_basic as well as client_secret_post', async () => {
@@ -121,6 +127,13 @@ describe('OpenID provider through openid-client', () => {
     url.searchParams.set('client_id', DEFAULT_CLIENT.clientId);
     url.searchParams.set('redirect_uri', 'http://127.0.0.1:9/auth/callback');
     expect((await emulator.signInAs(url, 'ada@example.com')).origin).toBe('http://127.0.0.1:9');
+  });
+
+  it('answers prompt=none with login_required (the emulator keeps no browser session)', async () => {
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', state: 's1', prompt: 'none' });
+    const answer = await fetch(url, { redirect: 'manual' });
+    const location = new URL(answer.headers.get('location')!);
+    expect([location.origin + location.pathname, location.searchParams.get('error'), location.searchParams.get('state')]).toEqual([REDIRECT_URI, 'login_required', 's1']);
   });
 
   it('lets no suspended user sign in, and answers cancel with access_denied', async () => {

@@ -103,9 +103,12 @@ describe('service account with domain-wide delegation', () => {
     expect(await response.json()).toMatchObject({ error: { code: 403, message: 'Not Authorized to access this resource/api', errors: [{ reason: 'forbidden' }] } });
   });
 
-  it('rejects a key whose token_uri would send the assertion over plain http to another host', () => {
-    const key = { type: 'service_account', client_email: 'a@b.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\n…', token_uri: 'http://evil.example.com/token' };
-    expect(() => parseServiceAccountKey(JSON.stringify(key))).toThrow(ServiceAccountKeyError);
+  it('rejects a key that is not JSON, not a service account, lacks a key, or would send the assertion over plain http elsewhere', () => {
+    const key = { type: 'service_account', client_email: 'a@b.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\n…' };
+    expect(parseServiceAccountKey(JSON.stringify({ ...key, token_uri: 'https://oauth2.googleapis.com/token' })).client_email).toBe(key.client_email);
+    for (const bad of ['{', JSON.stringify({ ...key, type: 'authorized_user' }), JSON.stringify({ ...key, private_key: '' }), JSON.stringify({ ...key, token_uri: 'http://evil.example.com/token' })]) {
+      expect(() => parseServiceAccountKey(bad)).toThrow(ServiceAccountKeyError);
+    }
   });
 
   it('answers 401 with Google\'s error JSON for a missing or unknown bearer token', async () => {

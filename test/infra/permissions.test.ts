@@ -2,7 +2,8 @@ import type { CfnElement, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_ACTIONS } from '../../infra/permissions.js';
+import { HTTP_FUNCTIONS } from '../../functions/catalog.js';
+import { HTTP_FUNCTION_PERMISSIONS, TABLE_ACTIONS } from '../../infra/permissions.js';
 import { resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -12,6 +13,7 @@ interface Statement {
 }
 
 let synthesized: Synthesized;
+let realCatalog: Synthesized;
 /** Logical id (as it appears in refs, getatts and export names) → readable label. */
 const labels = new Map<string, string>();
 
@@ -22,6 +24,8 @@ const logicalId = (construct: IConstruct): string => {
 
 beforeAll(() => {
   synthesized = synthesize();
+  realCatalog = synthesize({ httpFunctions: HTTP_FUNCTIONS });
+  for (const { spec, app } of realCatalog.bridge.api!.functions) labels.set(logicalId(app.logGroup), `logs:${spec.name}`);
   const { data, api, sync } = synthesized.bridge;
   labels.set(logicalId(data.table), 'table');
   for (const [name, secret] of Object.entries(data.secrets)) labels.set(logicalId(secret), `secret:${name}`);
@@ -64,6 +68,8 @@ function roleOf(stackTemplate: Template, roleLogicalId: string): Json {
   return resourcesOf(stackTemplate, 'AWS::IAM::Role')[roleLogicalId]!;
 }
 
+/** Invoking the sync function by name: the sync itself (continuations) and the API (an admin's run now). */
+const INVOKE_SYNC: Statement = { actions: ['lambda:InvokeFunction'], resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'] };
 const TABLE_RW: Statement = { actions: [...TABLE_ACTIONS.readWrite].sort(), resources: ['table', 'table/index/gsi1', 'table/index/gsi2'] };
 const logs = (name: string): Statement => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`logs:${name}`] });
 const readSecrets = (...names: string[]): Statement => ({ actions: ['secretsmanager:GetSecretValue'], resources: names.map((n) => `secret:${n}`) });
@@ -74,7 +80,7 @@ describe('function roles: exactly what each function code uses', () => {
     ['auth-login', [logs('auth-login'), TABLE_RW, readSecrets('sessionKeys')]],
     ['auth-callback', [logs('auth-callback'), TABLE_RW, readSecrets('sessionKeys', 'googleClientSecret')]],
     ['auth-session', [logs('auth-session'), TABLE_RW, readSecrets('sessionKeys')]],
-    ['api', [logs('api'), TABLE_RW, readSecrets('sessionKeys'), { actions: ['lambda:InvokeFunction'], resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'] }]],
+    ['api', [logs('api'), TABLE_RW, readSecrets('sessionKeys'), INVOKE_SYNC]],
   ])('%s', (name, expected) => {
     const { api } = synthesized.bridge;
     const deployed = api!.functions.find((f) => f.spec.name === name)!;
@@ -95,6 +101,19 @@ describe('function roles: exactly what each function code uses', () => {
     }
   });
 
+  it.each(HTTP_FUNCTIONS.map((f) => [f.name]))('%s as functions/catalog.ts deploys it: its profile, nothing more', (name) => {
+    const { api } = realCatalog.bridge;
+    const deployed = api!.functions.find((f) => f.spec.name === name)!;
+    const profile = HTTP_FUNCTION_PERMISSIONS[name]!;
+    const expected = [
+      logs(name),
+      { actions: [...TABLE_ACTIONS[profile.table]].sort(), resources: ['table', 'table/index/gsi1', 'table/index/gsi2'] },
+      ...(profile.secrets.length > 0 ? [readSecrets(...profile.secrets)] : []),
+      ...(profile.invokesSync ? [INVOKE_SYNC] : []),
+    ];
+    expect(statementsOf(realCatalog.template(api!), logicalId(deployed.app.role))).toEqual(sorted(expected));
+  });
+
   it('sync: the service-account key, the table, its failure queue and invoking itself (by name, not by reference)', () => {
     const { sync } = synthesized.bridge;
     const template = synthesized.template(sync!);
@@ -104,7 +123,7 @@ describe('function roles: exactly what each function code uses', () => {
         logs('sync'),
         TABLE_RW,
         readSecrets('serviceAccountKey'),
-        { actions: ['lambda:InvokeFunction'], resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'] },
+        INVOKE_SYNC,
         { actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: ['queue:failedRuns'] },
       ]),
     );

@@ -42,6 +42,8 @@ export function synthesize(options: {
 } = {}): Synthesized {
   const app = new App({
     outdir: options.outdir,
+    // aws-cdk-lib's own CloudFormation linter costs ~15 s per process; the `npx cdk synth` test runs it.
+    builtinCloudFormationValidation: false,
     context: { ...CDK_JSON_CONTEXT, ...(options.context ?? FULL_CONTEXT), 'aws:cdk:bundling-stacks': options.bundlingStacks ?? [] },
   });
   const config = readInfraConfig((key: ContextKey) => app.node.tryGetContext(key));

@@ -50,6 +50,14 @@ describe('session store on DynamoDB Local, with a test clock', () => {
     expect(await readSession(table.db, table.tableName, identifier, policy, t0 + policy.absoluteLifetimeMs)).toBeUndefined();
   });
 
+  it('keeps a busy session alive under the shortest idle timeout allowed (5 minutes)', async () => {
+    const short: SessionPolicy = { idleTimeoutMs: 5 * 60_000, absoluteLifetimeMs: HOUR };
+    const { identifier } = await createSession(table.db, table.tableName, ada, undefined, short, t0);
+    for (let minute = 1; minute <= 30; minute++) {
+      expect(await readSession(table.db, table.tableName, identifier, short, t0 + minute * 60_000), `minute ${minute}`).toBeDefined();
+    }
+  });
+
   it('refuses identifiers of the wrong shape without a read', async () => {
     for (const bad of [undefined, '', 'short', `${'a'.repeat(42)}!`]) expect(await readSession(table.db, table.tableName, bad, policy)).toBeUndefined();
   });

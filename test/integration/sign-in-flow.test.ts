@@ -102,6 +102,13 @@ describe('sign-in flow against an in-process OpenID provider', () => {
     expect([b.status, b.headers.get('location')]).toEqual([302, '/b']);
   });
 
+  it('fetches discovery and the JWKS once for all sign-ins of a warm function', async () => {
+    await signIn(fx.app.origin, followProviderRedirect);
+    await signIn(fx.app.origin, followProviderRedirect);
+    expect(fx.provider.discoveryFetches).toBe(1);
+    expect(fx.provider.jwksFetches).toBe(1);
+  });
+
   it('answers unauthenticated API calls with 401 JSON', async () => {
     for (const path of ['/api/me', '/api/me/sessions']) {
       const response = await fetch(`${fx.app.origin}${path}`, { headers: { cookie: `${SESSION_COOKIE}=${'x'.repeat(43)}` } });

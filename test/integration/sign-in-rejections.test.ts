@@ -140,7 +140,7 @@ describe('state, transaction cookie and authorization response', () => {
     const { jar, callbackUrl } = await begin();
     const [name, value] = [...jar][0]!;
     const parts = value.split('.');
-    parts[3] = `${parts[3]!.slice(0, -2)}${parts[3]!.endsWith('AA') ? 'BB' : 'AA'}`;
+    parts[3] = `${parts[3]!.startsWith('A') ? 'B' : 'A'}${parts[3]!.slice(1)}`; // a ciphertext byte, not padding bits
     jar.set(name, parts.join('.'));
     return callback(jar, callbackUrl);
   }, 'transaction_invalid', 400));
@@ -174,6 +174,27 @@ describe('state, transaction cookie and authorization response', () => {
     denied.search = new URLSearchParams({ error: 'access_denied', state: callbackUrl.searchParams.get('state')!, iss: fx.provider.issuer }).toString();
     return callback(jar, denied);
   }, 'provider_error', 400));
+});
+
+describe('when the provider fails', () => {
+  it('answers a token endpoint failure with a "try again" page (502), an error log without secrets, and no session', async () => {
+    fx.provider.mintNext(async () => {
+      throw new Error('provider exploded');
+    });
+    const capture = captureOutput();
+    let response: Response;
+    try {
+      response = await signInResponse();
+    } finally {
+      capture.restore();
+    }
+    expect(response.status).toBe(502);
+    expect(await response.text()).toContain('Sign-in is unavailable right now');
+    expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+    const failure = capture.lines().find((line) => line.includes('"sign-in failed"'));
+    expect(failure).toContain('Token endpoint answered HTTP 500');
+    expect(failure).not.toMatch(/code=|TESTPROVIDERTOKEN/);
+  });
 });
 
 describe('open redirects', () => {

@@ -63,6 +63,7 @@ export class OidcTestProvider {
   /** Put RFC 9207's `iss` in the authorization response: the issuer, another value, or nothing. */
   responseIss: string | null | 'issuer' = 'issuer';
   jwksFetches = 0;
+  discoveryFetches = 0;
   /** Every ID token issued (leak tests look for them). */
   readonly issuedIdTokens: string[] = [];
   private minter: IdTokenMinter | undefined;
@@ -120,6 +121,7 @@ export class OidcTestProvider {
       status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
     });
     if (url.pathname === '/.well-known/openid-configuration') {
+      this.discoveryFetches++;
       return json(200, {
         issuer: this.issuer,
         authorization_endpoint: `${this.issuer}/authorize`,

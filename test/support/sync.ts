@@ -77,3 +77,12 @@ export function itemDiff(before: Map<string, Record<string, unknown>>, after: Ma
   }
   return { added, removed, changed };
 }
+
+/** The fewest Directory calls a full fetch can make: every list paged at Google's maximum page size. */
+export function minimumCalls(emulator: Emulator): number {
+  const users = emulator.directory.users.filter((u) => !u.deletionTime).length;
+  const groups = emulator.directory.groups;
+  const memberCalls = groups.reduce((sum, g) => sum + Math.max(1, Math.ceil(emulator.directory.members(g.id).length / 200)), 0);
+  return 2 + Math.max(1, Math.ceil(users / 500)) + Math.max(1, Math.ceil(groups.length / 200)) + memberCalls;
+}
+

@@ -1,6 +1,6 @@
 /**
  * The live tenant: seeded data plus the mutations tests make (add, update, suspend, delete users;
- * add and remove members; delete groups). Keeps lookup indexes by id, email and alias, and caches
+ * add and remove members; add and delete groups). Keeps lookup indexes by id, email and alias, and caches
  * sorted, filtered user lists per query so a page of a 100,000-user listing is a slice, not a scan.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,10 +26,18 @@ export class DirectoryStore {
   private readonly listCache = new Map<string, { version: number; items: readonly unknown[] }>();
   /** Bumped by every mutation; cached lists and page tokens of an older version are recomputed. */
   private version = 0;
+  private byEmail: readonly DirectoryUserResource[] | undefined;
 
   constructor(readonly data: DirectoryData) {
     for (const user of data.users) this.indexUser(user);
     for (const group of data.groups) this.indexGroup(group);
+    this.usersInEmailOrder(); // sorted once at start, so the first page of a listing is a filter, not a sort
+  }
+
+  /** Every user (deleted ones included) by primary email: the base order of every users.list. */
+  usersInEmailOrder(): readonly DirectoryUserResource[] {
+    this.byEmail ??= [...this.data.users].sort((a, b) => (a.primaryEmail < b.primaryEmail ? -1 : a.primaryEmail > b.primaryEmail ? 1 : 0));
+    return this.byEmail;
   }
 
   get customerId(): string {
@@ -157,6 +165,19 @@ export class DirectoryStore {
     this.changed();
   }
 
+  addGroup(input: { readonly email: string; readonly name: string; readonly description?: string }): DirectoryGroupResource {
+    if (this.group(input.email)) throw new Error(`Group ${input.email} exists.`);
+    const group: DirectoryGroupResource = {
+      kind: 'admin#directory#group', id: `0${randomBytes(7).toString('hex')}`, etag: newEtag(), email: input.email.toLowerCase(),
+      name: input.name, directMembersCount: '0', description: input.description ?? '', adminCreated: true,
+    };
+    this.data.groups.push(group);
+    this.data.members.set(group.id, []);
+    this.indexGroup(group);
+    this.changed();
+    return group;
+  }
+
   deleteGroup(groupKey: string): void {
     const group = this.requireGroup(groupKey);
     this.data.groups.splice(this.data.groups.indexOf(group), 1);
@@ -203,6 +224,7 @@ export class DirectoryStore {
 
   private changed(): void {
     this.version++;
+    this.byEmail = undefined;
   }
 }
 

@@ -44,7 +44,8 @@ export class OidcAccounts {
   }
 
   bySub(sub: string): OidcAccount | undefined {
-    return this.extra.find((a) => a.sub === sub) ?? (this.store.user(sub) ? this.find(this.store.user(sub)!.primaryEmail) : undefined);
+    const user = this.store.user(sub);
+    return this.extra.find((a) => a.sub === sub) ?? (user ? this.find(user.primaryEmail) : undefined);
   }
 
   /** What the chooser lists: the hinted account first, the admin, a few colleagues, then the two special accounts. */

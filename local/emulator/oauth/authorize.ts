@@ -59,6 +59,8 @@ export class AuthorizationEndpoint {
   start(request: EmulatorRequest): EmulatorResponse {
     const parsed = this.parse(request.query);
     if ('error' in parsed) return parsed.error;
+    // The emulator keeps no browser session, so a silent request is answered as Google answers one without a session.
+    if (request.query.get('prompt') === 'none') return redirect(callbackUrl(parsed, { error: 'login_required' }, this.deps.issuer));
     const id = randomBytes(16).toString('base64url');
     this.pending.set(id, { request: parsed, expiresAt: this.deps.now() + REQUEST_LIFETIME_MS });
     return html(200, chooserPage(id, parsed, this.deps.accounts.chooserList(parsed.loginHint)));

@@ -15,6 +15,11 @@ export const EMULATOR_TOKEN_MARKER = 'wb-emulator';
 export const EMULATOR_JWT_HEADER_MEMBER = { emulator: EMULATOR_TOKEN_MARKER } as const;
 export const EMULATOR_JWT_PREFIX = Buffer.from(`{"emulator":"${EMULATOR_TOKEN_MARKER}",`.slice(0, 24)).toString('base64url');
 
+/** Whether a text (a log line, a stored item, a response) contains any token the emulator issued. */
+export function containsEmulatorToken(text: string): boolean {
+  return text.includes(EMULATOR_TOKEN_MARKER) || text.includes(EMULATOR_JWT_PREFIX);
+}
+
 /** Google's opaque token shapes, marker inside: access `ya29.…`, refresh `1//…`, code `4/…`. */
 const SHAPES = { access: 'ya29.', refresh: '1//', code: '4/' } as const;
 
