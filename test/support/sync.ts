@@ -16,7 +16,7 @@ export interface SyncHarness {
   /** User ids whose sessions sync asked to end, in order. */
   readonly endedSessions: string[];
   sync(options?: Partial<SyncOptions>, wiring?: Partial<SyncWiring>): Promise<SyncOutcome>;
-  /** Every item of the table except sync bookkeeping (lease, checkpoint, staging, runs, pending). */
+  /** Every item of the table except sync bookkeeping (lease, checkpoint, staging, runs, pending) and the search index derived from the directory. */
   directoryItems(): Promise<Map<string, Record<string, unknown>>>;
   close(): Promise<void>;
 }
@@ -53,7 +53,7 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
         const page = await table.db.send(new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: startKey }));
         for (const item of page.Items ?? []) {
           const pk = String(item.pk);
-          if (pk === 'SYNC' || pk === 'SYNCRUNS' || pk.startsWith('SYNCRUN#')) continue;
+          if (pk === 'SYNC' || pk === 'SYNCRUNS' || pk.startsWith('SYNCRUN#') || pk.startsWith('SEARCHINDEX')) continue;
           items.set(`${pk} ${String(item.sk)}`, item);
         }
         startKey = page.LastEvaluatedKey;
