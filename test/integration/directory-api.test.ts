@@ -269,4 +269,26 @@ describe('people and groups API', () => {
       expect((await api.get('/api/me', b)).status).toBe(401);
     });
   });
+  describe('after directory sync sees a change', () => {
+    it('publishes a new index: a renamed person is found by the new name, a suspended one is gone, old cursors are refused', async () => {
+      const oldPage = await getJson<Page<Person>>('/api/people?q=example&limit=5');
+      const [renamed, suspended] = users.filter((u) => listed(u) && !u.isAdmin).slice(5, 7);
+      const before = await getJson<Page<Person>>(`/api/people?q=${encodeURIComponent(suspended!.name.fullName)}&limit=100`);
+      expect(before.items.map((p) => p.id)).toContain(suspended!.id);
+      api.harness.emulator.directory.updateUser(renamed!.id, { name: { givenName: 'Zygmunt', familyName: 'Quackenbush', fullName: 'Zygmunt Quackenbush' } });
+      api.harness.emulator.directory.suspendUser(suspended!.id);
+      expect((await api.harness.sync()).status).toBe('succeeded');
+
+      // Zygmunt first; after him the people he manages, found by their manager's new name.
+      const found = (await getJson<Page<Person>>('/api/people?q=zyg%20quack')).items;
+      expect(found[0]).toMatchObject({ id: renamed!.id, name: { fullName: 'Zygmunt Quackenbush' } });
+      expect(found.slice(1).every((p) => users.find((u) => u.id === p.id)?.relations?.[0]?.value === renamed!.primaryEmail)).toBe(true);
+      const after = await all<Person>(`/api/people?q=${encodeURIComponent(suspended!.name.fullName)}&limit=100`);
+      expect(after.items.map((p) => p.id)).not.toContain(suspended!.id);
+      expect((await api.get(`/api/people/${suspended!.id}`, member)).status).toBe(404);
+      const stale = await api.get(`/api/people?q=example&limit=5&cursor=${encodeURIComponent(oldPage.nextCursor!)}`, member);
+      expect(stale.status).toBe(400);
+      expect(await stale.json()).toMatchObject({ error: { code: 'invalid_cursor' } });
+    });
+  });
 });
