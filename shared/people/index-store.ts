@@ -1,6 +1,7 @@
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../db/batch.js';
 import { queryAll } from '../db/query.js';
+import { logger } from '../logging/logger.js';
 import { getSchemas, GROUPS_INDEX } from '../directory/groups.js';
 import type { DirectoryUser } from '../directory/model.js';
 import { USERS_INDEX } from '../directory/users.js';
@@ -111,8 +112,11 @@ export async function loadDirectoryIndex(db: DynamoDBDocumentClient, tableName: 
 }
 
 /**
- * The index a warm function keeps, per table: loaded once, then the pointer is re-read at most
- * every `checkEveryMs` (one small GetItem) and a new version loaded when sync published one.
+ * The index a warm function keeps, per table. Cold: the first request loads it. Warm: after
+ * `checkEveryMs` a request triggers a pointer read in the background and is answered from the
+ * index in hand; a newer version, if sync published one, is loaded beside it and swapped in, so
+ * no request waits for a reload (~0.5 s at 100,000 users). With `checkEveryMs` 0 every request
+ * reads the pointer and waits for a new version: strict freshness for one GetItem per request.
  * Concurrent requests share one load.
  */
 export class SearchIndexCache {
@@ -130,6 +134,15 @@ export class SearchIndexCache {
   /** The current index, or undefined when sync has not published one yet. */
   async current(): Promise<DirectoryIndex | undefined> {
     if (this.loaded && this.now() - this.checkedAt < this.checkEveryMs) return this.loaded;
+    const refreshing = this.refreshed();
+    if (!this.loaded || this.checkEveryMs === 0) return refreshing;
+    // Not awaited: a failed check must not reject unobserved (it would end the process); the next request retries.
+    refreshing.catch((error: unknown) => logger.warn('search index refresh failed; serving the loaded version', { error: error instanceof Error ? error.message : String(error) }));
+    return this.loaded;
+  }
+
+  /** The refresh under way (or a new one): resolves once the newest published version is in hand. */
+  refreshed(): Promise<DirectoryIndex | undefined> {
     this.pending ??= this.refresh().finally(() => { this.pending = undefined; });
     return this.pending;
   }

@@ -64,7 +64,7 @@ describe('the published search index in DynamoDB', () => {
     expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
   });
 
-  it('a warm cache reads the pointer at most once per interval and loads a new version when one is published', async () => {
+  it('a warm cache reads the pointer at most once per interval and swaps in a new version without making a request wait', async () => {
     await synced(table, user(1));
     await rebuildSearchIndex(table.db, table.tableName);
     let now = 0;
@@ -80,9 +80,43 @@ describe('the published search index in DynamoDB', () => {
     expect(await cache.current()).toBe(first);
     expect(reads).toBe(2);
     now = 30_000;
-    const second = await cache.current();
+    // Past the interval the request is still answered from the index in hand; the newer one loads beside it.
+    expect(await cache.current()).toBe(first);
+    const second = await cache.refreshed();
     expect(second?.version).not.toBe(first?.version);
     expect(second?.peopleCount).toBe(2);
+    expect(await cache.current()).toBe(second);
     expect(reads).toBe(4);
+  });
+
+  it('keeps serving the loaded index when a background check fails, and retries on the next request', async () => {
+    await synced(table, user(1));
+    await rebuildSearchIndex(table.db, table.tableName);
+    let now = 0;
+    let failing = false;
+    const send = table.db.send.bind(table.db) as (command: unknown) => Promise<unknown>;
+    const flaky = Object.assign(Object.create(table.db) as typeof table.db, {
+      send: (command: unknown) => (failing ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : send(command)),
+    });
+    const cache = new SearchIndexCache(flaky, table.tableName, 30_000, () => now);
+    const first = await cache.current();
+    failing = true;
+    now = 60_000;
+    expect(await cache.current()).toBe(first);
+    await expect(cache.refreshed()).rejects.toThrow(/Throughput/);
+    failing = false;
+    expect(await cache.current()).toBe(first);
+    expect(await cache.refreshed()).toBe(first);
+  });
+
+  it('with an interval of 0, every request reads the pointer and waits for a newer version', async () => {
+    await synced(table, user(1));
+    await rebuildSearchIndex(table.db, table.tableName);
+    const cache = new SearchIndexCache(table.db, table.tableName, 0);
+    const first = await cache.current();
+    expect(await cache.current()).toBe(first);
+    await synced(table, user(2));
+    await rebuildSearchIndex(table.db, table.tableName);
+    expect((await cache.current())?.peopleCount).toBe(2);
   });
 });
