@@ -18,6 +18,7 @@ import { ensureTable } from '../shared/db/create-table.js';
 import { LOCAL_DEFAULTS } from '../shared/config/config.js';
 import { startDynamoDbLocal } from '../local/dynamodb/dynamodb-local.js';
 import { startEmulator } from '../local/emulator/emulator.js';
+import { localGoogleOrigins } from '../local/host/google-origins.js';
 import { launchBrowser } from '../test/support/browser.js';
 import { startLocalApp } from '../test/support/local-app.js';
 import { answerConsent, gisLoaded, signIn } from '../test/support/web-session.js';
@@ -37,7 +38,7 @@ export async function run(): Promise<void> {
   await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), tableName);
   const app = await startLocalApp(
     { OIDC_ISSUER: emulator.issuer, GOOGLE_API_ROOT: `${emulator.origin}/`, ALLOW_UNSYNCED_SIGN_IN: 'true' },
-    { endpoint: dynamo.endpoint, tableName, db: createDocumentClient({ endpoint: dynamo.endpoint }) },
+    { table: { endpoint: dynamo.endpoint, tableName, db: createDocumentClient({ endpoint: dynamo.endpoint }) }, googleOrigins: localGoogleOrigins(emulator.origin) },
   );
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${app.origin}/auth/callback`);
   const browser = await launchBrowser();

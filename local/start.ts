@@ -21,6 +21,7 @@ import { startEmulator } from './emulator/emulator.js';
 import { emulatorOptionsFromEnv } from './emulator/env.js';
 import { createLocalHost } from './host/server.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
+import { scheduleLocalSync } from './sync-schedule.js';
 
 const root = resolve(import.meta.dirname, '..');
 const stoppers: Array<() => Promise<void>> = [];
@@ -71,10 +72,14 @@ async function main(): Promise<void> {
     `  intranet        ${config.appOrigin}`,
     `  health          ${config.appOrigin}/api/health`,
     `  DynamoDB Local  ${config.dynamodbEndpoint}${dynamo ? ' (data in .local/dynamodb)' : ' (external)'}`,
+    `  directory sync  at start and on ${config.syncSchedule} (npm run sync for a run now)`,
     ...describeEmulator(emulator),
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.join('\n'));
+  // Directory sync needs the emulator (key file, Directory API): start it after everything else is up.
+  const stopSync = scheduleLocalSync(deps);
+  stoppers.push(async () => stopSync());
 }
 
 async function shutdown(signal: string): Promise<void> {

@@ -8,7 +8,7 @@ import { parseKeyRing, type KeyRing } from '../secrets/key-ring.js';
  * The ring is re-read at most every few minutes in a warm Lambda (the secret store caches it), so
  * a rotation is picked up without a redeploy.
  */
-export type KeyPurpose = 'transaction-cookie';
+export type KeyPurpose = 'transaction-cookie' | 'list-cursor';
 
 export interface PurposeKey {
   readonly id: string;

@@ -24,6 +24,14 @@ export interface Config {
   readonly googleAdminSubject: string;
   readonly googleApiRoot: string;
   readonly syncSchedule: string;
+  readonly sync: {
+    /** The tenant's Directory API quota per minute; the limiter runs at 90% of it. */
+    readonly quotaPerMinute: number;
+    /** Share of stored users or groups one run may delete before the guard refuses it. */
+    readonly maxDeleteShare: number;
+    /** How often a long fetch stages its progress, so a crash loses at most this much. */
+    readonly checkpointSeconds: number;
+  };
   readonly tableName: string;
   /** DynamoDB endpoint override (DynamoDB Local); unset in AWS. */
   readonly dynamodbEndpoint: string | undefined;
@@ -41,6 +49,12 @@ export interface Config {
   readonly allowUnsyncedSignIn: boolean;
   /** Google integrations the tenant enabled, for the web client. */
   readonly enabledIntegrations: readonly Integration[];
+  /** Members of this group (transitively) are intranet admins besides Workspace admins; unset: Workspace admins only. */
+  readonly adminGroupEmail: string | undefined;
+  /** The sync Lambda the API invokes for "run now" (AWS only). */
+  readonly syncFunctionName: string | undefined;
+  /** How often a warm API function re-reads the search index pointer (staleness after a sync vs reads). */
+  readonly searchIndexCheckSeconds: number;
 }
 
 export const INTEGRATIONS = ['gmail', 'drive', 'calendar'] as const;
@@ -92,6 +106,11 @@ export function loadConfig(env: Env = process.env): Config {
     googleAdminSubject: read.email('GOOGLE_ADMIN_SUBJECT', { local: LOCAL_DEFAULTS.googleAdminSubject }),
     googleApiRoot: withTrailingSlash(read.url('GOOGLE_API_ROOT', { local: emulator, aws: GOOGLE_API_ROOT })),
     syncSchedule: read.schedule('SYNC_SCHEDULE', { local: 'rate(15 minutes)', aws: 'rate(1 hour)' }),
+    sync: {
+      quotaPerMinute: read.integer('SYNC_QUOTA_PER_MINUTE', { local: 2400, aws: 2400 }, 10, 1_000_000),
+      maxDeleteShare: read.share('SYNC_MAX_DELETE_SHARE', { local: 0.1, aws: 0.1 }),
+      checkpointSeconds: read.integer('SYNC_CHECKPOINT_SECONDS', { local: 60, aws: 60 }, 1, 600),
+    },
     tableName: read.string('TABLE_NAME', { local: LOCAL_DEFAULTS.tableName }, 'the DynamoDB table name'),
     dynamodbEndpoint: read.optionalUrl('DYNAMODB_ENDPOINT'),
     secretNames: {
@@ -104,6 +123,9 @@ export function loadConfig(env: Env = process.env): Config {
     sessionAbsoluteLifetimeHours: read.integer('SESSION_ABSOLUTE_LIFETIME_HOURS', { local: 168, aws: 168 }, 1, 90 * 24),
     allowUnsyncedSignIn: read.boolean('ALLOW_UNSYNCED_SIGN_IN', { local: false, aws: false }),
     enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
+    adminGroupEmail: read.optionalEmail('ADMIN_GROUP_EMAIL', 'the email address of a Google group'),
+    syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
+    searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
   };
 }
 
@@ -142,6 +164,13 @@ function reader(env: Env, mode: RuntimeMode) {
       if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, expected, String(value));
       return n;
     },
+    share(key: string, defaults: Defaults<number>): number {
+      const value = raw(key, defaults);
+      const expected = 'a share from 0 to 1, such as 0.1 for 10%';
+      const n = typeof value === 'number' ? value : Number(value);
+      if (value === undefined || value === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(key, expected, value === undefined ? undefined : String(value));
+      return n;
+    },
     url(key: string, defaults: Defaults<string>): string {
       const value = required(key, defaults, 'an http(s) URL');
       if (!isHttpUrl(value)) throw new ConfigError(key, 'an http(s) URL', value);
@@ -170,8 +199,13 @@ function reader(env: Env, mode: RuntimeMode) {
     email(key: string, defaults: Defaults<string>): string {
       const expected = 'the email address of a Workspace admin';
       const value = required(key, defaults, expected);
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) throw new ConfigError(key, expected, value);
+      if (!EMAIL.test(value)) throw new ConfigError(key, expected, value);
       return value.toLowerCase();
+    },
+    optionalEmail(key: string, expected: string): string | undefined {
+      const value = raw<string>(key, {});
+      if (value !== undefined && !EMAIL.test(value)) throw new ConfigError(key, expected, value);
+      return value?.toLowerCase();
     },
     schedule(key: string, defaults: Defaults<string>): string {
       const expected = 'an EventBridge expression: rate(N minutes|hours|days) or cron(…)';
@@ -206,6 +240,8 @@ function reader(env: Env, mode: RuntimeMode) {
     },
   };
 }
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 function isHttpUrl(value: string): boolean {
   try {

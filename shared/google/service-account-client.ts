@@ -13,6 +13,8 @@ export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export interface ServiceAccountKeyJson {
   readonly type?: string;
   readonly client_email: string;
+  /** The OAuth client id that domain-wide delegation is granted to (named by sync's preflight). */
+  readonly client_id?: string;
   readonly private_key: string;
   readonly private_key_id?: string;
   readonly token_uri?: string;

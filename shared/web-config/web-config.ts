@@ -4,6 +4,9 @@
  * start-up, so the same files run against the emulator locally and against Google in AWS.
  */
 import type { Config, Integration } from '../config/config.js';
+import { json } from '../http/http.js';
+import type { Route } from '../http/router.js';
+import { dependencies } from '../runtime/dependencies.js';
 
 export interface WebConfig {
   /** The OAuth client id the Google Identity Services token client asks tokens for. */
@@ -35,3 +38,10 @@ export function webConfig(config: Pick<Config, 'googleClientId' | 'oidcIssuer' |
     enabledIntegrations: config.enabledIntegrations,
   };
 }
+
+/** GET /api/config: public and the same for everyone, cacheable briefly so a change reaches browsers within minutes. */
+export const webConfigRoute: Route = {
+  method: 'GET',
+  path: '/api/config',
+  handler: async () => json(200, webConfig(dependencies().config), { headers: { 'cache-control': 'public, max-age=300' } }),
+};

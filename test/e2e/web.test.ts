@@ -5,23 +5,24 @@
  * retry, a closed popup, expiry, sharing a folder with a group (asking `drive` only then), the
  * scope ledger, revoke; then no token in any browser storage and no CSP violation.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../shared/config/config.js';
-import { startEmulator, type Emulator } from '../../local/emulator/emulator.js';
+import type { Emulator } from '../../local/emulator/emulator.js';
 import { EMULATOR_TOKEN_MARKER } from '../../local/emulator/oauth/tokens.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { ensureWebBuild, launchBrowser, screenshot, storageOf, type Browser } from '../support/browser.js';
+import { localGoogleOrigins } from '../../local/host/google-origins.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
-import { answerConsent, signIn, signInDeployed } from '../support/web-session.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync.js';
+import { answerConsent, signIn } from '../support/web-session.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
 const STEP = { timeout: 60_000 };
 
 let emulator: Emulator;
+let harness: SyncHarness;
 let app: LocalApp;
 let browser: Browser;
 let page: Page;
@@ -33,19 +34,37 @@ const asked: string[][] = [];
 
 beforeAll(async () => {
   await ensureWebBuild();
-  emulator = await startEmulator({ port: 0, seed: 'e2e', users: 60, groups: 12, stateDirectory: await mkdtemp(join(tmpdir(), 'wb-emulator-')), now: () => Date.now() + skew });
-  // Sign-in (once merged) accepts the emulator's users without a directory sync having run.
-  app = await startLocalApp({ OIDC_ISSUER: emulator.origin, GOOGLE_API_ROOT: emulator.origin, ALLOW_UNSYNCED_SIGN_IN: 'true' });
+  // The emulator's tenant synced into a fresh table by the real directory sync, as after `npm start`'s first run.
+  const env = { SEARCH_INDEX_CHECK_SECONDS: '0' };
+  harness = await startSyncHarness({ seed: 'e2e', users: 60, groups: 12, now: () => Date.now() + skew, env });
+  emulator = harness.emulator;
+  const synced = await harness.sync();
+  if (synced.status !== 'succeeded') throw new Error(`The directory sync did not succeed: ${JSON.stringify(synced)}`);
+  app = await startLocalApp(
+    { ...env, OIDC_ISSUER: emulator.issuer, GOOGLE_API_ROOT: emulator.origin, GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SYNC_QUOTA_PER_MINUTE: '600000' },
+    { table: harness.table, stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)), googleOrigins: localGoogleOrigins(emulator.origin) },
+  );
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${app.origin}/auth/callback`);
   user = emulator.directory.admin;
   browser = await launchBrowser();
   page = await browser.context.newPage();
 }, 120_000);
 
+/** A visible, active user who is a direct member of a group small enough for one page of members, and that group. */
+function colleagueInAGroup() {
+  for (const group of emulator.directory.groups.filter((g) => emulator.directory.members(g.id).length <= 20)) {
+    for (const member of emulator.directory.members(group.id)) {
+      const colleague = member.type === 'USER' ? emulator.directory.user(member.id) : undefined;
+      if (colleague && colleague.id !== user.id && !colleague.suspended && !colleague.archived && !colleague.deletionTime && colleague.includeInGlobalAddressList) return { group, colleague };
+    }
+  }
+  throw new Error('The seeded tenant has no group with a visible member.');
+}
+
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await emulator?.stop();
+  await harness?.close();
 });
 
 const widget = (name: 'gmail' | 'drive' | 'calendar') => page.locator(`section[data-widget="${name}"]`);
@@ -129,13 +148,9 @@ describe('the web client against the emulator', () => {
     await page.waitForSelector('#share-folder option', { state: 'attached' });
     const folderId = await page.locator('#share-folder').inputValue();
     const group = emulator.directory.groups[0]!;
-    await expect.poll(async () => (await page.locator('#share-group-email').isVisible()) || (await page.locator('#share-group option').count()) > 1).toBe(true);
-    if (await page.locator('#share-group-email').isVisible()) await page.fill('#share-group-email', group.email);
-    else {
-      await page.fill('#share-group-search', group.name);
-      await page.waitForSelector(`#share-group option[value="${group.email}"]`, { state: 'attached' });
-      await page.selectOption('#share-group', group.email);
-    }
+    await page.fill('#share-group-search', group.name);
+    await page.waitForSelector(`#share-group option[value="${group.email}"]`, { state: 'attached' });
+    await page.selectOption('#share-group', group.email);
     expect(await consent(() => widget('drive').locator('form button[type="submit"]').click())).toEqual([`${AUTH}drive`]);
     await expect.poll(() => widget('drive').locator('.success').textContent()).toContain(group.email);
     const token = emulator.context.tokens.issueAccess({ clientId: LOCAL_DEFAULTS.googleClientId, scopes: [`${AUTH}drive.readonly`], email: user.primaryEmail, userId: user.id }).token;
@@ -173,8 +188,7 @@ describe('the web client against the emulator', () => {
     for (const scope of ['gmail.metadata', 'drive.readonly', 'drive', 'calendar.readonly', 'calendar.events']) {
       expect(await page.locator(`tr[data-scope="${AUTH}${scope}"] td.granted`).count(), scope).toBe(1);
     }
-    if (signInDeployed()) await page.waitForSelector('text=(this browser)');
-    else await page.waitForSelector('text=not available yet');
+    await page.waitForSelector('text=(this browser)');
     await screenshot(page, 'settings');
     const lastToken = emulator.issuedTokens().filter((t) => t.startsWith('ya29.')).at(-1)!;
     await page.click('button:has-text("Disconnect Google")');
@@ -189,27 +203,55 @@ describe('the web client against the emulator', () => {
     }
   });
 
-  it('finds a colleague in the people directory (or says the directory is not deployed yet)', STEP, async () => {
+  it('finds a colleague as you type, opens their profile and one of their groups', STEP, async () => {
+    const { group, colleague } = colleagueInAGroup();
     await page.click('nav >> text=People');
-    const colleague = emulator.directory.users.find((u) => u.id !== user.id && !u.suspended && !u.deletionTime)!;
-    await page.fill('#people-search', colleague.name.givenName);
-    const deployed = (await page.request.get(`${app.origin}/api/people?q=x`)).status() !== 404;
-    if (deployed) {
-      await page.click(`a:has-text("${colleague.name.fullName}")`);
-      await expect.poll(() => page.locator('h1').textContent()).toBe(colleague.name.fullName);
-    } else {
-      await expect.poll(() => page.locator('[role="alert"]').first().textContent()).toContain('not available yet');
-    }
+    await page.fill('#people-search', colleague.name.fullName);
     await screenshot(page, 'people');
+    await page.click(`#main a:has-text("${colleague.name.fullName}")`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(colleague.name.fullName);
+    await screenshot(page, 'profile');
+    await page.click(`#main a:has-text("${group.name}")`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(group.name);
+    await expect.poll(() => page.locator('#main li a').allTextContents()).toContain(colleague.name.fullName);
+    await page.check('#transitive');
+    await expect.poll(() => page.locator('#main li a').allTextContents()).toContain(colleague.name.fullName);
+    await screenshot(page, 'group');
   });
 
-  it('shows the admin page to admins', STEP, async () => {
-    await page.goto(`${app.origin}/admin`);
-    await page.waitForSelector('h1:has-text("Admin")');
+  it('shows admins the sync runs, runs a sync now, and charts the runs', STEP, async () => {
+    await page.click('nav >> text=Admin');
+    await expect.poll(() => page.locator('#main tbody tr').count()).toBe(1);
+    await page.click('button:has-text("Run sync now")');
+    await page.waitForSelector('text=Sync started');
+    await expect.poll(async () => {
+      await page.goto(`${app.origin}/admin`);
+      await page.waitForSelector('#main table, #main .empty');
+      return page.locator('#main tbody tr').count();
+    }, { timeout: 30_000, interval: 500 }).toBe(2);
+    await page.waitForSelector('svg.chart');
     await screenshot(page, 'admin');
-    const isAdmin = (await page.locator('nav >> text=Admin').count()) === 1;
-    if (isAdmin) expect(await page.locator('button:has-text("Run sync now")').count()).toBe(1);
-    else expect(await page.locator('[role="alert"]').textContent()).toContain('administrators');
+  });
+
+  it('holds back a sync that would delete most of the directory, shows the diff, and applies it when forced', STEP, async () => {
+    const gone = emulator.directory.users.filter((u) => !u.isAdmin && !u.deletionTime).slice(0, 40);
+    for (const u of gone) emulator.directory.deleteUser(u.id);
+    await page.click('button:has-text("Run sync now")');
+    await expect.poll(async () => {
+      await page.goto(`${app.origin}/admin`);
+      await page.waitForSelector('#main table');
+      return page.locator('text=was held back').count();
+    }, { timeout: 30_000, interval: 500 }).toBe(1);
+    expect(await page.locator('#main .notice li').allTextContents()).toContain(gone[0]!.primaryEmail);
+    await screenshot(page, 'admin-held');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('button:has-text("Apply anyway (force)")');
+    await expect.poll(async () => {
+      await page.goto(`${app.origin}/admin`);
+      await page.waitForSelector('#main table');
+      return page.locator('#main td', { hasText: 'succeeded (forced)' }).count();
+    }, { timeout: 30_000, interval: 500 }).toBe(1);
+    expect(await page.locator('text=No change is waiting for review').count()).toBe(1);
   });
 
   it('keeps no Google token across a reload, and signs out', STEP, async () => {
@@ -217,7 +259,6 @@ describe('the web client against the emulator', () => {
     for (const name of ['gmail', 'drive', 'calendar'] as const) {
       await expect.poll(() => widget(name).locator('[data-state="not-connected"]').count()).toBe(1);
     }
-    if (!signInDeployed()) return; // sign-out needs the sign-in branch's /auth/* functions
     await page.click('button:has-text("Sign out")');
     await page.waitForSelector('#sign-in');
     expect((await page.request.get(`${app.origin}/api/me`)).status()).toBe(401);

@@ -3,7 +3,6 @@
  * in through the emulator's chooser, and answering Google Identity Services' consent popups.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { functionForPath } from '../../functions/catalog.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 
 /**
@@ -28,30 +27,13 @@ export async function answerConsent(context: BrowserContext, trigger: () => Prom
   return scopes;
 }
 
-/** True once the sign-in branch's /auth/* functions are in the catalog. */
-export const signInDeployed = (): boolean => functionForPath('/auth/login') !== undefined;
-
-/**
- * Signs `user` in through the emulator's account chooser and lands on the home page. Until the
- * sign-in branch is merged there is no /api/me: the browser then gets it answered for `user`, so
- * the rest of the client runs for real.
- */
+/** Signs `user` in from the signed-out page through the emulator's account chooser, and waits for the home page. */
 export async function signIn(page: Page, appOrigin: string, user: DirectoryUserResource, onSignedOutPage?: (page: Page) => Promise<void>): Promise<void> {
-  if (signInDeployed()) {
-    await page.goto(`${appOrigin}/`);
-    await onSignedOutPage?.(page);
-    await page.click('#sign-in');
-    await page.click(`button.account[value="${user.primaryEmail}"]`);
-    await page.waitForURL(`${appOrigin}/`);
-    return gisLoaded(page);
-  }
-  await page.route(`${appOrigin}/api/me`, (route) => route.fulfill({
-    json: {
-      user: { id: user.id, primaryEmail: user.primaryEmail, name: user.name, aliases: [], locations: [], phones: [], keywords: [], customSchemas: {}, suspended: false, archived: false, visibleInDirectory: true },
-      isAdmin: user.isAdmin, integrations: ['gmail', 'drive', 'calendar'], session: { id: 'interim', expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
-    },
-  }));
   await page.goto(`${appOrigin}/`);
+  await onSignedOutPage?.(page);
+  await page.click('#sign-in');
+  await page.click(`button.account[value="${user.primaryEmail}"]`);
+  await page.waitForURL(`${appOrigin}/`);
   await gisLoaded(page);
 }
 

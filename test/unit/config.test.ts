@@ -52,6 +52,8 @@ describe('configuration', () => {
     ['GOOGLE_ADMIN_SUBJECT', 'admin', /GOOGLE_ADMIN_SUBJECT is invalid/],
     ['LOG_LEVEL', 'LOUD', /LOG_LEVEL is invalid .*one of DEBUG/],
     ['RUNTIME_MODE', 'cloud', /RUNTIME_MODE is invalid/],
+    ['SYNC_MAX_DELETE_SHARE', '15%', /SYNC_MAX_DELETE_SHARE is invalid .*share from 0 to 1/],
+    ['SYNC_QUOTA_PER_MINUTE', '0', /SYNC_QUOTA_PER_MINUTE is invalid .*integer from 10/],
   ])('rejects an invalid %s', (key, value, message) => {
     expect(() => loadConfig({ ...AWS_ENV, [key]: value })).toThrow(message);
   });

@@ -127,7 +127,7 @@ function generateUsers(count: number, random: Random, ids: UniqueIds, customerId
       thumbnailPhotoUrl: `https://lh3.googleusercontent.com/a-/emulator-${id}=s96-c`,
       thumbnailPhotoEtag: `"${random.hex(16)}"`,
       organizations: [{ title: isAdmin ? 'Chief Operating Officer' : random.pick(TITLES), department, primary: true, customType: '', description: 'Employee' }],
-      locations: [{ type: 'desk', area: 'desk', buildingId: building.buildingId, floorName: String(random.int(1, 6)), deskCode: `${random.int(1, 6)}-${random.int(100, 199)}` }],
+      locations: [{ type: 'desk', area: building.city, buildingId: building.buildingId, floorName: String(random.int(1, 6)), deskCode: `${random.int(1, 6)}-${random.int(100, 199)}` }],
       phones: [{ value: `+49 30 ${random.digits(4)} ${random.digits(3)}`, type: 'work', primary: true }],
       relations: manager ? [{ value: manager.primaryEmail, type: 'manager' }] : undefined,
       externalIds: [{ value: `E${String(i + 1).padStart(6, '0')}`, type: 'organization' }],

@@ -3,7 +3,7 @@
  * a 404 means "not deployed yet" and becomes NotAvailableError so pages can say so instead of
  * crashing; a 401 means the session ended.
  */
-import type { Group, Me, Member, Page, PendingDiff, Person, Session, SyncRun, WebConfig } from './types.js';
+import type { DirectMember, Group, Me, MembershipGroup, Page, PendingDiff, Person, Profile, Session, SyncRun, TransitiveMember, WebConfig } from './types.js';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -66,15 +66,15 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout'),
   logoutEverywhere: () => request<void>('POST', '/auth/logout-everywhere'),
   people: (q: string, cursor?: string) => get<Page<Person>>(`/api/people${qs({ q, cursor })}`),
-  person: (personId: string) => get<Person>(`/api/people/${id(personId)}`),
-  personGroups: (personId: string, cursor?: string) => get<Page<Group>>(`/api/people/${id(personId)}/groups${qs({ cursor })}`),
+  person: (personId: string) => get<Profile>(`/api/people/${id(personId)}`),
+  personGroups: (personId: string, cursor?: string) => get<Page<MembershipGroup>>(`/api/people/${id(personId)}/groups${qs({ cursor })}`),
   groups: (q: string, cursor?: string) => get<Page<Group>>(`/api/groups${qs({ q, cursor })}`),
   group: (groupId: string) => get<Group>(`/api/groups/${id(groupId)}`),
-  members: (groupId: string, transitive: boolean, cursor?: string) =>
-    get<Page<Member>>(`/api/groups/${id(groupId)}/members${qs({ transitive: String(transitive), cursor })}`),
+  members: (groupId: string, cursor?: string) => get<Page<DirectMember>>(`/api/groups/${id(groupId)}/members${qs({ cursor })}`),
+  allMembers: (groupId: string, cursor?: string) => get<Page<TransitiveMember>>(`/api/groups/${id(groupId)}/members${qs({ transitive: 'true', cursor })}`),
   syncRuns: () => get<Page<SyncRun>>('/api/admin/sync/runs'),
-  runSync: (force: boolean) => request<SyncRun | undefined>('POST', '/api/admin/sync/run', { force }),
-  pendingDiff: () => get<{ pending?: PendingDiff | null } | PendingDiff | null>('/api/admin/sync/pending'),
+  runSync: (force: boolean) => request<{ started: string; force: boolean }>('POST', '/api/admin/sync/run', { force }),
+  pendingDiff: () => get<{ pending: PendingDiff | null }>('/api/admin/sync/pending').then((answer) => answer.pending),
 };
 
 /** Where the Sign-in button goes: the server-side login, returning here afterwards. */

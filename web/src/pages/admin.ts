@@ -22,16 +22,13 @@ export function adminPage(app: App): HTMLElement {
       })
       .catch((error: unknown) => { mount(runs, message(error, 'Sync runs')); mount(chart); });
     api.pendingDiff()
-      .then((answer) => {
-        const diff = answer && 'pending' in answer ? answer.pending : (answer as PendingDiff | null);
-        mount(pending, diff ? pendingView(diff) : empty('No change is waiting for review.'));
-      })
+      .then((diff) => mount(pending, diff ? pendingView(diff) : empty('No change is waiting for review.')))
       .catch((error: unknown) => mount(pending, message(error, 'The pending change')));
   };
   const run = (force: boolean) => {
     mount(status, loading(force ? 'Applying the held change…' : 'Starting a sync…'));
     api.runSync(force)
-      .then(() => { mount(status, h('p', { class: 'success', role: 'status' }, force ? 'Sync run with force.' : 'Sync started.')); load(); })
+      .then(() => { mount(status, h('p', { class: 'success', role: 'status' }, force ? 'Sync started with force: the held change will be applied.' : 'Sync started. Refresh the list in a minute to see the run.')); load(); })
       .catch((error: unknown) => mount(status, message(error, 'The sync')));
   };
   const deletions = (title: string, items: PendingDiff['deletedUsers']) => items?.length
@@ -53,20 +50,31 @@ export function adminPage(app: App): HTMLElement {
     h('section', {}, h('h2', {}, 'Held change'), pending));
 }
 
+const COUNT_COLUMNS = ['fetched', 'created', 'updated', 'unchanged', 'deleted'] as const;
+
 function runTable(items: readonly SyncRun[]): HTMLElement {
-  const keys = [...new Set(items.flatMap((r) => Object.keys(r.counts ?? {})))];
   return h('div', { class: 'table-scroll' }, h('table', {},
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Status'), keys.map((k) => h('th', { scope: 'col' }, k)), h('th', { scope: 'col' }, 'Errors'))),
+    h('thead', {}, h('tr', {}, ['Started', 'Status', ...COUNT_COLUMNS, 'Memberships ±', 'Errors'].map((k) => h('th', { scope: 'col' }, k)))),
     h('tbody', {}, items.map((r) => h('tr', {},
       h('td', {}, formatDateTime(r.startedAt)), h('td', {}, r.forced ? `${r.status} (forced)` : r.status),
-      keys.map((k) => h('td', { class: 'number' }, r.counts?.[k] ?? '')),
-      h('td', {}, r.errors?.length ? h('ul', { class: 'plain' }, r.errors.map((e) => h('li', {}, e.code ? `${e.code}: ${e.message}` : e.message))) : '—'))))));
+      COUNT_COLUMNS.map((k) => h('td', { class: 'number' }, r.counts[k])),
+      h('td', { class: 'number' }, `+${r.memberships.added} −${r.memberships.removed}`),
+      h('td', {}, r.errors.length ? h('ul', { class: 'plain' }, r.errors.map((e) => h('li', {}, `${e.code}: ${e.message}`))) : '—'))))));
 }
 
-/** Users and groups per run as a small line chart (SVG built with DOM calls: no inline styles). */
+/**
+ * Users and groups per run as a small line chart (SVG built with DOM calls: no inline styles). Run
+ * records without `totals` give the directory objects fetched (users and groups together) and the
+ * objects changed instead, and the legend says so.
+ */
 export function trendChart(items: readonly SyncRun[]): Element {
   const runs = [...items].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-20);
-  const series = (['users', 'groups'] as const).map((key) => ({ key, values: runs.map((r) => r.totals?.[key] ?? r.counts?.[key] ?? 0) }));
+  const series = runs.every((r) => r.totals)
+    ? [{ key: 'users', values: runs.map((r) => r.totals!.users) }, { key: 'groups', values: runs.map((r) => r.totals!.groups) }]
+    : [
+      { key: 'users and groups fetched', values: runs.map((r) => r.counts.fetched) },
+      { key: 'changed', values: runs.map((r) => r.counts.created + r.counts.updated + r.counts.deleted) },
+    ];
   const width = 600;
   const height = 200;
   const pad = 30;
@@ -84,10 +92,8 @@ export function trendChart(items: readonly SyncRun[]): Element {
   svg.append(el('title', { id: 'chart-title' }, `Users and groups over the last ${runs.length} runs; latest: ${latest}`));
   svg.append(el('line', { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: 'axis' }));
   svg.append(el('text', { x: 2, y: pad, class: 'tick' }, String(max)));
-  for (const s of series) {
-    svg.append(el('polyline', { points: s.values.map((v, i) => `${x(i)},${y(v)}`).join(' '), class: `line ${s.key}`, fill: 'none' }));
-  }
-  const legend = h('p', { class: 'legend' }, series.map((s) => h('span', { class: `key ${s.key}` }, `${s.key}: ${s.values.at(-1) ?? 0}`)));
+  series.forEach((s, i) => svg.append(el('polyline', { points: s.values.map((v, j) => `${x(j)},${y(v)}`).join(' '), class: `line series-${i}`, fill: 'none' })));
+  const legend = h('p', { class: 'legend' }, series.map((s, i) => h('span', { class: `key series-${i}` }, `${s.key}: ${s.values.at(-1) ?? 0}`)));
   const box = h('figure', {}, legend);
   box.prepend(svg);
   return box;

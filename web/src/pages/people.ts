@@ -1,7 +1,7 @@
 import type { App } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
-import type { Group, Member, Page, Person } from '../api/types.js';
-import { debounce, errorBox, h, link, loading, mount } from '../ui/dom.js';
+import type { DirectMember, Group, Page, Person, Profile, TransitiveMember } from '../api/types.js';
+import { debounce, empty, errorBox, h, link, loading, mount } from '../ui/dom.js';
 import { pagedList } from '../ui/paged.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -12,13 +12,14 @@ export function peoplePage(_app: App): HTMLElement {
   let latest = 0;
   const search = debounce((text: string) => {
     const ticket = ++latest;
+    if (!text) return mount(results, h('p', { class: 'muted' }, 'Type a name, an email address, a title, a department or a place.'));
     mount(results, loading('Searching…'));
     Promise.allSettled([api.people(text), api.groups(text)]).then(([people, groups]) => {
       if (ticket !== latest) return; // a newer search is on its way: drop this answer
       mount(results,
         section('People', people, (cursor) => api.people(text, cursor), (p: Person) => h('li', {}, link(`/people/${encodeURIComponent(p.id)}`, p.name.fullName),
-          h('span', { class: 'muted' }, [p.title, p.department, p.primaryEmail].filter(Boolean).join(' · ')))),
-        section('Groups', groups, (cursor) => api.groups(text, cursor), groupItem));
+          h('span', { class: 'muted' }, [p.title, p.department, p.location, p.primaryEmail].filter(Boolean).join(' · ')))),
+        section('Groups', groups, (cursor) => api.groups(text, cursor), (g: Group) => groupItem(g)));
     });
   }, SEARCH_DEBOUNCE_MS);
   input.addEventListener('input', () => search(input.value.trim()));
@@ -37,16 +38,19 @@ function section<T>(title: string, result: PromiseSettledResult<Page<T>>, more: 
 }
 
 export async function personPage(_app: App, id: string): Promise<HTMLElement> {
-  const [person, groups] = await Promise.allSettled([api.person(id), api.personGroups(id)]);
-  if (person.status === 'rejected') return failed('Person', person.reason);
-  const p = person.value;
-  const place = p.locations?.[0];
+  let p: Profile;
+  try {
+    p = await api.person(id);
+  } catch (error) {
+    return failed('Person', error);
+  }
   const facts: Array<[string, string | HTMLElement | undefined]> = [
     ['Email', h('a', { href: `mailto:${p.primaryEmail}` }, p.primaryEmail)],
     ['Title', p.title], ['Department', p.department],
-    ['Manager', p.managerEmail ? h('a', { href: `mailto:${p.managerEmail}` }, p.managerEmail) : undefined],
-    ['Phone', p.phones?.map((x) => x.value).join(', ') || undefined],
-    ['Location', place ? [place.buildingId, place.floorName, place.deskCode ?? place.area].filter(Boolean).join(', ') : undefined],
+    ['Manager', p.manager ? personLink(p.manager) : undefined],
+    ['Phone', p.phones.map((x) => x.value).filter(Boolean).join(', ') || undefined],
+    ['Location', p.location],
+    ...p.customFields.map((f): [string, string | undefined] => [f.label, Array.isArray(f.value) ? f.value.join(', ') : String(f.value ?? '') || undefined]),
   ];
   return h('div', {},
     h('p', {}, link('/people', '← People')),
@@ -54,9 +58,14 @@ export async function personPage(_app: App, id: string): Promise<HTMLElement> {
       p.photoUrl ? h('img', { src: p.photoUrl, alt: '', width: 96, height: 96, class: 'avatar' }) : h('div', { class: 'avatar placeholder', 'aria-hidden': 'true' }, initials(p.name.fullName)),
       h('div', {}, h('h1', {}, p.name.fullName),
         h('dl', { class: 'facts' }, facts.filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])))),
+    p.directReports.length > 0 ? [h('h2', {}, 'Direct reports'), h('ul', { class: 'list' }, p.directReports.map((r) => h('li', {}, personLink(r), h('span', { class: 'muted' }, r.title ?? ''))))] : null,
     h('h2', {}, 'Groups'),
-    groups.status === 'rejected' ? errorBox(groups.reason instanceof ApiError ? groups.reason.message : 'Groups could not be loaded.')
-      : pagedList(groups.value, (cursor) => api.personGroups(id, cursor), groupItem, 'Not a member of any group.'));
+    p.groups.length === 0 ? empty('Not a member of any group.')
+      : h('ul', { class: 'list' }, p.groups.map((g) => groupItem(g, g.direct ? undefined : 'through a nested group'))));
+}
+
+function personLink(person: Person): HTMLAnchorElement {
+  return link(`/people/${encodeURIComponent(person.id)}`, person.name.fullName);
 }
 
 export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
@@ -70,9 +79,11 @@ export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
   const transitive = h('input', { type: 'checkbox', id: 'transitive' });
   const load = () => {
     mount(members, loading('Loading members…'));
-    const nested = transitive.checked;
-    api.members(id, nested)
-      .then((page) => mount(members, pagedList(page, (cursor) => api.members(id, nested, cursor), memberItem, 'This group has no members.')))
+    const shown = transitive.checked
+      ? api.allMembers(id).then((page) => pagedList(page, (cursor) => api.allMembers(id, cursor), transitiveItem, 'Nobody is in this group, even through nested groups.'))
+      : api.members(id).then((page) => pagedList(page, (cursor) => api.members(id, cursor), memberItem, 'This group has no members.'));
+    shown
+      .then((list) => mount(members, list))
       .catch((error: unknown) => mount(members, errorBox(error instanceof ApiError ? error.message : 'Members could not be loaded.')));
   };
   transitive.addEventListener('change', load);
@@ -87,16 +98,23 @@ export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
     members);
 }
 
-function groupItem(g: Group): HTMLElement {
-  return h('li', {}, link(`/groups/${encodeURIComponent(g.id)}`, g.name), h('span', { class: 'muted' }, g.email));
+function groupItem(g: Group, note?: string): HTMLElement {
+  return h('li', {}, link(`/groups/${encodeURIComponent(g.id)}`, g.name), h('span', { class: 'muted' }, [g.email, note].filter(Boolean).join(' · ')));
 }
 
-function memberItem(m: Member): HTMLElement {
-  const label = m.name ?? m.email ?? m.id;
-  return h('li', {},
-    m.type === 'GROUP' ? link(`/groups/${encodeURIComponent(m.id)}`, label)
-      : m.type === 'USER' ? link(`/people/${encodeURIComponent(m.id)}`, label) : h('span', {}, 'Everyone in the organisation'),
-    h('span', { class: 'muted' }, [m.type === 'GROUP' ? 'group' : undefined, m.role?.toLowerCase(), m.email].filter(Boolean).join(' · ')));
+function memberItem(m: DirectMember): HTMLElement {
+  const role = m.role.toLowerCase();
+  const item = (name: HTMLElement, ...details: Array<string | undefined>) => h('li', {}, name, h('span', { class: 'muted' }, [...details, role].filter(Boolean).join(' · ')));
+  switch (m.kind) {
+    case 'USER': return item(personLink(m), m.title, m.primaryEmail);
+    case 'GROUP': return item(link(`/groups/${encodeURIComponent(m.id)}`, m.name), 'group', m.email);
+    case 'CUSTOMER': return item(h('span', {}, 'Everyone in the organisation'));
+    case 'EXTERNAL': return item(h('span', {}, m.email), 'outside the directory');
+  }
+}
+
+function transitiveItem(m: TransitiveMember): HTMLElement {
+  return h('li', {}, personLink(m), h('span', { class: 'muted' }, [m.title, m.primaryEmail, m.direct ? undefined : 'through a nested group'].filter(Boolean).join(' · ')));
 }
 
 function failed(what: string, error: unknown): HTMLElement {

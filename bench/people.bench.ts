@@ -1,0 +1,162 @@
+/**
+ * People search and access checks at 100,000 users (`npm run bench -- people`).
+ *
+ * The tenant is the emulator's seed generator (names with accents, titles, cities, custom schemas,
+ * hidden and suspended users) mapped through directory sync's own mapping. The index is built as
+ * sync builds it, published to DynamoDB Local and loaded as a cold API function loads it; then the
+ * API's router answers a fixed query set with a real session, counting DynamoDB reads.
+ * Targets: search p95 < 50 ms warm, index load < 1 s, access check p50 < 10 ms.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { SESSION_COOKIE } from '../shared/auth/cookies.js';
+import { createSession, sessionPolicy } from '../shared/auth/sessions.js';
+import { loadConfig } from '../shared/config/config.js';
+import { createDocumentClient, createDynamoClient } from '../shared/db/client.js';
+import { ensureTable } from '../shared/db/create-table.js';
+import { transitiveIndexKey, transitiveKey } from '../shared/directory/groups.js';
+import { putUser } from '../shared/directory/users.js';
+import { API_ROUTES } from '../shared/directory-api/routes.js';
+import type { HttpRequest } from '../shared/http/http.js';
+import { createRouter } from '../shared/http/router.js';
+import { buildDirectoryIndex } from '../shared/people/directory-index.js';
+import { publishDirectoryIndex } from '../shared/people/index-store.js';
+import { provideDependencies } from '../shared/runtime/dependencies.js';
+import { toDirectoryGroup, toDirectorySchema, toDirectoryUser } from '../shared/sync/map.js';
+import { startDynamoDbLocal } from '../local/dynamodb/dynamodb-local.js';
+import { generateDirectory } from '../local/emulator/seed/directory.js';
+import { localDependencies } from '../local/local-dependencies.js';
+
+const execFileAsync = promisify(execFile);
+const USERS = 100_000;
+const GROUPS = 2_000;
+const ROUNDS = 20;
+const QUERIES = [
+  'jose', 'josé garcía', 'JOSE GARCIA', 'jo', 'mü', 'müller', 'muller', 'lukasz', 'łukasz weiß', 'soren overgaard', 'zoe bronte',
+  'a', 'an', 'ada lovelace', 'ada@example.com', 'helga ivanova', 'priya', 'nguyen', 'kim', 'o briain',
+  'director', 'senior specialist', 'principal', 'lead', 'manager sales', 'engineering', 'finance director', 'research berlin',
+  'berlin', 'krakow', 'kraków', 'montreal', 'lisboa', 'mtl', 'ber-1', 'design lisboa lead',
+  'mentor', 'first aider', 'they them', 'polyglot engineering', '+49 30', 'e000123', 'xyzzy',
+];
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+async function coldLoad(endpoint: string, tableName: string): Promise<{ loadMs: number; heldBytes: number; rssBytes: number }> {
+  const script = join(import.meta.dirname, 'support', 'cold-load.ts');
+  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', script, endpoint, tableName], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { loadMs: number; heldBytes: number; rssBytes: number };
+}
+
+export async function run(): Promise<void> {
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (figures scale with contention)`);
+  const dynamo = await startDynamoDbLocal();
+  try {
+    const endpoint = dynamo.endpoint;
+    const tableName = 'bench-people';
+    await ensureTable(createDynamoClient({ endpoint }), tableName);
+    const db = createDocumentClient({ endpoint });
+    let reads = 0;
+    const send = db.send.bind(db) as (command: unknown) => Promise<unknown>;
+    (db as { send: (command: unknown) => Promise<unknown> }).send = (command) => {
+      if (['GetCommand', 'BatchGetCommand', 'QueryCommand'].includes((command as object).constructor.name)) reads += 1;
+      return send(command);
+    };
+
+    let t = performance.now();
+    const seed = generateDirectory({ seed: 'bench', users: USERS, groups: GROUPS });
+    const users = seed.users.map((u) => toDirectoryUser(u as Parameters<typeof toDirectoryUser>[0]));
+    const groups = seed.groups.map((g) => ({ ...toDirectoryGroup(g), directMembersCount: Number(g.directMembersCount) }));
+    console.log(`tenant: ${users.length} users, ${groups.length} groups generated and mapped in ${ms(performance.now() - t)}`);
+
+    t = performance.now();
+    const built = buildDirectoryIndex({ users, groups, schemas: seed.schemas.map(toDirectorySchema) });
+    const buildMs = performance.now() - t;
+    t = performance.now();
+    const published = await publishDirectoryIndex(db, tableName, built);
+    console.log(`index build (sync side): ${ms(buildMs)} for ${built.people} listed people and ${built.groups} groups; ${mb(built.data.length)} gzip'd in ${published.chunks} chunks; published in ${ms(performance.now() - t)}`);
+
+    // Cold start: what a fresh container does before its first search (pointer, chunks, gunzip, parse, postings), in a fresh process each time.
+    const loads: Array<{ loadMs: number; heldBytes: number; rssBytes: number }> = [];
+    for (let i = 0; i < 3; i++) loads.push(await coldLoad(endpoint, tableName));
+    loads.sort((a, b) => a.loadMs - b.loadMs);
+    const median = loads[1]!;
+    console.log(`cold start: index load ${ms(median.loadMs)} median of 3 fresh processes (min ${ms(loads[0]!.loadMs)}, max ${ms(loads[2]!.loadMs)}; target < 1000 ms); 2 reads (GetItem pointer + one BatchGetItem of ${published.chunks} chunks); index holds ${mb(median.heldBytes)} of heap and buffers, process RSS ${mb(median.rssBytes)}`);
+
+    // The API as deployed: router, session guard, cached index; a real session in the table.
+    const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-'));
+    const config = loadConfig({ RUNTIME_MODE: 'local', TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, APP_ORIGIN: 'http://localhost:3999' });
+    const deps = { ...localDependencies(config, stateDirectory), db };
+    provideDependencies(deps);
+    const me = users.find((u) => u.isAdmin)!;
+    await putUser(db, tableName, me);
+    const { identifier } = await createSession(db, tableName, me, 'bench', sessionPolicy(config));
+    const router = createRouter(API_ROUTES);
+    const request = (method: string, path: string, query = '', body?: string): HttpRequest => ({
+      method, path, query: new URLSearchParams(query), headers: { 'content-type': 'application/json', origin: config.appOrigin }, cookies: new Map([[SESSION_COOKIE, identifier]]),
+      body, requestId: 'bench', sourceIp: undefined, userAgent: undefined, params: {},
+    });
+    const warm = await router(request('GET', '/api/people', 'q=warm'));
+    if (warm.status !== 200) throw new Error(`Search answered ${warm.status}: ${warm.body}`);
+
+    // Baseline: one strongly consistent GetItem against DynamoDB Local, the floor under every request (the session read).
+    const baseline: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      t = performance.now();
+      await db.send(new GetCommand({ TableName: tableName, Key: { pk: 'BENCH', sk: 'NONE' }, ConsistentRead: true }));
+      baseline.push(performance.now() - t);
+    }
+    baseline.sort((a, b) => a - b);
+    console.log(`DynamoDB Local GetItem (baseline round trip): p50 ${ms(percentile(baseline, 50))}, p95 ${ms(percentile(baseline, 95))}`);
+
+    const samples: number[] = [];
+    const perQuery: Array<[string, number, number]> = [];
+    reads = 0;
+    for (const q of QUERIES) {
+      const own: number[] = [];
+      let total = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        t = performance.now();
+        const response = await router(request('GET', '/api/people', `q=${encodeURIComponent(q)}&limit=25`));
+        own.push(performance.now() - t);
+        if (response.status !== 200) throw new Error(`${q}: ${response.status} ${response.body}`);
+        total = (JSON.parse(response.body!) as { items: unknown[] }).items.length;
+      }
+      samples.push(...own);
+      own.sort((a, b) => a - b);
+      perQuery.push([q, percentile(own, 50), total]);
+    }
+    const searchReads = reads / (QUERIES.length * ROUNDS);
+    samples.sort((a, b) => a - b);
+    const slowest = [...perQuery].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([q, p50]) => `"${q}" ${ms(p50)}`).join(', ');
+    console.log(`search (GET /api/people, warm, ${QUERIES.length} queries × ${ROUNDS}): p50 ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))} (target < 50 ms), max ${ms(samples.at(-1)!)}; slowest p50: ${slowest}`);
+    console.log(`reads per search: ${searchReads.toFixed(2)} (the session GetItem; the index pointer at most once per SEARCH_INDEX_CHECK_SECONDS=${config.searchIndexCheckSeconds})`);
+
+    // Access checks: the user's transitive memberships as sync writes them, then 10 groups asked per check.
+    const memberOf = groups.slice(0, 60).map((g) => g.id);
+    for (let i = 0; i < memberOf.length; i += 25) {
+      await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: memberOf.slice(i, i + 25).map((groupId) => ({
+        PutRequest: { Item: { ...transitiveKey(me.id, groupId), ...transitiveIndexKey(me.id, groupId), userId: me.id, groupId, direct: false } },
+      })) } }));
+    }
+    const asked = [...memberOf.slice(0, 5), ...groups.slice(100, 105).map((g) => g.id)];
+    const checks: number[] = [];
+    reads = 0;
+    for (let i = 0; i < 200; i++) {
+      t = performance.now();
+      const response = await router(request('POST', '/api/access/check', '', JSON.stringify({ userId: me.id, groupIds: asked })));
+      checks.push(performance.now() - t);
+      if (response.status !== 200 || (JSON.parse(response.body!) as { granted: string[] }).granted.length !== 5) throw new Error(`Access check answered ${response.status}: ${response.body}`);
+    }
+    checks.sort((a, b) => a - b);
+    console.log(`access check (POST /api/access/check, 10 groups): p50 ${ms(percentile(checks, 50))} (target < 10 ms), p95 ${ms(percentile(checks, 95))}; reads per check ${(reads / 200).toFixed(2)} (session, user and one BatchGetItem, all three in parallel)`);
+  } finally {
+    await dynamo.stop();
+  }
+}

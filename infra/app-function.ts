@@ -1,0 +1,103 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { TABLE } from '../shared/db/table-definition.js';
+import { TABLE_ACTIONS, type PermissionProfile, type SecretName } from './permissions.js';
+
+export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The newest Node.js Lambda runtime aws-cdk-lib offers (cdk-nag AwsSolutions-L1 asks for the latest). */
+export const NODE_RUNTIME = Runtime.NODEJS_24_X;
+
+export interface AppFunctionProps {
+  /** Entry file relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  readonly logRetentionDays: number;
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly reservedConcurrency?: number;
+  readonly functionName?: string;
+  readonly onFailure?: IDestination;
+  readonly retryAttempts?: number;
+  readonly maxEventAge?: Duration;
+}
+
+/**
+ * One Lambda function as this product deploys them: bundled by the local esbuild as minified ESM
+ * with source maps, ARM64 on the latest Node.js runtime, its own log group with retention, and its
+ * own role that starts with nothing but writing to that log group (no managed policies).
+ */
+export class AppFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.description}`,
+    });
+    this.role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: `${REPOSITORY_ROOT}${props.entry}`,
+      handler: 'handler',
+      description: props.description,
+      functionName: props.functionName,
+      runtime: NODE_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: props.environment,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      onFailure: props.onFailure,
+      retryAttempts: props.retryAttempts,
+      maxEventAge: props.maxEventAge,
+      projectRoot: REPOSITORY_ROOT,
+      depsLockFilePath: `${REPOSITORY_ROOT}package-lock.json`,
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        // Bundle the AWS SDK too: the versions we test are the versions that run.
+        externalModules: [],
+        // Some CommonJS dependencies call require(); ESM output has none unless we provide it.
+        banner: "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);",
+      },
+    });
+  }
+
+  /** Grants exactly what a permission profile lists: the table (and its indexes) and the named secrets, read-only. */
+  grantProfile(profile: PermissionProfile, resources: { readonly table: ITableV2; readonly secrets: Readonly<Record<SecretName, ISecret>> }): void {
+    const tableArn = resources.table.tableArn;
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: [...TABLE_ACTIONS[profile.table]],
+        resources: [tableArn, ...TABLE.globalSecondaryIndexes.map((index) => `${tableArn}/index/${index.indexName}`)],
+      }),
+    );
+    if (profile.secrets.length > 0) {
+      this.role.addToPolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: profile.secrets.map((name) => resources.secrets[name].secretArn) }),
+      );
+    }
+  }
+
+  /** ARN of this function built from its physical name, for a grant that must not reference the function itself. */
+  static arnFor(scope: Construct, functionName: string): string {
+    return Stack.of(scope).formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+}

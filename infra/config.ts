@@ -1,0 +1,165 @@
+import { ConfigError, loadConfig } from '../shared/config/config.js';
+
+/**
+ * The deployment's settings, read from CDK context: `cdk.json` ("context") or `-c key=value` on the
+ * command line. Values the functions read at run time are checked by the functions' own validator
+ * (shared/config/config.ts), so a value synth accepts is a value the deployed code accepts.
+ */
+export interface InfraConfig {
+  /** Public origin of the intranet; undefined until it is known (see `appOrigin` in the deploy guide). */
+  readonly appOrigin: string | undefined;
+  readonly customDomain: { readonly domainName: string; readonly certificateArn: string } | undefined;
+  readonly googleClientId: string | undefined;
+  readonly allowedDomains: readonly string[];
+  readonly adminSubject: string;
+  readonly syncSchedule: string;
+  readonly secretNames: { readonly sessionKeys: string; readonly serviceAccountKey: string; readonly googleClientSecret: string };
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly logRetentionDays: number;
+  /** Cap on concurrent executions per HTTP function, so a flood cannot starve the account's other workloads. */
+  readonly httpReservedConcurrency: number | undefined;
+  readonly alarmEmail: string | undefined;
+  /** Directory of the built web client (`npm run build`). */
+  readonly webBuildDir: string;
+  /** Days between automatic rotations of the session key ring. */
+  readonly sessionKeyRotationDays: number;
+}
+
+/** CDK context keys, as written in cdk.json or passed with `-c`. */
+export const CONTEXT_KEYS = [
+  'appOrigin',
+  'customDomain',
+  'certificateArn',
+  'googleClientId',
+  'allowedDomains',
+  'adminSubject',
+  'syncSchedule',
+  'sessionKeysSecretName',
+  'serviceAccountSecretName',
+  'googleClientSecretName',
+  'logLevel',
+  'logRetentionDays',
+  'httpReservedConcurrency',
+  'alarmEmail',
+  'webBuildDir',
+  'sessionKeyRotationDays',
+] as const;
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+export class InfraConfigError extends Error {
+  override name = 'InfraConfigError';
+  constructor(key: ContextKey, message: string) {
+    super(`CDK context "${key}" ${message} (set it in cdk.json "context" or with -c ${key}=…; see README, Deploy guide).`);
+  }
+}
+
+/** CloudWatch Logs' allowed retention periods, in days. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** Which context key feeds which function environment key, to name the right one in an error. */
+const ENV_SOURCE: Partial<Record<string, ContextKey>> = {
+  APP_ORIGIN: 'appOrigin',
+  GOOGLE_CLIENT_ID: 'googleClientId',
+  ALLOWED_DOMAINS: 'allowedDomains',
+  GOOGLE_ADMIN_SUBJECT: 'adminSubject',
+  SYNC_SCHEDULE: 'syncSchedule',
+  SESSION_KEYS_SECRET_NAME: 'sessionKeysSecretName',
+  SERVICE_ACCOUNT_SECRET_NAME: 'serviceAccountSecretName',
+  GOOGLE_CLIENT_SECRET_NAME: 'googleClientSecretName',
+  LOG_LEVEL: 'logLevel',
+};
+
+export type ContextReader = (key: ContextKey) => unknown;
+
+export function readInfraConfig(context: ContextReader): InfraConfig {
+  const text = (key: ContextKey): string | undefined => {
+    const value = context(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (Array.isArray(value)) return value.map(String).join(',');
+    return String(value).trim();
+  };
+  const integer = (key: ContextKey, fallback: number | undefined, allowed: (n: number) => boolean, expected: string): number | undefined => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || !allowed(n)) throw new InfraConfigError(key, `is ${JSON.stringify(raw)}: expected ${expected}`);
+    return n;
+  };
+
+  const domainName = text('customDomain');
+  const certificateArn = text('certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new InfraConfigError(domainName ? 'certificateArn' : 'customDomain', 'is missing: a custom domain needs both customDomain and certificateArn');
+  }
+  if (certificateArn && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new InfraConfigError('certificateArn', 'is not an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)');
+  }
+  const declaredOrigin = text('appOrigin');
+  if (domainName && declaredOrigin && declaredOrigin !== `https://${domainName}`) {
+    throw new InfraConfigError('appOrigin', `must be https://${domainName} (or left out) when customDomain is set`);
+  }
+  const appOrigin = domainName ? `https://${domainName}` : declaredOrigin;
+
+  const googleClientId = text('googleClientId');
+  if (appOrigin && !googleClientId) throw new InfraConfigError('googleClientId', 'is missing: the sign-in functions need the OAuth client id');
+
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new InfraConfigError('alarmEmail', `is ${JSON.stringify(alarmEmail)}: expected an email address`);
+
+  const config: InfraConfig = {
+    appOrigin,
+    customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
+    googleClientId,
+    allowedDomains: (text('allowedDomains') ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+    adminSubject: text('adminSubject') ?? '',
+    syncSchedule: text('syncSchedule') ?? 'rate(1 hour)',
+    secretNames: {
+      sessionKeys: text('sessionKeysSecretName') ?? 'workspace-bridge/session-keys',
+      serviceAccountKey: text('serviceAccountSecretName') ?? 'workspace-bridge/google-service-account',
+      googleClientSecret: text('googleClientSecretName') ?? 'workspace-bridge/google-client-secret',
+    },
+    logLevel: (text('logLevel') ?? 'INFO') as InfraConfig['logLevel'],
+    logRetentionDays: integer('logRetentionDays', 90, (n) => LOG_RETENTION_DAYS.includes(n), `one of ${LOG_RETENTION_DAYS.join(', ')}`)!,
+    httpReservedConcurrency: integer('httpReservedConcurrency', undefined, (n) => n >= 1 && n <= 1000, 'an integer from 1 to 1000'),
+    alarmEmail,
+    webBuildDir: text('webBuildDir') ?? 'web/dist',
+    sessionKeyRotationDays: integer('sessionKeyRotationDays', 30, (n) => n >= 1 && n <= 365, 'an integer from 1 to 365')!,
+  };
+  // The functions' own validator checks every value they will read (placeholders stand in for
+  // values that only exist after deployment, such as the table name, and for a not-yet-known origin).
+  validateAgainstRuntime(config);
+  return config;
+}
+
+/** The environment every function gets: the keys shared/config/config.ts reads in mode `aws`. */
+export function functionEnvironment(config: InfraConfig, tableName: string): Record<string, string> {
+  return {
+    RUNTIME_MODE: 'aws',
+    APP_ORIGIN: config.appOrigin ?? '',
+    GOOGLE_CLIENT_ID: config.googleClientId ?? '',
+    ALLOWED_DOMAINS: config.allowedDomains.join(','),
+    GOOGLE_ADMIN_SUBJECT: config.adminSubject,
+    SYNC_SCHEDULE: config.syncSchedule,
+    TABLE_NAME: tableName,
+    SESSION_KEYS_SECRET_NAME: config.secretNames.sessionKeys,
+    SERVICE_ACCOUNT_SECRET_NAME: config.secretNames.serviceAccountKey,
+    GOOGLE_CLIENT_SECRET_NAME: config.secretNames.googleClientSecret,
+    LOG_LEVEL: config.logLevel,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+function validateAgainstRuntime(config: InfraConfig): void {
+  const env = functionEnvironment(
+    { ...config, appOrigin: config.appOrigin ?? 'https://origin.invalid', googleClientId: config.googleClientId ?? 'pending.apps.googleusercontent.com' },
+    'table-name',
+  );
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const key = ENV_SOURCE[error.key];
+    if (!key) throw error;
+    throw new InfraConfigError(key, `is not usable: ${error.message}`);
+  }
+}

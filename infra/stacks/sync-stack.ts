@@ -1,0 +1,91 @@
+import { Duration, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { AppFunction } from '../app-function.js';
+import { functionEnvironment, type InfraConfig } from '../config.js';
+import { SYNC_PERMISSIONS, type SecretName } from '../permissions.js';
+
+/** The sync function's physical name: known before the function exists, so the API can be granted invoke on it by name. */
+export const syncFunctionName = (stackName: string) => `${stackName}-sync`;
+
+export interface SyncStackProps extends StackProps {
+  readonly config: InfraConfig;
+  readonly table: ITableV2;
+  readonly secrets: Readonly<Record<SecretName, ISecret>>;
+  /** Entry file of the sync function, relative to the repository root. */
+  readonly entry: string;
+}
+
+/**
+ * The directory sync: EventBridge Scheduler invokes the sync function asynchronously on the
+ * configured schedule; a long run saves a checkpoint and invokes itself to continue.
+ *
+ * Failures land in two queues, both alarmed: the schedule's dead-letter queue (Scheduler could not
+ * deliver the invocation) and the function's on-failure destination (the run failed after Lambda's
+ * retries, including self-invoked continuations).
+ */
+export class SyncStack extends Stack {
+  readonly sync: AppFunction;
+  readonly scheduleDeadLetters: Queue;
+  readonly failedRuns: Queue;
+
+  constructor(scope: Construct, id: string, props: SyncStackProps) {
+    super(scope, id, props);
+    const queue = (queueId: string) => {
+      const q = new Queue(this, queueId, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+      Validations.of(q).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself a dead-letter store (failed schedule deliveries or failed sync runs), alarmed on depth; a dead-letter queue for it would never be read.',
+      });
+      return q;
+    };
+    this.scheduleDeadLetters = queue('ScheduleDeadLetters');
+    this.failedRuns = queue('FailedRuns');
+
+    // A known physical name lets the role name the function for self-invocation without referencing
+    // the function resource (which would make the role depend on the function that depends on it).
+    const functionName = syncFunctionName(this.stackName);
+    this.sync = new AppFunction(this, 'Sync', {
+      entry: props.entry,
+      functionName,
+      description: 'Workspace Bridge directory sync (scheduled; continues itself from its checkpoint)',
+      environment: { ...functionEnvironment(props.config, props.table.tableName), POWERTOOLS_SERVICE_NAME: 'sync' },
+      logRetentionDays: props.config.logRetentionDays,
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      // One run at a time: keeps Google's Admin SDK quota and the account's concurrency safe from overlapping runs.
+      reservedConcurrency: 1,
+      onFailure: new SqsDestination(this.failedRuns),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+    });
+    this.sync.grantProfile(SYNC_PERMISSIONS, { table: props.table, secrets: props.secrets });
+    this.sync.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }));
+
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'Lets EventBridge Scheduler start the directory sync',
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.sync.fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason: 'The Scheduler Lambda target grants invoke on the function and its versions (ARN:*); the wildcard covers versions of this one function only.',
+    });
+    new Schedule(this, 'Schedule', {
+      description: 'Workspace Bridge directory sync',
+      schedule: ScheduleExpression.expression(props.config.syncSchedule),
+      target: new LambdaInvoke(this.sync.fn, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+        deadLetterQueue: this.scheduleDeadLetters,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm run sync`: one directory sync run, for operators and local use.
+ *   npm run sync                 sync now (beside a running `npm start`, or RUNTIME_MODE=aws with AWS credentials)
+ *   npm run sync -- --dry-run    fetch and show the diff, write nothing
+ *   npm run sync -- --force      pass the mass-deletion guard
+ *   npm run sync -- --check      preflight: key, each delegated scope, the admin subject
+ * Progress goes to stderr; stdout gets one JSON line (the summary). Exit code 0 only when the run
+ * succeeded (or the dry run / check found nothing wrong).
+ */
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../shared/config/config.js';
+import { dependencies, provideDependencies, type Dependencies } from '../shared/runtime/dependencies.js';
+import { runPreflight } from '../shared/sync/preflight.js';
+import { runSummary } from '../shared/sync/report.js';
+import { runSync, type SyncOutcome } from '../shared/sync/run.js';
+import { sessionTerminator } from '../shared/sync/sessions.js';
+import { createSyncEnvironment, syncOptions } from '../shared/sync/setup.js';
+import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
+
+const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check]';
+
+async function main(argv: string[]): Promise<number> {
+  const flags = new Set(argv);
+  const unknown = argv.filter((a) => !['--dry-run', '--force', '--check'].includes(a));
+  if (unknown.length > 0) {
+    process.stderr.write(`Unknown option ${unknown.join(' ')}. ${USAGE}\n`);
+    return 2;
+  }
+  const deps = cliDependencies();
+  const stderr = (line: string) => process.stderr.write(`${line}\n`);
+  if (flags.has('--check')) {
+    const checks = await runPreflight({
+      readKey: () => deps.secrets.get(deps.config.secretNames.serviceAccountKey),
+      subject: deps.config.googleAdminSubject,
+      apiRoot: deps.config.googleApiRoot,
+    });
+    for (const c of checks) stderr(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
+    const ok = checks.every((c) => c.ok);
+    process.stdout.write(`${JSON.stringify({ status: ok ? 'ok' : 'failed', checks })}\n`);
+    return ok ? 0 : 1;
+  }
+  const env = await createSyncEnvironment(deps, { sessions: sessionTerminator() });
+  const invocationId = `cli-${randomUUID()}`;
+  let outcome: SyncOutcome;
+  // Locally there is no 15-minute limit: one invocation runs the whole sync (no continuation).
+  do {
+    outcome = await runSync(env, syncOptions(deps, {
+      invocationId,
+      remainingMs: () => Number.POSITIVE_INFINITY,
+      force: flags.has('--force'),
+      dryRun: flags.has('--dry-run'),
+      onProgress: (message) => stderr(`sync: ${message}`),
+    }));
+  } while (outcome.status === 'continue');
+  if (outcome.status === 'dry-run' && 'diff' in outcome && outcome.diff) {
+    const { diff } = outcome;
+    const show = (label: string, items: readonly string[]) => stderr(`${label} (${items.length}): ${items.slice(0, 50).join(', ')}${items.length > 50 ? ', …' : ''}`);
+    show('would create', diff.created);
+    show('would update', diff.updated);
+    show('would delete', diff.deleted);
+    stderr(`would change the membership of ${diff.membershipChanges} groups`);
+    stderr(diff.guard.ok ? 'the mass-deletion guard would pass' : `the mass-deletion guard would refuse: ${diff.guard.reason}`);
+  }
+  process.stdout.write(`${JSON.stringify(runSummary(outcome))}\n`);
+  return outcome.status === 'succeeded' || outcome.status === 'dry-run' ? 0 : 1;
+}
+
+/** Beside `npm start`: DynamoDB Local on its default port and the emulator's key under .local/; in AWS mode, the deployed adapters. */
+function cliDependencies(): Dependencies {
+  process.env.RUNTIME_MODE ??= 'local';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (process.env.RUNTIME_MODE === 'aws') return dependencies();
+  process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_LOCAL_PORT ?? 8000}`;
+  const config = loadConfig();
+  const deps = localDependencies(config, process.env.SYNC_LOCAL_STATE_DIR ?? join(resolve(import.meta.dirname, '..'), LOCAL_STATE_DIR));
+  provideDependencies(deps);
+  return deps;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
+    process.stdout.write(`${JSON.stringify({ status: 'failed', errors: [{ code: 'setup', message: error instanceof Error ? error.message : String(error) }] })}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,55 @@
+import { requireSession } from '../auth/guard.js';
+import { userGroupsAmong } from '../directory/groups.js';
+import { accountBlock } from '../directory/model.js';
+import { getUserById } from '../directory/users.js';
+import { HttpError, json } from '../http/http.js';
+import type { Route } from '../http/router.js';
+import { dependencies } from '../runtime/dependencies.js';
+import { isGroupId, isUserId, MAX_ACCESS_GROUPS, objectBody } from './validate.js';
+
+/** Content shared with the whole organisation (Google's CUSTOMER member): every active user of the tenant. */
+export const WHOLE_TENANT = 'CUSTOMER';
+
+export interface AccessCheckResult {
+  readonly userId: string;
+  /** The asked groups that grant access, in the order asked. */
+  readonly granted: string[];
+  readonly results: { readonly groupId: string; readonly granted: boolean }[];
+}
+
+/**
+ * "May this user see content shared with these groups?": transitive membership (nested groups and
+ * CUSTOMER already expanded by sync), so two reads, in parallel with the session's: the user (an
+ * inactive user is granted nothing) and one BatchGetItem of the membership items.
+ */
+export const accessRoutes: readonly Route[] = [
+  {
+    method: 'POST',
+    path: '/api/access/check',
+    handler: async (request) => {
+      const deps = dependencies();
+      const body = objectBody(request, ['userId', 'groupIds']);
+      if (!isUserId(body.userId)) throw new HttpError(400, 'invalid_user_id', 'userId must be a directory user id (digits).');
+      const { groupIds } = body;
+      if (!Array.isArray(groupIds) || groupIds.length === 0 || groupIds.length > MAX_ACCESS_GROUPS) {
+        throw new HttpError(400, 'invalid_group_ids', `groupIds must be an array of 1 to ${MAX_ACCESS_GROUPS} group ids.`);
+      }
+      if (!groupIds.every((g) => g === WHOLE_TENANT || isGroupId(g))) {
+        throw new HttpError(400, 'invalid_group_ids', `Every entry of groupIds must be a directory group id or ${WHOLE_TENANT}.`);
+      }
+      const asked = [...new Set(groupIds as string[])];
+      const userId = body.userId;
+      const { db, config } = deps;
+      // The session read runs beside the check's reads (one round trip, not two); nothing is answered before it passes.
+      const [, user, memberOf] = await Promise.all([
+        requireSession(request, deps),
+        getUserById(db, config.tableName, userId),
+        userGroupsAmong(db, config.tableName, userId, asked.filter((g) => g !== WHOLE_TENANT)),
+      ]);
+      const active = user !== undefined && accountBlock(user) === undefined && user.provisional !== true;
+      const results = asked.map((groupId) => ({ groupId, granted: active && (groupId === WHOLE_TENANT || memberOf.has(groupId)) }));
+      const answer: AccessCheckResult = { userId, granted: results.filter((r) => r.granted).map((r) => r.groupId), results };
+      return json(200, answer);
+    },
+  },
+];

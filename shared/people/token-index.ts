@@ -1,0 +1,162 @@
+/**
+ * A compact prefix index over an ordered list of documents (people or groups), the core of
+ * directory search. Each document has words in three classes, best first: its name, its email
+ * addresses, anything else. The build sorts every distinct word into one dictionary, so the words
+ * starting with a prefix are one contiguous range of token ids, found by binary search.
+ *
+ * Stored form (built by sync): the dictionary and, per document, its token ids with their class
+ * (`entries`, ids ascending). Loaded form adds the inverted lists (`postings`), derived in one
+ * linear pass with typed arrays, so they cost no storage.
+ *
+ * Query: every word must match some token of the document by prefix. The word whose prefix range
+ * has the fewest postings drives (its postings give the candidates); the other words are checked
+ * per candidate against its own entries (a range test on ids). Documents are stored in ranking
+ * order (by name), so results come out already ordered within each tier without sorting.
+ */
+export const NAME = 0;
+export const EMAIL = 1;
+export const OTHER = 2;
+export type WordClass = typeof NAME | typeof EMAIL | typeof OTHER;
+
+export interface StoredTokenIndex {
+  /** Every distinct word, sorted by UTF-16 code units. */
+  readonly tokens: readonly string[];
+  /** Document d's entries are `entries[entryOffsets[d]] … entries[entryOffsets[d + 1] - 1]`. */
+  readonly entryOffsets: Uint32Array;
+  /** `tokenId * 4 + class`, one per distinct token of a document (its best class), ids ascending. */
+  readonly entries: Uint32Array;
+}
+
+export interface TokenIndex extends StoredTokenIndex {
+  readonly size: number;
+  /** Token t's postings are `postings[postingOffsets[t]] … postings[postingOffsets[t + 1] - 1]`: `document * 4 + class`. */
+  readonly postingOffsets: Uint32Array;
+  readonly postings: Uint32Array;
+}
+
+/** Words of a document, by class. */
+export type DocumentWords = ReadonlyArray<readonly [WordClass, readonly string[]]>;
+
+export function buildTokenIndex(documents: readonly DocumentWords[]): StoredTokenIndex {
+  const perDocument = documents.map((fields) => {
+    const best = new Map<string, WordClass>();
+    for (const [cls, words] of fields) for (const word of words) if ((best.get(word) ?? 3) > cls) best.set(word, cls);
+    return best;
+  });
+  const tokens = [...new Set(perDocument.flatMap((m) => [...m.keys()]))].sort(compareCodeUnits);
+  const ids = new Map(tokens.map((t, i) => [t, i]));
+  const entryOffsets = new Uint32Array(documents.length + 1);
+  const entries: number[] = [];
+  perDocument.forEach((best, d) => {
+    const own = [...best].map(([word, cls]) => ids.get(word)! * 4 + cls).sort((a, b) => a - b);
+    entries.push(...own);
+    entryOffsets[d + 1] = entries.length;
+  });
+  return { tokens, entryOffsets, entries: Uint32Array.from(entries) };
+}
+
+/** The inverted lists, from the stored form: counting sort by token, documents ascending within each. */
+export function loadTokenIndex(stored: StoredTokenIndex): TokenIndex {
+  const { tokens, entryOffsets, entries } = stored;
+  const size = entryOffsets.length - 1;
+  const postingOffsets = new Uint32Array(tokens.length + 1);
+  for (let i = 0; i < entries.length; i++) postingOffsets[(entries[i]! >>> 2) + 1]! += 1;
+  for (let t = 0; t < tokens.length; t++) postingOffsets[t + 1]! += postingOffsets[t]!;
+  const fill = postingOffsets.slice(0, tokens.length);
+  const postings = new Uint32Array(entries.length);
+  for (let d = 0; d < size; d++) {
+    for (let i = entryOffsets[d]!; i < entryOffsets[d + 1]!; i++) {
+      const entry = entries[i]!;
+      const token = entry >>> 2;
+      postings[fill[token]!++] = d * 4 + (entry & 3);
+    }
+  }
+  return { ...stored, size, postingOffsets, postings };
+}
+
+/** Ranking tiers, best first. */
+export const TIER_EXACT_NAME = 0;
+export const TIER_NAME = 1;
+export const TIER_EMAIL = 2;
+export const TIER_OTHER = 3;
+
+export interface MatchOptions {
+  /** True when the query is the document's whole name (tier 0). */
+  readonly isExactName?: (document: number) => boolean;
+}
+
+/**
+ * Documents matching every word by prefix, best tier first, document order within a tier.
+ * A document's tier is set by its weakest word: all words in the name → name prefix; all in
+ * name or email → email; otherwise other fields.
+ */
+export function matchAll(index: TokenIndex, queryWords: readonly string[], options: MatchOptions = {}): number[] {
+  if (queryWords.length === 0 || index.size === 0) return [];
+  const ranges = queryWords.map((word) => prefixRange(index.tokens, word));
+  if (ranges.some(([lo, hi]) => lo === hi)) return [];
+  const cost = ([lo, hi]: readonly [number, number]) => index.postingOffsets[hi]! - index.postingOffsets[lo]!;
+  const driver = ranges.reduce((best, range) => (cost(range) < cost(best) ? range : best));
+  const others = ranges.filter((range) => range !== driver);
+
+  // Candidates from the driver's postings, each with its best class (+1, so 0 means "not seen").
+  const seen = new Uint8Array(index.size);
+  const candidates: number[] = [];
+  for (let p = index.postingOffsets[driver[0]]!; p < index.postingOffsets[driver[1]]!; p++) {
+    const posting = index.postings[p]!;
+    const document = posting >>> 2;
+    const cls = (posting & 3) + 1;
+    if (seen[document] === 0) candidates.push(document);
+    if (seen[document] === 0 || cls < seen[document]!) seen[document] = cls;
+  }
+  const ordered = Uint32Array.from(candidates).sort();
+
+  const tiers: number[][] = [[], [], [], []];
+  for (const document of ordered) {
+    let weakest = seen[document]! - 1;
+    for (const [lo, hi] of others) {
+      const cls = bestClassInRange(index, document, lo, hi);
+      if (cls === undefined) {
+        weakest = -1;
+        break;
+      }
+      if (cls > weakest) weakest = cls;
+    }
+    if (weakest < 0) continue;
+    // A query equal to the whole name matches it in the name only: the exact test runs for name-tier documents alone.
+    const tier = weakest === NAME ? (options.isExactName?.(document) ? TIER_EXACT_NAME : TIER_NAME) : weakest === EMAIL ? TIER_EMAIL : TIER_OTHER;
+    tiers[tier]!.push(document);
+  }
+  return tiers.flat();
+}
+
+function bestClassInRange(index: TokenIndex, document: number, lo: number, hi: number): number | undefined {
+  let best: number | undefined;
+  for (let i = index.entryOffsets[document]!; i < index.entryOffsets[document + 1]!; i++) {
+    const token = index.entries[i]! >>> 2;
+    if (token < lo) continue;
+    if (token >= hi) break;
+    const cls = index.entries[i]! & 3;
+    if (best === undefined || cls < best) best = cls;
+  }
+  return best;
+}
+
+/** Token ids `[lo, hi)` of the tokens starting with `prefix`. */
+export function prefixRange(tokens: readonly string[], prefix: string): [number, number] {
+  return [lowerBound(tokens, prefix), lowerBound(tokens, `${prefix}\uffff`)];
+}
+
+function lowerBound(tokens: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,238 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from '../db/batch.js';
+import { isConditionFailure } from '../db/conditional.js';
+import { queryAll } from '../db/query.js';
+import type { SyncCounts } from './plan.js';
+import type { SnapshotDelta } from './snapshot.js';
+
+/**
+ * The sync's own bookkeeping, beside the directory in the same table:
+ *
+ *   lease       pk SYNC              sk LEASE                 { owner, leaseUntil, expiresAt }
+ *   checkpoint  pk SYNC              sk CHECKPOINT            { runId, owner, phase, chunks, … }
+ *   staged      pk SYNCRUN#<runId>   sk CHUNK#<seq>#<part>    { data: gzip(JSON of a SnapshotDelta) }
+ *   pending     pk SYNC              sk PENDING               the last refused diff, for an admin
+ *   run record  pk SYNCRUNS          sk <startedAt>#<runId>   one per run, newest last
+ *
+ * Staged chunks and the checkpoint expire by TTL, so an abandoned run leaves nothing for ever.
+ */
+const LEASE_KEY = { pk: 'SYNC', sk: 'LEASE' } as const;
+const CHECKPOINT_KEY = { pk: 'SYNC', sk: 'CHECKPOINT' } as const;
+const PENDING_KEY = { pk: 'SYNC', sk: 'PENDING' } as const;
+export const RUNS_PARTITION = 'SYNCRUNS';
+
+/** Staged snapshots and checkpoints older than this are abandoned: page tokens and data would be stale. */
+export const CHECKPOINT_MAX_AGE_MS = 2 * 60 * 60 * 1000;
+/** Under DynamoDB's 400 KB item limit, with room for keys. */
+const PART_BYTES = 350_000;
+const RUN_RECORD_RETENTION_DAYS = 90;
+
+const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+
+export class SyncStateStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  /**
+   * Takes the run lease if it is free, expired, or already ours (a conditional write, so two
+   * invocations can never both hold it). False when another run holds it.
+   */
+  async acquireLease(owner: string, now: number, durationMs: number): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...LEASE_KEY, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
+        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':now': now, ':owner': owner },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Extends our lease; false when it is no longer ours (it expired and another run took it). */
+  async renewLease(owner: string, now: number, durationMs: number): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...LEASE_KEY, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(owner: string): Promise<void> {
+    try {
+      await this.db.send(new DeleteCommand({
+        TableName: this.tableName, Key: LEASE_KEY, ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner },
+      }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getCheckpoint(): Promise<Checkpoint | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: CHECKPOINT_KEY, ConsistentRead: true }));
+    return Item ? (Item.checkpoint as Checkpoint) : undefined;
+  }
+
+  /**
+   * Writes the checkpoint. Fenced: it only succeeds while `checkpoint.owner` is the owner on record
+   * (or there is none yet, or `takeOver` is set by the invocation that holds the lease now), so a
+   * stalled invocation that lost its lease cannot overwrite a newer one's progress.
+   */
+  async putCheckpoint(checkpoint: Checkpoint, options: { takeOver?: boolean } = {}): Promise<void> {
+    await this.db.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...CHECKPOINT_KEY, checkpoint, expiresAt: epochSeconds(Date.parse(checkpoint.startedAt) + CHECKPOINT_MAX_AGE_MS) + 86_400 },
+      ...(options.takeOver ? {} : {
+        ConditionExpression: 'attribute_not_exists(pk) OR checkpoint.#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': checkpoint.owner },
+      }),
+    }));
+  }
+
+  async deleteCheckpoint(): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: CHECKPOINT_KEY }));
+  }
+
+  /** Stages one delta as gzip'd parts; the checkpoint that counts it is written after, so a half-written chunk is never read. */
+  async stageChunk(runId: string, sequence: number, delta: SnapshotDelta, now: number): Promise<number> {
+    const data = gzipSync(JSON.stringify(delta));
+    const parts: Buffer[] = [];
+    for (let offset = 0; offset < data.length; offset += PART_BYTES) parts.push(data.subarray(offset, offset + PART_BYTES));
+    const expiresAt = epochSeconds(now + CHECKPOINT_MAX_AGE_MS) + 86_400;
+    await batchWriteAll(this.db, this.tableName, parts.map((part, index) => ({
+      PutRequest: { Item: { pk: `SYNCRUN#${runId}`, sk: chunkSortKey(sequence, index), data: part, parts: parts.length, expiresAt } },
+    })));
+    return parts.length;
+  }
+
+  /** The first `chunks` staged deltas of a run, in order. */
+  async readChunks(runId: string, chunks: number): Promise<SnapshotDelta[]> {
+    const items = await queryAll<{ sk: string; data: Uint8Array; parts: number }>(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk < :end',
+      ExpressionAttributeValues: { ':pk': `SYNCRUN#${runId}`, ':end': chunkSortKey(chunks, 0) },
+      ConsistentRead: true,
+    });
+    const bySequence = new Map<number, { parts: number; data: Uint8Array[] }>();
+    for (const item of items) {
+      const sequence = Number(item.sk.split('#')[1]);
+      const entry = bySequence.get(sequence) ?? { parts: item.parts, data: [] };
+      entry.data.push(item.data);
+      bySequence.set(sequence, entry);
+    }
+    const deltas: SnapshotDelta[] = [];
+    for (let sequence = 0; sequence < chunks; sequence += 1) {
+      const entry = bySequence.get(sequence);
+      if (!entry || entry.data.length !== entry.parts) throw new Error(`Staged chunk ${sequence} of run ${runId} is incomplete.`);
+      deltas.push(JSON.parse(gunzipSync(Buffer.concat(entry.data)).toString('utf8')) as SnapshotDelta);
+    }
+    return deltas;
+  }
+
+  async putRunRecord(record: RunRecord): Promise<void> {
+    await this.db.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { pk: RUNS_PARTITION, sk: `${record.startedAt}#${record.runId}`, record, expiresAt: epochSeconds(Date.parse(record.startedAt)) + RUN_RECORD_RETENTION_DAYS * 86_400 },
+    }));
+  }
+
+  async getPendingDiff(): Promise<PendingDiff | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: PENDING_KEY }));
+    return Item?.pending as PendingDiff | undefined;
+  }
+
+  async putPendingDiff(pending: PendingDiff): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...PENDING_KEY, pending } }));
+  }
+
+  async deletePendingDiff(): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: PENDING_KEY }));
+  }
+}
+
+const chunkSortKey = (sequence: number, part: number) => `CHUNK#${String(sequence).padStart(6, '0')}#${String(part).padStart(3, '0')}`;
+
+/** The newest run records, newest first (for the admin page of a later issue). */
+export async function listRunRecords(db: DynamoDBDocumentClient, tableName: string, limit = 20): Promise<RunRecord[]> {
+  const { Items } = await db.send(new QueryCommand({
+    TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': RUNS_PARTITION }, ScanIndexForward: false, Limit: limit,
+  }));
+  return (Items ?? []).map((i) => i.record as RunRecord);
+}
+
+/** The diff the guard refused last, if an admin has not forced or superseded it. */
+export async function getPendingDiff(db: DynamoDBDocumentClient, tableName: string): Promise<PendingDiff | undefined> {
+  return new SyncStateStore(db, tableName).getPendingDiff();
+}
+
+export interface RunStats {
+  apiCalls: number;
+  retries: number;
+  itemWrites: number;
+  invocations: number;
+}
+
+/** Progress of a run across invocations. */
+export interface Checkpoint {
+  readonly runId: string;
+  /** The invocation that may write this checkpoint now (fencing). */
+  readonly owner: string;
+  readonly startedAt: string;
+  readonly force: boolean;
+  readonly phase: 'fetching' | 'applying';
+  /** Staged deltas, in order: replaying them rebuilds the snapshot. */
+  readonly chunks: number;
+  readonly stats: RunStats;
+  /** Set once the guard passed (or was forced): the counts of the approved plan. */
+  readonly approvedCounts?: SyncCounts;
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'refused' | 'dry-run';
+
+export interface RunRecord {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+  readonly forced: boolean;
+  readonly counts: SyncCounts;
+  readonly memberships: { readonly groupsChanged: number; readonly added: number; readonly removed: number };
+  readonly apiCalls: number;
+  readonly retries: number;
+  /** Directory items written (users, groups, memberships, domains); bookkeeping not included. */
+  readonly itemWrites: number;
+  readonly invocations: number;
+  readonly errors: readonly { readonly code: string; readonly message: string }[];
+}
+
+export interface DeletionSample {
+  readonly id: string;
+  readonly email: string;
+}
+
+/** A refused run's diff, kept for an admin to review before forcing. */
+export interface PendingDiff {
+  readonly runId: string;
+  readonly refusedAt: string;
+  readonly reason: string;
+  readonly counts: SyncCounts;
+  readonly deletedUsers: readonly DeletionSample[];
+  readonly deletedGroups: readonly DeletionSample[];
+  /** True when more deletions exist than the samples listed (the item stays under DynamoDB's size limit). */
+  readonly truncated: boolean;
+}

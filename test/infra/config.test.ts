@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { readInfraConfig, type ContextKey } from '../../infra/config.js';
+import { synthesize } from './support.js';
+
+const BASE = { allowedDomains: 'example.com', adminSubject: 'admin@example.com' };
+const read = (context: Partial<Record<ContextKey, unknown>>) => readInfraConfig((key) => context[key]);
+
+describe('deployment settings (CDK context)', () => {
+  it('derives the origin from the custom domain, or takes appOrigin, or leaves it unknown', () => {
+    expect(read({ ...BASE, customDomain: 'intranet.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', googleClientId: 'x.apps.googleusercontent.com' }).appOrigin).toBe(
+      'https://intranet.example.com',
+    );
+    expect(read({ ...BASE, appOrigin: 'https://d111.cloudfront.net', googleClientId: 'x.apps.googleusercontent.com' }).appOrigin).toBe('https://d111.cloudfront.net');
+    expect(read(BASE).appOrigin).toBeUndefined();
+  });
+
+  it.each([
+    [{ ...BASE, appOrigin: 'https://d111.cloudfront.net' }, /"googleClientId" is missing/],
+    [{ ...BASE, customDomain: 'intranet.example.com' }, /"certificateArn" is missing/],
+    [{ ...BASE, customDomain: 'intranet.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }, /"certificateArn" .*us-east-1/],
+    [{ ...BASE, allowedDomains: 'not a domain' }, /"allowedDomains" is not usable: Configuration key ALLOWED_DOMAINS is invalid/],
+    [{ ...BASE, adminSubject: '' }, /"adminSubject" is not usable: Configuration key GOOGLE_ADMIN_SUBJECT is missing/],
+    [{ ...BASE, syncSchedule: 'every hour' }, /"syncSchedule" is not usable/],
+    [{ ...BASE, appOrigin: 'https://d111.cloudfront.net/path', googleClientId: 'x' }, /"appOrigin" is not usable/],
+    [{ ...BASE, logRetentionDays: 42 }, /"logRetentionDays" is "42": expected one of 1, 3, 5/],
+    [{ ...BASE, alarmEmail: 'ops' }, /"alarmEmail"/],
+  ])('rejects %j naming the context key', (context, message) => {
+    expect(() => read(context)).toThrow(message);
+  });
+
+  it('accepts domains as a list (cdk.json) or a comma-separated string (-c)', () => {
+    expect(read({ ...BASE, allowedDomains: ['Example.com', 'example.org'] }).allowedDomains).toEqual(['example.com', 'example.org']);
+  });
+});
+
+describe('first deploy without a custom domain', () => {
+  it('creates data, web and monitoring only, so the CloudFront origin exists before the functions need it', () => {
+    const { bridge } = synthesize({ context: { ...BASE, webBuildDir: 'test/infra/fixtures/web' } });
+    expect(bridge.api).toBeUndefined();
+    expect(bridge.sync).toBeUndefined();
+    expect(bridge.web.node.findAll().some((c) => c.node.id === 'AppOrigin')).toBe(true);
+  });
+});

@@ -1,0 +1,202 @@
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_FUNCTIONS } from '../../functions/catalog.js';
+import { HTTP_FUNCTION_PERMISSIONS, TABLE_ACTIONS } from '../../infra/permissions.js';
+import { resourcesOf, synthesize, type Synthesized } from './support.js';
+
+type Json = Record<string, unknown>;
+interface Statement {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+let synthesized: Synthesized;
+let realCatalog: Synthesized;
+/** Logical id (as it appears in refs, getatts and export names) → readable label. */
+const labels = new Map<string, string>();
+
+const logicalId = (construct: IConstruct): string => {
+  const stack = construct.node.scopes.find((s): s is Stack => 'templateOptions' in s)!;
+  return stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+};
+
+beforeAll(() => {
+  synthesized = synthesize();
+  realCatalog = synthesize({ httpFunctions: HTTP_FUNCTIONS });
+  for (const { spec, app } of realCatalog.bridge.api!.functions) labels.set(logicalId(app.logGroup), `logs:${spec.name}`);
+  const { data, api, sync } = synthesized.bridge;
+  labels.set(logicalId(data.table), 'table');
+  for (const [name, secret] of Object.entries(data.secrets)) labels.set(logicalId(secret), `secret:${name}`);
+  labels.set(logicalId(data.rotation.logGroup), 'logs:rotation');
+  for (const { spec, app } of api!.functions) labels.set(logicalId(app.logGroup), `logs:${spec.name}`);
+  labels.set(logicalId(sync!.sync.logGroup), 'logs:sync');
+  labels.set(logicalId(sync!.failedRuns), 'queue:failedRuns');
+});
+
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const json = value as Json;
+  if ('Fn::Join' in json) {
+    const [separator, parts] = json['Fn::Join'] as [string, unknown[]];
+    return parts.map(render).join(separator);
+  }
+  const reference = (json.Ref ?? (json['Fn::GetAtt'] as string[] | undefined)?.[0] ?? json['Fn::ImportValue']) as string;
+  if (reference.startsWith('AWS::')) return `\${${reference}}`;
+  for (const [id, label] of labels) if (reference.includes(id)) return label;
+  return reference;
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every Allow statement of the inline policies attached to a role, rendered readable and sorted. */
+function statementsOf(template: Template, roleLogicalId: string): Statement[] {
+  const statements: Statement[] = [];
+  for (const policy of Object.values(resourcesOf(template, 'AWS::IAM::Policy'))) {
+    const properties = policy.Properties as Json;
+    if (!(properties.Roles as Json[]).some((r) => r.Ref === roleLogicalId)) continue;
+    for (const statement of (properties.PolicyDocument as Json).Statement as Json[]) {
+      expect(statement.Effect).toBe('Allow');
+      statements.push({ actions: asList(statement.Action as string | string[]).sort(), resources: asList(statement.Resource).map(render) });
+    }
+  }
+  return statements.sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
+}
+
+function roleOf(stackTemplate: Template, roleLogicalId: string): Json {
+  return resourcesOf(stackTemplate, 'AWS::IAM::Role')[roleLogicalId]!;
+}
+
+/** Invoking the sync function by name: the sync itself (continuations) and the API (an admin's run now). */
+const INVOKE_SYNC: Statement = { actions: ['lambda:InvokeFunction'], resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'] };
+const TABLE_RW: Statement = { actions: [...TABLE_ACTIONS.readWrite].sort(), resources: ['table', 'table/index/gsi1', 'table/index/gsi2'] };
+const logs = (name: string): Statement => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`logs:${name}`] });
+const readSecrets = (...names: string[]): Statement => ({ actions: ['secretsmanager:GetSecretValue'], resources: names.map((n) => `secret:${n}`) });
+const sorted = (statements: Statement[]) => [...statements].sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
+
+describe('function roles: exactly what each function code uses', () => {
+  it.each([
+    ['auth-login', [logs('auth-login'), TABLE_RW, readSecrets('sessionKeys')]],
+    ['auth-callback', [logs('auth-callback'), TABLE_RW, readSecrets('sessionKeys', 'googleClientSecret')]],
+    ['auth-session', [logs('auth-session'), TABLE_RW, readSecrets('sessionKeys')]],
+    ['api', [logs('api'), TABLE_RW, readSecrets('sessionKeys'), INVOKE_SYNC]],
+  ])('%s', (name, expected) => {
+    const { api } = synthesized.bridge;
+    const deployed = api!.functions.find((f) => f.spec.name === name)!;
+    const template = synthesized.template(api!);
+    const roleId = logicalId(deployed.app.role);
+    expect(statementsOf(template, roleId)).toEqual(sorted(expected));
+    expect(roleOf(template, roleId).Properties).not.toHaveProperty('ManagedPolicyArns');
+  });
+
+  it("api: names the sync function it may invoke for an admin's run now; no other HTTP function does", () => {
+    const { api } = synthesized.bridge;
+    const template = synthesized.template(api!);
+    for (const { spec, app } of api!.functions) {
+      const variables = (resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).Environment as { Variables: Json };
+      expect(variables.Variables.SYNC_FUNCTION_NAME, spec.name).toBe(spec.name === 'api' ? 'WorkspaceBridge-Sync-sync' : undefined);
+      // A full vCPU for the API: its cold start loads the people search index.
+      expect((resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).MemorySize, spec.name).toBe(spec.name === 'api' ? 1769 : 512);
+    }
+  });
+
+  it.each(HTTP_FUNCTIONS.map((f) => [f.name]))('%s as functions/catalog.ts deploys it: its profile, nothing more', (name) => {
+    const { api } = realCatalog.bridge;
+    const deployed = api!.functions.find((f) => f.spec.name === name)!;
+    const profile = HTTP_FUNCTION_PERMISSIONS[name]!;
+    const expected = [
+      logs(name),
+      { actions: [...TABLE_ACTIONS[profile.table]].sort(), resources: ['table', 'table/index/gsi1', 'table/index/gsi2'] },
+      ...(profile.secrets.length > 0 ? [readSecrets(...profile.secrets)] : []),
+      ...(profile.invokesSync ? [INVOKE_SYNC] : []),
+    ];
+    expect(statementsOf(realCatalog.template(api!), logicalId(deployed.app.role))).toEqual(sorted(expected));
+  });
+
+  it('sync: the service-account key, the table, its failure queue and invoking itself (by name, not by reference)', () => {
+    const { sync } = synthesized.bridge;
+    const template = synthesized.template(sync!);
+    const roleId = logicalId(sync!.sync.role);
+    expect(statementsOf(template, roleId)).toEqual(
+      sorted([
+        logs('sync'),
+        TABLE_RW,
+        readSecrets('serviceAccountKey'),
+        INVOKE_SYNC,
+        { actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: ['queue:failedRuns'] },
+      ]),
+    );
+    expect(roleOf(template, roleId).Properties).not.toHaveProperty('ManagedPolicyArns');
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'WorkspaceBridge-Sync-sync', Role: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+  });
+
+  it('rotation: manages versions of the session key ring and nothing else', () => {
+    const { data } = synthesized.bridge;
+    const template = synthesized.template(data);
+    expect(statementsOf(template, logicalId(data.rotation.role))).toEqual(
+      sorted([
+        logs('rotation'),
+        {
+          actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+          resources: ['secret:sessionKeys'],
+        },
+      ]),
+    );
+  });
+
+  it('who reads which secret: the service-account key only sync, the client secret only the callback, the key ring only sign-in and API', () => {
+    const { api, sync, data } = synthesized.bridge;
+    const readers: Record<string, string[]> = {};
+    const consider = (name: string, template: Template, roleId: string) => {
+      for (const statement of statementsOf(template, roleId)) {
+        for (const resource of statement.resources.filter((r) => r.startsWith('secret:'))) (readers[resource] ??= []).push(name);
+      }
+    };
+    for (const { spec, app } of api!.functions) consider(spec.name, synthesized.template(api!), logicalId(app.role));
+    consider('sync', synthesized.template(sync!), logicalId(sync!.sync.role));
+    consider('rotation', synthesized.template(data), logicalId(data.rotation.role));
+    expect(readers).toEqual({
+      'secret:serviceAccountKey': ['sync'],
+      'secret:googleClientSecret': ['auth-callback'],
+      'secret:sessionKeys': ['auth-login', 'auth-callback', 'auth-session', 'api', 'rotation'],
+    });
+  });
+
+  it('no role has a wildcard resource but the deployment role (BucketDeployment\'s grants) and the scheduler (versions of sync)', () => {
+    const { data, api, sync, web, monitoring } = synthesized.bridge;
+    for (const stack of [data, api!, monitoring]) {
+      expect(JSON.stringify(resourcesOf(synthesized.template(stack), 'AWS::IAM::Policy')), stack.stackName).not.toMatch(/\*"/);
+    }
+    const syncTemplate = synthesized.template(sync!);
+    const syncId = logicalId(sync!.sync.fn);
+    expect(statementsOf(syncTemplate, logicalId(sync!.node.findChild('SchedulerRole')))).toEqual([
+      { actions: ['lambda:InvokeFunction'], resources: [syncId, `${syncId}:*`] },
+      { actions: ['sqs:SendMessage'], resources: [logicalId(sync!.scheduleDeadLetters)] },
+    ]);
+    const webPolicies = resourcesOf(synthesized.template(web), 'AWS::IAM::Policy');
+    const deploymentRole = logicalId(web.node.findChild('DeploymentRole'));
+    for (const policy of Object.values(webPolicies)) expect((policy.Properties as Json).Roles).toEqual([{ Ref: deploymentRole }]);
+  });
+
+  it('the web bucket is writable only by the deployment; CloudFront may only read it', () => {
+    const { web } = synthesized.bridge;
+    const template = synthesized.template(web);
+    const bucketId = logicalId(web.bucket);
+    const writers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) =>
+      ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.some(
+        (s) => JSON.stringify(s.Resource).includes(bucketId) && asList(s.Action as string[]).some((a) => /^s3:(Put|Delete|\*)/.test(a)),
+      ),
+    );
+    expect(writers.map((p) => (p.Properties as Json).Roles)).toEqual([[{ Ref: logicalId(web.node.findChild('DeploymentRole')) }]]);
+    const bucketPolicy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify((p.Properties as Json).Bucket).includes(bucketId))!;
+    const allows = ((bucketPolicy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Condition: { StringEquals: { 'AWS:SourceArn': expect.objectContaining({ 'Fn::Join': expect.anything() }) } },
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,263 @@
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config/config.js';
+import { TABLE } from '../../shared/db/table-definition.js';
+import { FIXTURE_FUNCTIONS, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
+
+type Json = Record<string, unknown>;
+
+// AWS managed CloudFront policies, by their fixed ids.
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+let synthesized: Synthesized;
+beforeAll(() => {
+  synthesized = synthesize();
+});
+
+const logicalId = (construct: IConstruct): string => {
+  const stack = construct.node.scopes.find((s): s is Stack => 'templateOptions' in s)!;
+  return stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+};
+
+describe('data stack', () => {
+  it('creates the table from shared/db/table-definition.ts: keys, indexes, TTL, PITR, deletion protection, KMS, retained', () => {
+    const template = synthesized.template(synthesized.bridge.data);
+    const table = onlyResource(template, 'AWS::DynamoDB::GlobalTable');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    const p = table.Properties as Json;
+    expect(p.KeySchema).toEqual([
+      { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: TABLE.sortKey.name, KeyType: 'RANGE' },
+    ]);
+    expect((p.GlobalSecondaryIndexes as Json[]).map((i) => [i.IndexName, i.KeySchema])).toEqual(
+      TABLE.globalSecondaryIndexes.map((i) => [i.indexName, [{ AttributeName: i.partitionKey.name, KeyType: 'HASH' }, { AttributeName: i.sortKey.name, KeyType: 'RANGE' }]]),
+    );
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.timeToLiveAttribute, Enabled: true });
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(p.Replicas).toEqual([
+      expect.objectContaining({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+    ]);
+  });
+
+  it('creates the three secrets under the configured names; the Google-issued ones start empty', () => {
+    const template = synthesized.template(synthesized.bridge.data);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'workspace-bridge/session-keys', GenerateSecretString: {} });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'workspace-bridge/google-service-account', SecretString: ' ' });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'workspace-bridge/google-client-secret', SecretString: ' ' });
+  });
+
+  it('rotates the key ring with its own function on a schedule, starting right after deploy', () => {
+    const { data } = synthesized.bridge;
+    const template = synthesized.template(data);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: logicalId(data.secrets.sessionKeys) },
+      RotationLambdaARN: { 'Fn::GetAtt': [logicalId(data.rotation.fn), 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotateImmediatelyOnUpdate: true,
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'secretsmanager.amazonaws.com',
+      SourceArn: { Ref: logicalId(data.secrets.sessionKeys) },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('every function: latest Node.js on ARM64, ESM handler, its own log group with retention, source maps on', () => {
+    const { data, api, sync } = synthesized.bridge;
+    const apps = [data.rotation, sync!.sync, ...api!.functions.map((f) => f.app)];
+    for (const app of apps) {
+      const template = synthesized.template(app.node.scopes.find((s): s is Stack => 'templateOptions' in s)!);
+      const fn = resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json;
+      expect(fn.Runtime).toBe('nodejs24.x');
+      expect(fn.Architectures).toEqual(['arm64']);
+      expect(fn.Handler).toBe('index.handler');
+      expect(fn.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(app.logGroup) } });
+      expect(((fn.Environment as Json).Variables as Json).NODE_OPTIONS).toBe('--enable-source-maps');
+      const logGroup = resourcesOf(template, 'AWS::Logs::LogGroup')[logicalId(app.logGroup)]!;
+      expect((logGroup.Properties as Json).RetentionInDays).toBe(90);
+    }
+  });
+
+  it('HTTP and sync functions get the full aws-mode configuration the code validates', () => {
+    const { api, sync } = synthesized.bridge;
+    for (const app of [sync!.sync, ...api!.functions.map((f) => f.app)]) {
+      const env = synthesized.template(app.node.scopes.find((s): s is Stack => 'templateOptions' in s)!).toJSON().Resources[logicalId(app.fn)].Properties.Environment.Variables;
+      expect(env.RUNTIME_MODE).toBe('aws');
+      expect(env.APP_ORIGIN).toBe('https://intranet.example.com');
+      const resolvedTable = { ...env, TABLE_NAME: 'resolved-at-deploy' };
+      expect(loadConfig(resolvedTable)).toMatchObject({ mode: 'aws', allowedDomains: ['example.com', 'example.org'], googleAdminSubject: 'admin@example.com' });
+    }
+  });
+
+  it('one function URL per HTTP function, IAM-authenticated (only CloudFront, signing with OAC, may call it)', () => {
+    const template = synthesized.template(synthesized.bridge.api!);
+    const urls = Object.values(resourcesOf(template, 'AWS::Lambda::Url'));
+    expect(urls).toHaveLength(FIXTURE_FUNCTIONS.length);
+    for (const url of urls) expect(url.Properties).toMatchObject({ AuthType: 'AWS_IAM', InvokeMode: 'BUFFERED' });
+  });
+});
+
+describe('sync stack', () => {
+  it('schedules the sync with EventBridge Scheduler: async retries and a dead-letter queue for delivery failures', () => {
+    const { sync } = synthesized.bridge;
+    const template = synthesized.template(sync!);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalId(sync!.sync.fn), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(sync!.scheduleDeadLetters), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+      },
+    });
+  });
+
+  it('gives the function an on-failure destination, two retries, and one run at a time', () => {
+    const { sync } = synthesized.bridge;
+    const template = synthesized.template(sync!);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(sync!.sync.fn) },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(sync!.failedRuns), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'WorkspaceBridge-Sync-sync', ReservedConcurrentExecutions: 1, Timeout: 300 });
+  });
+
+  it('keeps failures 14 days in encrypted queues that refuse plain HTTP', () => {
+    const template = synthesized.template(synthesized.bridge.sync!);
+    const queues = Object.values(resourcesOf(template, 'AWS::SQS::Queue'));
+    expect(queues).toHaveLength(2);
+    for (const q of queues) expect(q.Properties).toMatchObject({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
+    expect(Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy')).map((p) => JSON.stringify(p))).toEqual([
+      expect.stringContaining('"aws:SecureTransport":"false"'),
+      expect.stringContaining('"aws:SecureTransport":"false"'),
+    ]);
+  });
+});
+
+describe('web stack', () => {
+  const distribution = () => (onlyResource(synthesized.template(synthesized.bridge.web), 'AWS::CloudFront::Distribution').Properties as Json).DistributionConfig as Json;
+
+  it('routes the catalog patterns, in catalog order, to the function URLs: uncached, all methods, everything but Host forwarded', () => {
+    const behaviors = distribution().CacheBehaviors as Json[];
+    expect(behaviors.map((b) => b.PathPattern)).toEqual(FIXTURE_FUNCTIONS.flatMap((f) => f.pathPatterns));
+    for (const b of behaviors) {
+      expect(b).toMatchObject({
+        CachePolicyId: CACHING_DISABLED,
+        OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+        AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+        ViewerProtocolPolicy: 'redirect-to-https',
+        ResponseHeadersPolicyId: { Ref: logicalId(synthesized.bridge.web.node.findChild('SecurityHeaders')) },
+      });
+    }
+    // Each function has its own origin, and the behavior for a function's pattern targets that function's URL.
+    const origins = distribution().Origins as Json[];
+    FIXTURE_FUNCTIONS.forEach((spec, i) => {
+      const origin = origins.find((o) => o.Id === behaviors[i]!.TargetOriginId)!;
+      expect(JSON.stringify(origin.DomainName)).toContain(logicalId(synthesized.bridge.api!.functions[i]!.url));
+    });
+  });
+
+  it('signs requests to the bucket and to every function URL with origin access control', () => {
+    const template = synthesized.template(synthesized.bridge.web);
+    const oacs = resourcesOf(template, 'AWS::CloudFront::OriginAccessControl');
+    const byType = Object.fromEntries(Object.entries(oacs).map(([id, r]) => [((r.Properties as Json).OriginAccessControlConfig as Json).OriginAccessControlOriginType, { id, config: (r.Properties as Json).OriginAccessControlConfig }]));
+    expect(byType.s3!.config).toMatchObject({ SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(byType.lambda!.config).toMatchObject({ SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    const origins = distribution().Origins as Json[];
+    expect(origins).toHaveLength(1 + FIXTURE_FUNCTIONS.length);
+    for (const origin of origins) {
+      const expected = origin.S3OriginConfig ? byType.s3!.id : byType.lambda!.id;
+      expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [expected, 'Id'] });
+    }
+    // CloudFront — and only this distribution — may invoke each function URL.
+    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).map((p) => p.Properties as Json);
+    expect(permissions).toHaveLength(2 * FIXTURE_FUNCTIONS.length);
+    for (const p of permissions) {
+      expect(p.Principal).toBe('cloudfront.amazonaws.com');
+      expect(JSON.stringify(p.SourceArn)).toContain(logicalId(synthesized.bridge.web.distribution));
+    }
+    const bucket = resourcesOf(template, 'AWS::S3::Bucket')[logicalId(synthesized.bridge.web.bucket)]!.Properties as Json;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+  });
+
+  it('serves the static build as the default behavior: cached per Cache-Control, SPA fallback on viewer request only there', () => {
+    const config = distribution();
+    const fallback = logicalId(synthesized.bridge.web.node.findChild('SpaFallback'));
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      CachePolicyId: CACHING_OPTIMIZED,
+      AllowedMethods: ['GET', 'HEAD'],
+      FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fallback, 'FunctionARN'] } }],
+    });
+    for (const b of config.CacheBehaviors as Json[]) expect(b).not.toHaveProperty('FunctionAssociations');
+    expect(config).not.toHaveProperty('CustomErrorResponses');
+    expect(config).toMatchObject({ DefaultRootObject: 'index.html', HttpVersion: 'http2and3', Logging: expect.anything() });
+  });
+
+  it('deploys the build: hashed assets for a year and kept, pages revalidated, then the distribution invalidated', () => {
+    const template = synthesized.template(synthesized.bridge.web);
+    const deployments = Object.values(resourcesOf(template, 'Custom::CDKBucketDeployment')).map((d) => d.Properties as Json);
+    expect(deployments).toEqual([
+      expect.objectContaining({ Include: ['assets/*'], Exclude: ['*'], Prune: false, SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } }),
+      expect.objectContaining({
+        Exclude: ['assets/*'],
+        Prune: true,
+        SystemMetadata: { 'cache-control': 'no-cache' },
+        DistributionId: { Ref: logicalId(synthesized.bridge.web.distribution) },
+        DistributionPaths: ['/*'],
+      }),
+    ]);
+  });
+
+  it('uses the custom domain with TLS 1.2 when one is configured', () => {
+    const custom = synthesize({
+      context: {
+        googleClientId: '1234-abc.apps.googleusercontent.com',
+        allowedDomains: 'example.com',
+        adminSubject: 'admin@example.com',
+        customDomain: 'intranet.example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234',
+        webBuildDir: 'test/infra/fixtures/web',
+      },
+    });
+    const config = (onlyResource(custom.template(custom.bridge.web), 'AWS::CloudFront::Distribution').Properties as Json).DistributionConfig as Json;
+    expect(config).toMatchObject({
+      Aliases: ['intranet.example.com'],
+      ViewerCertificate: { AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234', MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+    });
+    custom.template(custom.bridge.api!).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ APP_ORIGIN: 'https://intranet.example.com' }) },
+    });
+  });
+});
+
+describe('monitoring stack', () => {
+  it('alarms on every function\'s errors and throttles, both failure queues and the 5xx rate, all to one topic', () => {
+    const { monitoring } = synthesized.bridge;
+    const template = synthesized.template(monitoring);
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
+    const topic = { Ref: logicalId(monitoring.topic) };
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
+    const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
+    const functionCount = 2 + FIXTURE_FUNCTIONS.length; // rotation, sync, HTTP functions
+    expect(byMetric('Errors')).toHaveLength(functionCount);
+    expect(byMetric('Throttles')).toHaveLength(functionCount);
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    const rate = alarms.filter((a) => a.Metrics);
+    expect(rate).toHaveLength(1);
+    const expression = (rate[0]!.Metrics as Json[]).find((m) => m.Expression)!.Expression as string;
+    expect(expression).toBe(`100 * (${FIXTURE_FUNCTIONS.map((_, i) => `e${i}`).join(' + ')}) / (${FIXTURE_FUNCTIONS.map((_, i) => `r${i}`).join(' + ')})`);
+    expect(rate[0]!.Threshold).toBe(5);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});

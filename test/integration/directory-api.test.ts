@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fold } from '../../shared/people/normalize.js';
+import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
+import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
+import type { CookieJar } from '../support/sign-in.js';
+
+interface Person { id: string; primaryEmail: string; name: { fullName: string }; title?: string; department?: string; location?: string }
+interface Group { id: string; email: string; name: string; description: string; directMembersCount: number }
+interface Page<T> { items: T[]; nextCursor?: string }
+
+/**
+ * The people and groups API over real HTTP, on a directory the real sync copied from the Google
+ * emulator (names with accents, cities, hidden and suspended users, nested teams and a cycle).
+ */
+describe('people and groups API', () => {
+  let api: DirectoryApp;
+  let member: CookieJar;
+  let admin: CookieJar;
+  let users: readonly DirectoryUserResource[];
+  const listed = (u: DirectoryUserResource) => !u.suspended && !u.archived && !u.deletionTime && u.includeInGlobalAddressList;
+  const groupByEmail = (email: string) => api.harness.emulator.directory.group(email)!;
+
+  /** Users in a group directly or through nesting (cycle-safe), CUSTOMER meaning every live user: what the API must answer. */
+  function usersIn(groupId: string, seen = new Set<string>()): Set<string> {
+    const found = new Set<string>();
+    if (seen.has(groupId)) return found;
+    seen.add(groupId);
+    for (const m of api.harness.emulator.directory.members(groupId)) {
+      if (m.type === 'USER' && users.some((u) => u.id === m.id)) found.add(m.id);
+      if (m.type === 'GROUP') for (const id of usersIn(m.id, seen)) found.add(id);
+      if (m.type === 'CUSTOMER') for (const u of users) if (!u.deletionTime) found.add(u.id);
+    }
+    return found;
+  }
+
+  async function getJson<T>(path: string, jar = member): Promise<T> {
+    const response = await api.get(path, jar);
+    expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  async function all<T>(path: string, jar = member): Promise<{ items: T[]; pages: number }> {
+    const items: T[] = [];
+    let pages = 0;
+    let cursor: string | undefined;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const page = await getJson<Page<T>>(`${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`, jar);
+      items.push(...page.items);
+      pages += 1;
+      expect(pages).toBeLessThan(500);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { items, pages };
+  }
+
+  beforeAll(async () => {
+    api = await startDirectoryApp({ users: 150, groups: 24 });
+    users = api.harness.emulator.directory.users;
+    const someone = users.find((u) => listed(u) && !u.isAdmin)!;
+    member = await api.sessionFor(someone.primaryEmail);
+    admin = await api.sessionFor(api.harness.emulator.directory.admin.primaryEmail);
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  describe('search', () => {
+    it('finds a colleague by an accent-free, lower-case name, the exact name first', async () => {
+      const accented = users.find((u) => listed(u) && fold(u.name.fullName) !== u.name.fullName.toLowerCase())!;
+      const query = fold(accented.name.fullName);
+      const { items } = await getJson<Page<Person>>(`/api/people?q=${encodeURIComponent(query)}`);
+      expect(items.map((p) => p.id)).toContain(accented.id);
+      expect(fold(items[0]!.name.fullName)).toBe(query);
+    });
+
+    it('matches word prefixes, all words required, case-insensitively', async () => {
+      const target = users.find((u) => listed(u) && u.name.familyName.length > 4)!;
+      const q = `${fold(target.name.givenName).slice(0, 2).toUpperCase()} ${fold(target.name.familyName).slice(0, 4)}`;
+      const { items } = await all<Person>(`/api/people?q=${encodeURIComponent(q)}&limit=100`);
+      expect(items.map((p) => p.id)).toContain(target.id);
+      const none = await getJson<Page<Person>>(`/api/people?q=${encodeURIComponent(`${target.name.givenName} zzzzqq`)}`);
+      expect(none).toEqual({ items: [] });
+    });
+
+    it('finds by city and by title: exactly the listed people there', async () => {
+      const inKrakow = await all<Person>('/api/people?q=krakow&limit=10');
+      expect(inKrakow.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.locations?.[0]?.buildingId === 'KRK-1').map((u) => u.id).sort());
+      expect(inKrakow.items.every((p) => p.location === 'Kraków')).toBe(true);
+      const directors = await all<Person>('/api/people?q=Director&limit=100');
+      expect(directors.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.organizations?.[0]?.title === 'Director').map((u) => u.id).sort());
+    });
+
+    it('never shows suspended, archived, deleted or hidden users, even by exact name or email', async () => {
+      const unlisted = users.filter((u) => !listed(u));
+      expect(unlisted.length).toBeGreaterThan(0);
+      for (const user of unlisted) {
+        for (const q of [user.name.fullName, user.primaryEmail]) {
+          const { items } = await all<Person>(`/api/people?q=${encodeURIComponent(q)}&limit=100`);
+          expect(items.map((p) => p.id)).not.toContain(user.id);
+        }
+        expect((await api.get(`/api/people/${user.id}`, member)).status).toBe(404);
+      }
+    });
+
+    it('pages to the end: every listed person once, no cursor on the last page', async () => {
+      const { items, pages } = await all<Person>('/api/people?q=example&limit=7');
+      const ids = items.map((p) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.sort()).toEqual(users.filter(listed).map((u) => u.id).sort());
+      expect(pages).toBe(Math.ceil(ids.length / 7));
+    });
+
+    it('refuses a tampered cursor, a cursor of another query, an empty or over-long query', async () => {
+      const first = await getJson<Page<Person>>('/api/people?q=example&limit=5');
+      const cursor = first.nextCursor!;
+      const tampered = `${cursor.slice(0, -2)}${cursor.endsWith('A') ? 'B' : 'A'}${cursor.slice(-1)}`;
+      for (const path of [
+        `/api/people?q=example&cursor=${encodeURIComponent(tampered)}`,
+        `/api/people?q=other&cursor=${encodeURIComponent(cursor)}`,
+        `/api/groups?cursor=${encodeURIComponent(cursor)}`,
+        '/api/people?q=',
+        '/api/people',
+        '/api/people?q=%20%2C%2E',
+        `/api/people?q=${'a'.repeat(201)}`,
+        '/api/people?q=ada&limit=0',
+      ]) {
+        const response = await api.get(path, member);
+        expect(response.status, path).toBe(400);
+        expect((await response.json()) as { error: { code: string } }).toMatchObject({ error: { code: expect.any(String) } });
+      }
+    });
+  });
+
+  describe('profiles and groups', () => {
+    it('shows a profile with contact, manager, direct reports and every group, directly or not', async () => {
+      const user = users.find((u) => listed(u) && u.relations?.length && listed(users.find((m) => m.primaryEmail === u.relations![0]!.value)!))!;
+      const manager = users.find((m) => m.primaryEmail === user.relations![0]!.value)!;
+      const profile = await getJson<Person & { manager: Person; phones: unknown[]; groups: (Group & { direct: boolean })[] }>(`/api/people/${user.id}`);
+      expect(profile).toMatchObject({ id: user.id, primaryEmail: user.primaryEmail, title: user.organizations![0]!.title, manager: { id: manager.id } });
+      expect(profile.phones).toEqual([{ type: 'work', value: user.phones![0]!.value }]);
+      const groups = new Map(profile.groups.map((g) => [g.email, g.direct]));
+      expect(groups.get('all-staff@example.com')).toBe(true);
+      expect(groups.get('everyone@example.com')).toBe(false);
+      const managerProfile = await getJson<{ directReports: Person[] }>(`/api/people/${manager.id}`);
+      expect(managerProfile.directReports.map((p) => p.id)).toContain(user.id);
+    });
+
+    it('searches groups and shows one', async () => {
+      const { items } = await getJson<Page<Group>>('/api/groups?q=engineering');
+      expect(items[0]).toMatchObject({ email: 'engineering@example.com', name: 'Engineering' });
+      const engineering = groupByEmail('engineering@example.com');
+      expect(await getJson<Group>(`/api/groups/${engineering.id}`)).toEqual({
+        id: engineering.id, email: engineering.email, name: engineering.name, description: engineering.description, directMembersCount: Number(engineering.directMembersCount),
+      });
+      const everything = await all<Group>('/api/groups?limit=5');
+      expect(everything.items).toHaveLength(api.harness.emulator.directory.groups.length);
+    });
+
+    it('lists direct members (people, nested groups) and transitive members through four levels of nesting', async () => {
+      const engineering = groupByEmail('engineering@example.com');
+      const direct = await all<{ kind: string; id?: string; email?: string }>(`/api/groups/${engineering.id}/members?limit=10`);
+      expect(direct.items.filter((m) => m.kind === 'GROUP').map((m) => m.email)).toEqual(['team-alpha-1@example.com']);
+      const transitive = await all<Person & { direct: boolean }>(`/api/groups/${engineering.id}/members?transitive=true&limit=9`);
+      const expected = [...usersIn(engineering.id)].filter((id) => listed(users.find((u) => u.id === id)!));
+      expect(transitive.items.map((p) => p.id).sort()).toEqual(expected.sort());
+      const deepest = api.harness.emulator.directory.members(groupByEmail('team-comet-4@example.com').id).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
+      expect(transitive.items.map((p) => p.id)).toContain(deepest.id);
+    });
+
+    it('resolves the cycle: each of the two teams holds the other one\'s people', async () => {
+      const delta = groupByEmail('team-delta-5@example.com');
+      const ember = groupByEmail('team-ember-6@example.com');
+      const [ofDelta, ofEmber] = await Promise.all([delta, ember].map((g) => all<Person>(`/api/groups/${g.id}/members?transitive=true&limit=100`)));
+      expect(new Set(ofDelta!.items.map((p) => p.id))).toEqual(new Set(ofEmber!.items.map((p) => p.id)));
+      expect(ofDelta!.items.map((p) => p.id).sort()).toEqual([...usersIn(delta.id)].filter((id) => listed(users.find((u) => u.id === id)!)).sort());
+    });
+
+    it("lists a person's groups, transitively or directly only", async () => {
+      const comet = groupByEmail('team-comet-4@example.com');
+      const person = api.harness.emulator.directory.members(comet.id).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
+      const transitive = await all<Group & { direct: boolean }>(`/api/people/${person.id}/groups?limit=3`);
+      const direct = await all<Group & { direct: boolean }>(`/api/people/${person.id}/groups?transitive=false&limit=3`);
+      expect(transitive.items.map((g) => g.email)).toEqual(expect.arrayContaining(['team-comet-4@example.com', 'team-beacon-3@example.com', 'team-alpha-1@example.com', 'engineering@example.com', 'everyone@example.com']));
+      expect(direct.items.every((g) => g.direct)).toBe(true);
+      expect(direct.items.map((g) => g.email)).toContain('team-comet-4@example.com');
+      expect(direct.items.map((g) => g.email)).not.toContain('team-alpha-1@example.com');
+    });
+  });
+
+  describe('access checks', () => {
+    const check = async (body: unknown) => {
+      const response = await api.post('/api/access/check', member, JSON.stringify(body));
+      expect(response.status, await response.clone().text()).toBe(200);
+      return (await response.json()) as { granted: string[]; results: { groupId: string; granted: boolean }[] };
+    };
+
+    it('grants through nesting, the cycle, the whole tenant, and nothing else', async () => {
+      const ids = (emails: string[]) => emails.map((e) => groupByEmail(e).id);
+      const [engineering, alpha, comet, delta, ember, everyone, sales] = ids(['engineering@example.com', 'team-alpha-1@example.com', 'team-comet-4@example.com', 'team-delta-5@example.com', 'team-ember-6@example.com', 'everyone@example.com', 'sales@example.com']);
+      const person = api.harness.emulator.directory.members(comet!).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
+      const asked = [engineering!, alpha!, comet!, delta!, ember!, everyone!, sales!, 'CUSTOMER'];
+      const answer = await check({ userId: person.id, groupIds: asked });
+      const expected = asked.filter((g) => g === 'CUSTOMER' || usersIn(g).has(person.id));
+      expect(answer.granted).toEqual(expected);
+      expect(answer.granted).toEqual(expect.arrayContaining([engineering, alpha, comet, everyone, 'CUSTOMER']));
+      expect(answer.results).toHaveLength(asked.length);
+    });
+
+    it('grants a suspended or unknown user nothing', async () => {
+      const suspended = users.find((u) => u.suspended)!;
+      const everyone = groupByEmail('everyone@example.com').id;
+      expect((await check({ userId: suspended.id, groupIds: [everyone, 'CUSTOMER'] })).granted).toEqual([]);
+      expect((await check({ userId: '99999999999999999999', groupIds: [everyone, 'CUSTOMER'] })).granted).toEqual([]);
+    });
+  });
+
+  describe('admin', () => {
+    const adminRequests = (id: string): Array<[string, string, string | undefined]> => [
+      ['GET', '/api/admin/sync/runs', undefined],
+      ['POST', '/api/admin/sync/run', '{}'],
+      ['GET', '/api/admin/sync/pending', undefined],
+      ['POST', `/api/admin/users/${id}/sessions/revoke`, undefined],
+    ];
+    const send = (jar: CookieJar, [method, path, body]: [string, string, string | undefined]) => (method === 'GET' ? api.get(path, jar) : api.post(path, jar, body));
+
+    it('answers 403 to a signed-in non-admin and 401 without a session, on every admin route', async () => {
+      for (const request of adminRequests(users[1]!.id)) {
+        const forbidden = await send(member, request);
+        expect(forbidden.status, request[1]).toBe(403);
+        expect(await forbidden.json()).toMatchObject({ error: { code: 'forbidden' } });
+        expect((await send(new Map(), request)).status).toBe(401);
+      }
+    });
+
+    it('lets a member of ADMIN_GROUP_EMAIL in', async () => {
+      const { requireAdmin } = await import('../../shared/directory-api/admin.js');
+      const alpha = groupByEmail('team-alpha-1@example.com');
+      const inside = api.harness.emulator.directory.members(alpha.id).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!) && !users.find((u) => u.id === m.id)!.isAdmin)!;
+      const jar = await api.sessionFor(inside.email!);
+      const deps = { ...api.app.deps, config: { ...api.app.deps.config, adminGroupEmail: 'engineering@example.com' } };
+      const request = { method: 'GET', path: '/api/admin/sync/runs', query: new URLSearchParams(), headers: {}, cookies: new Map(jar), body: undefined, requestId: 't', sourceIp: undefined, userAgent: undefined, params: {} };
+      await expect(requireAdmin(request, deps)).resolves.toMatchObject({ user: { id: inside.id } });
+      await expect(requireAdmin(request, api.app.deps)).rejects.toMatchObject({ status: 403 });
+    });
+
+    it('shows sync runs, starts one now, and shows no pending diff', async () => {
+      const before = await all<{ runId: string; status: string; counts: { fetched: number } }>('/api/admin/sync/runs?limit=1', admin);
+      expect(before.items[0]).toMatchObject({ status: 'succeeded', counts: { fetched: expect.any(Number) } });
+      expect(before.items[0]!.counts.fetched).toBeGreaterThanOrEqual(users.length);
+      const started = await api.post('/api/admin/sync/run', admin, JSON.stringify({ force: false }));
+      expect(started.status).toBe(202);
+      expect(await started.json()).toEqual({ started: 'started-in-process', force: false });
+      let runs = before.items;
+      for (let i = 0; i < 200 && runs.length === before.items.length; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        runs = (await all<(typeof before.items)[number]>('/api/admin/sync/runs', admin)).items;
+      }
+      expect(runs).toHaveLength(before.items.length + 1);
+      expect(runs[0]!.status).toBe('succeeded');
+      expect(await getJson('/api/admin/sync/pending', admin)).toEqual({ pending: null });
+    });
+
+    it("ends every session of a user", async () => {
+      const victim = users.find((u) => listed(u) && !u.isAdmin && u.primaryEmail !== users[1]!.primaryEmail)!;
+      const [a, b] = [await api.sessionFor(victim.primaryEmail), await api.sessionFor(victim.primaryEmail)];
+      expect((await api.get('/api/me', a)).status).toBe(200);
+      const response = await api.post(`/api/admin/users/${victim.id}/sessions/revoke`, admin, undefined);
+      expect(await response.json()).toEqual({ userId: victim.id, revoked: 2 });
+      expect((await api.get('/api/me', a)).status).toBe(401);
+      expect((await api.get('/api/me', b)).status).toBe(401);
+    });
+  });
+  describe('after directory sync sees a change', () => {
+    it('publishes a new index: a renamed person is found by the new name, a suspended one is gone, old cursors are refused', async () => {
+      const oldPage = await getJson<Page<Person>>('/api/people?q=example&limit=5');
+      const [renamed, suspended] = users.filter((u) => listed(u) && !u.isAdmin).slice(5, 7);
+      const before = await getJson<Page<Person>>(`/api/people?q=${encodeURIComponent(suspended!.name.fullName)}&limit=100`);
+      expect(before.items.map((p) => p.id)).toContain(suspended!.id);
+      api.harness.emulator.directory.updateUser(renamed!.id, { name: { givenName: 'Zygmunt', familyName: 'Quackenbush', fullName: 'Zygmunt Quackenbush' } });
+      api.harness.emulator.directory.suspendUser(suspended!.id);
+      expect((await api.harness.sync()).status).toBe('succeeded');
+
+      // Zygmunt first; after him the people he manages, found by their manager's new name.
+      const found = (await getJson<Page<Person>>('/api/people?q=zyg%20quack')).items;
+      expect(found[0]).toMatchObject({ id: renamed!.id, name: { fullName: 'Zygmunt Quackenbush' } });
+      expect(found.slice(1).every((p) => users.find((u) => u.id === p.id)?.relations?.[0]?.value === renamed!.primaryEmail)).toBe(true);
+      const after = await all<Person>(`/api/people?q=${encodeURIComponent(suspended!.name.fullName)}&limit=100`);
+      expect(after.items.map((p) => p.id)).not.toContain(suspended!.id);
+      expect((await api.get(`/api/people/${suspended!.id}`, member)).status).toBe(404);
+      const stale = await api.get(`/api/people?q=example&limit=5&cursor=${encodeURIComponent(oldPage.nextCursor!)}`, member);
+      expect(stale.status).toBe(400);
+      expect(await stale.json()).toMatchObject({ error: { code: 'invalid_cursor' } });
+    });
+  });
+});

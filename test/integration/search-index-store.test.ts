@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { putUser } from '../../shared/directory/users.js';
+import type { DirectoryUser } from '../../shared/directory/model.js';
+import { buildDirectoryIndex } from '../../shared/people/directory-index.js';
+import { CHUNK_BYTES, markSearchIndexStale, publishDirectoryIndex, readPointer, rebuildSearchIndex, refreshSearchIndex, SearchIndexCache } from '../../shared/people/index-store.js';
+import { USERS_INDEX } from '../../shared/directory/users.js';
+import { makeUser } from '../support/directory.js';
+import { freshTable, type TestTable } from '../support/dynamodb.js';
+
+const user = (n: number, extra: Partial<DirectoryUser> = {}) => makeUser({
+  id: String(1000 + n), primaryEmail: `person${n}@example.com`, name: { fullName: `Person ${n}`, givenName: 'Person', familyName: String(n) }, ...extra,
+});
+const synced = (table: TestTable, u: DirectoryUser) => putUser(table.db, table.tableName, u, [], { gsi1pk: USERS_INDEX.partition, gsi1sk: u.primaryEmail });
+const chunkVersions = async (table: TestTable, version: string) =>
+  (await table.db.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SEARCHINDEX#${version}` } }))).Items?.length ?? 0;
+
+describe('the published search index in DynamoDB', () => {
+  let table: TestTable;
+  beforeEach(async () => {
+    table = await freshTable();
+  });
+
+  it('rebuilds from the synced users, publishes once per content, and keeps only the previous version beside the current', async () => {
+    await synced(table, user(1));
+    const first = await rebuildSearchIndex(table.db, table.tableName);
+    expect(first).toMatchObject({ published: true, people: 1, chunks: 1 });
+    expect(await rebuildSearchIndex(table.db, table.tableName)).toMatchObject({ version: first.version, published: false });
+
+    await synced(table, user(2));
+    const second = await rebuildSearchIndex(table.db, table.tableName);
+    await synced(table, user(3));
+    const third = await rebuildSearchIndex(table.db, table.tableName);
+    expect(new Set([first.version, second.version, third.version]).size).toBe(3);
+    expect(await readPointer(table.db, table.tableName)).toMatchObject({ version: third.version, people: 3, previous: { version: second.version } });
+    expect(await chunkVersions(table, first.version)).toBe(0);
+    expect(await chunkVersions(table, second.version)).toBe(1);
+    expect(await chunkVersions(table, third.version)).toBe(1);
+  });
+
+  it('splits a large index into chunks under the item limit and loads them back whole', async () => {
+    // Incompressible words (hashes), so the gzip'd index passes one chunk.
+    const hash = (text: string) => createHash('sha256').update(text).digest('hex');
+    const many = Array.from({ length: 6000 }, (_, i) => user(i, { keywords: [hash(`a${i}`), hash(`b${i}`), hash(`c${i}`)] }));
+    const built = buildDirectoryIndex({ users: many, groups: [], schemas: [] });
+    const result = await publishDirectoryIndex(table.db, table.tableName, built);
+    expect(result.chunks).toBe(Math.ceil(built.data.length / CHUNK_BYTES));
+    expect(result.chunks).toBeGreaterThan(1);
+    const index = await new SearchIndexCache(table.db, table.tableName, 30_000).current();
+    expect(index?.peopleCount).toBe(6000);
+    expect(index?.searchPeople('person 5999').map((p) => index.person(p).id)[0]).toBe(String(1000 + 5999));
+  });
+
+  it('refreshes after sync only when the index is missing or marked stale (a failed run between the two still leads to a rebuild)', async () => {
+    await synced(table, user(1));
+    expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: true });
+    expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
+    await synced(table, user(2));
+    await markSearchIndexStale(table.db, table.tableName);
+    expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: true, people: 2 });
+    await markSearchIndexStale(table.db, table.tableName);
+    expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: false });
+    expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
+  });
+
+  it('a warm cache reads the pointer at most once per interval and swaps in a new version without making a request wait', async () => {
+    await synced(table, user(1));
+    await rebuildSearchIndex(table.db, table.tableName);
+    let now = 0;
+    let reads = 0;
+    const send = table.db.send.bind(table.db) as (command: unknown) => Promise<unknown>;
+    const counted = Object.assign(Object.create(table.db) as typeof table.db, { send: (command: unknown) => { reads += 1; return send(command); } });
+    const cache = new SearchIndexCache(counted, table.tableName, 30_000, () => now);
+    const first = await cache.current();
+    expect(reads).toBe(2);
+    await synced(table, user(2));
+    await rebuildSearchIndex(table.db, table.tableName);
+    now = 29_999;
+    expect(await cache.current()).toBe(first);
+    expect(reads).toBe(2);
+    now = 30_000;
+    // Past the interval the request is still answered from the index in hand; the newer one loads beside it.
+    expect(await cache.current()).toBe(first);
+    const second = await cache.refreshed();
+    expect(second?.version).not.toBe(first?.version);
+    expect(second?.peopleCount).toBe(2);
+    expect(await cache.current()).toBe(second);
+    expect(reads).toBe(4);
+  });
+
+  it('keeps serving the loaded index when a background check fails, and retries on the next request', async () => {
+    await synced(table, user(1));
+    await rebuildSearchIndex(table.db, table.tableName);
+    let now = 0;
+    let failing = false;
+    const send = table.db.send.bind(table.db) as (command: unknown) => Promise<unknown>;
+    const flaky = Object.assign(Object.create(table.db) as typeof table.db, {
+      send: (command: unknown) => (failing ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : send(command)),
+    });
+    const cache = new SearchIndexCache(flaky, table.tableName, 30_000, () => now);
+    const first = await cache.current();
+    failing = true;
+    now = 60_000;
+    expect(await cache.current()).toBe(first);
+    await expect(cache.refreshed()).rejects.toThrow(/Throughput/);
+    failing = false;
+    expect(await cache.current()).toBe(first);
+    expect(await cache.refreshed()).toBe(first);
+  });
+
+  it('with an interval of 0, every request reads the pointer and waits for a newer version', async () => {
+    await synced(table, user(1));
+    await rebuildSearchIndex(table.db, table.tableName);
+    const cache = new SearchIndexCache(table.db, table.tableName, 0);
+    const first = await cache.current();
+    expect(await cache.current()).toBe(first);
+    await synced(table, user(2));
+    await rebuildSearchIndex(table.db, table.tableName);
+    expect((await cache.current())?.peopleCount).toBe(2);
+  });
+});

@@ -1,0 +1,100 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listUsersInGroup } from '../../shared/directory/groups.js';
+import { provideDependencies } from '../../shared/runtime/dependencies.js';
+import { SyncStateStore } from '../../shared/sync/state-store.js';
+import { handler } from '../../functions/sync.js';
+import { minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
+
+/** Small tenant: these tests are about resuming, not paging. */
+const SMALL = { users: 60, groups: 25 } as const;
+
+/** Time that runs out after `calls` checks: the invocation checkpoints and hands over. */
+function runsOutAfter(calls: number) {
+  let checks = 0;
+  return () => (++checks > calls ? 0 : Number.POSITIVE_INFINITY);
+}
+
+async function storedMatchesEmulator(h: SyncHarness): Promise<void> {
+  const items = await h.directoryItems();
+  const liveUsers = h.emulator.directory.users.filter((u) => !u.deletionTime);
+  expect([...items.keys()].filter((k) => k.endsWith(' PROFILE')).length).toBe(liveUsers.length);
+  const everyone = h.emulator.directory.group('everyone@example.com')!;
+  expect(await listUsersInGroup(h.table.db, h.table.tableName, everyone.id)).toHaveLength(liveUsers.length);
+}
+
+describe('resuming a run', () => {
+  let h: SyncHarness;
+  beforeEach(async () => {
+    h = await startSyncHarness(SMALL);
+  });
+  afterEach(() => h.close());
+
+  it('continues a run that ran out of time while fetching, without fetching anything twice', async () => {
+    const first = await h.sync({ remainingMs: runsOutAfter(8) });
+    expect(first.status).toBe('continue');
+    const checkpoint = await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint();
+    expect(checkpoint).toMatchObject({ phase: 'fetching', chunks: 1 });
+    expect(await h.directoryItems()).toEqual(new Map()); // nothing applied while fetching
+
+    const second = await h.sync();
+    if (!('record' in second)) throw new Error(second.status);
+    expect(second.record).toMatchObject({ status: 'succeeded', invocations: 2, runId: checkpoint!.runId });
+    expect(second.record.apiCalls).toBe(minimumCalls(h.emulator));
+    expect(await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint()).toBeUndefined();
+    await storedMatchesEmulator(h);
+  });
+
+  it('continues a run that ran out of time while applying, with no further Google calls', async () => {
+    let applying = false;
+    const first = await h.sync({
+      onProgress: (m) => { if (m.startsWith('applying')) applying = true; },
+      remainingMs: (() => { let checks = 0; return () => (applying && ++checks > 20 ? 0 : Number.POSITIVE_INFINITY); })(),
+    });
+    expect(first.status).toBe('continue');
+    expect(await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint()).toMatchObject({ phase: 'applying' });
+    const second = await h.sync();
+    if (!('record' in second)) throw new Error(second.status);
+    expect(second.record).toMatchObject({ status: 'succeeded', invocations: 2, apiCalls: minimumCalls(h.emulator) });
+    // The counts are the approved plan's, not what was left after the first invocation.
+    const live = h.emulator.directory.users.filter((u) => !u.deletionTime).length;
+    expect(second.record.counts.created).toBe(live + h.emulator.directory.groups.length);
+    await storedMatchesEmulator(h);
+  });
+
+  it('lets one run hold the lease at a time', async () => {
+    const store = new SyncStateStore(h.table.db, h.table.tableName);
+    expect(await store.acquireLease('someone-else', Date.now(), 60_000)).toBe(true);
+    expect(await h.sync()).toEqual({ status: 'skipped', reason: expect.stringMatching(/lease/) });
+    expect(await store.renewLease('someone-else', Date.now(), 60_000)).toBe(true);
+    await store.releaseLease('someone-else');
+    expect((await h.sync()).status).toBe('succeeded');
+  });
+
+  it('re-invokes the Lambda function with the run id, and the continuation finishes the run', async () => {
+    provideDependencies(h.deps);
+    const lambda = mockClient(LambdaClient);
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    try {
+      const context = (remaining: () => number) => ({
+        awsRequestId: `req-${Math.random()}`, invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:sync',
+        functionName: 'sync', getRemainingTimeInMillis: remaining,
+      }) as unknown as Context;
+      const first = await handler({}, context(runsOutAfter(6)));
+      expect(first).toMatchObject({ status: 'continue' });
+      const calls = lambda.commandCalls(InvokeCommand);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.args[0].input).toMatchObject({ FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:sync', InvocationType: 'Event' });
+      const payload = JSON.parse(Buffer.from(calls[0]!.args[0].input.Payload as Uint8Array).toString('utf8')) as { continuation: string };
+      expect(payload.continuation).toBe(first.runId);
+
+      const second = await handler(payload, context(() => 600_000));
+      expect(second).toMatchObject({ status: 'succeeded', runId: first.runId, invocations: 2, apiCalls: minimumCalls(h.emulator), deleted: 0 });
+      expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+    } finally {
+      lambda.restore();
+    }
+  });
+});

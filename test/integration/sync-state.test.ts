@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { getUserByEmail } from '../../shared/directory/users.js';
+import { applyChangedUser, type ApplyContext } from '../../shared/sync/apply.js';
+import { emptyDelta } from '../../shared/sync/snapshot.js';
+import { SyncStateStore, type Checkpoint } from '../../shared/sync/state-store.js';
+import { makeUser } from '../support/directory.js';
+import { freshTable } from '../support/dynamodb.js';
+
+const checkpoint = (owner: string): Checkpoint => ({
+  runId: 'run-1', owner, startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: 0,
+  stats: { apiCalls: 0, retries: 0, itemWrites: 0, invocations: 1 },
+});
+
+describe('sync state in DynamoDB', () => {
+  it('stages a delta larger than one item in parts and reads it back intact', async () => {
+    const { db, tableName } = await freshTable();
+    const store = new SyncStateStore(db, tableName);
+    // Barely compressible content: about 600 KB gzip'd, more than one item holds.
+    const users = Array.from({ length: 300 }, (_, i) => makeUser({ id: `u${i}`, primaryEmail: `u${i}@example.com`, keywords: [randomBytes(2_000).toString('base64')] }));
+    const delta = { ...emptyDelta(), users, usersCursor: { next: 'token-2', done: false } };
+    expect(await store.stageChunk('run-1', 0, delta, Date.now())).toBeGreaterThanOrEqual(2);
+    await store.stageChunk('run-1', 1, { ...emptyDelta(), usersCursor: { done: true } }, Date.now());
+    const chunks = await store.readChunks('run-1', 2);
+    expect(chunks[0]).toEqual(JSON.parse(JSON.stringify(delta)));
+    expect(chunks[1]?.usersCursor).toEqual({ done: true });
+    // A chunk staged but not yet counted by the checkpoint is not read.
+    expect(await store.readChunks('run-1', 1)).toHaveLength(1);
+  });
+
+  it('fences the checkpoint: only its owner (or an explicit takeover) may write it', async () => {
+    const { db, tableName } = await freshTable();
+    const store = new SyncStateStore(db, tableName);
+    await store.putCheckpoint(checkpoint('invocation-a'));
+    await expect(store.putCheckpoint(checkpoint('invocation-b'))).rejects.toThrow(/conditional/i);
+    await store.putCheckpoint(checkpoint('invocation-b'), { takeOver: true });
+    await expect(store.putCheckpoint(checkpoint('invocation-a'))).rejects.toThrow(/conditional/i);
+    expect((await store.getCheckpoint())?.owner).toBe('invocation-b');
+  });
+
+  it('takes an expired lease over but not a live one', async () => {
+    const { db, tableName } = await freshTable();
+    const store = new SyncStateStore(db, tableName);
+    expect(await store.acquireLease('a', 1_000, 60_000)).toBe(true);
+    expect(await store.acquireLease('b', 30_000, 60_000)).toBe(false);
+    expect(await store.acquireLease('b', 62_000, 60_000)).toBe(true);
+    expect(await store.renewLease('a', 63_000, 60_000)).toBe(false);
+  });
+
+  it('applies one changed user on its own, idempotently (the step push notifications will use)', async () => {
+    const { db, tableName } = await freshTable();
+    const ended: string[] = [];
+    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async (id) => { ended.push(id); } }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+    const user = makeUser({ id: '7', primaryEmail: 'kay@example.com', aliases: ['k@example.com'] });
+    expect(await applyChangedUser(ctx, user)).toBe('created');
+    expect(ctx.stats.itemWrites).toBe(3);
+    expect(await applyChangedUser(ctx, { ...user, etag: '"other"' })).toBe('unchanged');
+    expect(ctx.stats.itemWrites).toBe(3);
+    expect(await applyChangedUser(ctx, { ...user, aliases: ['kay.c@example.com'], suspended: true })).toBe('updated');
+    expect(ctx.stats.itemWrites).toBe(3 + 3); // profile, new alias entry, dropped alias entry
+    expect(ended).toEqual(['7']);
+    expect(await getUserByEmail(db, tableName, 'k@example.com')).toBeUndefined();
+    expect((await getUserByEmail(db, tableName, 'kay.c@example.com'))?.suspended).toBe(true);
+  });
+
+  it('lets an address move to another user in the same run, whichever is written first', async () => {
+    const { db, tableName } = await freshTable();
+    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+    const a = makeUser({ id: 'a', primaryEmail: 'a@example.com', aliases: ['team-lead@example.com'] });
+    const b = makeUser({ id: 'b', primaryEmail: 'b@example.com' });
+    await applyChangedUser(ctx, a);
+    await applyChangedUser(ctx, b);
+    // Google moved the alias from a to b; sync happens to write b first.
+    await applyChangedUser(ctx, { ...b, aliases: ['team-lead@example.com'] });
+    await applyChangedUser(ctx, { ...a, aliases: [] });
+    expect((await getUserByEmail(db, tableName, 'team-lead@example.com'))?.id).toBe('b');
+  });
+});

@@ -1,0 +1,88 @@
+import { dirname } from 'node:path';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { loadConfig } from '../../shared/config/config.js';
+import type { Dependencies } from '../../shared/runtime/dependencies.js';
+import { runSync, type SyncOptions, type SyncOutcome } from '../../shared/sync/run.js';
+import { createSyncEnvironment, syncOptions, type SyncWiring } from '../../shared/sync/setup.js';
+import type { Emulator, EmulatorOptions } from '../../local/emulator/emulator.js';
+import { localDependencies } from '../../local/local-dependencies.js';
+import { freshTable, type TestTable } from './dynamodb.js';
+import { startTestEmulator } from './emulator.js';
+
+export interface SyncHarness {
+  readonly emulator: Emulator;
+  readonly table: TestTable;
+  readonly deps: Dependencies;
+  /** User ids whose sessions sync asked to end, in order. */
+  readonly endedSessions: string[];
+  sync(options?: Partial<SyncOptions>, wiring?: Partial<SyncWiring>): Promise<SyncOutcome>;
+  /** Every item of the table except sync bookkeeping (lease, checkpoint, staging, runs, pending) and the search index derived from the directory. */
+  directoryItems(): Promise<Map<string, Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+/** The emulator and a fresh table, wired like `npm run sync` (local secrets from the emulator's key file); no rate limit to speak of. */
+export async function startSyncHarness(options: EmulatorOptions & { env?: Record<string, string> } = {}): Promise<SyncHarness> {
+  const emulator = await startTestEmulator(options);
+  const table = await freshTable();
+  const config = loadConfig({
+    RUNTIME_MODE: 'local', TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint, GOOGLE_API_ROOT: emulator.origin,
+    GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SYNC_QUOTA_PER_MINUTE: '600000', ...options.env,
+  });
+  const deps = localDependencies(config, dirname(dirname(emulator.serviceAccountKeyPath)));
+  const endedSessions: string[] = [];
+  let invocation = 0;
+  return {
+    emulator,
+    table,
+    deps,
+    endedSessions,
+    async sync(overrides = {}, wiring = {}) {
+      const env = await createSyncEnvironment(deps, {
+        sessions: { endUserSessions: async (id) => { endedSessions.push(id); } },
+        retry: { baseDelayMs: 20, maxDelayMs: 200 },
+        ...wiring,
+      });
+      invocation += 1;
+      return runSync(env, syncOptions(deps, { invocationId: `test-${invocation}`, remainingMs: () => Number.POSITIVE_INFINITY, ...overrides }));
+    },
+    async directoryItems() {
+      const items = new Map<string, Record<string, unknown>>();
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await table.db.send(new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: startKey }));
+        for (const item of page.Items ?? []) {
+          const pk = String(item.pk);
+          if (pk === 'SYNC' || pk === 'SYNCRUNS' || pk.startsWith('SYNCRUN#') || pk.startsWith('SEARCHINDEX')) continue;
+          items.set(`${pk} ${String(item.sk)}`, item);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return items;
+    },
+    close: () => emulator.stop(),
+  };
+}
+
+/** What changed between two scans: keys added, removed, and changed (with the attributes that differ). */
+export function itemDiff(before: Map<string, Record<string, unknown>>, after: Map<string, Record<string, unknown>>) {
+  const added = [...after.keys()].filter((k) => !before.has(k)).sort();
+  const removed = [...before.keys()].filter((k) => !after.has(k)).sort();
+  const changed: Record<string, string[]> = {};
+  for (const [key, item] of after) {
+    const old = before.get(key);
+    if (!old) continue;
+    const attributes = [...new Set([...Object.keys(old), ...Object.keys(item)])].filter((a) => JSON.stringify(old[a]) !== JSON.stringify(item[a])).sort();
+    if (attributes.length > 0) changed[key] = attributes;
+  }
+  return { added, removed, changed };
+}
+
+/** The fewest Directory calls a full fetch can make: every list paged at Google's maximum page size. */
+export function minimumCalls(emulator: Emulator): number {
+  const users = emulator.directory.users.filter((u) => !u.deletionTime).length;
+  const groups = emulator.directory.groups;
+  const memberCalls = groups.reduce((sum, g) => sum + Math.max(1, Math.ceil(emulator.directory.members(g.id).length / 200)), 0);
+  return 2 + Math.max(1, Math.ceil(users / 500)) + Math.max(1, Math.ceil(groups.length / 200)) + memberCalls;
+}
+

@@ -1,0 +1,33 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config/config.js';
+import { startSyncRun } from '../../shared/directory-api/sync-starter.js';
+import type { Dependencies } from '../../shared/runtime/dependencies.js';
+
+/** In AWS an admin's "run now" invokes the sync Lambda asynchronously (Lambda has no local twin: aws-sdk-client-mock). */
+describe('starting a sync run from the API in AWS', () => {
+  const lambda = mockClient(LambdaClient);
+  afterEach(() => lambda.reset());
+  const deps = (syncFunctionName?: string) => ({
+    config: { ...loadConfig({ RUNTIME_MODE: 'local' }), mode: 'aws', syncFunctionName },
+    db: undefined, secrets: undefined,
+  }) as unknown as Dependencies;
+
+  it('invokes the sync function with InvocationType Event and the force flag as its payload', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    expect(await startSyncRun(deps('WorkspaceBridge-Sync-sync'), true)).toBe('invoked');
+    const calls = lambda.commandCalls(InvokeCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]!.args[0].input;
+    expect(input).toMatchObject({ FunctionName: 'WorkspaceBridge-Sync-sync', InvocationType: 'Event' });
+    expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8'))).toEqual({ force: true });
+  });
+
+  it('answers 503 when the stack did not name the sync function, and fails loudly when Lambda does not accept the event', async () => {
+    await expect(startSyncRun(deps(undefined), false)).rejects.toMatchObject({ status: 503, code: 'sync_not_configured' });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    lambda.on(InvokeCommand).resolves({ StatusCode: 500 });
+    await expect(startSyncRun(deps('WorkspaceBridge-Sync-sync'), false)).rejects.toThrow(/answered 500/);
+  });
+});
