@@ -26,6 +26,8 @@ import { answerConsent, gisLoaded, signIn } from '../test/support/web-session.js
 const LATENCY_MS = 100;
 const JS_TARGET_KB = 60;
 const WIDGETS = ['gmail', 'drive', 'calendar'] as const;
+/** Visits per condition; the median is reported. */
+const VISITS = 5;
 
 export async function run(): Promise<void> {
   const web = resolve(import.meta.dirname, '../web');
@@ -70,10 +72,16 @@ export async function run(): Promise<void> {
       }), WIDGETS);
       return { shellMs, perWidget: marks.widgets, afterToken: Math.max(...marks.widgets), counts: perWidget(emulator.counters()), repeated: requests.filter((r, i) => requests.indexOf(r) !== i) };
     };
-    emulator.setLimits({ latencyMs: 0 });
-    const baseline = await visit();
-    emulator.setLimits({ latencyMs: LATENCY_MS });
-    const slow = await visit();
+    /** The visit with the median time to all widgets, of `n` (after one warm-up visit: caches and JIT). */
+    const median = async (latencyMs: number, n: number) => {
+      emulator.setLimits({ latencyMs });
+      await visit();
+      const visits = [];
+      for (let i = 0; i < n; i++) visits.push(await visit());
+      return visits.sort((a, b) => a.afterToken - b.afterToken)[Math.floor(n / 2)]!;
+    };
+    const baseline = await median(0, VISITS);
+    const slow = await median(LATENCY_MS, VISITS);
 
     // Refresh each widget: the browser's preflight cache is warm, as with Google's max-age.
     const refresh: Array<{ name: string; ms: number; calls: number }> = [];
@@ -88,7 +96,7 @@ export async function run(): Promise<void> {
     }
 
     const roundTrips = (slow.afterToken - baseline.afterToken) / LATENCY_MS;
-    console.log(`\nWidgets in headless Chromium, the emulator answering each Google call after ${LATENCY_MS} ms (and after 0 ms for the baseline)`);
+    console.log(`\nWidgets in headless Chromium, the emulator answering each Google call after ${LATENCY_MS} ms (and after 0 ms for the baseline); median of ${VISITS} visits each`);
     console.log(`  navigation → home shell (three widgets waiting)   ${slow.shellMs.toFixed(0).padStart(5)} ms`);
     console.log(`  access token → all three widgets rendered         ${slow.afterToken.toFixed(0).padStart(5)} ms (${baseline.afterToken.toFixed(0)} ms without latency)`);
     console.log(`  round trips of latency after the token            ${roundTrips.toFixed(1).padStart(5)}    (target ≤ 2) ${roundTrips <= 2.2 ? 'OK' : 'MISSED'}`);
