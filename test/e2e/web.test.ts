@@ -1,9 +1,11 @@
 /**
  * The web client end to end in real headless Chromium, against the local host (`npm start`'s
- * server, the built client, the deployed handlers, DynamoDB Local) and the Google emulator: sign
- * in, turn on Mail, Drive and Calendar through the GIS consent popup, a partial grant and its
- * retry, a closed popup, expiry, sharing a folder with a group (asking `drive` only then), the
- * scope ledger, revoke; then no token in any browser storage and no CSP violation.
+ * server, the built client, the deployed handlers, DynamoDB Local), the Google emulator, and a
+ * directory the real sync copied from it: sign in; Mail, Drive and Calendar through the GIS consent
+ * popup, each asking only its own scope; a partial grant and its retry; closed and blocked popups;
+ * expiry; a rate limit; sharing a folder with a group (asking `drive` only then); the scope ledger;
+ * revoke; people, profile and group pages; admin runs, run now and a forced held diff; sign-out;
+ * then no token in any browser storage, no CSP violation, no page error.
  */
 import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
