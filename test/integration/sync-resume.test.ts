@@ -6,6 +6,7 @@ import { listUsersInGroup } from '../../shared/directory/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import { SyncStateStore } from '../../shared/sync/state-store.js';
 import { handler } from '../../functions/sync.js';
+import { captureOutput } from '../support/logs.js';
 import { minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
 
 /** Small tenant: these tests are about resuming, not paging. */
@@ -90,8 +91,20 @@ describe('resuming a run', () => {
       const payload = JSON.parse(Buffer.from(calls[0]!.args[0].input.Payload as Uint8Array).toString('utf8')) as { continuation: string };
       expect(payload.continuation).toBe(first.runId);
 
-      const second = await handler(payload, context(() => 600_000));
+      const output = captureOutput();
+      let second: Record<string, unknown>;
+      try {
+        second = await handler(payload, context(() => 600_000));
+      } finally {
+        output.restore();
+      }
       expect(second).toMatchObject({ status: 'succeeded', runId: first.runId, invocations: 2, apiCalls: minimumCalls(h.emulator), deleted: 0 });
+      // The run record as a CloudWatch Embedded Metric Format line.
+      const emf = output.lines().map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l._aws);
+      expect(emf).toMatchObject({
+        _aws: { CloudWatchMetrics: [{ Namespace: 'WorkspaceBridge/Sync', Dimensions: [['status']] }] },
+        status: 'succeeded', ApiCalls: minimumCalls(h.emulator), Retries: 0, Deleted: 0,
+      });
       expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
     } finally {
       lambda.restore();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getGroupByEmail, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup } from '../../shared/directory/groups.js';
+import { getGroupByEmail, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup, userGroupsAmong } from '../../shared/directory/groups.js';
 import { getUserByEmail, getUserById } from '../../shared/directory/users.js';
 import { getPendingDiff, listRunRecords } from '../../shared/sync/state-store.js';
 import type { Emulator } from '../../local/emulator/emulator.js';
@@ -74,6 +74,9 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     const deepMember = emulator.directory.members(deepTeam.id).find((m) => m.type === 'USER' && !m.email?.endsWith('partner.example.net'))!;
     expect(await isUserInGroup(table.db, table.tableName, deepMember.id, engineering.id)).toBe(true);
     expect((await listGroupsOfUser(table.db, table.tableName, deepMember.id)).map((g) => g.groupId)).toEqual(expect.arrayContaining([engineering.id, deepTeam.id]));
+    const outsider = live.find((u) => !expectedTransitive(emulator, engineering.id).has(u.id))!;
+    expect(await isUserInGroup(table.db, table.tableName, outsider.id, engineering.id)).toBe(false);
+    expect(await userGroupsAmong(table.db, table.tableName, deepMember.id, [engineering.id, everyone.id, 'no-such-group'])).toEqual(new Set([engineering.id, everyone.id]));
   }, 120_000);
 
   it('writes nothing but the run record on a second run over an unchanged directory', async () => {
