@@ -36,7 +36,12 @@ export async function run(args: string[]): Promise<void> {
   const users = large ? 100_000 : 20_000;
   const groups = large ? 20_000 : 4_000;
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 100);
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  }, 100);
   const dynamo = await startDynamoDbLocal();
   const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-'));
   const started = Date.now();
@@ -83,7 +88,7 @@ export async function run(args: string[]): Promise<void> {
     await measure('first');
     if (!large) await measure('unchanged'); // a dry run writes nothing: a second one would measure the same
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    console.log(`\npeak memory of the sync (RSS)  ${(peakRss / 2 ** 20).toFixed(0)} MB   target < 1024 MB   ${peakRss < 2 ** 30 ? 'met' : 'MISSED'}`);
+    console.log(`\npeak memory of the sync (RSS)  ${(peakRss / 2 ** 20).toFixed(0)} MB   target < 1024 MB   ${peakRss < 2 ** 30 ? 'met' : 'MISSED'}   (peak V8 heap ${(peakHeap / 2 ** 20).toFixed(0)} MB, garbage included)`);
     console.log('bookkeeping writes per run (not directory items): lease put + delete, run record, and a checkpoint + staged chunk every SYNC_CHECKPOINT_SECONDS of fetching');
   } finally {
     clearInterval(sampler);
