@@ -1,9 +1,10 @@
 /**
  * The emulator-only admin API under `/__emulator/` (JSON): change limits and faults, read and reset
  * per-method counters, rotate the signing key, change the delegation grant, list issued tokens.
- * For benchmarks and tests in another process (in-process tests call the Emulator object).
+ * For benchmarks and tests in another process (in-process tests call the Emulator object); no CORS,
+ * so web pages cannot use it.
  */
-import { GoogleApiError, json, type EmulatorRequest, type EmulatorRoute } from './http.js';
+import { ADMIN_PATH_PREFIX, GoogleApiError, json, type EmulatorRequest, type EmulatorRoute } from './http.js';
 import { LimitsError, type Limits } from './limits.js';
 
 export interface AdminDeps {
@@ -19,7 +20,7 @@ export interface AdminDeps {
 
 export function adminRoutes(deps: AdminDeps): EmulatorRoute[] {
   const route = (method: EmulatorRoute['method'], path: string, handler: EmulatorRoute['handler']): EmulatorRoute =>
-    ({ method, path: `/__emulator/${path}`, name: `emulator.${path.replace(/\W+/g, '.')}.${method.toLowerCase()}`, kind: 'admin', handler });
+    ({ method, path: `${ADMIN_PATH_PREFIX}${path}`, name: `emulator.${path.replace(/\W+/g, '.')}.${method.toLowerCase()}`, kind: 'admin', handler });
   return [
     route('GET', 'limits', () => json(200, deps.limits())),
     route('PUT', 'limits', (r) => {

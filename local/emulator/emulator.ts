@@ -128,8 +128,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   origin = `http://localhost:${port}`;
 
   const stateDirectory = options.stateDirectory ?? '.local';
-  const serviceAccount = await provisionServiceAccount(stateDirectory, origin);
-  delegation.set(serviceAccount.key.client_id, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
+  const serviceAccount = await provisionServiceAccount(stateDirectory, origin).catch(async (error: unknown) => {
+    await new Promise((ok) => server.close(ok));
+    throw error;
+  });
+  const saClientId = serviceAccount.key.client_id;
+  delegation.set(saClientId, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
 
   const context: EmulatorContext = {
     origin, directory: store, personal, tokens, clients, accounts, now,
@@ -142,16 +146,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token }]);
   routes.add(oidcRoutes({ issuer: origin, authorization, keys, tokens, accounts, authorize: context.authorize }));
   for (const module of [directoryRoutes, ...(options.modules ?? [])]) routes.add(module(context));
-  const saClientId = serviceAccount.key.client_id;
-  routes.add(adminRoutes({
+  /** What both the Emulator object and the /__emulator admin API offer. */
+  const controls = {
     limits: () => limits.limits,
-    setLimits: (changes) => limits.set(changes),
+    setLimits: (changes: Partial<Limits>) => limits.set(changes),
     counters: () => Object.fromEntries(counters),
     resetCounters: () => counters.clear(),
     rotateSigningKey: () => keys.rotate(),
+    issuedTokens: () => tokens.issued(),
+  };
+  routes.add(adminRoutes({
+    ...controls,
     delegatedScopes: () => delegation.scopes(saClientId),
     setDelegatedScopes: (scopes) => delegation.set(saClientId, scopes),
-    issuedTokens: () => tokens.issued(),
   }));
 
   return {
@@ -165,16 +172,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accounts,
     context,
     signInAs,
-    rotateSigningKey: () => keys.rotate(),
+    ...controls,
     addRoutes: (more) => routes.add(more),
     registerClient: (client) => clients.register(client),
     addRedirectUri: (clientId, uri) => clients.addRedirectUri(clientId, uri),
     setDelegatedScopes: (scopes, clientId = saClientId) => delegation.set(clientId, scopes),
-    limits: () => limits.limits,
-    setLimits: (changes) => limits.set(changes),
-    counters: () => Object.fromEntries(counters),
-    resetCounters: () => counters.clear(),
-    issuedTokens: () => tokens.issued(),
     stop: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
   };
 }

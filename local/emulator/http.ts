@@ -166,17 +166,23 @@ export function headerRecord(request: IncomingMessage): Record<string, string> {
   return out;
 }
 
+/** Where the emulator-only admin API lives. */
+export const ADMIN_PATH_PREFIX = '/__emulator/';
+
 /**
  * CORS as Google's API front ends answer it: the caller's Origin echoed (never `*`, since
  * requests carry an Authorization header), preflights answered for any method and header asked.
  */
 export function corsHeaders(request: EmulatorRequest): Record<string, string> {
   const origin = request.headers.origin;
-  if (!origin) return {};
+  // The emulator-only admin API is for tests and tools, never for web pages: no CORS, so no other
+  // origin in the developer's browser can read issued tokens or change limits.
+  if (!origin || request.path.startsWith(ADMIN_PATH_PREFIX)) return {};
   return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin, X-Origin, Referer', 'access-control-expose-headers': 'Content-Type, Retry-After, Date, ETag, Content-Length' };
 }
 
 export function preflight(request: EmulatorRequest): EmulatorResponse {
+  if (request.path.startsWith(ADMIN_PATH_PREFIX)) return { status: 403, headers: { 'content-length': '0' } };
   return {
     status: 200,
     headers: {

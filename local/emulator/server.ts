@@ -52,6 +52,10 @@ async function route(options: PipelineOptions, request: EmulatorRequest): Promis
   if (match === undefined) throw new GoogleApiError(404, 'notFound', `The requested URL ${request.path} was not found on this server.`);
   if (match === 'method-not-allowed') throw new GoogleApiError(405, 'httpMethodNotAllowed', `The request method ${request.method} is inappropriate for the URL ${request.path}.`);
   const { route: matched, params } = match;
+  // DNS rebinding: a page whose host name now points at 127.0.0.1 is still not a loopback Host.
+  if (matched.kind === 'admin' && !/^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(request.headers.host ?? '')) {
+    throw new GoogleApiError(403, 'forbidden', 'The emulator admin API answers loopback hosts only.');
+  }
   options.counters.set(matched.name, (options.counters.get(matched.name) ?? 0) + 1);
   const routed = { ...request, params };
   const gated = options.gate ? await options.gate(matched, routed) : undefined;

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { GaxiosError } from 'gaxios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../local/emulator/emulator.js';
@@ -95,6 +96,17 @@ describe('limits and faults', () => {
     expect(await bad.json()).toMatchObject({ error: { code: 400, message: 'errorRate must be a number from 0 to 1.' } });
     await fetch(`${emulator.origin}/__emulator/counters`, { method: 'DELETE' });
     expect(emulator.counters()).toEqual({});
+    // Not for web pages: no CORS on the admin API, so another origin can neither preflight nor read it.
+    const preflight = await fetch(`${emulator.origin}/__emulator/limits`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'PUT' } });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const read = await fetch(`${emulator.origin}/__emulator/issued-tokens`, { headers: { origin: 'https://evil.example.net' } });
+    expect(read.headers.get('access-control-allow-origin')).toBeNull();
+    const rebound = await new Promise<number>((ok, fail) => {
+      const url = new URL('/__emulator/issued-tokens', emulator.origin);
+      request(url, { headers: { host: 'evil.example.net' } }, (res) => { res.resume(); ok(res.statusCode!); }).on('error', fail).end();
+    });
+    expect(rebound).toBe(403);
   });
 
   it('prints the admin, demo users and the limits in force at start', () => {

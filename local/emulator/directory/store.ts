@@ -26,10 +26,18 @@ export class DirectoryStore {
   private readonly listCache = new Map<string, { version: number; items: readonly unknown[] }>();
   /** Bumped by every mutation; cached lists and page tokens of an older version are recomputed. */
   private version = 0;
+  private byEmail: readonly DirectoryUserResource[] | undefined;
 
   constructor(readonly data: DirectoryData) {
     for (const user of data.users) this.indexUser(user);
     for (const group of data.groups) this.indexGroup(group);
+    this.usersInEmailOrder(); // sorted once at start, so the first page of a listing is a filter, not a sort
+  }
+
+  /** Every user (deleted ones included) by primary email: the base order of every users.list. */
+  usersInEmailOrder(): readonly DirectoryUserResource[] {
+    this.byEmail ??= [...this.data.users].sort((a, b) => (a.primaryEmail < b.primaryEmail ? -1 : a.primaryEmail > b.primaryEmail ? 1 : 0));
+    return this.byEmail;
   }
 
   get customerId(): string {
@@ -216,6 +224,7 @@ export class DirectoryStore {
 
   private changed(): void {
     this.version++;
+    this.byEmail = undefined;
   }
 }
 

@@ -23,7 +23,7 @@ interface Term { field?: string; op: ':' | '='; value: string }
 
 function tokenize(query: string): Term[] {
   const terms: Term[] = [];
-  const pattern = /\s*(?:([\w.]+)\s*([:=])\s*)?(?:'([^']*)'|"([^"]*)"|(\S+))/y;
+  const pattern = /\s*(?:([\w.]+)\s*([:=])\s*)?(?:'([^']*)'|"([^"]*)"|([^\s'":=]+))/y;
   for (;;) {
     if (query.slice(pattern.lastIndex).trim() === '') return terms;
     const match = pattern.exec(query);
@@ -80,21 +80,14 @@ function termPredicate(term: Term, query: string, managerOf: Lookup): UserPredic
   }
 }
 
+/** `=`: the whole value, case-insensitively; `:`: a word of it (or, ending in `*`, a word's prefix). Compiled once per query. */
 function textMatcher(term: Term): (text: string) => boolean {
-  const wanted = fold(term.value);
-  if (term.op === '=') return (text) => fold(text) === wanted;
-  if (wanted.endsWith('*')) {
-    const prefix = wanted.slice(0, -1);
-    return (text) => fold(text).split(/[\s@.]+/).some((word) => word.startsWith(prefix)) || fold(text).startsWith(prefix);
-  }
-  return (text) => {
-    const folded = fold(text);
-    return folded === wanted || folded.split(/[\s@]+/).includes(wanted) || (wanted.includes(' ') && folded.includes(wanted));
-  };
-}
-
-function fold(text: string): string {
-  return text.toLowerCase();
+  const wanted = term.value.toLowerCase();
+  if (term.op === '=') return (text) => text.toLowerCase() === wanted;
+  const prefix = wanted.endsWith('*');
+  const body = (prefix ? wanted.slice(0, -1) : wanted).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(prefix ? `(?:^|[\\s@.])${body}` : `(?:^|[\\s@])${body}(?:$|[\\s@])`, 'iu');
+  return (text) => pattern.test(text);
 }
 
 function invalid(query: string): GoogleApiError {

@@ -32,15 +32,19 @@ export function listUsers(context: DirectoryContext, request: EmulatorRequest): 
   const listKey = JSON.stringify(['users', domain ?? '*', showDeleted, view.viewType, orderBy, descending, text]);
   const users = store.cachedList(listKey, () => {
     const matches = text ? parseUserQuery(text, (email) => store.user(email)) : () => true;
-    const key = sortKey(orderBy);
-    return store.users
-      .filter((u) => (showDeleted ? u.deletionTime !== undefined : u.deletionTime === undefined)
-        && (domain === undefined || u.primaryEmail.endsWith(`@${domain}`))
-        && (view.viewType === 'admin_view' || (u.includeInGlobalAddressList && !u.suspended))
-        && matches(u))
-      .map((u) => ({ u, k: key(u) }))
-      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) * (descending ? -1 : 1))
-      .map(({ u }) => u);
+    const selected = store.usersInEmailOrder().filter((u) => (showDeleted ? u.deletionTime !== undefined : u.deletionTime === undefined)
+      && (domain === undefined || u.primaryEmail.endsWith(`@${domain}`))
+      && (view.viewType === 'admin_view' || (u.includeInGlobalAddressList && !u.suspended))
+      && matches(u));
+    if (orderBy !== 'email') {
+      // A stable sort of the email-ordered list: ties stay in email order.
+      const key = orderBy === 'givenName' ? (u: DirectoryUserResource) => u.name.givenName.toLowerCase() : (u: DirectoryUserResource) => u.name.familyName.toLowerCase();
+      const keyed = selected.map((u) => ({ u, k: key(u) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      keyed.forEach(({ u }, i) => {
+        selected[i] = u;
+      });
+    }
+    return descending ? selected.reverse() : selected;
   });
   const schemas = store.data.schemas;
   return listResponse(store, request, {
@@ -66,12 +70,6 @@ function userView(context: DirectoryContext, request: EmulatorRequest): UserView
   const customFieldMask = (q.get('customFieldMask') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (projection === 'custom' && customFieldMask.length === 0) throw new GoogleApiError(400, 'invalid', 'Invalid Input: custom_field_mask');
   return { projection, customFieldMask, viewType };
-}
-
-function sortKey(orderBy: 'email' | 'givenName' | 'familyName'): (u: DirectoryUserResource) => string {
-  if (orderBy === 'givenName') return (u) => `${u.name.givenName.toLowerCase()}\u0000${u.primaryEmail}`;
-  if (orderBy === 'familyName') return (u) => `${u.name.familyName.toLowerCase()}\u0000${u.primaryEmail}`;
-  return (u) => u.primaryEmail;
 }
 
 /** The user as this projection and view show it; the stored object itself when nothing is removed. */
