@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getGroupByEmail, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup, userGroupsAmong } from '../../shared/directory/groups.js';
+import { getDomains, getGroupByEmail, getSchemas, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup, userGroupsAmong } from '../../shared/directory/groups.js';
 import { getUserByEmail, getUserById } from '../../shared/directory/users.js';
 import { getPendingDiff, listRunRecords } from '../../shared/sync/state-store.js';
 import type { Emulator } from '../../local/emulator/emulator.js';
@@ -54,6 +54,16 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     const deletedInGoogle = emulator.directory.users.find((u) => u.deletionTime)!;
     expect(await getUserById(table.db, table.tableName, deletedInGoogle.id)).toBeUndefined();
     expect(h.endedSessions).toContain(suspended.id);
+
+    // Domains, and custom schemas with who may read each field.
+    expect(await getDomains(table.db, table.tableName)).toEqual([
+      { domainName: 'example.com', isPrimary: true, verified: true, aliases: [] },
+      { domainName: 'example.org', isPrimary: false, verified: true, aliases: [] },
+    ]);
+    const [employment] = await getSchemas(table.db, table.tableName);
+    expect(employment?.schemaName).toBe('Employment');
+    expect(employment?.fields).toContainEqual(expect.objectContaining({ fieldName: 'CostCenter', readAccessType: 'ADMINS_AND_SELF' }));
+    expect(employment?.fields).toContainEqual(expect.objectContaining({ fieldName: 'Pronouns', readAccessType: 'ALL_DOMAIN_USERS' }));
 
     // all-staff@ has more than 200 members: every page was read.
     const staff = (await getGroupByEmail(table.db, table.tableName, 'all-staff@example.com'))!;
