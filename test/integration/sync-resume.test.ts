@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listUsersInGroup } from '../../shared/directory/groups.js';
+import { getGroupById, listDirectGroupsOf, listDirectMembers, listUsersInGroup } from '../../shared/directory/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import { SyncStateStore } from '../../shared/sync/state-store.js';
 import { handler } from '../../functions/sync.js';
@@ -111,3 +111,31 @@ describe('resuming a run', () => {
     }
   });
 });
+
+describe('a group deleted in Google', () => {
+  it('is tombstoned with every membership in and of it removed', async () => {
+    const h = await startSyncHarness(SMALL);
+    try {
+      expect((await h.sync()).status).toBe('succeeded');
+      const { directory } = h.emulator;
+      // A nested team: it has members and is itself a member of a parent group.
+      const parent = directory.groups.find((g) => directory.members(g.id).some((m) => m.type === 'GROUP'))!;
+      const child = directory.group(directory.members(parent.id).find((m) => m.type === 'GROUP')!.id)!;
+      const { db, tableName } = h.table;
+      expect((await listUsersInGroup(db, tableName, child.id)).length).toBeGreaterThan(0);
+      directory.deleteGroup(child.id);
+      const outcome = await h.sync();
+      if (!('record' in outcome)) throw new Error(outcome.status);
+      expect(outcome.record.counts.deleted).toBe(1);
+      expect((await getGroupById(db, tableName, child.id))?.deletedAt).toEqual(expect.any(String));
+      expect(await listDirectMembers(db, tableName, child.id)).toEqual([]);
+      expect(await listUsersInGroup(db, tableName, child.id)).toEqual([]);
+      expect(await listDirectGroupsOf(db, tableName, `GROUP#${child.id}`)).toEqual([]);
+      // And a second run finds nothing left to do.
+      expect(await h.sync()).toMatchObject({ status: 'succeeded', record: { itemWrites: 0, counts: { deleted: 0 } } });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
