@@ -16,7 +16,7 @@ export function scheduleLocalSync(deps: Dependencies): () => void {
   const syncOnce = () => {
     running ??= (async () => {
       try {
-        const env = await createSyncEnvironment(deps, { sessions: sessionTerminator() });
+        const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
         const outcome = await runSync(env, syncOptions(deps, {
           invocationId: `local-${randomUUID()}`,
           remainingMs: () => Number.POSITIVE_INFINITY,

@@ -40,7 +40,7 @@ export async function invokeSyncFunction(functionName: string, force: boolean): 
 
 async function runLocally(deps: Dependencies, force: boolean): Promise<void> {
   try {
-    const env = await createSyncEnvironment(deps, { sessions: sessionTerminator() });
+    const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
     const invocationId = `api-${randomUUID()}`;
     let outcome;
     do {
