@@ -22,7 +22,7 @@ let lambda: LambdaClient | undefined;
 export async function handler(event: SyncEvent, context: Context): Promise<Record<string, unknown>> {
   logger.addContext(context);
   const deps = dependencies();
-  const env = await createSyncEnvironment(deps, { sessions: sessionTerminator() });
+  const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
   const outcome = await runSync(env, syncOptions(deps, {
     invocationId: context.awsRequestId,
     remainingMs: () => context.getRemainingTimeInMillis(),

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
   // Directory sync needs the emulator (key file, Directory API): start it after everything else is up.
-  const stopSync = scheduleLocalSync(deps);
+  const stopSync = scheduleLocalSync(deps.syncRunner, config.syncSchedule);
   stoppers.push(async () => stopSync());
 }
 

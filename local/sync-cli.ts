@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ status: ok ? 'ok' : 'failed', checks })}\n`);
     return ok ? 0 : 1;
   }
-  const env = await createSyncEnvironment(deps, { sessions: sessionTerminator() });
+  const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
   const invocationId = `cli-${randomUUID()}`;
   let outcome: SyncOutcome;
   // Locally there is no 15-minute limit: one invocation runs the whole sync (no continuation).

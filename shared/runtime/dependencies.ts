@@ -13,6 +13,12 @@ export interface Dependencies {
   readonly config: Config;
   readonly db: DynamoDBDocumentClient;
   readonly secrets: SecretStore;
+  /**
+   * Local only: where no sync Lambda exists to invoke, the local host runs an admin's "run now" in
+   * its own process (one run at a time, shared with its schedule). Deployed functions never carry it,
+   * so the API bundle does not ship the sync and Google's clients.
+   */
+  readonly startSyncInProcess?: (force: boolean) => Promise<void>;
 }
 
 let current: Dependencies | undefined;

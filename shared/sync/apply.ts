@@ -17,6 +17,8 @@ import { recordHash, type GroupUpsert, type MembershipTarget, type StoredGroup, 
  */
 export interface SessionTerminator {
   endUserSessions(userId: string): Promise<void>;
+  /** A stored user changed: live sessions carry a copy of the record (one read per API request), so they get the new one. */
+  refreshUserSessions(user: DirectoryUser): Promise<void>;
 }
 
 export interface ApplyContext {
@@ -71,6 +73,8 @@ export async function applyUserUpsert(ctx: ApplyContext, upsert: UserUpsert): Pr
   if (upsert.endSessions) await ctx.sessions.endUserSessions(upsert.user.id);
   const attributes = { hash: upsert.hash, gsi1pk: USERS_INDEX.partition, gsi1sk: upsert.user.primaryEmail };
   await putUser(ctx.db, ctx.tableName, upsert.user, upsert.previousEmails, attributes);
+  // A new user has no sessions yet; a changed one may (name, admin flag, or blocked: then they end).
+  if (!upsert.created) await ctx.sessions.refreshUserSessions(upsert.user);
   const emails = userEmails(upsert.user);
   const changedEmails = emails.filter((e) => !upsert.previousEmails.includes(e)).length + upsert.previousEmails.filter((e) => !emails.includes(e)).length;
   ctx.stats.itemWrites += 1 + changedEmails;

@@ -307,6 +307,7 @@ async function dryRun(env: SyncEnvironment, options: SyncOptions): Promise<SyncO
   const snapshot = emptySnapshot();
   options.onProgress?.('dry run: fetching');
   await new SnapshotFetcher(env.source, snapshot).run({ concurrency: options.concurrency, shouldStop: () => false });
+  options.onProgress?.('planning');
   const plan = planSync(snapshot, await readStoredState(env.db, env.tableName));
   const verdict = checkGuard(plan, options.maxDeleteShare);
   const diff: DiffSummary = {

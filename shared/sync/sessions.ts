@@ -1,14 +1,17 @@
-import { logger } from '../logging/logger.js';
+import { endUserSessions, refreshUserSessions } from '../auth/sessions.js';
+import type { Dependencies } from '../runtime/dependencies.js';
 import type { SessionTerminator } from './apply.js';
 
 /**
- * Until the sign-in feature's `endUserSessions(db, tableName, userId)` (shared/auth/) is merged,
- * sync reports the users whose sessions must end; the merge replaces this body with that call.
+ * What sync does to sessions: a deleted, newly suspended or archived user loses every session
+ * (ASVS 7.4.2); a changed user's live sessions get the new record they carry.
  */
-export function sessionTerminator(): SessionTerminator {
+export function sessionTerminator(deps: Pick<Dependencies, 'db' | 'config'>): SessionTerminator {
+  const { db, config } = deps;
   return {
     endUserSessions: async (userId) => {
-      logger.warn('directory sync: user blocked or deleted, their sessions must end (session store not wired yet)', { userId });
+      await endUserSessions(db, config.tableName, userId);
     },
+    refreshUserSessions: (user) => refreshUserSessions(db, config.tableName, user),
   };
 }

@@ -60,6 +60,19 @@ describe('npm run sync', () => {
     expect(run.stderr).toMatch(/sync: applying/);
   }, 60_000);
 
+  it('exits non-zero when the guard refuses, and --force applies the run', async () => {
+    expect((await cli(h, []).done).code).toBe(0);
+    const victims = h.emulator.directory.users.filter((u) => !u.deletionTime && !u.isAdmin).slice(0, 10);
+    for (const u of victims) h.emulator.directory.deleteUser(u.id);
+    const refused = await cli(h, []).done;
+    expect(refused.code).toBe(1);
+    expect(summaryOf(refused)).toMatchObject({ status: 'refused', deleted: 10, errors: [{ code: 'mass-deletion-guard' }] });
+    expect(refused.stderr).toMatch(/--force/);
+    const forced = await cli(h, ['--force']).done;
+    expect(forced.code).toBe(0);
+    expect(summaryOf(forced)).toMatchObject({ status: 'succeeded', deleted: 10, forced: true });
+  }, 60_000);
+
   it('--check passes when the key, every scope and the admin are right', async () => {
     const run = await cli(h, ['--check']).done;
     expect(run.code).toBe(0);

@@ -2,10 +2,11 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listUsersInGroup } from '../../shared/directory/groups.js';
+import { getGroupById, listDirectGroupsOf, listDirectMembers, listUsersInGroup } from '../../shared/directory/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import { SyncStateStore } from '../../shared/sync/state-store.js';
 import { handler } from '../../functions/sync.js';
+import { captureOutput } from '../support/logs.js';
 import { minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
 
 /** Small tenant: these tests are about resuming, not paging. */
@@ -90,11 +91,51 @@ describe('resuming a run', () => {
       const payload = JSON.parse(Buffer.from(calls[0]!.args[0].input.Payload as Uint8Array).toString('utf8')) as { continuation: string };
       expect(payload.continuation).toBe(first.runId);
 
-      const second = await handler(payload, context(() => 600_000));
+      const output = captureOutput();
+      let second: Record<string, unknown>;
+      try {
+        second = await handler(payload, context(() => 600_000));
+      } finally {
+        output.restore();
+      }
       expect(second).toMatchObject({ status: 'succeeded', runId: first.runId, invocations: 2, apiCalls: minimumCalls(h.emulator), deleted: 0 });
+      // The run record as a CloudWatch Embedded Metric Format line.
+      const emf = output.lines().map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l._aws);
+      expect(emf).toMatchObject({
+        _aws: { CloudWatchMetrics: [{ Namespace: 'WorkspaceBridge/Sync', Dimensions: [['status']] }] },
+        status: 'succeeded', ApiCalls: minimumCalls(h.emulator), Retries: 0, Deleted: 0,
+      });
       expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
     } finally {
       lambda.restore();
     }
   });
 });
+
+describe('a group deleted in Google', () => {
+  it('is tombstoned with every membership in and of it removed', async () => {
+    const h = await startSyncHarness(SMALL);
+    try {
+      expect((await h.sync()).status).toBe('succeeded');
+      const { directory } = h.emulator;
+      // A nested team: it has members and is itself a member of a parent group.
+      const parent = directory.groups.find((g) => directory.members(g.id).some((m) => m.type === 'GROUP'))!;
+      const child = directory.group(directory.members(parent.id).find((m) => m.type === 'GROUP')!.id)!;
+      const { db, tableName } = h.table;
+      expect((await listUsersInGroup(db, tableName, child.id)).length).toBeGreaterThan(0);
+      directory.deleteGroup(child.id);
+      const outcome = await h.sync();
+      if (!('record' in outcome)) throw new Error(outcome.status);
+      expect(outcome.record.counts.deleted).toBe(1);
+      expect((await getGroupById(db, tableName, child.id))?.deletedAt).toEqual(expect.any(String));
+      expect(await listDirectMembers(db, tableName, child.id)).toEqual([]);
+      expect(await listUsersInGroup(db, tableName, child.id)).toEqual([]);
+      expect(await listDirectGroupsOf(db, tableName, `GROUP#${child.id}`)).toEqual([]);
+      // And a second run finds nothing left to do.
+      expect(await h.sync()).toMatchObject({ status: 'succeeded', record: { itemWrites: 0, counts: { deleted: 0 } } });
+    } finally {
+      await h.close();
+    }
+  });
+});
+

@@ -50,7 +50,7 @@ describe('sync state in DynamoDB', () => {
   it('applies one changed user on its own, idempotently (the step push notifications will use)', async () => {
     const { db, tableName } = await freshTable();
     const ended: string[] = [];
-    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async (id) => { ended.push(id); } }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async (id) => { ended.push(id); }, refreshUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
     const user = makeUser({ id: '7', primaryEmail: 'kay@example.com', aliases: ['k@example.com'] });
     expect(await applyChangedUser(ctx, user)).toBe('created');
     expect(ctx.stats.itemWrites).toBe(3);
@@ -65,7 +65,7 @@ describe('sync state in DynamoDB', () => {
 
   it('lets an address move to another user in the same run, whichever is written first', async () => {
     const { db, tableName } = await freshTable();
-    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
     const a = makeUser({ id: 'a', primaryEmail: 'a@example.com', aliases: ['team-lead@example.com'] });
     const b = makeUser({ id: 'b', primaryEmail: 'b@example.com' });
     await applyChangedUser(ctx, a);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getGroupByEmail, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup } from '../../shared/directory/groups.js';
+import { getDomains, getGroupByEmail, getSchemas, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup, userGroupsAmong } from '../../shared/directory/groups.js';
+import { createSession, readSession, sessionPolicy } from '../../shared/auth/sessions.js';
 import { getUserByEmail, getUserById } from '../../shared/directory/users.js';
 import { getPendingDiff, listRunRecords } from '../../shared/sync/state-store.js';
 import type { Emulator } from '../../local/emulator/emulator.js';
@@ -55,6 +56,16 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     expect(await getUserById(table.db, table.tableName, deletedInGoogle.id)).toBeUndefined();
     expect(h.endedSessions).toContain(suspended.id);
 
+    // Domains, and custom schemas with who may read each field.
+    expect(await getDomains(table.db, table.tableName)).toEqual([
+      { domainName: 'example.com', isPrimary: true, verified: true, aliases: [] },
+      { domainName: 'example.org', isPrimary: false, verified: true, aliases: [] },
+    ]);
+    const [employment] = await getSchemas(table.db, table.tableName);
+    expect(employment?.schemaName).toBe('Employment');
+    expect(employment?.fields).toContainEqual(expect.objectContaining({ fieldName: 'CostCenter', readAccessType: 'ADMINS_AND_SELF' }));
+    expect(employment?.fields).toContainEqual(expect.objectContaining({ fieldName: 'Pronouns', readAccessType: 'ALL_DOMAIN_USERS' }));
+
     // all-staff@ has more than 200 members: every page was read.
     const staff = (await getGroupByEmail(table.db, table.tableName, 'all-staff@example.com'))!;
     expect(emulator.directory.members(staff.id).length).toBeGreaterThan(200);
@@ -74,6 +85,9 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     const deepMember = emulator.directory.members(deepTeam.id).find((m) => m.type === 'USER' && !m.email?.endsWith('partner.example.net'))!;
     expect(await isUserInGroup(table.db, table.tableName, deepMember.id, engineering.id)).toBe(true);
     expect((await listGroupsOfUser(table.db, table.tableName, deepMember.id)).map((g) => g.groupId)).toEqual(expect.arrayContaining([engineering.id, deepTeam.id]));
+    const outsider = live.find((u) => !expectedTransitive(emulator, engineering.id).has(u.id))!;
+    expect(await isUserInGroup(table.db, table.tableName, outsider.id, engineering.id)).toBe(false);
+    expect(await userGroupsAmong(table.db, table.tableName, deepMember.id, [engineering.id, everyone.id, 'no-such-group'])).toEqual(new Set([engineering.id, everyone.id]));
   }, 120_000);
 
   it('writes nothing but the run record on a second run over an unchanged directory', async () => {
@@ -130,13 +144,20 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     expect(outcome.record.itemWrites).toBe(diff.removed.length + Object.keys(diff.changed).length);
   });
 
-  it('ends the sessions of a newly suspended user', async () => {
-    const user = h.emulator.directory.users.find((u) => !u.deletionTime && !u.suspended && !u.isAdmin && !u.archived)!;
-    h.emulator.directory.suspendUser(user.id);
+  it("ends a newly suspended user's sessions and gives a renamed user's live sessions the new record", async () => {
+    const [user, renamed] = h.emulator.directory.users.filter((u) => !u.deletionTime && !u.suspended && !u.isAdmin && !u.archived);
+    const { db, tableName } = h.table;
+    const policy = sessionPolicy(h.deps.config);
+    const signedIn = async (id: string) => createSession(db, tableName, (await getUserById(db, tableName, id))!, 'test', policy);
+    const [suspendedSession, renamedSession] = await Promise.all([signedIn(user!.id), signedIn(renamed!.id)]);
+    h.emulator.directory.suspendUser(user!.id);
+    h.emulator.directory.updateUser(renamed!.id, { name: { ...renamed!.name, fullName: 'Renamed Person', givenName: 'Renamed', familyName: 'Person' } });
     h.endedSessions.length = 0;
     await h.sync();
-    expect(h.endedSessions).toEqual([user.id]);
-    expect((await getUserById(h.table.db, h.table.tableName, user.id))?.suspended).toBe(true);
+    expect(h.endedSessions).toEqual([user!.id]);
+    expect((await getUserById(db, tableName, user!.id))?.suspended).toBe(true);
+    expect(await readSession(db, tableName, suspendedSession.identifier, policy)).toBeUndefined();
+    expect((await readSession(db, tableName, renamedSession.identifier, policy))?.user.name.fullName).toBe('Renamed Person');
   });
 
   it('refuses a run that would delete too many users, keeps the diff, and applies it when forced', async () => {

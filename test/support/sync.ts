@@ -1,3 +1,4 @@
+import { sessionTerminator } from '../../shared/sync/sessions.js';
 import { dirname } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../shared/config/config.js';
@@ -31,6 +32,7 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
   });
   const deps = localDependencies(config, dirname(dirname(emulator.serviceAccountKeyPath)));
   const endedSessions: string[] = [];
+  const sessions = sessionTerminator(deps);
   let invocation = 0;
   return {
     emulator,
@@ -39,7 +41,11 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
     endedSessions,
     async sync(overrides = {}, wiring = {}) {
       const env = await createSyncEnvironment(deps, {
-        sessions: { endUserSessions: async (id) => { endedSessions.push(id); } },
+        // The real session store, with a record of whom it signed out.
+        sessions: {
+          endUserSessions: async (id) => { endedSessions.push(id); await sessions.endUserSessions(id); },
+          refreshUserSessions: (user) => sessions.refreshUserSessions(user),
+        },
         retry: { baseDelayMs: 20, maxDelayMs: 200 },
         ...wiring,
       });

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
 import { startSyncRun } from '../../shared/directory-api/sync-starter.js';
 import type { Dependencies } from '../../shared/runtime/dependencies.js';
+import { createLocalSyncRunner, startSyncForAdmin } from '../../local/sync-in-process.js';
+import { captureOutput } from '../support/logs.js';
 
 /** In AWS an admin's "run now" invokes the sync Lambda asynchronously (Lambda has no local twin: aws-sdk-client-mock). */
 describe('starting a sync run from the API in AWS', () => {
@@ -29,5 +31,32 @@ describe('starting a sync run from the API in AWS', () => {
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
     lambda.on(InvokeCommand).resolves({ StatusCode: 500 });
     await expect(startSyncRun(deps('WorkspaceBridge-Sync-sync'), false)).rejects.toThrow(/answered 500/);
+  });
+});
+
+describe('starting a sync run from the API locally', () => {
+  it("hands it to the local host's runner, one run at a time (409 while one is going)", async () => {
+    // The run waits on the service-account key until the test releases it with an error.
+    let release: (error: Error) => void = () => undefined;
+    const keyRead = new Promise<string>((_, reject) => { release = reject; });
+    const config = loadConfig({ RUNTIME_MODE: 'local' });
+    const runner = createLocalSyncRunner(() => ({ config, secrets: { get: () => keyRead } }) as unknown as Dependencies);
+    const deps = { config, startSyncInProcess: startSyncForAdmin(runner) } as unknown as Dependencies;
+    const capture = captureOutput();
+    try {
+      expect(await startSyncRun(deps, false)).toBe('started-in-process');
+      await expect(startSyncRun(deps, true)).rejects.toMatchObject({ status: 409, code: 'sync_running' });
+      release(new Error('no key in this test'));
+      await runner.running;
+      expect(runner.running).toBeUndefined();
+      expect(capture.lines().some((line) => line.includes('directory sync could not run'))).toBe(true);
+    } finally {
+      capture.restore();
+    }
+  });
+
+  it('answers 503 where no runner was provided', async () => {
+    const deps = { config: loadConfig({ RUNTIME_MODE: 'local' }) } as unknown as Dependencies;
+    await expect(startSyncRun(deps, false)).rejects.toMatchObject({ status: 503, code: 'sync_not_configured' });
   });
 });

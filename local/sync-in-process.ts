@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { HttpError } from '../shared/http/http.js';
+import { logger } from '../shared/logging/logger.js';
+import type { Dependencies } from '../shared/runtime/dependencies.js';
+import { runSummary } from '../shared/sync/report.js';
+import { runSync } from '../shared/sync/run.js';
+import { sessionTerminator } from '../shared/sync/sessions.js';
+import { createSyncEnvironment, syncOptions } from '../shared/sync/setup.js';
+
+export interface LocalSyncRunner {
+  /** Starts a run in the background; false when one is already running. */
+  start(options: { readonly force: boolean; readonly trigger: 'schedule' | 'admin' }): boolean;
+  /** The running run, if any (for shutdown and tests). */
+  readonly running: Promise<void> | undefined;
+}
+
+/**
+ * Directory sync inside the local process, standing in for the sync Lambda: the schedule and an
+ * admin's "run now" share it, so only one run goes at a time (the lease in DynamoDB would refuse a
+ * second anyway; this answers the admin at once instead).
+ */
+export function createLocalSyncRunner(deps: () => Dependencies): LocalSyncRunner {
+  let running: Promise<void> | undefined;
+  return {
+    get running() {
+      return running;
+    },
+    start({ force, trigger }) {
+      if (running) return false;
+      running = runToCompletion(deps, force, trigger).finally(() => {
+        running = undefined;
+      });
+      return true;
+    },
+  };
+}
+
+async function runToCompletion(dependencies: () => Dependencies, force: boolean, trigger: string): Promise<void> {
+  try {
+    const deps = dependencies();
+    const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
+    const invocationId = `local-${trigger}-${randomUUID()}`;
+    let outcome;
+    do {
+      outcome = await runSync(env, syncOptions(deps, {
+        invocationId,
+        remainingMs: () => Number.POSITIVE_INFINITY,
+        force,
+        onProgress: (message) => logger.debug(`directory sync: ${message}`),
+      }));
+    } while (outcome.status === 'continue');
+    logger.info('directory sync', { trigger, ...runSummary(outcome) });
+  } catch (error) {
+    logger.error('directory sync could not run', { trigger, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** The admin route's hook (`Dependencies.startSyncInProcess`): 409 while a run is going. */
+export function startSyncForAdmin(runner: LocalSyncRunner): (force: boolean) => Promise<void> {
+  return async (force) => {
+    if (!runner.start({ force, trigger: 'admin' })) throw new HttpError(409, 'sync_running', 'A sync run is already running; try again when it has finished.');
+  };
+}
