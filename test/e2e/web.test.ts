@@ -7,6 +7,7 @@
  * revoke; people, profile and group pages; admin runs, run now and a forced held diff; sign-out;
  * then no token in any browser storage, no CSP violation, no page error.
  */
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import { answerConsent, signIn } from '../support/web-session.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
 const STEP = { timeout: 60_000 };
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let emulator: Emulator;
 let harness: SyncHarness;
@@ -224,7 +226,13 @@ describe('the web client against the emulator', () => {
   it('shows admins the sync runs, runs a sync now, and charts the runs', STEP, async () => {
     await page.click('nav >> text=Admin');
     await expect.poll(() => page.locator('#main tbody tr').count()).toBe(1);
-    await page.click('button:has-text("Run sync now")');
+    const [runNow] = await Promise.all([
+      page.waitForRequest((request) => request.url().endsWith('/api/admin/sync/run')),
+      page.click('button:has-text("Run sync now")'),
+    ]);
+    // What CloudFront's origin access control needs to sign a body for the function URL.
+    expect(runNow.headers()['x-amz-content-sha256']).toBe(sha256(runNow.postData() ?? ''));
+    expect(JSON.parse(runNow.postData() ?? '')).toEqual({ force: false });
     await page.waitForSelector('text=Sync started');
     await expect.poll(async () => {
       await page.goto(`${app.origin}/admin`);
@@ -261,7 +269,11 @@ describe('the web client against the emulator', () => {
     for (const name of ['gmail', 'drive', 'calendar'] as const) {
       await expect.poll(() => widget(name).locator('[data-state="not-connected"]').count()).toBe(1);
     }
-    await page.click('button:has-text("Sign out")');
+    const [signOut] = await Promise.all([
+      page.waitForRequest((request) => request.url().endsWith('/auth/logout')),
+      page.click('button:has-text("Sign out")'),
+    ]);
+    expect(signOut.headers()['x-amz-content-sha256']).toBe(sha256(''));
     await page.waitForSelector('#sign-in');
     expect((await page.request.get(`${app.origin}/api/me`)).status()).toBe(401);
   });

@@ -17,15 +17,24 @@ export class NotAvailableError extends ApiError {
   override name = 'NotAvailableError';
 }
 
+/**
+ * Hex SHA-256 of a request body. Deployed, CloudFront signs each API request to its Lambda function
+ * URL (origin access control) but cannot hash a body for the signature: the viewer must send
+ * `x-amz-content-sha256` on anything but GET/HEAD, or the function URL answers 403.
+ */
+async function payloadHash(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (text !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') headers['x-amz-content-sha256'] = await payloadHash(text ?? '');
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    response = await fetch(path, { method, credentials: 'same-origin', headers, ...(text === undefined ? {} : { body: text }) });
   } catch {
     throw new ApiError(0, 'network', 'The intranet could not be reached. Check your connection and try again.');
   }
