@@ -21,7 +21,7 @@ export const adminRoutes: readonly Route[] = [
       return json(200, await queryPage<{ record: RunRecord }, RunRecord>(deps, 'sync-runs', {
         TableName: deps.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': RUNS_PARTITION },
         ScanIndexForward: false, ProjectionExpression: '#record', ExpressionAttributeNames: { '#record': 'record' },
-      }, limit, cursor, (items) => items.map((i) => i.record)));
+      }, limit, cursor, (i) => i.record));
     },
   },
   {

@@ -86,15 +86,15 @@ export const groupRoutes: readonly Route[] = [
         return json(200, await queryPage<{ userId: string; direct?: boolean }, PersonSummary & { direct: boolean }>(deps, `members|${id}|true`, {
           TableName: table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk',
           ExpressionAttributeValues: { ':pk': `TMEMBERS#${id}` }, ProjectionExpression: 'userId, #direct', ExpressionAttributeNames: { '#direct': 'direct' },
-        }, limit, cursor, (items) => items.flatMap((m) => {
+        }, limit, cursor, (m) => {
           const person = index.personById(m.userId);
-          return person ? [{ ...person, direct: m.direct === true }] : [];
-        })));
+          return person && { ...person, direct: m.direct === true };
+        }));
       }
       return json(200, await queryPage<{ member: GroupMember }, DirectMember>(deps, `members|${id}|false`, {
         TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': `GROUP#${id}`, ':prefix': 'MEMBER#' }, ProjectionExpression: '#member', ExpressionAttributeNames: { '#member': 'member' },
-      }, limit, cursor, (items) => items.flatMap((i) => directMember(index, i.member) ?? [])));
+      }, limit, cursor, (i) => directMember(index, i.member)));
     },
   },
 ];

@@ -28,11 +28,10 @@ export type MembershipGroup = GroupSummary & { readonly direct: boolean };
 
 const notFound = () => new HttpError(404, 'person_not_found', 'No such person in the directory.');
 
-function membershipGroups(index: DirectoryIndex, memberships: readonly TransitiveMembership[]): MembershipGroup[] {
-  return memberships.flatMap((m) => {
-    const group = index.groupById(m.groupId);
-    return group ? [{ ...group, direct: m.direct === true }] : [];
-  });
+/** The group of a membership as lists show it; undefined for a group the directory index does not list. */
+function membershipGroup(index: DirectoryIndex, membership: TransitiveMembership): MembershipGroup | undefined {
+  const group = index.groupById(membership.groupId);
+  return group && { ...group, direct: membership.direct === true };
 }
 
 export const peopleRoutes: readonly Route[] = [
@@ -74,7 +73,7 @@ export const peopleRoutes: readonly Route[] = [
           .map((f) => ({ schema: s.schemaName, field: f.fieldName, label: f.displayName ?? f.fieldName, value: user.customSchemas[s.schemaName]![f.fieldName] }))),
         manager: index.managerOf(id) ?? null,
         directReports: index.directReportsOf(id),
-        groups: membershipGroups(index, memberships).sort((a, b) => a.name.localeCompare(b.name)),
+        groups: memberships.flatMap((m) => membershipGroup(index, m) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
       };
       return json(200, profile);
     },
@@ -98,7 +97,7 @@ export const peopleRoutes: readonly Route[] = [
         ExpressionAttributeValues: { ':pk': `USER#${id}`, ':prefix': 'INGROUP#', ...(transitive ? {} : { ':yes': true }) },
         ProjectionExpression: 'userId, groupId, #direct',
         ExpressionAttributeNames: { '#direct': 'direct' },
-      }, limit, cursor, (items) => membershipGroups(index, items));
+      }, limit, cursor, (m) => membershipGroup(index, m));
       return json(200, page);
     },
   },

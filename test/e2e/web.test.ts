@@ -4,8 +4,9 @@
  * directory the real sync copied from it: sign in; Mail, Drive and Calendar through the GIS consent
  * popup, each asking only its own scope; a partial grant and its retry; closed and blocked popups;
  * expiry; a rate limit; sharing a folder with a group (asking `drive` only then); the scope ledger;
- * revoke; people, profile and group pages; admin runs, run now and a forced held diff; sign-out;
- * then no token in any browser storage, no CSP violation, no page error.
+ * revoke, also after a reload (no token in the tab); people, profile and group pages; admin runs,
+ * run now and a forced held diff; sign-out; then no token in any browser storage, no CSP
+ * violation, no page error.
  */
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -19,7 +20,7 @@ import { ensureWebBuild, launchBrowser, screenshot, storageOf, type Browser } fr
 import { localGoogleOrigins } from '../../local/host/google-origins.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
-import { answerConsent, signIn } from '../support/web-session.js';
+import { answerConsent, gisLoaded, signIn } from '../support/web-session.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
 const STEP = { timeout: 60_000 };
@@ -205,6 +206,24 @@ describe('the web client against the emulator', () => {
       await expect.poll(() => widget(name).locator('[data-state="not-connected"]').count()).toBe(1);
       expect(await widget(name).locator('li').count()).toBe(0);
     }
+  });
+
+  it('after a reload, "Disconnect Google" gets a token through Google\'s window and revokes the earlier grants', STEP, async () => {
+    // Connecting again asks for every widget that is turned on.
+    expect(await consent(() => widget('gmail').locator('button', { hasText: 'Connect Google' }).click())).toContain(`${AUTH}gmail.metadata`);
+    await expect.poll(() => widget('gmail').locator('[data-testid="unread-count"]').count()).toBe(1);
+    const beforeReload = emulator.issuedTokens().filter((t) => t.startsWith('ya29.')).at(-1)!;
+    await page.reload();
+    await gisLoaded(page);
+    await page.click('nav >> text=Settings');
+    await page.waitForSelector('table.ledger');
+    expect(await page.locator('td.granted').count()).toBe(0);
+    expect(await page.locator('a[href="https://myaccount.google.com/permissions"]').count()).toBe(1);
+    // Only the sign-in's own scope is asked: taking access away never asks for a data scope.
+    expect(await consent(() => page.click('button:has-text("Disconnect Google")'))).toEqual(['email']);
+    await page.waitForSelector('text=Disconnected');
+    const after = await fetch(`${emulator.origin}/gmail/v1/users/me/labels/INBOX`, { headers: { authorization: `Bearer ${beforeReload}` } });
+    expect(after.status).toBe(401);
   });
 
   it('finds a colleague as you type, opens their profile and one of their groups', STEP, async () => {

@@ -39,15 +39,19 @@ describe('people and groups API', () => {
     return (await response.json()) as T;
   }
 
+  /** Every page of a list, holding each to the list contract: full while a cursor follows, never an empty page after one. */
   async function all<T>(path: string, jar = member): Promise<{ items: T[]; pages: number }> {
     const items: T[] = [];
     let pages = 0;
     let cursor: string | undefined;
+    const limit = Number(new URLSearchParams(path.split('?')[1]).get('limit') ?? 25);
     do {
       const separator = path.includes('?') ? '&' : '?';
       const page = await getJson<Page<T>>(`${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`, jar);
       items.push(...page.items);
       pages += 1;
+      if (page.nextCursor) expect(page.items, `${path}: page ${pages} has a cursor`).toHaveLength(limit);
+      else if (pages > 1) expect(page.items.length, `${path}: last page ${pages} after a cursor`).toBeGreaterThan(0);
       expect(pages).toBeLessThan(500);
       cursor = page.nextCursor;
     } while (cursor);

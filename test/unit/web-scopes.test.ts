@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GoogleAccess, ScopeDeniedError } from '../../web/src/google/access.js';
 import type { Gis } from '../../web/src/google/gis.js';
 import { accessFor, EXPIRY_MARGIN_MS, scopesToRequest, tokenFromResponse, TokenResponseError, type TokenResponse } from '../../web/src/google/ledger.js';
-import { allows, LEDGER, SCOPES } from '../../web/src/google/scopes.js';
+import { allows, LEDGER, REVOKE_SCOPE, SCOPES } from '../../web/src/google/scopes.js';
 
 const NOW = 1_700_000_000_000;
 const token = (scopes: string[], expiresIn = 3599, now = NOW) =>
@@ -146,6 +146,33 @@ describe('GoogleAccess: incremental requests through GIS', () => {
     expect(access.access('mail.read').kind).toBe('not-connected');
     expect(access.granted().size).toBe(0);
     expect(changes).toBe(4);
+  });
+
+  it('disconnects without a token in the tab (after a reload) or with an expired one: asks for one with the sign-in scope, then revokes it', async () => {
+    let n = 0;
+    const { gis, requests, revoked } = fakeGis((scopes) => ({ access_token: `fresh-${++n}`, expires_in: 3599, scope: [SCOPES.gmailMetadata, ...scopes].join(' '), token_type: 'Bearer' }));
+    let now = NOW;
+    const access = new GoogleAccess(() => now);
+    access.attach(gis);
+    await access.disconnect();
+    expect(requests).toEqual([[REVOKE_SCOPE]]);
+    expect(revoked).toEqual(['fresh-1']);
+    expect(access.access('mail.read').kind).toBe('not-connected');
+
+    await access.ensure(['mail.read']);
+    now += 3_600_000;
+    await access.disconnect();
+    expect(requests.at(-1)).toEqual([REVOKE_SCOPE]);
+    expect(revoked).toEqual(['fresh-1', 'fresh-3']);
+  });
+
+  it("says why a disconnect without a token failed: GIS has not loaded, or the user declined in Google's window", async () => {
+    const access = new GoogleAccess(() => NOW);
+    await expect(access.disconnect()).rejects.toThrow(/still loading/);
+    const { gis, revoked } = fakeGis(() => ({ error: 'access_denied' }));
+    access.attach(gis);
+    await expect(access.disconnect()).rejects.toBeInstanceOf(TokenResponseError);
+    expect(revoked).toEqual([]);
   });
 
   it('refuses to ask before GIS has loaded', async () => {

@@ -14,6 +14,10 @@
   function initTokenClient(config) {
     if (!config || !config.client_id) throw new Error('Missing required parameter client_id.');
     if (typeof config.callback !== 'function') throw new Error('Missing required parameter callback.');
+    // Google's reference marks TokenClientConfig.scope "Required" (a space-delimited list of scopes;
+    // https://developers.google.com/identity/oauth2/web/reference/js-reference#TokenClientConfig),
+    // as it does client_id and callback: refused here as they are, so a client that inits without one fails locally too.
+    if (typeof config.scope !== 'string' || config.scope.trim() === '') throw new Error('Missing required parameter scope.');
     var busy = false;
     return {
       requestAccessToken: function (override) {

@@ -5,7 +5,7 @@
  */
 import { PopupError, type Gis } from './gis.js';
 import { accessFor, deniedFeatures, scopesToRequest, tokenFromResponse, type Access, type GoogleToken } from './ledger.js';
-import { entryFor, type Feature } from './scopes.js';
+import { entryFor, REVOKE_SCOPE, type Feature } from './scopes.js';
 
 /** The user's choice in the consent popup left out a scope a click needed. */
 export class ScopeDeniedError extends Error {
@@ -50,7 +50,7 @@ export class GoogleAccess {
 
   /** Scopes the current (unexpired) token carries: the Settings ledger. */
   granted(): ReadonlySet<string> {
-    return this.token && this.now() < this.token.expiresAt ? this.token.granted : new Set();
+    return this.liveToken()?.granted ?? new Set();
   }
 
   /**
@@ -58,11 +58,10 @@ export class GoogleAccess {
    * the token expired. Call it only from a click handler: the popup opens synchronously.
    */
   async ensure(features: readonly Feature[]): Promise<GoogleToken> {
-    const current = this.token && this.now() < this.token.expiresAt ? this.token : undefined;
+    const current = this.liveToken();
     const scopes = scopesToRequest(current, features, this.now());
     if (current && scopes.length === 0) return current;
-    if (!this.gis) throw new PopupError('not_loaded', 'Google sign-in is still loading. Try again in a moment.');
-    const response = await this.gis.request(scopes);
+    const response = await this.loadedGis().request(scopes);
     const token = tokenFromResponse(response, this.now());
     // User Timing marks (no data in them): the benchmark, and any real-user monitoring, time widgets from here.
     performance.mark('wb:google-token');
@@ -81,13 +80,20 @@ export class GoogleAccess {
     this.changed();
   }
 
-  /** "Disconnect Google": revokes every grant of this app for the user and forgets the token. */
+  /**
+   * "Disconnect Google": revokes every grant of this app for the user and forgets the token. Without
+   * a live token in this tab (a reload forgets it; an expired one can no longer be revoked) it first
+   * asks GIS for one, so grants from earlier visits can be taken away too. Call it only from a click
+   * handler: the popup opens synchronously.
+   */
   async disconnect(): Promise<void> {
-    const token = this.token;
+    const live = this.liveToken();
     this.token = undefined;
     this.everConnected = false;
     this.changed();
-    if (token && this.gis) await this.gis.revoke(token.accessToken);
+    const gis = this.loadedGis();
+    const accessToken = live?.accessToken ?? tokenFromResponse(await gis.request([REVOKE_SCOPE]), this.now()).accessToken;
+    await gis.revoke(accessToken);
   }
 
   /** Forgets the token without revoking (sign-out of the intranet). */
@@ -100,6 +106,17 @@ export class GoogleAccess {
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The token while it is good (unexpired), else undefined. */
+  private liveToken(): GoogleToken | undefined {
+    return this.token && this.now() < this.token.expiresAt ? this.token : undefined;
+  }
+
+  /** GIS, for a click that needs it: popups cannot open before the script has loaded. */
+  private loadedGis(): Gis {
+    if (!this.gis) throw new PopupError('not_loaded', 'Google sign-in is still loading. Try again in a moment.');
+    return this.gis;
   }
 
   private changed(): void {

@@ -69,31 +69,40 @@ export function loadGis(scriptUrl: string): Promise<Oauth2> {
   return loading;
 }
 
+/**
+ * A token client per request, made with the scopes asked: GIS's reference marks `scope` required
+ * at initTokenClient (TokenClientConfig), and the scopes are known only at the click. initTokenClient
+ * opens nothing, so making it inside the click keeps requestAccessToken within the user's gesture.
+ */
 export function createGis(oauth2: Oauth2, clientId: string, loginHint: string | undefined): Gis {
-  let pending: { resolve: (r: TokenResponse) => void; reject: (e: Error) => void } | undefined;
-  const settle = (fn: (p: NonNullable<typeof pending>) => void) => {
-    const current = pending;
-    pending = undefined;
-    if (current) fn(current);
-  };
-  const client = oauth2.initTokenClient({
-    client_id: clientId,
-    scope: '',
-    include_granted_scopes: true,
-    ...(loginHint ? { login_hint: loginHint } : {}),
-    callback: (response) => settle((p) => p.resolve(response)),
-    error_callback: (error) => settle((p) => p.reject(new PopupError(
-      error.type === 'popup_closed' || error.type === 'popup_failed_to_open' ? error.type : 'unknown',
-      POPUP_MESSAGES[error.type] ?? `Google sign-in failed (${error.type}). Click again to retry.`,
-    ))),
-  });
+  let busy = false;
   return {
     request(scopes) {
-      if (pending) return Promise.reject(new PopupError('busy', 'A Google window is already open: finish or close it first.'));
+      if (scopes.length === 0) return Promise.reject(new Error('A Google token request needs at least one scope.'));
+      if (busy) return Promise.reject(new PopupError('busy', 'A Google window is already open: finish or close it first.'));
       return new Promise<TokenResponse>((resolve, reject) => {
-        pending = { resolve, reject };
-        // Empty prompt: Google shows consent only for scopes not granted yet.
-        client.requestAccessToken({ scope: scopes.join(' '), include_granted_scopes: true, prompt: '' });
+        const client = oauth2.initTokenClient({
+          client_id: clientId,
+          scope: scopes.join(' '),
+          // Incremental consent: the token also carries every scope granted before.
+          include_granted_scopes: true,
+          // Empty prompt: Google shows consent only for scopes not granted yet.
+          prompt: '',
+          ...(loginHint ? { login_hint: loginHint } : {}),
+          callback: (response) => {
+            busy = false;
+            resolve(response);
+          },
+          error_callback: (error) => {
+            busy = false;
+            reject(new PopupError(
+              error.type === 'popup_closed' || error.type === 'popup_failed_to_open' ? error.type : 'unknown',
+              POPUP_MESSAGES[error.type] ?? `Google sign-in failed (${error.type}). Click again to retry.`,
+            ));
+          },
+        });
+        busy = true;
+        client.requestAccessToken();
       });
     },
     revoke(accessToken) {

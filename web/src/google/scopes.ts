@@ -17,6 +17,14 @@ export const SCOPES = {
 
 export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
 
+/**
+ * The scope of a token asked for only to revoke ("Disconnect Google" with no token in the tab):
+ * `email`, which the intranet's own sign-in (the same OAuth client, `openid email profile`) was
+ * granted already, so taking access away never asks for a data scope. Google's revoke ends every
+ * grant of the app, whatever the token carries.
+ */
+export const REVOKE_SCOPE = 'email';
+
 /** Something the user does that needs Google's permission. */
 export type Feature = 'mail.read' | 'drive.read' | 'drive.share' | 'calendar.read' | 'calendar.write';
 

@@ -35,13 +35,23 @@ export function settingsPage(app: App, lifetime: PageLifetime): HTMLElement {
             h('td', {}, e.reason), h('td', {}, e.askedWhen),
             h('td', { class: ok ? 'granted' : 'muted' }, ok ? 'Granted' : 'Not granted'));
         }))),
-      h('button', { type: 'button', class: 'danger', disabled: !connected, onclick: () => void disconnect() }, 'Disconnect Google'),
+      // Usable without a token too: grants from earlier visits outlive a reload, so the user must be able to revoke them.
+      h('button', { type: 'button', class: 'danger', disabled: !app.access.ready, onclick: () => void disconnect() }, 'Disconnect Google'),
+      connected ? null : h('p', { class: 'muted small' },
+        'Without a connection in this tab, Google\'s window opens to confirm your account, then every permission is revoked. You can also remove this intranet at ',
+        h('a', { href: 'https://myaccount.google.com/permissions', target: '_blank', rel: 'noopener noreferrer' }, 'myaccount.google.com/permissions'),
+        '.'),
       disconnectStatus);
   };
 
   const disconnect = async () => {
     mount(disconnectStatus, loading('Revoking…'));
-    await app.access.disconnect();
+    try {
+      await app.access.disconnect();
+    } catch (error: unknown) {
+      mount(disconnectStatus, errorBox(error instanceof Error ? error.message : 'Google could not be reached. Try again.'));
+      return;
+    }
     mount(disconnectStatus, h('p', { class: 'success', role: 'status' }, 'Disconnected: Google revoked every permission this intranet had. Widgets ask again when you use them.'));
   };
 
