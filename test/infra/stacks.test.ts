@@ -4,6 +4,8 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
 import { TABLE } from '../../shared/db/table-definition.js';
+import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/sync/setup.js';
+import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
 import { FIXTURE_FUNCTIONS, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -126,10 +128,20 @@ describe('sync stack', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: logicalId(sync!.sync.fn) },
       MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 3600,
+      // Events wait here while the one slot is busy: as long as a run may last (its checkpoint's age limit).
+      MaximumEventAgeInSeconds: CHECKPOINT_MAX_AGE_MS / 1000,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(sync!.failedRuns), 'Arn'] } } },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'WorkspaceBridge-Sync-sync', ReservedConcurrentExecutions: 1, Timeout: 300 });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'WorkspaceBridge-Sync-sync', ReservedConcurrentExecutions: 1 });
+  });
+
+  it("runs up to Lambda's 15 minutes: room for a 100,000-user fetch, with the handler's hand-over reserve inside it", () => {
+    const { sync } = synthesized.bridge;
+    const fn = resourcesOf(synthesized.template(sync!), 'AWS::Lambda::Function')[logicalId(sync!.sync.fn)]!.Properties as Json;
+    expect(fn.Timeout).toBe(900);
+    // The handler stops taking work when LAMBDA_RESERVE_MS remain; a crashed invocation's lease frees the slot within LEASE_DURATION_MS.
+    expect(LAMBDA_RESERVE_MS + LEASE_DURATION_MS).toBeLessThan((fn.Timeout as number) * 1000);
+    expect(CHECKPOINT_MAX_AGE_MS).toBeGreaterThan((fn.Timeout as number) * 1000);
   });
 
   it('keeps failures 14 days in encrypted queues that refuse plain HTTP', () => {
