@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
 import { TABLE } from '../../shared/db/table-definition.js';
 import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/sync/setup.js';
+import { runMetrics } from '../../shared/sync/report.js';
 import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
+import { SYNC_RUN_METRICS } from '../../infra/stacks/monitoring-stack.js';
 import { FIXTURE_FUNCTIONS, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -260,10 +262,12 @@ describe('monitoring stack', () => {
     const topic = { Ref: logicalId(monitoring.topic) };
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
-    const functionCount = 2 + FIXTURE_FUNCTIONS.length; // rotation, sync, HTTP functions
-    expect(byMetric('Errors')).toHaveLength(functionCount);
-    expect(byMetric('Throttles')).toHaveLength(functionCount);
+    expect(byMetric('Errors')).toHaveLength(2 + FIXTURE_FUNCTIONS.length); // rotation, sync, HTTP functions
+    expect(byMetric('Throttles')).toHaveLength(1 + FIXTURE_FUNCTIONS.length); // not the sync: see below
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(byMetric('DurationMs')).toHaveLength(2); // sync runs failed, refused
+    expect(byMetric('AsyncEventsDropped')).toHaveLength(1);
+    for (const alarm of alarms) expect(alarm.AlarmDescription).toMatch(/README, Operations, alarm \w+/);
     const rate = alarms.filter((a) => a.Metrics);
     expect(rate).toHaveLength(1);
     const expression = (rate[0]!.Metrics as Json[]).find((m) => m.Expression)!.Expression as string;
@@ -271,5 +275,58 @@ describe('monitoring stack', () => {
     expect(rate[0]!.Threshold).toBe(5);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  const monitoringAlarms = () => Object.values(resourcesOf(synthesized.template(synthesized.bridge.monitoring), 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
+  const syncFunctionRef = () => ({ 'Fn::ImportValue': expect.stringContaining(logicalId(synthesized.bridge.sync!.sync.fn)) });
+
+  it.each([
+    ['failed', 'SyncRunFailed'],
+    ['refused', 'SyncRunRefused'],
+  ])('alarms on any sync run that ended %s (the handler returns normally, so Lambda Errors never sees it)', (status, id) => {
+    const matching = monitoringAlarms().filter((a) => a.Namespace === SYNC_RUN_METRICS.namespace && JSON.stringify(a.Dimensions).includes(`"${status}"`));
+    expect(matching).toEqual([
+      {
+        Namespace: 'WorkspaceBridge/Sync',
+        MetricName: 'DurationMs',
+        Dimensions: [{ Name: 'status', Value: status }],
+        Statistic: 'SampleCount',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: logicalId(synthesized.bridge.monitoring.topic) }],
+        AlarmDescription: expect.stringContaining(`README, Operations, alarm ${id}`),
+      },
+    ]);
+  });
+
+  it('the sync run alarms watch exactly what the handler logs: its EMF namespace, dimension and per-run metric', () => {
+    const record = {
+      runId: 'r', status: 'failed', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:01:00.000Z', durationMs: 60_000, forced: false,
+      counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0 }, memberships: { groupsChanged: 0, added: 0, removed: 0 },
+      apiCalls: 0, retries: 0, itemWrites: 0, invocations: 1, errors: [],
+    } as const;
+    const line = runMetrics(record as unknown as Parameters<typeof runMetrics>[0]) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Json;
+    const [directive] = line._aws.CloudWatchMetrics;
+    expect(directive!.Namespace).toBe(SYNC_RUN_METRICS.namespace);
+    expect(directive!.Dimensions).toEqual([[SYNC_RUN_METRICS.statusDimension]]);
+    expect(directive!.Metrics.map((m) => m.Name)).toContain(SYNC_RUN_METRICS.perRun);
+    expect(line[SYNC_RUN_METRICS.statusDimension]).toBe('failed');
+    expect(line[SYNC_RUN_METRICS.perRun]).toBe(60_000);
+  });
+
+  it('no throttle alarm for the sync (its queued async events are retried by Lambda); it alarms on dropped events instead', () => {
+    const forSync = monitoringAlarms().filter((a) => a.Namespace === 'AWS/Lambda' && JSON.stringify(a.Dimensions).includes(logicalId(synthesized.bridge.sync!.sync.fn)));
+    expect(forSync.map((a) => a.MetricName).sort()).toEqual(['AsyncEventsDropped', 'Errors']);
+    expect(forSync.find((a) => a.MetricName === 'AsyncEventsDropped')).toMatchObject({
+      Dimensions: [{ Name: 'FunctionName', Value: syncFunctionRef() }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(synthesized.bridge.monitoring.topic) }],
+    });
   });
 });
