@@ -13,6 +13,8 @@ export interface PermissionProfile {
   readonly secrets: readonly SecretName[];
   /** May invoke the sync function (an admin's "run now"); it gets SYNC_FUNCTION_NAME. */
   readonly invokesSync?: boolean;
+  /** Reads the directory API's settings (admin group, enabled integrations); it gets them (config.ts, apiSettingsEnvironment). */
+  readonly readsApiSettings?: boolean;
 }
 
 export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfile>> = {
@@ -24,7 +26,7 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
   'auth-session': { table: 'readWrite', secrets: ['sessionKeys'] },
   // Every /api/* route: checks the session, reads and writes the directory and access data, signs
   // list cursors with the key ring, and starts a sync run when an admin asks.
-  api: { table: 'readWrite', secrets: ['sessionKeys'], invokesSync: true },
+  api: { table: 'readWrite', secrets: ['sessionKeys'], invokesSync: true, readsApiSettings: true },
 };
 
 /** The scheduled directory sync: the only reader of the service-account key. */

@@ -8,7 +8,8 @@ import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/sync/setup.js
 import { runMetrics } from '../../shared/sync/report.js';
 import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
 import { SYNC_RUN_METRICS } from '../../infra/stacks/monitoring-stack.js';
-import { FIXTURE_FUNCTIONS, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
+import type { AppFunction } from '../../infra/app-function.js';
+import { FIXTURE_FUNCTIONS, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -99,6 +100,28 @@ describe('functions', () => {
       const resolvedTable = { ...env, TABLE_NAME: 'resolved-at-deploy' };
       expect(loadConfig(resolvedTable)).toMatchObject({ mode: 'aws', allowedDomains: ['example.com', 'example.org'], googleAdminSubject: 'admin@example.com' });
     }
+  });
+
+  it('the admin group and enabled integrations reach the api function only, and only when set', () => {
+    const withSettings = synthesize({ context: { ...FULL_CONTEXT, adminGroupEmail: 'intranet-admins@example.com', enabledIntegrations: 'calendar' } });
+    const env = (from: Synthesized, app: AppFunction): Record<string, string> =>
+      from.template(app.node.scopes.find((s): s is Stack => 'templateOptions' in s)!).toJSON().Resources[logicalId(app.fn)].Properties.Environment.Variables;
+    const { api, sync } = withSettings.bridge;
+    for (const { spec, app } of api!.functions) {
+      if (spec.name === 'api') {
+        expect(env(withSettings, app)).toMatchObject({ ADMIN_GROUP_EMAIL: 'intranet-admins@example.com', ENABLED_INTEGRATIONS: 'calendar' });
+        expect(loadConfig({ ...env(withSettings, app), TABLE_NAME: 'resolved-at-deploy' })).toMatchObject({ adminGroupEmail: 'intranet-admins@example.com', enabledIntegrations: ['calendar'] });
+      } else {
+        expect(env(withSettings, app), spec.name).not.toHaveProperty('ADMIN_GROUP_EMAIL');
+        expect(env(withSettings, app), spec.name).not.toHaveProperty('ENABLED_INTEGRATIONS');
+      }
+    }
+    expect(env(withSettings, sync!.sync)).not.toHaveProperty('ADMIN_GROUP_EMAIL');
+    expect(env(withSettings, sync!.sync)).not.toHaveProperty('ENABLED_INTEGRATIONS');
+    // Unset: no variable at all, so the function's own defaults (all integrations, Workspace admins only) apply.
+    const unset = env(synthesized, synthesized.bridge.api!.functions.find((f) => f.spec.name === 'api')!.app);
+    expect(unset).not.toHaveProperty('ADMIN_GROUP_EMAIL');
+    expect(unset).not.toHaveProperty('ENABLED_INTEGRATIONS');
   });
 
   it('one function URL per HTTP function, IAM-authenticated (only CloudFront, signing with OAC, may call it)', () => {
