@@ -15,6 +15,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import type { RunStatus } from '../../shared/sync/state-store.js';
 import type { AppFunction } from '../app-function.js';
 import type { InfraConfig } from '../config.js';
 import type { DeployedHttpFunction } from './api-stack.js';
@@ -41,7 +42,8 @@ export const SERVER_ERROR_RATE_PERCENT = 5;
  * normally, so Lambda's Errors metric never sees it: one sample of DurationMs per run, by status.
  */
 export const SYNC_RUN_METRICS = { namespace: 'WorkspaceBridge/Sync', perRun: 'DurationMs', statusDimension: 'status' } as const;
-export type SyncRunStatus = 'succeeded' | 'failed' | 'refused';
+/** A deployed run's status (dry runs are the CLI's only, and write no record). */
+type SyncRunStatus = Exclude<RunStatus, 'dry-run'>;
 
 /** Where every alarm description sends the reader: the README section with one entry per alarm. */
 const runbook = (alarmId: string) => `README, Operations, alarm ${alarmId}`;

@@ -18,8 +18,8 @@ export const syncFunctionName = (stackName: string) => `${stackName}-sync`;
 /**
  * Lambda's maximum. A 100,000-user fetch takes about 10 minutes at the default quota (README,
  * Directory sync), so it fits one invocation; the handler hands over to a continuation when fewer
- * than 90 s remain (LAMBDA_RESERVE_MS), and the 2-minute lease, renewed every 40 s, frees the slot
- * soon after a crashed invocation whatever this timeout is.
+ * than 90 s remain (LAMBDA_RESERVE_MS), and the 2-minute lease, renewed every 40 s, lets the next
+ * invocation take over soon after a crashed one, whatever this timeout is.
  */
 const SYNC_TIMEOUT = Duration.minutes(15);
 
