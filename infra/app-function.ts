@@ -8,7 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { TABLE } from '../shared/db/table-definition.js';
-import { TABLE_ACTIONS, type PermissionProfile, type SecretName } from './permissions.js';
+import type { PermissionProfile, SecretName } from './permissions.js';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -80,15 +80,22 @@ export class AppFunction extends Construct {
     });
   }
 
-  /** Grants exactly what a permission profile lists: the table (and its indexes) and the named secrets, read-only. */
+  /**
+   * Grants exactly what a permission profile lists: its actions on the table, Query on the indexes
+   * it queries (and no other index), and the named secrets, read-only.
+   */
   grantProfile(profile: PermissionProfile, resources: { readonly table: ITableV2; readonly secrets: Readonly<Record<SecretName, ISecret>> }): void {
     const tableArn = resources.table.tableArn;
-    this.role.addToPolicy(
-      new PolicyStatement({
-        actions: [...TABLE_ACTIONS[profile.table]],
-        resources: [tableArn, ...TABLE.globalSecondaryIndexes.map((index) => `${tableArn}/index/${index.indexName}`)],
-      }),
-    );
+    if (profile.table) {
+      const { actions, queriedIndexes } = profile.table;
+      if (actions.length > 0) this.role.addToPolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [tableArn] }));
+      for (const name of queriedIndexes) {
+        if (!TABLE.globalSecondaryIndexes.some((index) => index.indexName === name)) throw new Error(`Permission profile names index "${name}", which shared/db/table-definition.ts does not define.`);
+      }
+      if (queriedIndexes.length > 0) {
+        this.role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: queriedIndexes.map((name) => `${tableArn}/index/${name}`) }));
+      }
+    }
     if (profile.secrets.length > 0) {
       this.role.addToPolicy(
         new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: profile.secrets.map((name) => resources.secrets[name].secretArn) }),

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../shared/config/config.js';
+import { ConfigError, INTEGRATIONS, loadConfig, type Integration } from '../shared/config/config.js';
 
 /**
  * The deployment's settings, read from CDK context: `cdk.json` ("context") or `-c key=value` on the
@@ -19,6 +19,10 @@ export interface InfraConfig {
   /** Cap on concurrent executions per HTTP function, so a flood cannot starve the account's other workloads. */
   readonly httpReservedConcurrency: number | undefined;
   readonly alarmEmail: string | undefined;
+  /** Google group whose members (also through nested groups) are intranet admins besides Workspace admins; undefined: Workspace admins only. */
+  readonly adminGroupEmail: string | undefined;
+  /** Google integrations the web client offers (empty: none); undefined: the functions' own default (shared/config/config.ts). */
+  readonly enabledIntegrations: readonly Integration[] | undefined;
   /** Directory of the built web client (`npm run build`). */
   readonly webBuildDir: string;
   /** Days between automatic rotations of the session key ring. */
@@ -41,6 +45,8 @@ export const CONTEXT_KEYS = [
   'logRetentionDays',
   'httpReservedConcurrency',
   'alarmEmail',
+  'adminGroupEmail',
+  'enabledIntegrations',
   'webBuildDir',
   'sessionKeyRotationDays',
 ] as const;
@@ -67,6 +73,8 @@ const ENV_SOURCE: Partial<Record<string, ContextKey>> = {
   SERVICE_ACCOUNT_SECRET_NAME: 'serviceAccountSecretName',
   GOOGLE_CLIENT_SECRET_NAME: 'googleClientSecretName',
   LOG_LEVEL: 'logLevel',
+  ADMIN_GROUP_EMAIL: 'adminGroupEmail',
+  ENABLED_INTEGRATIONS: 'enabledIntegrations',
 };
 
 export type ContextReader = (key: ContextKey) => unknown;
@@ -106,6 +114,17 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
   const alarmEmail = text('alarmEmail');
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new InfraConfigError('alarmEmail', `is ${JSON.stringify(alarmEmail)}: expected an email address`);
 
+  // A list (cdk.json) or a comma-separated string (-c); "none" turns every integration off. The
+  // names themselves are checked by the functions' validator below (validateAgainstRuntime).
+  const integrations = text('enabledIntegrations');
+  let enabledIntegrations: string[] | undefined;
+  if (integrations !== undefined) {
+    enabledIntegrations = integrations.toLowerCase() === 'none' ? [] : integrations.split(',').map((i) => i.trim().toLowerCase()).filter(Boolean);
+    if (enabledIntegrations.length === 0 && integrations.toLowerCase() !== 'none') {
+      throw new InfraConfigError('enabledIntegrations', `is ${JSON.stringify(integrations)}: expected "none" or a comma-separated list of ${INTEGRATIONS.join(', ')}`);
+    }
+  }
+
   const config: InfraConfig = {
     appOrigin,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
@@ -122,6 +141,8 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
     logRetentionDays: integer('logRetentionDays', 90, (n) => LOG_RETENTION_DAYS.includes(n), `one of ${LOG_RETENTION_DAYS.join(', ')}`)!,
     httpReservedConcurrency: integer('httpReservedConcurrency', undefined, (n) => n >= 1 && n <= 1000, 'an integer from 1 to 1000'),
     alarmEmail,
+    adminGroupEmail: text('adminGroupEmail')?.toLowerCase(),
+    enabledIntegrations: enabledIntegrations as Integration[] | undefined,
     webBuildDir: text('webBuildDir') ?? 'web/dist',
     sessionKeyRotationDays: integer('sessionKeyRotationDays', 30, (n) => n >= 1 && n <= 365, 'an integer from 1 to 365')!,
   };
@@ -149,11 +170,27 @@ export function functionEnvironment(config: InfraConfig, tableName: string): Rec
   };
 }
 
+/**
+ * The settings only the directory API reads (its admin check, `/api/me` and `/api/config`), for
+ * the functions whose permission profile says `readsApiSettings`. Unset settings stay unset, so
+ * the functions' own defaults apply (stated once, in shared/config/config.ts).
+ */
+export function apiSettingsEnvironment(config: InfraConfig): Record<string, string> {
+  const { adminGroupEmail, enabledIntegrations } = config;
+  return {
+    ...(adminGroupEmail ? { ADMIN_GROUP_EMAIL: adminGroupEmail } : {}),
+    ...(enabledIntegrations ? { ENABLED_INTEGRATIONS: enabledIntegrations.length > 0 ? enabledIntegrations.join(',') : 'none' } : {}),
+  };
+}
+
 function validateAgainstRuntime(config: InfraConfig): void {
-  const env = functionEnvironment(
-    { ...config, appOrigin: config.appOrigin ?? 'https://origin.invalid', googleClientId: config.googleClientId ?? 'pending.apps.googleusercontent.com' },
-    'table-name',
-  );
+  const env = {
+    ...functionEnvironment(
+      { ...config, appOrigin: config.appOrigin ?? 'https://origin.invalid', googleClientId: config.googleClientId ?? 'pending.apps.googleusercontent.com' },
+      'table-name',
+    ),
+    ...apiSettingsEnvironment(config),
+  };
   try {
     loadConfig(env);
   } catch (error) {

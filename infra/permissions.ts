@@ -1,47 +1,74 @@
 /**
  * What each function's role may do, by function name: the single place that says which function
- * reads which secret and how it uses the table. A catalog entry without a profile stops synth
- * (no function gets permissions by guesswork).
+ * reads which secret and which DynamoDB calls it makes. A catalog entry without a profile stops
+ * synth (no function gets permissions by guesswork).
+ *
+ * The table grants list exactly the commands the code reachable from each handler sends (follow
+ * the imports of functions/<name>.ts to every `…Command(` in shared/): a new DynamoDB call needs
+ * its action here, or it fails in AWS with AccessDenied (DynamoDB Local does not check IAM).
  */
 export type SecretName = 'sessionKeys' | 'serviceAccountKey' | 'googleClientSecret';
 
-/** `readWrite` covers items (get, query, put, update, delete, batches, conditions); never Scan, never table management. */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * DynamoDB item actions, as IAM names them. A TransactWriteItems call needs the action of each of
+ * its parts (a Put part needs PutItem). Never Scan, never table management.
+ */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+
+/** The table's global secondary indexes (shared/db/table-definition.ts; a profile naming another stops synth). */
+export type IndexName = 'gsi1' | 'gsi2';
+
+export interface TableGrant {
+  /** Actions on the table itself; `Query` here means queries of the base table. */
+  readonly actions: readonly TableAction[];
+  /** Indexes the code queries: each gets `dynamodb:Query` and nothing else. */
+  readonly queriedIndexes: readonly IndexName[];
+}
 
 export interface PermissionProfile {
-  readonly table: TableAccess;
+  /** The DynamoDB calls it makes; `undefined`: it never touches the table, so no grant at all. */
+  readonly table: TableGrant | undefined;
   readonly secrets: readonly SecretName[];
   /** May invoke the sync function (an admin's "run now"); it gets SYNC_FUNCTION_NAME. */
   readonly invokesSync?: boolean;
+  /** Reads the directory API's settings (admin group, enabled integrations); it gets them (config.ts, apiSettingsEnvironment). */
+  readonly readsApiSettings?: boolean;
 }
 
 export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfile>> = {
-  // Starts sign-in: seals the transaction (state, nonce, PKCE verifier) with the key ring.
-  'auth-login': { table: 'readWrite', secrets: ['sessionKeys'] },
-  // Finishes sign-in: exchanges the code with the client secret, creates the session.
-  'auth-callback': { table: 'readWrite', secrets: ['sessionKeys', 'googleClientSecret'] },
-  // Reads and ends sessions.
-  'auth-session': { table: 'readWrite', secrets: ['sessionKeys'] },
-  // Every /api/* route: checks the session, reads and writes the directory and access data, signs
-  // list cursors with the key ring, and starts a sync run when an admin asks.
-  api: { table: 'readWrite', secrets: ['sessionKeys'], invokesSync: true },
+  // Starts sign-in: seals the transaction (state, nonce, PKCE verifier) into a cookie with the key
+  // ring. No server state, so no table access (shared/auth/login.ts sends no DynamoDB command).
+  'auth-login': { table: undefined, secrets: ['sessionKeys'] },
+  // Finishes sign-in: exchanges the code with the client secret, finds the user (GetItem by id,
+  // then by email), writes a provisional user when allowed (a transaction of Puts; DeleteItem for
+  // dropped addresses), creates the session (PutItem) and ends the browser's previous one (DeleteItem).
+  'auth-callback': { table: { actions: ['GetItem', 'PutItem', 'DeleteItem'], queriedIndexes: [] }, secrets: ['sessionKeys', 'googleClientSecret'] },
+  // Logout and logout-everywhere: reads the session (GetItem, UpdateItem when touching it,
+  // DeleteItem when expired), ends it or every session of the user (Query on gsi1, DeleteItem).
+  'auth-session': { table: { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1'] }, secrets: ['sessionKeys'] },
+  // Every /api/* route: the session guard (GetItem, UpdateItem, DeleteItem), directory reads
+  // (GetItem; BatchGetItem for access checks and the search index chunks; Query on the table,
+  // on gsi1 for a user's sessions and gsi2 for a group's members), ending sessions (DeleteItem),
+  // run records and the pending diff (Query, GetItem). It writes nothing else: the sync owns the
+  // directory. Signs list cursors with the key ring, and starts a sync run when an admin asks.
+  api: {
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1', 'gsi2'] },
+    secrets: ['sessionKeys'],
+    invokesSync: true,
+    readsApiSettings: true,
+  },
 };
 
-/** The scheduled directory sync: the only reader of the service-account key. */
-export const SYNC_PERMISSIONS: PermissionProfile = { table: 'readWrite', secrets: ['serviceAccountKey'] };
-
-export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ],
+/**
+ * The scheduled directory sync, the only reader of the service-account key. Lease, checkpoint,
+ * staged chunks, run records and pending diff (PutItem, GetItem, DeleteItem, BatchWriteItem,
+ * Query); the directory (Query on the table, gsi1 and gsi2; transactions of Put and Update parts;
+ * UpdateItem, DeleteItem, BatchWriteItem); sessions of changed users (Query on gsi1, UpdateItem,
+ * DeleteItem); the search index (GetItem, UpdateItem, PutItem, BatchWriteItem). It never batch-reads.
+ */
+export const SYNC_PERMISSIONS: PermissionProfile = {
+  table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], queriedIndexes: ['gsi1', 'gsi2'] },
+  secrets: ['serviceAccountKey'],
 };
 
 export function permissionsFor(functionName: string): PermissionProfile {

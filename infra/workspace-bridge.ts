@@ -81,10 +81,10 @@ export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions):
 
   const functions: Record<string, AppFunction> = { RotateSessionKeys: data.rotation };
   for (const deployed of api?.functions ?? []) functions[pascalCase(deployed.spec.name)] = deployed.app;
-  if (sync) functions.Sync = sync.sync;
   const monitoring = new MonitoringStack(app, 'WorkspaceBridge-Monitoring', {
     config,
     functions,
+    sync: sync?.sync,
     httpFunctions: api?.functions ?? [],
     failureQueues: sync ? { SyncScheduleDeadLetters: sync.scheduleDeadLetters, FailedSyncRuns: sync.failedRuns } : {},
     distribution: web.distribution,

@@ -6,7 +6,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { HttpFunction } from '../../functions/catalog.js';
 import { AppFunction } from '../app-function.js';
-import { functionEnvironment, type InfraConfig } from '../config.js';
+import { apiSettingsEnvironment, functionEnvironment, type InfraConfig } from '../config.js';
 import { permissionsFor, type SecretName } from '../permissions.js';
 
 export interface ApiStackProps extends StackProps {
@@ -41,7 +41,12 @@ export class ApiStack extends Stack {
       const app = new AppFunction(this, pascalCase(spec.name), {
         entry: spec.entry,
         description: `Workspace Bridge ${spec.name} (${spec.pathPatterns.join(', ')})`,
-        environment: { ...environment, POWERTOOLS_SERVICE_NAME: spec.name, ...(sync ? { SYNC_FUNCTION_NAME: sync } : {}) },
+        environment: {
+          ...environment,
+          POWERTOOLS_SERVICE_NAME: spec.name,
+          ...(sync ? { SYNC_FUNCTION_NAME: sync } : {}),
+          ...(profile.readsApiSettings ? apiSettingsEnvironment(props.config) : {}),
+        },
         logRetentionDays: props.config.logRetentionDays,
         reservedConcurrency: props.config.httpReservedConcurrency,
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),

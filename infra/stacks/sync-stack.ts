@@ -7,12 +7,37 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
 import { AppFunction } from '../app-function.js';
 import { functionEnvironment, type InfraConfig } from '../config.js';
 import { SYNC_PERMISSIONS, type SecretName } from '../permissions.js';
 
 /** The sync function's physical name: known before the function exists, so the API can be granted invoke on it by name. */
 export const syncFunctionName = (stackName: string) => `${stackName}-sync`;
+
+/**
+ * Lambda's maximum. A 100,000-user fetch takes about 10 minutes at the default quota (README,
+ * Directory sync), so it fits one invocation; the handler hands over to a continuation when fewer
+ * than 90 s remain (LAMBDA_RESERVE_MS), and the 2-minute lease, renewed every 40 s, lets the next
+ * invocation take over soon after a crashed one, whatever this timeout is.
+ */
+const SYNC_TIMEOUT = Duration.minutes(15);
+
+/**
+ * How long an event may wait in Lambda's asynchronous queue. With one unit of concurrency an event
+ * (the schedule's, an admin's "run now", a continuation) waits, throttled and retried by Lambda,
+ * while another invocation runs; a run's invocations hold the slot for at most the age after which
+ * its checkpoint is abandoned. So only an event stuck behind something broken expires into the
+ * failed-runs queue; with 1 hour, a legitimately long first run would put the schedule's next event there.
+ */
+const SYNC_MAX_EVENT_AGE = Duration.millis(CHECKPOINT_MAX_AGE_MS);
+
+/**
+ * How long EventBridge Scheduler retries delivering one scheduled invocation. Delivery is the
+ * asynchronous Invoke call, which Lambda accepts even while the function is busy; an older delivery
+ * would be superseded by the next hourly (default) tick anyway.
+ */
+const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
 
 export interface SyncStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -58,12 +83,13 @@ export class SyncStack extends Stack {
       environment: { ...functionEnvironment(props.config, props.table.tableName), POWERTOOLS_SERVICE_NAME: 'sync' },
       logRetentionDays: props.config.logRetentionDays,
       memorySize: 1024,
-      timeout: Duration.minutes(5),
+      timeout: SYNC_TIMEOUT,
       // One run at a time: keeps Google's Admin SDK quota and the account's concurrency safe from overlapping runs.
       reservedConcurrency: 1,
       onFailure: new SqsDestination(this.failedRuns),
+      // A failed invocation is retried twice; each retry resumes from the checkpoint.
       retryAttempts: 2,
-      maxEventAge: Duration.hours(1),
+      maxEventAge: SYNC_MAX_EVENT_AGE,
     });
     this.sync.grantProfile(SYNC_PERMISSIONS, { table: props.table, secrets: props.secrets });
     this.sync.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }));
@@ -84,7 +110,7 @@ export class SyncStack extends Stack {
         input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
         deadLetterQueue: this.scheduleDeadLetters,
         retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
+        maxEventAge: SCHEDULE_MAX_EVENT_AGE,
       }),
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readInfraConfig, type ContextKey } from '../../infra/config.js';
+import { apiSettingsEnvironment, readInfraConfig, type ContextKey } from '../../infra/config.js';
 import { synthesize } from './support.js';
 
 const BASE = { allowedDomains: 'example.com', adminSubject: 'admin@example.com' };
@@ -24,12 +24,27 @@ describe('deployment settings (CDK context)', () => {
     [{ ...BASE, appOrigin: 'https://d111.cloudfront.net/path', googleClientId: 'x' }, /"appOrigin" is not usable/],
     [{ ...BASE, logRetentionDays: 42 }, /"logRetentionDays" is "42": expected one of 1, 3, 5/],
     [{ ...BASE, alarmEmail: 'ops' }, /"alarmEmail"/],
+    [{ ...BASE, adminGroupEmail: 'intranet-admins' }, /"adminGroupEmail" is not usable: Configuration key ADMIN_GROUP_EMAIL is invalid/],
+    [{ ...BASE, enabledIntegrations: 'gmail,photos' }, /"enabledIntegrations" is not usable: Configuration key ENABLED_INTEGRATIONS is invalid/],
+    [{ ...BASE, enabledIntegrations: ',' }, /"enabledIntegrations" is ",": expected "none" or a comma-separated list of gmail, drive, calendar/],
   ])('rejects %j naming the context key', (context, message) => {
     expect(() => read(context)).toThrow(message);
   });
 
   it('accepts domains as a list (cdk.json) or a comma-separated string (-c)', () => {
     expect(read({ ...BASE, allowedDomains: ['Example.com', 'example.org'] }).allowedDomains).toEqual(['example.com', 'example.org']);
+  });
+
+  it('reads the optional admin group and integrations; unset, they stay unset (the functions\' defaults apply)', () => {
+    expect(read(BASE)).toMatchObject({ adminGroupEmail: undefined, enabledIntegrations: undefined });
+    expect(read({ ...BASE, adminGroupEmail: 'Intranet-Admins@example.com', enabledIntegrations: ['Gmail', 'calendar'] })).toMatchObject({
+      adminGroupEmail: 'intranet-admins@example.com',
+      enabledIntegrations: ['gmail', 'calendar'],
+    });
+    expect(read({ ...BASE, enabledIntegrations: 'drive, gmail' }).enabledIntegrations).toEqual(['drive', 'gmail']);
+    expect(read({ ...BASE, enabledIntegrations: 'none' }).enabledIntegrations).toEqual([]);
+    expect(apiSettingsEnvironment(read({ ...BASE, enabledIntegrations: 'none' }))).toEqual({ ENABLED_INTEGRATIONS: 'none' });
+    expect(apiSettingsEnvironment(read(BASE))).toEqual({});
   });
 });
 

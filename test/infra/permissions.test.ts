@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_FUNCTIONS } from '../../functions/catalog.js';
-import { HTTP_FUNCTION_PERMISSIONS, TABLE_ACTIONS } from '../../infra/permissions.js';
+import { HTTP_FUNCTION_PERMISSIONS, type PermissionProfile } from '../../infra/permissions.js';
 import { resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -70,17 +70,26 @@ function roleOf(stackTemplate: Template, roleLogicalId: string): Json {
 
 /** Invoking the sync function by name: the sync itself (continuations) and the API (an admin's run now). */
 const INVOKE_SYNC: Statement = { actions: ['lambda:InvokeFunction'], resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'] };
-const TABLE_RW: Statement = { actions: [...TABLE_ACTIONS.readWrite].sort(), resources: ['table', 'table/index/gsi1', 'table/index/gsi2'] };
+/** DynamoDB actions on the table itself (never Scan, never table management). */
+const onTable = (...actions: string[]): Statement => ({ actions: actions.map((a) => `dynamodb:${a}`).sort(), resources: ['table'] });
+/** Query, and only Query, on the indexes the code queries. */
+const queries = (...indexes: string[]): Statement => ({ actions: ['dynamodb:Query'], resources: indexes.map((i) => `table/index/${i}`) });
+/** What a profile renders to, for the real catalog (the exact lists are spelled out in the tests above it). */
+const tableStatements = (profile: PermissionProfile): Statement[] =>
+  profile.table
+    ? [onTable(...profile.table.actions), ...(profile.table.queriedIndexes.length > 0 ? [queries(...profile.table.queriedIndexes)] : [])]
+    : [];
 const logs = (name: string): Statement => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`logs:${name}`] });
 const readSecrets = (...names: string[]): Statement => ({ actions: ['secretsmanager:GetSecretValue'], resources: names.map((n) => `secret:${n}`) });
 const sorted = (statements: Statement[]) => [...statements].sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
 
 describe('function roles: exactly what each function code uses', () => {
   it.each([
-    ['auth-login', [logs('auth-login'), TABLE_RW, readSecrets('sessionKeys')]],
-    ['auth-callback', [logs('auth-callback'), TABLE_RW, readSecrets('sessionKeys', 'googleClientSecret')]],
-    ['auth-session', [logs('auth-session'), TABLE_RW, readSecrets('sessionKeys')]],
-    ['api', [logs('api'), TABLE_RW, readSecrets('sessionKeys'), INVOKE_SYNC]],
+    // The login transaction lives in an encrypted cookie: no DynamoDB call, so no table grant at all.
+    ['auth-login', [logs('auth-login'), readSecrets('sessionKeys')]],
+    ['auth-callback', [logs('auth-callback'), onTable('GetItem', 'PutItem', 'DeleteItem'), readSecrets('sessionKeys', 'googleClientSecret')]],
+    ['auth-session', [logs('auth-session'), onTable('GetItem', 'UpdateItem', 'DeleteItem'), queries('gsi1'), readSecrets('sessionKeys')]],
+    ['api', [logs('api'), onTable('GetItem', 'BatchGetItem', 'Query', 'UpdateItem', 'DeleteItem'), queries('gsi1', 'gsi2'), readSecrets('sessionKeys'), INVOKE_SYNC]],
   ])('%s', (name, expected) => {
     const { api } = synthesized.bridge;
     const deployed = api!.functions.find((f) => f.spec.name === name)!;
@@ -107,7 +116,7 @@ describe('function roles: exactly what each function code uses', () => {
     const profile = HTTP_FUNCTION_PERMISSIONS[name]!;
     const expected = [
       logs(name),
-      { actions: [...TABLE_ACTIONS[profile.table]].sort(), resources: ['table', 'table/index/gsi1', 'table/index/gsi2'] },
+      ...tableStatements(profile),
       ...(profile.secrets.length > 0 ? [readSecrets(...profile.secrets)] : []),
       ...(profile.invokesSync ? [INVOKE_SYNC] : []),
     ];
@@ -121,7 +130,8 @@ describe('function roles: exactly what each function code uses', () => {
     expect(statementsOf(template, roleId)).toEqual(
       sorted([
         logs('sync'),
-        TABLE_RW,
+        onTable('GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'),
+        queries('gsi1', 'gsi2'),
         readSecrets('serviceAccountKey'),
         INVOKE_SYNC,
         { actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: ['queue:failedRuns'] },

@@ -4,7 +4,12 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
 import { TABLE } from '../../shared/db/table-definition.js';
-import { FIXTURE_FUNCTIONS, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
+import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/sync/setup.js';
+import { runMetrics } from '../../shared/sync/report.js';
+import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
+import { SYNC_RUN_METRICS } from '../../infra/stacks/monitoring-stack.js';
+import type { AppFunction } from '../../infra/app-function.js';
+import { FIXTURE_FUNCTIONS, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -97,6 +102,28 @@ describe('functions', () => {
     }
   });
 
+  it('the admin group and enabled integrations reach the api function only, and only when set', () => {
+    const withSettings = synthesize({ context: { ...FULL_CONTEXT, adminGroupEmail: 'intranet-admins@example.com', enabledIntegrations: 'calendar' } });
+    const env = (from: Synthesized, app: AppFunction): Record<string, string> =>
+      from.template(app.node.scopes.find((s): s is Stack => 'templateOptions' in s)!).toJSON().Resources[logicalId(app.fn)].Properties.Environment.Variables;
+    const { api, sync } = withSettings.bridge;
+    for (const { spec, app } of api!.functions) {
+      if (spec.name === 'api') {
+        expect(env(withSettings, app)).toMatchObject({ ADMIN_GROUP_EMAIL: 'intranet-admins@example.com', ENABLED_INTEGRATIONS: 'calendar' });
+        expect(loadConfig({ ...env(withSettings, app), TABLE_NAME: 'resolved-at-deploy' })).toMatchObject({ adminGroupEmail: 'intranet-admins@example.com', enabledIntegrations: ['calendar'] });
+      } else {
+        expect(env(withSettings, app), spec.name).not.toHaveProperty('ADMIN_GROUP_EMAIL');
+        expect(env(withSettings, app), spec.name).not.toHaveProperty('ENABLED_INTEGRATIONS');
+      }
+    }
+    expect(env(withSettings, sync!.sync)).not.toHaveProperty('ADMIN_GROUP_EMAIL');
+    expect(env(withSettings, sync!.sync)).not.toHaveProperty('ENABLED_INTEGRATIONS');
+    // Unset: no variable at all, so the function's own defaults (all integrations, Workspace admins only) apply.
+    const unset = env(synthesized, synthesized.bridge.api!.functions.find((f) => f.spec.name === 'api')!.app);
+    expect(unset).not.toHaveProperty('ADMIN_GROUP_EMAIL');
+    expect(unset).not.toHaveProperty('ENABLED_INTEGRATIONS');
+  });
+
   it('one function URL per HTTP function, IAM-authenticated (only CloudFront, signing with OAC, may call it)', () => {
     const template = synthesized.template(synthesized.bridge.api!);
     const urls = Object.values(resourcesOf(template, 'AWS::Lambda::Url'));
@@ -126,10 +153,20 @@ describe('sync stack', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: logicalId(sync!.sync.fn) },
       MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 3600,
+      // Events wait here while the one slot is busy: as long as a run may last (its checkpoint's age limit).
+      MaximumEventAgeInSeconds: CHECKPOINT_MAX_AGE_MS / 1000,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(sync!.failedRuns), 'Arn'] } } },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'WorkspaceBridge-Sync-sync', ReservedConcurrentExecutions: 1, Timeout: 300 });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'WorkspaceBridge-Sync-sync', ReservedConcurrentExecutions: 1 });
+  });
+
+  it("runs up to Lambda's 15 minutes: room for a 100,000-user fetch, with the handler's hand-over reserve inside it", () => {
+    const { sync } = synthesized.bridge;
+    const fn = resourcesOf(synthesized.template(sync!), 'AWS::Lambda::Function')[logicalId(sync!.sync.fn)]!.Properties as Json;
+    expect(fn.Timeout).toBe(900);
+    // The handler stops taking work when LAMBDA_RESERVE_MS remain; a crashed invocation's lease frees the slot within LEASE_DURATION_MS.
+    expect(LAMBDA_RESERVE_MS + LEASE_DURATION_MS).toBeLessThan((fn.Timeout as number) * 1000);
+    expect(CHECKPOINT_MAX_AGE_MS).toBeGreaterThan((fn.Timeout as number) * 1000);
   });
 
   it('keeps failures 14 days in encrypted queues that refuse plain HTTP', () => {
@@ -248,10 +285,12 @@ describe('monitoring stack', () => {
     const topic = { Ref: logicalId(monitoring.topic) };
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
-    const functionCount = 2 + FIXTURE_FUNCTIONS.length; // rotation, sync, HTTP functions
-    expect(byMetric('Errors')).toHaveLength(functionCount);
-    expect(byMetric('Throttles')).toHaveLength(functionCount);
+    expect(byMetric('Errors')).toHaveLength(2 + FIXTURE_FUNCTIONS.length); // rotation, sync, HTTP functions
+    expect(byMetric('Throttles')).toHaveLength(1 + FIXTURE_FUNCTIONS.length); // not the sync: see below
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(byMetric('DurationMs')).toHaveLength(2); // sync runs failed, refused
+    expect(byMetric('AsyncEventsDropped')).toHaveLength(1);
+    for (const alarm of alarms) expect(alarm.AlarmDescription).toMatch(/README, Operations, alarm \w+/);
     const rate = alarms.filter((a) => a.Metrics);
     expect(rate).toHaveLength(1);
     const expression = (rate[0]!.Metrics as Json[]).find((m) => m.Expression)!.Expression as string;
@@ -259,5 +298,58 @@ describe('monitoring stack', () => {
     expect(rate[0]!.Threshold).toBe(5);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  const monitoringAlarms = () => Object.values(resourcesOf(synthesized.template(synthesized.bridge.monitoring), 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
+  const syncFunctionRef = () => ({ 'Fn::ImportValue': expect.stringContaining(logicalId(synthesized.bridge.sync!.sync.fn)) });
+
+  it.each([
+    ['failed', 'SyncRunFailed'],
+    ['refused', 'SyncRunRefused'],
+  ])('alarms on any sync run that ended %s (the handler returns normally, so Lambda Errors never sees it)', (status, id) => {
+    const matching = monitoringAlarms().filter((a) => a.Namespace === SYNC_RUN_METRICS.namespace && JSON.stringify(a.Dimensions).includes(`"${status}"`));
+    expect(matching).toEqual([
+      {
+        Namespace: 'WorkspaceBridge/Sync',
+        MetricName: 'DurationMs',
+        Dimensions: [{ Name: 'status', Value: status }],
+        Statistic: 'SampleCount',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: logicalId(synthesized.bridge.monitoring.topic) }],
+        AlarmDescription: expect.stringContaining(`README, Operations, alarm ${id}`),
+      },
+    ]);
+  });
+
+  it('the sync run alarms watch exactly what the handler logs: its EMF namespace, dimension and per-run metric', () => {
+    const record = {
+      runId: 'r', status: 'failed', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:01:00.000Z', durationMs: 60_000, forced: false,
+      counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0 }, memberships: { groupsChanged: 0, added: 0, removed: 0 },
+      apiCalls: 0, retries: 0, itemWrites: 0, invocations: 1, errors: [],
+    } as const;
+    const line = runMetrics(record as unknown as Parameters<typeof runMetrics>[0]) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Json;
+    const [directive] = line._aws.CloudWatchMetrics;
+    expect(directive!.Namespace).toBe(SYNC_RUN_METRICS.namespace);
+    expect(directive!.Dimensions).toEqual([[SYNC_RUN_METRICS.statusDimension]]);
+    expect(directive!.Metrics.map((m) => m.Name)).toContain(SYNC_RUN_METRICS.perRun);
+    expect(line[SYNC_RUN_METRICS.statusDimension]).toBe('failed');
+    expect(line[SYNC_RUN_METRICS.perRun]).toBe(60_000);
+  });
+
+  it('no throttle alarm for the sync (its queued async events are retried by Lambda); it alarms on dropped events instead', () => {
+    const forSync = monitoringAlarms().filter((a) => a.Namespace === 'AWS/Lambda' && JSON.stringify(a.Dimensions).includes(logicalId(synthesized.bridge.sync!.sync.fn)));
+    expect(forSync.map((a) => a.MetricName).sort()).toEqual(['AsyncEventsDropped', 'Errors']);
+    expect(forSync.find((a) => a.MetricName === 'AsyncEventsDropped')).toMatchObject({
+      Dimensions: [{ Name: 'FunctionName', Value: syncFunctionRef() }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(synthesized.bridge.monitoring.topic) }],
+    });
   });
 });
