@@ -198,16 +198,30 @@ describe('when the provider fails', () => {
 });
 
 describe('open redirects', () => {
+  const refusedAtLogin = (returnTo: string) => async () => {
+    const response = await browserFetch(fx.app.origin, `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, new Map());
+    expect(response.headers.getSetCookie()).toEqual([]); // no transaction started
+    return response;
+  };
+
   it.each([
     '//evil.example', '/\\evil.example', '\\\\evil.example', '\\/evil.example', 'https://evil.example', 'HTTPS://evil.example/',
     'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'evil.example', '%2F%2Fevil.example', '%2f%2fevil.example', '/%2Fevil.example',
     '/%5Cevil.example', '/%5cevil.example', '%252F%252Fevil.example', '/%252F%252Fevil.example', '/%09/evil.example', '/\t/evil.example',
     '%', 'http:%2F%2Fevil.example',
-  ])('refuses returnTo=%s at /auth/login', (returnTo) => expectRejected(async () => {
-    const response = await browserFetch(fx.app.origin, `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, new Map());
-    expect(response.headers.getSetCookie()).toEqual([]); // no transaction started
-    return response;
-  }, 'return_to_invalid', 400));
+    // Dot segments the URL parser removes, leaving `//evil.example`.
+    '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/a/%2e%2e//evil.example',
+  ])('refuses returnTo=%s at /auth/login', (returnTo) => expectRejected(refusedAtLogin(returnTo), 'return_to_invalid', 400));
+
+  it('refuses a returnTo under the length cap that percent-encoding takes over it (2,000 × "é": 12,001 characters)', () =>
+    expectRejected(refusedAtLogin(`/${'é'.repeat(2000)}`), 'return_to_invalid', 400));
+
+  it('keeps the transaction cookie under 4 KB for the longest returnTo it accepts', async () => {
+    const longest = `/${'a'.repeat(2047)}`;
+    const { response } = await startLogin(fx.app.origin, new Map(), longest);
+    const [cookie] = response.headers.getSetCookie();
+    expect(cookie!.split(';')[0]!.length).toBeLessThan(4096);
+  });
 
   it.each([['/people?q=a%20b#x', '/people?q=a%20b#x'], ['/a/../b', '/b'], ['/docs/100%25', '/docs/100%25'], ['', '/']])('accepts returnTo=%s', async (returnTo, expected) => {
     const { response } = await signIn(fx.app.origin, followProviderRedirect, { returnTo });
