@@ -28,6 +28,9 @@ export async function completeLogin(request: HttpRequest, deps: Dependencies): P
   const spent = state ? [clearCookie(transactionCookieName(state))] : [];
   try {
     const transaction = await transactionFor(request, deps, state);
+    // Decided before anything happens: a refused destination must not leave a new session behind,
+    // end the browser's previous one, or log a sign-in.
+    const location = parseReturnTo(transaction.returnTo, config.appOrigin);
     const provider = await discover(config.oidcIssuer);
     const code = authorizationCode(provider, request.query);
     const idToken = await exchangeCode(provider, {
@@ -53,7 +56,7 @@ export async function completeLogin(request: HttpRequest, deps: Dependencies): P
       previous ? endSession(db, config.tableName, hashSessionIdentifier(previous)) : undefined,
     ]);
     logger.info('signed in', { userId: user.id, matchedBy });
-    return redirect(parseReturnTo(transaction.returnTo, config.appOrigin), {
+    return redirect(location, {
       cookies: [...spent, setCookie(SESSION_COOKIE, identifier, Math.floor(policy.absoluteLifetimeMs / 1000))],
     });
   } catch (error) {

@@ -1,6 +1,9 @@
 import { exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
+import { purposeKeys } from '../../shared/auth/keys.js';
+import { listUserSessions, sessionPolicy } from '../../shared/auth/sessions.js';
+import { openTransaction, sealTransaction } from '../../shared/auth/transaction-cookie.js';
 import { captureOutput } from '../support/logs.js';
 import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';
@@ -167,6 +170,20 @@ describe('state, transaction cookie and authorization response', () => {
     fx.provider.responseIss = null;
     return signInResponse();
   }, 'iss_param_mismatch', 400));
+
+  it('refuses an unsafe returnTo in the transaction before the session changes (previous session kept)', async () => {
+    const { jar } = await signIn(fx.app.origin, followProviderRedirect);
+    const { callbackUrl } = await begin(jar);
+    const [name, sealed] = [...jar].find(([cookie]) => cookie !== SESSION_COOKIE)!;
+    const keys = await purposeKeys(fx.app.deps, 'transaction-cookie');
+    // What an older login (before the normalised check) could have sealed.
+    jar.set(name, await sealTransaction({ ...(await openTransaction(sealed, keys)), returnTo: '/.//evil.example' }, keys));
+    const sessions = () => listUserSessions(fx.app.deps.db, fx.app.deps.config.tableName, ADA.sub, sessionPolicy(fx.app.deps.config));
+    const before = (await sessions()).map((s) => s.id);
+    await expectRejected(() => callback(jar, callbackUrl), 'return_to_invalid', 400);
+    expect((await sessions()).map((s) => s.id)).toEqual(before);
+    expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(200);
+  });
 
   it("shows the provider's error (the user cancelled) as a refusal", () => expectRejected(async () => {
     const { jar, callbackUrl } = await begin();
