@@ -128,6 +128,19 @@ describe('state, transaction cookie and authorization response', () => {
     return callback(jar, callbackUrl);
   }, 'state_mismatch', 400));
 
+  it.each([
+    ['a cookie attribute after it', (state: string) => `${state.slice(0, 8)};Domain=evil.example`],
+    ['CR/LF and a header after it', (state: string) => `${state.slice(0, 8)}\r\nSet-Cookie: injected=1`],
+    ['one character too many', (state: string) => `${state}A`],
+    ['a character base64url does not use', (state: string) => `${state.slice(0, 42)}=`],
+  ])('rejects a state with %s as malformed, naming no cookie after it', (_name, malform) => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    callbackUrl.searchParams.set('state', malform(callbackUrl.searchParams.get('state')!));
+    const response = await callback(jar, callbackUrl);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    return response;
+  }, 'state_invalid', 400));
+
   it("rejects the state of another browser's transaction", () => expectRejected(async () => {
     const victim = await begin();
     const attacker = await begin();
