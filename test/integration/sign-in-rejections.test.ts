@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
 import { purposeKeys } from '../../shared/auth/keys.js';
 import { listUserSessions, sessionPolicy } from '../../shared/auth/sessions.js';
+import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import { openTransaction, sealTransaction } from '../../shared/auth/transaction-cookie.js';
 import { captureOutput } from '../support/logs.js';
 import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
@@ -206,24 +207,42 @@ describe('state, transaction cookie and authorization response', () => {
   }, 'provider_error', 400));
 });
 
-describe('when the provider fails', () => {
-  it('answers a token endpoint failure with a "try again" page (502), an error log without secrets, and no session', async () => {
-    fx.provider.mintNext(async () => {
-      throw new Error('provider exploded');
-    });
+describe('when something fails unexpectedly', () => {
+  /** The "try again" page: 500 with the request id to quote, no stack trace, no session; resolves to the "sign-in failed" log line. */
+  async function expectUnavailable(attempt: () => Promise<Response>): Promise<string | undefined> {
     const capture = captureOutput();
     let response: Response;
     try {
-      response = await signInResponse();
+      response = await attempt();
     } finally {
       capture.restore();
     }
-    expect(response.status).toBe(502);
-    expect(await response.text()).toContain('Sign-in is unavailable right now');
+    const body = await response.text();
+    expect(response.status, body).toBe(500);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(body).toContain('Sign-in is unavailable right now');
+    expect(body).toContain(`request ${response.headers.get('x-request-id')}`);
+    expect(body).not.toMatch(/\bat \w+ \(|Error:/);
     expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
-    const failure = capture.lines().find((line) => line.includes('"sign-in failed"'));
+    return capture.lines().find((line) => line.includes('"sign-in failed"'));
+  }
+
+  it('answers a token endpoint failure with the page and an error log without secrets', async () => {
+    fx.provider.mintNext(async () => {
+      throw new Error('provider exploded');
+    });
+    const failure = await expectUnavailable(signInResponse);
     expect(failure).toContain('Token endpoint answered HTTP 500');
     expect(failure).not.toMatch(/code=|TESTPROVIDERTOKEN/);
+  });
+
+  it('answers a DynamoDB failure (here: the table is gone) with the page', async () => {
+    provideDependencies({ ...fx.app.deps, config: { ...fx.app.deps.config, tableName: 'no-such-table' } });
+    try {
+      expect(await expectUnavailable(signInResponse)).toContain('ResourceNotFoundException');
+    } finally {
+      provideDependencies(fx.app.deps);
+    }
   });
 });
 
