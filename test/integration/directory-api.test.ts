@@ -205,6 +205,19 @@ describe('people and groups API', () => {
       expect(answer.results).toHaveLength(asked.length);
     });
 
+    it('answers 401 to a caller without a session whatever the body, and 400 for a bad body only once signed in', async () => {
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const bodies: Array<[string, Record<string, string> | undefined]> = [
+        ['{', undefined], ['[]', undefined], ['{"userId":"1"}', undefined], ['{"userId":"1","groupIds":[],"extra":1}', undefined], ['userId=1', form],
+      ];
+      for (const [body, headers] of bodies) {
+        const anonymous = await api.post('/api/access/check', new Map(), body, headers);
+        expect(anonymous.status, body).toBe(401);
+        expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+        expect((await api.post('/api/access/check', member, body, headers)).status, body).toBeOneOf([400, 415]);
+      }
+    });
+
     it('grants a suspended or unknown user nothing', async () => {
       const suspended = users.find((u) => u.suspended)!;
       const everyone = groupByEmail('everyone@example.com').id;
@@ -217,8 +230,12 @@ describe('people and groups API', () => {
     const adminRequests = (id: string): Array<[string, string, string | undefined]> => [
       ['GET', '/api/admin/sync/runs', undefined],
       ['POST', '/api/admin/sync/run', '{}'],
+      // Bad input too: who may call is answered before what the request holds.
+      ['POST', '/api/admin/sync/run', '{"force":"yes"}'],
+      ['POST', '/api/admin/sync/run', '{'],
       ['GET', '/api/admin/sync/pending', undefined],
       ['POST', `/api/admin/users/${id}/sessions/revoke`, undefined],
+      ['POST', '/api/admin/users/not-an-id/sessions/revoke', undefined],
     ];
     const send = (jar: CookieJar, [method, path, body]: [string, string, string | undefined]) => (method === 'GET' ? api.get(path, jar) : api.post(path, jar, body));
 
