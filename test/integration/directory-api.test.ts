@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../shared/people/normalize.js';
+import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import type { CookieJar } from '../support/sign-in.js';
@@ -248,15 +249,24 @@ describe('people and groups API', () => {
       }
     });
 
-    it('lets a member of ADMIN_GROUP_EMAIL in', async () => {
-      const { requireAdmin } = await import('../../shared/directory-api/admin.js');
-      const alpha = groupByEmail('team-alpha-1@example.com');
-      const inside = api.harness.emulator.directory.members(alpha.id).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!) && !users.find((u) => u.id === m.id)!.isAdmin)!;
-      const jar = await api.sessionFor(inside.email!);
-      const deps = { ...api.app.deps, config: { ...api.app.deps.config, adminGroupEmail: 'engineering@example.com' } };
-      const request = { method: 'GET', path: '/api/admin/sync/runs', query: new URLSearchParams(), headers: {}, cookies: new Map(jar), body: undefined, requestId: 't', sourceIp: undefined, userAgent: undefined, params: {} };
-      await expect(requireAdmin(request, deps)).resolves.toMatchObject({ user: { id: inside.id } });
-      await expect(requireAdmin(request, api.app.deps)).rejects.toMatchObject({ status: 403 });
+    it('lets a member of ADMIN_GROUP_EMAIL in, and /api/me says so by the same rule', async () => {
+      const engineering = groupByEmail('engineering@example.com');
+      const nonAdmins = users.filter((u) => listed(u) && !u.isAdmin);
+      // A member through nesting (team-alpha-1 sits under engineering), and someone outside the group;
+      // from the end of the list, clear of the users other tests count sessions of.
+      const alphaMembers = new Set(api.harness.emulator.directory.members(groupByEmail('team-alpha-1@example.com').id).map((m) => m.id));
+      const inside = await api.sessionFor(nonAdmins.findLast((u) => alphaMembers.has(u.id))!.primaryEmail);
+      const outside = await api.sessionFor(nonAdmins.findLast((u) => !usersIn(engineering.id).has(u.id))!.primaryEmail);
+      const adminStatus = async (jar: CookieJar) => [(await getJson<{ isAdmin: boolean }>('/api/me', jar)).isAdmin, (await api.get('/api/admin/sync/pending', jar)).status];
+      expect(await adminStatus(inside)).toEqual([false, 403]);
+      provideDependencies({ ...api.app.deps, config: { ...api.app.deps.config, adminGroupEmail: engineering.email } });
+      try {
+        expect(await adminStatus(inside)).toEqual([true, 200]);
+        expect(await adminStatus(outside)).toEqual([false, 403]);
+        expect(await adminStatus(admin)).toEqual([true, 200]);
+      } finally {
+        provideDependencies(api.app.deps);
+      }
     });
 
     it('shows sync runs, starts one now, and shows no pending diff', async () => {
