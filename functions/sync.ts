@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/logging/logger.js';
-import { dependencies } from '../shared/runtime/dependencies.js';
+import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
 import { runSummary, runMetrics } from '../shared/sync/report.js';
 import { runSync } from '../shared/sync/run.js';
 import { sessionTerminator } from '../shared/sync/sessions.js';
@@ -12,6 +12,8 @@ export interface SyncEvent {
   readonly force?: boolean;
   readonly continuation?: string;
 }
+
+initDependencies();
 
 let lambda: LambdaClient | undefined;
 

@@ -3,6 +3,7 @@ import type { DirectoryUser } from '../directory/model.js';
 import { HttpError, json, NO_STORE } from '../http/http.js';
 import type { Route } from '../http/router.js';
 import { dependencies } from '../runtime/dependencies.js';
+import { isIntranetAdmin } from './admin.js';
 import { clearCookie, SESSION_COOKIE } from './cookies.js';
 import { requireSession } from './guard.js';
 import { endUserSession, listUserSessions, sessionPolicy, type Session } from './sessions.js';
@@ -15,8 +16,9 @@ export interface MeResponse {
   readonly session: { readonly id: string; readonly expiresAt: string };
 }
 
-export function meResponse(session: Session, config: Pick<Config, 'enabledIntegrations'>): MeResponse {
-  const { etag: _etag, isAdmin, ...user } = session.user;
+/** `isAdmin` is the admin routes' own rule (isIntranetAdmin), not only the directory record's Workspace admin flag. */
+export function meResponse(session: Session, config: Pick<Config, 'enabledIntegrations'>, isAdmin: boolean): MeResponse {
+  const { etag: _etag, isAdmin: _workspaceAdmin, ...user } = session.user;
   return { user, isAdmin, integrations: config.enabledIntegrations, session: { id: session.id, expiresAt: session.expiresAt } };
 }
 
@@ -25,7 +27,11 @@ export const accountRoutes: readonly Route[] = [
   {
     method: 'GET',
     path: '/api/me',
-    handler: async (request) => json(200, meResponse(await requireSession(request), dependencies().config)),
+    handler: async (request) => {
+      const deps = dependencies();
+      const session = await requireSession(request, deps);
+      return json(200, meResponse(session, deps.config, await isIntranetAdmin(session.user, deps)));
+    },
   },
   {
     method: 'GET',

@@ -8,7 +8,7 @@ import { acceptedIssuers, verifyIdToken } from './id-token-checks.js';
 import { purposeKeys } from './keys.js';
 import { redirectUri } from './login.js';
 import { matchUser } from './match-user.js';
-import { authorizationCode, discover, exchangeCode } from './oidc-client.js';
+import { authorizationCode, discover, exchangeCode, isRandomToken } from './oidc-client.js';
 import { rejectionResponse } from './rejection.js';
 import { parseReturnTo } from './return-to.js';
 import { clientSecret } from './client-secret.js';
@@ -24,10 +24,15 @@ import { openTransaction, type LoginTransaction } from './transaction-cookie.js'
 export async function completeLogin(request: HttpRequest, deps: Dependencies): Promise<HttpResponse> {
   const { config, db } = deps;
   const state = request.query.get('state');
-  // The transaction is single-use: its cookie is deleted whatever the outcome.
-  const spent = state ? [clearCookie(transactionCookieName(state))] : [];
+  // The transaction is single-use: its cookie is deleted whatever the outcome. The state names the
+  // cookie, so only a state of the shape we issue may: a `;` or CR/LF from the query would
+  // otherwise add cookie attributes or break the response's headers.
+  const spent = state && isRandomToken(state) ? [clearCookie(transactionCookieName(state))] : [];
   try {
     const transaction = await transactionFor(request, deps, state);
+    // Decided before anything happens: a refused destination must not leave a new session behind,
+    // end the browser's previous one, or log a sign-in.
+    const location = parseReturnTo(transaction.returnTo, config.appOrigin);
     const provider = await discover(config.oidcIssuer);
     const code = authorizationCode(provider, request.query);
     const idToken = await exchangeCode(provider, {
@@ -53,7 +58,7 @@ export async function completeLogin(request: HttpRequest, deps: Dependencies): P
       previous ? endSession(db, config.tableName, hashSessionIdentifier(previous)) : undefined,
     ]);
     logger.info('signed in', { userId: user.id, matchedBy });
-    return redirect(parseReturnTo(transaction.returnTo, config.appOrigin), {
+    return redirect(location, {
       cookies: [...spent, setCookie(SESSION_COOKIE, identifier, Math.floor(policy.absoluteLifetimeMs / 1000))],
     });
   } catch (error) {
@@ -63,6 +68,7 @@ export async function completeLogin(request: HttpRequest, deps: Dependencies): P
 
 async function transactionFor(request: HttpRequest, deps: Dependencies, state: string | null): Promise<LoginTransaction> {
   if (!state) throw new LoginRejected('state_missing');
+  if (!isRandomToken(state)) throw new LoginRejected('state_invalid');
   const sealed = request.cookies.get(transactionCookieName(state));
   if (!sealed) {
     const anyTransaction = [...request.cookies.keys()].some(isTransactionCookie);

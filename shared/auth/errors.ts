@@ -8,6 +8,7 @@ export const LOGIN_REASONS = {
   return_to_invalid: 'The link asked to return to an address outside the intranet.',
   state_missing: 'The answer from Google did not say which sign-in it belongs to.',
   state_mismatch: 'The answer from Google belongs to a sign-in this browser did not start.',
+  state_invalid: 'The answer from Google named its sign-in in a form this intranet never issues.',
   transaction_missing: 'This browser has no sign-in in progress (it may have expired, or cookies are blocked).',
   transaction_expired: 'The sign-in took too long and expired.',
   transaction_invalid: 'The sign-in data in this browser was damaged or altered.',

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import type { Dependencies } from '../runtime/dependencies.js';
-import { parseKeyRing, type KeyRing } from '../secrets/key-ring.js';
+import { currentKey, parseKeyRing, type KeyRing, type KeyRingKey } from '../secrets/key-ring.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 
 /**
  * Keys for what sign-in protects, derived from the session key ring (one secret) with HKDF, one
@@ -16,29 +17,56 @@ export interface PurposeKey {
 }
 
 export interface PurposeKeys {
-  /** The key to encrypt with: derived from the newest ring key. */
+  /** The key to seal with: see currentKey (a new ring key seals only once every reader has it). */
   readonly current: PurposeKey;
-  /** Every accepted key by id. */
-  readonly byId: ReadonlyMap<string, PurposeKey>;
+  /**
+   * The key a sealed value names, if the ring lists it. An id the cached ring lacks re-reads the
+   * ring past every cache before giving up: the ring may have changed since this function read it
+   * (a reset, a secret put by hand).
+   */
+  find(id: string): Promise<PurposeKey | undefined>;
 }
 
-const RING_TTL_MS = 60_000;
+/** Sized with KEY_ACTIVATION_DELAY_MS in key-ring.ts, which must outlast it plus the secret store's cache. */
+export const RING_TTL_MS = 60_000;
+/** At most one cache-bypassing re-read per process in this time, so forged key ids cannot make every request a Secrets Manager call. */
+export const FRESH_READ_INTERVAL_MS = 30_000;
+
 /** Per secret store (one per process in Lambda; tests run several local apps in one process). */
-const cachedRings = new WeakMap<object, { raw: string; ring: KeyRing; readAt: number }>();
+const cachedRings = new WeakMap<SecretStore, { raw: string; ring: KeyRing; readAt: number }>();
+const freshReads = new WeakMap<SecretStore, { at: number; ring: Promise<KeyRing> }>();
 const derived = new Map<string, Uint8Array>();
 
-export async function purposeKeys(deps: Pick<Dependencies, 'config' | 'secrets'>, purpose: KeyPurpose): Promise<PurposeKeys> {
-  const ring = await keyRing(deps);
-  const keys = ring.keys.map((k) => ({ id: k.id, key: derive(k.secret, purpose) }));
-  return { current: keys[0]!, byId: new Map(keys.map((k) => [k.id, k])) };
+type Deps = Pick<Dependencies, 'config' | 'secrets'>;
+
+export async function purposeKeys(deps: Deps, purpose: KeyPurpose): Promise<PurposeKeys> {
+  const ring = await keyRing(deps, false);
+  const forPurpose = (k: KeyRingKey): PurposeKey => ({ id: k.id, key: derive(k.secret, purpose) });
+  const listed = (r: KeyRing, id: string) => r.keys.find((k) => k.id === id);
+  return {
+    current: forPurpose(currentKey(ring)),
+    async find(id) {
+      const key = listed(ring, id) ?? listed(await freshRing(deps), id);
+      return key && forPurpose(key);
+    },
+  };
 }
 
-async function keyRing(deps: Pick<Dependencies, 'config' | 'secrets'>): Promise<KeyRing> {
+async function keyRing(deps: Deps, fresh: boolean): Promise<KeyRing> {
   const cached = cachedRings.get(deps.secrets);
-  if (cached && Date.now() - cached.readAt < RING_TTL_MS) return cached.ring;
-  const raw = await deps.secrets.get(deps.config.secretNames.sessionKeys);
+  if (!fresh && cached && Date.now() - cached.readAt < RING_TTL_MS) return cached.ring;
+  const raw = await deps.secrets.get(deps.config.secretNames.sessionKeys, { fresh });
   const ring = cached?.raw === raw ? cached.ring : parseKeyRing(raw);
   cachedRings.set(deps.secrets, { raw, ring, readAt: Date.now() });
+  return ring;
+}
+
+/** The ring read past every cache; requests within one interval share that read (and its outcome). */
+function freshRing(deps: Deps): Promise<KeyRing> {
+  const last = freshReads.get(deps.secrets);
+  if (last && Date.now() - last.at < FRESH_READ_INTERVAL_MS) return last.ring;
+  const ring = keyRing(deps, true);
+  freshReads.set(deps.secrets, { at: Date.now(), ring });
   return ring;
 }
 

@@ -68,6 +68,11 @@ export function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Whether a value has randomToken()'s shape: 43 base64url characters, nothing that could end a header or a cookie name. */
+export function isRandomToken(value: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(value);
+}
+
 export function pkcePair(): PkcePair {
   const verifier = randomToken();
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };

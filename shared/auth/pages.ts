@@ -39,8 +39,9 @@ export function loginRejectedPage(status: number, reason: LoginReason, context: 
   return page(status, title, `<p>${escapeHtml(LOGIN_REASONS[reason])}</p>${whatToDo(reason, context)}`, `${reason} · request ${context.requestId}`, cookies);
 }
 
+/** An unexpected failure: 500 like every other one (the foundation's rule), with the request id to quote. */
 export function signInUnavailablePage(requestId: string, cookies: readonly string[] = []): HttpResponse {
-  return page(502, 'Sign-in is unavailable right now', `<p>We could not complete the sign-in with Google. Please try again in a minute.</p>${TRY_AGAIN}`, `request ${requestId}`, cookies);
+  return page(500, 'Sign-in is unavailable right now', `<p>We could not complete the sign-in with Google. Please try again in a minute.</p>${TRY_AGAIN}`, `request ${requestId}`, cookies);
 }
 
 function page(status: number, title: string, body: string, reference: string, cookies: readonly string[]): HttpResponse {

@@ -1,5 +1,6 @@
 import { LoginRejected } from './errors.js';
 
+/** Also the cap on the normalised result, which keeps the transaction cookie under the browser's 4 KB. */
 const MAX_LENGTH = 2048;
 const DECODE_ROUNDS = 4;
 
@@ -23,7 +24,13 @@ export function parseReturnTo(raw: string | null | undefined, appOrigin: string)
   }
   const url = new URL(raw, `${appOrigin}/`);
   if (url.origin !== appOrigin) throw new LoginRejected('return_to_invalid');
-  return `${url.pathname}${url.search}${url.hash}`;
+  const normalised = `${url.pathname}${url.search}${url.hash}`;
+  // The URL parser removes dot segments (`/.//host`, `/a/..//host`, `/%2e//host` become `//host`,
+  // protocol-relative again) and percent-encodes non-ASCII (one "é" becomes six characters), so
+  // what we answer with is checked again, not only what we were given.
+  assertSafePath(normalised);
+  if (normalised.length > MAX_LENGTH) throw new LoginRejected('return_to_invalid');
+  return normalised;
 }
 
 function assertSafePath(path: string): void {

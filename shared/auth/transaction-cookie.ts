@@ -1,12 +1,12 @@
-import { EncryptJWT, errors, jwtDecrypt } from 'jose';
+import { decodeProtectedHeader, EncryptJWT, errors, jwtDecrypt } from 'jose';
 import { LoginRejected } from './errors.js';
-import type { PurposeKeys } from './keys.js';
+import type { PurposeKey, PurposeKeys } from './keys.js';
 
 /**
  * The login transaction, kept in the browser instead of a server table: state, nonce, PKCE
  * verifier and where to return, encrypted and authenticated (JWE `dir` + A256GCM) with a key from
  * the session key ring. The `kid` header names the ring key, so a rotation keeps in-flight
- * sign-ins working.
+ * sign-ins working, and a function whose cached ring lacks it re-reads the ring.
  */
 export interface LoginTransaction {
   readonly state: string;
@@ -28,15 +28,13 @@ export async function sealTransaction(transaction: LoginTransaction, keys: Purpo
 }
 
 export async function openTransaction(sealed: string, keys: PurposeKeys, now = Date.now()): Promise<LoginTransaction> {
+  const key = await keyNamedBy(sealed, keys);
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtDecrypt(sealed, (header) => {
-      const key = header.kid === undefined ? undefined : keys.byId.get(header.kid);
-      if (!key) throw new LoginRejected('transaction_invalid');
-      return key.key;
-    }, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'], currentDate: new Date(now), requiredClaims: ['exp'] }));
+    ({ payload } = await jwtDecrypt(sealed, key.key, {
+      keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'], currentDate: new Date(now), requiredClaims: ['exp'],
+    }));
   } catch (error) {
-    if (error instanceof LoginRejected) throw error;
     if (error instanceof errors.JWTExpired) throw new LoginRejected('transaction_expired');
     throw new LoginRejected('transaction_invalid');
   }
@@ -45,4 +43,17 @@ export async function openTransaction(sealed: string, keys: PurposeKeys, now = D
     throw new LoginRejected('transaction_invalid');
   }
   return { state, nonce, codeVerifier, returnTo };
+}
+
+/** Looked up before decrypting, so a failure to re-read the ring is an outage (500), not a damaged cookie. */
+async function keyNamedBy(sealed: string, keys: PurposeKeys): Promise<PurposeKey> {
+  let kid: unknown;
+  try {
+    kid = decodeProtectedHeader(sealed).kid;
+  } catch {
+    throw new LoginRejected('transaction_invalid');
+  }
+  const key = typeof kid === 'string' ? await keys.find(kid) : undefined;
+  if (!key) throw new LoginRejected('transaction_invalid');
+  return key;
 }

@@ -5,7 +5,8 @@
  * Two modes: `aws` (inside Lambda, or RUNTIME_MODE=aws) where every operator key is required, and
  * `local` (npm start, tests) where keys default to the local Google emulator and DynamoDB Local.
  * A missing or invalid key throws a ConfigError whose one-line message names the key and what it
- * expects, so a function fails at cold start instead of at the first request.
+ * expects, so a function fails at cold start instead of at the first request: every Lambda entry
+ * point validates at module load (initDependencies in shared/runtime/dependencies.ts).
  */
 
 export type RuntimeMode = 'aws' | 'local';

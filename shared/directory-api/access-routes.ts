@@ -2,7 +2,7 @@ import { requireSession } from '../auth/guard.js';
 import { userGroupsAmong } from '../directory/groups.js';
 import { accountBlock } from '../directory/model.js';
 import { getUserById } from '../directory/users.js';
-import { HttpError, json } from '../http/http.js';
+import { HttpError, json, type HttpRequest } from '../http/http.js';
 import type { Route } from '../http/router.js';
 import { dependencies } from '../runtime/dependencies.js';
 import { isGroupId, isUserId, MAX_ACCESS_GROUPS, objectBody } from './validate.js';
@@ -28,21 +28,21 @@ export const accessRoutes: readonly Route[] = [
     path: '/api/access/check',
     handler: async (request) => {
       const deps = dependencies();
-      const body = objectBody(request, ['userId', 'groupIds']);
-      if (!isUserId(body.userId)) throw new HttpError(400, 'invalid_user_id', 'userId must be a directory user id (digits).');
-      const { groupIds } = body;
-      if (!Array.isArray(groupIds) || groupIds.length === 0 || groupIds.length > MAX_ACCESS_GROUPS) {
-        throw new HttpError(400, 'invalid_group_ids', `groupIds must be an array of 1 to ${MAX_ACCESS_GROUPS} group ids.`);
+      // The session read starts first and runs beside the check's reads (one round trip, not two);
+      // nothing is answered before it passes, a 400 for the body included: a caller without a
+      // session learns 401, not what the route expects.
+      const session = requireSession(request, deps);
+      let input: { userId: string; asked: string[] };
+      try {
+        input = accessInput(request);
+      } catch (error) {
+        await session;
+        throw error;
       }
-      if (!groupIds.every((g) => g === WHOLE_TENANT || isGroupId(g))) {
-        throw new HttpError(400, 'invalid_group_ids', `Every entry of groupIds must be a directory group id or ${WHOLE_TENANT}.`);
-      }
-      const asked = [...new Set(groupIds as string[])];
-      const userId = body.userId;
+      const { userId, asked } = input;
       const { db, config } = deps;
-      // The session read runs beside the check's reads (one round trip, not two); nothing is answered before it passes.
       const [, user, memberOf] = await Promise.all([
-        requireSession(request, deps),
+        session,
         getUserById(db, config.tableName, userId),
         userGroupsAmong(db, config.tableName, userId, asked.filter((g) => g !== WHOLE_TENANT)),
       ]);
@@ -53,3 +53,17 @@ export const accessRoutes: readonly Route[] = [
     },
   },
 ];
+
+/** The body's user and distinct groups, or a 400 naming what is wrong. */
+function accessInput(request: HttpRequest): { userId: string; asked: string[] } {
+  const body = objectBody(request, ['userId', 'groupIds']);
+  if (!isUserId(body.userId)) throw new HttpError(400, 'invalid_user_id', 'userId must be a directory user id (digits).');
+  const { groupIds } = body;
+  if (!Array.isArray(groupIds) || groupIds.length === 0 || groupIds.length > MAX_ACCESS_GROUPS) {
+    throw new HttpError(400, 'invalid_group_ids', `groupIds must be an array of 1 to ${MAX_ACCESS_GROUPS} group ids.`);
+  }
+  if (!groupIds.every((g) => g === WHOLE_TENANT || isGroupId(g))) {
+    throw new HttpError(400, 'invalid_group_ids', `Every entry of groupIds must be a directory group id or ${WHOLE_TENANT}.`);
+  }
+  return { userId: body.userId, asked: [...new Set(groupIds as string[])] };
+}

@@ -3,7 +3,7 @@ import { HttpError, json } from '../http/http.js';
 import type { Route } from '../http/router.js';
 import { dependencies } from '../runtime/dependencies.js';
 import { getPendingDiff, RUNS_PARTITION, type RunRecord } from '../sync/state-store.js';
-import { requireAdmin } from './admin.js';
+import { requireAdmin } from '../auth/admin.js';
 import { queryPage } from './paging.js';
 import { startSyncRun } from './sync-starter.js';
 import { cursorParam, objectBody, pageSize, userIdParam } from './validate.js';

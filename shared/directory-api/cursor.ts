@@ -25,7 +25,7 @@ export async function readCursor(deps: Keys, bind: string, cursor: string): Prom
   if (cursor.length > MAX_CURSOR_LENGTH) throw invalid('too long');
   const [keyId, payload, signature, ...rest] = cursor.split('.');
   if (!keyId || !payload || !signature || rest.length > 0) throw invalid('malformed');
-  const key = (await purposeKeys(deps, 'list-cursor')).byId.get(keyId);
+  const key = await (await purposeKeys(deps, 'list-cursor')).find(keyId);
   if (!key) throw invalid('unknown key');
   const expected = Buffer.from(mac(key.key, keyId, payload));
   const given = Buffer.from(signature);

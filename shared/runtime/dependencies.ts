@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config, type Config } from '../config/config.js';
+import { config, detectMode, type Config } from '../config/config.js';
 import { createDocumentClient } from '../db/client.js';
 import { AwsSecretStore } from '../secrets/aws-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -32,6 +32,17 @@ export function dependencies(): Dependencies {
     current = { config: cfg, db: createDocumentClient({ endpoint: cfg.dynamodbEndpoint }), secrets: new AwsSecretStore() };
   }
   return current;
+}
+
+/**
+ * Called by every Lambda entry point at module load, so in AWS the configuration is read and
+ * validated (and the clients built) in the init phase: a missing or invalid key fails the cold
+ * start with the ConfigError whose one line names it, instead of the first request. The local host
+ * and tests import the same modules in mode `local` and provide their own dependencies, before or
+ * after the import, so there it does nothing.
+ */
+export function initDependencies(): void {
+  if (detectMode(process.env) === 'aws') dependencies();
 }
 
 export function provideDependencies(deps: Dependencies): void {

@@ -6,13 +6,14 @@ import {
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { InvalidKeyRingError, parseKeyRing, rotate, type KeyRing } from './key-ring.js';
+import { InvalidKeyRingError, KEY_ACTIVATION_DELAY_MS, parseKeyRing, rotate, type KeyRing } from './key-ring.js';
 
 /**
  * Scheduled rotation of the session/transaction key ring through Secrets Manager's four-step
  * rotation protocol (createSecret, setSecret, testSecret, finishSecret). Each rotation puts a fresh
- * key at the top of the ring and drops keys retired longer ago than the grace period, so cookies
- * sealed with the previous key stay readable until they expire anyway.
+ * key at the top of the ring (accepted at once, sealing only after KEY_ACTIVATION_DELAY_MS) and
+ * drops keys retired longer ago than the grace period, so cookies sealed with the previous key stay
+ * readable until they expire anyway.
  *
  * The first rotation (right after `cdk deploy`) finds the placeholder Secrets Manager generated,
  * which is not a key ring, and starts a new ring: no key material ever passes through CloudFormation.
@@ -43,8 +44,8 @@ export function nextKeyRing(currentValue: string | undefined, now: Date, graceDa
   }
   if (!current) return rotate(undefined, now);
   const oldestAccepted = now.getTime() - graceDays * 86_400_000;
-  // A key retires when its successor is created; the newest key retires now, in this rotation.
-  const kept = current.keys.filter((_, i) => i === 0 || Date.parse(current.keys[i - 1]!.createdAt) >= oldestAccepted);
+  // A key retires when its successor starts sealing; the newest key retires after this rotation.
+  const kept = current.keys.filter((_, i) => i === 0 || Date.parse(current.keys[i - 1]!.createdAt) + KEY_ACTIVATION_DELAY_MS >= oldestAccepted);
   return rotate({ keys: kept }, now);
 }
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * A key ring stored as one secret (JSON): encrypt or sign with the newest key, accept any listed
- * key, so a rotation adds a key, waits out the longest lifetime it protects, then drops the old one.
+ * A key ring stored as one secret (JSON): accept any listed key, seal (encrypt or sign) with the
+ * newest key every reader has had time to learn, so a rotation adds a key (accepted at once, sealing
+ * after KEY_ACTIVATION_DELAY_MS), waits out the longest lifetime it protects, then drops the old one.
  */
 export interface KeyRingKey {
   readonly id: string;
@@ -36,9 +37,22 @@ export function parseKeyRing(raw: string): KeyRing {
   return { keys: [...(keys as KeyRingKey[])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
 }
 
-/** The key to encrypt or sign with: the newest. */
-export function currentKey(ring: KeyRing): KeyRingKey {
-  const key = ring.keys[0];
+/**
+ * How long a new key is only accepted before it also seals: longer than any warm function can hold
+ * the previous ring (the AWS secret store's 5 minutes plus the key cache's 1 minute in
+ * shared/auth/keys.ts, a test holds it to both), with room for clock skew. Sealing with a key at
+ * once would let one function (auth-login, a page of a list) seal what another, still holding the
+ * old ring, cannot open: the pending-then-current staging of a rotation, told by `createdAt` alone.
+ */
+export const KEY_ACTIVATION_DELAY_MS = 10 * 60_000;
+
+/**
+ * The key to seal with: the newest key older than KEY_ACTIVATION_DELAY_MS or, where none is (a
+ * fresh ring, or rotations close together after a reset), the oldest, the one readers most likely
+ * have. Keys are newest first (parseKeyRing, rotate).
+ */
+export function currentKey(ring: KeyRing, now = Date.now()): KeyRingKey {
+  const key = ring.keys.find((k) => Date.parse(k.createdAt) + KEY_ACTIVATION_DELAY_MS <= now) ?? ring.keys.at(-1);
   if (!key) throw new InvalidKeyRingError('The key ring has no keys.');
   return key;
 }

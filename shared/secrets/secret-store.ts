@@ -4,8 +4,11 @@
  * LocalSecretStore in local/ (files under .local/secrets/).
  */
 export interface SecretStore {
-  /** The secret's current value; throws SecretNotFoundError when it does not exist or is empty. */
-  get(name: string): Promise<string>;
+  /**
+   * The secret's current value; throws SecretNotFoundError when it does not exist or is empty.
+   * `fresh` bypasses any cache: for a reader that met a key id its cached value does not list.
+   */
+  get(name: string, options?: { readonly fresh?: boolean }): Promise<string>;
 }
 
 export class SecretNotFoundError extends Error {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../shared/people/normalize.js';
+import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import type { CookieJar } from '../support/sign-in.js';
@@ -209,6 +210,19 @@ describe('people and groups API', () => {
       expect(answer.results).toHaveLength(asked.length);
     });
 
+    it('answers 401 to a caller without a session whatever the body, and 400 for a bad body only once signed in', async () => {
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const bodies: Array<[string, Record<string, string> | undefined]> = [
+        ['{', undefined], ['[]', undefined], ['{"userId":"1"}', undefined], ['{"userId":"1","groupIds":[],"extra":1}', undefined], ['userId=1', form],
+      ];
+      for (const [body, headers] of bodies) {
+        const anonymous = await api.post('/api/access/check', new Map(), body, headers);
+        expect(anonymous.status, body).toBe(401);
+        expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+        expect((await api.post('/api/access/check', member, body, headers)).status, body).toBeOneOf([400, 415]);
+      }
+    });
+
     it('grants a suspended or unknown user nothing', async () => {
       const suspended = users.find((u) => u.suspended)!;
       const everyone = groupByEmail('everyone@example.com').id;
@@ -221,8 +235,12 @@ describe('people and groups API', () => {
     const adminRequests = (id: string): Array<[string, string, string | undefined]> => [
       ['GET', '/api/admin/sync/runs', undefined],
       ['POST', '/api/admin/sync/run', '{}'],
+      // Bad input too: who may call is answered before what the request holds.
+      ['POST', '/api/admin/sync/run', '{"force":"yes"}'],
+      ['POST', '/api/admin/sync/run', '{'],
       ['GET', '/api/admin/sync/pending', undefined],
       ['POST', `/api/admin/users/${id}/sessions/revoke`, undefined],
+      ['POST', '/api/admin/users/not-an-id/sessions/revoke', undefined],
     ];
     const send = (jar: CookieJar, [method, path, body]: [string, string, string | undefined]) => (method === 'GET' ? api.get(path, jar) : api.post(path, jar, body));
 
@@ -235,15 +253,24 @@ describe('people and groups API', () => {
       }
     });
 
-    it('lets a member of ADMIN_GROUP_EMAIL in', async () => {
-      const { requireAdmin } = await import('../../shared/directory-api/admin.js');
-      const alpha = groupByEmail('team-alpha-1@example.com');
-      const inside = api.harness.emulator.directory.members(alpha.id).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!) && !users.find((u) => u.id === m.id)!.isAdmin)!;
-      const jar = await api.sessionFor(inside.email!);
-      const deps = { ...api.app.deps, config: { ...api.app.deps.config, adminGroupEmail: 'engineering@example.com' } };
-      const request = { method: 'GET', path: '/api/admin/sync/runs', query: new URLSearchParams(), headers: {}, cookies: new Map(jar), body: undefined, requestId: 't', sourceIp: undefined, userAgent: undefined, params: {} };
-      await expect(requireAdmin(request, deps)).resolves.toMatchObject({ user: { id: inside.id } });
-      await expect(requireAdmin(request, api.app.deps)).rejects.toMatchObject({ status: 403 });
+    it('lets a member of ADMIN_GROUP_EMAIL in, and /api/me says so by the same rule', async () => {
+      const engineering = groupByEmail('engineering@example.com');
+      const nonAdmins = users.filter((u) => listed(u) && !u.isAdmin);
+      // A member through nesting (team-alpha-1 sits under engineering), and someone outside the group;
+      // from the end of the list, clear of the users other tests count sessions of.
+      const alphaMembers = new Set(api.harness.emulator.directory.members(groupByEmail('team-alpha-1@example.com').id).map((m) => m.id));
+      const inside = await api.sessionFor(nonAdmins.findLast((u) => alphaMembers.has(u.id))!.primaryEmail);
+      const outside = await api.sessionFor(nonAdmins.findLast((u) => !usersIn(engineering.id).has(u.id))!.primaryEmail);
+      const adminStatus = async (jar: CookieJar) => [(await getJson<{ isAdmin: boolean }>('/api/me', jar)).isAdmin, (await api.get('/api/admin/sync/pending', jar)).status];
+      expect(await adminStatus(inside)).toEqual([false, 403]);
+      provideDependencies({ ...api.app.deps, config: { ...api.app.deps.config, adminGroupEmail: engineering.email } });
+      try {
+        expect(await adminStatus(inside)).toEqual([true, 200]);
+        expect(await adminStatus(outside)).toEqual([false, 403]);
+        expect(await adminStatus(admin)).toEqual([true, 200]);
+      } finally {
+        provideDependencies(api.app.deps);
+      }
     });
 
     it('shows sync runs, starts one now, and shows no pending diff', async () => {

@@ -1,6 +1,10 @@
 import { exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
+import { purposeKeys } from '../../shared/auth/keys.js';
+import { listUserSessions, sessionPolicy } from '../../shared/auth/sessions.js';
+import { provideDependencies } from '../../shared/runtime/dependencies.js';
+import { openTransaction, sealTransaction } from '../../shared/auth/transaction-cookie.js';
 import { captureOutput } from '../support/logs.js';
 import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';
@@ -125,6 +129,19 @@ describe('state, transaction cookie and authorization response', () => {
     return callback(jar, callbackUrl);
   }, 'state_mismatch', 400));
 
+  it.each([
+    ['a cookie attribute after it', (state: string) => `${state.slice(0, 8)};Domain=evil.example`],
+    ['CR/LF and a header after it', (state: string) => `${state.slice(0, 8)}\r\nSet-Cookie: injected=1`],
+    ['one character too many', (state: string) => `${state}A`],
+    ['a character base64url does not use', (state: string) => `${state.slice(0, 42)}=`],
+  ])('rejects a state with %s as malformed, naming no cookie after it', (_name, malform) => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    callbackUrl.searchParams.set('state', malform(callbackUrl.searchParams.get('state')!));
+    const response = await callback(jar, callbackUrl);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    return response;
+  }, 'state_invalid', 400));
+
   it("rejects the state of another browser's transaction", () => expectRejected(async () => {
     const victim = await begin();
     const attacker = await begin();
@@ -168,6 +185,20 @@ describe('state, transaction cookie and authorization response', () => {
     return signInResponse();
   }, 'iss_param_mismatch', 400));
 
+  it('refuses an unsafe returnTo in the transaction before the session changes (previous session kept)', async () => {
+    const { jar } = await signIn(fx.app.origin, followProviderRedirect);
+    const { callbackUrl } = await begin(jar);
+    const [name, sealed] = [...jar].find(([cookie]) => cookie !== SESSION_COOKIE)!;
+    const keys = await purposeKeys(fx.app.deps, 'transaction-cookie');
+    // What an older login (before the normalised check) could have sealed.
+    jar.set(name, await sealTransaction({ ...(await openTransaction(sealed, keys)), returnTo: '/.//evil.example' }, keys));
+    const sessions = () => listUserSessions(fx.app.deps.db, fx.app.deps.config.tableName, ADA.sub, sessionPolicy(fx.app.deps.config));
+    const before = (await sessions()).map((s) => s.id);
+    await expectRejected(() => callback(jar, callbackUrl), 'return_to_invalid', 400);
+    expect((await sessions()).map((s) => s.id)).toEqual(before);
+    expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(200);
+  });
+
   it("shows the provider's error (the user cancelled) as a refusal", () => expectRejected(async () => {
     const { jar, callbackUrl } = await begin();
     const denied = new URL(callbackUrl);
@@ -176,38 +207,70 @@ describe('state, transaction cookie and authorization response', () => {
   }, 'provider_error', 400));
 });
 
-describe('when the provider fails', () => {
-  it('answers a token endpoint failure with a "try again" page (502), an error log without secrets, and no session', async () => {
-    fx.provider.mintNext(async () => {
-      throw new Error('provider exploded');
-    });
+describe('when something fails unexpectedly', () => {
+  /** The "try again" page: 500 with the request id to quote, no stack trace, no session; resolves to the "sign-in failed" log line. */
+  async function expectUnavailable(attempt: () => Promise<Response>): Promise<string | undefined> {
     const capture = captureOutput();
     let response: Response;
     try {
-      response = await signInResponse();
+      response = await attempt();
     } finally {
       capture.restore();
     }
-    expect(response.status).toBe(502);
-    expect(await response.text()).toContain('Sign-in is unavailable right now');
+    const body = await response.text();
+    expect(response.status, body).toBe(500);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(body).toContain('Sign-in is unavailable right now');
+    expect(body).toContain(`request ${response.headers.get('x-request-id')}`);
+    expect(body).not.toMatch(/\bat \w+ \(|Error:/);
     expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
-    const failure = capture.lines().find((line) => line.includes('"sign-in failed"'));
+    return capture.lines().find((line) => line.includes('"sign-in failed"'));
+  }
+
+  it('answers a token endpoint failure with the page and an error log without secrets', async () => {
+    fx.provider.mintNext(async () => {
+      throw new Error('provider exploded');
+    });
+    const failure = await expectUnavailable(signInResponse);
     expect(failure).toContain('Token endpoint answered HTTP 500');
     expect(failure).not.toMatch(/code=|TESTPROVIDERTOKEN/);
+  });
+
+  it('answers a DynamoDB failure (here: the table is gone) with the page', async () => {
+    provideDependencies({ ...fx.app.deps, config: { ...fx.app.deps.config, tableName: 'no-such-table' } });
+    try {
+      expect(await expectUnavailable(signInResponse)).toContain('ResourceNotFoundException');
+    } finally {
+      provideDependencies(fx.app.deps);
+    }
   });
 });
 
 describe('open redirects', () => {
+  const refusedAtLogin = (returnTo: string) => async () => {
+    const response = await browserFetch(fx.app.origin, `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, new Map());
+    expect(response.headers.getSetCookie()).toEqual([]); // no transaction started
+    return response;
+  };
+
   it.each([
     '//evil.example', '/\\evil.example', '\\\\evil.example', '\\/evil.example', 'https://evil.example', 'HTTPS://evil.example/',
     'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'evil.example', '%2F%2Fevil.example', '%2f%2fevil.example', '/%2Fevil.example',
     '/%5Cevil.example', '/%5cevil.example', '%252F%252Fevil.example', '/%252F%252Fevil.example', '/%09/evil.example', '/\t/evil.example',
     '%', 'http:%2F%2Fevil.example',
-  ])('refuses returnTo=%s at /auth/login', (returnTo) => expectRejected(async () => {
-    const response = await browserFetch(fx.app.origin, `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, new Map());
-    expect(response.headers.getSetCookie()).toEqual([]); // no transaction started
-    return response;
-  }, 'return_to_invalid', 400));
+    // Dot segments the URL parser removes, leaving `//evil.example`.
+    '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/a/%2e%2e//evil.example',
+  ])('refuses returnTo=%s at /auth/login', (returnTo) => expectRejected(refusedAtLogin(returnTo), 'return_to_invalid', 400));
+
+  it('refuses a returnTo under the length cap that percent-encoding takes over it (2,000 × "é": 12,001 characters)', () =>
+    expectRejected(refusedAtLogin(`/${'é'.repeat(2000)}`), 'return_to_invalid', 400));
+
+  it('keeps the transaction cookie under 4 KB for the longest returnTo it accepts', async () => {
+    const longest = `/${'a'.repeat(2047)}`;
+    const { response } = await startLogin(fx.app.origin, new Map(), longest);
+    const [cookie] = response.headers.getSetCookie();
+    expect(cookie!.split(';')[0]!.length).toBeLessThan(4096);
+  });
 
   it.each([['/people?q=a%20b#x', '/people?q=a%20b#x'], ['/a/../b', '/b'], ['/docs/100%25', '/docs/100%25'], ['', '/']])('accepts returnTo=%s', async (returnTo, expected) => {
     const { response } = await signIn(fx.app.origin, followProviderRedirect, { returnTo });

@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { HTTP_FUNCTIONS } from '../../functions/catalog.js';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
 
 const AWS_ENV = {
@@ -73,5 +77,33 @@ describe('README configuration table', () => {
     expect(keys.length).toBeGreaterThan(10);
     const table = readme.slice(readme.indexOf('## Configuration'));
     for (const key of [...keys, 'RUNTIME_MODE']) expect(table, key).toContain(`| \`${key}\` |`);
+  });
+});
+
+describe('Lambda entry points', () => {
+  const root = resolve(import.meta.dirname, '../..');
+  // The rotation function reads no configuration (its stack gives it none), so it validates none.
+  const entries = [...HTTP_FUNCTIONS.map((f) => f.entry), 'functions/sync.ts'];
+  /** Imports the modules in a fresh Node with only `env`, as Lambda's init phase does (no handler runs). */
+  const coldStart = (modules: readonly string[], env: Record<string, string>) => new Promise<{ exitCode: number; stderr: string }>((done) => {
+    const imports = modules.map((m) => `await import(${JSON.stringify(pathToFileURL(join(root, m)).href)});`).join(' ');
+    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', imports], {
+      cwd: root,
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    }, (error, _stdout, stderr) => done({ exitCode: error ? Number(error.code) : 0, stderr }));
+  });
+
+  it.each(entries)('%s fails its cold start on a missing key, with one line naming it', async (entry) => {
+    const { TABLE_NAME: _missing, ...env } = AWS_ENV;
+    const { exitCode, stderr } = await coldStart([entry], env);
+    expect(exitCode).not.toBe(0);
+    expect(stderr).toMatch(/^ConfigError: Configuration key TABLE_NAME is missing: expected the DynamoDB table name\.$/m);
+  });
+
+  it('all load with a valid configuration, and in local mode before the local host provides anything', async () => {
+    for (const env of [AWS_ENV, { RUNTIME_MODE: 'local' }]) {
+      const { exitCode, stderr } = await coldStart(entries, env);
+      expect(exitCode, stderr).toBe(0);
+    }
   });
 });

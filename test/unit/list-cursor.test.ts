@@ -27,6 +27,11 @@ describe('list cursors', () => {
     await expect(readCursor(keysWith({ keys: [rotated.keys[0]!] }), 'groups||', cursor)).rejects.toMatchObject({ status: 400 });
   });
 
+  it('is signed with the previous key right after a rotation, so an instance still holding the old ring verifies it', async () => {
+    const cursor = await signCursor(keysWith(rotate(ring)), 'groups||', 1);
+    expect(await readCursor(keys, 'groups||', cursor)).toBe(1);
+  });
+
   it('refuses any changed byte, a forged payload and malformed text', async () => {
     const cursor = await signCursor(keys, 'b', 5);
     const [kid, payload, mac] = cursor.split('.');

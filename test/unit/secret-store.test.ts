@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalSecretStore } from '../../local/secrets/local-secret-store.js';
 import { AwsSecretStore } from '../../shared/secrets/aws-secret-store.js';
-import { currentKey, parseKeyRing, rotate } from '../../shared/secrets/key-ring.js';
+import { currentKey, KEY_ACTIVATION_DELAY_MS, parseKeyRing, rotate } from '../../shared/secrets/key-ring.js';
 import { SecretNotFoundError } from '../../shared/secrets/secret-store.js';
 
 describe('local secret store', () => {
@@ -44,6 +44,17 @@ describe('AWS secret store (Secrets Manager has no local twin: mocked client)', 
     sm.restore();
   });
 
+  it('asks again within maxAge when told the cached value may be stale (fresh)', async () => {
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: 'v1' }).resolves({ SecretString: 'v2' });
+    const store = new AwsSecretStore({ client: new SecretsManagerClient({ region: 'eu-west-1' }) });
+    expect(await store.get('wb/keys')).toBe('v1');
+    expect(await store.get('wb/keys', { fresh: true })).toBe('v2');
+    expect(await store.get('wb/keys')).toBe('v2');
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    sm.restore();
+  });
+
   it('treats an empty secret as missing, pointing at the deploy guide', async () => {
     const sm = mockClient(SecretsManagerClient);
     sm.on(GetSecretValueCommand).resolves({ SecretString: '' });
@@ -54,11 +65,16 @@ describe('AWS secret store (Secrets Manager has no local twin: mocked client)', 
 });
 
 describe('key ring', () => {
-  it('uses the newest key after a rotation and keeps the old one for decryption', () => {
+  it('seals with a new key only once it is older than the activation delay, and keeps the old one for decryption', () => {
     const first = rotate(undefined, new Date('2026-01-01'));
-    const second = parseKeyRing(JSON.stringify(rotate(first, new Date('2026-02-01'))));
+    const rotatedAt = Date.parse('2026-02-01');
+    const second = parseKeyRing(JSON.stringify(rotate(first, new Date(rotatedAt))));
     expect(second.keys).toHaveLength(2);
-    expect(currentKey(second).createdAt).toBe('2026-02-01T00:00:00.000Z');
+    expect(currentKey(second, rotatedAt + KEY_ACTIVATION_DELAY_MS - 1).createdAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(currentKey(second, rotatedAt + KEY_ACTIVATION_DELAY_MS).createdAt).toBe('2026-02-01T00:00:00.000Z');
+    // Nothing old enough (a fresh ring, or rotations close together after a reset): the oldest key.
+    expect(currentKey(first, Date.parse('2026-01-01')).createdAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(currentKey(rotate(first, new Date('2026-01-01T00:01:00Z')), Date.parse('2026-01-01T00:02:00Z')).id).toBe(first.keys[0]!.id);
     expect(() => parseKeyRing('{"keys":[{"id":"a","secret":"short","createdAt":"x"}]}')).toThrow(/32-byte/);
   });
 });

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LoginRejected } from '../../shared/auth/errors.js';
-import { purposeKeys } from '../../shared/auth/keys.js';
+import { FRESH_READ_INTERVAL_MS, purposeKeys, RING_TTL_MS } from '../../shared/auth/keys.js';
 import { openTransaction, sealTransaction, TRANSACTION_TTL_SECONDS } from '../../shared/auth/transaction-cookie.js';
 import { loadConfig } from '../../shared/config/config.js';
-import { rotate, type KeyRing } from '../../shared/secrets/key-ring.js';
+import { SECRET_CACHE_SECONDS } from '../../shared/secrets/aws-secret-store.js';
+import { KEY_ACTIVATION_DELAY_MS, rotate, type KeyRing } from '../../shared/secrets/key-ring.js';
 import type { SecretStore } from '../../shared/secrets/secret-store.js';
 
 const config = loadConfig({ RUNTIME_MODE: 'local' });
@@ -13,16 +14,25 @@ const keysFor = (ring: KeyRing) => purposeKeys({ config, secrets: ringStore(ring
 const reason = (promise: Promise<unknown>) => promise.then(() => 'opened', (error: unknown) => (error instanceof LoginRejected ? error.reason : String(error)));
 const transaction = { state: 's'.repeat(43), nonce: 'n'.repeat(43), codeVerifier: 'v'.repeat(43), returnTo: '/x' };
 
+/** A function's view of the secret: a ring that can change under it, counting the reads that bypass caches. */
+function changingStore(ring: KeyRing) {
+  const store = {
+    ring,
+    freshReads: 0,
+    get: async (_name: string, options?: { fresh?: boolean }) => {
+      if (options?.fresh) store.freshReads += 1;
+      return JSON.stringify(store.ring);
+    },
+  };
+  return store;
+}
+
 describe('login transaction cookie', () => {
   it('round-trips, and survives a key rotation (sealed with the old key, opened with the new ring)', async () => {
     const old = rotate(undefined, new Date('2026-01-01'));
     const sealed = await sealTransaction(transaction, await keysFor(old));
     expect(await openTransaction(sealed, await keysFor(old))).toEqual(transaction);
-    const rotated = rotate(old, new Date('2026-02-01'));
-    expect(await openTransaction(sealed, await keysFor(rotated))).toEqual(transaction);
-    // New transactions use the newest key, which the old ring does not know.
-    const sealedNew = await sealTransaction(transaction, await keysFor(rotated));
-    expect(await reason(openTransaction(sealedNew, await keysFor(old)))).toBe('transaction_invalid');
+    expect(await openTransaction(sealed, await keysFor(rotate(old, new Date('2026-02-01'))))).toEqual(transaction);
   });
 
   it('expires after ten minutes', async () => {
@@ -46,5 +56,50 @@ describe('login transaction cookie', () => {
     expect(await reason(openTransaction('not-a-jwe', keys))).toBe('transaction_invalid');
     // The same ring's key for another purpose would differ: HKDF separates purposes.
     expect(Buffer.from(keys.current.key).toString('base64url')).not.toBe(ring.keys[0]!.secret);
+  });
+});
+
+describe('a key rotation seen by functions at different times', () => {
+  afterEach(() => vi.useRealTimers());
+  const rotatedAt = Date.parse('2026-03-01T12:00:00Z');
+  const old = rotate(undefined, new Date('2026-01-01'));
+  const rotated = rotate(old, new Date(rotatedAt));
+  const at = (msAfterRotation: number) => vi.setSystemTime(rotatedAt + msAfterRotation);
+
+  it('waits longer than a function can hold the previous ring (the secret store caches it, then the key cache)', () => {
+    expect(KEY_ACTIVATION_DELAY_MS).toBeGreaterThan(SECRET_CACHE_SECONDS * 1000 + RING_TTL_MS);
+  });
+
+  it('seals with the previous key until every reader can know the new one (auth-login has the new ring, auth-callback the old)', async () => {
+    at(60_000);
+    const stale = changingStore(old); // the secret as a function that has not re-read it yet sees it
+    const sealed = await sealTransaction(transaction, await keysFor(rotated));
+    expect(await reason(openTransaction(sealed, await purposeKeys({ config, secrets: stale }, 'transaction-cookie')))).toBe('opened');
+    expect(stale.freshReads).toBe(0);
+    at(KEY_ACTIVATION_DELAY_MS);
+    expect((await keysFor(rotated)).current.id).toBe(rotated.keys[0]!.id);
+  });
+
+  it('re-reads the ring past its caches when a cookie names a key the cached ring lacks (a ring reset or put by hand)', async () => {
+    at(KEY_ACTIVATION_DELAY_MS);
+    const store = changingStore(old);
+    const reader = { config, secrets: store };
+    await purposeKeys(reader, 'transaction-cookie'); // cached for a minute
+    store.ring = rotated;
+    const sealed = await sealTransaction(transaction, await keysFor(rotated));
+    expect(await reason(openTransaction(sealed, await purposeKeys(reader, 'transaction-cookie')))).toBe('opened');
+    expect(store.freshReads).toBe(1);
+  });
+
+  it('re-reads at most once per interval, however many cookies name unknown (forged) keys', async () => {
+    at(0);
+    const store = changingStore(old);
+    const reader = { config, secrets: store };
+    const forged = await sealTransaction(transaction, await keysFor(rotate(undefined)));
+    for (let i = 0; i < 5; i++) expect(await reason(openTransaction(forged, await purposeKeys(reader, 'transaction-cookie')))).toBe('transaction_invalid');
+    expect(store.freshReads).toBe(1);
+    at(FRESH_READ_INTERVAL_MS);
+    expect(await reason(openTransaction(forged, await purposeKeys(reader, 'transaction-cookie')))).toBe('transaction_invalid');
+    expect(store.freshReads).toBe(2);
   });
 });
