@@ -161,6 +161,12 @@ class Invocation {
       await this.store.deleteCheckpoint();
       return;
     }
+    if (!Array.isArray(existing.chunks)) {
+      // Written by a version that numbered its chunks (before a deploy): start over rather than misread it.
+      this.progress(`abandoning run ${existing.runId}: its checkpoint has an older format`);
+      await this.store.deleteCheckpoint();
+      return;
+    }
     for (const delta of await this.store.readChunks(existing.runId, existing.chunks)) applyDelta(this.snapshot, delta);
     this.runId = existing.runId;
     this.startedAt = existing.startedAt;
@@ -191,17 +197,25 @@ class Invocation {
   /** Stages what was fetched since the last checkpoint, then records the checkpoint (fenced on our ownership). */
   private async saveCheckpoint(phase: Checkpoint['phase']): Promise<void> {
     const delta = this.fetcher?.takeDelta();
-    let chunks = this.checkpoint?.chunks ?? 0;
-    if (delta && !isDeltaEmpty(delta)) {
-      await this.store.stageChunk(this.runId, chunks, delta, this.env.clock.now());
-      chunks += 1;
+    try {
+      let chunks = this.checkpoint?.chunks ?? [];
+      if (delta && !isDeltaEmpty(delta)) {
+        const chunkId = randomUUID();
+        await this.store.stageChunk(this.runId, chunkId, delta, this.env.clock.now());
+        chunks = [...chunks, chunkId];
+      }
+      const checkpoint: Checkpoint = {
+        runId: this.runId, owner: this.options.invocationId, startedAt: this.startedAt, force: this.force, phase, chunks,
+        stats: this.totals(), ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
+      };
+      await this.store.putCheckpoint(checkpoint);
+      this.checkpoint = checkpoint;
+    } catch (error) {
+      // Not recorded: the pages go back, so the next checkpoint (a later flush, or the save after the
+      // run fails) stages them with the page tokens that follow them.
+      if (delta) this.fetcher?.putBack(delta);
+      throw error;
     }
-    const checkpoint: Checkpoint = {
-      runId: this.runId, owner: this.options.invocationId, startedAt: this.startedAt, force: this.force, phase, chunks,
-      stats: this.totals(), ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
-    };
-    await this.store.putCheckpoint(checkpoint);
-    this.checkpoint = checkpoint;
   }
 
   private async handOver(phase: Checkpoint['phase']): Promise<SyncOutcome> {

@@ -11,7 +11,7 @@ import type { SnapshotDelta } from './snapshot.js';
  *
  *   lease       pk SYNC              sk LEASE                 { owner, leaseUntil, expiresAt }
  *   checkpoint  pk SYNC              sk CHECKPOINT            { runId, owner, phase, chunks, … }
- *   staged      pk SYNCRUN#<runId>   sk CHUNK#<seq>#<part>    { data: gzip(JSON of a SnapshotDelta) }
+ *   staged      pk SYNCRUN#<runId>   sk CHUNK#<chunkId>#<part> { data: gzip(JSON of a SnapshotDelta) }
  *   pending     pk SYNC              sk PENDING               the last refused diff, for an admin
  *   run record  pk SYNCRUNS          sk <startedAt>#<runId>   one per run, newest last
  *
@@ -107,40 +107,42 @@ export class SyncStateStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: CHECKPOINT_KEY }));
   }
 
-  /** Stages one delta as gzip'd parts; the checkpoint that counts it is written after, so a half-written chunk is never read. */
-  async stageChunk(runId: string, sequence: number, delta: SnapshotDelta, now: number): Promise<number> {
+  /**
+   * Stages one delta as gzip'd parts under a fresh `chunkId`; the checkpoint that lists the id is
+   * written after, so a half-written chunk is never read. Ids are never reused, so nothing staged is
+   * ever overwritten: a stalled invocation that lost the run only adds chunks no checkpoint lists.
+   */
+  async stageChunk(runId: string, chunkId: string, delta: SnapshotDelta, now: number): Promise<number> {
     const data = gzipSync(JSON.stringify(delta));
     const parts: Buffer[] = [];
     for (let offset = 0; offset < data.length; offset += PART_BYTES) parts.push(data.subarray(offset, offset + PART_BYTES));
     const expiresAt = epochSeconds(now + CHECKPOINT_MAX_AGE_MS) + 86_400;
     await batchWriteAll(this.db, this.tableName, parts.map((part, index) => ({
-      PutRequest: { Item: { pk: `SYNCRUN#${runId}`, sk: chunkSortKey(sequence, index), data: part, parts: parts.length, expiresAt } },
+      PutRequest: { Item: { pk: `SYNCRUN#${runId}`, sk: `CHUNK#${chunkId}#${String(index).padStart(3, '0')}`, data: part, parts: parts.length, expiresAt } },
     })));
     return parts.length;
   }
 
-  /** The first `chunks` staged deltas of a run, in order. */
-  async readChunks(runId: string, chunks: number): Promise<SnapshotDelta[]> {
+  /** The staged deltas a checkpoint lists, in its order (chunks it does not list are ignored). */
+  async readChunks(runId: string, chunkIds: readonly string[]): Promise<SnapshotDelta[]> {
     const items = await queryAll<{ sk: string; data: Uint8Array; parts: number }>(this.db, {
       TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk < :end',
-      ExpressionAttributeValues: { ':pk': `SYNCRUN#${runId}`, ':end': chunkSortKey(chunks, 0) },
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `SYNCRUN#${runId}` },
       ConsistentRead: true,
     });
-    const bySequence = new Map<number, { parts: number; data: Uint8Array[] }>();
+    const byId = new Map<string, { parts: number; data: Uint8Array[] }>();
     for (const item of items) {
-      const sequence = Number(item.sk.split('#')[1]);
-      const entry = bySequence.get(sequence) ?? { parts: item.parts, data: [] };
+      const chunkId = item.sk.split('#')[1]!;
+      const entry = byId.get(chunkId) ?? { parts: item.parts, data: [] };
       entry.data.push(item.data);
-      bySequence.set(sequence, entry);
+      byId.set(chunkId, entry);
     }
-    const deltas: SnapshotDelta[] = [];
-    for (let sequence = 0; sequence < chunks; sequence += 1) {
-      const entry = bySequence.get(sequence);
-      if (!entry || entry.data.length !== entry.parts) throw new Error(`Staged chunk ${sequence} of run ${runId} is incomplete.`);
-      deltas.push(JSON.parse(gunzipSync(Buffer.concat(entry.data)).toString('utf8')) as SnapshotDelta);
-    }
-    return deltas;
+    return chunkIds.map((chunkId) => {
+      const entry = byId.get(chunkId);
+      if (!entry || entry.data.length !== entry.parts) throw new Error(`Staged chunk ${chunkId} of run ${runId} is incomplete.`);
+      return JSON.parse(gunzipSync(Buffer.concat(entry.data)).toString('utf8')) as SnapshotDelta;
+    });
   }
 
   async putRunRecord(record: RunRecord): Promise<void> {
@@ -163,8 +165,6 @@ export class SyncStateStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: PENDING_KEY }));
   }
 }
-
-const chunkSortKey = (sequence: number, part: number) => `CHUNK#${String(sequence).padStart(6, '0')}#${String(part).padStart(3, '0')}`;
 
 /** The newest run records, newest first (for the admin page of a later issue). */
 export async function listRunRecords(db: DynamoDBDocumentClient, tableName: string, limit = 20): Promise<RunRecord[]> {
@@ -194,8 +194,8 @@ export interface Checkpoint {
   readonly startedAt: string;
   readonly force: boolean;
   readonly phase: 'fetching' | 'applying';
-  /** Staged deltas, in order: replaying them rebuilds the snapshot. */
-  readonly chunks: number;
+  /** Ids of the staged deltas, in order: replaying them rebuilds the snapshot. */
+  readonly chunks: readonly string[];
   readonly stats: RunStats;
   /** Set once the guard passed (or was forced): the counts of the approved plan. */
   readonly approvedCounts?: SyncCounts;

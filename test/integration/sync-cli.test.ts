@@ -110,7 +110,7 @@ describe('npm run sync', () => {
     const { child, done } = cli(h, [], { SYNC_QUOTA_PER_MINUTE: '300', SYNC_CHECKPOINT_SECONDS: '1' });
     const store = new SyncStateStore(h.table.db, h.table.tableName);
     let checkpoint = await store.getCheckpoint();
-    while (!checkpoint || checkpoint.chunks < 2) {
+    while (!checkpoint || checkpoint.chunks.length < 2) {
       await new Promise((r) => setTimeout(r, 100));
       checkpoint = await store.getCheckpoint();
     }

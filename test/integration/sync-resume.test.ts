@@ -1,11 +1,14 @@
+import { gunzipSync } from 'node:zlib';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getGroupById, listDirectGroupsOf, listDirectMembers, listUsersInGroup } from '../../shared/directory/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
+import type { SnapshotDelta } from '../../shared/sync/snapshot.js';
 import { SyncStateStore } from '../../shared/sync/state-store.js';
 import { handler } from '../../functions/sync.js';
+import { failingOnce } from '../support/dynamodb.js';
 import { captureOutput } from '../support/logs.js';
 import { minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
 
@@ -37,7 +40,7 @@ describe('resuming a run', () => {
     const first = await h.sync({ remainingMs: runsOutAfter(8) });
     expect(first.status).toBe('continue');
     const checkpoint = await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint();
-    expect(checkpoint).toMatchObject({ phase: 'fetching', chunks: 1 });
+    expect(checkpoint).toMatchObject({ phase: 'fetching', chunks: [expect.any(String)] });
     expect(await h.directoryItems()).toEqual(new Map()); // nothing applied while fetching
 
     const second = await h.sync();
@@ -110,6 +113,42 @@ describe('resuming a run', () => {
       lambda.restore();
     }
   });
+});
+
+/** The staging write of a chunk that holds a users page with more pages after it. */
+function stagesUsersPageWithMoreToCome(command: { input: unknown }): boolean {
+  const items = Object.values((command.input as { RequestItems?: Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> } }>> }).RequestItems ?? {}).flat();
+  const item = items[0]?.PutRequest?.Item;
+  if (!item || !String(item.pk).startsWith('SYNCRUN#') || item.parts !== 1) return false;
+  const delta = JSON.parse(gunzipSync(item.data as Uint8Array).toString('utf8')) as SnapshotDelta;
+  return delta.users.length > 0 && delta.usersCursor?.done === false;
+}
+
+describe('a checkpoint write that fails', () => {
+  it('loses no page: the resumed run finds the directory unchanged and deletes no one', async () => {
+    // Two pages of users (600), so a users page can be staged while the next is on its way.
+    const h = await startSyncHarness();
+    try {
+      expect((await h.sync()).status).toBe('succeeded');
+      const endedBefore = h.endedSessions.length;
+      // Pages take a moment to arrive, so the next users page lands after the failed write.
+      h.emulator.setLimits({ latencyMs: 20 });
+      const flaky = failingOnce(h.table.db, stagesUsersPageWithMoreToCome);
+      const failed = await h.sync({ checkpointIntervalMs: 0 }, {}, flaky.db);
+      expect(flaky.failed()).toBe(true);
+      if (!('record' in failed)) throw new Error(failed.status);
+      expect(failed.record.status).toBe('failed');
+      h.emulator.setLimits({ latencyMs: 0 });
+
+      // No guard: a lost page would show as deletions here, as it does under the guard in a tenant of
+      // more than ten users pages.
+      const resumed = await h.sync({ maxDeleteShare: 1 });
+      expect(resumed).toMatchObject({ status: 'succeeded', record: { runId: failed.record.runId, invocations: 2, counts: { deleted: 0 }, itemWrites: 0 } });
+      expect(h.endedSessions).toHaveLength(endedBefore);
+    } finally {
+      await h.close();
+    }
+  }, 90_000);
 });
 
 describe('a group deleted in Google', () => {

@@ -8,7 +8,7 @@ import { makeUser } from '../support/directory.js';
 import { freshTable } from '../support/dynamodb.js';
 
 const checkpoint = (owner: string): Checkpoint => ({
-  runId: 'run-1', owner, startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: 0,
+  runId: 'run-1', owner, startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: [],
   stats: { apiCalls: 0, retries: 0, itemWrites: 0, invocations: 1 },
 });
 
@@ -19,13 +19,23 @@ describe('sync state in DynamoDB', () => {
     // Barely compressible content: about 600 KB gzip'd, more than one item holds.
     const users = Array.from({ length: 300 }, (_, i) => makeUser({ id: `u${i}`, primaryEmail: `u${i}@example.com`, keywords: [randomBytes(2_000).toString('base64')] }));
     const delta = { ...emptyDelta(), users, usersCursor: { next: 'token-2', done: false } };
-    expect(await store.stageChunk('run-1', 0, delta, Date.now())).toBeGreaterThanOrEqual(2);
-    await store.stageChunk('run-1', 1, { ...emptyDelta(), usersCursor: { done: true } }, Date.now());
-    const chunks = await store.readChunks('run-1', 2);
+    expect(await store.stageChunk('run-1', 'first', delta, Date.now())).toBeGreaterThanOrEqual(2);
+    await store.stageChunk('run-1', 'second', { ...emptyDelta(), usersCursor: { done: true } }, Date.now());
+    const chunks = await store.readChunks('run-1', ['first', 'second']);
     expect(chunks[0]).toEqual(JSON.parse(JSON.stringify(delta)));
     expect(chunks[1]?.usersCursor).toEqual({ done: true });
-    // A chunk staged but not yet counted by the checkpoint is not read.
-    expect(await store.readChunks('run-1', 1)).toHaveLength(1);
+    // A chunk staged but not yet listed by the checkpoint is not read.
+    expect(await store.readChunks('run-1', ['first'])).toHaveLength(1);
+  });
+
+  it('never lets a stalled invocation overwrite a chunk the run\'s new owner staged', async () => {
+    const { db, tableName } = await freshTable();
+    const store = new SyncStateStore(db, tableName);
+    const page = (next: string) => ({ ...emptyDelta(), users: [makeUser({ id: next, primaryEmail: `${next}@example.com` })], usersCursor: { next, done: false } });
+    // Both resumed from a checkpoint listing no chunk: the new owner stages its pages, then the stalled one stages its own.
+    await store.stageChunk('run-1', 'by-new-owner', page('b'), Date.now());
+    await store.stageChunk('run-1', 'by-stalled', page('a'), Date.now());
+    expect((await store.readChunks('run-1', ['by-new-owner']))[0]?.usersCursor).toEqual({ next: 'b', done: false });
   });
 
   it('fences the checkpoint: only its owner (or an explicit takeover) may write it', async () => {

@@ -16,7 +16,8 @@ export interface SyncHarness {
   readonly deps: Dependencies;
   /** User ids whose sessions sync asked to end, in order. */
   readonly endedSessions: string[];
-  sync(options?: Partial<SyncOptions>, wiring?: Partial<SyncWiring>): Promise<SyncOutcome>;
+  /** One invocation; `db` replaces the table client (e.g. to inject a fault). */
+  sync(options?: Partial<SyncOptions>, wiring?: Partial<SyncWiring>, db?: Dependencies['db']): Promise<SyncOutcome>;
   /** Every item of the table except sync bookkeeping (lease, checkpoint, staging, runs, pending) and the search index derived from the directory. */
   directoryItems(): Promise<Map<string, Record<string, unknown>>>;
   close(): Promise<void>;
@@ -39,8 +40,8 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
     table,
     deps,
     endedSessions,
-    async sync(overrides = {}, wiring = {}) {
-      const env = await createSyncEnvironment(deps, {
+    async sync(overrides = {}, wiring = {}, db = deps.db) {
+      const env = await createSyncEnvironment({ ...deps, db }, {
         // The real session store, with a record of whom it signed out.
         sessions: {
           endUserSessions: async (id) => { endedSessions.push(id); await sessions.endUserSessions(id); },
