@@ -302,8 +302,9 @@ class Invocation {
       runId: this.runId, status, startedAt: this.startedAt, endedAt: new Date(endedAt).toISOString(), durationMs: endedAt - Date.parse(this.startedAt),
       forced: this.force, counts, memberships: { ...this.memberships }, ...totals, errors,
     };
-    await this.store.putRunRecord(record);
-    return { status, record };
+    const recorded = await this.store.recordRun(record, this.options.invocationId);
+    if (!recorded) return { status: 'skipped', reason: `This invocation lost the sync lease before it could record run ${this.runId} as ${status}; the invocation that took the run over records it.` };
+    return { status, record: recorded };
   }
 
   private progress(message: string): void {

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../db/batch.js';
-import { isConditionFailure } from '../db/conditional.js';
+import { isConditionFailure, isTransactionConditionFailure } from '../db/conditional.js';
 import { queryAll } from '../db/query.js';
 import type { SyncCounts } from './plan.js';
 import type { SnapshotDelta } from './snapshot.js';
@@ -13,7 +13,7 @@ import type { SnapshotDelta } from './snapshot.js';
  *   checkpoint  pk SYNC              sk CHECKPOINT            { runId, owner, phase, chunks, … }
  *   staged      pk SYNCRUN#<runId>   sk CHUNK#<chunkId>#<part> { data: gzip(JSON of a SnapshotDelta) }
  *   pending     pk SYNC              sk PENDING               the last refused diff, for an admin
- *   run record  pk SYNCRUNS          sk <startedAt>#<runId>   one per run, newest last
+ *   run record  pk SYNCRUNS          sk <startedAt>#<runId>   one per run (its invocations share it), newest last
  *
  * Staged chunks and the checkpoint expire by TTL, so an abandoned run leaves nothing for ever.
  */
@@ -145,11 +145,33 @@ export class SyncStateStore {
     });
   }
 
-  async putRunRecord(record: RunRecord): Promise<void> {
-    await this.db.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { pk: RUNS_PARTITION, sk: `${record.startedAt}#${record.runId}`, record, expiresAt: epochSeconds(Date.parse(record.startedAt)) + RUN_RECORD_RETENTION_DAYS * 86_400 },
-    }));
+  /**
+   * Records a run's outcome, only while `leaseOwner` holds the lease (a transaction with a check of
+   * the lease item): an invocation that stalled past its lease cannot overwrite what the invocation
+   * that took the run over records. The errors of earlier invocations of the run (one that failed
+   * before a resumed one) are kept in front of this one's. Undefined when the lease is no longer ours.
+   */
+  async recordRun(record: RunRecord, leaseOwner: string): Promise<RunRecord | undefined> {
+    const key = runRecordKey(record);
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const recorded: RunRecord = { ...record, errors: [...((Item?.record as RunRecord | undefined)?.errors ?? []), ...record.errors] };
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: this.tableName, Key: LEASE_KEY, ConditionExpression: '#owner = :owner',
+              ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': leaseOwner },
+            },
+          },
+          { Put: { TableName: this.tableName, Item: { ...key, record: recorded, expiresAt: runRecordExpiry(record) } } },
+        ],
+      }));
+      return recorded;
+    } catch (error) {
+      if (isTransactionConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   async getPendingDiff(): Promise<PendingDiff | undefined> {
@@ -165,6 +187,9 @@ export class SyncStateStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: PENDING_KEY }));
   }
 }
+
+const runRecordKey = (record: RunRecord) => ({ pk: RUNS_PARTITION, sk: `${record.startedAt}#${record.runId}` });
+const runRecordExpiry = (record: RunRecord) => epochSeconds(Date.parse(record.startedAt)) + RUN_RECORD_RETENTION_DAYS * 86_400;
 
 /** The newest run records, newest first (for the admin page of a later issue). */
 export async function listRunRecords(db: DynamoDBDocumentClient, tableName: string, limit = 20): Promise<RunRecord[]> {
@@ -217,6 +242,7 @@ export interface RunRecord {
   /** Directory items written (users, groups, memberships, domains); bookkeeping not included. */
   readonly itemWrites: number;
   readonly invocations: number;
+  /** Every invocation's errors, oldest first: a run that succeeded on resume still shows why an invocation failed. */
   readonly errors: readonly { readonly code: string; readonly message: string }[];
 }
 

@@ -1,12 +1,13 @@
 import { gunzipSync } from 'node:zlib';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getGroupById, listDirectGroupsOf, listDirectMembers, listUsersInGroup } from '../../shared/directory/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { SnapshotDelta } from '../../shared/sync/snapshot.js';
-import { SyncStateStore } from '../../shared/sync/state-store.js';
+import { listRunRecords, SyncStateStore } from '../../shared/sync/state-store.js';
 import { handler } from '../../functions/sync.js';
 import { failingOnce } from '../support/dynamodb.js';
 import { captureOutput } from '../support/logs.js';
@@ -66,6 +67,20 @@ describe('resuming a run', () => {
     const live = h.emulator.directory.users.filter((u) => !u.deletionTime).length;
     expect(second.record.counts.created).toBe(live + h.emulator.directory.groups.length);
     await storedMatchesEmulator(h);
+  });
+
+  it('keeps a failed invocation\'s errors on the record of the run its resume completes', async () => {
+    // DynamoDB fails the first user write: the invocation fails while applying, after a complete fetch.
+    const flaky = failingOnce(h.table.db, (command) => command instanceof TransactWriteCommand);
+    const failed = await h.sync({}, {}, flaky.db);
+    if (!('record' in failed)) throw new Error(failed.status);
+    expect(failed.record).toMatchObject({ status: 'failed', errors: [{ code: 'internal', message: 'Injected DynamoDB failure' }] });
+
+    const resumed = await h.sync();
+    expect(resumed).toMatchObject({ status: 'succeeded', record: { runId: failed.record.runId, invocations: 2 } });
+    const records = await listRunRecords(h.table.db, h.table.tableName);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status: 'succeeded', errors: [{ code: 'internal', message: 'Injected DynamoDB failure' }] });
   });
 
   it('lets one run hold the lease at a time', async () => {

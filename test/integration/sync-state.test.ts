@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getUserByEmail } from '../../shared/directory/users.js';
 import { applyChangedUser, type ApplyContext } from '../../shared/sync/apply.js';
 import { emptyDelta } from '../../shared/sync/snapshot.js';
-import { SyncStateStore, type Checkpoint } from '../../shared/sync/state-store.js';
+import { listRunRecords, SyncStateStore, type Checkpoint, type RunRecord } from '../../shared/sync/state-store.js';
 import { makeUser } from '../support/directory.js';
 import { freshTable } from '../support/dynamodb.js';
 
@@ -46,6 +46,28 @@ describe('sync state in DynamoDB', () => {
     await store.putCheckpoint(checkpoint('invocation-b'), { takeOver: true });
     await expect(store.putCheckpoint(checkpoint('invocation-a'))).rejects.toThrow(/conditional/i);
     expect((await store.getCheckpoint())?.owner).toBe('invocation-b');
+  });
+
+  it('records a run only while the writer holds the lease, keeping the errors of its earlier invocations', async () => {
+    const { db, tableName } = await freshTable();
+    const store = new SyncStateStore(db, tableName);
+    const record = (status: RunRecord['status'], errors: RunRecord['errors']): RunRecord => ({
+      runId: 'run-1', status, startedAt: '2030-01-01T00:00:00.000Z', endedAt: '2030-01-01T00:05:00.000Z', durationMs: 300_000, forced: false,
+      counts: { fetched: 1, created: 0, updated: 0, unchanged: 1, deleted: 0 }, memberships: { groupsChanged: 0, added: 0, removed: 0 },
+      apiCalls: 5, retries: 0, itemWrites: 0, invocations: 1, errors,
+    });
+    const googleDown = { code: 'google-unavailable', message: 'Google kept failing' };
+    expect(await store.acquireLease('a', Date.now(), 60_000)).toBe(true);
+    expect(await store.recordRun(record('failed', [googleDown]), 'a')).toMatchObject({ errors: [googleDown] });
+    await store.releaseLease('a');
+    // The resumed run succeeds: the failed invocation's error stays on the record.
+    expect(await store.acquireLease('b', Date.now(), 60_000)).toBe(true);
+    expect(await store.recordRun(record('succeeded', []), 'b')).toMatchObject({ status: 'succeeded', errors: [googleDown] });
+    // An invocation that stalled past its lease cannot turn the record into a failure.
+    expect(await store.recordRun(record('failed', [{ code: 'internal', message: 'late' }]), 'a')).toBeUndefined();
+    await store.releaseLease('b');
+    expect(await store.recordRun(record('failed', [{ code: 'internal', message: 'late' }]), 'a')).toBeUndefined();
+    expect(await listRunRecords(db, tableName)).toEqual([expect.objectContaining({ status: 'succeeded', errors: [googleDown] })]);
   });
 
   it('takes an expired lease over but not a live one', async () => {
