@@ -312,7 +312,7 @@ class Invocation {
   }
 }
 
-function zeroCounts(): SyncCounts {
+export function zeroCounts(): SyncCounts {
   return { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0 };
 }
 

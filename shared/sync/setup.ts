@@ -1,3 +1,4 @@
+import type { SyncConfig } from '../config/config.js';
 import type { Dependencies } from '../runtime/dependencies.js';
 import { delegatedJwtClient, parseServiceAccountKey } from '../google/service-account-client.js';
 import type { SessionTerminator } from './apply.js';
@@ -17,6 +18,9 @@ export const SYNC_CONCURRENCY = 32;
 export const LAMBDA_RESERVE_MS = 90_000;
 export const LEASE_DURATION_MS = 120_000;
 
+/** What sync needs of the process dependencies: the Lambda's and `npm run sync`'s (sync keys only, see loadSyncConfig). */
+export type SyncDependencies = Pick<Dependencies, 'db' | 'secrets'> & { readonly config: SyncConfig };
+
 export interface SyncWiring {
   readonly sessions: SessionTerminator;
   readonly clock?: Clock;
@@ -30,7 +34,7 @@ export interface SyncWiring {
  * key from the secret store, a JWT impersonating GOOGLE_ADMIN_SUBJECT with exactly the read-only
  * scopes, Google's Directory client at GOOGLE_API_ROOT, and one limiter for every call.
  */
-export async function createSyncEnvironment(deps: Dependencies, wiring: SyncWiring): Promise<SyncEnvironment> {
+export async function createSyncEnvironment(deps: SyncDependencies, wiring: SyncWiring): Promise<SyncEnvironment> {
   const { config } = deps;
   const clock = wiring.clock ?? systemClock;
   const key = parseServiceAccountKey(await deps.secrets.get(config.secretNames.serviceAccountKey));
@@ -52,7 +56,7 @@ export async function createSyncEnvironment(deps: Dependencies, wiring: SyncWiri
 }
 
 /** Run options from configuration; `remainingMs` and the invocation id come from the caller. */
-export function syncOptions(deps: Dependencies, options: Pick<SyncOptions, 'invocationId' | 'remainingMs'> & Partial<SyncOptions>): SyncOptions {
+export function syncOptions(deps: SyncDependencies, options: Pick<SyncOptions, 'invocationId' | 'remainingMs'> & Partial<SyncOptions>): SyncOptions {
   return {
     maxDeleteShare: deps.config.sync.maxDeleteShare,
     concurrency: SYNC_CONCURRENCY,

@@ -145,6 +145,11 @@ export class SyncStateStore {
     });
   }
 
+  /** Records a run that never got going (its setup failed): a new run id, so there is nothing to fence or keep. */
+  async putRunRecord(record: RunRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...runRecordKey(record), record, expiresAt: runRecordExpiry(record) } }));
+  }
+
   /**
    * Records a run's outcome, only while `leaseOwner` holds the lease (a transaction with a check of
    * the lease item): an invocation that stalled past its lease cannot overwrite what the invocation
