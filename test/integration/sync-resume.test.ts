@@ -7,6 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getGroupById, listDirectGroupsOf, listDirectMembers, listUsersInGroup } from '../../shared/directory/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { SnapshotDelta } from '../../shared/sync/snapshot.js';
+import { readPointer } from '../../shared/people/index-store.js';
+import { applyChangedUser } from '../../shared/sync/apply.js';
+import { toDirectoryUser } from '../../shared/sync/map.js';
 import { listRunRecords, SyncStateStore } from '../../shared/sync/state-store.js';
 import { handler } from '../../functions/sync.js';
 import { failingOnce } from '../support/dynamodb.js';
@@ -193,3 +196,25 @@ describe('a group deleted in Google', () => {
   });
 });
 
+
+describe('a user applied on its own (the push notification step)', () => {
+  it('gets into the search index at the next full run, which finds nothing else to write', async () => {
+    const h = await startSyncHarness(SMALL);
+    try {
+      expect((await h.sync()).status).toBe('succeeded');
+      const { db, tableName } = h.table;
+      const before = await readPointer(db, tableName);
+      const user = h.emulator.directory.users.find((u) => !u.deletionTime && !u.suspended)!;
+      const renamed = h.emulator.directory.updateUser(user.id, { name: { ...user.name, fullName: 'Renamed Person', familyName: 'Person', givenName: 'Renamed' } });
+      const ctx = { db, tableName, sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+      expect(await applyChangedUser(ctx, toDirectoryUser(renamed))).toBe('updated');
+
+      const outcome = await h.sync();
+      expect(outcome).toMatchObject({ status: 'succeeded', record: { itemWrites: 0, counts: { updated: 0 } } });
+      const after = await readPointer(db, tableName);
+      expect(after?.version).not.toBe(before?.version);
+    } finally {
+      await h.close();
+    }
+  });
+});
