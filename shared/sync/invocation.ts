@@ -17,9 +17,10 @@ export async function startSync(
   wiring: SyncWiring,
   request: Pick<SyncOptions, 'invocationId' | 'remainingMs'> & Partial<SyncOptions>,
 ): Promise<SyncOutcome> {
+  const options = syncOptions(deps, request);
   let env: SyncEnvironment;
   try {
-    env = await createSyncEnvironment(deps, wiring);
+    env = await createSyncEnvironment(deps, { ...wiring, timeLeftMs: () => options.remainingMs() - options.reserveMs });
   } catch (error) {
     const at = new Date((wiring.clock ?? systemClock).now()).toISOString();
     const record: RunRecord = {
@@ -35,7 +36,7 @@ export async function startSync(
     }
     return { status: 'failed', record };
   }
-  return runSync(env, syncOptions(deps, request));
+  return runSync(env, options);
 }
 
 function explainSetupFailure(error: unknown, secretName: string): string {

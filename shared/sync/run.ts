@@ -8,7 +8,7 @@ import { changesDirectory, markSearchIndexStale, refreshSearchIndex } from '../p
 import type { Clock } from './clock.js';
 import type { DirectorySource } from './directory-source.js';
 import { SnapshotFetcher } from './fetch.js';
-import { SyncError, type CallStats } from './google-calls.js';
+import { OutOfTimeError, SyncError, type CallStats } from './google-calls.js';
 import { checkGuard, planSync, type SyncCounts, type SyncPlan } from './plan.js';
 import { forEachConcurrent } from './pool.js';
 import { applyDelta, emptySnapshot, isDeltaEmpty, type Snapshot } from './snapshot.js';
@@ -124,7 +124,11 @@ class Invocation {
       this.fetcher = new SnapshotFetcher(this.env.source, this.snapshot);
       if (this.checkpoint?.phase !== 'applying') {
         this.progress('fetching');
-        const fetched = await this.fetcher.run({ concurrency: this.options.concurrency, shouldStop: () => this.shouldStop(true) });
+        const fetched = await this.fetcher.run({ concurrency: this.options.concurrency, shouldStop: () => this.shouldStop(true) }).catch((error: unknown) => {
+          // A call gave up for want of time: its page is fetched again after the handover.
+          if (error instanceof OutOfTimeError) return 'stopped' as const;
+          throw error;
+        });
         await this.flushing;
         if (this.flushFailure !== undefined) throw this.flushFailure;
         if (fetched === 'stopped') return await this.handOver('fetching');

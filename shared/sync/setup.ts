@@ -16,7 +16,12 @@ export const QUOTA_HEADROOM = 0.9;
 export const SYNC_CONCURRENCY = 32;
 /** A run stops and checkpoints when an invocation has less than this left. */
 export const LAMBDA_RESERVE_MS = 90_000;
-export const LEASE_DURATION_MS = 120_000;
+/**
+ * Renewed every third of it. Short on purpose: after a crash or timeout Lambda retries the event
+ * about a minute later, and the dead invocation's lease must have expired by then, or the retry
+ * ends 'skipped' and the run waits for the next schedule.
+ */
+export const LEASE_DURATION_MS = 45_000;
 
 /** What sync needs of the process dependencies: the Lambda's and `npm run sync`'s (sync keys only, see loadSyncConfig). */
 export type SyncDependencies = Pick<Dependencies, 'db' | 'secrets'> & { readonly config: SyncConfig };
@@ -26,7 +31,9 @@ export interface SyncWiring {
   readonly clock?: Clock;
   readonly random?: () => number;
   /** Overrides for tests and the benchmark (e.g. faster backoff). */
-  readonly retry?: Partial<Omit<RetryOptions, 'clock' | 'random'>>;
+  readonly retry?: Partial<Omit<RetryOptions, 'clock' | 'random' | 'timeLeftMs'>>;
+  /** How long the invocation may still spend before it must hand over: no retry waits past it. */
+  readonly timeLeftMs?: () => number;
 }
 
 /**
@@ -42,7 +49,7 @@ export async function createSyncEnvironment(deps: SyncDependencies, wiring: Sync
   const callStats: CallStats = { apiCalls: 0, retries: 0 };
   const perMinute = config.sync.quotaPerMinute * QUOTA_HEADROOM;
   const limiter = new RateLimiter({ perMinute, burst: Math.max(1, Math.round(perMinute / 60)), maxConcurrent: SYNC_CONCURRENCY, clock });
-  const runner = new GoogleCallRunner(limiter, { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random }, callStats, subject);
+  const runner = new GoogleCallRunner(limiter, { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random, timeLeftMs: wiring.timeLeftMs }, callStats, subject);
   const jwt = delegatedJwtClient(key, { subject, scopes: SYNC_SCOPE_URLS });
   return {
     db: deps.db,

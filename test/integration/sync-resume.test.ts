@@ -10,7 +10,9 @@ import type { SnapshotDelta } from '../../shared/sync/snapshot.js';
 import { readPointer } from '../../shared/people/index-store.js';
 import { applyChangedUser } from '../../shared/sync/apply.js';
 import { toDirectoryUser } from '../../shared/sync/map.js';
+import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/sync/setup.js';
 import { listRunRecords, SyncStateStore } from '../../shared/sync/state-store.js';
+import { systemClock } from '../../shared/sync/clock.js';
 import { handler } from '../../functions/sync.js';
 import { failingOnce } from '../support/dynamodb.js';
 import { captureOutput } from '../support/logs.js';
@@ -84,6 +86,25 @@ describe('resuming a run', () => {
     const records = await listRunRecords(h.table.db, h.table.tableName);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ status: 'succeeded', errors: [{ code: 'internal', message: 'Injected DynamoDB failure' }] });
+  });
+
+  it('lets the Lambda retry that comes a minute after a crash take the run over', async () => {
+    // The crashed invocation renewed its lease just before it died.
+    expect(await new SyncStateStore(h.table.db, h.table.tableName).acquireLease('crashed', Date.now(), LEASE_DURATION_MS)).toBe(true);
+    const retry = await h.sync({}, { clock: { now: () => Date.now() + 60_000, sleep: systemClock.sleep } });
+    expect(retry.status).toBe('succeeded');
+  });
+
+  it('hands over instead of waiting into its reserve when Google keeps failing, and the next invocation finishes', async () => {
+    h.emulator.setLimits({ errorRate: 1 });
+    // 10 ms before the reserve, and every backoff (jitter at its top: 19 ms) longer than that.
+    const first = await h.sync({ remainingMs: () => LAMBDA_RESERVE_MS + 10 }, { random: () => 0.99 });
+    expect(first.status).toBe('continue');
+    // Each call in flight tried once and gave up: no retry waited.
+    const handedOver = await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint();
+    expect(handedOver?.stats).toMatchObject({ retries: 0 });
+    h.emulator.setLimits({ errorRate: 0 });
+    expect(await h.sync()).toMatchObject({ status: 'succeeded', record: { invocations: 2, retries: 0, apiCalls: minimumCalls(h.emulator) + handedOver!.stats.apiCalls } });
   });
 
   it('lets one run hold the lease at a time', async () => {
