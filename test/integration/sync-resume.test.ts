@@ -107,6 +107,16 @@ describe('resuming a run', () => {
     expect(await h.sync()).toMatchObject({ status: 'succeeded', record: { invocations: 2, retries: 0, apiCalls: minimumCalls(h.emulator) + handedOver!.stats.apiCalls } });
   });
 
+  it('starts over from a checkpoint of the older format (numbered chunks) rather than misread it', async () => {
+    const store = new SyncStateStore(h.table.db, h.table.tableName);
+    const stats = { apiCalls: 3, retries: 0, itemWrites: 0, invocations: 1 };
+    await store.putCheckpoint({ runId: 'before-the-deploy', owner: 'old', startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: 2 as unknown as string[], stats });
+    const progress: string[] = [];
+    const outcome = await h.sync({ onProgress: (m) => progress.push(m) });
+    expect(progress).toContain('abandoning run before-the-deploy: its checkpoint has an older format');
+    expect(outcome).toMatchObject({ status: 'succeeded', record: { invocations: 1, apiCalls: minimumCalls(h.emulator) } });
+  });
+
   it('lets one run hold the lease at a time', async () => {
     const store = new SyncStateStore(h.table.db, h.table.tableName);
     expect(await store.acquireLease('someone-else', Date.now(), 60_000)).toBe(true);
