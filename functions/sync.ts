@@ -2,15 +2,20 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/logging/logger.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
+import { startSync } from '../shared/sync/invocation.js';
+import { preflightReport } from '../shared/sync/preflight.js';
 import { runSummary, runMetrics } from '../shared/sync/report.js';
-import { runSync } from '../shared/sync/run.js';
 import { sessionTerminator } from '../shared/sync/sessions.js';
-import { createSyncEnvironment, syncOptions } from '../shared/sync/setup.js';
 
-/** EventBridge Scheduler sends `{}`; an admin's manual run may send `{ force: true }`; a continuation `{ continuation: <runId> }`. */
+/**
+ * EventBridge Scheduler sends `{ trigger: 'schedule' }`; an admin's manual run may send `{ force: true }`;
+ * a continuation `{ continuation: <runId> }`; the deploy guide's check `{ preflight: true }`.
+ */
 export interface SyncEvent {
   readonly force?: boolean;
   readonly continuation?: string;
+  /** Check the key, each delegated scope and the admin subject, and answer with what is wrong; no sync. */
+  readonly preflight?: boolean;
 }
 
 initDependencies();
@@ -20,17 +25,29 @@ let lambda: LambdaClient | undefined;
 /**
  * The scheduled directory sync. One invocation does what fits in its time; when a run needs more
  * it checkpoints and invokes this function again asynchronously, which resumes from the checkpoint.
+ *
+ * Failed and refused runs return normally, on purpose: their run record and the metric line (alarmed
+ * on status) are how they reach an admin. Throwing would make Lambda retry the event twice: a
+ * refused run would fetch the whole directory twice more only to be refused again, and a setup or
+ * delegation failure would fail the same way twice more; a transient failure is resumed from its
+ * checkpoint by the next scheduled run anyway. What does throw is what could not be recorded (the
+ * table unreachable, the configuration invalid): there the on-failure destination is the only
+ * trace, and a retry may get through. Crashes and timeouts reach it the same way.
  */
 export async function handler(event: SyncEvent, context: Context): Promise<Record<string, unknown>> {
   logger.addContext(context);
   const deps = dependencies();
-  const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
-  const outcome = await runSync(env, syncOptions(deps, {
+  if (event.preflight === true) {
+    const report = await preflightReport(deps);
+    logger.info('directory sync preflight', { ...report });
+    return { ...report };
+  }
+  const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
     invocationId: context.awsRequestId,
     remainingMs: () => context.getRemainingTimeInMillis(),
     force: event.force === true,
     onProgress: (message) => logger.info(`directory sync: ${message}`),
-  }));
+  });
   if (outcome.status === 'continue') {
     lambda ??= new LambdaClient({});
     await lambda.send(new InvokeCommand({

@@ -9,13 +9,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../shared/config/config.js';
-import { dependencies, provideDependencies, type Dependencies } from '../shared/runtime/dependencies.js';
-import { runPreflight } from '../shared/sync/preflight.js';
-import { runSummary } from '../shared/sync/report.js';
-import { runSync, type SyncOutcome } from '../shared/sync/run.js';
+import { loadConfig, loadSyncConfig } from '../shared/config/config.js';
+import { createDocumentClient } from '../shared/db/client.js';
+import { provideDependencies } from '../shared/runtime/dependencies.js';
+import { AwsSecretStore } from '../shared/secrets/aws-secret-store.js';
+import { startSync } from '../shared/sync/invocation.js';
+import { preflightReport } from '../shared/sync/preflight.js';
+import { failureSummary, runSummary } from '../shared/sync/report.js';
+import type { SyncOutcome } from '../shared/sync/run.js';
 import { sessionTerminator } from '../shared/sync/sessions.js';
-import { createSyncEnvironment, syncOptions } from '../shared/sync/setup.js';
+import type { SyncDependencies } from '../shared/sync/setup.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
 
 const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check]';
@@ -30,28 +33,22 @@ async function main(argv: string[]): Promise<number> {
   const deps = cliDependencies();
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
   if (flags.has('--check')) {
-    const checks = await runPreflight({
-      readKey: () => deps.secrets.get(deps.config.secretNames.serviceAccountKey),
-      subject: deps.config.googleAdminSubject,
-      apiRoot: deps.config.googleApiRoot,
-    });
-    for (const c of checks) stderr(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
-    const ok = checks.every((c) => c.ok);
-    process.stdout.write(`${JSON.stringify({ status: ok ? 'ok' : 'failed', checks })}\n`);
-    return ok ? 0 : 1;
+    const report = await preflightReport(deps);
+    for (const c of report.checks) stderr(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return report.status === 'ok' ? 0 : 1;
   }
-  const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
   const invocationId = `cli-${randomUUID()}`;
   let outcome: SyncOutcome;
   // Locally there is no 15-minute limit: one invocation runs the whole sync (no continuation).
   do {
-    outcome = await runSync(env, syncOptions(deps, {
+    outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
       invocationId,
       remainingMs: () => Number.POSITIVE_INFINITY,
       force: flags.has('--force'),
       dryRun: flags.has('--dry-run'),
       onProgress: (message) => stderr(`sync: ${message}`),
-    }));
+    });
   } while (outcome.status === 'continue');
   if (outcome.status === 'dry-run' && 'diff' in outcome && outcome.diff) {
     const { diff } = outcome;
@@ -66,11 +63,18 @@ async function main(argv: string[]): Promise<number> {
   return outcome.status === 'succeeded' || outcome.status === 'dry-run' ? 0 : 1;
 }
 
-/** Beside `npm start`: DynamoDB Local on its default port and the emulator's key under .local/; in AWS mode, the deployed adapters. */
-function cliDependencies(): Dependencies {
+/**
+ * Beside `npm start`: DynamoDB Local on its default port and the emulator's key under .local/. In AWS
+ * mode, the deployed adapters with the sync keys only (TABLE_NAME, GOOGLE_ADMIN_SUBJECT, …): an
+ * operator's shell has no APP_ORIGIN or sign-in keys, and sync reads none.
+ */
+function cliDependencies(): SyncDependencies {
   process.env.RUNTIME_MODE ??= 'local';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  if (process.env.RUNTIME_MODE === 'aws') return dependencies();
+  if (process.env.RUNTIME_MODE === 'aws') {
+    const config = loadSyncConfig();
+    return { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets: new AwsSecretStore() };
+  }
   process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_LOCAL_PORT ?? 8000}`;
   const config = loadConfig();
   const deps = localDependencies(config, process.env.SYNC_LOCAL_STATE_DIR ?? join(resolve(import.meta.dirname, '..'), LOCAL_STATE_DIR));
@@ -81,8 +85,9 @@ function cliDependencies(): Dependencies {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
-    process.stdout.write(`${JSON.stringify({ status: 'failed', errors: [{ code: 'setup', message: error instanceof Error ? error.message : String(error) }] })}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${message}\n`);
+    process.stdout.write(`${JSON.stringify(failureSummary('setup', message))}\n`);
     process.exit(1);
   },
 );

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { HttpError } from '../shared/http/http.js';
 import { logger } from '../shared/logging/logger.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
+import { startSync } from '../shared/sync/invocation.js';
 import { runSummary } from '../shared/sync/report.js';
-import { runSync } from '../shared/sync/run.js';
 import { sessionTerminator } from '../shared/sync/sessions.js';
-import { createSyncEnvironment, syncOptions } from '../shared/sync/setup.js';
 
 export interface LocalSyncRunner {
   /** Starts a run in the background; false when one is already running. */
@@ -38,16 +37,15 @@ export function createLocalSyncRunner(deps: () => Dependencies): LocalSyncRunner
 async function runToCompletion(dependencies: () => Dependencies, force: boolean, trigger: string): Promise<void> {
   try {
     const deps = dependencies();
-    const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
     const invocationId = `local-${trigger}-${randomUUID()}`;
     let outcome;
     do {
-      outcome = await runSync(env, syncOptions(deps, {
+      outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
         invocationId,
         remainingMs: () => Number.POSITIVE_INFINITY,
         force,
         onProgress: (message) => logger.debug(`directory sync: ${message}`),
-      }));
+      });
     } while (outcome.status === 'continue');
     logger.info('directory sync', { trigger, ...runSummary(outcome) });
   } catch (error) {

@@ -90,6 +90,9 @@ export function detectMode(env: Env): RuntimeMode {
   return env.AWS_LAMBDA_FUNCTION_NAME ? 'aws' : 'local';
 }
 
+/** What directory sync reads, and all that `npm run sync` requires (an operator's shell has no sign-in keys to give). */
+export type SyncConfig = Pick<Config, 'mode' | 'googleAdminSubject' | 'googleApiRoot' | 'sync' | 'tableName' | 'dynamodbEndpoint' | 'secretNames'>;
+
 /** Reads and validates the whole configuration; throws ConfigError on the first bad key. */
 export function loadConfig(env: Env = process.env): Config {
   const mode = detectMode(env);
@@ -97,16 +100,35 @@ export function loadConfig(env: Env = process.env): Config {
   const port = read.integer('PORT', { local: 3000, aws: 3000 }, 1, 65535);
   const emulator = LOCAL_DEFAULTS.emulatorOrigin;
   return {
-    mode,
+    ...readSyncKeys(read),
     port,
     appOrigin: read.origin('APP_ORIGIN', { local: `http://localhost:${port}` }),
     googleClientId: read.string('GOOGLE_CLIENT_ID', { local: LOCAL_DEFAULTS.googleClientId }, 'an OAuth client id (…apps.googleusercontent.com)'),
     googleClientSecret: read.optional('GOOGLE_CLIENT_SECRET', { local: LOCAL_DEFAULTS.googleClientSecret }),
     oidcIssuer: read.url('OIDC_ISSUER', { local: emulator, aws: GOOGLE_ISSUER }),
     allowedDomains: read.domains('ALLOWED_DOMAINS', { local: LOCAL_DEFAULTS.allowedDomains }),
-    googleAdminSubject: read.email('GOOGLE_ADMIN_SUBJECT', { local: LOCAL_DEFAULTS.googleAdminSubject }),
-    googleApiRoot: withTrailingSlash(read.url('GOOGLE_API_ROOT', { local: emulator, aws: GOOGLE_API_ROOT })),
     syncSchedule: read.schedule('SYNC_SCHEDULE', { local: 'rate(15 minutes)', aws: 'rate(1 hour)' }),
+    logLevel: read.oneOf('LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, { local: 'INFO', aws: 'INFO' }),
+    sessionIdleTimeoutMinutes: read.integer('SESSION_IDLE_TIMEOUT_MINUTES', { local: 480, aws: 480 }, 5, 24 * 60),
+    sessionAbsoluteLifetimeHours: read.integer('SESSION_ABSOLUTE_LIFETIME_HOURS', { local: 168, aws: 168 }, 1, 90 * 24),
+    allowUnsyncedSignIn: read.boolean('ALLOW_UNSYNCED_SIGN_IN', { local: false, aws: false }),
+    enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
+    adminGroupEmail: read.optionalEmail('ADMIN_GROUP_EMAIL', 'the email address of a Google group'),
+    syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
+    searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
+  };
+}
+
+/** Only the keys directory sync reads (the `npm run sync` profile); validated as in loadConfig. */
+export function loadSyncConfig(env: Env = process.env): SyncConfig {
+  return readSyncKeys(reader(env, detectMode(env)));
+}
+
+function readSyncKeys(read: Reader): SyncConfig {
+  return {
+    mode: read.mode,
+    googleAdminSubject: read.email('GOOGLE_ADMIN_SUBJECT', { local: LOCAL_DEFAULTS.googleAdminSubject }),
+    googleApiRoot: withTrailingSlash(read.url('GOOGLE_API_ROOT', { local: LOCAL_DEFAULTS.emulatorOrigin, aws: GOOGLE_API_ROOT })),
     sync: {
       quotaPerMinute: read.integer('SYNC_QUOTA_PER_MINUTE', { local: 2400, aws: 2400 }, 10, 1_000_000),
       maxDeleteShare: read.share('SYNC_MAX_DELETE_SHARE', { local: 0.1, aws: 0.1 }),
@@ -119,14 +141,6 @@ export function loadConfig(env: Env = process.env): Config {
       serviceAccountKey: read.string('SERVICE_ACCOUNT_SECRET_NAME', { local: 'google-service-account', aws: 'workspace-bridge/google-service-account' }, 'a secret name'),
       googleClientSecret: read.string('GOOGLE_CLIENT_SECRET_NAME', { local: 'google-client-secret', aws: 'workspace-bridge/google-client-secret' }, 'a secret name'),
     },
-    logLevel: read.oneOf('LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, { local: 'INFO', aws: 'INFO' }),
-    sessionIdleTimeoutMinutes: read.integer('SESSION_IDLE_TIMEOUT_MINUTES', { local: 480, aws: 480 }, 5, 24 * 60),
-    sessionAbsoluteLifetimeHours: read.integer('SESSION_ABSOLUTE_LIFETIME_HOURS', { local: 168, aws: 168 }, 1, 90 * 24),
-    allowUnsyncedSignIn: read.boolean('ALLOW_UNSYNCED_SIGN_IN', { local: false, aws: false }),
-    enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
-    adminGroupEmail: read.optionalEmail('ADMIN_GROUP_EMAIL', 'the email address of a Google group'),
-    syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
-    searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
   };
 }
 
@@ -142,6 +156,7 @@ function withTrailingSlash(url: string): string {
 }
 
 type Defaults<T> = { readonly local?: T; readonly aws?: T };
+type Reader = ReturnType<typeof reader>;
 
 function reader(env: Env, mode: RuntimeMode) {
   const raw = <T>(key: string, defaults: Defaults<T>): string | T | undefined => {
@@ -155,6 +170,7 @@ function reader(env: Env, mode: RuntimeMode) {
     return value;
   };
   return {
+    mode,
     string: required,
     optional: (key: string, defaults: Defaults<string>): string | undefined => raw(key, defaults),
     integer(key: string, defaults: Defaults<number>, min: number, max: number): number {

@@ -2,6 +2,12 @@ import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 
 export const isConditionFailure = (error: unknown): boolean => (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
+/** A transaction cancelled because one of its conditions did not hold (not a conflict or a throttle). */
+export const isTransactionConditionFailure = (error: unknown): boolean => {
+  const e = error as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
+  return e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+};
+
 /**
  * Deletes an email index entry only while it still points at `owner` (attribute `ownerAttribute`):
  * when the address moved to someone else meanwhile, their entry stays. A lost race is not an error.

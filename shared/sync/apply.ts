@@ -7,6 +7,7 @@ import {
 } from '../directory/groups.js';
 import type { DirectoryUser, GroupMember } from '../directory/model.js';
 import { putUser, userEmails, userKey, USERS_INDEX } from '../directory/users.js';
+import { markSearchIndexStale } from '../people/index-store.js';
 import { canonicalJson } from './hash.js';
 import { recordHash, type GroupUpsert, type MembershipTarget, type StoredGroup, type StoredState, type StoredUser, type SyncPlan, type UserUpsert } from './plan.js';
 
@@ -82,7 +83,9 @@ export async function applyUserUpsert(ctx: ApplyContext, upsert: UserUpsert): Pr
 
 /**
  * Applies one user as Google returned it, on its own: reads the stored record, writes only if
- * something changed. Idempotent; the step a push notification (users.watch) will call.
+ * something changed. Idempotent; the step a push notification (users.watch) will call. A write
+ * marks the search index stale first, as a full run does: the next full run finds this user's
+ * hash unchanged and would otherwise never rebuild the index with the change.
  */
 export async function applyChangedUser(ctx: ApplyContext, user: DirectoryUser): Promise<'unchanged' | 'created' | 'updated'> {
   const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.tableName, Key: userKey(user.id) }));
@@ -90,6 +93,7 @@ export async function applyChangedUser(ctx: ApplyContext, user: DirectoryUser): 
   if (Item?.hash === hash && !Item.user?.deletedAt) return 'unchanged';
   const before = Item?.user as DirectoryUser | undefined;
   const wasBlocked = before ? before.suspended || before.archived : false;
+  await markSearchIndexStale(ctx.db, ctx.tableName);
   await applyUserUpsert(ctx, { user, hash, previousEmails: (Item?.emails as string[] | undefined) ?? [], created: !Item, endSessions: (user.suspended || user.archived) && !wasBlocked });
   return Item ? 'updated' : 'created';
 }

@@ -1,5 +1,5 @@
 import type { DirectorySource } from './directory-source.js';
-import { applyDelta, emptyDelta, type Snapshot, type SnapshotDelta } from './snapshot.js';
+import { appendDelta, applyDelta, emptyDelta, type Snapshot, type SnapshotDelta } from './snapshot.js';
 
 export interface FetchOptions {
   /** Calls in flight at once (the limiter spaces them). */
@@ -30,6 +30,17 @@ export class SnapshotFetcher {
     const taken = this.delta;
     this.delta = emptyDelta();
     return taken;
+  }
+
+  /**
+   * Returns a taken delta that could not be staged, ahead of the pages fetched since: the next
+   * checkpoint stages them all. Dropped instead, a later checkpoint would record later page tokens
+   * without these pages, and a resumed run would take their users and groups for deleted.
+   */
+  putBack(taken: SnapshotDelta): void {
+    const since = this.delta;
+    this.delta = taken;
+    appendDelta(this.delta, since);
   }
 
   /** Resolves 'complete' when nothing is left to fetch, 'stopped' when shouldStop() said so first. */
@@ -85,14 +96,7 @@ export class SnapshotFetcher {
 
   private record(page: SnapshotDelta): void {
     applyDelta(this.snapshot, page);
-    const d = this.delta;
-    if (page.domains) d.domains = page.domains;
-    if (page.schemas) d.schemas = page.schemas;
-    d.users.push(...page.users);
-    if (page.usersCursor) d.usersCursor = page.usersCursor;
-    d.groups.push(...page.groups);
-    if (page.groupsCursor) d.groupsCursor = page.groupsCursor;
-    d.memberPages.push(...page.memberPages);
+    appendDelta(this.delta, page);
   }
 
   private async work(options: FetchOptions): Promise<void> {

@@ -33,6 +33,16 @@ export interface RetryOptions {
   readonly clock: Clock;
   /** Uniform in [0, 1): Math.random in production, seeded in tests. */
   readonly random: () => number;
+  /** How long this invocation may still wait before it must hand over (Infinity when unbounded). */
+  readonly timeLeftMs?: () => number;
+}
+
+/**
+ * A retry would wait past the time the invocation has left: the call is given up, not failed; the
+ * run hands over and the next invocation fetches that page again.
+ */
+export class OutOfTimeError extends Error {
+  override name = 'OutOfTimeError';
 }
 
 export const DEFAULT_RETRY: Omit<RetryOptions, 'clock' | 'random'> = { maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 32_000 };
@@ -125,6 +135,11 @@ export class GoogleCallRunner {
           throw new SyncError('google-unavailable', `Google kept failing ${what} after ${attempt + 1} attempts (last: ${failure.status ?? 'network error'} ${failure.reason ?? ''} ${failure.message}). The next run resumes from the checkpoint.`);
         }
         const delay = backoffDelay(attempt, this.options, failure.retryAfterMs);
+        // Waiting into the invocation's reserve (8 attempts can add up to minutes) could end in a hard
+        // timeout with nothing checkpointed; handing over keeps the pages fetched so far.
+        if (delay > (this.options.timeLeftMs?.() ?? Number.POSITIVE_INFINITY)) {
+          throw new OutOfTimeError(`Retrying ${what} in ${delay} ms would run past this invocation's time; the next invocation retries it.`);
+        }
         this.stats.retries += 1;
         if (failure.kind === 'rate-limit') this.limiter.pauseUntil(this.options.clock.now() + delay);
         await this.options.clock.sleep(delay);

@@ -83,12 +83,15 @@ export const recordHash = (record: DirectoryUser | DirectoryGroup): string => co
 
 /** Compares the complete snapshot with what is stored: only differences become steps. */
 export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
-  const userIds = new Set(snapshot.users.map((u) => u.id));
-  const groups = snapshot.groups.filter((g) => snapshot.members.get(g.id)?.gone !== true);
+  // A list that changes between two page requests can return an item twice (one that moved past the
+  // page boundary, e.g. renamed): one step per id, from the copy fetched last.
+  const users = lastCopies(snapshot.users);
+  const userIds = new Set(users.map((u) => u.id));
+  const groups = lastCopies(snapshot.groups).filter((g) => snapshot.members.get(g.id)?.gone !== true);
   const groupIds = new Set(groups.map((g) => g.id));
 
   const userUpserts: UserUpsert[] = [];
-  for (const user of snapshot.users) {
+  for (const user of users) {
     const hash = recordHash(user);
     const before = stored.users.get(user.id);
     if (before?.hash === hash) continue;
@@ -126,7 +129,7 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
   const changedGroups = new Set([...groupUpserts.filter((g) => !g.created).map((g) => g.group.id), ...memberships.filter((m) => stored.groups.has(m.groupId)).map((m) => m.groupId)]);
   const created = userUpserts.filter((u) => u.created).length + groupUpserts.filter((g) => g.created).length;
   const updated = userUpserts.filter((u) => !u.created).length + changedGroups.size;
-  const fetched = snapshot.users.length + groups.length;
+  const fetched = users.length + groups.length;
   return {
     ...(domainsHash !== stored.domainsHash ? { domains: { domains, hash: domainsHash } } : {}),
     ...(schemasHash !== stored.schemasHash ? { schemas: { schemas, hash: schemasHash } } : {}),
@@ -138,8 +141,12 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
     counts: { fetched, created, updated, unchanged: fetched - created - updated, deleted: userTombstones.length + groupTombstones.length },
     storedUsers: stored.users.size,
     storedGroups: stored.groups.size,
-    fetchedUsers: snapshot.users.length,
+    fetchedUsers: users.length,
   };
+}
+
+function lastCopies<T extends { readonly id: string }>(items: readonly T[]): T[] {
+  return [...new Map(items.map((item) => [item.id, item])).values()];
 }
 
 export interface GuardVerdict {

@@ -2,6 +2,7 @@ import { admin_directory_v1 } from '@googleapis/admin';
 import { delegatedJwtClient, parseServiceAccountKey, type ServiceAccountKeyJson } from '../google/service-account-client.js';
 import { describeGoogleFailure, explainFailure } from './google-calls.js';
 import { DELEGATION_CONSOLE, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
+import type { SyncDependencies } from './setup.js';
 
 export interface PreflightCheck {
   readonly name: string;
@@ -14,6 +15,21 @@ export interface PreflightInput {
   readonly readKey: () => Promise<string>;
   readonly subject: string;
   readonly apiRoot: string;
+}
+
+export interface PreflightReport {
+  readonly status: 'ok' | 'failed';
+  readonly checks: readonly PreflightCheck[];
+}
+
+/** The preflight of the configured key and admin subject: what `--check` prints and the sync Lambda's `{ "preflight": true }` returns. */
+export async function preflightReport(deps: SyncDependencies): Promise<PreflightReport> {
+  const checks = await runPreflight({
+    readKey: () => deps.secrets.get(deps.config.secretNames.serviceAccountKey),
+    subject: deps.config.googleAdminSubject,
+    apiRoot: deps.config.googleApiRoot,
+  });
+  return { status: checks.every((c) => c.ok) ? 'ok' : 'failed', checks };
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { SyncOutcome } from './run.js';
 import type { RunRecord } from './state-store.js';
 
+/** The summary's counters when nothing ran: every summary of a finished invocation has them, so scripts can read any. */
+const NOTHING_RAN = { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, apiCalls: 0, retries: 0, durationMs: 0 } as const;
+
 /** The one-line JSON summary `npm run sync` prints and the handler returns. */
 export function runSummary(outcome: SyncOutcome): Record<string, unknown> {
   if (outcome.status === 'continue') return { status: 'continue', runId: outcome.runId };
-  if (outcome.status === 'skipped') return { status: 'skipped', reason: outcome.reason };
+  if (outcome.status === 'skipped') return { status: 'skipped', ...NOTHING_RAN, reason: outcome.reason };
   const r = outcome.record;
   return {
     status: r.status, runId: r.runId, ...r.counts, apiCalls: r.apiCalls, retries: r.retries, durationMs: r.durationMs,
@@ -12,6 +15,11 @@ export function runSummary(outcome: SyncOutcome): Record<string, unknown> {
     ...(r.errors.length > 0 ? { errors: r.errors } : {}),
     ...(outcome.diff ? { diff: { created: outcome.diff.created.length, updated: outcome.diff.updated.length, deleted: outcome.diff.deleted.length, membershipChanges: outcome.diff.membershipChanges, guard: outcome.diff.guard } } : {}),
   };
+}
+
+/** The summary of an invocation that failed before a run could start or be recorded. */
+export function failureSummary(code: string, message: string): Record<string, unknown> {
+  return { status: 'failed', ...NOTHING_RAN, errors: [{ code, message }] };
 }
 
 /**

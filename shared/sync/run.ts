@@ -8,7 +8,7 @@ import { changesDirectory, markSearchIndexStale, refreshSearchIndex } from '../p
 import type { Clock } from './clock.js';
 import type { DirectorySource } from './directory-source.js';
 import { SnapshotFetcher } from './fetch.js';
-import { SyncError, type CallStats } from './google-calls.js';
+import { OutOfTimeError, SyncError, type CallStats } from './google-calls.js';
 import { checkGuard, planSync, type SyncCounts, type SyncPlan } from './plan.js';
 import { forEachConcurrent } from './pool.js';
 import { applyDelta, emptySnapshot, isDeltaEmpty, type Snapshot } from './snapshot.js';
@@ -124,7 +124,11 @@ class Invocation {
       this.fetcher = new SnapshotFetcher(this.env.source, this.snapshot);
       if (this.checkpoint?.phase !== 'applying') {
         this.progress('fetching');
-        const fetched = await this.fetcher.run({ concurrency: this.options.concurrency, shouldStop: () => this.shouldStop(true) });
+        const fetched = await this.fetcher.run({ concurrency: this.options.concurrency, shouldStop: () => this.shouldStop(true) }).catch((error: unknown) => {
+          // A call gave up for want of time: its page is fetched again after the handover.
+          if (error instanceof OutOfTimeError) return 'stopped' as const;
+          throw error;
+        });
         await this.flushing;
         if (this.flushFailure !== undefined) throw this.flushFailure;
         if (fetched === 'stopped') return await this.handOver('fetching');
@@ -161,6 +165,12 @@ class Invocation {
       await this.store.deleteCheckpoint();
       return;
     }
+    if (!Array.isArray(existing.chunks)) {
+      // Written by a version that numbered its chunks (before a deploy): start over rather than misread it.
+      this.progress(`abandoning run ${existing.runId}: its checkpoint has an older format`);
+      await this.store.deleteCheckpoint();
+      return;
+    }
     for (const delta of await this.store.readChunks(existing.runId, existing.chunks)) applyDelta(this.snapshot, delta);
     this.runId = existing.runId;
     this.startedAt = existing.startedAt;
@@ -191,17 +201,25 @@ class Invocation {
   /** Stages what was fetched since the last checkpoint, then records the checkpoint (fenced on our ownership). */
   private async saveCheckpoint(phase: Checkpoint['phase']): Promise<void> {
     const delta = this.fetcher?.takeDelta();
-    let chunks = this.checkpoint?.chunks ?? 0;
-    if (delta && !isDeltaEmpty(delta)) {
-      await this.store.stageChunk(this.runId, chunks, delta, this.env.clock.now());
-      chunks += 1;
+    try {
+      let chunks = this.checkpoint?.chunks ?? [];
+      if (delta && !isDeltaEmpty(delta)) {
+        const chunkId = randomUUID();
+        await this.store.stageChunk(this.runId, chunkId, delta, this.env.clock.now());
+        chunks = [...chunks, chunkId];
+      }
+      const checkpoint: Checkpoint = {
+        runId: this.runId, owner: this.options.invocationId, startedAt: this.startedAt, force: this.force, phase, chunks,
+        stats: this.totals(), ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
+      };
+      await this.store.putCheckpoint(checkpoint);
+      this.checkpoint = checkpoint;
+    } catch (error) {
+      // Not recorded: the pages go back, so the next checkpoint (a later flush, or the save after the
+      // run fails) stages them with the page tokens that follow them.
+      if (delta) this.fetcher?.putBack(delta);
+      throw error;
     }
-    const checkpoint: Checkpoint = {
-      runId: this.runId, owner: this.options.invocationId, startedAt: this.startedAt, force: this.force, phase, chunks,
-      stats: this.totals(), ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
-    };
-    await this.store.putCheckpoint(checkpoint);
-    this.checkpoint = checkpoint;
   }
 
   private async handOver(phase: Checkpoint['phase']): Promise<SyncOutcome> {
@@ -288,8 +306,9 @@ class Invocation {
       runId: this.runId, status, startedAt: this.startedAt, endedAt: new Date(endedAt).toISOString(), durationMs: endedAt - Date.parse(this.startedAt),
       forced: this.force, counts, memberships: { ...this.memberships }, ...totals, errors,
     };
-    await this.store.putRunRecord(record);
-    return { status, record };
+    const recorded = await this.store.recordRun(record, this.options.invocationId);
+    if (!recorded) return { status: 'skipped', reason: `This invocation lost the sync lease before it could record run ${this.runId} as ${status}; the invocation that took the run over records it.` };
+    return { status, record: recorded };
   }
 
   private progress(message: string): void {
@@ -297,7 +316,7 @@ class Invocation {
   }
 }
 
-function zeroCounts(): SyncCounts {
+export function zeroCounts(): SyncCounts {
   return { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0 };
 }
 

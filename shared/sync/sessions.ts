@@ -1,12 +1,12 @@
 import { endUserSessions, refreshUserSessions } from '../auth/sessions.js';
-import type { Dependencies } from '../runtime/dependencies.js';
+import type { SyncDependencies } from './setup.js';
 import type { SessionTerminator } from './apply.js';
 
 /**
  * What sync does to sessions: a deleted, newly suspended or archived user loses every session
  * (ASVS 7.4.2); a changed user's live sessions get the new record they carry.
  */
-export function sessionTerminator(deps: Pick<Dependencies, 'db' | 'config'>): SessionTerminator {
+export function sessionTerminator(deps: Pick<SyncDependencies, 'db' | 'config'>): SessionTerminator {
   const { db, config } = deps;
   return {
     endUserSessions: async (userId) => {

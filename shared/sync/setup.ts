@@ -1,3 +1,4 @@
+import type { SyncConfig } from '../config/config.js';
 import type { Dependencies } from '../runtime/dependencies.js';
 import { delegatedJwtClient, parseServiceAccountKey } from '../google/service-account-client.js';
 import type { SessionTerminator } from './apply.js';
@@ -15,14 +16,24 @@ export const QUOTA_HEADROOM = 0.9;
 export const SYNC_CONCURRENCY = 32;
 /** A run stops and checkpoints when an invocation has less than this left. */
 export const LAMBDA_RESERVE_MS = 90_000;
-export const LEASE_DURATION_MS = 120_000;
+/**
+ * Renewed every third of it. Short on purpose: after a crash or timeout Lambda retries the event
+ * about a minute later, and the dead invocation's lease must have expired by then, or the retry
+ * ends 'skipped' and the run waits for the next schedule.
+ */
+export const LEASE_DURATION_MS = 45_000;
+
+/** What sync needs of the process dependencies: the Lambda's and `npm run sync`'s (sync keys only, see loadSyncConfig). */
+export type SyncDependencies = Pick<Dependencies, 'db' | 'secrets'> & { readonly config: SyncConfig };
 
 export interface SyncWiring {
   readonly sessions: SessionTerminator;
   readonly clock?: Clock;
   readonly random?: () => number;
   /** Overrides for tests and the benchmark (e.g. faster backoff). */
-  readonly retry?: Partial<Omit<RetryOptions, 'clock' | 'random'>>;
+  readonly retry?: Partial<Omit<RetryOptions, 'clock' | 'random' | 'timeLeftMs'>>;
+  /** How long the invocation may still spend before it must hand over: no retry waits past it. */
+  readonly timeLeftMs?: () => number;
 }
 
 /**
@@ -30,7 +41,7 @@ export interface SyncWiring {
  * key from the secret store, a JWT impersonating GOOGLE_ADMIN_SUBJECT with exactly the read-only
  * scopes, Google's Directory client at GOOGLE_API_ROOT, and one limiter for every call.
  */
-export async function createSyncEnvironment(deps: Dependencies, wiring: SyncWiring): Promise<SyncEnvironment> {
+export async function createSyncEnvironment(deps: SyncDependencies, wiring: SyncWiring): Promise<SyncEnvironment> {
   const { config } = deps;
   const clock = wiring.clock ?? systemClock;
   const key = parseServiceAccountKey(await deps.secrets.get(config.secretNames.serviceAccountKey));
@@ -38,7 +49,7 @@ export async function createSyncEnvironment(deps: Dependencies, wiring: SyncWiri
   const callStats: CallStats = { apiCalls: 0, retries: 0 };
   const perMinute = config.sync.quotaPerMinute * QUOTA_HEADROOM;
   const limiter = new RateLimiter({ perMinute, burst: Math.max(1, Math.round(perMinute / 60)), maxConcurrent: SYNC_CONCURRENCY, clock });
-  const runner = new GoogleCallRunner(limiter, { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random }, callStats, subject);
+  const runner = new GoogleCallRunner(limiter, { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random, timeLeftMs: wiring.timeLeftMs }, callStats, subject);
   const jwt = delegatedJwtClient(key, { subject, scopes: SYNC_SCOPE_URLS });
   return {
     db: deps.db,
@@ -52,7 +63,7 @@ export async function createSyncEnvironment(deps: Dependencies, wiring: SyncWiri
 }
 
 /** Run options from configuration; `remainingMs` and the invocation id come from the caller. */
-export function syncOptions(deps: Dependencies, options: Pick<SyncOptions, 'invocationId' | 'remainingMs'> & Partial<SyncOptions>): SyncOptions {
+export function syncOptions(deps: SyncDependencies, options: Pick<SyncOptions, 'invocationId' | 'remainingMs'> & Partial<SyncOptions>): SyncOptions {
   return {
     maxDeleteShare: deps.config.sync.maxDeleteShare,
     concurrency: SYNC_CONCURRENCY,

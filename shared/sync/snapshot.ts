@@ -69,6 +69,17 @@ export function applyDelta(snapshot: Snapshot, delta: SnapshotDelta): void {
   }
 }
 
+/** Adds `later` to `delta`, as if its pages had been recorded after `delta`'s (a later cursor wins). */
+export function appendDelta(delta: SnapshotDelta, later: SnapshotDelta): void {
+  if (later.domains) delta.domains = later.domains;
+  if (later.schemas) delta.schemas = later.schemas;
+  delta.users.push(...later.users);
+  if (later.usersCursor) delta.usersCursor = later.usersCursor;
+  delta.groups.push(...later.groups);
+  if (later.groupsCursor) delta.groupsCursor = later.groupsCursor;
+  delta.memberPages.push(...later.memberPages);
+}
+
 export function isSnapshotComplete(snapshot: Snapshot): boolean {
   return snapshot.domains !== undefined && snapshot.schemas !== undefined && snapshot.usersCursor.done && snapshot.groupsCursor.done
     && snapshot.groups.every((g) => snapshot.members.get(g.id)?.done === true);

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../db/batch.js';
-import { isConditionFailure } from '../db/conditional.js';
+import { isConditionFailure, isTransactionConditionFailure } from '../db/conditional.js';
 import { queryAll } from '../db/query.js';
 import type { SyncCounts } from './plan.js';
 import type { SnapshotDelta } from './snapshot.js';
@@ -11,9 +11,9 @@ import type { SnapshotDelta } from './snapshot.js';
  *
  *   lease       pk SYNC              sk LEASE                 { owner, leaseUntil, expiresAt }
  *   checkpoint  pk SYNC              sk CHECKPOINT            { runId, owner, phase, chunks, … }
- *   staged      pk SYNCRUN#<runId>   sk CHUNK#<seq>#<part>    { data: gzip(JSON of a SnapshotDelta) }
+ *   staged      pk SYNCRUN#<runId>   sk CHUNK#<chunkId>#<part> { data: gzip(JSON of a SnapshotDelta) }
  *   pending     pk SYNC              sk PENDING               the last refused diff, for an admin
- *   run record  pk SYNCRUNS          sk <startedAt>#<runId>   one per run, newest last
+ *   run record  pk SYNCRUNS          sk <startedAt>#<runId>   one per run (its invocations share it), newest last
  *
  * Staged chunks and the checkpoint expire by TTL, so an abandoned run leaves nothing for ever.
  */
@@ -107,47 +107,76 @@ export class SyncStateStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: CHECKPOINT_KEY }));
   }
 
-  /** Stages one delta as gzip'd parts; the checkpoint that counts it is written after, so a half-written chunk is never read. */
-  async stageChunk(runId: string, sequence: number, delta: SnapshotDelta, now: number): Promise<number> {
+  /**
+   * Stages one delta as gzip'd parts under a fresh `chunkId`; the checkpoint that lists the id is
+   * written after, so a half-written chunk is never read. Ids are never reused, so nothing staged is
+   * ever overwritten: a stalled invocation that lost the run only adds chunks no checkpoint lists.
+   */
+  async stageChunk(runId: string, chunkId: string, delta: SnapshotDelta, now: number): Promise<number> {
     const data = gzipSync(JSON.stringify(delta));
     const parts: Buffer[] = [];
     for (let offset = 0; offset < data.length; offset += PART_BYTES) parts.push(data.subarray(offset, offset + PART_BYTES));
     const expiresAt = epochSeconds(now + CHECKPOINT_MAX_AGE_MS) + 86_400;
     await batchWriteAll(this.db, this.tableName, parts.map((part, index) => ({
-      PutRequest: { Item: { pk: `SYNCRUN#${runId}`, sk: chunkSortKey(sequence, index), data: part, parts: parts.length, expiresAt } },
+      PutRequest: { Item: { pk: `SYNCRUN#${runId}`, sk: `CHUNK#${chunkId}#${String(index).padStart(3, '0')}`, data: part, parts: parts.length, expiresAt } },
     })));
     return parts.length;
   }
 
-  /** The first `chunks` staged deltas of a run, in order. */
-  async readChunks(runId: string, chunks: number): Promise<SnapshotDelta[]> {
+  /** The staged deltas a checkpoint lists, in its order (chunks it does not list are ignored). */
+  async readChunks(runId: string, chunkIds: readonly string[]): Promise<SnapshotDelta[]> {
     const items = await queryAll<{ sk: string; data: Uint8Array; parts: number }>(this.db, {
       TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk < :end',
-      ExpressionAttributeValues: { ':pk': `SYNCRUN#${runId}`, ':end': chunkSortKey(chunks, 0) },
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `SYNCRUN#${runId}` },
       ConsistentRead: true,
     });
-    const bySequence = new Map<number, { parts: number; data: Uint8Array[] }>();
+    const byId = new Map<string, { parts: number; data: Uint8Array[] }>();
     for (const item of items) {
-      const sequence = Number(item.sk.split('#')[1]);
-      const entry = bySequence.get(sequence) ?? { parts: item.parts, data: [] };
+      const chunkId = item.sk.split('#')[1]!;
+      const entry = byId.get(chunkId) ?? { parts: item.parts, data: [] };
       entry.data.push(item.data);
-      bySequence.set(sequence, entry);
+      byId.set(chunkId, entry);
     }
-    const deltas: SnapshotDelta[] = [];
-    for (let sequence = 0; sequence < chunks; sequence += 1) {
-      const entry = bySequence.get(sequence);
-      if (!entry || entry.data.length !== entry.parts) throw new Error(`Staged chunk ${sequence} of run ${runId} is incomplete.`);
-      deltas.push(JSON.parse(gunzipSync(Buffer.concat(entry.data)).toString('utf8')) as SnapshotDelta);
-    }
-    return deltas;
+    return chunkIds.map((chunkId) => {
+      const entry = byId.get(chunkId);
+      if (!entry || entry.data.length !== entry.parts) throw new Error(`Staged chunk ${chunkId} of run ${runId} is incomplete.`);
+      return JSON.parse(gunzipSync(Buffer.concat(entry.data)).toString('utf8')) as SnapshotDelta;
+    });
   }
 
+  /** Records a run that never got going (its setup failed): a new run id, so there is nothing to fence or keep. */
   async putRunRecord(record: RunRecord): Promise<void> {
-    await this.db.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { pk: RUNS_PARTITION, sk: `${record.startedAt}#${record.runId}`, record, expiresAt: epochSeconds(Date.parse(record.startedAt)) + RUN_RECORD_RETENTION_DAYS * 86_400 },
-    }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...runRecordKey(record), record, expiresAt: runRecordExpiry(record) } }));
+  }
+
+  /**
+   * Records a run's outcome, only while `leaseOwner` holds the lease (a transaction with a check of
+   * the lease item): an invocation that stalled past its lease cannot overwrite what the invocation
+   * that took the run over records. The errors of earlier invocations of the run (one that failed
+   * before a resumed one) are kept in front of this one's. Undefined when the lease is no longer ours.
+   */
+  async recordRun(record: RunRecord, leaseOwner: string): Promise<RunRecord | undefined> {
+    const key = runRecordKey(record);
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const recorded: RunRecord = { ...record, errors: [...((Item?.record as RunRecord | undefined)?.errors ?? []), ...record.errors] };
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: this.tableName, Key: LEASE_KEY, ConditionExpression: '#owner = :owner',
+              ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': leaseOwner },
+            },
+          },
+          { Put: { TableName: this.tableName, Item: { ...key, record: recorded, expiresAt: runRecordExpiry(record) } } },
+        ],
+      }));
+      return recorded;
+    } catch (error) {
+      if (isTransactionConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   async getPendingDiff(): Promise<PendingDiff | undefined> {
@@ -164,7 +193,8 @@ export class SyncStateStore {
   }
 }
 
-const chunkSortKey = (sequence: number, part: number) => `CHUNK#${String(sequence).padStart(6, '0')}#${String(part).padStart(3, '0')}`;
+const runRecordKey = (record: RunRecord) => ({ pk: RUNS_PARTITION, sk: `${record.startedAt}#${record.runId}` });
+const runRecordExpiry = (record: RunRecord) => epochSeconds(Date.parse(record.startedAt)) + RUN_RECORD_RETENTION_DAYS * 86_400;
 
 /** The newest run records, newest first (for the admin page of a later issue). */
 export async function listRunRecords(db: DynamoDBDocumentClient, tableName: string, limit = 20): Promise<RunRecord[]> {
@@ -194,8 +224,8 @@ export interface Checkpoint {
   readonly startedAt: string;
   readonly force: boolean;
   readonly phase: 'fetching' | 'applying';
-  /** Staged deltas, in order: replaying them rebuilds the snapshot. */
-  readonly chunks: number;
+  /** Ids of the staged deltas, in order: replaying them rebuilds the snapshot. */
+  readonly chunks: readonly string[];
   readonly stats: RunStats;
   /** Set once the guard passed (or was forced): the counts of the approved plan. */
   readonly approvedCounts?: SyncCounts;
@@ -217,6 +247,7 @@ export interface RunRecord {
   /** Directory items written (users, groups, memberships, domains); bookkeeping not included. */
   readonly itemWrites: number;
   readonly invocations: number;
+  /** Every invocation's errors, oldest first: a run that succeeded on resume still shows why an invocation failed. */
   readonly errors: readonly { readonly code: string; readonly message: string }[];
 }
 

@@ -187,4 +187,28 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
     emulator.directory.deleteGroup(group.email);
     expect((await failure(directory.groups.get({ groupKey: group.id }))).status).toBe(404);
   });
+
+  it('keeps its place when the tenant changes between two pages, as Google\'s page tokens do', async () => {
+    const first = (await directory.users.list({ customer: 'my_customer', maxResults: 100 })).data;
+    const boundary = first.users!.at(-1)!.primaryEmail!;
+    // A user of the first page leaves before the second is asked for: an offset would skip a user.
+    emulator.directory.deleteUser(first.users!.find((u) => !u.isAdmin)!.id!);
+    const second = (await directory.users.list({ customer: 'my_customer', maxResults: 100, pageToken: first.nextPageToken! })).data;
+    const live = emulator.directory.usersInEmailOrder().filter((u) => !u.deletionTime).map((u) => u.primaryEmail);
+    expect(second.users!.map((u) => u.primaryEmail)).toEqual(live.slice(live.indexOf(boundary) + 1, live.indexOf(boundary) + 101));
+
+    // The same for a group's members, and in descending order.
+    const members = (await directory.members.list({ groupKey: 'all-staff@example.com', maxResults: 50 })).data;
+    emulator.directory.removeMember('all-staff@example.com', members.members![0]!.id!);
+    const next = (await directory.members.list({ groupKey: 'all-staff@example.com', maxResults: 50, pageToken: members.nextPageToken! })).data;
+    expect(next.members![0]!.id! > members.members!.at(-1)!.id!).toBe(true);
+    const remaining = emulator.directory.members(emulator.directory.group('all-staff@example.com')!.id).map((m) => m.id).sort();
+    expect(next.members![0]!.id).toBe(remaining[remaining.indexOf(members.members!.at(-1)!.id!) + 1]);
+
+    const groups = (await directory.groups.list({ customer: 'my_customer', maxResults: 10, sortOrder: 'DESCENDING' })).data;
+    emulator.directory.deleteGroup(groups.groups![0]!.id!);
+    const after = (await directory.groups.list({ customer: 'my_customer', maxResults: 10, sortOrder: 'DESCENDING', pageToken: groups.nextPageToken! })).data;
+    const emails = emulator.directory.groups.map((g) => g.email).sort().reverse();
+    expect(after.groups![0]!.email).toBe(emails[emails.indexOf(groups.groups!.at(-1)!.email!) + 1]);
+  });
 });

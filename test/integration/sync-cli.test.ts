@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../shared/sync/clock.js';
 import { SYNC_SCOPE_URLS } from '../../shared/sync/scopes.js';
-import { SyncStateStore } from '../../shared/sync/state-store.js';
+import { listRunRecords, SyncStateStore } from '../../shared/sync/state-store.js';
 import { minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -34,6 +36,9 @@ function cli(h: SyncHarness, args: string[], env: Record<string, string> = {}) {
 }
 
 const summaryOf = (run: CliRun) => JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+
+/** What every summary of a finished run carries, zeros included when nothing ran. */
+const NOTHING_RAN = { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, apiCalls: 0, retries: 0, durationMs: 0 };
 
 describe('npm run sync', () => {
   let h: SyncHarness;
@@ -105,12 +110,41 @@ describe('npm run sync', () => {
     expect(run.stderr).toContain('GOOGLE_ADMIN_SUBJECT must be an existing, active admin');
   }, 30_000);
 
+  it('prints the full summary when the run is skipped, or cannot start for want of a key', async () => {
+    const store = new SyncStateStore(h.table.db, h.table.tableName);
+    expect(await store.acquireLease('someone-else', Date.now(), 60_000)).toBe(true);
+    const skipped = await cli(h, []).done;
+    expect(skipped.code).toBe(1);
+    expect(summaryOf(skipped)).toMatchObject({ status: 'skipped', ...NOTHING_RAN, reason: expect.stringMatching(/lease/) });
+    await store.releaseLease('someone-else');
+
+    const noKey = await cli(h, [], { SYNC_LOCAL_STATE_DIR: await mkdtemp(join(tmpdir(), 'wb-no-key-')) }).done;
+    expect(noKey.code).toBe(1);
+    const summary = summaryOf(noKey);
+    expect(summary).toMatchObject({ status: 'failed', ...NOTHING_RAN, errors: [{ code: 'setup', message: expect.stringContaining('service-account key') }] });
+    expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([expect.objectContaining({ status: 'failed', runId: summary.runId })]);
+  }, 30_000);
+
+  it('in AWS mode needs only the keys sync reads: it gets past configuration to the AWS calls', async () => {
+    // No APP_ORIGIN, GOOGLE_CLIENT_ID or ALLOWED_DOMAINS, and no AWS credentials: the secret cannot be read.
+    const run = await cli(h, [], {
+      RUNTIME_MODE: 'aws', GOOGLE_API_ROOT: '', AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    }).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/Configuration key/);
+    const summary = summaryOf(run);
+    expect(summary).toMatchObject({ status: 'failed', ...NOTHING_RAN, errors: [{ code: 'setup', message: expect.stringMatching(/credentials/i) }] });
+    // The failure is on record in the table (DYNAMODB_ENDPOINT points at the test's).
+    expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([expect.objectContaining({ status: 'failed', runId: summary.runId })]);
+  }, 30_000);
+
   it('resumes a run killed midway from its checkpoint and ends consistent', async () => {
     // ~5 calls a second and a checkpoint every second: the kill lands mid-fetch.
     const { child, done } = cli(h, [], { SYNC_QUOTA_PER_MINUTE: '300', SYNC_CHECKPOINT_SECONDS: '1' });
     const store = new SyncStateStore(h.table.db, h.table.tableName);
     let checkpoint = await store.getCheckpoint();
-    while (!checkpoint || checkpoint.chunks < 2) {
+    while (!checkpoint || checkpoint.chunks.length < 2) {
       await new Promise((r) => setTimeout(r, 100));
       checkpoint = await store.getCheckpoint();
     }

@@ -1,11 +1,20 @@
+import { gunzipSync } from 'node:zlib';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getGroupById, listDirectGroupsOf, listDirectMembers, listUsersInGroup } from '../../shared/directory/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
-import { SyncStateStore } from '../../shared/sync/state-store.js';
+import type { SnapshotDelta } from '../../shared/sync/snapshot.js';
+import { readPointer } from '../../shared/people/index-store.js';
+import { applyChangedUser } from '../../shared/sync/apply.js';
+import { toDirectoryUser } from '../../shared/sync/map.js';
+import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/sync/setup.js';
+import { listRunRecords, SyncStateStore } from '../../shared/sync/state-store.js';
+import { systemClock } from '../../shared/sync/clock.js';
 import { handler } from '../../functions/sync.js';
+import { failingOnce } from '../support/dynamodb.js';
 import { captureOutput } from '../support/logs.js';
 import { minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
 
@@ -37,7 +46,7 @@ describe('resuming a run', () => {
     const first = await h.sync({ remainingMs: runsOutAfter(8) });
     expect(first.status).toBe('continue');
     const checkpoint = await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint();
-    expect(checkpoint).toMatchObject({ phase: 'fetching', chunks: 1 });
+    expect(checkpoint).toMatchObject({ phase: 'fetching', chunks: [expect.any(String)] });
     expect(await h.directoryItems()).toEqual(new Map()); // nothing applied while fetching
 
     const second = await h.sync();
@@ -63,6 +72,49 @@ describe('resuming a run', () => {
     const live = h.emulator.directory.users.filter((u) => !u.deletionTime).length;
     expect(second.record.counts.created).toBe(live + h.emulator.directory.groups.length);
     await storedMatchesEmulator(h);
+  });
+
+  it('keeps a failed invocation\'s errors on the record of the run its resume completes', async () => {
+    // DynamoDB fails the first user write: the invocation fails while applying, after a complete fetch.
+    const flaky = failingOnce(h.table.db, (command) => command instanceof TransactWriteCommand);
+    const failed = await h.sync({}, {}, flaky.db);
+    if (!('record' in failed)) throw new Error(failed.status);
+    expect(failed.record).toMatchObject({ status: 'failed', errors: [{ code: 'internal', message: 'Injected DynamoDB failure' }] });
+
+    const resumed = await h.sync();
+    expect(resumed).toMatchObject({ status: 'succeeded', record: { runId: failed.record.runId, invocations: 2 } });
+    const records = await listRunRecords(h.table.db, h.table.tableName);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status: 'succeeded', errors: [{ code: 'internal', message: 'Injected DynamoDB failure' }] });
+  });
+
+  it('lets the Lambda retry that comes a minute after a crash take the run over', async () => {
+    // The crashed invocation renewed its lease just before it died.
+    expect(await new SyncStateStore(h.table.db, h.table.tableName).acquireLease('crashed', Date.now(), LEASE_DURATION_MS)).toBe(true);
+    const retry = await h.sync({}, { clock: { now: () => Date.now() + 60_000, sleep: systemClock.sleep } });
+    expect(retry.status).toBe('succeeded');
+  });
+
+  it('hands over instead of waiting into its reserve when Google keeps failing, and the next invocation finishes', async () => {
+    h.emulator.setLimits({ errorRate: 1 });
+    // 10 ms before the reserve, and every backoff (jitter at its top: 19 ms) longer than that.
+    const first = await h.sync({ remainingMs: () => LAMBDA_RESERVE_MS + 10 }, { random: () => 0.99 });
+    expect(first.status).toBe('continue');
+    // Each call in flight tried once and gave up: no retry waited.
+    const handedOver = await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint();
+    expect(handedOver?.stats).toMatchObject({ retries: 0 });
+    h.emulator.setLimits({ errorRate: 0 });
+    expect(await h.sync()).toMatchObject({ status: 'succeeded', record: { invocations: 2, retries: 0, apiCalls: minimumCalls(h.emulator) + handedOver!.stats.apiCalls } });
+  });
+
+  it('starts over from a checkpoint of the older format (numbered chunks) rather than misread it', async () => {
+    const store = new SyncStateStore(h.table.db, h.table.tableName);
+    const stats = { apiCalls: 3, retries: 0, itemWrites: 0, invocations: 1 };
+    await store.putCheckpoint({ runId: 'before-the-deploy', owner: 'old', startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: 2 as unknown as string[], stats });
+    const progress: string[] = [];
+    const outcome = await h.sync({ onProgress: (m) => progress.push(m) });
+    expect(progress).toContain('abandoning run before-the-deploy: its checkpoint has an older format');
+    expect(outcome).toMatchObject({ status: 'succeeded', record: { invocations: 1, apiCalls: minimumCalls(h.emulator) } });
   });
 
   it('lets one run hold the lease at a time', async () => {
@@ -112,6 +164,42 @@ describe('resuming a run', () => {
   });
 });
 
+/** The staging write of a chunk that holds a users page with more pages after it. */
+function stagesUsersPageWithMoreToCome(command: { input: unknown }): boolean {
+  const items = Object.values((command.input as { RequestItems?: Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> } }>> }).RequestItems ?? {}).flat();
+  const item = items[0]?.PutRequest?.Item;
+  if (!item || !String(item.pk).startsWith('SYNCRUN#') || item.parts !== 1) return false;
+  const delta = JSON.parse(gunzipSync(item.data as Uint8Array).toString('utf8')) as SnapshotDelta;
+  return delta.users.length > 0 && delta.usersCursor?.done === false;
+}
+
+describe('a checkpoint write that fails', () => {
+  it('loses no page: the resumed run finds the directory unchanged and deletes no one', async () => {
+    // Two pages of users (600), so a users page can be staged while the next is on its way.
+    const h = await startSyncHarness();
+    try {
+      expect((await h.sync()).status).toBe('succeeded');
+      const endedBefore = h.endedSessions.length;
+      // Pages take a moment to arrive, so the next users page lands after the failed write.
+      h.emulator.setLimits({ latencyMs: 20 });
+      const flaky = failingOnce(h.table.db, stagesUsersPageWithMoreToCome);
+      const failed = await h.sync({ checkpointIntervalMs: 0 }, {}, flaky.db);
+      expect(flaky.failed()).toBe(true);
+      if (!('record' in failed)) throw new Error(failed.status);
+      expect(failed.record.status).toBe('failed');
+      h.emulator.setLimits({ latencyMs: 0 });
+
+      // No guard: a lost page would show as deletions here, as it does under the guard in a tenant of
+      // more than ten users pages.
+      const resumed = await h.sync({ maxDeleteShare: 1 });
+      expect(resumed).toMatchObject({ status: 'succeeded', record: { runId: failed.record.runId, invocations: 2, counts: { deleted: 0 }, itemWrites: 0 } });
+      expect(h.endedSessions).toHaveLength(endedBefore);
+    } finally {
+      await h.close();
+    }
+  }, 90_000);
+});
+
 describe('a group deleted in Google', () => {
   it('is tombstoned with every membership in and of it removed', async () => {
     const h = await startSyncHarness(SMALL);
@@ -139,3 +227,25 @@ describe('a group deleted in Google', () => {
   });
 });
 
+
+describe('a user applied on its own (the push notification step)', () => {
+  it('gets into the search index at the next full run, which finds nothing else to write', async () => {
+    const h = await startSyncHarness(SMALL);
+    try {
+      expect((await h.sync()).status).toBe('succeeded');
+      const { db, tableName } = h.table;
+      const before = await readPointer(db, tableName);
+      const user = h.emulator.directory.users.find((u) => !u.deletionTime && !u.suspended)!;
+      const renamed = h.emulator.directory.updateUser(user.id, { name: { ...user.name, fullName: 'Renamed Person', familyName: 'Person', givenName: 'Renamed' } });
+      const ctx = { db, tableName, sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+      expect(await applyChangedUser(ctx, toDirectoryUser(renamed))).toBe('updated');
+
+      const outcome = await h.sync();
+      expect(outcome).toMatchObject({ status: 'succeeded', record: { itemWrites: 0, counts: { updated: 0 } } });
+      const after = await readPointer(db, tableName);
+      expect(after?.version).not.toBe(before?.version);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -17,3 +17,19 @@ export async function freshTable(): Promise<TestTable> {
   await ensureTable(createDynamoClient({ endpoint }), tableName);
   return { endpoint, tableName, db: createDocumentClient({ endpoint }) };
 }
+
+/**
+ * The real client, except that the first command `matches` accepts fails (as DynamoDB would after
+ * the SDK's own retries): a fault at one precise write, everything else real.
+ */
+export function failingOnce(db: DynamoDBDocumentClient, matches: (command: { input: unknown }) => boolean): { db: DynamoDBDocumentClient; failed: () => boolean } {
+  let failed = false;
+  const send = ((command: { input: unknown }, ...rest: unknown[]) => {
+    if (!failed && matches(command)) {
+      failed = true;
+      return Promise.reject(Object.assign(new Error('Injected DynamoDB failure'), { name: 'InternalServerError' }));
+    }
+    return (db.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+  }) as DynamoDBDocumentClient['send'];
+  return { db: new Proxy(db, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) }), failed: () => failed };
+}

@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../shared/config/config.js';
 import type { Dependencies } from '../../shared/runtime/dependencies.js';
-import { runSync, type SyncOptions, type SyncOutcome } from '../../shared/sync/run.js';
-import { createSyncEnvironment, syncOptions, type SyncWiring } from '../../shared/sync/setup.js';
+import { startSync } from '../../shared/sync/invocation.js';
+import type { SyncOptions, SyncOutcome } from '../../shared/sync/run.js';
+import type { SyncWiring } from '../../shared/sync/setup.js';
 import type { Emulator, EmulatorOptions } from '../../local/emulator/emulator.js';
 import { localDependencies } from '../../local/local-dependencies.js';
 import { freshTable, type TestTable } from './dynamodb.js';
@@ -16,7 +17,8 @@ export interface SyncHarness {
   readonly deps: Dependencies;
   /** User ids whose sessions sync asked to end, in order. */
   readonly endedSessions: string[];
-  sync(options?: Partial<SyncOptions>, wiring?: Partial<SyncWiring>): Promise<SyncOutcome>;
+  /** One invocation; `db` replaces the table client (e.g. to inject a fault). */
+  sync(options?: Partial<SyncOptions>, wiring?: Partial<SyncWiring>, db?: Dependencies['db']): Promise<SyncOutcome>;
   /** Every item of the table except sync bookkeeping (lease, checkpoint, staging, runs, pending) and the search index derived from the directory. */
   directoryItems(): Promise<Map<string, Record<string, unknown>>>;
   close(): Promise<void>;
@@ -39,8 +41,10 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
     table,
     deps,
     endedSessions,
-    async sync(overrides = {}, wiring = {}) {
-      const env = await createSyncEnvironment(deps, {
+    async sync(overrides = {}, wiring = {}, db = deps.db) {
+      invocation += 1;
+      // The entry points' path: setup (a failure recorded), then the run.
+      return startSync({ ...deps, db }, {
         // The real session store, with a record of whom it signed out.
         sessions: {
           endUserSessions: async (id) => { endedSessions.push(id); await sessions.endUserSessions(id); },
@@ -48,9 +52,7 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
         },
         retry: { baseDelayMs: 20, maxDelayMs: 200 },
         ...wiring,
-      });
-      invocation += 1;
-      return runSync(env, syncOptions(deps, { invocationId: `test-${invocation}`, remainingMs: () => Number.POSITIVE_INFINITY, ...overrides }));
+      }, { invocationId: `test-${invocation}`, remainingMs: () => Number.POSITIVE_INFINITY, ...overrides });
     },
     async directoryItems() {
       const items = new Map<string, Record<string, unknown>>();

@@ -27,7 +27,7 @@ export function listGroups(context: DirectoryContext, request: EmulatorRequest):
       (!domain || g.email.endsWith(`@${domain}`)) && (memberId === undefined || store.members(g.id).some((m) => m.id === memberId || m.email === memberId)));
     return [...selected].sort((a, b) => (a.email < b.email ? -1 : 1) * (descending ? -1 : 1));
   });
-  return listResponse(store, request, { kind: 'admin#directory#groups', member: 'groups', items: groups, pageSize: size, listKey });
+  return listResponse(store, request, { kind: 'admin#directory#groups', member: 'groups', items: groups, pageSize: size, listKey, order: { position: (g) => g.email, descending } });
 }
 
 export function getGroup(context: DirectoryContext, request: EmulatorRequest): EmulatorResponse {
@@ -47,9 +47,10 @@ export function listMembers(context: DirectoryContext, request: EmulatorRequest)
   const listKey = JSON.stringify(['members', group.id, roles, derived]);
   const members = store.cachedList(listKey, () => {
     const all = derived ? derivedMembers(store, group) : store.members(group.id);
-    return roles.length > 0 ? all.filter((m) => roles.includes(m.role)) : all;
+    // In id order, so that a page token can carry a position (Google documents no order of its own).
+    return (roles.length > 0 ? all.filter((m) => roles.includes(m.role)) : [...all]).sort((a, b) => (a.id < b.id ? -1 : 1));
   });
-  return listResponse(store, request, { kind: 'admin#directory#members', member: 'members', items: members, pageSize: size, listKey });
+  return listResponse(store, request, { kind: 'admin#directory#members', member: 'members', items: members, pageSize: size, listKey, order: { position: (m) => m.id, descending: false } });
 }
 
 /**

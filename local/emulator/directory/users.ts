@@ -30,6 +30,9 @@ export function listUsers(context: DirectoryContext, request: EmulatorRequest): 
   const showDeleted = q.get('showDeleted') === 'true';
   const text = q.get('query') ?? '';
   const listKey = JSON.stringify(['users', domain ?? '*', showDeleted, view.viewType, orderBy, descending, text]);
+  const name = orderBy === 'givenName' ? (u: DirectoryUserResource) => u.name.givenName.toLowerCase() : (u: DirectoryUserResource) => u.name.familyName.toLowerCase();
+  // The sort key, then the email that breaks ties ("\u0000" sorts below any character, so a key that is a prefix of another comes first).
+  const position = orderBy === 'email' ? (u: DirectoryUserResource) => u.primaryEmail : (u: DirectoryUserResource) => `${name(u)}\u0000${u.primaryEmail}`;
   const users = store.cachedList(listKey, () => {
     const matches = text ? parseUserQuery(text, (email) => store.user(email)) : () => true;
     const selected = store.usersInEmailOrder().filter((u) => (showDeleted ? u.deletionTime !== undefined : u.deletionTime === undefined)
@@ -37,9 +40,7 @@ export function listUsers(context: DirectoryContext, request: EmulatorRequest): 
       && (view.viewType === 'admin_view' || (u.includeInGlobalAddressList && !u.suspended))
       && matches(u));
     if (orderBy !== 'email') {
-      // A stable sort of the email-ordered list: ties stay in email order.
-      const key = orderBy === 'givenName' ? (u: DirectoryUserResource) => u.name.givenName.toLowerCase() : (u: DirectoryUserResource) => u.name.familyName.toLowerCase();
-      const keyed = selected.map((u) => ({ u, k: key(u) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      const keyed = selected.map((u) => ({ u, k: position(u) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
       keyed.forEach(({ u }, i) => {
         selected[i] = u;
       });
@@ -48,7 +49,7 @@ export function listUsers(context: DirectoryContext, request: EmulatorRequest): 
   });
   const schemas = store.data.schemas;
   return listResponse(store, request, {
-    kind: 'admin#directory#users', member: 'users', items: users, pageSize: size, listKey, present: (u) => presentUser(u, view, schemas),
+    kind: 'admin#directory#users', member: 'users', items: users, pageSize: size, listKey, order: { position, descending }, present: (u) => presentUser(u, view, schemas),
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, describeGoogleFailure, GoogleCallRunner, parseRetryAfter, SyncError } from '../../../shared/sync/google-calls.js';
+import { backoffDelay, describeGoogleFailure, GoogleCallRunner, OutOfTimeError, parseRetryAfter, SyncError } from '../../../shared/sync/google-calls.js';
 import { RateLimiter } from '../../../shared/sync/limiter.js';
 import { VirtualClock } from '../../support/virtual-clock.js';
 
@@ -11,10 +11,10 @@ function googleError(status: number, reason: string | undefined, headers: Record
   });
 }
 
-function runner(clock: VirtualClock, maxAttempts = 5) {
+function runner(clock: VirtualClock, maxAttempts = 5, timeLeftMs?: () => number) {
   const limiter = new RateLimiter({ perMinute: 60_000, burst: 100, maxConcurrent: 10, clock });
   const stats = { apiCalls: 0, retries: 0 };
-  return { stats, limiter, runner: new GoogleCallRunner(limiter, { maxAttempts, baseDelayMs: 1_000, maxDelayMs: 32_000, clock, random: () => 0.5 }, stats, 'ada@example.com') };
+  return { stats, limiter, runner: new GoogleCallRunner(limiter, { maxAttempts, baseDelayMs: 1_000, maxDelayMs: 32_000, clock, random: () => 0.5, timeLeftMs }, stats, 'ada@example.com') };
 }
 
 /** A request that fails with the given errors first, then answers 'ok'. */
@@ -50,6 +50,21 @@ describe('Google call policy', () => {
     expect(backoffDelay(3, { ...options, random: () => 0.999 })).toBe(7_992);
     expect(backoffDelay(10, { ...options, random: () => 0.5 })).toBe(4_000);
     expect(backoffDelay(0, { ...options, random: () => 0 }, 5_000)).toBe(5_000);
+  });
+
+  it('gives a call up, without waiting, when the backoff would run past the invocation\'s time', async () => {
+    const clock = new VirtualClock();
+    // 3 s left; the first backoff is 500 ms, the second 1 s, the third 2 s (random 0.5): 3.5 s in all.
+    let left = 3_000;
+    const { runner: r, stats } = runner(clock, 8, () => left - clock.now());
+    const call = r.call('members.list', failingThen([googleError(503, undefined), googleError(503, undefined), googleError(503, undefined), googleError(503, undefined)]));
+    await expect(call).rejects.toThrow(OutOfTimeError);
+    expect(stats).toEqual({ apiCalls: 3, retries: 2 });
+    expect(clock.now()).toBe(1_500);
+    // A Retry-After longer than the time left is not waited for either.
+    left = clock.now() + 5_000;
+    await expect(r.call('users.list', failingThen([googleError(429, 'rateLimitExceeded', { 'retry-after': '6' })]))).rejects.toThrow(/past this invocation's time/);
+    expect(clock.now()).toBe(1_500);
   });
 
   it('retries rate limits and 5xx, honouring Retry-After for every caller', async () => {

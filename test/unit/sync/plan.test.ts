@@ -23,6 +23,20 @@ function snapshotOf(userIds: string[], members: Record<string, Array<{ id?: stri
 
 const nothingStored: StoredState = { users: new Map(), groups: new Map() };
 
+describe('planning', () => {
+  it('makes one step per user and group that a changing list returned twice, from the copy fetched last', () => {
+    const s = snapshotOf(['u1', 'u2'], { g1: [{ id: 'u1', type: 'USER' }] });
+    s.users.push({ ...user('u1'), title: 'Renamed between pages' });
+    s.groups.push({ ...group('g1'), name: 'g1 again' });
+    const plan = planSync(s, nothingStored);
+    expect(plan.userUpserts.map((u) => [u.user.id, u.user.title])).toEqual([['u1', 'Renamed between pages'], ['u2', undefined]]);
+    expect(plan.groupUpserts.map((g) => g.group.name)).toEqual(['g1 again']);
+    expect(plan.memberships).toHaveLength(1);
+    expect(plan.counts).toMatchObject({ fetched: 3, created: 3 });
+    expect(plan.fetchedUsers).toBe(2);
+  });
+});
+
 describe('transitive membership', () => {
   it('resolves nested groups through a cycle, and CUSTOMER as every user', () => {
     const users = new Set(['u1', 'u2', 'u3', 'u4']);

@@ -1,0 +1,68 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/sync.js';
+import { provideDependencies } from '../../shared/runtime/dependencies.js';
+import { AwsSecretStore } from '../../shared/secrets/aws-secret-store.js';
+import { SYNC_SCOPE_URLS } from '../../shared/sync/scopes.js';
+import { listRunRecords } from '../../shared/sync/state-store.js';
+import { captureOutput } from '../support/logs.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync.js';
+
+const context = { awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:sync', functionName: 'sync', getRemainingTimeInMillis: () => 600_000 } as unknown as Context;
+
+/** The handler with its log lines (where the metric lines go). */
+async function invoke(event: Parameters<typeof handler>[0]) {
+  const output = captureOutput();
+  try {
+    const result = await handler(event, context);
+    return { result, lines: output.lines().map((l) => JSON.parse(l) as Record<string, unknown>) };
+  } finally {
+    output.restore();
+  }
+}
+
+describe('the sync Lambda handler', () => {
+  let h: SyncHarness;
+  beforeEach(async () => {
+    h = await startSyncHarness({ users: 60, groups: 25 });
+    provideDependencies(h.deps);
+  });
+  afterEach(() => h.close());
+
+  it('records a run that cannot start because the key secret still holds the deploy\'s placeholder, and emits its metric', async () => {
+    const secretsManager = mockClient(SecretsManagerClient);
+    // What the stack creates the secret with, before the admin puts the key in (README, Deploy guide, step 7).
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: ' ' });
+    provideDependencies({ ...h.deps, secrets: new AwsSecretStore() });
+    try {
+      const { result, lines } = await invoke({});
+      expect(result).toMatchObject({
+        status: 'failed', fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, apiCalls: 0, retries: 0, durationMs: 0,
+        errors: [{ code: 'setup', message: expect.stringMatching(/service-account key in the secret google-service-account is empty .*Deploy guide, step 7/) }],
+      });
+      const [record] = await listRunRecords(h.table.db, h.table.tableName);
+      expect(record).toMatchObject({ status: 'failed', runId: result.runId, errors: result.errors });
+      expect(lines.find((l) => l._aws)).toMatchObject({
+        _aws: { CloudWatchMetrics: [{ Namespace: 'WorkspaceBridge/Sync', Dimensions: [['status']] }] }, status: 'failed', ApiCalls: 0,
+      });
+    } finally {
+      secretsManager.restore();
+    }
+  });
+
+  it('answers { preflight: true } with the preflight, and runs no sync', async () => {
+    expect((await invoke({ preflight: true })).result).toMatchObject({ status: 'ok', checks: expect.arrayContaining([expect.objectContaining({ name: 'service-account key', ok: true })]) });
+
+    const groupMembers = 'https://www.googleapis.com/auth/admin.directory.group.member.readonly';
+    h.emulator.setDelegatedScopes(SYNC_SCOPE_URLS.filter((s) => s !== groupMembers));
+    const { result } = await invoke({ preflight: true });
+    expect(result).toMatchObject({ status: 'failed' });
+    const failing = (result.checks as Array<{ name: string; ok: boolean; detail: string }>).filter((c) => !c.ok);
+    expect(failing).toEqual([{ name: `scope ${groupMembers}`, ok: false, detail: expect.stringContaining(`NOT delegated: add ${groupMembers}`) }]);
+
+    expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([]);
+    expect(await h.directoryItems()).toEqual(new Map());
+  });
+});
