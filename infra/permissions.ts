@@ -62,12 +62,13 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
 /**
  * The scheduled directory sync, the only reader of the service-account key. Lease, checkpoint,
  * staged chunks, run records and pending diff (PutItem, GetItem, DeleteItem, BatchWriteItem,
- * Query); the directory (Query on the table, gsi1 and gsi2; transactions of Put and Update parts;
+ * Query; a run record is written in a transaction with a ConditionCheckItem on the lease, so an
+ * invocation that lost the lease cannot overwrite it); the directory (Query on the table, gsi1 and gsi2; transactions of Put and Update parts;
  * UpdateItem, DeleteItem, BatchWriteItem); sessions of changed users (Query on gsi1, UpdateItem,
  * DeleteItem); the search index (GetItem, UpdateItem, PutItem, BatchWriteItem). It never batch-reads.
  */
 export const SYNC_PERMISSIONS: PermissionProfile = {
-  table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], queriedIndexes: ['gsi1', 'gsi2'] },
+  table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'], queriedIndexes: ['gsi1', 'gsi2'] },
   secrets: ['serviceAccountKey'],
 };
 

@@ -52,8 +52,10 @@ export interface SyncStackProps extends StackProps {
  * configured schedule; a long run saves a checkpoint and invokes itself to continue.
  *
  * Failures land in two queues, both alarmed: the schedule's dead-letter queue (Scheduler could not
- * deliver the invocation) and the function's on-failure destination (the run failed after Lambda's
- * retries, including self-invoked continuations).
+ * deliver the invocation) and the function's on-failure destination (an invocation that crashed,
+ * timed out or could not record its run, after Lambda's retries, including self-invoked
+ * continuations). A run that fails or is refused in an orderly way returns normally with a run
+ * record: the monitoring stack alarms on its status metric instead (see functions/sync.ts).
  */
 export class SyncStack extends Stack {
   readonly sync: AppFunction;

@@ -130,7 +130,7 @@ describe('function roles: exactly what each function code uses', () => {
     expect(statementsOf(template, roleId)).toEqual(
       sorted([
         logs('sync'),
-        onTable('GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'),
+        onTable('GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'),
         queries('gsi1', 'gsi2'),
         readSecrets('serviceAccountKey'),
         INVOKE_SYNC,
