@@ -4,7 +4,7 @@ import { logger } from '../shared/logging/logger.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
 import { startSync } from '../shared/sync/invocation.js';
 import { preflightReport } from '../shared/sync/preflight.js';
-import { runSummary, runMetrics } from '../shared/sync/report.js';
+import { emitRunMetrics, runSummary } from '../shared/sync/report.js';
 import { sessionTerminator } from '../shared/sync/sessions.js';
 
 /**
@@ -56,6 +56,6 @@ export async function handler(event: SyncEvent, context: Context): Promise<Recor
       Payload: Buffer.from(JSON.stringify({ continuation: outcome.runId } satisfies SyncEvent)),
     }));
   }
-  if ('record' in outcome) logger.info('directory sync run', runMetrics(outcome.record));
+  if ('record' in outcome) emitRunMetrics(outcome.record);
   return runSummary(outcome);
 }

@@ -23,6 +23,15 @@ export function failureSummary(code: string, message: string): Record<string, un
 }
 
 /**
+ * Writes a run's metric line straight to stdout, never through the logger: the sync alarms read
+ * only this line, so an operator's LOG_LEVEL=WARN must not silence them. A raw stdout line also
+ * escapes the Node runtime's console prefix, which would stop CloudWatch parsing it as EMF.
+ */
+export function emitRunMetrics(record: RunRecord): void {
+  process.stdout.write(`${JSON.stringify({ message: 'directory sync run', ...runMetrics(record) })}\n`);
+}
+
+/**
  * A run as CloudWatch Embedded Metric Format: logged as one JSON line, CloudWatch turns the
  * listed keys into metrics (namespace WorkspaceBridge/Sync, dimension status) without an API call.
  */

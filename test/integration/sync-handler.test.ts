@@ -1,8 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { handler } from '../../functions/sync.js';
+import { logger } from '../../shared/logging/logger.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import { AwsSecretStore } from '../../shared/secrets/aws-secret-store.js';
 import { SYNC_SCOPE_URLS } from '../../shared/sync/scopes.js';
@@ -32,6 +33,9 @@ describe('the sync Lambda handler', () => {
   afterEach(() => h.close());
 
   it('records a run that cannot start because the key secret still holds the deploy\'s placeholder, and emits its metric', async () => {
+    // The alarms read only the metric line: an operator's quieter log level must not silence it.
+    logger.setLogLevel('WARN');
+    onTestFinished(() => logger.setLogLevel('INFO'));
     const secretsManager = mockClient(SecretsManagerClient);
     // What the stack creates the secret with, before the admin puts the key in (README, Deploy guide, step 7).
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: ' ' });
