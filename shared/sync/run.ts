@@ -60,6 +60,8 @@ export type SyncOutcome =
 
 const PROGRESS_INTERVAL_MS = 5_000;
 const SAMPLE_LIMIT = 1_000;
+/** Hand-overs in a row that fetched nothing before a run stops (see handOver). */
+const MAX_IDLE_HAND_OVERS = 3;
 
 /**
  * One invocation's share of a directory sync run: take the lease, resume the checkpointed run or
@@ -90,6 +92,8 @@ export async function runSync(env: SyncEnvironment, options: SyncOptions): Promi
 class Invocation {
   private snapshot: Snapshot = emptySnapshot();
   private checkpoint: Checkpoint | undefined;
+  /** Staged chunks the run had when this invocation took it: more at hand-over means it made progress. */
+  private chunksAtStart = 0;
   private runId: string = randomUUID();
   private startedAt: string;
   private force: boolean;
@@ -178,6 +182,7 @@ class Invocation {
     this.baseStats = existing.stats;
     this.approvedCounts = existing.approvedCounts;
     this.checkpoint = { ...existing, owner: this.options.invocationId, force: this.force };
+    this.chunksAtStart = existing.chunks.length;
     await this.store.putCheckpoint(this.checkpoint, { takeOver: true });
     this.progress(`resuming run ${this.runId} (${existing.phase}, ${this.snapshot.users.length} users and ${this.snapshot.groups.length} groups already fetched)`);
   }
@@ -211,6 +216,7 @@ class Invocation {
       const checkpoint: Checkpoint = {
         runId: this.runId, owner: this.options.invocationId, startedAt: this.startedAt, force: this.force, phase, chunks,
         stats: this.totals(), ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
+        ...(this.checkpoint?.idleHandOvers ? { idleHandOvers: this.checkpoint.idleHandOvers } : {}),
       };
       await this.store.putCheckpoint(checkpoint);
       this.checkpoint = checkpoint;
@@ -225,7 +231,19 @@ class Invocation {
   private async handOver(phase: Checkpoint['phase']): Promise<SyncOutcome> {
     if (this.leaseLost()) throw new SyncError('lease-lost', 'This invocation lost the sync lease (it stalled past the lease time); another invocation carries the run on.');
     await this.flushing;
+    const idleBefore = this.checkpoint?.idleHandOvers ?? 0;
     await this.saveCheckpoint(phase);
+    // Each hand-over starts the next invocation at once: when Google refuses every call (or asks to
+    // wait longer than an invocation can), invocations would chain doing nothing until the checkpoint
+    // ages out. A few idle ones in a row stop the run instead; what it fetched stays for the next run,
+    // which starts counting afresh.
+    const checkpoint = this.checkpoint!;
+    const idle = phase === 'fetching' && checkpoint.chunks.length === this.chunksAtStart ? idleBefore + 1 : 0;
+    if (idle >= MAX_IDLE_HAND_OVERS) {
+      this.checkpoint = { ...checkpoint, idleHandOvers: 0 };
+      throw new SyncError('google-unavailable', `${idle} invocations in a row fetched nothing: Google kept failing or asking to wait. The run stops here; the next scheduled run resumes from the checkpoint.`);
+    }
+    if (idle !== idleBefore) await this.store.putCheckpoint(this.checkpoint = { ...checkpoint, idleHandOvers: idle });
     this.progress(`checkpointed run ${this.runId} (${phase}); continuing in a fresh invocation`);
     return { status: 'continue', runId: this.runId };
   }

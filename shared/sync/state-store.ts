@@ -229,6 +229,8 @@ export interface Checkpoint {
   readonly stats: RunStats;
   /** Set once the guard passed (or was forced): the counts of the approved plan. */
   readonly approvedCounts?: SyncCounts;
+  /** Hand-overs in a row whose invocation staged no page: how a run notices it is going nowhere. */
+  readonly idleHandOvers?: number;
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'refused' | 'dry-run';

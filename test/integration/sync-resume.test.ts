@@ -107,6 +107,20 @@ describe('resuming a run', () => {
     expect(await h.sync()).toMatchObject({ status: 'succeeded', record: { invocations: 2, retries: 0, apiCalls: minimumCalls(h.emulator) + handedOver!.stats.apiCalls } });
   });
 
+  it('stops a run whose invocations keep handing over without fetching anything, keeping it for the next run', async () => {
+    h.emulator.setLimits({ errorRate: 1 });
+    const idle = () => h.sync({ remainingMs: () => LAMBDA_RESERVE_MS + 10 }, { random: () => 0.99 });
+    expect((await idle()).status).toBe('continue');
+    expect((await idle()).status).toBe('continue');
+    // The third idle invocation in a row ends the chain of continuations.
+    expect(await idle()).toMatchObject({ status: 'failed', record: { invocations: 3, errors: [{ code: 'google-unavailable', message: expect.stringMatching(/3 invocations in a row fetched nothing/) }] } });
+    const kept = await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint();
+    expect(kept).toMatchObject({ phase: 'fetching' });
+    expect(kept?.idleHandOvers ?? 0).toBe(0);
+    h.emulator.setLimits({ errorRate: 0 });
+    expect(await h.sync()).toMatchObject({ status: 'succeeded', record: { invocations: 4 } });
+  });
+
   it('starts over from a checkpoint of the older format (numbered chunks) rather than misread it', async () => {
     const store = new SyncStateStore(h.table.db, h.table.tableName);
     const stats = { apiCalls: 3, retries: 0, itemWrites: 0, invocations: 1 };
