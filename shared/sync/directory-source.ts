@@ -20,14 +20,20 @@ export interface DirectorySource {
   listGroups(pageToken?: string): Promise<Page<DirectoryGroup>>;
   /** Undefined when the group no longer exists (deleted between groups.list and members.list). */
   listMembers(groupId: string, pageToken?: string): Promise<Page<FetchedMember> | undefined>;
+  /** One user by id; undefined when Google no longer has it (404). */
+  getUser(userId: string): Promise<DirectoryUser | undefined>;
+  /** One group by id; undefined when Google no longer has it (404). */
+  getGroup(groupId: string): Promise<DirectoryGroup | undefined>;
 }
 
 /** Largest pages Google allows: fewer calls is the whole game under a per-minute quota. */
 export const PAGE_SIZES = { users: 500, groups: 200, members: 200 } as const;
 
 // Every fields mask names nextPageToken: without it Google omits the token and paging stops after page one.
-const USER_FIELDS = 'nextPageToken,users(id,primaryEmail,aliases,nonEditableAliases,name,thumbnailPhotoUrl,organizations,orgUnitPath,locations,phones,relations,keywords,customSchemas,suspended,archived,isAdmin,includeInGlobalAddressList,etag)';
-const GROUP_FIELDS = 'nextPageToken,groups(id,email,name,description,aliases,nonEditableAliases,etag)';
+const USER_ITEM_FIELDS = 'id,primaryEmail,aliases,nonEditableAliases,name,thumbnailPhotoUrl,organizations,orgUnitPath,locations,phones,relations,keywords,customSchemas,suspended,archived,isAdmin,includeInGlobalAddressList,etag';
+const USER_FIELDS = `nextPageToken,users(${USER_ITEM_FIELDS})`;
+const GROUP_ITEM_FIELDS = 'id,email,name,description,aliases,nonEditableAliases,etag';
+const GROUP_FIELDS = `nextPageToken,groups(${GROUP_ITEM_FIELDS})`;
 const MEMBER_FIELDS = 'nextPageToken,members(id,email,role,type,status)';
 const DOMAIN_FIELDS = 'domains(domainName,isPrimary,verified,domainAliases(domainAliasName))';
 const SCHEMA_FIELDS = 'schemas(schemaName,displayName,fields(fieldName,fieldType,displayName,multiValued,readAccessType))';
@@ -73,10 +79,35 @@ export class GoogleDirectorySource implements DirectorySource {
       );
       return page((data.members ?? []).map(toFetchedMember), data.nextPageToken);
     } catch (error) {
-      if (error instanceof SyncError && error.googleStatus === 404) return undefined;
-      throw error;
+      return notFoundAsUndefined(error);
     }
   }
+
+  async getUser(userId: string): Promise<DirectoryUser | undefined> {
+    try {
+      const { data } = await this.runner.call(`users.get of user ${userId}`, () =>
+        this.admin.users.get({ userKey: userId, projection: 'full', viewType: 'admin_view', fields: USER_ITEM_FIELDS }, NO_GAXIOS_RETRY),
+      );
+      return toDirectoryUser(data);
+    } catch (error) {
+      return notFoundAsUndefined(error);
+    }
+  }
+
+  async getGroup(groupId: string): Promise<DirectoryGroup | undefined> {
+    try {
+      const { data } = await this.runner.call(`groups.get of group ${groupId}`, () => this.admin.groups.get({ groupKey: groupId, fields: GROUP_ITEM_FIELDS }, NO_GAXIOS_RETRY));
+      return toDirectoryGroup(data);
+    } catch (error) {
+      return notFoundAsUndefined(error);
+    }
+  }
+}
+
+/** Google's 404 for a user, group or member list that no longer exists means "gone"; anything else stays an error. */
+function notFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof SyncError && error.googleStatus === 404) return undefined;
+  throw error;
 }
 
 function page<T>(items: T[], nextPageToken: string | null | undefined): Page<T> {

@@ -81,6 +81,30 @@ export class SnapshotFetcher {
     };
   }
 
+  /**
+   * Looks up, one call each, stored users and groups the lists did not return. A list that changes
+   * while it is paged (a rename moving an item to a page already read) can miss an item that still
+   * exists; only those Google answers 404 for are gone. One still there joins the snapshot (a group
+   * with its members), so the run neither tombstones it nor ends its sessions.
+   */
+  async confirmMissing(missing: { readonly users: readonly string[]; readonly groups: readonly string[] }, options: FetchOptions): Promise<'complete' | 'stopped'> {
+    for (const id of missing.users) {
+      this.queue.push(async () => {
+        const user = await this.source.getUser(id);
+        if (user) this.record({ ...emptyDelta(), users: [user] });
+      });
+    }
+    for (const id of missing.groups) {
+      this.queue.push(async () => {
+        const group = await this.source.getGroup(id);
+        if (!group) return;
+        this.record({ ...emptyDelta(), groups: [group] });
+        this.queue.unshift(this.membersPage(group.id, undefined));
+      });
+    }
+    return this.run(options);
+  }
+
   private membersPage(groupId: string, token: string | undefined): Task {
     return async () => {
       const page = await this.source.listMembers(groupId, token);

@@ -145,6 +145,13 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
   };
 }
 
+/** Stored users and groups the snapshot lacks altogether: deletions, unless Google still has them. */
+export function missingFromSnapshot(snapshot: Snapshot, stored: StoredState): { users: string[]; groups: string[] } {
+  const userIds = new Set(snapshot.users.map((u) => u.id));
+  const groupIds = new Set(snapshot.groups.map((g) => g.id));
+  return { users: [...stored.users.keys()].filter((id) => !userIds.has(id)), groups: [...stored.groups.keys()].filter((id) => !groupIds.has(id)) };
+}
+
 function lastCopies<T extends { readonly id: string }>(items: readonly T[]): T[] {
   return [...new Map(items.map((item) => [item.id, item])).values()];
 }

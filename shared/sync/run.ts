@@ -9,7 +9,7 @@ import type { Clock } from './clock.js';
 import type { DirectorySource } from './directory-source.js';
 import { SnapshotFetcher } from './fetch.js';
 import { OutOfTimeError, SyncError, type CallStats } from './google-calls.js';
-import { checkGuard, planSync, type SyncCounts, type SyncPlan } from './plan.js';
+import { checkGuard, missingFromSnapshot, planSync, type StoredState, type SyncCounts, type SyncPlan } from './plan.js';
 import { forEachConcurrent } from './pool.js';
 import { applyDelta, emptySnapshot, isDeltaEmpty, type Snapshot } from './snapshot.js';
 import { CHECKPOINT_MAX_AGE_MS, SyncStateStore, type Checkpoint, type PendingDiff, type RunRecord, type RunStats, type RunStatus } from './state-store.js';
@@ -62,6 +62,8 @@ const PROGRESS_INTERVAL_MS = 5_000;
 const SAMPLE_LIMIT = 1_000;
 /** Hand-overs in a row that fetched nothing before a run stops (see handOver). */
 const MAX_IDLE_HAND_OVERS = 3;
+/** Most users and groups a run looks up one by one before taking them for deleted (see confirmable). */
+const MAX_CONFIRMATIONS = 500;
 
 /**
  * One invocation's share of a directory sync run: take the lease, resume the checkpointed run or
@@ -126,19 +128,18 @@ class Invocation {
       pending = await this.store.getPendingDiff();
       await this.resume();
       this.fetcher = new SnapshotFetcher(this.env.source, this.snapshot);
+      let stored: StoredState | undefined;
       if (this.checkpoint?.phase !== 'applying') {
         this.progress('fetching');
-        const fetched = await this.fetcher.run({ concurrency: this.options.concurrency, shouldStop: () => this.shouldStop(true) }).catch((error: unknown) => {
-          // A call gave up for want of time: its page is fetched again after the handover.
-          if (error instanceof OutOfTimeError) return 'stopped' as const;
-          throw error;
-        });
-        await this.flushing;
-        if (this.flushFailure !== undefined) throw this.flushFailure;
-        if (fetched === 'stopped') return await this.handOver('fetching');
+        const fetcher = this.fetcher;
+        const options = { concurrency: this.options.concurrency, shouldStop: () => this.shouldStop(true) };
+        if ((await this.fetchStep(() => fetcher.run(options))) === 'stopped') return await this.handOver('fetching');
+        stored = await readStoredState(this.env.db, this.env.tableName);
+        const missing = confirmable(missingFromSnapshot(this.snapshot, stored), this.progress.bind(this));
+        if (missing && (await this.fetchStep(() => fetcher.confirmMissing(missing, options))) === 'stopped') return await this.handOver('fetching');
       }
       this.progress('planning');
-      const plan = planSync(this.snapshot, await readStoredState(this.env.db, this.env.tableName));
+      const plan = planSync(this.snapshot, stored ?? await readStoredState(this.env.db, this.env.tableName));
       let counts = this.checkpoint?.approvedCounts;
       if (!counts) {
         const verdict = checkGuard(plan, this.options.maxDeleteShare);
@@ -158,6 +159,17 @@ class Invocation {
       await this.saveProgressAfterFailure();
       return this.finish('failed', this.approvedCounts ?? zeroCounts(), [failure]);
     }
+  }
+
+  /** Runs a fetch, waits for its checkpoint writes; 'stopped' also when a call gave up for want of time (its page is fetched again after the hand-over). */
+  private async fetchStep(fetch: () => Promise<'complete' | 'stopped'>): Promise<'complete' | 'stopped'> {
+    const outcome = await fetch().catch((error: unknown) => {
+      if (error instanceof OutOfTimeError) return 'stopped' as const;
+      throw error;
+    });
+    await this.flushing;
+    if (this.flushFailure !== undefined) throw this.flushFailure;
+    return outcome;
   }
 
   /** Rebuilds the snapshot from a recent checkpoint's staged deltas, and takes the checkpoint over. */
@@ -338,14 +350,35 @@ export function zeroCounts(): SyncCounts {
   return { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0 };
 }
 
+/**
+ * The missing items worth one lookup each, or undefined when there are none or too many: a rename
+ * during a fetch misses a handful; thousands missing is a mass deletion, which the guard judges, and
+ * confirming it would cost as many calls as the whole fetch.
+ */
+function confirmable(missing: { users: string[]; groups: string[] }, progress: (message: string) => void): typeof missing | undefined {
+  const count = missing.users.length + missing.groups.length;
+  if (count === 0) return undefined;
+  if (count > MAX_CONFIRMATIONS) {
+    progress(`not confirming ${count} users and groups the lists did not return (more than ${MAX_CONFIRMATIONS}): taken as deleted`);
+    return undefined;
+  }
+  progress(`confirming ${count} users and groups the lists did not return`);
+  return missing;
+}
+
 /** Fetches and plans in memory; writes nothing at all. */
 async function dryRun(env: SyncEnvironment, options: SyncOptions): Promise<SyncOutcome> {
   const started = env.clock.now();
   const snapshot = emptySnapshot();
   options.onProgress?.('dry run: fetching');
-  await new SnapshotFetcher(env.source, snapshot).run({ concurrency: options.concurrency, shouldStop: () => false });
+  const fetcher = new SnapshotFetcher(env.source, snapshot);
+  const fetchOptions = { concurrency: options.concurrency, shouldStop: () => false };
+  await fetcher.run(fetchOptions);
+  const stored = await readStoredState(env.db, env.tableName);
+  const missing = confirmable(missingFromSnapshot(snapshot, stored), (message) => options.onProgress?.(message));
+  if (missing) await fetcher.confirmMissing(missing, fetchOptions);
   options.onProgress?.('planning');
-  const plan = planSync(snapshot, await readStoredState(env.db, env.tableName));
+  const plan = planSync(snapshot, stored);
   const verdict = checkGuard(plan, options.maxDeleteShare);
   const diff: DiffSummary = {
     created: [...plan.userUpserts.filter((u) => u.created).map((u) => u.user.primaryEmail), ...plan.groupUpserts.filter((g) => g.created).map((g) => g.group.email)],

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getGroupById, listDirectGroupsOf, listDirectMembers, listUsersInGroup } from '../../shared/directory/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { SnapshotDelta } from '../../shared/sync/snapshot.js';
+import { getUserById } from '../../shared/directory/users.js';
 import { readPointer } from '../../shared/people/index-store.js';
 import { applyChangedUser } from '../../shared/sync/apply.js';
 import { toDirectoryUser } from '../../shared/sync/map.js';
@@ -187,13 +188,21 @@ function stagesUsersPageWithMoreToCome(command: { input: unknown }): boolean {
   return delta.users.length > 0 && delta.usersCursor?.done === false;
 }
 
+/** The default tenant (600 users: two users pages) synced once; the sessions sync had ended by then. */
+async function withSyncedTwoPageTenant(test: (h: SyncHarness, endedBefore: number) => Promise<void>): Promise<void> {
+  const h = await startSyncHarness();
+  try {
+    expect((await h.sync()).status).toBe('succeeded');
+    await test(h, h.endedSessions.length);
+  } finally {
+    await h.close();
+  }
+}
+
 describe('a checkpoint write that fails', () => {
   it('loses no page: the resumed run finds the directory unchanged and deletes no one', async () => {
-    // Two pages of users (600), so a users page can be staged while the next is on its way.
-    const h = await startSyncHarness();
-    try {
-      expect((await h.sync()).status).toBe('succeeded');
-      const endedBefore = h.endedSessions.length;
+    // Two pages of users, so a users page can be staged while the next is on its way.
+    await withSyncedTwoPageTenant(async (h, endedBefore) => {
       // Pages take a moment to arrive, so the next users page lands after the failed write.
       h.emulator.setLimits({ latencyMs: 20 });
       const flaky = failingOnce(h.table.db, stagesUsersPageWithMoreToCome);
@@ -208,9 +217,30 @@ describe('a checkpoint write that fails', () => {
       const resumed = await h.sync({ maxDeleteShare: 1 });
       expect(resumed).toMatchObject({ status: 'succeeded', record: { runId: failed.record.runId, invocations: 2, counts: { deleted: 0 }, itemWrites: 0 } });
       expect(h.endedSessions).toHaveLength(endedBefore);
-    } finally {
-      await h.close();
-    }
+    });
+  }, 90_000);
+});
+
+describe('a user renamed while the users list is being paged', () => {
+  it('moves to a page already read, is missed by the list, and is confirmed, not tombstoned', async () => {
+    // The first invocation hands over right after users page 1.
+    await withSyncedTwoPageTenant(async (h, endedBefore) => {
+      const listed = () => h.emulator.counters()['directory.users.list'] ?? 0;
+      const before = listed();
+      const first = await h.sync({ remainingMs: () => (listed() > before ? 0 : Number.POSITIVE_INFINITY) });
+      expect(first.status).toBe('continue');
+      expect(listed()).toBe(before + 1);
+
+      // The last user in email order is on page 2; renamed to sort first, page 2 no longer holds them.
+      const live = h.emulator.directory.users.filter((u) => !u.deletionTime);
+      const moved = live.reduce((a, b) => (a.primaryEmail > b.primaryEmail ? a : b));
+      h.emulator.directory.updateUser(moved.id, { primaryEmail: `aaaa.moved@${moved.primaryEmail.split('@')[1]}` });
+
+      const resumed = await h.sync({ maxDeleteShare: 1 });
+      expect(resumed).toMatchObject({ status: 'succeeded', record: { invocations: 2, counts: { deleted: 0 } } }); // updated: the user and the groups listing their new address
+      expect(await getUserById(h.table.db, h.table.tableName, moved.id)).toMatchObject({ primaryEmail: expect.stringMatching(/^aaaa\.moved@/) });
+      expect(h.endedSessions).toHaveLength(endedBefore);
+    });
   }, 90_000);
 });
 
