@@ -151,7 +151,7 @@ class Invocation {
       if (changesDirectory(plan)) await markSearchIndexStale(this.env.db, this.env.tableName);
       if ((await this.apply(plan)) === 'stopped') return await this.handOver('applying');
       await refreshSearchIndex(this.env.db, this.env.tableName);
-      if (this.checkpoint) await this.store.deleteCheckpoint();
+      if (this.checkpoint) await this.store.deleteCheckpoint(this.options.invocationId);
       if (pending) await this.store.deletePendingDiff();
       return this.finish('succeeded', counts, []);
     } catch (error) {
@@ -230,7 +230,7 @@ class Invocation {
         stats: this.totals(), ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
         ...(this.checkpoint?.idleHandOvers ? { idleHandOvers: this.checkpoint.idleHandOvers } : {}),
       };
-      await this.store.putCheckpoint(checkpoint);
+      await this.store.putCheckpoint(checkpoint, { first: this.checkpoint === undefined });
       this.checkpoint = checkpoint;
     } catch (error) {
       // Not recorded: the pages go back, so the next checkpoint (a later flush, or the save after the
@@ -292,7 +292,7 @@ class Invocation {
       deletedGroups: sample(plan.groupTombstones),
       truncated: plan.userTombstones.length > SAMPLE_LIMIT || plan.groupTombstones.length > SAMPLE_LIMIT,
     });
-    if (this.checkpoint) await this.store.deleteCheckpoint();
+    if (this.checkpoint) await this.store.deleteCheckpoint(this.options.invocationId);
     this.progress(`refused: ${reason} Review the pending diff, then run again with --force to apply it.`);
     return this.finish('refused', plan.counts, [{ code: 'mass-deletion-guard', message: `${reason} Nothing was applied; run with --force to apply.` }]);
   }

@@ -87,24 +87,30 @@ export class SyncStateStore {
   }
 
   /**
-   * Writes the checkpoint. Fenced: it only succeeds while `checkpoint.owner` is the owner on record
-   * (or there is none yet, or `takeOver` is set by the invocation that holds the lease now), so a
-   * stalled invocation that lost its lease cannot overwrite a newer one's progress.
+   * Writes the checkpoint. Fenced: it only succeeds while `checkpoint.owner` is the owner on record,
+   * so a stalled invocation that lost its lease cannot overwrite a newer one's progress, nor bring
+   * back a checkpoint the run's new owner finished and deleted. `first` (a run's first checkpoint)
+   * needs there to be none; `takeOver` is for the invocation that holds the lease now.
    */
-  async putCheckpoint(checkpoint: Checkpoint, options: { takeOver?: boolean } = {}): Promise<void> {
+  async putCheckpoint(checkpoint: Checkpoint, options: { first?: boolean; takeOver?: boolean } = {}): Promise<void> {
     await this.db.send(new PutCommand({
       TableName: this.tableName,
       Item: { ...CHECKPOINT_KEY, checkpoint, expiresAt: epochSeconds(Date.parse(checkpoint.startedAt) + CHECKPOINT_MAX_AGE_MS) + 86_400 },
-      ...(options.takeOver ? {} : {
-        ConditionExpression: 'attribute_not_exists(pk) OR checkpoint.#owner = :owner',
+      ...(options.takeOver ? {} : options.first ? { ConditionExpression: 'attribute_not_exists(pk)' } : {
+        ConditionExpression: 'checkpoint.#owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':owner': checkpoint.owner },
       }),
     }));
   }
 
-  async deleteCheckpoint(): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: CHECKPOINT_KEY }));
+  /** Deletes the checkpoint; given an owner, only that owner's (a finished run must not delete its successor's). */
+  async deleteCheckpoint(owner?: string): Promise<void> {
+    await this.db.send(new DeleteCommand({
+      TableName: this.tableName,
+      Key: CHECKPOINT_KEY,
+      ...(owner === undefined ? {} : { ConditionExpression: 'checkpoint.#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }),
+    }));
   }
 
   /**

@@ -125,7 +125,7 @@ describe('resuming a run', () => {
   it('starts over from a checkpoint of the older format (numbered chunks) rather than misread it', async () => {
     const store = new SyncStateStore(h.table.db, h.table.tableName);
     const stats = { apiCalls: 3, retries: 0, itemWrites: 0, invocations: 1 };
-    await store.putCheckpoint({ runId: 'before-the-deploy', owner: 'old', startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: 2 as unknown as string[], stats });
+    await store.putCheckpoint({ runId: 'before-the-deploy', owner: 'old', startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: 2 as unknown as string[], stats }, { first: true });
     const progress: string[] = [];
     const outcome = await h.sync({ onProgress: (m) => progress.push(m) });
     expect(progress).toContain('abandoning run before-the-deploy: its checkpoint has an older format');

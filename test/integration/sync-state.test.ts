@@ -41,11 +41,18 @@ describe('sync state in DynamoDB', () => {
   it('fences the checkpoint: only its owner (or an explicit takeover) may write it', async () => {
     const { db, tableName } = await freshTable();
     const store = new SyncStateStore(db, tableName);
-    await store.putCheckpoint(checkpoint('invocation-a'));
+    await store.putCheckpoint(checkpoint('invocation-a'), { first: true });
     await expect(store.putCheckpoint(checkpoint('invocation-b'))).rejects.toThrow(/conditional/i);
+    await expect(store.putCheckpoint(checkpoint('invocation-b'), { first: true })).rejects.toThrow(/conditional/i);
     await store.putCheckpoint(checkpoint('invocation-b'), { takeOver: true });
     await expect(store.putCheckpoint(checkpoint('invocation-a'))).rejects.toThrow(/conditional/i);
     expect((await store.getCheckpoint())?.owner).toBe('invocation-b');
+    // The stalled one cannot delete its successor's checkpoint either…
+    await expect(store.deleteCheckpoint('invocation-a')).rejects.toThrow(/conditional/i);
+    // …nor, once the successor finished and deleted it, bring it back.
+    await store.deleteCheckpoint('invocation-b');
+    await expect(store.putCheckpoint(checkpoint('invocation-a'))).rejects.toThrow(/conditional/i);
+    expect(await store.getCheckpoint()).toBeUndefined();
   });
 
   it('records a run only while the writer holds the lease, keeping the errors of its earlier invocations', async () => {
