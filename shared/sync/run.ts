@@ -134,11 +134,14 @@ class Invocation {
         const fetcher = this.fetcher;
         const options = { concurrency: this.options.concurrency, shouldStop: () => this.shouldStop(true) };
         if ((await this.fetchStep(() => fetcher.run(options))) === 'stopped') return await this.handOver('fetching');
+        // Planning starts by comparing with the table; what the lists missed is confirmed with Google first.
+        this.progress('planning');
         stored = await readStoredState(this.env.db, this.env.tableName);
         const missing = confirmable(missingFromSnapshot(this.snapshot, stored), this.progress.bind(this));
         if (missing && (await this.fetchStep(() => fetcher.confirmMissing(missing, options))) === 'stopped') return await this.handOver('fetching');
+      } else {
+        this.progress('planning');
       }
-      this.progress('planning');
       const plan = planSync(this.snapshot, stored ?? await readStoredState(this.env.db, this.env.tableName));
       let counts = this.checkpoint?.approvedCounts;
       if (!counts) {
