@@ -16,7 +16,6 @@ import { AwsSecretStore } from '../shared/secrets/aws-secret-store.js';
 import { startSync } from '../shared/sync/invocation.js';
 import { preflightReport } from '../shared/sync/preflight.js';
 import { failureSummary, runSummary } from '../shared/sync/report.js';
-import type { SyncOutcome } from '../shared/sync/run.js';
 import { sessionTerminator } from '../shared/sync/sessions.js';
 import type { SyncDependencies } from '../shared/sync/setup.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
@@ -38,18 +37,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return report.status === 'ok' ? 0 : 1;
   }
-  const invocationId = `cli-${randomUUID()}`;
-  let outcome: SyncOutcome;
-  // Locally there is no 15-minute limit: one invocation runs the whole sync (no continuation).
-  do {
-    outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
-      invocationId,
-      remainingMs: () => Number.POSITIVE_INFINITY,
-      force: flags.has('--force'),
-      dryRun: flags.has('--dry-run'),
-      onProgress: (message) => stderr(`sync: ${message}`),
-    });
-  } while (outcome.status === 'continue');
+  // Here there is no 15-minute limit: one invocation runs the whole sync.
+  const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
+    invocationId: `cli-${randomUUID()}`,
+    remainingMs: () => Number.POSITIVE_INFINITY,
+    force: flags.has('--force'),
+    dryRun: flags.has('--dry-run'),
+    onProgress: (message) => stderr(`sync: ${message}`),
+  }, { untilDone: true });
   if (outcome.status === 'dry-run' && 'diff' in outcome && outcome.diff) {
     const { diff } = outcome;
     const show = (label: string, items: readonly string[]) => stderr(`${label} (${items.length}): ${items.slice(0, 50).join(', ')}${items.length > 50 ? ', …' : ''}`);

@@ -37,16 +37,12 @@ export function createLocalSyncRunner(deps: () => Dependencies): LocalSyncRunner
 async function runToCompletion(dependencies: () => Dependencies, force: boolean, trigger: string): Promise<void> {
   try {
     const deps = dependencies();
-    const invocationId = `local-${trigger}-${randomUUID()}`;
-    let outcome;
-    do {
-      outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
-        invocationId,
-        remainingMs: () => Number.POSITIVE_INFINITY,
-        force,
-        onProgress: (message) => logger.debug(`directory sync: ${message}`),
-      });
-    } while (outcome.status === 'continue');
+    const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
+      invocationId: `local-${trigger}-${randomUUID()}`,
+      remainingMs: () => Number.POSITIVE_INFINITY,
+      force,
+      onProgress: (message) => logger.debug(`directory sync: ${message}`),
+    }, { untilDone: true });
     logger.info('directory sync', { trigger, ...runSummary(outcome) });
   } catch (error) {
     logger.error('directory sync could not run', { trigger, error: error instanceof Error ? error.message : String(error) });

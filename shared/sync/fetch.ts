@@ -1,5 +1,5 @@
 import type { DirectorySource } from './directory-source.js';
-import { appendDelta, applyDelta, emptyDelta, type Snapshot, type SnapshotDelta } from './snapshot.js';
+import { appendDelta, applyDelta, emptyDelta, isDeltaEmpty, type Snapshot, type SnapshotDelta } from './snapshot.js';
 
 export interface FetchOptions {
   /** Calls in flight at once (the limiter spaces them). */
@@ -30,6 +30,11 @@ export class SnapshotFetcher {
     const taken = this.delta;
     this.delta = emptyDelta();
     return taken;
+  }
+
+  /** Whether pages were fetched since the last takeDelta(): what the next checkpoint would stage. */
+  hasPendingPages(): boolean {
+    return !isDeltaEmpty(this.delta);
   }
 
   /**

@@ -11,11 +11,15 @@ import { SyncStateStore, type RunRecord } from './state-store.js';
  * it: builds the environment, then runs. A setup that fails (the key missing, still the deploy's
  * placeholder, or not a key) ends as a failed run with a record and an error an admin can act on,
  * like any other failed run, instead of an exception nobody records.
+ *
+ * `untilDone`, for entry points with no time limit (`npm run sync`, the local host): a run that
+ * hands over continues here at once, on the same environment (one key read, one token).
  */
 export async function startSync(
   deps: SyncDependencies,
   wiring: SyncWiring,
   request: Pick<SyncOptions, 'invocationId' | 'remainingMs'> & Partial<SyncOptions>,
+  { untilDone = false }: { readonly untilDone?: boolean } = {},
 ): Promise<SyncOutcome> {
   const options = syncOptions(deps, request);
   let env: SyncEnvironment;
@@ -36,7 +40,10 @@ export async function startSync(
     }
     return { status: 'failed', record };
   }
-  return runSync(env, options);
+  let outcome: SyncOutcome;
+  do outcome = await runSync(env, options);
+  while (untilDone && outcome.status === 'continue');
+  return outcome;
 }
 
 function explainSetupFailure(error: unknown, secretName: string): string {

@@ -219,7 +219,7 @@ class Invocation {
   }
 
   /** Stages what was fetched since the last checkpoint, then records the checkpoint (fenced on our ownership). */
-  private async saveCheckpoint(phase: Checkpoint['phase']): Promise<void> {
+  private async saveCheckpoint(phase: Checkpoint['phase'], idleHandOvers = this.checkpoint?.idleHandOvers ?? 0): Promise<void> {
     const delta = this.fetcher?.takeDelta();
     try {
       let chunks = this.checkpoint?.chunks ?? [];
@@ -231,7 +231,7 @@ class Invocation {
       const checkpoint: Checkpoint = {
         runId: this.runId, owner: this.options.invocationId, startedAt: this.startedAt, force: this.force, phase, chunks,
         stats: this.totals(), ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
-        ...(this.checkpoint?.idleHandOvers ? { idleHandOvers: this.checkpoint.idleHandOvers } : {}),
+        ...(idleHandOvers > 0 ? { idleHandOvers } : {}),
       };
       await this.store.putCheckpoint(checkpoint, { first: this.checkpoint === undefined });
       this.checkpoint = checkpoint;
@@ -246,19 +246,17 @@ class Invocation {
   private async handOver(phase: Checkpoint['phase']): Promise<SyncOutcome> {
     if (this.leaseLost()) throw new SyncError('lease-lost', 'This invocation lost the sync lease (it stalled past the lease time); another invocation carries the run on.');
     await this.flushing;
-    const idleBefore = this.checkpoint?.idleHandOvers ?? 0;
-    await this.saveCheckpoint(phase);
     // Each hand-over starts the next invocation at once: when Google refuses every call (or asks to
     // wait longer than an invocation can), invocations would chain doing nothing until the checkpoint
-    // ages out. A few idle ones in a row stop the run instead; what it fetched stays for the next run,
-    // which starts counting afresh.
-    const checkpoint = this.checkpoint!;
-    const idle = phase === 'fetching' && checkpoint.chunks.length === this.chunksAtStart ? idleBefore + 1 : 0;
+    // ages out. A few idle ones in a row stop the run instead; what it fetched stays for the next run
+    // (the failure saves it), which starts counting afresh.
+    const staged = (this.checkpoint?.chunks.length ?? 0) > this.chunksAtStart || this.fetcher?.hasPendingPages() === true;
+    const idle = phase === 'fetching' && !staged ? (this.checkpoint?.idleHandOvers ?? 0) + 1 : 0;
     if (idle >= MAX_IDLE_HAND_OVERS) {
-      this.checkpoint = { ...checkpoint, idleHandOvers: 0 };
+      if (this.checkpoint) this.checkpoint = { ...this.checkpoint, idleHandOvers: 0 };
       throw new SyncError('google-unavailable', `${idle} invocations in a row fetched nothing: Google kept failing or asking to wait. The run stops here; the next scheduled run resumes from the checkpoint.`);
     }
-    if (idle !== idleBefore) await this.store.putCheckpoint(this.checkpoint = { ...checkpoint, idleHandOvers: idle });
+    await this.saveCheckpoint(phase, idle);
     this.progress(`checkpointed run ${this.runId} (${phase}); continuing in a fresh invocation`);
     return { status: 'continue', runId: this.runId };
   }
