@@ -50,7 +50,7 @@ function explainSetupFailure(error: unknown, secretName: string): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof SecretNotFoundError || error instanceof ServiceAccountKeyError) {
     return `The service-account key in the secret ${secretName} is empty or not a service-account key JSON (${message}) `
-      + 'Put the key JSON there (README, Deploy guide, step 7: aws secretsmanager put-secret-value), then run the preflight (step 9).';
+      + 'Put the key JSON there (docs/deploy.md, step 7: aws secretsmanager put-secret-value), then run the preflight (step 9).';
   }
   return `Directory sync could not start: ${message}`;
 }

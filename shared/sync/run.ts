@@ -68,7 +68,7 @@ const MAX_CONFIRMATIONS = 500;
 /**
  * One invocation's share of a directory sync run: take the lease, resume the checkpointed run or
  * start one, fetch what is missing, then plan, guard and apply; hand over ('continue') with a
- * checkpoint when time runs short. See README "Directory sync" for why readers never see a
+ * checkpoint when time runs short. See docs/sync.md for why readers never see a
  * half-applied run stay that way.
  */
 export async function runSync(env: SyncEnvironment, options: SyncOptions): Promise<SyncOutcome> {

@@ -37,7 +37,7 @@ describe('the sync Lambda handler', () => {
     logger.setLogLevel('WARN');
     onTestFinished(() => logger.setLogLevel('INFO'));
     const secretsManager = mockClient(SecretsManagerClient);
-    // What the stack creates the secret with, before the admin puts the key in (README, Deploy guide, step 7).
+    // What the stack creates the secret with, before the admin puts the key in (docs/deploy.md, step 7).
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: ' ' });
     provideDependencies({ ...h.deps, secrets: new AwsSecretStore() });
     try {

@@ -1,6 +1,6 @@
 /**
  * The scope ledger: every Google scope the web client can ask for, why, and when. Settings shows
- * it to the user as is, and the README's table is this list. Scopes are asked incrementally: a
+ * it to the user as is, and docs/web-client.md's table is this list. Scopes are asked incrementally: a
  * feature names the one narrowest scope it needs and asks for it on first use.
  */
 import type { Integration } from '../api/types.js';
