@@ -7,6 +7,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS } from '../functions/bundling.js';
 import { TABLE } from '../shared/db/table-definition.js';
 import type { PermissionProfile, SecretName } from './permissions.js';
 
@@ -74,7 +75,8 @@ export class AppFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        mainFields: ['module', 'main'],
+        mainFields: FUNCTION_BUNDLE_MAIN_FIELDS,
+        esbuildArgs: { '--alias': Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => `${path}=${file}`) },
         // Bundle the AWS SDK too: the versions we test are the versions that run.
         externalModules: [],
         // Some CommonJS dependencies call require(); ESM output has none unless we provide it.
