@@ -3,7 +3,7 @@
  *  - callback time on our side (p50, p99): GET /auth/callback run in-process against an in-process
  *    provider, minus the time spent waiting for the provider's HTTP answers (discovery, JWKS, token);
  *  - session check per API request (p50): requireSession, i.e. one DynamoDB Local read;
- *  - each auth function's bundle (esbuild: node, esm, minify, node22) and its cold import time in
+ *  - each auth function's bundle (esbuild as infra/app-function.ts: node, esm, minify, the runtime's target) and its cold import time in
  *    a fresh Node process.
  * Targets: callback < 10 ms p50, bundles < 250 KB minified, cold import < 150 ms.
  */
@@ -12,6 +12,8 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS } from '../functions/bundling.js';
+import { NODE_RUNTIME } from '../infra/app-function.js';
 import { completeLogin } from '../shared/auth/callback.js';
 import { SESSION_COOKIE } from '../shared/auth/cookies.js';
 import { requireSession } from '../shared/auth/guard.js';
@@ -133,7 +135,9 @@ async function bundles(): Promise<BundleFigures[]> {
   await mkdir(out, { recursive: true });
   const bundle = async (name: string, outfile: string, external: string[]) => {
     await build({
-      entryPoints: [join(ROOT, 'functions', `${name}.ts`)], outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node22', external,
+      // As infra/app-function.ts bundles for the Lambda runtime.
+      entryPoints: [join(ROOT, 'functions', `${name}.ts`)], outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: NODE_RUNTIME.name.replace('nodejs', 'node').replace('.x', ''), external,
+      mainFields: FUNCTION_BUNDLE_MAIN_FIELDS, alias: Object.fromEntries(Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => [path, join(ROOT, file)])),
       // ESM bundles of CommonJS dependencies need a require().
       banner: { js: "import { createRequire as __wbRequire } from 'node:module'; const require = __wbRequire(import.meta.url);" },
       logLevel: 'error',

@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+console.log(`Benchmarks on Node ${process.version}`);
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = (await readdir(import.meta.dirname)).filter((f) => f.endsWith('.bench.ts')).sort()
   .filter((f) => filters.length === 0 || filters.some((name) => f.includes(name)));

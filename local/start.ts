@@ -29,8 +29,6 @@ let stopping = false;
 
 async function main(): Promise<void> {
   process.env.RUNTIME_MODE ??= 'local';
-  // Node 20 runs the local stack; Lambda runs nodejs22.x, where the SDK has nothing to warn about.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   loadConfig(); // fail on a bad key before starting anything
   const emulatorOptions = emulatorOptionsFromEnv();
   const dbPort = Number(process.env.DYNAMODB_LOCAL_PORT ?? 8000);
@@ -68,7 +66,7 @@ async function main(): Promise<void> {
   stoppers.push(() => new Promise<void>((ok) => { host.close(() => ok()); host.closeAllConnections(); }));
 
   const lines = [
-    'Workspace Bridge is running locally:',
+    `Workspace Bridge is running locally on Node ${process.version}:`,
     `  intranet        ${config.appOrigin}`,
     `  health          ${config.appOrigin}/api/health`,
     `  DynamoDB Local  ${config.dynamodbEndpoint}${dynamo ? ' (data in .local/dynamodb)' : ' (external)'}`,

@@ -65,7 +65,6 @@ async function main(argv: string[]): Promise<number> {
  */
 function cliDependencies(): SyncDependencies {
   process.env.RUNTIME_MODE ??= 'local';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (process.env.RUNTIME_MODE === 'aws') {
     const config = loadSyncConfig();
     return { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets: new AwsSecretStore() };

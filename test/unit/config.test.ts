@@ -88,7 +88,7 @@ describe('Lambda entry points', () => {
     const imports = modules.map((m) => `await import(${JSON.stringify(pathToFileURL(join(root, m)).href)});`).join(' ');
     execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', imports], {
       cwd: root,
-      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...env },
     }, (error, _stdout, stderr) => done({ exitCode: error ? Number(error.code) : 0, stderr }));
   });
 
