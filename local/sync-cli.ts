@@ -17,7 +17,7 @@ import { startSync } from '../shared/sync/invocation.js';
 import { preflightReport } from '../shared/sync/preflight.js';
 import { failureSummary, runSummary } from '../shared/sync/report.js';
 import { sessionTerminator } from '../shared/sync/sessions.js';
-import type { SyncDependencies } from '../shared/sync/setup.js';
+import type { SyncDependencies } from '../shared/sync/dependencies.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
 
 const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check]';

@@ -3,7 +3,8 @@ import { ServiceAccountKeyError } from '../google/service-account-client.js';
 import { SecretNotFoundError } from '../secrets/secret-store.js';
 import { systemClock } from './clock.js';
 import { runSync, zeroCounts, type SyncEnvironment, type SyncOptions, type SyncOutcome } from './run.js';
-import { createSyncEnvironment, syncOptions, type SyncDependencies, type SyncWiring } from './setup.js';
+import type { SyncDependencies } from './dependencies.js';
+import { createSyncEnvironment, syncOptions, type SyncWiring } from './setup.js';
 import { SyncStateStore, type RunRecord } from './state-store.js';
 
 /**

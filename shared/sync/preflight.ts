@@ -2,7 +2,7 @@ import { admin_directory_v1 } from '@googleapis/admin';
 import { delegatedJwtClient, parseServiceAccountKey, type ServiceAccountKeyJson } from '../google/service-account-client.js';
 import { describeGoogleFailure, explainFailure } from './google-calls.js';
 import { DELEGATION_CONSOLE, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
-import type { SyncDependencies } from './setup.js';
+import type { SyncDependencies } from './dependencies.js';
 
 export interface PreflightCheck {
   readonly name: string;

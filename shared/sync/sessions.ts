@@ -1,5 +1,5 @@
 import { endUserSessions, refreshUserSessions } from '../auth/sessions.js';
-import type { SyncDependencies } from './setup.js';
+import type { SyncDependencies } from './dependencies.js';
 import type { SessionTerminator } from './apply.js';
 
 /**

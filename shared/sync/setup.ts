@@ -1,7 +1,6 @@
-import type { SyncConfig } from '../config/config.js';
-import type { Dependencies } from '../runtime/dependencies.js';
 import { delegatedJwtClient, parseServiceAccountKey } from '../google/service-account-client.js';
 import type { SessionTerminator } from './apply.js';
+import type { SyncDependencies } from './dependencies.js';
 import { systemClock, type Clock } from './clock.js';
 import { GoogleDirectorySource } from './directory-source.js';
 import { DEFAULT_RETRY, GoogleCallRunner, type CallStats, type RetryOptions } from './google-calls.js';
@@ -22,9 +21,6 @@ export const LAMBDA_RESERVE_MS = 90_000;
  * ends 'skipped' and the run waits for the next schedule.
  */
 export const LEASE_DURATION_MS = 45_000;
-
-/** What sync needs of the process dependencies: the Lambda's and `npm run sync`'s (sync keys only, see loadSyncConfig). */
-export type SyncDependencies = Pick<Dependencies, 'db' | 'secrets'> & { readonly config: SyncConfig };
 
 export interface SyncWiring {
   readonly sessions: SessionTerminator;
