@@ -1,4 +1,4 @@
-import { API_ROUTES } from '../shared/directory-api/routes.js';
+import { API_ROUTES } from '../shared/routes/api.js';
 import { lambdaHttp } from '../shared/http/lambda.js';
 import { createRouter } from '../shared/http/router.js';
 import { initDependencies } from '../shared/runtime/dependencies.js';

@@ -1,4 +1,4 @@
-import { completeLogin } from '../shared/auth/callback.js';
+import { completeLogin } from '../shared/services/sign-in/callback.js';
 import { lambdaHttp } from '../shared/http/lambda.js';
 import { createRouter } from '../shared/http/router.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';

@@ -1,4 +1,4 @@
-import { startLogin } from '../shared/auth/login.js';
+import { startLogin } from '../shared/services/sign-in/login.js';
 import { lambdaHttp } from '../shared/http/lambda.js';
 import { createRouter } from '../shared/http/router.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';

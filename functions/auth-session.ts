@@ -1,4 +1,4 @@
-import { sessionRoutes } from '../shared/auth/session-routes.js';
+import { sessionRoutes } from '../shared/routes/auth.js';
 import { lambdaHttp } from '../shared/http/lambda.js';
 import { createRouter } from '../shared/http/router.js';
 import { initDependencies } from '../shared/runtime/dependencies.js';

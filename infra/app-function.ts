@@ -7,7 +7,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { TABLE } from '../shared/db/table-definition.js';
+import { TABLE } from '../shared/adapters/dynamodb/table-definition.js';
 import type { PermissionProfile, SecretName } from './permissions.js';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, detectMode, type Config } from '../config/config.js';
-import { createDocumentClient } from '../db/client.js';
-import { AwsSecretStore } from '../secrets/aws-secret-store.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { AwsSecretStore } from '../adapters/secrets/aws-secret-store.js';
+import type { SecretStore } from '../adapters/secrets/secret-store.js';
 
 /**
  * The adapters a function needs, built once per process (per warm Lambda). In AWS they come from

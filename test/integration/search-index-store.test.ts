@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { putUser } from '../../shared/directory/users.js';
-import type { DirectoryUser } from '../../shared/directory/model.js';
-import { buildDirectoryIndex } from '../../shared/people/directory-index.js';
-import { CHUNK_BYTES, markSearchIndexStale, publishDirectoryIndex, readPointer, rebuildSearchIndex, refreshSearchIndex, SearchIndexCache } from '../../shared/people/index-store.js';
-import { USERS_INDEX } from '../../shared/directory/users.js';
+import { putUser } from '../../shared/adapters/dynamodb/users.js';
+import type { DirectoryUser } from '../../shared/domain/directory/model.js';
+import { buildDirectoryIndex } from '../../shared/domain/people/directory-index.js';
+import { CHUNK_BYTES, markSearchIndexStale, publishDirectoryIndex, readPointer, rebuildSearchIndex, refreshSearchIndex, SearchIndexCache } from '../../shared/adapters/dynamodb/people-index-store.js';
+import { USERS_INDEX } from '../../shared/adapters/dynamodb/users.js';
 import { makeUser } from '../support/directory.js';
 import { freshTable, type TestTable } from '../support/dynamodb.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { admin_directory_v1 } from '@googleapis/admin';
-import { delegatedJwtClient, parseServiceAccountKey } from '../../shared/google/service-account-client.js';
+import { delegatedJwtClient, parseServiceAccountKey } from '../../shared/adapters/google/service-account-client.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../local/emulator/emulator.js';
 import { DIRECTORY_READONLY_SCOPES } from '../../local/emulator/directory/scopes.js';
 

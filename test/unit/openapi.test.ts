@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../shared/directory-api/routes.js';
+import { API_ROUTES } from '../../shared/routes/api.js';
 
 interface Operation { parameters?: { name: string; in: string; required?: boolean }[]; responses: Record<string, unknown> }
 type PathItem = Record<string, Operation>;

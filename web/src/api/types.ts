@@ -2,14 +2,14 @@
  * Shapes of the intranet's own API as the browser sees them: the server's own types (docs/openapi.json
  * describes the same), imported as types only, so nothing executable crosses into the bundle.
  */
-import type { MeResponse } from '../../../shared/auth/account-routes.js';
+import type { MeResponse } from '../../../shared/routes/me.js';
 import type { Integration } from '../../../shared/config/config.js';
-import type { DirectMember } from '../../../shared/directory-api/group-routes.js';
-import type { Page } from '../../../shared/directory-api/paging.js';
-import type { MembershipGroup, Profile } from '../../../shared/directory-api/people-routes.js';
-import type { GroupSummary, PersonSummary } from '../../../shared/people/directory-index.js';
-import type { PendingDiff, RunRecord } from '../../../shared/sync/state-store.js';
-import type { WebConfig } from '../../../shared/web-config/web-config.js';
+import type { DirectMember } from '../../../shared/routes/groups.js';
+import type { Page } from '../../../shared/http/paging.js';
+import type { MembershipGroup, Profile } from '../../../shared/routes/people.js';
+import type { GroupSummary, PersonSummary } from '../../../shared/domain/people/directory-index.js';
+import type { PendingDiff, RunRecord } from '../../../shared/adapters/dynamodb/sync-state-store.js';
+import type { WebConfig } from '../../../shared/routes/config.js';
 
 export type { DirectMember, Integration, MembershipGroup, Page, PendingDiff, Profile, WebConfig };
 

@@ -1,0 +1,21 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { VERSION } from '../../version.js';
+
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded';
+  readonly version: string;
+  readonly dynamodb: 'ok' | 'unreachable';
+}
+
+/** Whether DynamoDB answers, by one strongly-consistent read of a key that never exists (cheap, needs only GetItem). */
+export async function checkHealth(db: DynamoDBDocumentClient, tableName: string, timeoutMs = 2000): Promise<HealthReport> {
+  let dynamodb: HealthReport['dynamodb'] = 'ok';
+  try {
+    await db.send(new GetCommand({ TableName: tableName, Key: { pk: 'HEALTH', sk: 'HEALTH' } }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch {
+    dynamodb = 'unreachable';
+  }
+  return { status: dynamodb === 'ok' ? 'ok' : 'degraded', version: VERSION, dynamodb };
+}
