@@ -2,7 +2,7 @@
  * `npm run bench -- auth`: Sign in with Google's server-side costs, against targets.
  *  - callback time on our side (p50, p99): GET /auth/callback run in-process against an in-process
  *    provider, minus the time spent waiting for the provider's HTTP answers (discovery, JWKS, token);
- *  - session check per API request (p50): requireSession, i.e. one DynamoDB Local read;
+ *  - session check per API request (p50): signedInSession, i.e. one DynamoDB Local read;
  *  - each auth function's bundle (esbuild: node, esm, minify, node22) and its cold import time in
  *    a fresh Node process.
  * Targets: callback < 10 ms p50, bundles < 250 KB minified, cold import < 150 ms.
@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { completeLogin } from '../shared/services/sign-in/callback.js';
 import { SESSION_COOKIE } from '../shared/http/cookies.js';
-import { requireSession } from '../shared/http/guard.js';
+import { signedInSession } from '../shared/http/wrappers.js';
 import { startLogin } from '../shared/services/sign-in/login.js';
 import { loadConfig } from '../shared/config/config.js';
 import { createDynamoClient } from '../shared/adapters/dynamodb/client.js';
@@ -87,7 +87,7 @@ async function serverSide(iterations: number): Promise<{ callback: number[]; dyn
       if (answer.status !== 302) throw new Error(`callback answered ${answer.status}: ${answer.body}`);
       const sessionId = answer.cookies!.find((c) => c.startsWith(SESSION_COOKIE))!.split(';')[0]!.split('=')[1]!;
       const checkStarted = performance.now();
-      await requireSession(request('/api/me', new URLSearchParams(), new Map([[SESSION_COOKIE, sessionId]])), deps);
+      await signedInSession(request('/api/me', new URLSearchParams(), new Map([[SESSION_COOKIE, sessionId]])), deps);
       const check = performance.now() - checkStarted;
       if (i >= 20) {
         dynamoInCallback.push(dynamo);

@@ -26,7 +26,6 @@ import type { HttpRequest } from '../shared/http/http.js';
 import { createRouter } from '../shared/http/router.js';
 import { buildDirectoryIndex } from '../shared/domain/people/directory-index.js';
 import { publishDirectoryIndex } from '../shared/adapters/dynamodb/people-index-store.js';
-import { provideDependencies } from '../shared/runtime/dependencies.js';
 import { toDirectoryGroup, toDirectorySchema, toDirectoryUser } from '../shared/adapters/google/map.js';
 import { startDynamoDbLocal } from '../local/dynamodb/dynamodb-local.js';
 import { generateDirectory } from '../local/emulator/seed/directory.js';
@@ -93,11 +92,10 @@ export async function run(): Promise<void> {
     const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-'));
     const config = loadConfig({ RUNTIME_MODE: 'local', TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, APP_ORIGIN: 'http://localhost:3999' });
     const deps = { ...localDependencies(config, stateDirectory), db };
-    provideDependencies(deps);
     const me = users.find((u) => u.isAdmin)!;
     await putUser(db, tableName, me);
     const { identifier } = await createSession(db, tableName, me, 'bench', sessionPolicy(config));
-    const router = createRouter(API_ROUTES);
+    const router = createRouter(API_ROUTES, () => ({ deps }));
     const request = (method: string, path: string, query = '', body?: string): HttpRequest => ({
       method, path, query: new URLSearchParams(query), headers: { 'content-type': 'application/json', origin: config.appOrigin }, cookies: new Map([[SESSION_COOKIE, identifier]]),
       body, requestId: 'bench', sourceIp: undefined, userAgent: undefined, params: {},

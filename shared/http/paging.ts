@@ -1,15 +1,10 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../adapters/dynamodb/table-definition.js';
+import type { Page } from '../contract/api.js';
 import { HttpError } from './http.js';
 import type { Dependencies } from '../runtime/dependencies.js';
 import { readCursor, signCursor } from './cursor.js';
-
-/** What every list answers: `nextCursor` only when there is a next page. */
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextCursor?: string;
-}
 
 const staleCursor = () => new HttpError(400, 'invalid_cursor', 'The cursor does not fit this list; start again without a cursor.');
 

@@ -1,59 +1,42 @@
 import { endUserSessions } from '../adapters/dynamodb/sessions.js';
-import { HttpError, json } from '../http/http.js';
-import type { Route } from '../http/router.js';
-import { dependencies } from '../runtime/dependencies.js';
 import { getPendingDiff, RUNS_PARTITION, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
-import { requireAdmin } from '../domain/access/admin.js';
+import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { queryPage } from '../http/paging.js';
-import { startSyncRun } from '../services/sync-starter.js';
 import { cursorParam, objectBody, pageSize, userIdParam } from '../http/validate.js';
+import { adminOnly, withInput, type AppRoute } from '../http/wrappers.js';
+import { startSyncRun } from '../services/sync-starter.js';
+
+const listInput = (request: HttpRequest) => ({ limit: pageSize(request), cursor: cursorParam(request) });
+
+function runInput(request: HttpRequest): { force: boolean } {
+  const body = objectBody(request, ['force'], { optional: true });
+  if (body.force !== undefined && typeof body.force !== 'boolean') throw new HttpError(400, 'invalid_body', 'force must be true or false.');
+  return { force: body.force === true };
+}
 
 /** Admin only: directory sync history, pending diff and "run now", and ending a user's sessions. */
-export const adminRoutes: readonly Route[] = [
+export const adminRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
     path: '/api/admin/sync/runs',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireAdmin(request, deps);
-      const limit = pageSize(request);
-      const cursor = cursorParam(request);
-      return json(200, await queryPage<{ record: RunRecord }, RunRecord>(deps, 'sync-runs', {
-        TableName: deps.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': RUNS_PARTITION },
-        ScanIndexForward: false, ProjectionExpression: '#record', ExpressionAttributeNames: { '#record': 'record' },
-      }, limit, cursor, (i) => i.record));
-    },
+    handler: adminOnly(withInput(listInput, async (_request, { deps, input: { limit, cursor } }) => json(200, await queryPage<{ record: RunRecord }, RunRecord>(deps, 'sync-runs', {
+      TableName: deps.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': RUNS_PARTITION },
+      ScanIndexForward: false, ProjectionExpression: '#record', ExpressionAttributeNames: { '#record': 'record' },
+    }, limit, cursor, (i) => i.record)))),
   },
   {
     method: 'POST',
     path: '/api/admin/sync/run',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireAdmin(request, deps);
-      const body = objectBody(request, ['force'], { optional: true });
-      if (body.force !== undefined && typeof body.force !== 'boolean') throw new HttpError(400, 'invalid_body', 'force must be true or false.');
-      const force = body.force === true;
-      const started = await startSyncRun(deps, force);
-      return json(202, { started, force });
-    },
+    handler: adminOnly(withInput(runInput, async (_request, { deps, input: { force } }) => json(202, { started: await startSyncRun(deps, force), force }))),
   },
   {
     method: 'GET',
     path: '/api/admin/sync/pending',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireAdmin(request, deps);
-      return json(200, { pending: (await getPendingDiff(deps.db, deps.config.tableName)) ?? null });
-    },
+    handler: adminOnly(async (_request, { deps }) => json(200, { pending: (await getPendingDiff(deps.db, deps.config.tableName)) ?? null })),
   },
   {
     method: 'POST',
     path: '/api/admin/users/{id}/sessions/revoke',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireAdmin(request, deps);
-      const userId = userIdParam(request);
-      return json(200, { userId, revoked: await endUserSessions(deps.db, deps.config.tableName, userId) });
-    },
+    handler: adminOnly(withInput(userIdParam, async (_request, { deps, input: userId }) => json(200, { userId, revoked: await endUserSessions(deps.db, deps.config.tableName, userId) }))),
   },
 ];

@@ -3,21 +3,12 @@
  * secret, an OAuth client id is visible in every consent screen). One static build reads it at
  * start-up, so the same files run against the emulator locally and against Google in AWS.
  */
-import type { Config, Integration } from '../config/config.js';
+import type { WebConfig } from '../contract/api.js';
+import type { Config } from '../config/config.js';
 import { json } from '../http/http.js';
-import type { Route } from '../http/router.js';
-import { dependencies } from '../runtime/dependencies.js';
+import type { AppRoute } from '../http/wrappers.js';
 
-export interface WebConfig {
-  /** The OAuth client id the Google Identity Services token client asks tokens for. */
-  readonly clientId: string;
-  /** Google Identity Services' script (the emulator's drop-in locally). */
-  readonly gsiScriptUrl: string;
-  /** Base URLs (with the version path and a trailing slash) of the APIs the browser calls. */
-  readonly googleApis: { readonly gmail: string; readonly drive: string; readonly calendar: string };
-  /** Integrations the tenant turned on; each user then turns on the ones they want. */
-  readonly enabledIntegrations: readonly Integration[];
-}
+export type { WebConfig };
 
 /** Google's production hosts; gmail.googleapis.com is the host Google documents for Gmail. */
 const GOOGLE_API_ROOT = 'https://www.googleapis.com/';
@@ -40,8 +31,8 @@ export function webConfig(config: Pick<Config, 'googleClientId' | 'oidcIssuer' |
 }
 
 /** GET /api/config: public and the same for everyone, cacheable briefly so a change reaches browsers within minutes. */
-export const webConfigRoute: Route = {
+export const webConfigRoute: AppRoute = {
   method: 'GET',
   path: '/api/config',
-  handler: async () => json(200, webConfig(dependencies().config), { headers: { 'cache-control': 'public, max-age=300' } }),
+  handler: async (_request, { deps }) => json(200, webConfig(deps.config), { headers: { 'cache-control': 'public, max-age=300' } }),
 };

@@ -1,20 +1,12 @@
-import { requireSession } from '../http/guard.js';
+import type { DirectMember } from '../contract/api.js';
 import type { GroupMember } from '../domain/directory/model.js';
-import { HttpError, json } from '../http/http.js';
-import type { Route } from '../http/router.js';
+import { HttpError, json, type HttpRequest } from '../http/http.js';
+import { signedIn, withInput, type AppRoute } from '../http/wrappers.js';
 import type { DirectoryIndex, GroupSummary, PersonSummary } from '../domain/people/directory-index.js';
 import { fold } from '../domain/people/normalize.js';
-import { dependencies } from '../runtime/dependencies.js';
 import { directoryIndex } from '../services/people-index.js';
 import { offsetPage, queryPage } from '../http/paging.js';
 import { booleanParam, cursorParam, groupIdParam, pageSize, searchQuery } from '../http/validate.js';
-
-/** A direct member: a listed person, a nested group, the whole tenant, or an address outside the directory. */
-export type DirectMember =
-  | ({ readonly kind: 'USER'; readonly role: GroupMember['role'] } & PersonSummary)
-  | ({ readonly kind: 'GROUP'; readonly role: GroupMember['role'] } & GroupSummary)
-  | { readonly kind: 'CUSTOMER'; readonly role: GroupMember['role'] }
-  | { readonly kind: 'EXTERNAL'; readonly role: GroupMember['role']; readonly email: string };
 
 function directMember(index: DirectoryIndex, member: GroupMember): DirectMember | undefined {
   const id = member.memberKey.slice(member.memberKey.indexOf('#') + 1);
@@ -41,44 +33,34 @@ async function existingGroup(index: DirectoryIndex, id: string): Promise<GroupSu
   return group;
 }
 
-export const groupRoutes: readonly Route[] = [
+const listInput = (request: HttpRequest) => ({ q: searchQuery(request, { required: false }), limit: pageSize(request), cursor: cursorParam(request) });
+
+const membersInput = (request: HttpRequest) => ({
+  id: groupIdParam(request), transitive: booleanParam(request, 'transitive', false), limit: pageSize(request), cursor: cursorParam(request),
+});
+
+export const groupRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
     path: '/api/groups',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireSession(request, deps);
-      const q = searchQuery(request, { required: false });
-      const limit = pageSize(request);
-      const cursor = cursorParam(request);
+    handler: signedIn(withInput(listInput, async (_request, { deps, input: { q, limit, cursor } }) => {
       const index = await directoryIndex(deps);
       if (q === undefined) {
         return json(200, await offsetPage(deps, `groups|${index.version}|`, index.groupCount, (i) => index.group(i), limit, cursor));
       }
       const found = index.searchGroups(q);
       return json(200, await offsetPage(deps, `groups|${index.version}|${fold(q)}`, found.length, (i) => index.group(found[i]!), limit, cursor));
-    },
+    })),
   },
   {
     method: 'GET',
     path: '/api/groups/{id}',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireSession(request, deps);
-      const id = groupIdParam(request);
-      return json(200, await existingGroup(await directoryIndex(deps), id));
-    },
+    handler: signedIn(withInput(groupIdParam, async (_request, { deps, input: id }) => json(200, await existingGroup(await directoryIndex(deps), id)))),
   },
   {
     method: 'GET',
     path: '/api/groups/{id}/members',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireSession(request, deps);
-      const id = groupIdParam(request);
-      const transitive = booleanParam(request, 'transitive', false);
-      const limit = pageSize(request);
-      const cursor = cursorParam(request);
+    handler: signedIn(withInput(membersInput, async (_request, { deps, input: { id, transitive, limit, cursor } }) => {
       const index = await directoryIndex(deps);
       await existingGroup(index, id);
       const table = deps.config.tableName;
@@ -95,6 +77,6 @@ export const groupRoutes: readonly Route[] = [
         TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': `GROUP#${id}`, ':prefix': 'MEMBER#' }, ProjectionExpression: '#member', ExpressionAttributeNames: { '#member': 'member' },
       }, limit, cursor, (i) => directMember(index, i.member)));
-    },
+    })),
   },
 ];

@@ -1,30 +1,13 @@
-import { requireSession } from '../http/guard.js';
 import { getSchemas, listGroupsOfUser, type TransitiveMembership } from '../adapters/dynamodb/groups.js';
-import type { DirectoryUser } from '../domain/directory/model.js';
+import type { MembershipGroup, Profile } from '../contract/api.js';
 import { getUserById } from '../adapters/dynamodb/users.js';
-import { HttpError, json } from '../http/http.js';
-import type { Route } from '../http/router.js';
-import { isListed, type DirectoryIndex, type GroupSummary, type PersonSummary } from '../domain/people/directory-index.js';
+import { HttpError, json, type HttpRequest } from '../http/http.js';
+import { signedIn, withInput, type AppRoute } from '../http/wrappers.js';
+import { isListed, type DirectoryIndex } from '../domain/people/directory-index.js';
 import { fold } from '../domain/people/normalize.js';
-import { dependencies } from '../runtime/dependencies.js';
 import { directoryIndex } from '../services/people-index.js';
 import { offsetPage, queryPage } from '../http/paging.js';
 import { booleanParam, cursorParam, pageSize, searchQuery, userIdParam } from '../http/validate.js';
-
-export interface Profile extends PersonSummary {
-  readonly aliases: readonly string[];
-  readonly phones: DirectoryUser['phones'];
-  readonly locations: DirectoryUser['locations'];
-  readonly keywords: readonly string[];
-  /** Custom schema fields every user of the domain may read. */
-  readonly customFields: readonly { readonly schema: string; readonly field: string; readonly label: string; readonly value: unknown }[];
-  readonly manager: PersonSummary | null;
-  readonly directReports: readonly PersonSummary[];
-  /** Every group the person is in, directly or through nested groups, by name. */
-  readonly groups: readonly (GroupSummary & { readonly direct: boolean })[];
-}
-
-export type MembershipGroup = GroupSummary & { readonly direct: boolean };
 
 const notFound = () => new HttpError(404, 'person_not_found', 'No such person in the directory.');
 
@@ -34,28 +17,26 @@ function membershipGroup(index: DirectoryIndex, membership: TransitiveMembership
   return group && { ...group, direct: membership.direct === true };
 }
 
-export const peopleRoutes: readonly Route[] = [
+const searchInput = (request: HttpRequest) => ({ q: searchQuery(request, { required: true })!, limit: pageSize(request), cursor: cursorParam(request) });
+
+const groupsInput = (request: HttpRequest) => ({
+  id: userIdParam(request), transitive: booleanParam(request, 'transitive', true), limit: pageSize(request), cursor: cursorParam(request),
+});
+
+export const peopleRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
     path: '/api/people',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireSession(request, deps);
-      const q = searchQuery(request, { required: true })!;
-      const limit = pageSize(request);
-      const cursor = cursorParam(request);
+    handler: signedIn(withInput(searchInput, async (_request, { deps, input: { q, limit, cursor } }) => {
       const index = await directoryIndex(deps);
       const found = index.searchPeople(q);
       return json(200, await offsetPage(deps, `people|${index.version}|${fold(q)}`, found.length, (i) => index.person(found[i]!), limit, cursor));
-    },
+    })),
   },
   {
     method: 'GET',
     path: '/api/people/{id}',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireSession(request, deps);
-      const id = userIdParam(request);
+    handler: signedIn(withInput(userIdParam, async (_request, { deps, input: id }) => {
       const { db, config } = deps;
       const [index, user, memberships, schemas] = await Promise.all([
         directoryIndex(deps), getUserById(db, config.tableName, id), listGroupsOfUser(db, config.tableName, id), getSchemas(db, config.tableName),
@@ -76,18 +57,12 @@ export const peopleRoutes: readonly Route[] = [
         groups: memberships.flatMap((m) => membershipGroup(index, m) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
       };
       return json(200, profile);
-    },
+    })),
   },
   {
     method: 'GET',
     path: '/api/people/{id}/groups',
-    handler: async (request) => {
-      const deps = dependencies();
-      await requireSession(request, deps);
-      const id = userIdParam(request);
-      const transitive = booleanParam(request, 'transitive', true);
-      const limit = pageSize(request);
-      const cursor = cursorParam(request);
+    handler: signedIn(withInput(groupsInput, async (_request, { deps, input: { id, transitive, limit, cursor } }) => {
       const index = await directoryIndex(deps);
       if (!index.personById(id)) throw notFound();
       const page = await queryPage<TransitiveMembership, MembershipGroup>(deps, `person-groups|${id}|${transitive}`, {
@@ -99,6 +74,6 @@ export const peopleRoutes: readonly Route[] = [
         ExpressionAttributeNames: { '#direct': 'direct' },
       }, limit, cursor, (m) => membershipGroup(index, m));
       return json(200, page);
-    },
+    })),
   },
 ];

@@ -45,6 +45,19 @@ export function initDependencies(): void {
   if (detectMode(process.env) === 'aws') dependencies();
 }
 
+/**
+ * What an HTTP entry point hands its routes, called once at module load. In AWS the dependencies are
+ * built there, in the init phase, and every request gets the same ones; locally each request asks
+ * for the ones the local host or test provided, which may change between requests.
+ */
+export function routeContext(): () => { readonly deps: Dependencies } {
+  if (detectMode(process.env) === 'aws') {
+    const context = { deps: dependencies() };
+    return () => context;
+  }
+  return () => ({ deps: dependencies() });
+}
+
 export function provideDependencies(deps: Dependencies): void {
   current = deps;
 }

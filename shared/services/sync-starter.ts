@@ -1,11 +1,12 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { SyncRunStarted } from '../contract/api.js';
 import { HttpError } from '../http/http.js';
 import type { Dependencies } from '../runtime/dependencies.js';
 
 let lambda: LambdaClient | undefined;
 
 /** How an admin's "run now" started the sync. */
-export type SyncStart = 'invoked' | 'started-in-process';
+export type SyncStart = SyncRunStarted['started'];
 
 /**
  * Starts a directory sync run now. In AWS the sync Lambda is invoked asynchronously (it has the

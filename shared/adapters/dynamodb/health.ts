@@ -1,11 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HealthReport } from '../../contract/api.js';
 import { VERSION } from '../../version.js';
-
-export interface HealthReport {
-  readonly status: 'ok' | 'degraded';
-  readonly version: string;
-  readonly dynamodb: 'ok' | 'unreachable';
-}
 
 /** Whether DynamoDB answers, by one strongly-consistent read of a key that never exists (cheap, needs only GetItem). */
 export async function checkHealth(db: DynamoDBDocumentClient, tableName: string, timeoutMs = 2000): Promise<HealthReport> {

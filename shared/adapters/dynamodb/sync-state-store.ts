@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteComma
 import { batchWriteAll } from './batch.js';
 import { isConditionFailure, isTransactionConditionFailure } from './conditional.js';
 import { queryAll } from './query.js';
-import type { SyncCounts } from '../../domain/sync/plan.js';
+import type { DeletionSample, PendingDiff, RunRecord, RunStatus, SyncCounts } from '../../contract/api.js';
 import type { SnapshotDelta } from '../../domain/sync/snapshot.js';
 
 /**
@@ -239,39 +239,5 @@ export interface Checkpoint {
   readonly idleHandOvers?: number;
 }
 
-export type RunStatus = 'succeeded' | 'failed' | 'refused' | 'dry-run';
-
-export interface RunRecord {
-  readonly runId: string;
-  readonly status: RunStatus;
-  readonly startedAt: string;
-  readonly endedAt: string;
-  readonly durationMs: number;
-  readonly forced: boolean;
-  readonly counts: SyncCounts;
-  readonly memberships: { readonly groupsChanged: number; readonly added: number; readonly removed: number };
-  readonly apiCalls: number;
-  readonly retries: number;
-  /** Directory items written (users, groups, memberships, domains); bookkeeping not included. */
-  readonly itemWrites: number;
-  readonly invocations: number;
-  /** Every invocation's errors, oldest first: a run that succeeded on resume still shows why an invocation failed. */
-  readonly errors: readonly { readonly code: string; readonly message: string }[];
-}
-
-export interface DeletionSample {
-  readonly id: string;
-  readonly email: string;
-}
-
-/** A refused run's diff, kept for an admin to review before forcing. */
-export interface PendingDiff {
-  readonly runId: string;
-  readonly refusedAt: string;
-  readonly reason: string;
-  readonly counts: SyncCounts;
-  readonly deletedUsers: readonly DeletionSample[];
-  readonly deletedGroups: readonly DeletionSample[];
-  /** True when more deletions exist than the samples listed (the item stays under DynamoDB's size limit). */
-  readonly truncated: boolean;
-}
+/** Run records and pending diffs are stored as the admin API answers them (the wire contract's shapes). */
+export type { DeletionSample, PendingDiff, RunRecord, RunStatus };

@@ -1,9 +1,11 @@
-import { getGroupByEmail, isUserInGroup } from '../../adapters/dynamodb/groups.js';
-import type { DirectoryUser } from '../directory/model.js';
-import { HttpError, type HttpRequest } from '../../http/http.js';
-import type { Dependencies } from '../../runtime/dependencies.js';
-import { requireSession } from '../../http/guard.js';
-import type { Session } from '../../adapters/dynamodb/sessions.js';
+import type { DirectoryGroup, DirectoryUser } from '../directory/model.js';
+
+/** The two reads the admin rule may need, by whatever store holds the directory. */
+export interface AdminGroupLookup {
+  readonly groupByEmail: (email: string) => Promise<Pick<DirectoryGroup, 'id' | 'deletedAt'> | undefined>;
+  /** Directly or through nesting. */
+  readonly isUserInGroup: (userId: string, groupId: string) => Promise<boolean>;
+}
 
 /**
  * Who is an intranet admin, the one rule for the admin routes and for what GET /api/me tells the
@@ -12,17 +14,9 @@ import type { Session } from '../../adapters/dynamodb/sessions.js';
  * three GetItems (the group's email item, the group, the membership), so a deployment without
  * ADMIN_GROUP_EMAIL, and every Workspace admin, stays at the session's one read per request.
  */
-export async function isIntranetAdmin(user: Pick<DirectoryUser, 'id' | 'isAdmin'>, deps: Pick<Dependencies, 'db' | 'config'>): Promise<boolean> {
+export async function isIntranetAdmin(user: Pick<DirectoryUser, 'id' | 'isAdmin'>, adminGroupEmail: string | undefined, groups: AdminGroupLookup): Promise<boolean> {
   if (user.isAdmin) return true;
-  const { adminGroupEmail, tableName } = deps.config;
   if (!adminGroupEmail) return false;
-  const group = await getGroupByEmail(deps.db, tableName, adminGroupEmail);
-  return group !== undefined && !group.deletedAt && (await isUserInGroup(deps.db, tableName, user.id, group.id));
-}
-
-/** An admin's session or 403 (401 without a session). */
-export async function requireAdmin(request: HttpRequest, deps: Dependencies): Promise<Session> {
-  const session = await requireSession(request, deps);
-  if (await isIntranetAdmin(session.user, deps)) return session;
-  throw new HttpError(403, 'forbidden', 'Only intranet admins may do this.');
+  const group = await groups.groupByEmail(adminGroupEmail);
+  return group !== undefined && !group.deletedAt && (await groups.isUserInGroup(user.id, group.id));
 }

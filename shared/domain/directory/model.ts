@@ -1,35 +1,13 @@
+import type { MemberRole, UserRecord } from '../../contract/api.js';
+
 /**
  * The synced directory as the intranet stores it: what sign-in, people search and access checks
  * read, and what directory sync writes. Field names follow the Admin SDK where they map one to one.
  */
-export interface DirectoryUser {
-  /** Directory user id: the same value as the ID token's `sub`. */
-  readonly id: string;
-  readonly primaryEmail: string;
-  readonly aliases: readonly string[];
-  readonly name: { readonly fullName: string; readonly givenName: string; readonly familyName: string };
-  readonly photoUrl?: string;
-  readonly title?: string;
-  readonly department?: string;
-  readonly orgUnitPath?: string;
-  readonly locations: readonly { readonly type?: string; readonly area?: string; readonly buildingId?: string; readonly floorName?: string; readonly deskCode?: string }[];
-  readonly phones: readonly { readonly type?: string; readonly value: string }[];
-  /** The manager's email, from `relations[type=manager]`. */
-  readonly managerEmail?: string;
-  readonly keywords: readonly string[];
-  /** `customSchemas` as Google returns them: schema name → field name → value(s). */
-  readonly customSchemas: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  readonly suspended: boolean;
-  readonly archived: boolean;
+export interface DirectoryUser extends UserRecord {
   readonly isAdmin: boolean;
-  /** `includeInGlobalAddressList`: false hides the user from people search. */
-  readonly visibleInDirectory: boolean;
   /** Google's etag of the user resource, to skip unchanged writes. */
   readonly etag?: string;
-  /** Set when sync saw the user disappear (tombstone); the record is kept. */
-  readonly deletedAt?: string;
-  /** True for a record created at first sign-in from ID token claims, before any sync saw the user. */
-  readonly provisional?: boolean;
 }
 
 /** Why a user may not sign in, or undefined when they may. */
@@ -68,7 +46,7 @@ export interface GroupMember {
   /** Google's id of the member (user, group or customer id), when Google gives one. */
   readonly memberId?: string;
   readonly email?: string;
-  readonly role: 'OWNER' | 'MANAGER' | 'MEMBER';
+  readonly role: MemberRole;
   /** Google's `status` (ACTIVE, SUSPENDED, …) for user members. */
   readonly status?: string;
 }

@@ -1,28 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { GroupSummary, PersonSummary } from '../../contract/api.js';
 import { accountBlock, type DirectoryGroup, type DirectorySchema, type DirectoryUser } from '../directory/model.js';
 import { words } from './normalize.js';
 import { CorruptIndexError, pack, unpack } from './pack.js';
 import { buildTokenIndex, compareCodeUnits, EMAIL, loadTokenIndex, matchAll, NAME, OTHER, type DocumentWords, type StoredTokenIndex, type TokenIndex } from './token-index.js';
 
-/** A person as search results, member lists and profiles show them. */
-export interface PersonSummary {
-  readonly id: string;
-  readonly primaryEmail: string;
-  readonly name: { readonly fullName: string; readonly givenName: string; readonly familyName: string };
-  readonly title?: string;
-  readonly department?: string;
-  readonly photoUrl?: string;
-  /** The first location's area (the city, for most tenants). */
-  readonly location?: string;
-}
-
-export interface GroupSummary {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly description: string;
-  readonly directMembersCount: number;
-}
+/** A person and a group as search results, member lists and profiles show them: the wire contract's shapes. */
+export type { GroupSummary, PersonSummary };
 
 /** A synced group with the count sync stores beside it. */
 export type IndexedGroup = DirectoryGroup & { readonly directMembersCount?: number };

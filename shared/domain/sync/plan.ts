@@ -1,3 +1,4 @@
+import type { SyncCounts } from '../../contract/api.js';
 import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, GroupMember } from '../directory/model.js';
 import { classifyMembers, transitiveMembers } from './closure.js';
 import { contentHash } from './hash.js';
@@ -55,13 +56,7 @@ export interface MembershipTarget {
   readonly transitiveHash: string;
 }
 
-export interface SyncCounts {
-  fetched: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-}
+export type { SyncCounts };
 
 export interface SyncPlan {
   readonly domains?: { readonly domains: DirectoryDomain[]; readonly hash: string };

@@ -1,9 +1,7 @@
 import type { HttpRequest, HttpResponse } from '../http/http.js';
 import { logger } from '../logging/logger.js';
-import type { Route } from '../http/router.js';
-import { dependencies } from '../runtime/dependencies.js';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.js';
-import { assertSameOrigin, requireSession } from '../http/guard.js';
+import { sameOrigin, signedIn, type AppRoute } from '../http/wrappers.js';
 import { endSession, endUserSessions, hashSessionIdentifier } from '../adapters/dynamodb/sessions.js';
 
 /**
@@ -11,28 +9,24 @@ import { endSession, endUserSessions, hashSessionIdentifier } from '../adapters/
  * ends every session of the signed-in user. Both refuse cross-site requests and clear the cookie.
  * A form navigation is sent home (303); a fetch gets 204.
  */
-export const sessionRoutes: readonly Route[] = [
+export const sessionRoutes: readonly AppRoute[] = [
   {
     method: 'POST',
     path: '/auth/logout',
-    handler: async (request) => {
-      const { db, config } = dependencies();
-      assertSameOrigin(request, config.appOrigin);
+    handler: sameOrigin(async (request, { deps: { db, config } }) => {
       const identifier = request.cookies.get(SESSION_COOKIE);
       if (identifier) await endSession(db, config.tableName, hashSessionIdentifier(identifier));
       return signedOut(request);
-    },
+    }),
   },
   {
     method: 'POST',
     path: '/auth/logout-everywhere',
-    handler: async (request) => {
-      const deps = dependencies();
-      const session = await requireSession(request, deps);
+    handler: signedIn(async (request, { deps, session }) => {
       const ended = await endUserSessions(deps.db, deps.config.tableName, session.user.id);
       logger.info('signed out everywhere', { userId: session.user.id, ended });
       return signedOut(request);
-    },
+    }),
   },
 ];
 
