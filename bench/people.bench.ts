@@ -19,7 +19,8 @@ import { createSession, sessionPolicy } from '../shared/adapters/dynamodb/sessio
 import { loadConfig } from '../shared/config/config.js';
 import { createDocumentClient, createDynamoClient } from '../shared/adapters/dynamodb/client.js';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
-import { transitiveIndexKey, transitiveKey } from '../shared/adapters/dynamodb/groups.js';
+
+import { KEYS } from '../shared/adapters/dynamodb/table-definition.js';
 import { putUser } from '../shared/adapters/dynamodb/users.js';
 import { API_ROUTES } from '../shared/routes/api.js';
 import type { HttpRequest } from '../shared/http/http.js';
@@ -107,7 +108,7 @@ export async function run(): Promise<void> {
     const baseline: number[] = [];
     for (let i = 0; i < 200; i++) {
       t = performance.now();
-      await db.send(new GetCommand({ TableName: tableName, Key: { pk: 'BENCH', sk: 'NONE' }, ConsistentRead: true }));
+      await db.send(new GetCommand({ TableName: tableName, Key: KEYS.health, ConsistentRead: true }));
       baseline.push(performance.now() - t);
     }
     baseline.sort((a, b) => a - b);
@@ -140,7 +141,7 @@ export async function run(): Promise<void> {
     const memberOf = groups.slice(0, 60).map((g) => g.id);
     for (let i = 0; i < memberOf.length; i += 25) {
       await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: memberOf.slice(i, i + 25).map((groupId) => ({
-        PutRequest: { Item: { ...transitiveKey(me.id, groupId), ...transitiveIndexKey(me.id, groupId), userId: me.id, groupId, direct: false } },
+        PutRequest: { Item: { ...KEYS.transitiveMembership(me.id, groupId), ...KEYS.transitiveIndexKey(me.id, groupId), userId: me.id, groupId, direct: false } },
       })) } }));
     }
     const asked = [...memberOf.slice(0, 5), ...groups.slice(100, 105).map((g) => g.id)];

@@ -1,10 +1,11 @@
 import { endUserSessions } from '../adapters/dynamodb/sessions.js';
-import { getPendingDiff, RUNS_PARTITION, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
+import { getPendingDiff, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { queryPage } from '../http/paging.js';
 import { cursorParam, objectBody, pageSize, userIdParam } from '../http/validate.js';
 import { adminOnly, withInput, type AppRoute } from '../http/wrappers.js';
 import { startSyncRun } from '../services/sync-starter.js';
+import { KEYS, partitionQuery } from '../adapters/dynamodb/table-definition.js';
 
 const listInput = (request: HttpRequest) => ({ limit: pageSize(request), cursor: cursorParam(request) });
 
@@ -20,7 +21,7 @@ export const adminRoutes: readonly AppRoute[] = [
     method: 'GET',
     path: '/api/admin/sync/runs',
     handler: adminOnly(withInput(listInput, async (_request, { deps, input: { limit, cursor } }) => json(200, await queryPage<{ record: RunRecord }, RunRecord>(deps, 'sync-runs', {
-      TableName: deps.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': RUNS_PARTITION },
+      TableName: deps.config.tableName, ...partitionQuery(KEYS.runRecords),
       ScanIndexForward: false, ProjectionExpression: '#record', ExpressionAttributeNames: { '#record': 'record' },
     }, limit, cursor, (i) => i.record)))),
   },

@@ -7,6 +7,7 @@ import { fold } from '../domain/people/normalize.js';
 import { directoryIndex } from '../services/people-index.js';
 import { offsetPage, queryPage } from '../http/paging.js';
 import { booleanParam, cursorParam, groupIdParam, pageSize, searchQuery } from '../http/validate.js';
+import { indexQuery, KEYS, prefixQuery } from '../adapters/dynamodb/table-definition.js';
 
 function directMember(index: DirectoryIndex, member: GroupMember): DirectMember | undefined {
   const id = member.memberKey.slice(member.memberKey.indexOf('#') + 1);
@@ -66,16 +67,14 @@ export const groupRoutes: readonly AppRoute[] = [
       const table = deps.config.tableName;
       if (transitive) {
         return json(200, await queryPage<{ userId: string; direct?: boolean }, PersonSummary & { direct: boolean }>(deps, `members|${id}|true`, {
-          TableName: table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': `TMEMBERS#${id}` }, ProjectionExpression: 'userId, #direct', ExpressionAttributeNames: { '#direct': 'direct' },
+          TableName: table, ...indexQuery(KEYS.usersInGroup(id)), ProjectionExpression: 'userId, #direct', ExpressionAttributeNames: { '#direct': 'direct' },
         }, limit, cursor, (m) => {
           const person = index.personById(m.userId);
           return person && { ...person, direct: m.direct === true };
         }));
       }
       return json(200, await queryPage<{ member: GroupMember }, DirectMember>(deps, `members|${id}|false`, {
-        TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `GROUP#${id}`, ':prefix': 'MEMBER#' }, ProjectionExpression: '#member', ExpressionAttributeNames: { '#member': 'member' },
+        TableName: table, ...prefixQuery(KEYS.directMembersOf(id)), ProjectionExpression: '#member', ExpressionAttributeNames: { '#member': 'member' },
       }, limit, cursor, (i) => directMember(index, i.member)));
     })),
   },

@@ -8,6 +8,7 @@ import { fold } from '../domain/people/normalize.js';
 import { directoryIndex } from '../services/people-index.js';
 import { offsetPage, queryPage } from '../http/paging.js';
 import { booleanParam, cursorParam, pageSize, searchQuery, userIdParam } from '../http/validate.js';
+import { KEYS, prefixQuery } from '../adapters/dynamodb/table-definition.js';
 
 const notFound = () => new HttpError(404, 'person_not_found', 'No such person in the directory.');
 
@@ -65,11 +66,12 @@ export const peopleRoutes: readonly AppRoute[] = [
     handler: signedIn(withInput(groupsInput, async (_request, { deps, input: { id, transitive, limit, cursor } }) => {
       const index = await directoryIndex(deps);
       if (!index.personById(id)) throw notFound();
+      const groupsOfUser = prefixQuery(KEYS.groupsOfUser(id));
       const page = await queryPage<TransitiveMembership, MembershipGroup>(deps, `person-groups|${id}|${transitive}`, {
         TableName: deps.config.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ...groupsOfUser,
         ...(transitive ? {} : { FilterExpression: '#direct = :yes' }),
-        ExpressionAttributeValues: { ':pk': `USER#${id}`, ':prefix': 'INGROUP#', ...(transitive ? {} : { ':yes': true }) },
+        ExpressionAttributeValues: { ...groupsOfUser.ExpressionAttributeValues, ...(transitive ? {} : { ':yes': true }) },
         ProjectionExpression: 'userId, groupId, #direct',
         ExpressionAttributeNames: { '#direct': 'direct' },
       }, limit, cursor, (m) => membershipGroup(index, m));

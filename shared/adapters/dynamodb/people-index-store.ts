@@ -2,25 +2,22 @@ import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type BatchGetCo
 import { batchWriteAll } from './batch.js';
 import { queryAll } from './query.js';
 import { logger } from '../../logging/logger.js';
-import { getSchemas, GROUPS_INDEX } from './groups.js';
+import { getSchemas } from './groups.js';
 import type { DirectoryUser } from '../../domain/directory/model.js';
-import { USERS_INDEX } from './users.js';
+
 import type { SyncPlan } from '../../domain/sync/plan.js';
 import { buildDirectoryIndex, DirectoryIndex, type BuiltIndex, type IndexedGroup } from '../../domain/people/directory-index.js';
 import { CorruptIndexError } from '../../domain/people/pack.js';
+import { indexQuery, KEYS } from './table-definition.js';
 
 /**
- * The published search index in the table, written by directory sync, read by the API:
- *
- *   pointer  pk SEARCHINDEX            sk CURRENT      { version, chunks, bytes, builtAt, people, groups, previous }
- *   chunks   pk SEARCHINDEX#<version>  sk CHUNK#<nnnn> { data }   gzip'd index, ≤ 350 KB per item
+ * The published search index in the table, written by directory sync, read by the API: a pointer
+ * item naming the current version, and that version's gzip'd chunks (keys: table-definition.ts).
  *
  * Chunks are written first and the pointer last, so a reader never sees a version without its
  * chunks. The previous version is kept (a warm function may be loading it at this moment); the one
  * before it is deleted when a new version is published.
  */
-const POINTER_KEY = { pk: 'SEARCHINDEX', sk: 'CURRENT' } as const;
-const chunkKey = (version: string, n: number) => ({ pk: `SEARCHINDEX#${version}`, sk: `CHUNK#${String(n).padStart(4, '0')}` });
 export const CHUNK_BYTES = 350_000;
 
 export interface IndexPointer {
@@ -34,7 +31,7 @@ export interface IndexPointer {
 }
 
 export async function readPointer(db: DynamoDBDocumentClient, tableName: string): Promise<IndexPointer | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: POINTER_KEY, ConsistentRead: true }));
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, ConsistentRead: true }));
   return Item?.pointer as IndexPointer | undefined;
 }
 
@@ -53,20 +50,20 @@ export async function publishDirectoryIndex(db: DynamoDBDocumentClient, tableNam
   const chunks = Math.max(1, Math.ceil(built.data.length / CHUNK_BYTES));
   const result = { version: built.version, people: built.people, groups: built.groups, bytes: built.data.length, chunks };
   if (current?.version === built.version) {
-    await db.send(new UpdateCommand({ TableName: tableName, Key: POINTER_KEY, UpdateExpression: 'REMOVE stale' }));
+    await db.send(new UpdateCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, UpdateExpression: 'REMOVE stale' }));
     return { ...result, published: false };
   }
   await batchWriteAll(db, tableName, Array.from({ length: chunks }, (_, n) => ({
-    PutRequest: { Item: { ...chunkKey(built.version, n), data: built.data.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) } },
+    PutRequest: { Item: { ...KEYS.searchIndexChunk(built.version, n), data: built.data.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) } },
   })));
   const pointer: IndexPointer = {
     version: built.version, chunks, bytes: built.data.length, builtAt: now.toISOString(), people: built.people, groups: built.groups,
     ...(current ? { previous: { version: current.version, chunks: current.chunks } } : {}),
   };
-  await db.send(new PutCommand({ TableName: tableName, Item: { ...POINTER_KEY, pointer } }));
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...KEYS.searchIndexPointer, pointer } }));
   const stale = current?.previous;
   if (stale && stale.version !== built.version) {
-    await batchWriteAll(db, tableName, Array.from({ length: stale.chunks }, (_, n) => ({ DeleteRequest: { Key: chunkKey(stale.version, n) } })));
+    await batchWriteAll(db, tableName, Array.from({ length: stale.chunks }, (_, n) => ({ DeleteRequest: { Key: KEYS.searchIndexChunk(stale.version, n) } })));
   }
   return { ...result, published: true };
 }
@@ -75,12 +72,10 @@ export async function publishDirectoryIndex(db: DynamoDBDocumentClient, tableNam
 export async function rebuildSearchIndex(db: DynamoDBDocumentClient, tableName: string, now = new Date()): Promise<PublishResult> {
   const [users, groups, schemas] = await Promise.all([
     queryAll<{ user: DirectoryUser }>(db, {
-      TableName: tableName, IndexName: USERS_INDEX.indexName, KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': USERS_INDEX.partition }, ProjectionExpression: '#user', ExpressionAttributeNames: { '#user': 'user' },
+      TableName: tableName, ...indexQuery(KEYS.users), ProjectionExpression: '#user', ExpressionAttributeNames: { '#user': 'user' },
     }),
     queryAll<{ group: IndexedGroup; directMembersCount?: number }>(db, {
-      TableName: tableName, IndexName: GROUPS_INDEX.indexName, KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': GROUPS_INDEX.partition }, ProjectionExpression: '#group, directMembersCount', ExpressionAttributeNames: { '#group': 'group' },
+      TableName: tableName, ...indexQuery(KEYS.groups), ProjectionExpression: '#group, directMembersCount', ExpressionAttributeNames: { '#group': 'group' },
     }),
     getSchemas(db, tableName),
   ]);
@@ -95,7 +90,7 @@ export async function rebuildSearchIndex(db: DynamoDBDocumentClient, tableName: 
 /** Loads one published version: its chunks in one strongly consistent BatchGetItem per 100 chunks. */
 export async function loadDirectoryIndex(db: DynamoDBDocumentClient, tableName: string, pointer: IndexPointer): Promise<DirectoryIndex> {
   const parts = new Map<string, Uint8Array>();
-  const all = Array.from({ length: pointer.chunks }, (_, n) => chunkKey(pointer.version, n));
+  const all = Array.from({ length: pointer.chunks }, (_, n) => KEYS.searchIndexChunk(pointer.version, n));
   for (let i = 0; i < all.length; i += 100) {
     let keys: Record<string, unknown>[] | undefined = all.slice(i, i + 100);
     while (keys && keys.length > 0) {
@@ -166,12 +161,12 @@ export function changesDirectory(plan: Pick<SyncPlan, 'userUpserts' | 'groupUpse
  * it finds nothing new to apply.
  */
 export async function markSearchIndexStale(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  await db.send(new UpdateCommand({ TableName: tableName, Key: POINTER_KEY, UpdateExpression: 'SET stale = :yes', ExpressionAttributeValues: { ':yes': true } }));
+  await db.send(new UpdateCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, UpdateExpression: 'SET stale = :yes', ExpressionAttributeValues: { ':yes': true } }));
 }
 
 /** After a sync run applied its plan: rebuilds and publishes the index when it is stale or missing; otherwise nothing (one read). */
 export async function refreshSearchIndex(db: DynamoDBDocumentClient, tableName: string, now = new Date()): Promise<PublishResult | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: POINTER_KEY, ConsistentRead: true }));
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, ConsistentRead: true }));
   if (Item?.pointer && Item.stale !== true) return undefined;
   return rebuildSearchIndex(db, tableName, now);
 }

@@ -4,15 +4,14 @@ import type { Config } from '../../config/config.js';
 import { accountBlock, type DirectoryUser } from '../../domain/directory/model.js';
 import { describeDevice } from '../../domain/auth/device.js';
 import { randomToken } from '../google/oidc-client.js';
+import { indexQuery, KEYS } from './table-definition.js';
 
 /**
  * The intranet's own sessions (OWASP ASVS 5.0 V7). The browser holds an opaque 256-bit random
  * identifier; the table holds only its SHA-256 (the session's public id), so a table dump does not
  * sign anyone in. Each item carries the user's directory record (denormalised, kept fresh by
  * directory sync through `refreshUserSessions`), so an API request costs one consistent read.
- *
- *   session  pk SESSION#<sha256(id)>  sk SESSION  gsi1pk USER_SESSIONS#<userId>  gsi1sk <createdAt>
- *            { user, createdAt, lastSeenAt, absoluteExpiresAt, expiresAt (TTL), device }
+ * Keys and item shape: table-definition.ts.
  */
 export interface SessionPolicy {
   readonly idleTimeoutMs: number;
@@ -36,7 +35,7 @@ export interface Session {
 
 interface SessionItem {
   readonly pk: string;
-  readonly sk: 'SESSION';
+  readonly sk: string;
   readonly gsi1pk: string;
   readonly gsi1sk: string;
   readonly userId: string;
@@ -49,9 +48,6 @@ interface SessionItem {
   readonly device: string;
 }
 
-const SK = 'SESSION';
-const sessionKey = (id: string) => ({ pk: `SESSION#${id}`, sk: SK });
-const userSessionsKey = (userId: string) => `USER_SESSIONS#${userId}`;
 /**
  * Writing lastSeenAt on every request would double the cost; every few minutes (a tenth of the idle
  * timeout at most) is enough: a session may idle out that much early, never late.
@@ -76,9 +72,8 @@ export async function createSession(db: DynamoDBDocumentClient, table: string, u
   const id = hashSessionIdentifier(identifier);
   const absoluteExpiresAt = now + policy.absoluteLifetimeMs;
   const item: SessionItem = {
-    ...sessionKey(id),
-    sk: SK,
-    gsi1pk: userSessionsKey(user.id),
+    ...KEYS.session(id),
+    gsi1pk: KEYS.userSessions(user.id).partition,
     gsi1sk: new Date(now).toISOString(),
     userId: user.id,
     user,
@@ -100,7 +95,7 @@ export async function createSession(db: DynamoDBDocumentClient, table: string, u
 export async function readSession(db: DynamoDBDocumentClient, table: string, identifier: string | undefined, policy: SessionPolicy, now = Date.now()): Promise<Session | undefined> {
   if (!identifier || !SESSION_IDENTIFIER.test(identifier)) return undefined;
   const id = hashSessionIdentifier(identifier);
-  const { Item } = await db.send(new GetCommand({ TableName: table, Key: sessionKey(id), ConsistentRead: true }));
+  const { Item } = await db.send(new GetCommand({ TableName: table, Key: KEYS.session(id), ConsistentRead: true }));
   const item = Item as SessionItem | undefined;
   if (!item) return undefined;
   if (isExpired(item, policy, now)) {
@@ -112,7 +107,7 @@ export async function readSession(db: DynamoDBDocumentClient, table: string, ide
   const touched = { ...item, lastSeenAt: now, expiresAt: ttl(now, item.absoluteExpiresAt, policy) };
   try {
     await db.send(new UpdateCommand({
-      TableName: table, Key: sessionKey(id),
+      TableName: table, Key: KEYS.session(id),
       UpdateExpression: 'SET lastSeenAt = :now, expiresAt = :ttl',
       // Never resurrect a session that was ended between our read and this write.
       ConditionExpression: 'attribute_exists(pk)',
@@ -126,14 +121,14 @@ export async function readSession(db: DynamoDBDocumentClient, table: string, ide
 }
 
 export async function endSession(db: DynamoDBDocumentClient, table: string, id: string): Promise<void> {
-  await db.send(new DeleteCommand({ TableName: table, Key: sessionKey(id) }));
+  await db.send(new DeleteCommand({ TableName: table, Key: KEYS.session(id) }));
 }
 
 /** Ends one of a user's sessions by public id; false when it is not theirs or already gone. */
 export async function endUserSession(db: DynamoDBDocumentClient, table: string, userId: string, id: string): Promise<boolean> {
   try {
     await db.send(new DeleteCommand({
-      TableName: table, Key: sessionKey(id), ConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': userId },
+      TableName: table, Key: KEYS.session(id), ConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': userId },
     }));
     return true;
   } catch (error) {
@@ -183,8 +178,7 @@ async function userSessionItems(db: DynamoDBDocumentClient, table: string, userI
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.send(new QueryCommand({
-      TableName: table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': userSessionsKey(userId) }, ExclusiveStartKey: start,
+      TableName: table, ...indexQuery(KEYS.userSessions(userId)), ExclusiveStartKey: start,
     }));
     items.push(...((page.Items ?? []) as SessionItem[]));
     start = page.LastEvaluatedKey;
@@ -202,7 +196,7 @@ function ttl(lastSeenAt: number, absoluteExpiresAt: number, policy: SessionPolic
 
 function toSession(item: SessionItem, policy: SessionPolicy): Session {
   return {
-    id: item.pk.slice('SESSION#'.length),
+    id: KEYS.sessionIdOf(item.pk),
     user: item.user,
     createdAt: new Date(item.createdAt).toISOString(),
     lastSeenAt: new Date(item.lastSeenAt).toISOString(),

@@ -2,14 +2,13 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type Dynam
 import { batchWriteAll, type WriteRequest } from './batch.js';
 import { deleteIfOwned } from './conditional.js';
 import { queryAll } from './query.js';
-import {
-  domainsKey, groupEmailKey, groupEmails, groupKey, GROUPS_INDEX, memberItemKey, memberOfIndexKey, schemasKey, transitiveIndexKey, transitiveKey,
-} from './groups.js';
-import type { DirectoryUser, GroupMember } from '../../domain/directory/model.js';
-import { putUser, userEmails, userKey, USERS_INDEX } from './users.js';
+import { groupEmails } from './groups.js';
+import { memberKeyOf, type DirectoryUser, type GroupMember } from '../../domain/directory/model.js';
+import { putUser, userEmails } from './users.js';
 import { markSearchIndexStale } from './people-index-store.js';
 import { canonicalJson } from '../../domain/sync/hash.js';
 import { recordHash, type GroupUpsert, type MembershipTarget, type StoredGroup, type StoredState, type StoredUser, type SyncPlan, type UserUpsert } from '../../domain/sync/plan.js';
+import { indexQuery, KEYS, prefixQuery } from './table-definition.js';
 
 /**
  * Ends a user's sign-in sessions (a port: the sign-in feature implements it). Called when sync
@@ -33,30 +32,24 @@ export interface ApplyContext {
 }
 
 /** Tombstoned users and groups leave the active indexes for these partitions. */
-const DELETED_USERS = 'DELETED_USERS';
-const DELETED_GROUPS = 'DELETED_GROUPS';
 
 /** Reads what planning compares against: every active synced user and group (one index query each) and the domain/schema hashes. */
 export async function readStoredState(db: DynamoDBDocumentClient, tableName: string): Promise<StoredState> {
   const [userItems, groupItems, domains, schemas] = await Promise.all([
     queryAll<{ user: { id: string; primaryEmail: string; suspended?: boolean; archived?: boolean }; hash?: string; emails?: string[] }>(db, {
       TableName: tableName,
-      IndexName: USERS_INDEX.indexName,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': USERS_INDEX.partition },
+      ...indexQuery(KEYS.users),
       ProjectionExpression: '#user.id, #user.primaryEmail, #user.suspended, #user.archived, #hash, emails',
       ExpressionAttributeNames: { '#user': 'user', '#hash': 'hash' },
     }),
     queryAll<{ group: { id: string; email: string }; hash?: string; emails?: string[]; memberHash?: string; transitiveHash?: string }>(db, {
       TableName: tableName,
-      IndexName: GROUPS_INDEX.indexName,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': GROUPS_INDEX.partition },
+      ...indexQuery(KEYS.groups),
       ProjectionExpression: '#group.id, #group.email, #hash, emails, memberHash, transitiveHash',
       ExpressionAttributeNames: { '#group': 'group', '#hash': 'hash' },
     }),
-    db.send(new GetCommand({ TableName: tableName, Key: domainsKey, ProjectionExpression: '#hash', ExpressionAttributeNames: { '#hash': 'hash' } })),
-    db.send(new GetCommand({ TableName: tableName, Key: schemasKey, ProjectionExpression: '#hash', ExpressionAttributeNames: { '#hash': 'hash' } })),
+    db.send(new GetCommand({ TableName: tableName, Key: KEYS.domains, ProjectionExpression: '#hash', ExpressionAttributeNames: { '#hash': 'hash' } })),
+    db.send(new GetCommand({ TableName: tableName, Key: KEYS.schemas, ProjectionExpression: '#hash', ExpressionAttributeNames: { '#hash': 'hash' } })),
   ]);
   const users = new Map<string, StoredUser>();
   for (const item of userItems) {
@@ -72,7 +65,7 @@ export async function readStoredState(db: DynamoDBDocumentClient, tableName: str
 /** Writes one user that changed (its profile and email index entries in one transaction). */
 export async function applyUserUpsert(ctx: ApplyContext, upsert: UserUpsert): Promise<void> {
   if (upsert.endSessions) await ctx.sessions.endUserSessions(upsert.user.id);
-  const attributes = { hash: upsert.hash, gsi1pk: USERS_INDEX.partition, gsi1sk: upsert.user.primaryEmail };
+  const attributes = { hash: upsert.hash, gsi1pk: KEYS.users.partition, gsi1sk: upsert.user.primaryEmail };
   await putUser(ctx.db, ctx.tableName, upsert.user, upsert.previousEmails, attributes);
   // A new user has no sessions yet; a changed one may (name, admin flag, or blocked: then they end).
   if (!upsert.created) await ctx.sessions.refreshUserSessions(upsert.user);
@@ -88,7 +81,7 @@ export async function applyUserUpsert(ctx: ApplyContext, upsert: UserUpsert): Pr
  * hash unchanged and would otherwise never rebuild the index with the change.
  */
 export async function applyChangedUser(ctx: ApplyContext, user: DirectoryUser): Promise<'unchanged' | 'created' | 'updated'> {
-  const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.tableName, Key: userKey(user.id) }));
+  const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.tableName, Key: KEYS.user(user.id) }));
   const hash = recordHash(user);
   if (Item?.hash === hash && !Item.user?.deletedAt) return 'unchanged';
   const before = Item?.user as DirectoryUser | undefined;
@@ -109,21 +102,21 @@ export async function applyGroupUpsert(ctx: ApplyContext, upsert: GroupUpsert): 
       {
         Update: {
           TableName: ctx.tableName,
-          Key: groupKey(group.id),
+          Key: KEYS.group(group.id),
           UpdateExpression: 'SET #group = :group, #hash = :hash, emails = :emails, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE deletedAt',
           ExpressionAttributeNames: { '#group': 'group', '#hash': 'hash' },
-          ExpressionAttributeValues: { ':group': group, ':hash': upsert.hash, ':emails': emails, ':gsi1pk': GROUPS_INDEX.partition, ':gsi1sk': group.email },
+          ExpressionAttributeValues: { ':group': group, ':hash': upsert.hash, ':emails': emails, ':gsi1pk': KEYS.groups.partition, ':gsi1sk': group.email },
         },
       },
-      ...added.map((email) => ({ Put: { TableName: ctx.tableName, Item: { ...groupEmailKey(email), groupId: group.id } } })),
+      ...added.map((email) => ({ Put: { TableName: ctx.tableName, Item: { ...KEYS.groupEmail(email), groupId: group.id } } })),
     ],
   }));
-  for (const email of dropped) await deleteIfOwned(ctx.db, ctx.tableName, groupEmailKey(email), 'groupId', group.id);
+  for (const email of dropped) await deleteIfOwned(ctx.db, ctx.tableName, KEYS.groupEmail(email), 'groupId', group.id);
   ctx.stats.itemWrites += 1 + added.length + dropped.length;
 }
 
-const directItem = (groupId: string, member: GroupMember) => ({ ...memberItemKey(groupId, member.memberKey), ...memberOfIndexKey(member.memberKey, groupId), groupId, member });
-const transitiveItem = (groupId: string, userId: string, direct: boolean) => ({ ...transitiveKey(userId, groupId), ...transitiveIndexKey(userId, groupId), userId, groupId, direct });
+const directItem = (groupId: string, member: GroupMember) => ({ ...KEYS.directMember(groupId, member.memberKey), ...KEYS.memberOfIndexKey(member.memberKey, groupId), groupId, member });
+const transitiveItem = (groupId: string, userId: string, direct: boolean) => ({ ...KEYS.transitiveMembership(userId, groupId), ...KEYS.transitiveIndexKey(userId, groupId), userId, groupId, direct });
 
 /**
  * Makes one group's stored membership — direct members and every user in it transitively — equal
@@ -136,16 +129,13 @@ export async function applyMembership(ctx: ApplyContext, target: MembershipTarge
   const [storedDirect, storedTransitive] = await Promise.all([
     queryAll<{ member: GroupMember }>(db, {
       TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `GROUP#${target.groupId}`, ':prefix': 'MEMBER#' },
+      ...prefixQuery(KEYS.directMembersOf(target.groupId)),
       ProjectionExpression: '#member',
     ExpressionAttributeNames: { '#member': 'member' },
     }),
     queryAll<{ userId: string; direct: boolean }>(db, {
       TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `TMEMBERS#${target.groupId}` },
+      ...indexQuery(KEYS.usersInGroup(target.groupId)),
       ProjectionExpression: 'userId, #direct',
       ExpressionAttributeNames: { '#direct': 'direct' },
     }),
@@ -157,16 +147,16 @@ export async function applyMembership(ctx: ApplyContext, target: MembershipTarge
     const current = have.get(key);
     if (!current || canonicalJson(current) !== canonicalJson(member)) requests.push({ PutRequest: { Item: directItem(target.groupId, member) } });
   }
-  for (const key of have.keys()) if (!wanted.has(key)) requests.push({ DeleteRequest: { Key: memberItemKey(target.groupId, key) } });
+  for (const key of have.keys()) if (!wanted.has(key)) requests.push({ DeleteRequest: { Key: KEYS.directMember(target.groupId, key) } });
   const haveTransitive = new Map(storedTransitive.map((i) => [i.userId, i.direct]));
   for (const [userId, direct] of target.transitive) {
     if (haveTransitive.get(userId) !== direct) requests.push({ PutRequest: { Item: transitiveItem(target.groupId, userId, direct) } });
   }
-  for (const userId of haveTransitive.keys()) if (!target.transitive.has(userId)) requests.push({ DeleteRequest: { Key: transitiveKey(userId, target.groupId) } });
+  for (const userId of haveTransitive.keys()) if (!target.transitive.has(userId)) requests.push({ DeleteRequest: { Key: KEYS.transitiveMembership(userId, target.groupId) } });
   await batchWriteAll(db, tableName, requests);
   await db.send(new UpdateCommand({
     TableName: tableName,
-    Key: groupKey(target.groupId),
+    Key: KEYS.group(target.groupId),
     // directMembersCount: what group lists show, without a query per group.
     UpdateExpression: 'SET memberHash = :m, transitiveHash = :t, directMembersCount = :c',
     ConditionExpression: 'attribute_exists(pk)',
@@ -191,33 +181,33 @@ export async function tombstoneUser(ctx: ApplyContext, user: StoredUser): Promis
   const deletedAt = ctx.now();
   await ctx.db.send(new UpdateCommand({
     TableName: ctx.tableName,
-    Key: userKey(user.id),
+    Key: KEYS.user(user.id),
     UpdateExpression: 'SET #user.deletedAt = :at, gsi1pk = :deleted',
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeNames: { '#user': 'user' },
-    ExpressionAttributeValues: { ':at': deletedAt, ':deleted': DELETED_USERS },
+    ExpressionAttributeValues: { ':at': deletedAt, ':deleted': KEYS.deletedUsers },
   }));
   ctx.stats.itemWrites += 1;
   await deleteMatching(ctx, [
-    { TableName: ctx.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `USER#${user.id}`, ':p': 'INGROUP#' } },
-    { TableName: ctx.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBEROF#USER#${user.id}` } },
+    { TableName: ctx.tableName, ...prefixQuery(KEYS.groupsOfUser(user.id)) },
+    { TableName: ctx.tableName, ...indexQuery(KEYS.memberOf(memberKeyOf('USER', user.id))) },
   ]);
 }
 
 /** A group Google no longer returns: record kept with its deletion time, its memberships (both directions) removed. */
 export async function tombstoneGroup(ctx: ApplyContext, group: StoredGroup): Promise<void> {
   await deleteMatching(ctx, [
-    { TableName: ctx.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `GROUP#${group.id}`, ':p': 'MEMBER#' } },
-    { TableName: ctx.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `TMEMBERS#${group.id}` } },
-    { TableName: ctx.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBEROF#GROUP#${group.id}` } },
+    { TableName: ctx.tableName, ...prefixQuery(KEYS.directMembersOf(group.id)) },
+    { TableName: ctx.tableName, ...indexQuery(KEYS.usersInGroup(group.id)) },
+    { TableName: ctx.tableName, ...indexQuery(KEYS.memberOf(memberKeyOf('GROUP', group.id))) },
   ]);
   await ctx.db.send(new UpdateCommand({
     TableName: ctx.tableName,
-    Key: groupKey(group.id),
+    Key: KEYS.group(group.id),
     UpdateExpression: 'SET #group.deletedAt = :at, gsi1pk = :deleted REMOVE memberHash, transitiveHash',
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeNames: { '#group': 'group' },
-    ExpressionAttributeValues: { ':at': ctx.now(), ':deleted': DELETED_GROUPS },
+    ExpressionAttributeValues: { ':at': ctx.now(), ':deleted': KEYS.deletedGroups },
   }));
   ctx.stats.itemWrites += 1;
 }
@@ -225,11 +215,11 @@ export async function tombstoneGroup(ctx: ApplyContext, group: StoredGroup): Pro
 /** Domains and schemas: one small item each, replaced when their content changed. */
 export async function applyDirectoryItems(ctx: ApplyContext, plan: Pick<SyncPlan, 'domains' | 'schemas'>): Promise<void> {
   if (plan.domains) {
-    await ctx.db.send(new PutCommand({ TableName: ctx.tableName, Item: { ...domainsKey, domains: plan.domains.domains, hash: plan.domains.hash } }));
+    await ctx.db.send(new PutCommand({ TableName: ctx.tableName, Item: { ...KEYS.domains, domains: plan.domains.domains, hash: plan.domains.hash } }));
     ctx.stats.itemWrites += 1;
   }
   if (plan.schemas) {
-    await ctx.db.send(new PutCommand({ TableName: ctx.tableName, Item: { ...schemasKey, schemas: plan.schemas.schemas, hash: plan.schemas.hash } }));
+    await ctx.db.send(new PutCommand({ TableName: ctx.tableName, Item: { ...KEYS.schemas, schemas: plan.schemas.schemas, hash: plan.schemas.hash } }));
     ctx.stats.itemWrites += 1;
   }
 }

@@ -5,22 +5,13 @@ import { isConditionFailure, isTransactionConditionFailure } from './conditional
 import { queryAll } from './query.js';
 import type { DeletionSample, PendingDiff, RunRecord, RunStatus, SyncCounts } from '../../contract/api.js';
 import type { SnapshotDelta } from '../../domain/sync/snapshot.js';
+import { KEYS, partitionQuery } from './table-definition.js';
 
 /**
- * The sync's own bookkeeping, beside the directory in the same table:
- *
- *   lease       pk SYNC              sk LEASE                 { owner, leaseUntil, expiresAt }
- *   checkpoint  pk SYNC              sk CHECKPOINT            { runId, owner, phase, chunks, … }
- *   staged      pk SYNCRUN#<runId>   sk CHUNK#<chunkId>#<part> { data: gzip(JSON of a SnapshotDelta) }
- *   pending     pk SYNC              sk PENDING               the last refused diff, for an admin
- *   run record  pk SYNCRUNS          sk <startedAt>#<runId>   one per run (its invocations share it), newest last
- *
+ * The sync's own bookkeeping, beside the directory in the same table: the run lease, the checkpoint,
+ * staged snapshot chunks, the pending diff and the run records (keys and item shapes: table-definition.ts).
  * Staged chunks and the checkpoint expire by TTL, so an abandoned run leaves nothing for ever.
  */
-const LEASE_KEY = { pk: 'SYNC', sk: 'LEASE' } as const;
-const CHECKPOINT_KEY = { pk: 'SYNC', sk: 'CHECKPOINT' } as const;
-const PENDING_KEY = { pk: 'SYNC', sk: 'PENDING' } as const;
-export const RUNS_PARTITION = 'SYNCRUNS';
 
 /** Staged snapshots and checkpoints older than this are abandoned: page tokens and data would be stale. */
 export const CHECKPOINT_MAX_AGE_MS = 2 * 60 * 60 * 1000;
@@ -41,7 +32,7 @@ export class SyncStateStore {
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...LEASE_KEY, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
+        Item: { ...KEYS.syncLease, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
         ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':now': now, ':owner': owner },
@@ -58,7 +49,7 @@ export class SyncStateStore {
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...LEASE_KEY, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
+        Item: { ...KEYS.syncLease, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
         ConditionExpression: '#owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':owner': owner },
@@ -73,7 +64,7 @@ export class SyncStateStore {
   async releaseLease(owner: string): Promise<void> {
     try {
       await this.db.send(new DeleteCommand({
-        TableName: this.tableName, Key: LEASE_KEY, ConditionExpression: '#owner = :owner',
+        TableName: this.tableName, Key: KEYS.syncLease, ConditionExpression: '#owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner },
       }));
     } catch (error) {
@@ -82,7 +73,7 @@ export class SyncStateStore {
   }
 
   async getCheckpoint(): Promise<Checkpoint | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: CHECKPOINT_KEY, ConsistentRead: true }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: KEYS.syncCheckpoint, ConsistentRead: true }));
     return Item ? (Item.checkpoint as Checkpoint) : undefined;
   }
 
@@ -95,7 +86,7 @@ export class SyncStateStore {
   async putCheckpoint(checkpoint: Checkpoint, options: { first?: boolean; takeOver?: boolean } = {}): Promise<void> {
     await this.db.send(new PutCommand({
       TableName: this.tableName,
-      Item: { ...CHECKPOINT_KEY, checkpoint, expiresAt: epochSeconds(Date.parse(checkpoint.startedAt) + CHECKPOINT_MAX_AGE_MS) + 86_400 },
+      Item: { ...KEYS.syncCheckpoint, checkpoint, expiresAt: epochSeconds(Date.parse(checkpoint.startedAt) + CHECKPOINT_MAX_AGE_MS) + 86_400 },
       ...(options.takeOver ? {} : options.first ? { ConditionExpression: 'attribute_not_exists(pk)' } : {
         ConditionExpression: 'checkpoint.#owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' },
@@ -108,7 +99,7 @@ export class SyncStateStore {
   async deleteCheckpoint(owner?: string): Promise<void> {
     await this.db.send(new DeleteCommand({
       TableName: this.tableName,
-      Key: CHECKPOINT_KEY,
+      Key: KEYS.syncCheckpoint,
       ...(owner === undefined ? {} : { ConditionExpression: 'checkpoint.#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }),
     }));
   }
@@ -124,7 +115,7 @@ export class SyncStateStore {
     for (let offset = 0; offset < data.length; offset += PART_BYTES) parts.push(data.subarray(offset, offset + PART_BYTES));
     const expiresAt = epochSeconds(now + CHECKPOINT_MAX_AGE_MS) + 86_400;
     await batchWriteAll(this.db, this.tableName, parts.map((part, index) => ({
-      PutRequest: { Item: { pk: `SYNCRUN#${runId}`, sk: `CHUNK#${chunkId}#${String(index).padStart(3, '0')}`, data: part, parts: parts.length, expiresAt } },
+      PutRequest: { Item: { ...KEYS.stagedChunk(runId, chunkId, index), data: part, parts: parts.length, expiresAt } },
     })));
     return parts.length;
   }
@@ -133,8 +124,7 @@ export class SyncStateStore {
   async readChunks(runId: string, chunkIds: readonly string[]): Promise<SnapshotDelta[]> {
     const items = await queryAll<{ sk: string; data: Uint8Array; parts: number }>(this.db, {
       TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `SYNCRUN#${runId}` },
+      ...partitionQuery(KEYS.stagedRun(runId)),
       ConsistentRead: true,
     });
     const byId = new Map<string, { parts: number; data: Uint8Array[] }>();
@@ -171,7 +161,7 @@ export class SyncStateStore {
         TransactItems: [
           {
             ConditionCheck: {
-              TableName: this.tableName, Key: LEASE_KEY, ConditionExpression: '#owner = :owner',
+              TableName: this.tableName, Key: KEYS.syncLease, ConditionExpression: '#owner = :owner',
               ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': leaseOwner },
             },
           },
@@ -186,26 +176,26 @@ export class SyncStateStore {
   }
 
   async getPendingDiff(): Promise<PendingDiff | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: PENDING_KEY }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: KEYS.syncPending }));
     return Item?.pending as PendingDiff | undefined;
   }
 
   async putPendingDiff(pending: PendingDiff): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...PENDING_KEY, pending } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...KEYS.syncPending, pending } }));
   }
 
   async deletePendingDiff(): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: PENDING_KEY }));
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: KEYS.syncPending }));
   }
 }
 
-const runRecordKey = (record: RunRecord) => ({ pk: RUNS_PARTITION, sk: `${record.startedAt}#${record.runId}` });
+const runRecordKey = (record: RunRecord) => KEYS.runRecord(record.startedAt, record.runId);
 const runRecordExpiry = (record: RunRecord) => epochSeconds(Date.parse(record.startedAt)) + RUN_RECORD_RETENTION_DAYS * 86_400;
 
 /** The newest run records, newest first (for the admin page of a later issue). */
 export async function listRunRecords(db: DynamoDBDocumentClient, tableName: string, limit = 20): Promise<RunRecord[]> {
   const { Items } = await db.send(new QueryCommand({
-    TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': RUNS_PARTITION }, ScanIndexForward: false, Limit: limit,
+    TableName: tableName, ...partitionQuery(KEYS.runRecords), ScanIndexForward: false, Limit: limit,
   }));
   return (Items ?? []).map((i) => i.record as RunRecord);
 }

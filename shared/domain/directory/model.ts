@@ -38,6 +38,9 @@ export interface DirectoryGroup {
  */
 export type MemberKind = 'USER' | 'GROUP' | 'CUSTOMER' | 'EXTERNAL';
 
+/** A member's key within its group: kind and Google's id (or, for an outside address, the email). */
+export const memberKeyOf = (kind: MemberKind, idOrEmail: string): string => `${kind}#${idOrEmail}`;
+
 /** One direct member of a group, as `members.list` returns it. */
 export interface GroupMember {
   /** `USER#<id>`, `GROUP#<id>`, `CUSTOMER#<customerId>` or `EXTERNAL#<email>`: unique within a group. */

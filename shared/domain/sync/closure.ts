@@ -1,4 +1,4 @@
-import type { GroupMember } from '../directory/model.js';
+import { memberKeyOf, type GroupMember } from '../directory/model.js';
 import type { FetchedMember } from '../../adapters/google/map.js';
 
 /**
@@ -11,10 +11,10 @@ export function classifyMembers(fetched: readonly FetchedMember[], userIds: Read
   for (const m of fetched) {
     const role = m.role === 'OWNER' || m.role === 'MANAGER' ? m.role : 'MEMBER';
     let member: GroupMember | undefined;
-    if (m.type === 'CUSTOMER' && m.id) member = { memberKey: `CUSTOMER#${m.id}`, kind: 'CUSTOMER', memberId: m.id, role };
-    else if (m.type === 'USER' && m.id && userIds.has(m.id)) member = { memberKey: `USER#${m.id}`, kind: 'USER', memberId: m.id, email: m.email, role, status: m.status };
-    else if (m.type === 'GROUP' && m.id && groupIds.has(m.id)) member = { memberKey: `GROUP#${m.id}`, kind: 'GROUP', memberId: m.id, email: m.email, role };
-    else if (m.email) member = { memberKey: `EXTERNAL#${m.email}`, kind: 'EXTERNAL', memberId: m.id, email: m.email, role, status: m.status };
+    if (m.type === 'CUSTOMER' && m.id) member = { memberKey: memberKeyOf('CUSTOMER', m.id), kind: 'CUSTOMER', memberId: m.id, role };
+    else if (m.type === 'USER' && m.id && userIds.has(m.id)) member = { memberKey: memberKeyOf('USER', m.id), kind: 'USER', memberId: m.id, email: m.email, role, status: m.status };
+    else if (m.type === 'GROUP' && m.id && groupIds.has(m.id)) member = { memberKey: memberKeyOf('GROUP', m.id), kind: 'GROUP', memberId: m.id, email: m.email, role };
+    else if (m.email) member = { memberKey: memberKeyOf('EXTERNAL', m.email), kind: 'EXTERNAL', memberId: m.id, email: m.email, role, status: m.status };
     if (member && !byKey.has(member.memberKey)) byKey.set(member.memberKey, stripUndefined(member));
   }
   return [...byKey.values()].sort((a, b) => (a.memberKey < b.memberKey ? -1 : 1));
