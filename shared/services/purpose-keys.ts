@@ -2,6 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import type { Dependencies } from '../runtime/dependencies.js';
 import { currentKey, parseKeyRing, type KeyRing, type KeyRingKey } from '../adapters/secrets/key-ring.js';
 import type { SecretStore } from '../adapters/secrets/secret-store.js';
+import type { PurposeKey, PurposeKeys } from '../domain/auth/purpose-keys.js';
 
 /**
  * Keys for what sign-in protects, derived from the session key ring (one secret) with HKDF, one
@@ -11,21 +12,7 @@ import type { SecretStore } from '../adapters/secrets/secret-store.js';
  */
 export type KeyPurpose = 'transaction-cookie' | 'list-cursor';
 
-export interface PurposeKey {
-  readonly id: string;
-  readonly key: Uint8Array;
-}
-
-export interface PurposeKeys {
-  /** The key to seal with: see currentKey (a new ring key seals only once every reader has it). */
-  readonly current: PurposeKey;
-  /**
-   * The key a sealed value names, if the ring lists it. An id the cached ring lacks re-reads the
-   * ring past every cache before giving up: the ring may have changed since this function read it
-   * (a reset, a secret put by hand).
-   */
-  find(id: string): Promise<PurposeKey | undefined>;
-}
+export type { PurposeKey, PurposeKeys };
 
 /** Sized with KEY_ACTIVATION_DELAY_MS in key-ring.ts, which must outlast it plus the secret store's cache. */
 export const RING_TTL_MS = 60_000;

@@ -1,5 +1,7 @@
 import type { admin_directory_v1 } from '@googleapis/admin';
-import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser } from '../../domain/directory/model.js';
+import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, FetchedMember } from '../../domain/directory/model.js';
+
+export type { FetchedMember };
 
 /**
  * Google's Directory resources → what the intranet stores. Pure functions: Google's optional and
@@ -57,15 +59,6 @@ export function toDirectoryGroup(group: admin_directory_v1.Schema$Group): Direct
     aliases: [...(group.aliases ?? []), ...(group.nonEditableAliases ?? [])].map((a) => a.toLowerCase()),
     etag: text(group.etag),
   });
-}
-
-/** A member as members.list returns it; classified against the fetched directory when the run plans. */
-export interface FetchedMember {
-  readonly id?: string;
-  readonly email?: string;
-  readonly role: string;
-  readonly type: string;
-  readonly status?: string;
 }
 
 export function toFetchedMember(member: admin_directory_v1.Schema$Member): FetchedMember {

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, EncryptJWT, errors, jwtDecrypt } from 'jose';
 import { LoginRejected } from './errors.js';
-import type { PurposeKey, PurposeKeys } from '../../services/purpose-keys.js';
+import type { PurposeKey, PurposeKeys } from './purpose-keys.js';
 
 /**
  * The login transaction, kept in the browser instead of a server table: state, nonce, PKCE

@@ -67,3 +67,12 @@ export interface DirectorySchema {
   readonly displayName?: string;
   readonly fields: readonly { readonly fieldName: string; readonly fieldType: string; readonly displayName?: string; readonly multiValued: boolean; readonly readAccessType: string; readonly indexed?: boolean }[];
 }
+
+/** A member as members.list returns it; classified against the fetched directory when the run plans. */
+export interface FetchedMember {
+  readonly id?: string;
+  readonly email?: string;
+  readonly role: string;
+  readonly type: string;
+  readonly status?: string;
+}

@@ -1,5 +1,4 @@
-import { memberKeyOf, type GroupMember } from '../directory/model.js';
-import type { FetchedMember } from '../../adapters/google/map.js';
+import { memberKeyOf, type FetchedMember, type GroupMember } from '../directory/model.js';
 
 /**
  * Classifies members.list entries against the fetched directory: a USER or GROUP Google lists that

@@ -1,4 +1,4 @@
-import type { Clock } from '../../adapters/clock/clock.js';
+import type { Clock } from '../clock.js';
 
 export interface RateLimiterOptions {
   /** Requests allowed per minute (already with headroom below the tenant's quota). */

@@ -1,5 +1,4 @@
-import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser } from '../directory/model.js';
-import type { FetchedMember } from '../../adapters/google/map.js';
+import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, FetchedMember } from '../directory/model.js';
 
 /**
  * What a run has fetched so far. It only grows page by page, and each page is recorded as a delta,
