@@ -29,7 +29,7 @@ const logicalId = (construct: IConstruct): string => {
 };
 
 describe('data stack', () => {
-  it('creates the table from shared/db/table-definition.ts: keys, indexes, TTL, PITR, deletion protection, KMS, retained', () => {
+  it('creates the table from shared/adapters/dynamodb/table-definition.ts: keys, indexes, TTL, PITR, deletion protection, KMS, retained', () => {
     const template = synthesized.template(synthesized.bridge.data);
     const table = onlyResource(template, 'AWS::DynamoDB::GlobalTable');
     expect(table.DeletionPolicy).toBe('Retain');

@@ -18,7 +18,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 
 /**
  * A delegated google-auth-library JWT client from the key file the emulator wrote, exactly as
- * directory sync builds it (shared/google/service-account-client.ts honours the key's token_uri).
+ * directory sync builds it (shared/adapters/google/service-account-client.ts honours the key's token_uri).
  */
 export async function delegatedAuth(emulator: Emulator, options: { scopes?: readonly string[]; subject?: string } = {}) {
   const key = parseServiceAccountKey(await readFile(emulator.serviceAccountKeyPath, 'utf8'));

@@ -40,7 +40,7 @@ export function parseKeyRing(raw: string): KeyRing {
 /**
  * How long a new key is only accepted before it also seals: longer than any warm function can hold
  * the previous ring (the AWS secret store's 5 minutes plus the key cache's 1 minute in
- * shared/auth/keys.ts, a test holds it to both), with room for clock skew. Sealing with a key at
+ * shared/services/purpose-keys.ts, a test holds it to both), with room for clock skew. Sealing with a key at
  * once would let one function (auth-login, a page of a list) seal what another, still holding the
  * old ring, cannot open: the pending-then-current staging of a rotation, told by `createdAt` alone.
  */
