@@ -2,7 +2,7 @@
  * `npm run bench -- auth`: Sign in with Google's server-side costs, against targets.
  *  - callback time on our side (p50, p99): GET /auth/callback run in-process against an in-process
  *    provider, minus the time spent waiting for the provider's HTTP answers (discovery, JWKS, token);
- *  - session check per API request (p50): requireSession, i.e. one DynamoDB Local read;
+ *  - session check per API request (p50): signedInSession, i.e. one DynamoDB Local read;
  *  - each auth function's bundle (esbuild as infra/app-function.ts: node, esm, minify, the runtime's target) and its cold import time in
  *    a fresh Node process.
  * Targets: callback < 10 ms p50, bundles < 250 KB minified, cold import < 150 ms.
@@ -14,14 +14,14 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS } from '../functions/bundling.js';
 import { NODE_RUNTIME } from '../infra/app-function.js';
-import { completeLogin } from '../shared/auth/callback.js';
-import { SESSION_COOKIE } from '../shared/auth/cookies.js';
-import { requireSession } from '../shared/auth/guard.js';
-import { startLogin } from '../shared/auth/login.js';
+import { completeLogin } from '../shared/services/sign-in/callback.js';
+import { SESSION_COOKIE } from '../shared/http/cookies.js';
+import { signedInSession } from '../shared/http/wrappers.js';
+import { startLogin } from '../shared/services/sign-in/login.js';
 import { loadConfig } from '../shared/config/config.js';
-import { createDynamoClient } from '../shared/db/client.js';
-import { ensureTable } from '../shared/db/create-table.js';
-import { putUser } from '../shared/directory/users.js';
+import { createDynamoClient } from '../shared/adapters/dynamodb/client.js';
+import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
+import { putUser } from '../shared/adapters/dynamodb/users.js';
 import type { HttpRequest } from '../shared/http/http.js';
 import { logger } from '../shared/logging/logger.js';
 import { startDynamoDbLocal } from '../local/dynamodb/dynamodb-local.js';
@@ -89,7 +89,7 @@ async function serverSide(iterations: number): Promise<{ callback: number[]; dyn
       if (answer.status !== 302) throw new Error(`callback answered ${answer.status}: ${answer.body}`);
       const sessionId = answer.cookies!.find((c) => c.startsWith(SESSION_COOKIE))!.split(';')[0]!.split('=')[1]!;
       const checkStarted = performance.now();
-      await requireSession(request('/api/me', new URLSearchParams(), new Map([[SESSION_COOKIE, sessionId]])), deps);
+      await signedInSession(request('/api/me', new URLSearchParams(), new Map([[SESSION_COOKIE, sessionId]])), deps);
       const check = performance.now() - checkStarted;
       if (i >= 20) {
         dynamoInCallback.push(dynamo);

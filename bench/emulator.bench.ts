@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../local/emulator/emulator.js';
 import { DIRECTORY_READONLY_SCOPES } from '../local/emulator/directory/scopes.js';
-import { delegatedJwtClient, parseServiceAccountKey } from '../shared/google/service-account-client.js';
+import { delegatedJwtClient, parseServiceAccountKey } from '../shared/adapters/google/service-account-client.js';
 
 const USERS = 100_000;
 const GROUPS = 20_000;

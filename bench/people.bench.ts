@@ -14,20 +14,20 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { SESSION_COOKIE } from '../shared/auth/cookies.js';
-import { createSession, sessionPolicy } from '../shared/auth/sessions.js';
+import { SESSION_COOKIE } from '../shared/http/cookies.js';
+import { createSession, sessionPolicy } from '../shared/adapters/dynamodb/sessions.js';
 import { loadConfig } from '../shared/config/config.js';
-import { createDocumentClient, createDynamoClient } from '../shared/db/client.js';
-import { ensureTable } from '../shared/db/create-table.js';
-import { transitiveIndexKey, transitiveKey } from '../shared/directory/groups.js';
-import { putUser } from '../shared/directory/users.js';
-import { API_ROUTES } from '../shared/directory-api/routes.js';
+import { createDocumentClient, createDynamoClient } from '../shared/adapters/dynamodb/client.js';
+import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
+
+import { KEYS } from '../shared/adapters/dynamodb/table-definition.js';
+import { putUser } from '../shared/adapters/dynamodb/users.js';
+import { API_ROUTES } from '../shared/routes/api.js';
 import type { HttpRequest } from '../shared/http/http.js';
 import { createRouter } from '../shared/http/router.js';
-import { buildDirectoryIndex } from '../shared/people/directory-index.js';
-import { publishDirectoryIndex } from '../shared/people/index-store.js';
-import { provideDependencies } from '../shared/runtime/dependencies.js';
-import { toDirectoryGroup, toDirectorySchema, toDirectoryUser } from '../shared/sync/map.js';
+import { buildDirectoryIndex } from '../shared/domain/people/directory-index.js';
+import { publishDirectoryIndex } from '../shared/adapters/dynamodb/people-index-store.js';
+import { toDirectoryGroup, toDirectorySchema, toDirectoryUser } from '../shared/adapters/google/map.js';
 import { startDynamoDbLocal } from '../local/dynamodb/dynamodb-local.js';
 import { generateDirectory } from '../local/emulator/seed/directory.js';
 import { localDependencies } from '../local/local-dependencies.js';
@@ -93,11 +93,10 @@ export async function run(): Promise<void> {
     const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-'));
     const config = loadConfig({ RUNTIME_MODE: 'local', TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, APP_ORIGIN: 'http://localhost:3999' });
     const deps = { ...localDependencies(config, stateDirectory), db };
-    provideDependencies(deps);
     const me = users.find((u) => u.isAdmin)!;
     await putUser(db, tableName, me);
     const { identifier } = await createSession(db, tableName, me, 'bench', sessionPolicy(config));
-    const router = createRouter(API_ROUTES);
+    const router = createRouter(API_ROUTES, () => ({ deps }));
     const request = (method: string, path: string, query = '', body?: string): HttpRequest => ({
       method, path, query: new URLSearchParams(query), headers: { 'content-type': 'application/json', origin: config.appOrigin }, cookies: new Map([[SESSION_COOKIE, identifier]]),
       body, requestId: 'bench', sourceIp: undefined, userAgent: undefined, params: {},
@@ -109,7 +108,7 @@ export async function run(): Promise<void> {
     const baseline: number[] = [];
     for (let i = 0; i < 200; i++) {
       t = performance.now();
-      await db.send(new GetCommand({ TableName: tableName, Key: { pk: 'BENCH', sk: 'NONE' }, ConsistentRead: true }));
+      await db.send(new GetCommand({ TableName: tableName, Key: KEYS.health, ConsistentRead: true }));
       baseline.push(performance.now() - t);
     }
     baseline.sort((a, b) => a - b);
@@ -142,7 +141,7 @@ export async function run(): Promise<void> {
     const memberOf = groups.slice(0, 60).map((g) => g.id);
     for (let i = 0; i < memberOf.length; i += 25) {
       await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: memberOf.slice(i, i + 25).map((groupId) => ({
-        PutRequest: { Item: { ...transitiveKey(me.id, groupId), ...transitiveIndexKey(me.id, groupId), userId: me.id, groupId, direct: false } },
+        PutRequest: { Item: { ...KEYS.transitiveMembership(me.id, groupId), ...KEYS.transitiveIndexKey(me.id, groupId), userId: me.id, groupId, direct: false } },
       })) } }));
     }
     const asked = [...memberOf.slice(0, 5), ...groups.slice(100, 105).map((g) => g.id)];

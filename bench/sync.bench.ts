@@ -1,4 +1,4 @@
-import { sessionTerminator } from '../shared/sync/sessions.js';
+import { sessionTerminator } from '../shared/services/sync/sessions.js';
 /**
  * `npm run bench -- sync [--large]`: directory sync against an emulated tenant of 20,000 users and
  * 4,000 groups (100,000 and 20,000 with --large), 50 ms latency per call and Google's default quota
@@ -15,10 +15,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../shared/config/config.js';
-import { createDynamoClient } from '../shared/db/client.js';
-import { ensureTable } from '../shared/db/create-table.js';
-import { runSync, type SyncOutcome } from '../shared/sync/run.js';
-import { createSyncEnvironment, syncOptions } from '../shared/sync/setup.js';
+import { createDynamoClient } from '../shared/adapters/dynamodb/client.js';
+import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
+import { runSync, type SyncOutcome } from '../shared/services/sync/run.js';
+import { createSyncEnvironment, syncOptions } from '../shared/services/sync/setup.js';
 import { startDynamoDbLocal } from '../local/dynamodb/dynamodb-local.js';
 import { localDependencies } from '../local/local-dependencies.js';
 

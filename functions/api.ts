@@ -1,9 +1,7 @@
-import { API_ROUTES } from '../shared/directory-api/routes.js';
 import { lambdaHttp } from '../shared/http/lambda.js';
 import { createRouter } from '../shared/http/router.js';
-import { initDependencies } from '../shared/runtime/dependencies.js';
+import { API_ROUTES } from '../shared/routes/api.js';
+import { routeContext } from '../shared/runtime/dependencies.js';
 
-initDependencies();
-
-/** The API function: every `/api/*` route (health, me, people, groups, access, admin). */
-export const handler = lambdaHttp(createRouter(API_ROUTES));
+/** The API function: every `/api/*` route (health, config, me, people, groups, access, admin). */
+export const handler = lambdaHttp(createRouter(API_ROUTES, routeContext()));

@@ -1,9 +1,7 @@
-import { startLogin } from '../shared/auth/login.js';
 import { lambdaHttp } from '../shared/http/lambda.js';
 import { createRouter } from '../shared/http/router.js';
-import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
-
-initDependencies();
+import { loginRoute } from '../shared/routes/sign-in.js';
+import { routeContext } from '../shared/runtime/dependencies.js';
 
 /** GET /auth/login: starts Sign in with Google. */
-export const handler = lambdaHttp(createRouter([{ method: 'GET', path: '/auth/login', handler: (request) => startLogin(request, dependencies()) }]));
+export const handler = lambdaHttp(createRouter([loginRoute], routeContext()));

@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { logger } from '../shared/logging/logger.js';
-import { keyRingRotation, type RotationEvent } from '../shared/secrets/key-ring-rotation.js';
+import { keyRingRotation, type RotationEvent } from '../shared/adapters/secrets/key-ring-rotation.js';
 
 const rotateStep = keyRingRotation(new SecretsManagerClient({}));
 

@@ -2,10 +2,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/logging/logger.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
-import { startSync } from '../shared/sync/invocation.js';
-import { preflightReport } from '../shared/sync/preflight.js';
-import { emitRunMetrics, runSummary } from '../shared/sync/report.js';
-import { sessionTerminator } from '../shared/sync/sessions.js';
+import { startSync } from '../shared/services/sync/invocation.js';
+import { preflightReport } from '../shared/adapters/google/preflight.js';
+import { emitRunMetrics, runSummary } from '../shared/services/sync/report.js';
+import { sessionTerminator } from '../shared/services/sync/sessions.js';
 
 /**
  * EventBridge Scheduler sends `{ trigger: 'schedule' }`; an admin's manual run may send `{ force: true }`;

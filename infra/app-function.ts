@@ -8,7 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS } from '../functions/bundling.js';
-import { TABLE } from '../shared/db/table-definition.js';
+import { TABLE } from '../shared/adapters/dynamodb/table-definition.js';
 import type { PermissionProfile, SecretName } from './permissions.js';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -99,7 +99,7 @@ export class AppFunction extends Construct {
       const { actions, queriedIndexes } = profile.table;
       if (actions.length > 0) this.role.addToPolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [tableArn] }));
       for (const name of queriedIndexes) {
-        if (!TABLE.globalSecondaryIndexes.some((index) => index.indexName === name)) throw new Error(`Permission profile names index "${name}", which shared/db/table-definition.ts does not define.`);
+        if (!TABLE.globalSecondaryIndexes.some((index) => index.indexName === name)) throw new Error(`Permission profile names index "${name}", which shared/adapters/dynamodb/table-definition.ts does not define.`);
       }
       if (queriedIndexes.length > 0) {
         this.role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: queriedIndexes.map((name) => `${tableArn}/index/${name}`) }));

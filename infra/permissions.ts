@@ -15,7 +15,7 @@ export type SecretName = 'sessionKeys' | 'serviceAccountKey' | 'googleClientSecr
  */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
 
-/** The table's global secondary indexes (shared/db/table-definition.ts; a profile naming another stops synth). */
+/** The table's global secondary indexes (shared/adapters/dynamodb/table-definition.ts; a profile naming another stops synth). */
 export type IndexName = 'gsi1' | 'gsi2';
 
 export interface TableGrant {
@@ -37,7 +37,7 @@ export interface PermissionProfile {
 
 export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfile>> = {
   // Starts sign-in: seals the transaction (state, nonce, PKCE verifier) into a cookie with the key
-  // ring. No server state, so no table access (shared/auth/login.ts sends no DynamoDB command).
+  // ring. No server state, so no table access (shared/services/sign-in/login.ts sends no DynamoDB command).
   'auth-login': { table: undefined, secrets: ['sessionKeys'] },
   // Finishes sign-in: exchanges the code with the client secret, finds the user (GetItem by id,
   // then by email), writes a provisional user when allowed (a transaction of Puts; DeleteItem for

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { LOCAL_DEFAULTS, type Config } from '../shared/config/config.js';
-import { createDocumentClient } from '../shared/db/client.js';
+import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
-import { rotate } from '../shared/secrets/key-ring.js';
+import { rotate } from '../shared/adapters/secrets/key-ring.js';
 import { LocalSecretStore } from './secrets/local-secret-store.js';
 import { createLocalSyncRunner, startSyncForAdmin, type LocalSyncRunner } from './sync-in-process.js';
 

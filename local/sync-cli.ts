@@ -10,14 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadConfig, loadSyncConfig } from '../shared/config/config.js';
-import { createDocumentClient } from '../shared/db/client.js';
+import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { provideDependencies } from '../shared/runtime/dependencies.js';
-import { AwsSecretStore } from '../shared/secrets/aws-secret-store.js';
-import { startSync } from '../shared/sync/invocation.js';
-import { preflightReport } from '../shared/sync/preflight.js';
-import { failureSummary, runSummary } from '../shared/sync/report.js';
-import { sessionTerminator } from '../shared/sync/sessions.js';
-import type { SyncDependencies } from '../shared/sync/setup.js';
+import { AwsSecretStore } from '../shared/adapters/secrets/aws-secret-store.js';
+import { startSync } from '../shared/services/sync/invocation.js';
+import { preflightReport } from '../shared/adapters/google/preflight.js';
+import { failureSummary, runSummary } from '../shared/services/sync/report.js';
+import { sessionTerminator } from '../shared/services/sync/sessions.js';
+import type { SyncDependencies } from '../shared/services/sync/dependencies.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
 
 const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check]';

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { HttpError } from '../shared/http/http.js';
 import { logger } from '../shared/logging/logger.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
-import { startSync } from '../shared/sync/invocation.js';
-import { runSummary } from '../shared/sync/report.js';
-import { sessionTerminator } from '../shared/sync/sessions.js';
+import { startSync } from '../shared/services/sync/invocation.js';
+import { runSummary } from '../shared/services/sync/report.js';
+import { sessionTerminator } from '../shared/services/sync/sessions.js';
 
 export interface LocalSyncRunner {
   /** Starts a run in the background; false when one is already running. */

@@ -4,8 +4,8 @@
  * Prints one JSON line: load time (pointer read, chunks, gunzip, parse, postings) and the memory
  * the loaded index holds.
  */
-import { createDocumentClient } from '../../shared/db/client.js';
-import { loadDirectoryIndex, readPointer } from '../../shared/people/index-store.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { loadDirectoryIndex, readPointer } from '../../shared/adapters/dynamodb/people-index-store.js';
 
 const [endpoint, tableName] = process.argv.slice(2);
 const db = createDocumentClient({ endpoint: endpoint! });

@@ -3,7 +3,7 @@ import { AttributeType, TableEncryptionV2, TableV2, type Attribute } from 'aws-c
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnRotationSchedule, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { TABLE, type KeyAttribute } from '../../shared/db/table-definition.js';
+import { TABLE, type KeyAttribute } from '../../shared/adapters/dynamodb/table-definition.js';
 import { AppFunction } from '../app-function.js';
 import type { InfraConfig } from '../config.js';
 import type { SecretName } from '../permissions.js';

@@ -15,7 +15,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import type { RunStatus } from '../../shared/sync/state-store.js';
+import type { RunStatus } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import type { AppFunction } from '../app-function.js';
 import type { InfraConfig } from '../config.js';
 import type { DeployedHttpFunction } from './api-stack.js';

@@ -7,7 +7,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
+import { CHECKPOINT_MAX_AGE_MS } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { AppFunction } from '../app-function.js';
 import { functionEnvironment, type InfraConfig } from '../config.js';
 import { SYNC_PERMISSIONS, type SecretName } from '../permissions.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SecretNotFoundError, type SecretStore } from '../../shared/secrets/secret-store.js';
+import { SecretNotFoundError, type SecretStore } from '../../shared/adapters/secrets/secret-store.js';
 
 /** How to create a secret's first value, or where another local process writes it. */
 export type LocalSecretSource = { readonly generate: () => string } | { readonly file: string; readonly hint: string };

@@ -8,6 +8,7 @@
  * expects, so a function fails at cold start instead of at the first request: every Lambda entry
  * point validates at module load (initDependencies in shared/runtime/dependencies.ts).
  */
+import { INTEGRATIONS, type Integration } from '../contract/api.js';
 
 export type RuntimeMode = 'aws' | 'local';
 
@@ -58,8 +59,8 @@ export interface Config {
   readonly searchIndexCheckSeconds: number;
 }
 
-export const INTEGRATIONS = ['gmail', 'drive', 'calendar'] as const;
-export type Integration = (typeof INTEGRATIONS)[number];
+/** The integrations are part of the wire contract (GET /api/config and /api/me name them). */
+export { INTEGRATIONS, type Integration };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, detectMode, type Config } from '../config/config.js';
-import { createDocumentClient } from '../db/client.js';
-import { AwsSecretStore } from '../secrets/aws-secret-store.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { AwsSecretStore } from '../adapters/secrets/aws-secret-store.js';
+import type { SecretStore } from '../adapters/secrets/secret-store.js';
 
 /**
  * The adapters a function needs, built once per process (per warm Lambda). In AWS they come from
@@ -43,6 +43,19 @@ export function dependencies(): Dependencies {
  */
 export function initDependencies(): void {
   if (detectMode(process.env) === 'aws') dependencies();
+}
+
+/**
+ * What an HTTP entry point hands its routes, called once at module load. In AWS the dependencies are
+ * built there, in the init phase, and every request gets the same ones; locally each request asks
+ * for the ones the local host or test provided, which may change between requests.
+ */
+export function routeContext(): () => { readonly deps: Dependencies } {
+  if (detectMode(process.env) === 'aws') {
+    const context = { deps: dependencies() };
+    return () => context;
+  }
+  return () => ({ deps: dependencies() });
 }
 
 export function provideDependencies(deps: Dependencies): void {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { DIRECTORY_READONLY_SCOPES, DIRECTORY_SCOPES } from '../../local/emulator/directory/scopes.js';
 import { EMULATOR_TOKEN_MARKER } from '../../local/emulator/oauth/tokens.js';
-import { GOOGLE_TOKEN_URL, ServiceAccountKeyError, parseServiceAccountKey } from '../../shared/google/service-account-client.js';
+import { GOOGLE_TOKEN_URL, ServiceAccountKeyError, parseServiceAccountKey } from '../../shared/adapters/google/service-account-client.js';
 import { delegatedAuth, directoryClient, startTestEmulator } from '../support/emulator.js';
 
 let emulator: Emulator;

@@ -26,7 +26,7 @@ const COMMAND_ACTIONS: Readonly<Record<string, TableAction | 'Scan'>> = {
 
 /**
  * Commands the bundler keeps although the function never reaches them, each reviewed: the API
- * imports `getPendingDiff` from shared/sync/state-store.ts, and a class is kept whole, so the
+ * imports `getPendingDiff` from shared/adapters/dynamodb/sync-state-store.ts, and a class is kept whole, so the
  * sync's own lease, checkpoint and run-record writes ride along.
  */
 const UNREACHABLE_IN_BUNDLE: Readonly<Record<string, readonly TableAction[]>> = {

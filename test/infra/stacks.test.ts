@@ -3,10 +3,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
-import { TABLE } from '../../shared/db/table-definition.js';
-import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/sync/setup.js';
-import { runMetrics } from '../../shared/sync/report.js';
-import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
+import { TABLE } from '../../shared/adapters/dynamodb/table-definition.js';
+import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/services/sync/setup.js';
+import { runMetrics } from '../../shared/services/sync/report.js';
+import { CHECKPOINT_MAX_AGE_MS } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { SYNC_RUN_METRICS } from '../../infra/stacks/monitoring-stack.js';
 import type { AppFunction } from '../../infra/app-function.js';
 import { FIXTURE_FUNCTIONS, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
@@ -29,7 +29,7 @@ const logicalId = (construct: IConstruct): string => {
 };
 
 describe('data stack', () => {
-  it('creates the table from shared/db/table-definition.ts: keys, indexes, TTL, PITR, deletion protection, KMS, retained', () => {
+  it('creates the table from shared/adapters/dynamodb/table-definition.ts: keys, indexes, TTL, PITR, deletion protection, KMS, retained', () => {
     const template = synthesized.template(synthesized.bridge.data);
     const table = onlyResource(template, 'AWS::DynamoDB::GlobalTable');
     expect(table.DeletionPolicy).toBe('Retain');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../shared/directory-api/routes.js';
+import { API_ROUTES } from '../../shared/routes/api.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import { browserFetch, type CookieJar } from '../support/sign-in.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getUserByEmail, getUserById, putUser, userEmails } from '../../shared/directory/users.js';
+import { getUserByEmail, getUserById, putUser, userEmails } from '../../shared/adapters/dynamodb/users.js';
 import { makeUser } from '../support/directory.js';
 import { freshTable } from '../support/dynamodb.js';
 

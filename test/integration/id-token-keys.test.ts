@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LoginRejected } from '../../shared/auth/errors.js';
-import { acceptedIssuers, verifyIdToken } from '../../shared/auth/id-token-checks.js';
-import { JwksCache } from '../../shared/auth/jwks.js';
+import { LoginRejected } from '../../shared/domain/auth/errors.js';
+import { acceptedIssuers, verifyIdToken } from '../../shared/domain/auth/id-token-checks.js';
+import { JwksCache } from '../../shared/domain/auth/jwks.js';
 import { OidcTestProvider } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';
 import { browserFetch, followProviderRedirect, signIn } from '../support/sign-in.js';

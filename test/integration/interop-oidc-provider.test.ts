@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { putUser } from '../../shared/directory/users.js';
+import { putUser } from '../../shared/adapters/dynamodb/users.js';
 import { makeUser } from '../support/directory.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
 import { startOidcProviderPeer, type OidcProviderPeer } from '../support/oidc-provider-peer.js';

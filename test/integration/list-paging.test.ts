@@ -1,11 +1,12 @@
 import { BatchWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
-import { createDocumentClient } from '../../shared/db/client.js';
-import { queryPage, type Page } from '../../shared/directory-api/paging.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import type { Page } from '../../shared/contract/api.js';
+import { queryPage } from '../../shared/http/paging.js';
 import type { Dependencies } from '../../shared/runtime/dependencies.js';
-import { rotate } from '../../shared/secrets/key-ring.js';
-import type { SecretStore } from '../../shared/secrets/secret-store.js';
+import { rotate } from '../../shared/adapters/secrets/key-ring.js';
+import type { SecretStore } from '../../shared/adapters/secrets/secret-store.js';
 import { freshTable, type TestTable } from '../support/dynamodb.js';
 
 interface Stored { n: number; hidden: boolean }

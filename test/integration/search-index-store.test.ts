@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { putUser } from '../../shared/directory/users.js';
-import type { DirectoryUser } from '../../shared/directory/model.js';
-import { buildDirectoryIndex } from '../../shared/people/directory-index.js';
-import { CHUNK_BYTES, markSearchIndexStale, publishDirectoryIndex, readPointer, rebuildSearchIndex, refreshSearchIndex, SearchIndexCache } from '../../shared/people/index-store.js';
-import { USERS_INDEX } from '../../shared/directory/users.js';
+import { putUser } from '../../shared/adapters/dynamodb/users.js';
+import type { DirectoryUser } from '../../shared/domain/directory/model.js';
+import { buildDirectoryIndex } from '../../shared/domain/people/directory-index.js';
+import { CHUNK_BYTES, markSearchIndexStale, publishDirectoryIndex, readPointer, rebuildSearchIndex, refreshSearchIndex, SearchIndexCache } from '../../shared/adapters/dynamodb/people-index-store.js';
+
 import { makeUser } from '../support/directory.js';
 import { freshTable, type TestTable } from '../support/dynamodb.js';
+import { KEYS } from '../../shared/adapters/dynamodb/table-definition.js';
 
 const user = (n: number, extra: Partial<DirectoryUser> = {}) => makeUser({
   id: String(1000 + n), primaryEmail: `person${n}@example.com`, name: { fullName: `Person ${n}`, givenName: 'Person', familyName: String(n) }, ...extra,
 });
-const synced = (table: TestTable, u: DirectoryUser) => putUser(table.db, table.tableName, u, [], { gsi1pk: USERS_INDEX.partition, gsi1sk: u.primaryEmail });
+const synced = (table: TestTable, u: DirectoryUser) => putUser(table.db, table.tableName, u, [], { gsi1pk: KEYS.users.partition, gsi1sk: u.primaryEmail });
 const chunkVersions = async (table: TestTable, version: string) =>
   (await table.db.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SEARCHINDEX#${version}` } }))).Items?.length ?? 0;
 

@@ -1,11 +1,11 @@
 import { request, type IncomingMessage } from 'node:http';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
+import { SESSION_COOKIE } from '../../shared/http/cookies.js';
 import {
   createSession, endUserSession, endUserSessions, hashSessionIdentifier, listUserSessions, readSession, refreshUserSessions, type SessionPolicy,
-} from '../../shared/auth/sessions.js';
-import { getUserById } from '../../shared/directory/users.js';
+} from '../../shared/adapters/dynamodb/sessions.js';
+import { getUserById } from '../../shared/adapters/dynamodb/users.js';
 import { makeUser } from '../support/directory.js';
 import { freshTable, type TestTable } from '../support/dynamodb.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';

@@ -1,6 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { putUser } from '../../shared/directory/users.js';
+import { putUser } from '../../shared/adapters/dynamodb/users.js';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { CONSUMER_EMAIL } from '../../local/emulator/oauth/accounts.js';
 import { makeUser } from '../support/directory.js';

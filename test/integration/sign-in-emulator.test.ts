@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
-import { putUser } from '../../shared/directory/users.js';
+import { SESSION_COOKIE } from '../../shared/http/cookies.js';
+import { putUser } from '../../shared/adapters/dynamodb/users.js';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { CONSUMER_EMAIL, UNVERIFIED_EMAIL } from '../../local/emulator/oauth/accounts.js';
 import { EMULATOR_JWT_PREFIX, EMULATOR_TOKEN_MARKER } from '../../local/emulator/oauth/tokens.js';

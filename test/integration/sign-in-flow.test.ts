@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
-import { hashSessionIdentifier } from '../../shared/auth/sessions.js';
+import { SESSION_COOKIE } from '../../shared/http/cookies.js';
+import { hashSessionIdentifier } from '../../shared/adapters/dynamodb/sessions.js';
 import { captureOutput } from '../support/logs.js';
 import { TEST_PROVIDER_TOKEN_MARKER } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';

@@ -1,10 +1,10 @@
 import { exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
-import { purposeKeys } from '../../shared/auth/keys.js';
-import { listUserSessions, sessionPolicy } from '../../shared/auth/sessions.js';
+import { SESSION_COOKIE } from '../../shared/http/cookies.js';
+import { purposeKeys } from '../../shared/services/purpose-keys.js';
+import { listUserSessions, sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
-import { openTransaction, sealTransaction } from '../../shared/auth/transaction-cookie.js';
+import { openTransaction, sealTransaction } from '../../shared/domain/auth/transaction-cookie.js';
 import { captureOutput } from '../support/logs.js';
 import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';

@@ -3,9 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../shared/sync/clock.js';
-import { SYNC_SCOPE_URLS } from '../../shared/sync/scopes.js';
-import { listRunRecords, SyncStateStore } from '../../shared/sync/state-store.js';
+import { systemClock } from '../../shared/adapters/clock/clock.js';
+import { SYNC_SCOPE_URLS } from '../../shared/adapters/google/scopes.js';
+import { listRunRecords, SyncStateStore } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../shared/sync/clock.js';
+import type { Clock } from '../../shared/adapters/clock/clock.js';
 import type { Limits } from '../../local/emulator/limits.js';
 import { minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
 

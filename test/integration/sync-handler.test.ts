@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vit
 import { handler } from '../../functions/sync.js';
 import { logger } from '../../shared/logging/logger.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
-import { AwsSecretStore } from '../../shared/secrets/aws-secret-store.js';
-import { SYNC_SCOPE_URLS } from '../../shared/sync/scopes.js';
-import { listRunRecords } from '../../shared/sync/state-store.js';
+import { AwsSecretStore } from '../../shared/adapters/secrets/aws-secret-store.js';
+import { SYNC_SCOPE_URLS } from '../../shared/adapters/google/scopes.js';
+import { listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { captureOutput } from '../support/logs.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 

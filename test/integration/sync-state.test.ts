@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { getUserByEmail } from '../../shared/directory/users.js';
-import { applyChangedUser, type ApplyContext } from '../../shared/sync/apply.js';
-import { emptyDelta } from '../../shared/sync/snapshot.js';
-import { listRunRecords, SyncStateStore, type Checkpoint, type RunRecord } from '../../shared/sync/state-store.js';
+import { getUserByEmail } from '../../shared/adapters/dynamodb/users.js';
+import { applyChangedUser, type ApplyContext } from '../../shared/adapters/dynamodb/sync-apply.js';
+import { emptyDelta } from '../../shared/domain/sync/snapshot.js';
+import { listRunRecords, SyncStateStore, type Checkpoint, type RunRecord } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { makeUser } from '../support/directory.js';
 import { freshTable } from '../support/dynamodb.js';
 

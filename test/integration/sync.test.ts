@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDomains, getGroupByEmail, getSchemas, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup, userGroupsAmong } from '../../shared/directory/groups.js';
-import { createSession, readSession, sessionPolicy } from '../../shared/auth/sessions.js';
-import { getUserByEmail, getUserById } from '../../shared/directory/users.js';
-import { getPendingDiff, listRunRecords } from '../../shared/sync/state-store.js';
+import { getDomains, getGroupByEmail, getSchemas, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup, userGroupsAmong } from '../../shared/adapters/dynamodb/groups.js';
+import { createSession, readSession, sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
+import { getUserByEmail, getUserById } from '../../shared/adapters/dynamodb/users.js';
+import { getPendingDiff, listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { itemDiff, minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';
 

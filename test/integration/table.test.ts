@@ -1,8 +1,8 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoClient } from '../../shared/db/client.js';
-import { ensureTable } from '../../shared/db/create-table.js';
-import { TABLE } from '../../shared/db/table-definition.js';
+import { createDynamoClient } from '../../shared/adapters/dynamodb/client.js';
+import { ensureTable } from '../../shared/adapters/dynamodb/create-table.js';
+import { TABLE } from '../../shared/adapters/dynamodb/table-definition.js';
 import { freshTable } from '../support/dynamodb.js';
 
 describe('table creation from the shared definition', () => {

@@ -1,4 +1,4 @@
-import type { DirectoryUser } from '../../shared/directory/model.js';
+import type { DirectoryUser } from '../../shared/domain/directory/model.js';
 
 /** A directory user with plausible defaults, for tests that seed the table directly. */
 export function makeUser(overrides: Partial<DirectoryUser> & Pick<DirectoryUser, 'id' | 'primaryEmail'>): DirectoryUser {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { createDocumentClient, createDynamoClient } from '../../shared/db/client.js';
-import { ensureTable } from '../../shared/db/create-table.js';
+import { createDocumentClient, createDynamoClient } from '../../shared/adapters/dynamodb/client.js';
+import { ensureTable } from '../../shared/adapters/dynamodb/create-table.js';
 
 export interface TestTable {
   readonly endpoint: string;

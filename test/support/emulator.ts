@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { admin_directory_v1 } from '@googleapis/admin';
-import { delegatedJwtClient, parseServiceAccountKey } from '../../shared/google/service-account-client.js';
+import { delegatedJwtClient, parseServiceAccountKey } from '../../shared/adapters/google/service-account-client.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../local/emulator/emulator.js';
 import { DIRECTORY_READONLY_SCOPES } from '../../local/emulator/directory/scopes.js';
 
@@ -18,7 +18,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 
 /**
  * A delegated google-auth-library JWT client from the key file the emulator wrote, exactly as
- * directory sync builds it (shared/google/service-account-client.ts honours the key's token_uri).
+ * directory sync builds it (shared/adapters/google/service-account-client.ts honours the key's token_uri).
  */
 export async function delegatedAuth(emulator: Emulator, options: { scopes?: readonly string[]; subject?: string } = {}) {
   const key = parseServiceAccountKey(await readFile(emulator.serviceAccountKeyPath, 'utf8'));

@@ -1,5 +1,5 @@
-import { putUser } from '../../shared/directory/users.js';
-import type { DirectoryUser } from '../../shared/directory/model.js';
+import { putUser } from '../../shared/adapters/dynamodb/users.js';
+import type { DirectoryUser } from '../../shared/domain/directory/model.js';
 import { makeUser } from './directory.js';
 import { startLocalApp, type LocalApp } from './local-app.js';
 import { OidcTestProvider, type TestAccount } from './oidc-test-provider.js';

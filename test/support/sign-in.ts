@@ -1,4 +1,4 @@
-import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
+import { SESSION_COOKIE } from '../../shared/http/cookies.js';
 
 /**
  * Drives Sign in with Google over real HTTP, as a browser would, with cookies handled explicitly

@@ -1,11 +1,11 @@
-import { sessionTerminator } from '../../shared/sync/sessions.js';
+import { sessionTerminator } from '../../shared/services/sync/sessions.js';
 import { dirname } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../shared/config/config.js';
 import type { Dependencies } from '../../shared/runtime/dependencies.js';
-import { startSync } from '../../shared/sync/invocation.js';
-import type { SyncOptions, SyncOutcome } from '../../shared/sync/run.js';
-import type { SyncWiring } from '../../shared/sync/setup.js';
+import { startSync } from '../../shared/services/sync/invocation.js';
+import type { SyncOptions, SyncOutcome } from '../../shared/services/sync/run.js';
+import type { SyncWiring } from '../../shared/services/sync/setup.js';
 import type { Emulator, EmulatorOptions } from '../../local/emulator/emulator.js';
 import { localDependencies } from '../../local/local-dependencies.js';
 import { freshTable, type TestTable } from './dynamodb.js';

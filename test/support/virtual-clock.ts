@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/sync/clock.js';
+import type { Clock } from '../../shared/adapters/clock/clock.js';
 
 /**
  * Virtual time for the limiter and backoff: sleeping never waits; once every task is asleep

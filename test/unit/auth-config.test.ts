@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
-import { sessionPolicy } from '../../shared/auth/sessions.js';
+import { sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
 
 describe('sign-in configuration', () => {
   it('defaults to 8 h idle, 7 days absolute, no unsynced sign-in, all integrations', () => {

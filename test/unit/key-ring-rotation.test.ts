@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentKey, parseKeyRing, rotate } from '../../shared/secrets/key-ring.js';
-import { keyRingRotation, nextKeyRing, RotationError } from '../../shared/secrets/key-ring-rotation.js';
+import { currentKey, parseKeyRing, rotate } from '../../shared/adapters/secrets/key-ring.js';
+import { keyRingRotation, nextKeyRing, RotationError } from '../../shared/adapters/secrets/key-ring-rotation.js';
 
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000);
 

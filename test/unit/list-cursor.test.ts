@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
-import { readCursor, signCursor } from '../../shared/directory-api/cursor.js';
-import { rotate, type KeyRing } from '../../shared/secrets/key-ring.js';
-import type { SecretStore } from '../../shared/secrets/secret-store.js';
+import { readCursor, signCursor } from '../../shared/http/cursor.js';
+import { rotate, type KeyRing } from '../../shared/adapters/secrets/key-ring.js';
+import type { SecretStore } from '../../shared/adapters/secrets/secret-store.js';
 
 /** A secret store holding one key ring (a new store object per ring: the ring cache is per store). */
 const keysWith = (ring: KeyRing) => ({

@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../shared/directory-api/routes.js';
+import { API_ENDPOINTS } from '../../shared/contract/api.js';
+import { API_ROUTES } from '../../shared/routes/api.js';
 
 interface Operation { parameters?: { name: string; in: string; required?: boolean }[]; responses: Record<string, unknown> }
 type PathItem = Record<string, Operation>;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
-/** docs/openapi.json describes exactly the routes the API function serves. */
+const CONTRACT = new URL('../../shared/contract/api.ts', import.meta.url);
+
+/** docs/openapi.json, the wire contract (shared/contract/api.ts) and the router describe the same API. */
 describe('OpenAPI description', () => {
   it('lists every route of the router, and no other', async () => {
     const doc = JSON.parse(await readFile(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as { openapi: string; paths: Record<string, PathItem> };
@@ -15,6 +18,21 @@ describe('OpenAPI description', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
     const served = API_ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(documented.sort()).toEqual(served.sort());
+    expect([...API_ENDPOINTS].sort()).toEqual(served.sort());
+  });
+
+  it('names in components.schemas only shapes the wire contract exports', async () => {
+    const doc = JSON.parse(await readFile(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as { components: { schemas: Record<string, unknown> } };
+    const source = await readFile(CONTRACT, 'utf8');
+    const exported = new Set([...source.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]));
+    const missing = Object.keys(doc.components.schemas).filter((name) => name !== 'Error' && !exported.has(name));
+    expect(missing).toEqual([]);
+    expect(exported.has('ErrorBody')).toBe(true);
+  });
+
+  it('keeps the wire contract free of imports, so the browser bundle takes nothing of the server', async () => {
+    const source = await readFile(CONTRACT, 'utf8');
+    expect(source).not.toMatch(/^\s*(import|export .* from)\b/m);
   });
 
   it('declares every path parameter and a JSON error answer for bad input where a route takes input', async () => {

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalSecretStore } from '../../local/secrets/local-secret-store.js';
-import { AwsSecretStore } from '../../shared/secrets/aws-secret-store.js';
-import { currentKey, KEY_ACTIVATION_DELAY_MS, parseKeyRing, rotate } from '../../shared/secrets/key-ring.js';
-import { SecretNotFoundError } from '../../shared/secrets/secret-store.js';
+import { AwsSecretStore } from '../../shared/adapters/secrets/aws-secret-store.js';
+import { currentKey, KEY_ACTIVATION_DELAY_MS, parseKeyRing, rotate } from '../../shared/adapters/secrets/key-ring.js';
+import { SecretNotFoundError } from '../../shared/adapters/secrets/secret-store.js';
 
 describe('local secret store', () => {
   it('creates a secret on first use as a 0600 file and returns the same value afterwards', async () => {

@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
-import { startSyncRun } from '../../shared/directory-api/sync-starter.js';
+import { startSyncRun } from '../../shared/services/sync-starter.js';
 import type { Dependencies } from '../../shared/runtime/dependencies.js';
 import { createLocalSyncRunner, startSyncForAdmin } from '../../local/sync-in-process.js';
 import { captureOutput } from '../support/logs.js';

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LoginRejected } from '../../shared/auth/errors.js';
-import { FRESH_READ_INTERVAL_MS, purposeKeys, RING_TTL_MS } from '../../shared/auth/keys.js';
-import { openTransaction, sealTransaction, TRANSACTION_TTL_SECONDS } from '../../shared/auth/transaction-cookie.js';
+import { LoginRejected } from '../../shared/domain/auth/errors.js';
+import { FRESH_READ_INTERVAL_MS, purposeKeys, RING_TTL_MS } from '../../shared/services/purpose-keys.js';
+import { openTransaction, sealTransaction, TRANSACTION_TTL_SECONDS } from '../../shared/domain/auth/transaction-cookie.js';
 import { loadConfig } from '../../shared/config/config.js';
-import { SECRET_CACHE_SECONDS } from '../../shared/secrets/aws-secret-store.js';
-import { KEY_ACTIVATION_DELAY_MS, rotate, type KeyRing } from '../../shared/secrets/key-ring.js';
-import type { SecretStore } from '../../shared/secrets/secret-store.js';
+import { SECRET_CACHE_SECONDS } from '../../shared/adapters/secrets/aws-secret-store.js';
+import { KEY_ACTIVATION_DELAY_MS, rotate, type KeyRing } from '../../shared/adapters/secrets/key-ring.js';
+import type { SecretStore } from '../../shared/adapters/secrets/secret-store.js';
 
 const config = loadConfig({ RUNTIME_MODE: 'local' });
 /** A secret store holding one key ring; each instance has its own key cache. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
-import { webConfig } from '../../shared/web-config/web-config.js';
+import { webConfig } from '../../shared/routes/config.js';
 
 describe('the web client runtime config', () => {
   it('points the browser at the emulator locally', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DirectorySchema, DirectoryUser } from '../../../shared/directory/model.js';
-import { buildDirectoryIndex, DirectoryIndex, type IndexedGroup } from '../../../shared/people/directory-index.js';
-import { fold, words } from '../../../shared/people/normalize.js';
+import type { DirectorySchema, DirectoryUser } from '../../../shared/domain/directory/model.js';
+import { buildDirectoryIndex, DirectoryIndex, type IndexedGroup } from '../../../shared/domain/people/directory-index.js';
+import { fold, words } from '../../../shared/domain/people/normalize.js';
 import { makeUser } from '../../support/directory.js';
 
 const person = (id: string, fullName: string, extra: Partial<DirectoryUser> = {}): DirectoryUser => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, describeGoogleFailure, GoogleCallRunner, OutOfTimeError, parseRetryAfter, SyncError } from '../../../shared/sync/google-calls.js';
-import { RateLimiter } from '../../../shared/sync/limiter.js';
+import { backoffDelay, describeGoogleFailure, GoogleCallRunner, OutOfTimeError, parseRetryAfter, SyncError } from '../../../shared/adapters/google/google-calls.js';
+import { RateLimiter } from '../../../shared/domain/sync/limiter.js';
 import { VirtualClock } from '../../support/virtual-clock.js';
 
 /** The shape gaxios gives a failed request: status, headers, Google's JSON error body. */

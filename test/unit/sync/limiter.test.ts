@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../../shared/sync/limiter.js';
+import { RateLimiter } from '../../../shared/domain/sync/limiter.js';
 import { VirtualClock } from '../../support/virtual-clock.js';
 
 describe('rate limiter', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DirectoryGroup } from '../../../shared/directory/model.js';
-import { classifyMembers, transitiveMembers } from '../../../shared/sync/closure.js';
-import { toDirectoryUser } from '../../../shared/sync/map.js';
-import { checkGuard, planSync, recordHash, type StoredState } from '../../../shared/sync/plan.js';
-import { emptySnapshot, type Snapshot } from '../../../shared/sync/snapshot.js';
+import type { DirectoryGroup } from '../../../shared/domain/directory/model.js';
+import { classifyMembers, transitiveMembers } from '../../../shared/domain/sync/closure.js';
+import { toDirectoryUser } from '../../../shared/adapters/google/map.js';
+import { checkGuard, planSync, recordHash, type StoredState } from '../../../shared/domain/sync/plan.js';
+import { emptySnapshot, type Snapshot } from '../../../shared/domain/sync/snapshot.js';
 import { makeUser } from '../../support/directory.js';
 
 const group = (id: string): DirectoryGroup => ({ id, email: `${id}@example.com`, name: id, description: '', aliases: [] });

@@ -1,35 +1,12 @@
 /**
- * Shapes of the intranet's own API as the browser sees them: the server's own types (docs/openapi.json
- * describes the same), imported as types only, so nothing executable crosses into the bundle.
+ * Shapes of the intranet's own API as the browser sees them: the wire contract (shared/contract/api.ts,
+ * which docs/openapi.json describes too), the one module from outside web/ the client imports.
  */
-import type { MeResponse } from '../../../shared/auth/account-routes.js';
-import type { Integration } from '../../../shared/config/config.js';
-import type { DirectMember } from '../../../shared/directory-api/group-routes.js';
-import type { Page } from '../../../shared/directory-api/paging.js';
-import type { MembershipGroup, Profile } from '../../../shared/directory-api/people-routes.js';
-import type { GroupSummary, PersonSummary } from '../../../shared/people/directory-index.js';
-import type { PendingDiff, RunRecord } from '../../../shared/sync/state-store.js';
-import type { WebConfig } from '../../../shared/web-config/web-config.js';
+import type { MeResponse, SessionInfo } from '../../../shared/contract/api.js';
 
-export type { DirectMember, Integration, MembershipGroup, Page, PendingDiff, Profile, WebConfig };
+export type { DirectMember, Group, Integration, MembershipGroup, Page, PendingDiff, Person, Profile, SyncRun, TransitiveMember, WebConfig } from '../../../shared/contract/api.js';
 
 /** GET /api/me. */
 export type Me = MeResponse;
-export type Person = PersonSummary;
-export type Group = GroupSummary;
-/** GET /api/groups/{id}/members?transitive=true: every person through nesting. */
-export type TransitiveMember = PersonSummary & { readonly direct: boolean };
-
 /** One entry of GET /api/me/sessions → `{sessions: Session[]}`. */
-export interface Session {
-  readonly id: string;
-  /** A short description of the browser and system ("Chrome on macOS"). */
-  readonly device: string;
-  readonly createdAt: string;
-  readonly lastSeenAt: string;
-  readonly expiresAt: string;
-  readonly current: boolean;
-}
-
-/** A sync run record; `totals` (users and groups after the run) once the run records carry them. */
-export type SyncRun = RunRecord & { readonly totals?: { readonly users: number; readonly groups: number } };
+export type Session = SessionInfo;

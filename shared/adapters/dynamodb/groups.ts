@@ -1,0 +1,105 @@
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query.js';
+import type { DirectoryDomain, DirectoryGroup, DirectorySchema, GroupMember } from '../../domain/directory/model.js';
+import { indexQuery, KEYS, prefixQuery } from './table-definition.js';
+
+/**
+ * Groups, memberships, domains and schemas in the table (users: see users.ts; keys and item shapes:
+ * table-definition.ts). Transitive items exist for the directory's own users only: nested groups resolved (cycle-safe), a CUSTOMER
+ * member expanded to every user of the tenant. So "is U in G, directly or not" is one GetItem,
+ * "groups of U" and "users of G" one Query each.
+ */
+
+/** A transitive membership: the user is in the group directly, through nested groups, or as part of the whole tenant. */
+export interface TransitiveMembership {
+  readonly userId: string;
+  readonly groupId: string;
+  /** True when the user is also a direct member. */
+  readonly direct: boolean;
+}
+
+export function groupEmails(group: DirectoryGroup): string[] {
+  return [...new Set([group.email, ...group.aliases].map((e) => e.toLowerCase()))];
+}
+
+export async function getGroupById(db: DynamoDBDocumentClient, tableName: string, id: string): Promise<DirectoryGroup | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.group(id) }));
+  return Item?.group as DirectoryGroup | undefined;
+}
+
+export async function getGroupByEmail(db: DynamoDBDocumentClient, tableName: string, email: string): Promise<DirectoryGroup | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.groupEmail(email) }));
+  return typeof Item?.groupId === 'string' ? getGroupById(db, tableName, Item.groupId) : undefined;
+}
+
+/** Whether the user is in the group, directly or through nesting: one GetItem. */
+export async function isUserInGroup(db: DynamoDBDocumentClient, tableName: string, userId: string, groupId: string): Promise<boolean> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.transitiveMembership(userId, groupId), ProjectionExpression: 'pk' }));
+  return Item !== undefined;
+}
+
+/** Which of `groupIds` the user is in (directly or not): one BatchGetItem per 100 groups, for "shared with any of these groups". */
+export async function userGroupsAmong(db: DynamoDBDocumentClient, tableName: string, userId: string, groupIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const unique = [...new Set(groupIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((g) => KEYS.transitiveMembership(userId, g));
+    while (keys && keys.length > 0) {
+      const result: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'groupId' } } }));
+      for (const item of result.Responses?.[tableName] ?? []) found.add(String(item.groupId));
+      keys = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return found;
+}
+
+/** Every group the user is in, directly or not: one Query on the user's partition. */
+export async function listGroupsOfUser(db: DynamoDBDocumentClient, tableName: string, userId: string): Promise<TransitiveMembership[]> {
+  return queryAll<TransitiveMembership>(db, {
+    TableName: tableName,
+    ...prefixQuery(KEYS.groupsOfUser(userId)),
+    ProjectionExpression: 'userId, groupId, #direct',
+    ExpressionAttributeNames: { '#direct': 'direct' },
+  });
+}
+
+/** Every user of the group, directly or not: one Query on gsi2. */
+export async function listUsersInGroup(db: DynamoDBDocumentClient, tableName: string, groupId: string): Promise<TransitiveMembership[]> {
+  return queryAll<TransitiveMembership>(db, {
+    TableName: tableName,
+    ...indexQuery(KEYS.usersInGroup(groupId)),
+    ProjectionExpression: 'userId, groupId, #direct',
+    ExpressionAttributeNames: { '#direct': 'direct' },
+  });
+}
+
+/** The group's direct members (users, nested groups, the tenant, external addresses), as Google lists them. */
+export async function listDirectMembers(db: DynamoDBDocumentClient, tableName: string, groupId: string): Promise<GroupMember[]> {
+  const items = await queryAll<{ member: GroupMember }>(db, {
+    TableName: tableName,
+    ...prefixQuery(KEYS.directMembersOf(groupId)),
+    ProjectionExpression: '#member',
+    ExpressionAttributeNames: { '#member': 'member' },
+  });
+  return items.map((i) => i.member);
+}
+
+/** The groups `memberKey` (USER#<id>, GROUP#<id>, …) is a direct member of: one Query on gsi1. */
+export async function listDirectGroupsOf(db: DynamoDBDocumentClient, tableName: string, memberKey: string): Promise<string[]> {
+  const items = await queryAll<{ groupId: string }>(db, {
+    TableName: tableName,
+    ...indexQuery(KEYS.memberOf(memberKey)),
+    ProjectionExpression: 'groupId',
+  });
+  return items.map((i) => i.groupId);
+}
+
+export async function getDomains(db: DynamoDBDocumentClient, tableName: string): Promise<DirectoryDomain[]> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.domains }));
+  return (Item?.domains as DirectoryDomain[] | undefined) ?? [];
+}
+
+export async function getSchemas(db: DynamoDBDocumentClient, tableName: string): Promise<DirectorySchema[]> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.schemas }));
+  return (Item?.schemas as DirectorySchema[] | undefined) ?? [];
+}

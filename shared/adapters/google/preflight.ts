@@ -1,0 +1,96 @@
+import { admin_directory_v1 } from '@googleapis/admin';
+import { delegatedJwtClient, parseServiceAccountKey, type ServiceAccountKeyJson } from './service-account-client.js';
+import { describeGoogleFailure, explainFailure } from './google-calls.js';
+import { DELEGATION_CONSOLE, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
+import type { SyncDependencies } from '../../services/sync/dependencies.js';
+
+export interface PreflightCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface PreflightInput {
+  /** The service-account key JSON, or the error reading it. */
+  readonly readKey: () => Promise<string>;
+  readonly subject: string;
+  readonly apiRoot: string;
+}
+
+export interface PreflightReport {
+  readonly status: 'ok' | 'failed';
+  readonly checks: readonly PreflightCheck[];
+}
+
+/** The preflight of the configured key and admin subject: what `--check` prints and the sync Lambda's `{ "preflight": true }` returns. */
+export async function preflightReport(deps: SyncDependencies): Promise<PreflightReport> {
+  const checks = await runPreflight({
+    readKey: () => deps.secrets.get(deps.config.secretNames.serviceAccountKey),
+    subject: deps.config.googleAdminSubject,
+    apiRoot: deps.config.googleApiRoot,
+  });
+  return { status: checks.every((c) => c.ok) ? 'ok' : 'failed', checks };
+}
+
+/**
+ * `npm run sync -- --check`: verifies, in order, that the key is there and well-formed, that each
+ * delegated scope yields a token for the admin subject (one token request per scope, so a
+ * missing one is named), and that the subject may read the directory (one small call per API).
+ */
+export async function runPreflight(input: PreflightInput): Promise<PreflightCheck[]> {
+  const checks: PreflightCheck[] = [];
+  let key: ServiceAccountKeyJson;
+  try {
+    key = parseServiceAccountKey(await input.readKey());
+    checks.push({ name: 'service-account key', ok: true, detail: `${key.client_email} (client id ${key.client_id ?? 'unknown'})` });
+  } catch (error) {
+    checks.push({ name: 'service-account key', ok: false, detail: error instanceof Error ? error.message : String(error) });
+    return checks;
+  }
+  const scopeChecks = await checkScopes(key, input.subject);
+  checks.push(...scopeChecks);
+  if (scopeChecks.some((c) => !c.ok)) return checks;
+  const admin = new admin_directory_v1.Admin({
+    auth: delegatedJwtClient(key, { subject: input.subject, scopes: SYNC_SCOPE_URLS }),
+    rootUrl: input.apiRoot,
+  });
+  const noRetry = { retry: false } as const;
+  const calls: Array<[string, () => Promise<unknown>]> = [
+    ['read users', () => admin.users.list({ customer: 'my_customer', maxResults: 1, fields: 'users(id),nextPageToken' }, noRetry)],
+    ['read groups', () => admin.groups.list({ customer: 'my_customer', maxResults: 1, fields: 'groups(id),nextPageToken' }, noRetry)],
+    ['read domains', () => admin.domains.list({ customer: 'my_customer', fields: 'domains(domainName)' }, noRetry)],
+    ['read user schemas', () => admin.schemas.list({ customerId: 'my_customer', fields: 'schemas(schemaName)' }, noRetry)],
+  ];
+  for (const [name, call] of calls) {
+    try {
+      await call();
+      checks.push({ name: `admin subject: ${name}`, ok: true, detail: `${input.subject} may ${name}` });
+    } catch (error) {
+      checks.push({ name: `admin subject: ${name}`, ok: false, detail: explainFailure(describeGoogleFailure(error, Date.now()), name, input.subject).message });
+    }
+  }
+  return checks;
+}
+
+/** One token request per scope: a scope missing from domain-wide delegation is named, not guessed. */
+export async function checkScopes(key: ServiceAccountKeyJson, subject: string): Promise<PreflightCheck[]> {
+  return Promise.all(SYNC_SCOPES.map(async ({ scope, reads }) => {
+    try {
+      await delegatedJwtClient(key, { subject, scopes: [scope] }).authorize();
+      return { name: `scope ${scope}`, ok: true, detail: `delegated (reads ${reads})` };
+    } catch (error) {
+      const failure = describeGoogleFailure(error, Date.now());
+      const detail = failure.reason === 'unauthorized_client'
+        ? `NOT delegated: add ${scope} for client id ${key.client_id ?? '(see the key file)'} in ${DELEGATION_CONSOLE} (sync needs it to read ${reads}).`
+        : explainFailure(failure, 'a token', subject).message;
+      return { name: `scope ${scope}`, ok: false, detail };
+    }
+  }));
+}
+
+/** The run's message when Google refuses its token: which scopes are missing and where to add them. */
+export async function describeMissingScopes(key: ServiceAccountKeyJson, subject: string): Promise<string | undefined> {
+  const missing = (await checkScopes(key, subject)).filter((c) => !c.ok);
+  if (missing.length === 0) return undefined;
+  return `Google refused the sync's token for ${subject}. ${missing.map((c) => c.detail).join(' ')}`;
+}

@@ -1,0 +1,242 @@
+/**
+ * The wire contract of /api: every request and response shape the browser sends or reads, and the
+ * list of endpoints. It imports nothing, so the web client can take it without pulling server code
+ * into its bundle; the server's own types are these (its modules import them from here), and a test
+ * holds docs/openapi.json to the endpoints and schema names below.
+ */
+
+/** The Google integrations a tenant can turn on. */
+export const INTEGRATIONS = ['gmail', 'drive', 'calendar'] as const;
+export type Integration = (typeof INTEGRATIONS)[number];
+
+/** Every endpoint of /api, as `METHOD path` with `{name}` path parameters. */
+export const API_ENDPOINTS = [
+  'GET /api/health',
+  'GET /api/config',
+  'GET /api/me',
+  'GET /api/me/sessions',
+  'DELETE /api/me/sessions/{id}',
+  'GET /api/people',
+  'GET /api/people/{id}',
+  'GET /api/people/{id}/groups',
+  'GET /api/groups',
+  'GET /api/groups/{id}',
+  'GET /api/groups/{id}/members',
+  'POST /api/access/check',
+  'GET /api/admin/sync/runs',
+  'POST /api/admin/sync/run',
+  'GET /api/admin/sync/pending',
+  'POST /api/admin/users/{id}/sessions/revoke',
+] as const;
+export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
+
+/** Every 4xx/5xx answer: `{error: {code, message}}`, with the request id on a 500. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly requestId?: string };
+}
+
+/** GET /api/health. */
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded';
+  readonly version: string;
+  readonly dynamodb: 'ok' | 'unreachable';
+}
+
+/** GET /api/config: the web client's runtime configuration (public). */
+export interface WebConfig {
+  /** The OAuth client id the Google Identity Services token client asks tokens for. */
+  readonly clientId: string;
+  /** Google Identity Services' script (the emulator's drop-in locally). */
+  readonly gsiScriptUrl: string;
+  /** Base URLs (with the version path and a trailing slash) of the APIs the browser calls. */
+  readonly googleApis: { readonly gmail: string; readonly drive: string; readonly calendar: string };
+  /** Integrations the tenant turned on; each user then turns on the ones they want. */
+  readonly enabledIntegrations: readonly Integration[];
+}
+
+/** A user's directory record as the browser sees their own (GET /api/me): the stored record without the etag and Workspace admin flag. */
+export interface UserRecord {
+  /** Directory user id: the same value as the ID token's `sub`. */
+  readonly id: string;
+  readonly primaryEmail: string;
+  readonly aliases: readonly string[];
+  readonly name: { readonly fullName: string; readonly givenName: string; readonly familyName: string };
+  readonly photoUrl?: string;
+  readonly title?: string;
+  readonly department?: string;
+  readonly orgUnitPath?: string;
+  readonly locations: readonly { readonly type?: string; readonly area?: string; readonly buildingId?: string; readonly floorName?: string; readonly deskCode?: string }[];
+  readonly phones: readonly { readonly type?: string; readonly value: string }[];
+  /** The manager's email, from `relations[type=manager]`. */
+  readonly managerEmail?: string;
+  readonly keywords: readonly string[];
+  /** `customSchemas` as Google returns them: schema name → field name → value(s). */
+  readonly customSchemas: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly suspended: boolean;
+  readonly archived: boolean;
+  /** `includeInGlobalAddressList`: false hides the user from people search. */
+  readonly visibleInDirectory: boolean;
+  /** Set when sync saw the user disappear (tombstone); the record is kept. */
+  readonly deletedAt?: string;
+  /** True for a record created at first sign-in from ID token claims, before any sync saw the user. */
+  readonly provisional?: boolean;
+}
+
+/** GET /api/me: who is signed in, whether they are an intranet admin, which integrations are on. */
+export interface MeResponse {
+  readonly user: UserRecord;
+  readonly isAdmin: boolean;
+  readonly integrations: readonly Integration[];
+  readonly session: { readonly id: string; readonly expiresAt: string };
+}
+
+/** One entry of GET /api/me/sessions → `{sessions: SessionInfo[]}`. */
+export interface SessionInfo {
+  readonly id: string;
+  /** A short description of the browser and system ("Chrome on macOS"). */
+  readonly device: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly expiresAt: string;
+  readonly current: boolean;
+}
+
+/** What every list answers: `nextCursor` only when there is a next page. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor?: string;
+}
+
+/** A person as lists show them (GET /api/people). */
+export interface PersonSummary {
+  readonly id: string;
+  readonly primaryEmail: string;
+  readonly name: { readonly fullName: string; readonly givenName: string; readonly familyName: string };
+  readonly title?: string;
+  readonly department?: string;
+  readonly photoUrl?: string;
+  /** The first location's area (the city, for most tenants). */
+  readonly location?: string;
+}
+
+/** The OpenAPI document's name for a person in a list. */
+export type Person = PersonSummary;
+
+/** A group as lists show it (GET /api/groups). */
+export interface GroupSummary {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly description: string;
+  readonly directMembersCount: number;
+}
+
+/** The OpenAPI document's name for a group in a list. */
+export type Group = GroupSummary;
+
+/** A group of a person's memberships (GET /api/people/{id}/groups). */
+export type MembershipGroup = GroupSummary & { readonly direct: boolean };
+
+/** GET /api/people/{id}. */
+export interface Profile extends PersonSummary {
+  readonly aliases: readonly string[];
+  readonly phones: UserRecord['phones'];
+  readonly locations: UserRecord['locations'];
+  readonly keywords: readonly string[];
+  /** Custom schema fields every user of the domain may read. */
+  readonly customFields: readonly { readonly schema: string; readonly field: string; readonly label: string; readonly value: unknown }[];
+  readonly manager: PersonSummary | null;
+  readonly directReports: readonly PersonSummary[];
+  /** Every group the person is in, directly or through nested groups, by name. */
+  readonly groups: readonly MembershipGroup[];
+}
+
+/** A member's role in a group, as Google names it. */
+export type MemberRole = 'OWNER' | 'MANAGER' | 'MEMBER';
+
+/** A direct member (GET /api/groups/{id}/members): a listed person, a nested group, the whole tenant, or an address outside the directory. */
+export type DirectMember =
+  | ({ readonly kind: 'USER'; readonly role: MemberRole } & PersonSummary)
+  | ({ readonly kind: 'GROUP'; readonly role: MemberRole } & GroupSummary)
+  | { readonly kind: 'CUSTOMER'; readonly role: MemberRole }
+  | { readonly kind: 'EXTERNAL'; readonly role: MemberRole; readonly email: string };
+
+/** GET /api/groups/{id}/members?transitive=true: every person through nesting. */
+export type TransitiveMember = PersonSummary & { readonly direct: boolean };
+
+/** POST /api/access/check. */
+export interface AccessCheckRequest {
+  readonly userId: string;
+  /** Group ids, or CUSTOMER for the whole tenant. */
+  readonly groupIds: readonly string[];
+}
+
+/** POST /api/access/check's answer. */
+export interface AccessCheck {
+  readonly userId: string;
+  /** The asked groups that grant access, in the order asked. */
+  readonly granted: string[];
+  readonly results: { readonly groupId: string; readonly granted: boolean }[];
+}
+
+/** What a sync run did to users and groups. */
+export interface SyncCounts {
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'refused' | 'dry-run';
+
+/** A directory sync run (GET /api/admin/sync/runs). */
+export interface RunRecord {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+  readonly forced: boolean;
+  readonly counts: SyncCounts;
+  readonly memberships: { readonly groupsChanged: number; readonly added: number; readonly removed: number };
+  readonly apiCalls: number;
+  readonly retries: number;
+  /** Directory items written (users, groups, memberships, domains); bookkeeping not included. */
+  readonly itemWrites: number;
+  readonly invocations: number;
+  /** Every invocation's errors, oldest first: a run that succeeded on resume still shows why an invocation failed. */
+  readonly errors: readonly { readonly code: string; readonly message: string }[];
+}
+
+/** A sync run record; `totals` (users and groups after the run) once the run records carry them. */
+export type SyncRun = RunRecord & { readonly totals?: { readonly users: number; readonly groups: number } };
+
+export interface DeletionSample {
+  readonly id: string;
+  readonly email: string;
+}
+
+/** A refused run's diff, kept for an admin to review before forcing (GET /api/admin/sync/pending → `{pending: PendingDiff | null}`). */
+export interface PendingDiff {
+  readonly runId: string;
+  readonly refusedAt: string;
+  readonly reason: string;
+  readonly counts: SyncCounts;
+  readonly deletedUsers: readonly DeletionSample[];
+  readonly deletedGroups: readonly DeletionSample[];
+  /** True when more deletions exist than the samples listed (the item stays under DynamoDB's size limit). */
+  readonly truncated: boolean;
+}
+
+/** POST /api/admin/sync/run: how the sync was started. */
+export interface SyncRunStarted {
+  readonly started: 'invoked' | 'started-in-process';
+  readonly force: boolean;
+}
+
+/** POST /api/admin/users/{id}/sessions/revoke. */
+export interface SessionsRevoked {
+  readonly userId: string;
+  readonly revoked: number;
+}

@@ -1,0 +1,43 @@
+import { endUserSessions } from '../adapters/dynamodb/sessions.js';
+import { getPendingDiff, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
+import { HttpError, json, type HttpRequest } from '../http/http.js';
+import { queryPage } from '../http/paging.js';
+import { cursorParam, objectBody, pageSize, userIdParam } from '../http/validate.js';
+import { adminOnly, withInput, type AppRoute } from '../http/wrappers.js';
+import { startSyncRun } from '../services/sync-starter.js';
+import { KEYS, partitionQuery } from '../adapters/dynamodb/table-definition.js';
+
+const listInput = (request: HttpRequest) => ({ limit: pageSize(request), cursor: cursorParam(request) });
+
+function runInput(request: HttpRequest): { force: boolean } {
+  const body = objectBody(request, ['force'], { optional: true });
+  if (body.force !== undefined && typeof body.force !== 'boolean') throw new HttpError(400, 'invalid_body', 'force must be true or false.');
+  return { force: body.force === true };
+}
+
+/** Admin only: directory sync history, pending diff and "run now", and ending a user's sessions. */
+export const adminRoutes: readonly AppRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/admin/sync/runs',
+    handler: adminOnly(withInput(listInput, async (_request, { deps, input: { limit, cursor } }) => json(200, await queryPage<{ record: RunRecord }, RunRecord>(deps, 'sync-runs', {
+      TableName: deps.config.tableName, ...partitionQuery(KEYS.runRecords),
+      ScanIndexForward: false, ProjectionExpression: '#record', ExpressionAttributeNames: { '#record': 'record' },
+    }, limit, cursor, (i) => i.record)))),
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/sync/run',
+    handler: adminOnly(withInput(runInput, async (_request, { deps, input: { force } }) => json(202, { started: await startSyncRun(deps, force), force }))),
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/sync/pending',
+    handler: adminOnly(async (_request, { deps }) => json(200, { pending: (await getPendingDiff(deps.db, deps.config.tableName)) ?? null })),
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/users/{id}/sessions/revoke',
+    handler: adminOnly(withInput(userIdParam, async (_request, { deps, input: userId }) => json(200, { userId, revoked: await endUserSessions(deps.db, deps.config.tableName, userId) }))),
+  },
+];

@@ -1,0 +1,81 @@
+import { getSchemas, listGroupsOfUser, type TransitiveMembership } from '../adapters/dynamodb/groups.js';
+import type { MembershipGroup, Profile } from '../contract/api.js';
+import { getUserById } from '../adapters/dynamodb/users.js';
+import { HttpError, json, type HttpRequest } from '../http/http.js';
+import { signedIn, withInput, type AppRoute } from '../http/wrappers.js';
+import { isListed, type DirectoryIndex } from '../domain/people/directory-index.js';
+import { fold } from '../domain/people/normalize.js';
+import { directoryIndex } from '../services/people-index.js';
+import { offsetPage, queryPage } from '../http/paging.js';
+import { booleanParam, cursorParam, pageSize, searchQuery, userIdParam } from '../http/validate.js';
+import { KEYS, prefixQuery } from '../adapters/dynamodb/table-definition.js';
+
+const notFound = () => new HttpError(404, 'person_not_found', 'No such person in the directory.');
+
+/** The group of a membership as lists show it; undefined for a group the directory index does not list. */
+function membershipGroup(index: DirectoryIndex, membership: TransitiveMembership): MembershipGroup | undefined {
+  const group = index.groupById(membership.groupId);
+  return group && { ...group, direct: membership.direct === true };
+}
+
+const searchInput = (request: HttpRequest) => ({ q: searchQuery(request, { required: true })!, limit: pageSize(request), cursor: cursorParam(request) });
+
+const groupsInput = (request: HttpRequest) => ({
+  id: userIdParam(request), transitive: booleanParam(request, 'transitive', true), limit: pageSize(request), cursor: cursorParam(request),
+});
+
+export const peopleRoutes: readonly AppRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/people',
+    handler: signedIn(withInput(searchInput, async (_request, { deps, input: { q, limit, cursor } }) => {
+      const index = await directoryIndex(deps);
+      const found = index.searchPeople(q);
+      return json(200, await offsetPage(deps, `people|${index.version}|${fold(q)}`, found.length, (i) => index.person(found[i]!), limit, cursor));
+    })),
+  },
+  {
+    method: 'GET',
+    path: '/api/people/{id}',
+    handler: signedIn(withInput(userIdParam, async (_request, { deps, input: id }) => {
+      const { db, config } = deps;
+      const [index, user, memberships, schemas] = await Promise.all([
+        directoryIndex(deps), getUserById(db, config.tableName, id), listGroupsOfUser(db, config.tableName, id), getSchemas(db, config.tableName),
+      ]);
+      const summary = user && isListed(user) ? index.personById(id) : undefined;
+      if (!user || !summary) throw notFound();
+      const profile: Profile = {
+        ...summary,
+        aliases: user.aliases,
+        phones: user.phones,
+        locations: user.locations,
+        keywords: user.keywords,
+        customFields: schemas.flatMap((s) => s.fields
+          .filter((f) => f.readAccessType === 'ALL_DOMAIN_USERS' && user.customSchemas[s.schemaName]?.[f.fieldName] !== undefined)
+          .map((f) => ({ schema: s.schemaName, field: f.fieldName, label: f.displayName ?? f.fieldName, value: user.customSchemas[s.schemaName]![f.fieldName] }))),
+        manager: index.managerOf(id) ?? null,
+        directReports: index.directReportsOf(id),
+        groups: memberships.flatMap((m) => membershipGroup(index, m) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
+      };
+      return json(200, profile);
+    })),
+  },
+  {
+    method: 'GET',
+    path: '/api/people/{id}/groups',
+    handler: signedIn(withInput(groupsInput, async (_request, { deps, input: { id, transitive, limit, cursor } }) => {
+      const index = await directoryIndex(deps);
+      if (!index.personById(id)) throw notFound();
+      const groupsOfUser = prefixQuery(KEYS.groupsOfUser(id));
+      const page = await queryPage<TransitiveMembership, MembershipGroup>(deps, `person-groups|${id}|${transitive}`, {
+        TableName: deps.config.tableName,
+        ...groupsOfUser,
+        ...(transitive ? {} : { FilterExpression: '#direct = :yes' }),
+        ExpressionAttributeValues: { ...groupsOfUser.ExpressionAttributeValues, ...(transitive ? {} : { ':yes': true }) },
+        ProjectionExpression: 'userId, groupId, #direct',
+        ExpressionAttributeNames: { '#direct': 'direct' },
+      }, limit, cursor, (m) => membershipGroup(index, m));
+      return json(200, page);
+    })),
+  },
+];

@@ -1,0 +1,64 @@
+import { html, type HttpResponse } from '../../http/http.js';
+import { LOGIN_REASONS, type LoginReason } from '../../domain/auth/errors.js';
+
+/**
+ * The pages a person sees when sign-in does not work: what happened, in plain words, and what to
+ * do next, never a stack trace. The reason code and request id are printed for support. No
+ * scripts or inline styles: the site's CSP allows neither.
+ */
+export interface PageContext {
+  readonly requestId: string;
+  readonly allowedDomains: readonly string[];
+}
+
+const TRY_AGAIN = '<p><a href="/auth/login">Sign in again</a></p>';
+
+function whatToDo(reason: LoginReason, context: PageContext): string {
+  const work = context.allowedDomains.map((d) => `<strong>@${escapeHtml(d)}</strong>`).join(' or ');
+  switch (reason) {
+    case 'hd_missing':
+    case 'hd_not_allowed':
+      return `<p>Sign in with your work account (${work}). In Google's account chooser, pick your work account or choose "Use another account".</p>${TRY_AGAIN}`;
+    case 'email_unverified':
+      return '<p>Ask your Google Workspace administrator to verify the email address of your account, then sign in again.</p>';
+    case 'user_unknown':
+      return '<p>New accounts appear in the intranet after the next directory sync. Try again later; if it still does not work, contact your IT helpdesk.</p>';
+    case 'account_suspended':
+    case 'account_archived':
+    case 'account_deleted':
+      return '<p>If you think this is a mistake, contact your IT helpdesk or Google Workspace administrator.</p>';
+    case 'provider_error':
+      return `<p>If you cancelled, nothing is wrong: you can start again.</p>${TRY_AGAIN}`;
+    default:
+      return `<p>Nothing was saved. Please start the sign-in again; if it keeps happening, contact your IT helpdesk with the reference below.</p>${TRY_AGAIN}`;
+  }
+}
+
+export function loginRejectedPage(status: number, reason: LoginReason, context: PageContext, cookies: readonly string[] = []): HttpResponse {
+  const title = status === 403 ? 'You cannot sign in with this account' : 'Sign-in did not complete';
+  return page(status, title, `<p>${escapeHtml(LOGIN_REASONS[reason])}</p>${whatToDo(reason, context)}`, `${reason} · request ${context.requestId}`, cookies);
+}
+
+/** An unexpected failure: 500 like every other one (the foundation's rule), with the request id to quote. */
+export function signInUnavailablePage(requestId: string, cookies: readonly string[] = []): HttpResponse {
+  return page(500, 'Sign-in is unavailable right now', `<p>We could not complete the sign-in with Google. Please try again in a minute.</p>${TRY_AGAIN}`, `request ${requestId}`, cookies);
+}
+
+function page(status: number, title: string, body: string, reference: string, cookies: readonly string[]): HttpResponse {
+  return html(status, `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · Intranet</title></head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+<p><small>Reference: <code>${escapeHtml(reference)}</code></small></p>
+</main>
+</body>
+</html>
+`, { cookies });
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
