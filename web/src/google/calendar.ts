@@ -7,14 +7,22 @@ import { query, type ApiRequest, type Call } from './http.js';
 export const UPCOMING_DAYS = 7;
 
 export function upcomingEvents(base: string, now: Date, maxResults: number): ApiRequest {
-  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  const until = new Date(startOfToday.getTime() + UPCOMING_DAYS * 86_400_000);
+  const startOfToday = addDays(now, 0);
+  const until = addDays(now, UPCOMING_DAYS);
   return {
     method: 'GET',
     url: `${base}calendars/primary/events${query({
       timeMin: startOfToday.toISOString(), timeMax: until.toISOString(), singleEvents: true, orderBy: 'startTime', maxResults,
     })}`,
   };
+}
+
+/**
+ * Local midnight `days` calendar days after `date`'s day. Built from the calendar fields, not by
+ * adding 24-hour steps: a day across a daylight-saving change lasts 23 or 25 hours.
+ */
+export function addDays(date: Date, days: number): Date {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
 }
 
 export interface NewEvent {
