@@ -92,6 +92,7 @@ export const api = {
   allMembers: (groupId: string, cursor?: string) => get<Page<TransitiveMember>>(`/api/groups/${id(groupId)}/members${qs({ transitive: 'true', cursor })}`),
   syncRuns: () => get<Page<SyncRun>>('/api/admin/sync/runs'),
   runSync: (force: boolean) => request<{ started: string; force: boolean }>('POST', '/api/admin/sync/run', { force }),
+  revokeSessions: (userId: string) => request<{ userId: string; revoked: number }>('POST', `/api/admin/users/${id(userId)}/sessions/revoke`),
   pendingDiff: () => get<{ pending: PendingDiff | null }>('/api/admin/sync/pending').then((answer) => answer.pending),
 };
 
