@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, eventStart, insertEvent, joinLink, upcomingEvents } from '../../web/src/google/calendar.js';
+import { addDays, availability, eventStart, freeBusy, insertEvent, joinLink, upcomingEvents } from '../../web/src/google/calendar.js';
 import { driveString, folders, recentFiles, searchFiles, shareWithGroup } from '../../web/src/google/drive.js';
 import { inboxLabel, messageMetadata, senderName, summarize, unreadMessages } from '../../web/src/google/gmail.js';
-import { googleError } from '../../web/src/google/http.js';
+import { googleError, type Call } from '../../web/src/google/http.js';
 
 const GMAIL = 'https://gmail.googleapis.com/gmail/v1/';
 const DRIVE = 'https://www.googleapis.com/drive/v3/';
@@ -121,5 +121,25 @@ describe('Calendar days across daylight-saving changes (Europe/Berlin)', () => {
     const saturday = new Date('2026-03-28T11:00:00Z'); // 12:00 CET; the clocks go forward on Sunday 29 March
     expect(addDays(saturday, 1).toISOString()).toBe('2026-03-28T23:00:00.000Z'); // Sunday 00:00 CET
     expect(addDays(saturday, 2).toISOString()).toBe('2026-03-29T22:00:00.000Z'); // Monday 00:00 CEST
+  });
+});
+
+describe('Free/busy now', () => {
+  const now = new Date('2026-11-28T10:00:00Z');
+  const answering = (calendars: object): Call => (async () => ({ calendars })) as Call;
+  const at = (hhmm: string) => `2026-11-28T${hhmm}:00Z`;
+
+  it('asks freebusy.query for the colleague from now to the end of the day', () => {
+    const request = freeBusy(CAL, 'ana@example.com', now, addDays(now, 1));
+    expect(request).toMatchObject({ method: 'POST', url: `${CAL}freeBusy`, body: { timeMin: now.toISOString(), items: [{ id: 'ana@example.com' }] } });
+  });
+
+  it('is busy until the end of back-to-back meetings, free until the next one, unknown when Google will not say', async () => {
+    const busy = answering({ 'ana@example.com': { busy: [{ start: at('09:30'), end: at('10:30') }, { start: at('10:30'), end: at('11:00') }, { start: at('12:00'), end: at('13:00') }] } });
+    expect(await availability(busy, CAL, 'ana@example.com', now)).toEqual({ kind: 'busy', until: new Date(at('11:00')) });
+    const free = answering({ 'ana@example.com': { busy: [{ start: at('12:00'), end: at('13:00') }] } });
+    expect(await availability(free, CAL, 'ana@example.com', now)).toEqual({ kind: 'free', until: new Date(at('12:00')) });
+    expect(await availability(answering({ 'ana@example.com': { busy: [] } }), CAL, 'ana@example.com', now)).toEqual({ kind: 'free' });
+    expect(await availability(answering({ 'ana@example.com': { errors: [{ reason: 'notFound' }], busy: [] } }), CAL, 'ana@example.com', now)).toEqual({ kind: 'unknown' });
   });
 });

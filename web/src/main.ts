@@ -49,7 +49,7 @@ async function start(): Promise<void> {
 const PAGES: Record<string, (app: App, id: string, lifetime: PageLifetime) => HTMLElement | Promise<HTMLElement>> = {
   home: (app, _id, lifetime) => homePage(app, lifetime),
   people: (app) => peoplePage(app),
-  person: (app, id) => personPage(app, id),
+  person: (app, id, lifetime) => personPage(app, id, lifetime),
   group: (app, id) => groupPage(app, id),
   settings: (app, _id, lifetime) => settingsPage(app, lifetime),
   admin: (app) => adminPage(app),

@@ -1,9 +1,10 @@
-import type { App } from '../app.js';
+import type { App, PageLifetime } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
 import type { DirectMember, Group, Page, Person, Profile, TransitiveMember } from '../api/types.js';
 import { debounce, empty, errorBox, h, link, loading, mount } from '../ui/dom.js';
 import { pagedList } from '../ui/paged.js';
 import { avatar } from '../ui/avatar.js';
+import { availabilityBadge } from '../widgets/availability.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
@@ -37,7 +38,7 @@ function section<T>(title: string, result: PromiseSettledResult<Page<T>>, more: 
   return h('section', {}, h('h2', {}, title), body);
 }
 
-export async function personPage(_app: App, id: string): Promise<HTMLElement> {
+export async function personPage(app: App, id: string, lifetime: PageLifetime): Promise<HTMLElement> {
   let p: Profile;
   try {
     p = await api.person(id);
@@ -56,7 +57,7 @@ export async function personPage(_app: App, id: string): Promise<HTMLElement> {
     h('p', {}, link('/people', '← People')),
     h('div', { class: 'profile' },
       avatar(p),
-      h('div', {}, h('h1', {}, p.name.fullName),
+      h('div', {}, h('h1', {}, p.name.fullName), availabilityBadge(app, lifetime, p),
         h('dl', { class: 'facts' }, facts.filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])))),
     p.directReports.length > 0 ? [h('h2', {}, 'Direct reports'), h('ul', { class: 'list' }, p.directReports.map((r) => personItem(r)))] : null,
     h('h2', {}, 'Groups'),
