@@ -2,7 +2,7 @@ import type { App } from '../app.js';
 import { api, ApiError } from '../api/backend.js';
 import type { PendingDiff, Person, SyncRun } from '../api/types.js';
 import { avatar } from '../ui/avatar.js';
-import { debounce, empty, errorBox, formatDateTime, formatShortDate, h, loading, mount } from '../ui/dom.js';
+import { debounce, empty, errorBox, formatDateTime, formatShortDate, formatShortDateTime, h, loading, mount } from '../ui/dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** How often "Run sync now" asks whether its run has finished, and for how long at most. */
@@ -156,9 +156,11 @@ export function historyChart(items: readonly SyncRun[]): Element {
     svg.append(el('line', { x1: left, y1: y(v), x2: width - right, y2: y(v), class: v === 0 ? 'axis' : 'grid' }));
     svg.append(el('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, String(Math.round(v))));
   }
-  for (const t of dateTicks(first, first + span)) {
-    svg.append(el('line', { x1: x(t), y1: height - bottom, x2: x(t), y2: height - bottom + 5, class: 'axis' }));
-    svg.append(el('text', { x: x(t), y: height - bottom + 20, 'text-anchor': 'middle', class: 'tick' }, formatShortDate(new Date(t))));
+  for (const tick of timeTicks(first, first + span)) {
+    svg.append(el('line', { x1: x(tick.at), y1: height - bottom, x2: x(tick.at), y2: height - bottom + 5, class: 'axis' }));
+    // Labels at either end align inwards, so none is cut off by the chart's edge.
+    const anchor = x(tick.at) < left + 40 ? 'start' : x(tick.at) > width - right - 40 ? 'end' : 'middle';
+    svg.append(el('text', { x: x(tick.at), y: height - bottom + 20, 'text-anchor': anchor, class: 'tick' }, tick.label));
   }
   svg.append(el('polyline', { points: runs.map((r, i) => `${x(times[i]!)},${y(value(r))}`).join(' '), class: 'line' }));
   runs.forEach((r, i) => {
@@ -174,15 +176,18 @@ export function historyChart(items: readonly SyncRun[]): Element {
   return box;
 }
 
-/** Up to five midnights spread over [from, to], or `from` alone when the runs fall on one day. */
-export function dateTicks(from: number, to: number): number[] {
+const DAY_MS = 86_400_000;
+
+/** Dated ticks for the time axis: up to five midnights over two days or more, else four dated times. */
+function timeTicks(from: number, to: number): Array<{ at: number; label: string }> {
+  if (to - from < 2 * DAY_MS) {
+    return [0, 1, 2, 3].map((i) => from + (i * (to - from)) / 3).map((at) => ({ at, label: formatShortDateTime(new Date(at)) }));
+  }
   const day = new Date(from);
-  const start = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1).getTime();
   const days: number[] = [];
-  for (let d = new Date(start); d.getTime() <= to; d = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1)) days.push(d.getTime());
-  if (days.length === 0) return [from];
+  for (let d = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1); d.getTime() <= to; d = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1)) days.push(d.getTime());
   const step = Math.ceil(days.length / 5);
-  return days.filter((_, i) => i % step === 0);
+  return days.filter((_, i) => i % step === 0).map((at) => ({ at, label: formatShortDate(new Date(at)) }));
 }
 
 /** Find a person by name or email and end every session they have (POST /api/admin/users/{id}/sessions/revoke). */
@@ -207,7 +212,7 @@ function sessionRevoker(): HTMLElement {
         mount(results, page.items.length === 0 ? empty('Nobody matches.') : h('ul', { class: 'list' }, page.items.slice(0, 10).map((p) => {
           const outcome = h('span', {});
           return h('li', { class: 'with-avatar' }, avatar(p, 'small'),
-            h('div', {}, h('span', { class: 'item-title' }, p.name.fullName), h('span', { class: 'muted' }, p.primaryEmail),
+            h('div', { class: 'item-text' }, h('span', { class: 'item-title' }, p.name.fullName), h('span', { class: 'muted' }, p.primaryEmail),
               h('span', { class: 'row' }, h('button', { type: 'button', class: 'danger', onclick: () => revoke(p, outcome) }, 'End all sessions'), outcome)));
         })));
       })

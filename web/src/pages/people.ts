@@ -57,7 +57,7 @@ export async function personPage(app: App, id: string, lifetime: PageLifetime): 
     h('p', {}, link('/people', '← People')),
     h('div', { class: 'profile' },
       avatar(p),
-      h('div', {}, h('h1', {}, p.name.fullName), availabilityBadge(app, lifetime, p),
+      h('div', { class: 'profile-text' }, h('h1', {}, p.name.fullName), availabilityBadge(app, lifetime, p),
         h('dl', { class: 'facts' }, facts.filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])))),
     p.directReports.length > 0 ? [h('h2', {}, 'Direct reports'), h('ul', { class: 'list' }, p.directReports.map((r) => personItem(r)))] : null,
     h('h2', {}, 'Groups'),
@@ -72,7 +72,7 @@ function personLink(person: Person): HTMLAnchorElement {
 /** A person in a list: small avatar, linked name, then their title and the given details. */
 function personItem(person: Person, ...details: Array<string | undefined>): HTMLElement {
   return h('li', { class: 'with-avatar' }, avatar(person, 'small'),
-    h('div', {}, personLink(person), h('span', { class: 'muted' }, [person.title, ...details].filter(Boolean).join(' · '))));
+    h('div', { class: 'item-text' }, personLink(person), h('span', { class: 'muted' }, [person.title, ...details].filter(Boolean).join(' · '))));
 }
 
 export async function groupPage(_app: App, id: string): Promise<HTMLElement> {

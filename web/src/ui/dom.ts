@@ -50,6 +50,7 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const day = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
 const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const shortDateTime = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 
 export function formatDateTime(date: Date | string | undefined): string {
   if (date === undefined) return '';
@@ -69,6 +70,11 @@ export function formatTime(date: Date): string {
 /** A short date ("28 Nov" or "Nov 28"), for chart axes. */
 export function formatShortDate(date: Date): string {
   return shortDate.format(date);
+}
+
+/** A short date with the time ("28 Nov, 14:05"), for chart axes over a day or two. */
+export function formatShortDateTime(date: Date): string {
+  return shortDateTime.format(date);
 }
 
 /** Calls `fn` once typing pauses for `ms`. */
