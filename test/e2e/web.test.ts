@@ -326,7 +326,8 @@ describe('the web client against the emulator', () => {
       await page.waitForSelector('#main table');
       return page.locator('#main td', { hasText: 'succeeded (forced)' }).count();
     }, { timeout: 30_000, interval: 500 }).toBe(1);
-    expect(await page.locator('text=No change is waiting for review').count()).toBe(1);
+    // The held change loads beside the runs: wait for its answer too.
+    await expect.poll(() => page.locator('text=No change is waiting for review').count()).toBe(1);
   });
 
   it('every signed-in page passes axe in both themes, fits 375 px without sideways scrolling, and shows no broken image', { timeout: 300_000 }, async () => {
