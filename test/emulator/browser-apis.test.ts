@@ -203,4 +203,18 @@ describe('Calendar', () => {
     expect(await failure(calendar([`${AUTH}calendar.events`]).events.insert({ calendarId: 'primary', requestBody: { summary: 'x', start: requestBody.start } })))
       .toMatchObject({ status: 400, message: 'Missing end time.' });
   });
+
+  it("answers freebusy.query with a colleague's busy intervals clipped to the window, and notFound for an unknown calendar", async () => {
+    const colleague = emulator.directory.users.find((u) => u.id !== user.id && !u.suspended && !u.deletionTime && emulator.personal.for(u).events.length > 0)!;
+    const events = emulator.personal.for(colleague).events;
+    const timeMin = new Date(events[0]!.start + 60_000).toISOString();
+    const timeMax = new Date(events.at(-1)!.end).toISOString();
+    const answer = await calendar([`${AUTH}calendar.readonly`]).freebusy.query({ requestBody: { timeMin, timeMax, items: [{ id: colleague.primaryEmail }, { id: 'nobody@example.com' }] } });
+    const expected = events.filter((e) => e.end > Date.parse(timeMin) && e.start < Date.parse(timeMax))
+      .map((e) => ({ start: new Date(Math.max(e.start, Date.parse(timeMin))).toISOString(), end: new Date(Math.min(e.end, Date.parse(timeMax))).toISOString() }));
+    expect(answer.data.calendars?.[colleague.primaryEmail]?.busy).toEqual(expected);
+    expect(answer.data.calendars?.['nobody@example.com']?.errors).toEqual([{ domain: 'global', reason: 'notFound' }]);
+    expect(await failure(calendar([`${AUTH}gmail.metadata`]).freebusy.query({ requestBody: { timeMin, timeMax, items: [] } }))).toMatchObject({ status: 403 });
+    expect(await failure(calendar([`${AUTH}calendar.freebusy`]).freebusy.query({ requestBody: { timeMin: timeMax, timeMax: timeMin, items: [] } }))).toMatchObject({ status: 400 });
+  });
 });

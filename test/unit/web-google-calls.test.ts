@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { eventStart, insertEvent, joinLink, upcomingEvents } from '../../web/src/google/calendar.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, availability, eventStart, freeBusy, insertEvent, joinLink, upcomingEvents } from '../../web/src/google/calendar.js';
 import { driveString, folders, recentFiles, searchFiles, shareWithGroup } from '../../web/src/google/drive.js';
 import { inboxLabel, messageMetadata, senderName, summarize, unreadMessages } from '../../web/src/google/gmail.js';
-import { googleError } from '../../web/src/google/http.js';
+import { googleError, type Call } from '../../web/src/google/http.js';
 
 const GMAIL = 'https://gmail.googleapis.com/gmail/v1/';
 const DRIVE = 'https://www.googleapis.com/drive/v3/';
@@ -43,7 +43,7 @@ describe('Gmail calls under gmail.metadata', () => {
 describe('Drive calls', () => {
   it('lists recent files with explicit fields, not trashed', () => {
     const p = params(recentFiles(DRIVE, 8).url);
-    expect(p.get('orderBy')).toBe('recency desc');
+    expect(p.get('orderBy')).toBe('modifiedTime desc');
     expect(p.get('q')).toBe('trashed = false');
     expect(p.get('fields')).toContain('files(');
     expect(p.get('pageSize')).toBe('8');
@@ -69,7 +69,7 @@ describe('Calendar calls', () => {
     const now = new Date(2026, 10, 28, 15, 30);
     const p = params(upcomingEvents(CAL, now, 10).url);
     expect(new Date(p.get('timeMin')!).getTime()).toBe(new Date(2026, 10, 28).getTime());
-    expect(new Date(p.get('timeMax')!).getTime()).toBe(new Date(2026, 10, 28).getTime() + 7 * 86_400_000);
+    expect(new Date(p.get('timeMax')!).getTime()).toBe(new Date(2026, 11, 5).getTime());
     expect(p.get('singleEvents')).toBe('true');
     expect(p.get('orderBy')).toBe('startTime');
   });
@@ -101,5 +101,45 @@ describe("Google's errors as messages that say what to do", () => {
     const error = googleError(status, body);
     expect(error.kind).toBe(kind);
     expect(error.message).toMatch(/\.$/);
+  });
+});
+
+describe('Calendar days across daylight-saving changes (Europe/Berlin)', () => {
+  const zone = process.env.TZ;
+  // Node reads TZ again when it changes: Dates in this block are Berlin's local time.
+  beforeAll(() => { process.env.TZ = 'Europe/Berlin'; });
+  afterAll(() => { if (zone === undefined) delete process.env.TZ; else process.env.TZ = zone; });
+
+  it('ends the week at local midnight when the clocks go back inside it (a 25-hour day)', () => {
+    const now = new Date('2026-10-20T13:00:00Z'); // Tuesday 15:00 CEST; the clocks go back on Sunday 25 October
+    const p = params(upcomingEvents(CAL, now, 10).url);
+    expect(p.get('timeMin')).toBe('2026-10-19T22:00:00.000Z'); // 20 October 00:00 CEST
+    expect(p.get('timeMax')).toBe('2026-10-26T23:00:00.000Z'); // 27 October 00:00 CET, not 23:00 on the 26th
+  });
+
+  it('steps whole days when the clocks go forward (a 23-hour day)', () => {
+    const saturday = new Date('2026-03-28T11:00:00Z'); // 12:00 CET; the clocks go forward on Sunday 29 March
+    expect(addDays(saturday, 1).toISOString()).toBe('2026-03-28T23:00:00.000Z'); // Sunday 00:00 CET
+    expect(addDays(saturday, 2).toISOString()).toBe('2026-03-29T22:00:00.000Z'); // Monday 00:00 CEST
+  });
+});
+
+describe('Free/busy now', () => {
+  const now = new Date('2026-11-28T10:00:00Z');
+  const answering = (calendars: object): Call => (async () => ({ calendars })) as Call;
+  const at = (hhmm: string) => `2026-11-28T${hhmm}:00Z`;
+
+  it('asks freebusy.query for the colleague from now to the end of the day', () => {
+    const request = freeBusy(CAL, 'ana@example.com', now, addDays(now, 1));
+    expect(request).toMatchObject({ method: 'POST', url: `${CAL}freeBusy`, body: { timeMin: now.toISOString(), items: [{ id: 'ana@example.com' }] } });
+  });
+
+  it('is busy until the end of back-to-back meetings, free until the next one, unknown when Google will not say', async () => {
+    const busy = answering({ 'ana@example.com': { busy: [{ start: at('09:30'), end: at('10:30') }, { start: at('10:30'), end: at('11:00') }, { start: at('12:00'), end: at('13:00') }] } });
+    expect(await availability(busy, CAL, 'ana@example.com', now)).toEqual({ kind: 'busy', until: new Date(at('11:00')) });
+    const free = answering({ 'ana@example.com': { busy: [{ start: at('12:00'), end: at('13:00') }] } });
+    expect(await availability(free, CAL, 'ana@example.com', now)).toEqual({ kind: 'free', until: new Date(at('12:00')) });
+    expect(await availability(answering({ 'ana@example.com': { busy: [] } }), CAL, 'ana@example.com', now)).toEqual({ kind: 'free' });
+    expect(await availability(answering({ 'ana@example.com': { errors: [{ reason: 'notFound' }], busy: [] } }), CAL, 'ana@example.com', now)).toEqual({ kind: 'unknown' });
   });
 });

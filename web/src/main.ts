@@ -4,7 +4,7 @@
  * integrations, so the first paint never waits for Google.
  */
 import './styles.css';
-import { api, ApiError, loginUrl } from './api/backend.js';
+import { api, ApiError, loginUrl, sessionEnded } from './api/backend.js';
 import type { Me, WebConfig } from './api/types.js';
 import { IntegrationPrefs, type App, type PageLifetime } from './app.js';
 import { GoogleAccess } from './google/access.js';
@@ -39,13 +39,17 @@ async function start(): Promise<void> {
   const main = h('main', { id: 'main', class: 'page', tabindex: -1 });
   const app: App = { config: effective, me, access, prefs: new IntegrationPrefs(me.user.id, enabled) };
   mount(root, h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header(app), main);
+  sessionEnded.addEventListener('ended', () => {
+    access.forget();
+    signedOut('Your session has ended: you were signed out on another device, or an administrator ended your sessions.');
+  }, { once: true });
   startRouter((route) => void show(app, route, main));
 }
 
 const PAGES: Record<string, (app: App, id: string, lifetime: PageLifetime) => HTMLElement | Promise<HTMLElement>> = {
   home: (app, _id, lifetime) => homePage(app, lifetime),
   people: (app) => peoplePage(app),
-  person: (app, id) => personPage(app, id),
+  person: (app, id, lifetime) => personPage(app, id, lifetime),
   group: (app, id) => groupPage(app, id),
   settings: (app, _id, lifetime) => settingsPage(app, lifetime),
   admin: (app) => adminPage(app),
@@ -85,13 +89,15 @@ function header(app: App): HTMLElement {
     h('nav', { 'aria-label': 'Main' }, h('ul', {},
       h('li', {}, link('/', 'Home')), h('li', {}, link('/people', 'People')), h('li', {}, link('/settings', 'Settings')),
       app.me.isAdmin ? h('li', {}, link('/admin', 'Admin')) : null)),
-    h('div', { class: 'who' }, h('span', { class: 'muted' }, app.me.user.primaryEmail), h('button', { type: 'button', onclick: signOut }, 'Sign out')));
+    h('div', { class: 'who' }, h('span', { class: 'muted email', title: app.me.user.primaryEmail }, app.me.user.primaryEmail), h('button', { type: 'button', onclick: signOut }, 'Sign out')));
 }
 
-function signedOut(): void {
+/** The signed-out page; `ended` says why a signed-in page was replaced by it (once, with the sign-in link). */
+function signedOut(ended?: string): void {
   const returnTo = location.pathname + location.search;
   mount(root, h('main', { id: 'main', class: 'page signin' },
     h('h1', {}, 'Workspace Bridge'),
+    ended ? h('p', { class: 'notice', role: 'status', 'data-state': 'session-ended' }, ended) : null,
     h('p', {}, 'Your company intranet: colleagues, groups, and your mail, files and meetings at a glance.'),
     h('a', { href: loginUrl(returnTo), class: 'button primary', id: 'sign-in' }, 'Sign in with Google')));
 }

@@ -3,6 +3,8 @@
  * events.list on a user's own calendar (timeMin/timeMax, singleEvents, orderBy, maxResults,
  * pageToken) and events.insert (calendar.events or calendar), which creates a Meet link when a
  * conference is requested with conferenceDataVersion=1. Inserted events are listed afterwards.
+ * freebusy.query answers the busy intervals of any active colleague's primary calendar (Workspace
+ * shares free/busy inside the domain by default), and Google's notFound for anyone else.
  */
 import { randomBytes } from 'node:crypto';
 import type { EmulatorContext } from '../emulator.js';
@@ -14,12 +16,15 @@ import type { CalendarEvent, Person } from '../seed/personal.js';
 const AUTH = 'https://www.googleapis.com/auth/';
 export const CALENDAR_SCOPES = {
   calendar: `${AUTH}calendar`,
+  freebusy: `${AUTH}calendar.freebusy`,
+  eventsFreebusy: `${AUTH}calendar.events.freebusy`,
   readonly: `${AUTH}calendar.readonly`,
   events: `${AUTH}calendar.events`,
   eventsReadonly: `${AUTH}calendar.events.readonly`,
 } as const;
 
-const READ = Object.values(CALENDAR_SCOPES);
+const FREEBUSY = Object.values(CALENDAR_SCOPES);
+const READ = FREEBUSY.filter((scope) => scope !== CALENDAR_SCOPES.freebusy && scope !== CALENDAR_SCOPES.eventsFreebusy);
 const WRITE = [CALENDAR_SCOPES.calendar, CALENDAR_SCOPES.events];
 const BASE = '/calendar/v3/calendars/{calendarId}/events';
 
@@ -36,7 +41,7 @@ export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
     const id = request.params.calendarId ?? '';
     if (id !== 'primary' && !isSelf(id, caller.user)) throw new GoogleApiError(404, 'notFound', 'Not Found');
   };
-  const events = (caller: Caller): StoredEvent[] => [
+  const events = (caller: Pick<Caller, 'user' | 'data'>): StoredEvent[] => [
     ...caller.data.events.map((e) => ({ ...e, created: e.start - 7 * 86_400_000 })),
     ...(inserted.get(caller.user.id) ?? []),
   ];
@@ -67,6 +72,28 @@ export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
           ...(result.nextPageToken ? { nextPageToken: result.nextPageToken } : {}),
           items: result.items.map((e) => eventResource(caller, e)),
         });
+      },
+    },
+    {
+      method: 'POST', path: '/calendar/v3/freeBusy', name: 'calendar.freebusy.query',
+      handler: (request) => {
+        callerFor(context, request, FREEBUSY);
+        const body = jsonBody(request);
+        const timeMin = time(typeof body.timeMin === 'string' ? body.timeMin : null, 'timeMin');
+        const timeMax = time(typeof body.timeMax === 'string' ? body.timeMax : null, 'timeMax');
+        if (timeMin === undefined || timeMax === undefined) throw new GoogleApiError(400, 'required', 'Missing timeMin or timeMax.');
+        if (timeMax <= timeMin) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.');
+        const items = Array.isArray(body.items) ? body.items.map((i) => (i as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string') : [];
+        const calendars = Object.fromEntries(items.map((id) => {
+          const user = context.directory.user(id);
+          if (!user || user.deletionTime || user.suspended) return [id, { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] }];
+          const busy = events({ user, data: context.personal.for(user) })
+            .filter((e) => !e.allDay && e.end > timeMin && e.start < timeMax)
+            .sort((a, b) => a.start - b.start)
+            .map((e) => ({ start: rfc3339(Math.max(e.start, timeMin)), end: rfc3339(Math.min(e.end, timeMax)) }));
+          return [id, { busy }];
+        }));
+        return json(200, { kind: 'calendar#freeBusy', timeMin: rfc3339(timeMin), timeMax: rfc3339(timeMax), calendars });
       },
     },
     {

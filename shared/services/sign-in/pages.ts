@@ -4,14 +4,15 @@ import { LOGIN_REASONS, type LoginReason } from '../../domain/auth/errors.js';
 /**
  * The pages a person sees when sign-in does not work: what happened, in plain words, and what to
  * do next, never a stack trace. The reason code and request id are printed for support. No
- * scripts or inline styles: the site's CSP allows neither.
+ * scripts or inline styles (the site's CSP allows neither): they take the app's own design system
+ * from /theme.css (web/public), so they look like the rest of the intranet, light or dark.
  */
 export interface PageContext {
   readonly requestId: string;
   readonly allowedDomains: readonly string[];
 }
 
-const TRY_AGAIN = '<p><a href="/auth/login">Sign in again</a></p>';
+const TRY_AGAIN = '<p><a class="button primary" href="/auth/login">Sign in again</a></p>';
 
 function whatToDo(reason: LoginReason, context: PageContext): string {
   const work = context.allowedDomains.map((d) => `<strong>@${escapeHtml(d)}</strong>`).join(' or ');
@@ -47,12 +48,14 @@ export function signInUnavailablePage(requestId: string, cookies: readonly strin
 function page(status: number, title: string, body: string, reference: string, cookies: readonly string[]): HttpResponse {
   return html(status, `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · Intranet</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
+<title>${escapeHtml(title)} · Intranet</title><link rel="stylesheet" href="/theme.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body>
-<main>
+<main class="page signin">
 <h1>${escapeHtml(title)}</h1>
-${body}
-<p><small>Reference: <code>${escapeHtml(reference)}</code></small></p>
+<div class="error">${body}</div>
+<p><a href="/">Back to the intranet</a></p>
+<p class="muted small">Reference: <code>${escapeHtml(reference)}</code></p>
 </main>
 </body>
 </html>

@@ -27,6 +27,12 @@ async function payloadHash(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * Fires once when the intranet answers 401 to a signed-in page (the session was revoked, signed out
+ * elsewhere, or expired): the shell then says so once instead of every region showing an error.
+ */
+export const sessionEnded = new EventTarget();
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const text = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -46,7 +52,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (response.status === 404 && code === 'not_found' && /^No route/.test(message)) {
     throw new NotAvailableError(404, code, 'This part of the intranet is not available yet. Ask your administrator.');
   }
-  if (response.status === 401) throw new ApiError(401, code, 'Your session ended. Sign in again.');
+  if (response.status === 401) {
+    sessionEnded.dispatchEvent(new Event('ended'));
+    throw new ApiError(401, code, 'Your session ended. Sign in again.');
+  }
   if (response.status === 403) throw new ApiError(403, code, 'You do not have access to this page.');
   throw new ApiError(response.status, code, message);
 }
@@ -83,6 +92,7 @@ export const api = {
   allMembers: (groupId: string, cursor?: string) => get<Page<TransitiveMember>>(`/api/groups/${id(groupId)}/members${qs({ transitive: 'true', cursor })}`),
   syncRuns: () => get<Page<SyncRun>>('/api/admin/sync/runs'),
   runSync: (force: boolean) => request<{ started: string; force: boolean }>('POST', '/api/admin/sync/run', { force }),
+  revokeSessions: (userId: string) => request<{ userId: string; revoked: number }>('POST', `/api/admin/users/${id(userId)}/sessions/revoke`),
   pendingDiff: () => get<{ pending: PendingDiff | null }>('/api/admin/sync/pending').then((answer) => answer.pending),
 };
 

@@ -7,14 +7,22 @@ import { query, type ApiRequest, type Call } from './http.js';
 export const UPCOMING_DAYS = 7;
 
 export function upcomingEvents(base: string, now: Date, maxResults: number): ApiRequest {
-  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  const until = new Date(startOfToday.getTime() + UPCOMING_DAYS * 86_400_000);
+  const startOfToday = addDays(now, 0);
+  const until = addDays(now, UPCOMING_DAYS);
   return {
     method: 'GET',
     url: `${base}calendars/primary/events${query({
       timeMin: startOfToday.toISOString(), timeMax: until.toISOString(), singleEvents: true, orderBy: 'startTime', maxResults,
     })}`,
   };
+}
+
+/**
+ * Local midnight `days` calendar days after `date`'s day. Built from the calendar fields, not by
+ * adding 24-hour steps: a day across a daylight-saving change lasts 23 or 25 hours.
+ */
+export function addDays(date: Date, days: number): Date {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
 }
 
 export interface NewEvent {
@@ -64,4 +72,34 @@ export function eventStart(event: CalendarEvent): Date | undefined {
 
 export async function loadEvents(call: Call, base: string, now: Date, max: number): Promise<CalendarEvent[]> {
   return (await call<{ items?: CalendarEvent[] }>(upcomingEvents(base, now, max))).items ?? [];
+}
+
+/** freebusy.query for one colleague's primary calendar (their address), from `from` to `until`. */
+export function freeBusy(base: string, email: string, from: Date, until: Date): ApiRequest {
+  return { method: 'POST', url: `${base}freeBusy`, body: { timeMin: from.toISOString(), timeMax: until.toISOString(), items: [{ id: email }] } };
+}
+
+export interface BusyInterval { readonly start: string; readonly end: string }
+interface FreeBusyAnswer { readonly calendars?: Record<string, { readonly busy?: readonly BusyInterval[]; readonly errors?: ReadonlyArray<{ readonly reason?: string }> }> }
+
+/** What a colleague's calendar says about now: busy until when, free until when, or not visible to you. */
+export type Availability =
+  | { readonly kind: 'busy'; readonly until: Date }
+  | { readonly kind: 'free'; readonly until?: Date }
+  | { readonly kind: 'unknown' };
+
+/** Busy now (until the end of the busy stretch, merging back-to-back meetings) or free until the next one, up to the end of today. */
+export async function availability(call: Call, base: string, email: string, now: Date): Promise<Availability> {
+  const answer = await call<FreeBusyAnswer>(freeBusy(base, email, now, addDays(now, 1)));
+  const entry = answer.calendars?.[email];
+  if (!entry || entry.errors?.length) return { kind: 'unknown' };
+  const busy = (entry.busy ?? []).map((b) => ({ start: Date.parse(b.start), end: Date.parse(b.end) })).sort((a, b) => a.start - b.start);
+  let at = now.getTime();
+  const current = busy.find((b) => b.start <= at && at < b.end);
+  if (!current) {
+    const next = busy.find((b) => b.start > at);
+    return next ? { kind: 'free', until: new Date(next.start) } : { kind: 'free' };
+  }
+  for (const b of busy) if (b.start <= at && b.end > at) at = b.end;
+  return { kind: 'busy', until: new Date(at) };
 }

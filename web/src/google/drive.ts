@@ -12,8 +12,9 @@ export function driveString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** The files changed last, newest first ("recency" would mix in files the user only opened). */
 export function recentFiles(base: string, pageSize: number): ApiRequest {
-  return { method: 'GET', url: `${base}files${query({ q: 'trashed = false', orderBy: 'recency desc', pageSize, fields: FILE_FIELDS })}` };
+  return { method: 'GET', url: `${base}files${query({ q: 'trashed = false', orderBy: 'modifiedTime desc', pageSize, fields: FILE_FIELDS })}` };
 }
 
 export function searchFiles(base: string, text: string, pageSize: number): ApiRequest {
@@ -31,6 +32,9 @@ export function folders(base: string, pageSize: number): ApiRequest {
 }
 
 export type ShareRole = 'reader' | 'commenter' | 'writer';
+
+/** The words Google's own share dialog uses for each role. */
+export const ROLE_NAMES: Readonly<Record<ShareRole, string>> = { reader: 'Viewer', commenter: 'Commenter', writer: 'Editor' };
 
 export function shareWithGroup(base: string, fileId: string, groupEmail: string, role: ShareRole): ApiRequest {
   return {

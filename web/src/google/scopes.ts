@@ -58,7 +58,7 @@ export const LEDGER: readonly LedgerEntry[] = [
   },
   {
     scope: SCOPES.calendarReadonly, feature: 'calendar.read', integration: 'calendar', label: 'Calendar: view events',
-    reason: "Shows today's and upcoming events with their meeting links. Read-only.",
+    reason: "Shows today's and upcoming events with their meeting links, and on a colleague's profile whether they are free now. Read-only.",
     askedWhen: 'When you turn on Calendar',
   },
   {

@@ -1,8 +1,10 @@
-import type { App } from '../app.js';
+import type { App, PageLifetime } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
 import type { DirectMember, Group, Page, Person, Profile, TransitiveMember } from '../api/types.js';
 import { debounce, empty, errorBox, h, link, loading, mount } from '../ui/dom.js';
 import { pagedList } from '../ui/paged.js';
+import { avatar } from '../ui/avatar.js';
+import { availabilityBadge } from '../widgets/availability.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
@@ -17,8 +19,7 @@ export function peoplePage(_app: App): HTMLElement {
     Promise.allSettled([api.people(text), api.groups(text)]).then(([people, groups]) => {
       if (ticket !== latest) return; // a newer search is on its way: drop this answer
       mount(results,
-        section('People', people, (cursor) => api.people(text, cursor), (p: Person) => h('li', {}, link(`/people/${encodeURIComponent(p.id)}`, p.name.fullName),
-          h('span', { class: 'muted' }, [p.title, p.department, p.location, p.primaryEmail].filter(Boolean).join(' · ')))),
+        section('People', people, (cursor) => api.people(text, cursor), (p: Person) => personItem(p, p.department, p.location, p.primaryEmail)),
         section('Groups', groups, (cursor) => api.groups(text, cursor), (g: Group) => groupItem(g)));
     });
   }, SEARCH_DEBOUNCE_MS);
@@ -37,7 +38,7 @@ function section<T>(title: string, result: PromiseSettledResult<Page<T>>, more: 
   return h('section', {}, h('h2', {}, title), body);
 }
 
-export async function personPage(_app: App, id: string): Promise<HTMLElement> {
+export async function personPage(app: App, id: string, lifetime: PageLifetime): Promise<HTMLElement> {
   let p: Profile;
   try {
     p = await api.person(id);
@@ -55,10 +56,10 @@ export async function personPage(_app: App, id: string): Promise<HTMLElement> {
   return h('div', {},
     h('p', {}, link('/people', '← People')),
     h('div', { class: 'profile' },
-      p.photoUrl ? h('img', { src: p.photoUrl, alt: '', width: 96, height: 96, class: 'avatar' }) : h('div', { class: 'avatar placeholder', 'aria-hidden': 'true' }, initials(p.name.fullName)),
-      h('div', {}, h('h1', {}, p.name.fullName),
+      avatar(p),
+      h('div', { class: 'profile-text' }, h('h1', {}, p.name.fullName), availabilityBadge(app, lifetime, p),
         h('dl', { class: 'facts' }, facts.filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])))),
-    p.directReports.length > 0 ? [h('h2', {}, 'Direct reports'), h('ul', { class: 'list' }, p.directReports.map((r) => h('li', {}, personLink(r), h('span', { class: 'muted' }, r.title ?? ''))))] : null,
+    p.directReports.length > 0 ? [h('h2', {}, 'Direct reports'), h('ul', { class: 'list' }, p.directReports.map((r) => personItem(r)))] : null,
     h('h2', {}, 'Groups'),
     p.groups.length === 0 ? empty('Not a member of any group.')
       : h('ul', { class: 'list' }, p.groups.map((g) => groupItem(g, g.direct ? undefined : 'through a nested group'))));
@@ -66,6 +67,12 @@ export async function personPage(_app: App, id: string): Promise<HTMLElement> {
 
 function personLink(person: Person): HTMLAnchorElement {
   return link(`/people/${encodeURIComponent(person.id)}`, person.name.fullName);
+}
+
+/** A person in a list: small avatar, linked name, then their title and the given details. */
+function personItem(person: Person, ...details: Array<string | undefined>): HTMLElement {
+  return h('li', { class: 'with-avatar' }, avatar(person, 'small'),
+    h('div', { class: 'item-text' }, personLink(person), h('span', { class: 'muted' }, [person.title, ...details].filter(Boolean).join(' · '))));
 }
 
 export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
@@ -106,7 +113,7 @@ function memberItem(m: DirectMember): HTMLElement {
   const role = m.role.toLowerCase();
   const item = (name: HTMLElement, ...details: Array<string | undefined>) => h('li', {}, name, h('span', { class: 'muted' }, [...details, role].filter(Boolean).join(' · ')));
   switch (m.kind) {
-    case 'USER': return item(personLink(m), m.title, m.primaryEmail);
+    case 'USER': return personItem(m, m.primaryEmail, role);
     case 'GROUP': return item(link(`/groups/${encodeURIComponent(m.id)}`, m.name), 'group', m.email);
     case 'CUSTOMER': return item(h('span', {}, 'Everyone in the organisation'));
     case 'EXTERNAL': return item(h('span', {}, m.email), 'outside the directory');
@@ -114,7 +121,7 @@ function memberItem(m: DirectMember): HTMLElement {
 }
 
 function transitiveItem(m: TransitiveMember): HTMLElement {
-  return h('li', {}, personLink(m), h('span', { class: 'muted' }, [m.title, m.primaryEmail, m.direct ? undefined : 'through a nested group'].filter(Boolean).join(' · ')));
+  return personItem(m, m.primaryEmail, m.direct ? undefined : 'through a nested group');
 }
 
 function failed(what: string, error: unknown): HTMLElement {
@@ -122,8 +129,4 @@ function failed(what: string, error: unknown): HTMLElement {
     ? `${what} not found. It may have been removed from the directory.`
     : error instanceof ApiError ? error.message : `${what} could not be loaded. Try again.`;
   return h('div', {}, h('p', {}, link('/people', '← People')), errorBox(message));
-}
-
-function initials(name: string): string {
-  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((part) => part[0]?.toUpperCase()).join('');
 }

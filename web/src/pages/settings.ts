@@ -25,15 +25,15 @@ export function settingsPage(app: App, lifetime: PageLifetime): HTMLElement {
       h('p', { class: 'muted' }, connected
         ? 'Permissions Google granted this page (the token lives only in this tab, in memory).'
         : 'Not connected to Google in this tab. Permissions are asked only when a widget or action needs them.'),
-      h('table', { class: 'ledger' },
+      h('table', { class: 'ledger cards' },
         h('caption', { class: 'visually-hidden' }, 'Google permissions this intranet can ask for'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Permission'), h('th', { scope: 'col' }, 'Why'), h('th', { scope: 'col' }, 'Asked'), h('th', { scope: 'col' }, 'Status'))),
         h('tbody', {}, LEDGER.filter((e) => app.config.enabledIntegrations.includes(e.integration)).map((e) => {
           const ok = allows(granted, e.feature);
           return h('tr', { 'data-scope': e.scope },
             h('th', { scope: 'row' }, e.label, h('br', {}), h('code', { class: 'small' }, e.scope.replace('https://www.googleapis.com/auth/', ''))),
-            h('td', {}, e.reason), h('td', {}, e.askedWhen),
-            h('td', { class: ok ? 'granted' : 'muted' }, ok ? 'Granted' : 'Not granted'));
+            h('td', { 'data-label': 'Why' }, e.reason), h('td', { 'data-label': 'Asked' }, e.askedWhen),
+            h('td', { class: ok ? 'granted' : 'muted', 'data-label': 'Status' }, ok ? 'Granted' : 'Not granted'));
         }))),
       // Usable without a token too: grants from earlier visits outlive a reload, so the user must be able to revoke them.
       h('button', { type: 'button', class: 'danger', disabled: !app.access.ready, onclick: () => void disconnect() }, 'Disconnect Google'),

@@ -44,9 +44,13 @@ export function empty(text: string): HTMLElement {
   return h('p', { class: 'empty' }, text);
 }
 
+// The viewer's locale (undefined = the browser's languages) decides order, names and the 12- or
+// 24-hour clock; timeStyle keeps that locale's own hour cycle where an explicit hour option might not.
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const day = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const shortDateTime = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 
 export function formatDateTime(date: Date | string | undefined): string {
   if (date === undefined) return '';
@@ -57,6 +61,20 @@ export function formatDateTime(date: Date | string | undefined): string {
 export function formatEventTime(date: Date, now: Date): string {
   const sameDay = date.toDateString() === now.toDateString();
   return sameDay ? `Today ${time.format(date)}` : `${day.format(date)} ${time.format(date)}`;
+}
+
+export function formatTime(date: Date): string {
+  return time.format(date);
+}
+
+/** A short date ("28 Nov" or "Nov 28"), for chart axes. */
+export function formatShortDate(date: Date): string {
+  return shortDate.format(date);
+}
+
+/** A short date with the time ("28 Nov, 14:05"), for chart axes over a day or two. */
+export function formatShortDateTime(date: Date): string {
+  return shortDateTime.format(date);
 }
 
 /** Calls `fn` once typing pauses for `ms`. */

@@ -1,7 +1,7 @@
 import type { App, PageLifetime } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
 import type { Group } from '../api/types.js';
-import { folders, listFiles, recentFiles, searchFiles, shareWithGroup, type DriveFile, type Permission, type ShareRole } from '../google/drive.js';
+import { folders, listFiles, recentFiles, ROLE_NAMES, searchFiles, shareWithGroup, type DriveFile, type Permission, type ShareRole } from '../google/drive.js';
 import { debounce, empty, errorBox, formatDateTime, h, loading, mount } from '../ui/dom.js';
 import { messageFor, mountWidget, type WidgetTools } from './frame.js';
 
@@ -55,25 +55,33 @@ export function driveWidget(app: App, lifetime: PageLifetime): HTMLElement {
     const manualRow = h('div', { class: 'stack', hidden: true }, h('label', { for: 'share-group-email' }, 'Group email address'), manual);
     const groupHelp = h('p', { class: 'muted small', 'aria-live': 'polite' });
     const role = h('select', { id: 'share-role', name: 'role' },
-      h('option', { value: 'reader' }, 'Can view'), h('option', { value: 'commenter' }, 'Can comment'), h('option', { value: 'writer' }, 'Can edit'));
+      (Object.entries(ROLE_NAMES) as Array<[ShareRole, string]>).map(([value, name]) => h('option', { value }, name)));
     const status = h('div', { 'aria-live': 'polite' });
 
+    // Every matching group, page after page (the API's nextCursor), so none is missing from the list.
+    let search = 0;
     const findGroups = debounce((text: string) => {
-      api.groups(text)
-        .then((page) => {
-          mount(group, h('option', { value: '' }, page.items.length ? 'Pick a group' : 'No group matches'),
-            page.items.map((g: Group) => h('option', { value: g.email }, `${g.name} (${g.email})`)));
-          mount(groupHelp, `${page.items.length} group${page.items.length === 1 ? '' : 's'} from the directory.`);
-        })
-        .catch((error: unknown) => {
-          if (error instanceof NotAvailableError) {
-            // The directory API is not deployed yet: type the group's address instead.
-            manualRow.hidden = false;
-            group.disabled = true;
-            groupQuery.disabled = true;
-            mount(groupHelp, 'The group directory is not available yet: type the group\u2019s email address instead.');
-          } else mount(groupHelp, error instanceof ApiError ? error.message : 'Groups could not be loaded.');
-        });
+      const ticket = ++search;
+      let shown = 0;
+      mount(group, h('option', { value: '' }, 'Pick a group'));
+      const next = (cursor?: string): Promise<void> => api.groups(text, cursor).then((page) => {
+        if (ticket !== search) return;
+        group.append(...page.items.map((g: Group) => h('option', { value: g.email }, `${g.name} (${g.email})`)));
+        shown += page.items.length;
+        const more = page.nextCursor ?? undefined;
+        mount(groupHelp, shown === 0 ? 'No group matches.' : `${shown} group${shown === 1 ? '' : 's'} from the directory${more ? '; loading more…' : '.'}`);
+        return more ? next(more) : undefined;
+      });
+      next().catch((error: unknown) => {
+        if (ticket !== search) return;
+        if (error instanceof NotAvailableError) {
+          // The directory API is not deployed yet: type the group's address instead.
+          manualRow.hidden = false;
+          group.disabled = true;
+          groupQuery.disabled = true;
+          mount(groupHelp, 'The group directory is not available yet: type the group\u2019s email address instead.');
+        } else mount(groupHelp, error instanceof ApiError ? error.message : 'Groups could not be loaded.');
+      });
     }, 250);
     groupQuery.addEventListener('input', () => findGroups(groupQuery.value));
     findGroups('');
@@ -93,7 +101,7 @@ export function driveWidget(app: App, lifetime: PageLifetime): HTMLElement {
       const name = folder.selectedOptions[0]?.textContent ?? 'the folder';
       mount(status, h('p', { role: 'status' }, 'Sharing…'));
       tools.withFeature('drive.share', (call) => call<Permission>(shareWithGroup(base, folder.value, email, role.value as ShareRole)))
-        .then((permission) => mount(status, h('p', { class: 'success', role: 'status' }, `Shared "${name}" with ${permission.emailAddress ?? email} (${permission.role}).`)))
+        .then((permission) => mount(status, h('p', { class: 'success', role: 'status' }, `Shared "${name}" with ${permission.emailAddress ?? email} as ${ROLE_NAMES[permission.role as ShareRole] ?? permission.role}.`)))
         .catch((error: unknown) => mount(status, errorBox(messageFor(error))));
     });
     return form;
