@@ -45,8 +45,8 @@ export const SYNC_RUN_METRICS = { namespace: 'WorkspaceBridge/Sync', perRun: 'Du
 /** A deployed run's status (dry runs are the CLI's only, and write no record). */
 type SyncRunStatus = Exclude<RunStatus, 'dry-run'>;
 
-/** Where every alarm description sends the reader: the README section with one entry per alarm. */
-const runbook = (alarmId: string) => `README, Operations, alarm ${alarmId}`;
+/** Where every alarm description sends the reader: the operations runbook, one entry per alarm. */
+const runbook = (alarmId: string) => `docs/operations.md, alarm ${alarmId}`;
 
 /**
  * Alarms that mean "someone should look": any function error, any throttle of a function that

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -36,6 +36,9 @@ export interface WebStackProps extends StackProps {
   /** Absolute path of the built web client; undefined deploys no files (synth without a build). */
   readonly webBuildPath: string | undefined;
 }
+
+/** The context key DefaultStackSynthesizer reads its qualifier from. */
+const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
 
 /** Long-lived caching for Vite's content-hashed files; everything else is revalidated on each request. */
 const HASHED_ASSETS = 'assets/*';
@@ -198,8 +201,10 @@ export class WebStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
       reason: 'The deployment replaces every object of the web bucket; this role is the only writer.',
     });
+    // The asset bucket is named after the bootstrap qualifier (`cdk bootstrap --qualifier`, context @aws-cdk/core:bootstrapQualifier).
+    const qualifier = (this.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) as string | undefined) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*]`,
       reason: 'The web build is read from the CDK bootstrap asset bucket, whose object keys are content hashes known only at publish time.',
     });
     Validations.of(role).acknowledge({

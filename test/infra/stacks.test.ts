@@ -227,6 +227,20 @@ describe('web stack', () => {
     expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
   });
 
+  it('S3 server access logs reach the log bucket through its bucket policy, not an ACL grant (feature flag serverAccessLogsUseBucketPolicy)', () => {
+    const template = synthesized.template(synthesized.bridge.web);
+    const logBucketId = logicalId(synthesized.bridge.web.node.findChild('AccessLogs'));
+    const logBucket = resourcesOf(template, 'AWS::S3::Bucket')[logBucketId]!.Properties as Json;
+    expect(logBucket).not.toHaveProperty('AccessControl');
+    const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify((p.Properties as Json).Bucket).includes(logBucketId))!;
+    const statements = ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Condition: expect.objectContaining({ ArnLike: expect.anything() }) }),
+    );
+    const webBucket = resourcesOf(template, 'AWS::S3::Bucket')[logicalId(synthesized.bridge.web.bucket)]!.Properties as Json;
+    expect(webBucket.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'web-bucket/' });
+  });
+
   it('serves the static build as the default behavior: cached per Cache-Control, SPA fallback on viewer request only there', () => {
     const config = distribution();
     const fallback = logicalId(synthesized.bridge.web.node.findChild('SpaFallback'));
@@ -290,7 +304,7 @@ describe('monitoring stack', () => {
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     expect(byMetric('DurationMs')).toHaveLength(2); // sync runs failed, refused
     expect(byMetric('AsyncEventsDropped')).toHaveLength(1);
-    for (const alarm of alarms) expect(alarm.AlarmDescription).toMatch(/README, Operations, alarm \w+/);
+    for (const alarm of alarms) expect(alarm.AlarmDescription).toMatch(/docs\/operations\.md, alarm \w+/);
     const rate = alarms.filter((a) => a.Metrics);
     expect(rate).toHaveLength(1);
     const expression = (rate[0]!.Metrics as Json[]).find((m) => m.Expression)!.Expression as string;
@@ -320,7 +334,7 @@ describe('monitoring stack', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
         AlarmActions: [{ Ref: logicalId(synthesized.bridge.monitoring.topic) }],
-        AlarmDescription: expect.stringContaining(`README, Operations, alarm ${id}`),
+        AlarmDescription: expect.stringContaining(`docs/operations.md, alarm ${id}`),
       },
     ]);
   });

@@ -64,6 +64,15 @@ describe('cdk-nag (AWS Solutions pack) on every synth', () => {
   });
 });
 
+describe('custom bootstrap qualifier', () => {
+  it('synthesizes with @aws-cdk/core:bootstrapQualifier=custom1: assets come from that bootstrap, cdk-nag stays clean', () => {
+    const { bridge, template } = synthesize({ context: { ...FULL_CONTEXT, '@aws-cdk/core:bootstrapQualifier': 'custom1' } });
+    const json = JSON.stringify(template(bridge.web).toJSON());
+    expect(json).toContain('cdk-custom1-assets-');
+    expect(json).not.toContain('hnb659fds');
+  });
+});
+
 describe('bundling', () => {
   it('bundles a function with the local esbuild: minified ESM with a require shim and a source map, no Docker', async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'wb-cdk-'));
