@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_FUNCTIONS } from '../../functions/catalog.js';
 import { HTTP_FUNCTION_PERMISSIONS, type PermissionProfile } from '../../infra/permissions.js';
-import { resourcesOf, synthesize, type Synthesized } from './support.js';
+import { descendant, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
 interface Statement {
@@ -181,12 +181,12 @@ describe('function roles: exactly what each function code uses', () => {
     }
     const syncTemplate = synthesized.template(sync!);
     const syncId = logicalId(sync!.sync.fn);
-    expect(statementsOf(syncTemplate, logicalId(sync!.node.findChild('SchedulerRole')))).toEqual([
+    expect(statementsOf(syncTemplate, logicalId(descendant(sync!, 'SchedulerRole')))).toEqual([
       { actions: ['lambda:InvokeFunction'], resources: [syncId, `${syncId}:*`] },
       { actions: ['sqs:SendMessage'], resources: [logicalId(sync!.scheduleDeadLetters)] },
     ]);
     const webPolicies = resourcesOf(synthesized.template(web), 'AWS::IAM::Policy');
-    const deploymentRole = logicalId(web.node.findChild('DeploymentRole'));
+    const deploymentRole = logicalId(descendant(web, 'DeploymentRole'));
     for (const policy of Object.values(webPolicies)) expect((policy.Properties as Json).Roles).toEqual([{ Ref: deploymentRole }]);
   });
 
@@ -199,7 +199,7 @@ describe('function roles: exactly what each function code uses', () => {
         (s) => JSON.stringify(s.Resource).includes(bucketId) && asList(s.Action as string[]).some((a) => /^s3:(Put|Delete|\*)/.test(a)),
       ),
     );
-    expect(writers.map((p) => (p.Properties as Json).Roles)).toEqual([[{ Ref: logicalId(web.node.findChild('DeploymentRole')) }]]);
+    expect(writers.map((p) => (p.Properties as Json).Roles)).toEqual([[{ Ref: logicalId(descendant(web, 'DeploymentRole')) }]]);
     const bucketPolicy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify((p.Properties as Json).Bucket).includes(bucketId))!;
     const allows = ((bucketPolicy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.filter((s) => s.Effect === 'Allow');
     expect(allows).toEqual([

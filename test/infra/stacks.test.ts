@@ -7,9 +7,9 @@ import { TABLE } from '../../shared/db/table-definition.js';
 import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/sync/setup.js';
 import { runMetrics } from '../../shared/sync/report.js';
 import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
-import { SYNC_RUN_METRICS } from '../../infra/stacks/monitoring-stack.js';
+import { SYNC_RUN_METRICS } from '../../infra/constructs/monitoring.js';
 import type { AppFunction } from '../../infra/app-function.js';
-import { FIXTURE_FUNCTIONS, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
+import { descendant, FIXTURE_FUNCTIONS, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -193,7 +193,7 @@ describe('web stack', () => {
         OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
         AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
         ViewerProtocolPolicy: 'redirect-to-https',
-        ResponseHeadersPolicyId: { Ref: logicalId(synthesized.bridge.web.node.findChild('SecurityHeaders')) },
+        ResponseHeadersPolicyId: { Ref: logicalId(descendant(synthesized.bridge.web, 'SecurityHeaders')) },
       });
     }
     // Each function has its own origin, and the behavior for a function's pattern targets that function's URL.
@@ -229,7 +229,7 @@ describe('web stack', () => {
 
   it('S3 server access logs reach the log bucket through its bucket policy, not an ACL grant (feature flag serverAccessLogsUseBucketPolicy)', () => {
     const template = synthesized.template(synthesized.bridge.web);
-    const logBucketId = logicalId(synthesized.bridge.web.node.findChild('AccessLogs'));
+    const logBucketId = logicalId(descendant(synthesized.bridge.web, 'AccessLogs'));
     const logBucket = resourcesOf(template, 'AWS::S3::Bucket')[logBucketId]!.Properties as Json;
     expect(logBucket).not.toHaveProperty('AccessControl');
     const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify((p.Properties as Json).Bucket).includes(logBucketId))!;
@@ -243,7 +243,7 @@ describe('web stack', () => {
 
   it('serves the static build as the default behavior: cached per Cache-Control, SPA fallback on viewer request only there', () => {
     const config = distribution();
-    const fallback = logicalId(synthesized.bridge.web.node.findChild('SpaFallback'));
+    const fallback = logicalId(descendant(synthesized.bridge.web, 'SpaFallback'));
     expect(config.DefaultCacheBehavior).toMatchObject({
       CachePolicyId: CACHING_OPTIMIZED,
       AllowedMethods: ['GET', 'HEAD'],
