@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
@@ -78,6 +78,9 @@ export class AppFunction extends Construct {
         banner: "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);",
       },
     });
+    // What the runbook asks for first: which function, and where its logs are.
+    new CfnOutput(this, 'FunctionName', { value: this.fn.functionName, description: `Function: ${props.description}` });
+    new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName, description: `Log group of ${props.description}` });
   }
 
   /**

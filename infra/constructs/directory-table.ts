@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE, type KeyAttribute } from '../../shared/db/table-definition.js';
@@ -30,5 +30,6 @@ export class DirectoryTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       encryption: TableEncryptionV2.awsManagedKey(),
     });
+    new CfnOutput(this, 'Name', { value: this.table.tableName, description: 'The DynamoDB table (directory, sessions, sync state)' });
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { IN_PLACE } from './in-place.js';
@@ -10,6 +10,7 @@ export class FailureQueue extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.queue = new Queue(this, IN_PLACE, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl, description: `Failure queue ${id}: read or purge its messages here` });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter store (failed schedule deliveries or failed sync runs), alarmed on depth; a dead-letter queue for it would never be read.',

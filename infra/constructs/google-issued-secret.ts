@@ -1,4 +1,4 @@
-import { RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IN_PLACE } from './in-place.js';
@@ -23,6 +23,7 @@ export class GoogleIssuedSecret extends Construct {
       secretStringValue: SecretValue.unsafePlainText(' '),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    new CfnOutput(this, 'SecretName', { value: props.secretName, description: `Secret to put by hand: ${props.description}` });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'Google issues this credential and only Google can replace it; Secrets Manager has nothing to rotate it with. The operations runbook, "Rotating keys", gives the manual procedure.',

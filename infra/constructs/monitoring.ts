@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -84,6 +84,12 @@ export class Monitoring extends Construct {
       this.alarm('ServerErrorRate', serverErrorRate, `More than ${SERVER_ERROR_RATE_PERCENT}% of function URL answers were 5xx (${runbook('ServerErrorRate')}).`, SERVER_ERROR_RATE_PERCENT);
     }
     this.dashboard = this.addDashboard(props, serverErrorRate);
+    const region = Stack.of(this).region;
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${this.dashboard.dashboardName}`,
+      description: 'The operations dashboard',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.topic.topicArn, description: 'Every alarm notifies this topic (subscribe more addresses here)' });
   }
 
   private alarm(alarmId: string, metric: IMetric, description: string, threshold = 1): Alarm {

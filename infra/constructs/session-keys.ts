@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnRotationSchedule, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -56,5 +56,6 @@ export class SessionKeys extends Construct {
       rotateImmediatelyOnUpdate: true,
     });
     schedule.node.addDependency(this.rotation);
+    new CfnOutput(this, 'SessionKeysSecretName', { value: props.secretName, description: 'The session key ring (rotated automatically; rotate now to replace the newest key)' });
   }
 }

@@ -21,12 +21,18 @@ import { FunctionUrlOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-or
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GOOGLE_ORIGINS, securityHeaders } from '../../shared/http/security-headers.js';
-import type { InfraConfig } from '../config.js';
+import type { InfraConfig, PriceClassSetting } from '../config.js';
 import type { DeployedHttpFunction } from './http-endpoint.js';
 import { headersPolicySettings } from '../web/security-headers-policy.js';
 import { SPA_FALLBACK_SOURCE } from '../web/spa-fallback.js';
 import { IN_PLACE } from './in-place.js';
 import { WebClientDeployment } from './web-client-deployment.js';
+
+const PRICE_CLASS: Readonly<Record<PriceClassSetting, PriceClass>> = {
+  '100': PriceClass.PRICE_CLASS_100,
+  '200': PriceClass.PRICE_CLASS_200,
+  All: PriceClass.PRICE_CLASS_ALL,
+};
 
 export interface SiteProps {
   readonly config: InfraConfig;
@@ -123,7 +129,8 @@ export class Site extends Construct {
       comment: 'Workspace Bridge',
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
-      priceClass: PriceClass.PRICE_CLASS_100,
+      priceClass: PRICE_CLASS[config.priceClass],
+      ...(config.webAclArn ? { webAclId: config.webAclArn } : {}),
       ...(config.customDomain
         ? {
             domainNames: [config.customDomain.domainName],
@@ -156,10 +163,12 @@ function acknowledgeDistributionFindings(distribution: Distribution, config: Inf
     id: 'AwsSolutions-CFR1',
     reason: 'An intranet for a company whose staff may travel anywhere; access is decided by Google sign-in and the allowed domains, not by country.',
   });
-  Validations.of(distribution).acknowledge({
-    id: 'AwsSolutions-CFR2',
-    reason: 'A WAF web ACL costs at least $5 a month even when idle; every dynamic path requires a signed session or a sign-in transaction, and function URLs only accept CloudFront-signed requests.',
-  });
+  if (!config.webAclArn) {
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason: 'No webAclArn set: a WAF web ACL costs at least $5 a month even when idle; every dynamic path requires a signed session or a sign-in transaction, and function URLs only accept CloudFront-signed requests.',
+    });
+  }
   if (!config.customDomain) {
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR4',
