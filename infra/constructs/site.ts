@@ -20,7 +20,8 @@ import {
 import { FunctionUrlOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { GOOGLE_ORIGINS, securityHeaders } from '../../shared/http/security-headers.js';
+import { INTEGRATIONS } from '../../shared/config/config.js';
+import { googleOriginsFor, securityHeaders } from '../../shared/http/security-headers.js';
 import type { InfraConfig, PriceClassSetting } from '../config.js';
 import type { DeployedHttpFunction } from './http-endpoint.js';
 import { headersPolicySettings } from '../web/security-headers-policy.js';
@@ -63,7 +64,7 @@ export class Site extends Construct {
       serverAccessLogsPrefix: 'web-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const { securityHeadersBehavior, customHeaders } = headersPolicySettings(securityHeaders(GOOGLE_ORIGINS));
+    const { securityHeadersBehavior, customHeaders } = headersPolicySettings(securityHeaders(googleOriginsFor(props.config.enabledIntegrations ?? INTEGRATIONS)));
     this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Workspace Bridge security headers (shared/http/security-headers.ts)',
       securityHeadersBehavior,

@@ -32,7 +32,9 @@ export class WebClientDeployment extends Construct {
     const logGroup = new LogGroup(this, 'DeploymentLogs', { retention: props.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
     const role = new Role(this, 'DeploymentRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'Copies the web client into its bucket' });
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    const common = { sources: [Source.asset(props.buildPath)], destinationBucket: props.bucket, role, logGroup };
+    // Source maps stay on the build machine: published, they would hand out the client's source.
+    const build = Source.asset(props.buildPath, { exclude: ['**/*.map'] });
+    const common = { sources: [build], destinationBucket: props.bucket, role, logGroup };
     const assets = new BucketDeployment(this, 'DeployHashedAssets', {
       ...common,
       exclude: ['*'],

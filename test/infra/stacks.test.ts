@@ -9,7 +9,11 @@ import { runMetrics } from '../../shared/sync/report.js';
 import { CHECKPOINT_MAX_AGE_MS } from '../../shared/sync/state-store.js';
 import { SYNC_RUN_METRICS } from '../../infra/constructs/monitoring.js';
 import type { AppFunction } from '../../infra/app-function.js';
-import { descendant, FIXTURE_FUNCTIONS, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { descendant, FIXTURE_FUNCTIONS, FIXTURE_WEB_BUILD, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -267,6 +271,17 @@ describe('web stack', () => {
         DistributionPaths: ['/*'],
       }),
     ]);
+  });
+
+  it('publishes no source maps: the build is staged without its .map files', async () => {
+    const outdir = await mkdtemp(join(tmpdir(), 'wb-web-'));
+    synthesize({ outdir });
+    expect(existsSync(join(FIXTURE_WEB_BUILD, 'assets', 'index-Bq3xY7zK.js.map'))).toBe(true);
+    const staged = (await readdir(outdir)).filter((name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'index.html')));
+    expect(staged).toHaveLength(1);
+    const files = await readdir(join(outdir, staged[0]!), { recursive: true });
+    expect(files).toContain(join('assets', 'index-Bq3xY7zK.js'));
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
   it('uses the custom domain with TLS 1.2 when one is configured', () => {
