@@ -1,8 +1,8 @@
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Runtime, Tracing, type IDestination } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -14,6 +14,19 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The newest Node.js Lambda runtime aws-cdk-lib offers (cdk-nag AwsSolutions-L1 asks for the latest). */
 export const NODE_RUNTIME = Runtime.NODEJS_24_X;
+
+/** Minified ESM with source maps (without the sources), built by the local esbuild. */
+const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  // Bundle the AWS SDK too: the versions we test are the versions that run.
+  externalModules: [],
+  // Some CommonJS dependencies call require(); ESM output has none unless we provide it.
+  banner: "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);",
+};
 
 export interface AppFunctionProps {
   /** Entry file relative to the repository root; it exports `handler`. */
@@ -28,6 +41,8 @@ export interface AppFunctionProps {
   readonly onFailure?: IDestination;
   readonly retryAttempts?: number;
   readonly maxEventAge?: Duration;
+  /** X-Ray active tracing (the `tracing` setting); Lambda then grants the role what sending traces needs. */
+  readonly tracing: boolean;
 }
 
 /**
@@ -64,23 +79,24 @@ export class AppFunction extends Construct {
       onFailure: props.onFailure,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
+      ...(props.tracing ? { tracing: Tracing.ACTIVE } : {}),
       projectRoot: REPOSITORY_ROOT,
       depsLockFilePath: `${REPOSITORY_ROOT}package-lock.json`,
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // Bundle the AWS SDK too: the versions we test are the versions that run.
-        externalModules: [],
-        // Some CommonJS dependencies call require(); ESM output has none unless we provide it.
-        banner: "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);",
-      },
+      bundling: BUNDLING,
     });
-    // What the runbook asks for first: which function, and where its logs are.
-    new CfnOutput(this, 'FunctionName', { value: this.fn.functionName, description: `Function: ${props.description}` });
-    new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName, description: `Log group of ${props.description}` });
+    if (props.tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Active tracing (setting tracing=true): xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so X-Ray requires "*".',
+      });
+    }
+    this.outputForRunbook(props.description);
+  }
+
+  /** What the runbook asks for first: which function, and where its logs are. */
+  private outputForRunbook(description: string): void {
+    new CfnOutput(this, 'FunctionName', { value: this.fn.functionName, description: `Function: ${description}` });
+    new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName, description: `Log group of ${description}` });
   }
 
   /**

@@ -36,6 +36,8 @@ export interface InfraConfig {
   readonly webAclArn: string | undefined;
   /** CloudFront price class: which edge locations serve the site (docs/_notes-infra.md). */
   readonly priceClass: PriceClassSetting;
+  /** AWS X-Ray active tracing on every function (and the IAM it needs); off by default: X-Ray bills per trace. */
+  readonly tracing: boolean;
 }
 
 /** CloudFront price classes by their context value; 100 (North America, Europe, Israel) is the default and the cheapest. */
@@ -75,6 +77,7 @@ export const CONTEXT_KEYS = [
   'instanceName',
   'webAclArn',
   'priceClass',
+  'tracing',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -167,6 +170,9 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
     throw new InfraConfigError('priceClass', `is ${JSON.stringify(priceClass)}: expected one of ${PRICE_CLASSES.join(', ')}`);
   }
 
+  const tracing = text('tracing')?.toLowerCase() ?? 'false';
+  if (tracing !== 'true' && tracing !== 'false') throw new InfraConfigError('tracing', `is ${JSON.stringify(tracing)}: expected true or false`);
+
   const config: InfraConfig = {
     appOrigin,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
@@ -190,6 +196,7 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
     instanceName,
     webAclArn,
     priceClass: priceClass as PriceClassSetting,
+    tracing: tracing === 'true',
   };
   // The functions' own validator checks every value they will read (placeholders stand in for
   // values that only exist after deployment, such as the table name, and for a not-yet-known origin).

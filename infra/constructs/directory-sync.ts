@@ -85,6 +85,7 @@ export class DirectorySync extends Construct {
       // A failed invocation is retried twice; each retry resumes from the checkpoint.
       retryAttempts: 2,
       maxEventAge: SYNC_MAX_EVENT_AGE,
+      tracing: props.config.tracing,
     });
     this.sync.grantProfile(SYNC_PERMISSIONS, { table: props.table, secrets: props.secrets });
     this.sync.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }));

@@ -15,6 +15,7 @@ export interface HttpEndpointProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetentionDays: number;
   readonly reservedConcurrency: number | undefined;
+  readonly tracing: boolean;
   readonly table: ITableV2;
   readonly secrets: Readonly<Record<SecretName, ISecret>>;
   /** The sync function's name, when this endpoint's profile `invokesSync` and the sync is deployed. */
@@ -42,6 +43,7 @@ export class HttpEndpoint extends Construct {
       environment: { ...props.environment },
       logRetentionDays: props.logRetentionDays,
       reservedConcurrency: props.reservedConcurrency,
+      tracing: props.tracing,
       ...(props.spec.memorySize ? { memorySize: props.spec.memorySize } : {}),
     });
     this.app.grantProfile(props.profile, { table: props.table, secrets: props.secrets });

@@ -10,6 +10,7 @@ export interface SessionKeysProps {
   readonly rotationDays: number;
   readonly logLevel: string;
   readonly logRetentionDays: number;
+  readonly tracing: boolean;
 }
 
 /**
@@ -35,6 +36,7 @@ export class SessionKeys extends Construct {
       logRetentionDays: props.logRetentionDays,
       memorySize: 256,
       timeout: Duration.seconds(30),
+      tracing: props.tracing,
     });
     this.rotation.role.addToPolicy(
       new PolicyStatement({

@@ -39,6 +39,7 @@ export class ApiStack extends Stack {
         },
         logRetentionDays: props.config.logRetentionDays,
         reservedConcurrency: props.config.httpReservedConcurrency,
+        tracing: props.config.tracing,
         table: props.table,
         secrets: props.secrets,
         syncFunctionName: profile.invokesSync ? props.syncFunctionName : undefined,

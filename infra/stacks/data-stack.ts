@@ -32,6 +32,7 @@ export class DataStack extends Stack {
       rotationDays: config.sessionKeyRotationDays,
       logLevel: config.logLevel,
       logRetentionDays: config.logRetentionDays,
+      tracing: config.tracing,
     });
     this.rotation = sessionKeys.rotation;
     const serviceAccountKey = new GoogleIssuedSecret(this, 'ServiceAccountKey', {

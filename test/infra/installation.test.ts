@@ -87,3 +87,36 @@ describe('CloudFront price class and WAF (optional context)', () => {
     expect(config).toMatchObject({ WebACLId: webAclArn, PriceClass: 'PriceClass_All' });
   });
 });
+
+describe('tracing (one setting, off by default)', () => {
+  /** Our functions (not the BucketDeployment provider, a Python function aws-cdk-lib owns). */
+  const appFunctions = (s: Synthesized) =>
+    stacksOf(s).flatMap((stack) =>
+      Object.values(s.template(stack).toJSON().Resources as Record<string, { Type: string; Properties: Json }>).filter(
+        (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Runtime).startsWith('nodejs'),
+      ),
+    );
+  const xrayGrants = (s: Synthesized) =>
+    stacksOf(s).flatMap((stack) =>
+      Object.values(s.template(stack).toJSON().Resources as Record<string, { Type: string; Properties: Json }>)
+        .filter((r) => r.Type === 'AWS::IAM::Policy')
+        .flatMap((p) => ((p.Properties.PolicyDocument as { Statement: Json[] }).Statement))
+        .filter((st) => JSON.stringify(st.Action).includes('xray:')),
+    );
+
+  it('off: no function traces and no role may send traces', () => {
+    const s = synthesize();
+    for (const fn of appFunctions(s)) expect(fn.Properties).not.toHaveProperty('TracingConfig');
+    expect(xrayGrants(s)).toEqual([]);
+  });
+
+  it('tracing=true: every function traces actively, and each of their roles may send traces (cdk-nag clean)', () => {
+    const s = synthesize({ context: { ...FULL_CONTEXT, tracing: 'true' } });
+    const fns = appFunctions(s);
+    expect(fns.length).toBe(2 + s.bridge.api!.functions.length);
+    for (const fn of fns) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    const grants = xrayGrants(s);
+    expect(grants).toHaveLength(fns.length);
+    for (const grant of grants) expect(grant).toMatchObject({ Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' });
+  });
+});
