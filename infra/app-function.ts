@@ -1,8 +1,8 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Runtime, Tracing, type IDestination } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -19,6 +19,20 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 export const NODE_RUNTIME = Runtime.NODEJS_24_X;
 
+/** Minified ESM with source maps (without the sources), built by the local esbuild. */
+const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: FUNCTION_BUNDLE_MAIN_FIELDS,
+  esbuildArgs: { '--alias': Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => `${path}=${file}`) },
+  // Bundle the AWS SDK too: the versions we test are the versions that run.
+  externalModules: [],
+  // Some CommonJS dependencies call require(); ESM output has none unless we provide it.
+  banner: "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);",
+};
+
 export interface AppFunctionProps {
   /** Entry file relative to the repository root; it exports `handler`. */
   readonly entry: string;
@@ -32,6 +46,8 @@ export interface AppFunctionProps {
   readonly onFailure?: IDestination;
   readonly retryAttempts?: number;
   readonly maxEventAge?: Duration;
+  /** X-Ray active tracing (the `tracing` setting); Lambda then grants the role what sending traces needs. */
+  readonly tracing: boolean;
 }
 
 /**
@@ -68,25 +84,28 @@ export class AppFunction extends Construct {
       onFailure: props.onFailure,
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
+      ...(props.tracing ? { tracing: Tracing.ACTIVE } : {}),
       projectRoot: REPOSITORY_ROOT,
       depsLockFilePath: `${REPOSITORY_ROOT}package-lock.json`,
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: FUNCTION_BUNDLE_MAIN_FIELDS,
-        esbuildArgs: { '--alias': Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => `${path}=${file}`) },
-        // Bundle the AWS SDK too: the versions we test are the versions that run.
-        externalModules: [],
-        // Some CommonJS dependencies call require(); ESM output has none unless we provide it.
-        banner: "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);",
-      },
+      bundling: BUNDLING,
     });
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason: `${NODE_RUNTIME.name} is the Node LTS that development, tests and CI run on (package.json pins it); the runtime moves with them, not alone.`,
     });
+    if (props.tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Active tracing (setting tracing=true): xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so X-Ray requires "*".',
+      });
+    }
+    this.outputForRunbook(props.description);
+  }
+
+  /** What the runbook asks for first: which function, and where its logs are. */
+  private outputForRunbook(description: string): void {
+    new CfnOutput(this, 'FunctionName', { value: this.fn.functionName, description: `Function: ${description}` });
+    new CfnOutput(this, 'LogGroupName', { value: this.logGroup.logGroupName, description: `Log group of ${description}` });
   }
 
   /**

@@ -27,6 +27,31 @@ export interface InfraConfig {
   readonly webBuildDir: string;
   /** Days between automatic rotations of the session key ring. */
   readonly sessionKeyRotationDays: number;
+  /**
+   * Names this installation, so several (say staging and production) live in one account and region:
+   * it goes into every stack name and every named resource. Undefined: the original names.
+   */
+  readonly instanceName: string | undefined;
+  /** ARN of a WAFv2 web ACL (scope CLOUDFRONT, so in us-east-1) to put in front of CloudFront; undefined: none. */
+  readonly webAclArn: string | undefined;
+  /** CloudFront price class: which edge locations serve the site (docs/_notes-infra.md). */
+  readonly priceClass: PriceClassSetting;
+  /** AWS X-Ray active tracing on every function (and the IAM it needs); off by default: X-Ray bills per trace. */
+  readonly tracing: boolean;
+}
+
+/** CloudFront price classes by their context value; 100 (North America, Europe, Israel) is the default and the cheapest. */
+export const PRICE_CLASSES = ['100', '200', 'All'] as const;
+export type PriceClassSetting = (typeof PRICE_CLASSES)[number];
+
+/** Prefix of stack names; an instance name follows it (WorkspaceBridge-staging-Data). */
+export const STACK_NAME_PREFIX = 'WorkspaceBridge';
+/** Prefix of secret names; an instance name follows it (workspace-bridge/staging/session-keys). */
+const SECRET_NAME_PREFIX = 'workspace-bridge';
+
+/** The stack-name prefix of an installation: `WorkspaceBridge` or `WorkspaceBridge-<instanceName>`. */
+export function stackNamePrefix(config: Pick<InfraConfig, 'instanceName'>): string {
+  return config.instanceName ? `${STACK_NAME_PREFIX}-${config.instanceName}` : STACK_NAME_PREFIX;
 }
 
 /** CDK context keys, as written in cdk.json or passed with `-c`. */
@@ -49,6 +74,10 @@ export const CONTEXT_KEYS = [
   'enabledIntegrations',
   'webBuildDir',
   'sessionKeyRotationDays',
+  'instanceName',
+  'webAclArn',
+  'priceClass',
+  'tracing',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -125,6 +154,25 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
     }
   }
 
+  const instanceName = text('instanceName');
+  // Short enough that every generated name stays within AWS limits (a CloudFormation export name, a Lambda function name: 64).
+  if (instanceName !== undefined && !/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/.test(instanceName)) {
+    throw new InfraConfigError('instanceName', `is ${JSON.stringify(instanceName)}: expected 2 to 16 lowercase letters, digits or hyphens, starting with a letter`);
+  }
+  const secretPrefix = instanceName ? `${SECRET_NAME_PREFIX}/${instanceName}` : SECRET_NAME_PREFIX;
+
+  const webAclArn = text('webAclArn');
+  if (webAclArn && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) {
+    throw new InfraConfigError('webAclArn', 'is not the ARN of a WAFv2 web ACL with scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
+  }
+  const priceClass = text('priceClass') ?? '100';
+  if (!(PRICE_CLASSES as readonly string[]).includes(priceClass)) {
+    throw new InfraConfigError('priceClass', `is ${JSON.stringify(priceClass)}: expected one of ${PRICE_CLASSES.join(', ')}`);
+  }
+
+  const tracing = text('tracing')?.toLowerCase() ?? 'false';
+  if (tracing !== 'true' && tracing !== 'false') throw new InfraConfigError('tracing', `is ${JSON.stringify(tracing)}: expected true or false`);
+
   const config: InfraConfig = {
     appOrigin,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
@@ -133,9 +181,9 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
     adminSubject: text('adminSubject') ?? '',
     syncSchedule: text('syncSchedule') ?? 'rate(1 hour)',
     secretNames: {
-      sessionKeys: text('sessionKeysSecretName') ?? 'workspace-bridge/session-keys',
-      serviceAccountKey: text('serviceAccountSecretName') ?? 'workspace-bridge/google-service-account',
-      googleClientSecret: text('googleClientSecretName') ?? 'workspace-bridge/google-client-secret',
+      sessionKeys: text('sessionKeysSecretName') ?? `${secretPrefix}/session-keys`,
+      serviceAccountKey: text('serviceAccountSecretName') ?? `${secretPrefix}/google-service-account`,
+      googleClientSecret: text('googleClientSecretName') ?? `${secretPrefix}/google-client-secret`,
     },
     logLevel: (text('logLevel') ?? 'INFO') as InfraConfig['logLevel'],
     logRetentionDays: integer('logRetentionDays', 90, (n) => LOG_RETENTION_DAYS.includes(n), `one of ${LOG_RETENTION_DAYS.join(', ')}`)!,
@@ -145,6 +193,10 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
     enabledIntegrations: enabledIntegrations as Integration[] | undefined,
     webBuildDir: text('webBuildDir') ?? 'web/dist',
     sessionKeyRotationDays: integer('sessionKeyRotationDays', 30, (n) => n >= 1 && n <= 365, 'an integer from 1 to 365')!,
+    instanceName,
+    webAclArn,
+    priceClass: priceClass as PriceClassSetting,
+    tracing: tracing === 'true',
   };
   // The functions' own validator checks every value they will read (placeholders stand in for
   // values that only exist after deployment, such as the table name, and for a not-yet-known origin).

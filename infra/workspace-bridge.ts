@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { HTTP_FUNCTIONS, type HttpFunction } from '../functions/catalog.js';
 import { REPOSITORY_ROOT, type AppFunction } from './app-function.js';
-import type { InfraConfig } from './config.js';
+import { stackNamePrefix, type InfraConfig } from './config.js';
 import { ApiStack, pascalCase } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { MonitoringStack } from './stacks/monitoring-stack.js';
@@ -12,7 +12,6 @@ import { SyncStack, syncFunctionName } from './stacks/sync-stack.js';
 import { WebStack } from './stacks/web-stack.js';
 
 export const SYNC_ENTRY = 'functions/sync.ts';
-const SYNC_STACK_ID = 'WorkspaceBridge-Sync';
 
 export interface WorkspaceBridgeOptions {
   readonly config: InfraConfig;
@@ -42,24 +41,27 @@ export interface WorkspaceBridge {
  */
 export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions): WorkspaceBridge {
   const { config } = options;
-  const description = (what: string) => `Workspace Bridge: ${what}`;
-  const data = new DataStack(app, 'WorkspaceBridge-Data', { config, description: description('table and secrets (retained)') });
+  const description = (what: string) => `Workspace Bridge${config.instanceName ? ` (${config.instanceName})` : ''}: ${what}`;
+  // Stack ids are stack names: the instance name keeps two installations apart in one account and region.
+  const prefix = stackNamePrefix(config);
+  const syncStackId = `${prefix}-Sync`;
+  const data = new DataStack(app, `${prefix}-Data`, { config, description: description('table and secrets (retained)') });
 
   let api: ApiStack | undefined;
   let sync: SyncStack | undefined;
   if (config.appOrigin) {
     const syncEntry = options.syncEntry ?? SYNC_ENTRY;
     const hasSync = existsSync(join(REPOSITORY_ROOT, syncEntry));
-    api = new ApiStack(app, 'WorkspaceBridge-Api', {
+    api = new ApiStack(app, `${prefix}-Api`, {
       config,
       table: data.table,
       secrets: data.secrets,
       functions: options.httpFunctions ?? HTTP_FUNCTIONS,
-      ...(hasSync ? { syncFunctionName: syncFunctionName(SYNC_STACK_ID) } : {}),
+      ...(hasSync ? { syncFunctionName: syncFunctionName(syncStackId) } : {}),
       description: description('sign-in and API functions'),
     });
     if (hasSync) {
-      sync = new SyncStack(app, SYNC_STACK_ID, { config, table: data.table, secrets: data.secrets, entry: syncEntry, description: description('directory sync') });
+      sync = new SyncStack(app, syncStackId, { config, table: data.table, secrets: data.secrets, entry: syncEntry, description: description('directory sync') });
     } else {
       Annotations.of(api).addWarningV2('workspace-bridge:no-sync', `${syncEntry} does not exist yet: the sync stack is left out.`);
     }
@@ -72,7 +74,7 @@ export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions):
 
   const webBuildPath = isAbsolute(config.webBuildDir) ? config.webBuildDir : join(REPOSITORY_ROOT, config.webBuildDir);
   const hasWebBuild = existsSync(join(webBuildPath, 'index.html'));
-  const web = new WebStack(app, 'WorkspaceBridge-Web', {
+  const web = new WebStack(app, `${prefix}-Web`, {
     config,
     functions: api?.functions ?? [],
     webBuildPath: hasWebBuild ? webBuildPath : undefined,
@@ -81,7 +83,7 @@ export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions):
 
   const functions: Record<string, AppFunction> = { RotateSessionKeys: data.rotation };
   for (const deployed of api?.functions ?? []) functions[pascalCase(deployed.spec.name)] = deployed.app;
-  const monitoring = new MonitoringStack(app, 'WorkspaceBridge-Monitoring', {
+  const monitoring = new MonitoringStack(app, `${prefix}-Monitoring`, {
     config,
     functions,
     sync: sync?.sync,

@@ -1,12 +1,10 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { HttpFunction } from '../../functions/catalog.js';
-import { AppFunction } from '../app-function.js';
 import { apiSettingsEnvironment, functionEnvironment, type InfraConfig } from '../config.js';
+import { HttpEndpoint, type DeployedHttpFunction } from '../constructs/http-endpoint.js';
 import { permissionsFor, type SecretName } from '../permissions.js';
 
 export interface ApiStackProps extends StackProps {
@@ -19,16 +17,9 @@ export interface ApiStackProps extends StackProps {
   readonly syncFunctionName?: string;
 }
 
-export interface DeployedHttpFunction {
-  readonly spec: HttpFunction;
-  readonly app: AppFunction;
-  readonly url: FunctionUrl;
-}
+export type { DeployedHttpFunction };
 
-/**
- * One function per catalog entry (sign-in and API), each with its own role from its permission
- * profile and a function URL that only CloudFront can call (IAM auth, signed by origin access control).
- */
+/** Sign-in and API: one endpoint per catalog entry, each with its own role from its permission profile. */
 export class ApiStack extends Stack {
   readonly functions: readonly DeployedHttpFunction[];
 
@@ -37,25 +28,22 @@ export class ApiStack extends Stack {
     const environment = functionEnvironment(props.config, props.table.tableName);
     this.functions = props.functions.map((spec) => {
       const profile = permissionsFor(spec.name);
-      const sync = profile.invokesSync ? props.syncFunctionName : undefined;
-      const app = new AppFunction(this, pascalCase(spec.name), {
-        entry: spec.entry,
-        description: `Workspace Bridge ${spec.name} (${spec.pathPatterns.join(', ')})`,
+      return new HttpEndpoint(this, pascalCase(spec.name), {
+        spec,
+        profile,
         environment: {
           ...environment,
           POWERTOOLS_SERVICE_NAME: spec.name,
-          ...(sync ? { SYNC_FUNCTION_NAME: sync } : {}),
+          ...(profile.invokesSync && props.syncFunctionName ? { SYNC_FUNCTION_NAME: props.syncFunctionName } : {}),
           ...(profile.readsApiSettings ? apiSettingsEnvironment(props.config) : {}),
         },
         logRetentionDays: props.config.logRetentionDays,
         reservedConcurrency: props.config.httpReservedConcurrency,
-        ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+        tracing: props.config.tracing,
+        table: props.table,
+        secrets: props.secrets,
+        syncFunctionName: profile.invokesSync ? props.syncFunctionName : undefined,
       });
-      app.grantProfile(profile, { table: props.table, secrets: props.secrets });
-      // By name, not by reference: the sync stack is deployed after this one.
-      if (sync) app.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, sync)] }));
-      const url = app.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.BUFFERED });
-      return { spec, app, url };
     });
   }
 }

@@ -1,119 +1,23 @@
-import { Duration, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { CHECKPOINT_MAX_AGE_MS } from '../../shared/adapters/dynamodb/sync-state-store.js';
-import { AppFunction } from '../app-function.js';
-import { functionEnvironment, type InfraConfig } from '../config.js';
-import { SYNC_PERMISSIONS, type SecretName } from '../permissions.js';
+import { DirectorySync, type DirectorySyncProps } from '../constructs/directory-sync.js';
+import { IN_PLACE } from '../constructs/in-place.js';
 
-/** The sync function's physical name: known before the function exists, so the API can be granted invoke on it by name. */
-export const syncFunctionName = (stackName: string) => `${stackName}-sync`;
+export { syncFunctionName } from '../constructs/directory-sync.js';
 
-/**
- * Lambda's maximum. A 100,000-user fetch takes about 10 minutes at the default quota (README,
- * Directory sync), so it fits one invocation; the handler hands over to a continuation when fewer
- * than 90 s remain (LAMBDA_RESERVE_MS), and the 2-minute lease, renewed every 40 s, lets the next
- * invocation take over soon after a crashed one, whatever this timeout is.
- */
-const SYNC_TIMEOUT = Duration.minutes(15);
+export type SyncStackProps = StackProps & DirectorySyncProps;
 
-/**
- * How long an event may wait in Lambda's asynchronous queue. With one unit of concurrency an event
- * (the schedule's, an admin's "run now", a continuation) waits, throttled and retried by Lambda,
- * while another invocation runs; a run's invocations hold the slot for at most the age after which
- * its checkpoint is abandoned. So only an event stuck behind something broken expires into the
- * failed-runs queue; with 1 hour, a legitimately long first run would put the schedule's next event there.
- */
-const SYNC_MAX_EVENT_AGE = Duration.millis(CHECKPOINT_MAX_AGE_MS);
-
-/**
- * How long EventBridge Scheduler retries delivering one scheduled invocation. Delivery is the
- * asynchronous Invoke call, which Lambda accepts even while the function is busy; an older delivery
- * would be superseded by the next hourly (default) tick anyway.
- */
-const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
-
-export interface SyncStackProps extends StackProps {
-  readonly config: InfraConfig;
-  readonly table: ITableV2;
-  readonly secrets: Readonly<Record<SecretName, ISecret>>;
-  /** Entry file of the sync function, relative to the repository root. */
-  readonly entry: string;
-}
-
-/**
- * The directory sync: EventBridge Scheduler invokes the sync function asynchronously on the
- * configured schedule; a long run saves a checkpoint and invokes itself to continue.
- *
- * Failures land in two queues, both alarmed: the schedule's dead-letter queue (Scheduler could not
- * deliver the invocation) and the function's on-failure destination (an invocation that crashed,
- * timed out or could not record its run, after Lambda's retries, including self-invoked
- * continuations). A run that fails or is refused in an orderly way returns normally with a run
- * record: the monitoring stack alarms on its status metric instead (see functions/sync.ts).
- */
+/** The directory sync (constructs/directory-sync.ts), in its own stack so it deploys and rolls back on its own. */
 export class SyncStack extends Stack {
-  readonly sync: AppFunction;
-  readonly scheduleDeadLetters: Queue;
-  readonly failedRuns: Queue;
+  readonly sync: DirectorySync['sync'];
+  readonly scheduleDeadLetters: DirectorySync['scheduleDeadLetters'];
+  readonly failedRuns: DirectorySync['failedRuns'];
 
   constructor(scope: Construct, id: string, props: SyncStackProps) {
     super(scope, id, props);
-    const queue = (queueId: string) => {
-      const q = new Queue(this, queueId, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-      Validations.of(q).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself a dead-letter store (failed schedule deliveries or failed sync runs), alarmed on depth; a dead-letter queue for it would never be read.',
-      });
-      return q;
-    };
-    this.scheduleDeadLetters = queue('ScheduleDeadLetters');
-    this.failedRuns = queue('FailedRuns');
-
-    // A known physical name lets the role name the function for self-invocation without referencing
-    // the function resource (which would make the role depend on the function that depends on it).
-    const functionName = syncFunctionName(this.stackName);
-    this.sync = new AppFunction(this, 'Sync', {
-      entry: props.entry,
-      functionName,
-      description: 'Workspace Bridge directory sync (scheduled; continues itself from its checkpoint)',
-      environment: { ...functionEnvironment(props.config, props.table.tableName), POWERTOOLS_SERVICE_NAME: 'sync' },
-      logRetentionDays: props.config.logRetentionDays,
-      memorySize: 1024,
-      timeout: SYNC_TIMEOUT,
-      // One run at a time: keeps Google's Admin SDK quota and the account's concurrency safe from overlapping runs.
-      reservedConcurrency: 1,
-      onFailure: new SqsDestination(this.failedRuns),
-      // A failed invocation is retried twice; each retry resumes from the checkpoint.
-      retryAttempts: 2,
-      maxEventAge: SYNC_MAX_EVENT_AGE,
-    });
-    this.sync.grantProfile(SYNC_PERMISSIONS, { table: props.table, secrets: props.secrets });
-    this.sync.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }));
-
-    const schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
-      description: 'Lets EventBridge Scheduler start the directory sync',
-    });
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.sync.fn.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: 'The Scheduler Lambda target grants invoke on the function and its versions (ARN:*); the wildcard covers versions of this one function only.',
-    });
-    new Schedule(this, 'Schedule', {
-      description: 'Workspace Bridge directory sync',
-      schedule: ScheduleExpression.expression(props.config.syncSchedule),
-      target: new LambdaInvoke(this.sync.fn, {
-        role: schedulerRole,
-        input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
-        deadLetterQueue: this.scheduleDeadLetters,
-        retryAttempts: 3,
-        maxEventAge: SCHEDULE_MAX_EVENT_AGE,
-      }),
-    });
+    const directorySync = new DirectorySync(this, IN_PLACE, props);
+    this.sync = directorySync.sync;
+    this.scheduleDeadLetters = directorySync.scheduleDeadLetters;
+    this.failedRuns = directorySync.failedRuns;
   }
 }

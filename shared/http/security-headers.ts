@@ -1,3 +1,5 @@
+import { INTEGRATIONS, type Integration } from '../config/config.js';
+
 /**
  * The response headers every page and API answer carries: the CloudFront response headers policy
  * (infra/) and the local host both build them here, so tests see the CSP that production sends.
@@ -11,11 +13,30 @@ export interface GoogleOrigins {
   readonly images: readonly string[];
 }
 
-export const GOOGLE_ORIGINS: GoogleOrigins = {
-  accounts: 'https://accounts.google.com',
-  apis: ['https://gmail.googleapis.com', 'https://www.googleapis.com', 'https://content.googleapis.com', 'https://oauth2.googleapis.com'],
-  images: ['https://*.googleusercontent.com'],
+/**
+ * The API host each integration's widget calls (the base URLs the browser gets are in
+ * shared/web-config/web-config.ts; a test holds the two together).
+ */
+const INTEGRATION_API_ORIGINS: Readonly<Record<Integration, string>> = {
+  gmail: 'https://gmail.googleapis.com',
+  drive: 'https://www.googleapis.com',
+  calendar: 'https://www.googleapis.com',
 };
+/** Where Google Identity Services revokes a token from the page ("Disconnect Google"): needed as soon as any integration is on. */
+const TOKEN_REVOCATION_ORIGIN = 'https://oauth2.googleapis.com';
+
+/** Google's origins for a deployment: `connect-src` names only the API hosts the enabled integrations call. */
+export function googleOriginsFor(enabledIntegrations: readonly Integration[]): GoogleOrigins {
+  const apis = [...new Set(enabledIntegrations.map((integration) => INTEGRATION_API_ORIGINS[integration]))];
+  return {
+    accounts: 'https://accounts.google.com',
+    apis: apis.length > 0 ? [...apis, TOKEN_REVOCATION_ORIGIN] : [],
+    images: ['https://*.googleusercontent.com'],
+  };
+}
+
+/** Google's origins with every integration on (the functions' default). */
+export const GOOGLE_ORIGINS: GoogleOrigins = googleOriginsFor(INTEGRATIONS);
 
 export function contentSecurityPolicy(google: GoogleOrigins): string {
   const gsi = `${google.accounts}/gsi/`;

@@ -27,6 +27,10 @@ describe('deployment settings (CDK context)', () => {
     [{ ...BASE, adminGroupEmail: 'intranet-admins' }, /"adminGroupEmail" is not usable: Configuration key ADMIN_GROUP_EMAIL is invalid/],
     [{ ...BASE, enabledIntegrations: 'gmail,photos' }, /"enabledIntegrations" is not usable: Configuration key ENABLED_INTEGRATIONS is invalid/],
     [{ ...BASE, enabledIntegrations: ',' }, /"enabledIntegrations" is ",": expected "none" or a comma-separated list of gmail, drive, calendar/],
+    [{ ...BASE, instanceName: 'Staging' }, /"instanceName" is "Staging": expected 2 to 16 lowercase letters/],
+    [{ ...BASE, instanceName: 'a-very-long-instance-name' }, /"instanceName"/],
+    [{ ...BASE, webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/1' }, /"webAclArn" is not the ARN of a WAFv2 web ACL with scope CLOUDFRONT/],
+    [{ ...BASE, priceClass: '300' }, /"priceClass" is "300": expected one of 100, 200, All/],
   ])('rejects %j naming the context key', (context, message) => {
     expect(() => read(context)).toThrow(message);
   });

@@ -7,9 +7,13 @@ import { TABLE } from '../../shared/adapters/dynamodb/table-definition.js';
 import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/services/sync/setup.js';
 import { runMetrics } from '../../shared/services/sync/report.js';
 import { CHECKPOINT_MAX_AGE_MS } from '../../shared/adapters/dynamodb/sync-state-store.js';
-import { SYNC_RUN_METRICS } from '../../infra/stacks/monitoring-stack.js';
+import { SYNC_RUN_METRICS } from '../../infra/constructs/monitoring.js';
 import type { AppFunction } from '../../infra/app-function.js';
-import { FIXTURE_FUNCTIONS, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { descendant, FIXTURE_FUNCTIONS, FIXTURE_WEB_BUILD, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -193,7 +197,7 @@ describe('web stack', () => {
         OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
         AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
         ViewerProtocolPolicy: 'redirect-to-https',
-        ResponseHeadersPolicyId: { Ref: logicalId(synthesized.bridge.web.node.findChild('SecurityHeaders')) },
+        ResponseHeadersPolicyId: { Ref: logicalId(descendant(synthesized.bridge.web, 'SecurityHeaders')) },
       });
     }
     // Each function has its own origin, and the behavior for a function's pattern targets that function's URL.
@@ -227,9 +231,23 @@ describe('web stack', () => {
     expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
   });
 
+  it('S3 server access logs reach the log bucket through its bucket policy, not an ACL grant (feature flag serverAccessLogsUseBucketPolicy)', () => {
+    const template = synthesized.template(synthesized.bridge.web);
+    const logBucketId = logicalId(descendant(synthesized.bridge.web, 'AccessLogs'));
+    const logBucket = resourcesOf(template, 'AWS::S3::Bucket')[logBucketId]!.Properties as Json;
+    expect(logBucket).not.toHaveProperty('AccessControl');
+    const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify((p.Properties as Json).Bucket).includes(logBucketId))!;
+    const statements = ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Condition: expect.objectContaining({ ArnLike: expect.anything() }) }),
+    );
+    const webBucket = resourcesOf(template, 'AWS::S3::Bucket')[logicalId(synthesized.bridge.web.bucket)]!.Properties as Json;
+    expect(webBucket.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'web-bucket/' });
+  });
+
   it('serves the static build as the default behavior: cached per Cache-Control, SPA fallback on viewer request only there', () => {
     const config = distribution();
-    const fallback = logicalId(synthesized.bridge.web.node.findChild('SpaFallback'));
+    const fallback = logicalId(descendant(synthesized.bridge.web, 'SpaFallback'));
     expect(config.DefaultCacheBehavior).toMatchObject({
       CachePolicyId: CACHING_OPTIMIZED,
       AllowedMethods: ['GET', 'HEAD'],
@@ -253,6 +271,17 @@ describe('web stack', () => {
         DistributionPaths: ['/*'],
       }),
     ]);
+  });
+
+  it('publishes no source maps: the build is staged without its .map files', async () => {
+    const outdir = await mkdtemp(join(tmpdir(), 'wb-web-'));
+    synthesize({ outdir });
+    expect(existsSync(join(FIXTURE_WEB_BUILD, 'assets', 'index-Bq3xY7zK.js.map'))).toBe(true);
+    const staged = (await readdir(outdir)).filter((name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'index.html')));
+    expect(staged).toHaveLength(1);
+    const files = await readdir(join(outdir, staged[0]!), { recursive: true });
+    expect(files).toContain(join('assets', 'index-Bq3xY7zK.js'));
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   });
 
   it('uses the custom domain with TLS 1.2 when one is configured', () => {
@@ -290,7 +319,7 @@ describe('monitoring stack', () => {
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     expect(byMetric('DurationMs')).toHaveLength(2); // sync runs failed, refused
     expect(byMetric('AsyncEventsDropped')).toHaveLength(1);
-    for (const alarm of alarms) expect(alarm.AlarmDescription).toMatch(/README, Operations, alarm \w+/);
+    for (const alarm of alarms) expect(alarm.AlarmDescription).toMatch(/docs\/operations\.md, alarm \w+/);
     const rate = alarms.filter((a) => a.Metrics);
     expect(rate).toHaveLength(1);
     const expression = (rate[0]!.Metrics as Json[]).find((m) => m.Expression)!.Expression as string;
@@ -320,7 +349,7 @@ describe('monitoring stack', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
         AlarmActions: [{ Ref: logicalId(synthesized.bridge.monitoring.topic) }],
-        AlarmDescription: expect.stringContaining(`README, Operations, alarm ${id}`),
+        AlarmDescription: expect.stringContaining(`docs/operations.md, alarm ${id}`),
       },
     ]);
   });

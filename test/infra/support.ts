@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { HTTP_FUNCTIONS, type HttpFunction } from '../../functions/catalog.js';
 import { readInfraConfig, type ContextKey } from '../../infra/config.js';
@@ -84,4 +85,11 @@ export function headersFromPolicy(policy: Json): Record<string, string> {
   if (security.ReferrerPolicy) headers['referrer-policy'] = security.ReferrerPolicy.ReferrerPolicy as string;
   for (const item of ((config.CustomHeadersConfig as Json | undefined)?.Items ?? []) as Json[]) headers[item.Header as string] = item.Value as string;
   return headers;
+}
+
+/** The one construct with this id anywhere under `scope` (concerns are constructs inside the stacks). */
+export function descendant(scope: IConstruct, id: string): IConstruct {
+  const found = scope.node.findAll().filter((c) => c.node.id === id);
+  if (found.length !== 1) throw new Error(`Expected one construct "${id}" under ${scope.node.path}, found ${found.length}.`);
+  return found[0]!;
 }

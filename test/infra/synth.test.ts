@@ -38,6 +38,7 @@ describe('cdk-nag (AWS Solutions pack) on every synth', () => {
         }
       }
     }
+    // "Default" is a concern mounted in place (infra/constructs/in-place.ts).
     expect(acknowledged.sort()).toEqual(
       [
         // Every function deploys the Node LTS the project runs on, not the newest runtime (infra/app-function.ts).
@@ -49,25 +50,34 @@ describe('cdk-nag (AWS Solutions pack) on every synth', () => {
         'WorkspaceBridge-Sync/Sync/Function AwsSolutions-L1',
         'WorkspaceBridge-Data/GoogleClientSecret AwsSolutions-SMG4',
         'WorkspaceBridge-Data/ServiceAccountKey AwsSolutions-SMG4',
-        'WorkspaceBridge-Monitoring/Alarms AwsSolutions-SNS2',
-        'WorkspaceBridge-Sync/FailedRuns AwsSolutions-SQS3',
-        'WorkspaceBridge-Sync/ScheduleDeadLetters AwsSolutions-SQS3',
-        'WorkspaceBridge-Sync/SchedulerRole AwsSolutions-IAM5[Resource::<…Arn>:*]',
-        'WorkspaceBridge-Web/AccessLogs AwsSolutions-S1',
+        'WorkspaceBridge-Monitoring/Default/Alarms AwsSolutions-SNS2',
+        'WorkspaceBridge-Sync/Default/FailedRuns AwsSolutions-SQS3',
+        'WorkspaceBridge-Sync/Default/ScheduleDeadLetters AwsSolutions-SQS3',
+        'WorkspaceBridge-Sync/Default/SchedulerRole AwsSolutions-IAM5[Resource::<…Arn>:*]',
+        'WorkspaceBridge-Web/Default/AccessLogs AwsSolutions-S1',
         'WorkspaceBridge-Web/Custom::CDKBucketDeployment… AwsSolutions-L1',
-        'WorkspaceBridge-Web/DeploymentRole AwsSolutions-IAM5[Action::s3:Abort*]',
-        'WorkspaceBridge-Web/DeploymentRole AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-        'WorkspaceBridge-Web/DeploymentRole AwsSolutions-IAM5[Action::s3:GetBucket*]',
-        'WorkspaceBridge-Web/DeploymentRole AwsSolutions-IAM5[Action::s3:GetObject*]',
-        'WorkspaceBridge-Web/DeploymentRole AwsSolutions-IAM5[Action::s3:List*]',
-        'WorkspaceBridge-Web/DeploymentRole AwsSolutions-IAM5[Resource::*]',
-        'WorkspaceBridge-Web/DeploymentRole AwsSolutions-IAM5[Resource::<…Arn>/*]',
-        'WorkspaceBridge-Web/DeploymentRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
-        'WorkspaceBridge-Web/Distribution AwsSolutions-CFR1',
-        'WorkspaceBridge-Web/Distribution AwsSolutions-CFR2',
-        'WorkspaceBridge-Web/Distribution AwsSolutions-CFR4',
+        'WorkspaceBridge-Web/Default/Default/DeploymentRole AwsSolutions-IAM5[Action::s3:Abort*]',
+        'WorkspaceBridge-Web/Default/Default/DeploymentRole AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+        'WorkspaceBridge-Web/Default/Default/DeploymentRole AwsSolutions-IAM5[Action::s3:GetBucket*]',
+        'WorkspaceBridge-Web/Default/Default/DeploymentRole AwsSolutions-IAM5[Action::s3:GetObject*]',
+        'WorkspaceBridge-Web/Default/Default/DeploymentRole AwsSolutions-IAM5[Action::s3:List*]',
+        'WorkspaceBridge-Web/Default/Default/DeploymentRole AwsSolutions-IAM5[Resource::*]',
+        'WorkspaceBridge-Web/Default/Default/DeploymentRole AwsSolutions-IAM5[Resource::<…Arn>/*]',
+        'WorkspaceBridge-Web/Default/Default/DeploymentRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        'WorkspaceBridge-Web/Default/Distribution AwsSolutions-CFR1',
+        'WorkspaceBridge-Web/Default/Distribution AwsSolutions-CFR2',
+        'WorkspaceBridge-Web/Default/Distribution AwsSolutions-CFR4',
       ].sort(),
     );
+  });
+});
+
+describe('custom bootstrap qualifier', () => {
+  it('synthesizes with @aws-cdk/core:bootstrapQualifier=custom1: assets come from that bootstrap, cdk-nag stays clean', () => {
+    const { bridge, template } = synthesize({ context: { ...FULL_CONTEXT, '@aws-cdk/core:bootstrapQualifier': 'custom1' } });
+    const json = JSON.stringify(template(bridge.web).toJSON());
+    expect(json).toContain('cdk-custom1-assets-');
+    expect(json).not.toContain('hnb659fds');
   });
 });
 

@@ -4,9 +4,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPA_FALLBACK_SOURCE } from '../../infra/web/spa-fallback.js';
 import { createLocalHost } from '../../local/host/server.js';
-import { contentSecurityPolicy, GOOGLE_ORIGINS, securityHeaders } from '../../shared/http/security-headers.js';
+import { INTEGRATIONS } from '../../shared/config/config.js';
+import { contentSecurityPolicy, GOOGLE_ORIGINS, googleOriginsFor, securityHeaders } from '../../shared/http/security-headers.js';
+import { webConfig } from '../../shared/routes/config.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
-import { FIXTURE_WEB_BUILD, headersFromPolicy, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
+import { FIXTURE_WEB_BUILD, FULL_CONTEXT, headersFromPolicy, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
 
 /** Production (the synthesized CloudFront config) and the local host must answer alike. */
 let synthesized: Synthesized;
@@ -25,6 +27,23 @@ describe('security headers', () => {
     expect(templateHeaders['content-security-policy']).toBe(contentSecurityPolicy(GOOGLE_ORIGINS));
     expect(templateHeaders['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(templateHeaders['content-security-policy']).toContain('https://accounts.google.com/gsi/client');
+  });
+
+  it.each([
+    ['calendar', ["'self'", 'https://accounts.google.com/gsi/', 'https://www.googleapis.com', 'https://oauth2.googleapis.com']],
+    ['gmail', ["'self'", 'https://accounts.google.com/gsi/', 'https://gmail.googleapis.com', 'https://oauth2.googleapis.com']],
+    ['none', ["'self'", 'https://accounts.google.com/gsi/']],
+  ])('connect-src names only the API hosts the enabled integrations call (enabledIntegrations=%s)', (enabledIntegrations, connectSrc) => {
+    const narrowed = synthesize({ context: { ...FULL_CONTEXT, enabledIntegrations } });
+    const csp = headersFromPolicy(onlyResource(narrowed.template(narrowed.bridge.web), 'AWS::CloudFront::ResponseHeadersPolicy'))['content-security-policy']!;
+    expect(csp.split('; ').find((d) => d.startsWith('connect-src '))).toBe(`connect-src ${connectSrc.join(' ')}`);
+  });
+
+  it('each integration\'s connect-src host is the host of the API base URL the browser gets for it (/api/config)', () => {
+    for (const integration of INTEGRATIONS) {
+      const config = webConfig({ googleClientId: 'x', oidcIssuer: 'https://accounts.google.com', googleApiRoot: 'https://www.googleapis.com/', enabledIntegrations: [integration] });
+      expect(googleOriginsFor([integration]).apis, integration).toContain(new URL(config.googleApis[integration]).origin);
+    }
   });
 
   it('the template sends exactly the headers the local host sends, value for value (real HTTP)', async () => {

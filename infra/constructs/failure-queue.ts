@@ -1,0 +1,19 @@
+import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { IN_PLACE } from './in-place.js';
+
+/** A queue that stores failures (alarmed on depth by the monitoring): 14 days, encrypted, HTTPS only. */
+export class FailureQueue extends Construct {
+  readonly queue: Queue;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.queue = new Queue(this, IN_PLACE, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl, description: `Failure queue ${id}: read or purge its messages here` });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter store (failed schedule deliveries or failed sync runs), alarmed on depth; a dead-letter queue for it would never be read.',
+    });
+  }
+}
