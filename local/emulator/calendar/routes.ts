@@ -5,7 +5,7 @@
  * conference is requested with conferenceDataVersion=1. Inserted events are listed afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import type { EmulatorContext } from '../emulator.js';
+import type { EmulatorContext, EmulatorModule } from '../module.js';
 import { GoogleApiError, json, type EmulatorRequest, type EmulatorRoute } from '../http.js';
 import { maxResults, page } from '../directory/paging.js';
 import { callerFor, isSelf, jsonBody, rfc3339, type Caller } from '../personal/caller.js';
@@ -150,3 +150,5 @@ function eventResource(caller: Caller, event: StoredEvent) {
     reminders: { useDefault: true }, eventType: 'default',
   };
 }
+
+export const calendarModule: EmulatorModule = { name: 'calendar', routes: calendarRoutes };

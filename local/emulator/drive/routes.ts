@@ -4,7 +4,7 @@
  * create/list. Reading takes any Drive read scope; sharing takes the full `drive` scope and the
  * right to share the file. Created permissions are kept, so tests read back what was shared.
  */
-import type { EmulatorContext } from '../emulator.js';
+import type { EmulatorContext, EmulatorModule } from '../module.js';
 import { withFields } from '../fields.js';
 import { GoogleApiError, json, type EmulatorRequest, type EmulatorRoute } from '../http.js';
 import { page } from '../directory/paging.js';
@@ -262,3 +262,5 @@ function fileResource(context: EmulatorContext, caller: Caller, file: StoredFile
     ...(file.size === undefined ? {} : { size: String(file.size), quotaBytesUsed: String(file.size) }),
   };
 }
+
+export const driveModule: EmulatorModule = { name: 'drive', routes: driveRoutes };

@@ -4,7 +4,7 @@
  * carrying gmail.metadata, `q` and format=full/raw are refused with 403 even when a broader Gmail
  * scope is also granted — Google's behaviour, which clients must design around.
  */
-import type { EmulatorContext } from '../emulator.js';
+import type { EmulatorContext, EmulatorModule } from '../module.js';
 import { GoogleApiError, json, type EmulatorRequest, type EmulatorRoute } from '../http.js';
 import { maxResults, page } from '../directory/paging.js';
 import { callerFor, isSelf, type Caller } from '../personal/caller.js';
@@ -154,3 +154,5 @@ function messageHeaders(message: MailMessage): Array<{ name: string; value: stri
     { name: 'Content-Type', value: 'text/plain; charset="UTF-8"' },
   ];
 }
+
+export const gmailModule: EmulatorModule = { name: 'gmail', routes: gmailRoutes };
