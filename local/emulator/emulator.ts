@@ -9,6 +9,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_BIND_ADDRESS, listenLocal } from '../bind-address.js';
 import { adminRoutes } from './admin.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
@@ -35,7 +36,7 @@ export const DEFAULT_EMULATOR_PORT = 4000;
 export interface EmulatorOptions {
   /** Default 4000; 0 picks a free port. */
   readonly port?: number;
-  /** Interface to listen on; default `localhost`. */
+  /** Address to listen on; default loopback (127.0.0.1, see local/bind-address.ts). */
   readonly host?: string;
   readonly seed?: string;
   readonly users?: number;
@@ -105,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new Random('faults', seed);
   const limits = new LimitsGate(options.limits ?? {}, tokens, now, () => faults.next());
   const server: Server = createEmulatorServer({ origin: () => origin, routes, counters, gate: limits.gate });
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port ?? DEFAULT_EMULATOR_PORT, options.host ?? 'localhost', ok));
+  await listenLocal(server, options.port ?? DEFAULT_EMULATOR_PORT, 'GOOGLE_EMULATOR_PORT', options.host ?? DEFAULT_BIND_ADDRESS);
   const port = (server.address() as AddressInfo).port;
   origin = `http://localhost:${port}`;
 
