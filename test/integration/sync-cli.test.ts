@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../local/emulator/emulator.js';
 import { systemClock } from '../../shared/sync/clock.js';
 import { SYNC_SCOPE_URLS } from '../../shared/sync/scopes.js';
 import { listRunRecords, SyncStateStore } from '../../shared/sync/state-store.js';
@@ -63,6 +64,21 @@ describe('npm run sync', () => {
     expect(summary).toMatchObject({ status: 'succeeded', fetched: live + 25, created: live + 25, updated: 0, unchanged: 0, deleted: 0, apiCalls: minimumCalls(h.emulator), retries: 0 });
     expect(summary.durationMs).toEqual(expect.any(Number));
     expect(run.stderr).toMatch(/sync: applying/);
+  }, 60_000);
+
+  it('keeps working when `npm run emulator` starts beside it, and finds its emulator by GOOGLE_EMULATOR_PORT', async () => {
+    const keyBefore = await readFile(h.emulator.serviceAccountKeyPath, 'utf8');
+    const stateDirectory = dirname(dirname(h.emulator.serviceAccountKeyPath));
+    const beside = await startEmulator({ port: 0, seed: 'other', users: 5, groups: 1, stateDirectory });
+    try {
+      expect(await readFile(h.emulator.serviceAccountKeyPath, 'utf8')).toBe(keyBefore);
+      expect(beside.serviceAccountKey.client_id).toBe(h.emulator.serviceAccountKey.client_id);
+      const run = await cli(h, [], { GOOGLE_API_ROOT: '', GOOGLE_EMULATOR_PORT: String(h.emulator.port) }).done;
+      expect(summaryOf(run)).toMatchObject({ status: 'succeeded', fetched: h.emulator.directory.users.filter((u) => !u.deletionTime).length + 25 });
+      expect(beside.counters()['oauth2.token']).toBeUndefined();
+    } finally {
+      await beside.stop();
+    }
   }, 60_000);
 
   it('exits non-zero when the guard refuses, and --force applies the run', async () => {
