@@ -51,6 +51,8 @@ export interface DrivePermission {
   readonly displayName?: string;
   readonly deleted: boolean;
   readonly pendingOwner: boolean;
+  /** Domain and anyone permissions: found by search (true) or by link only. */
+  readonly allowFileDiscovery?: boolean;
 }
 
 export function driveRoutes(context: EmulatorContext): EmulatorRoute[] {
@@ -229,12 +231,17 @@ function newPermission(context: EmulatorContext, body: Record<string, unknown>):
     const user = type === 'user' ? context.directory.user(email) : undefined;
     return { ...base, id: user?.id ?? permissionId(email), emailAddress: email, ...(user ? { displayName: user.name.fullName } : {}) };
   }
+  // Whether the file shows up in search for the domain / everyone, or only opens by link (the default).
+  if (body.allowFileDiscovery !== undefined && typeof body.allowFileDiscovery !== 'boolean') {
+    throw new GoogleApiError(400, 'invalid', `Invalid value for allowFileDiscovery: ${String(body.allowFileDiscovery)}`);
+  }
+  const allowFileDiscovery = body.allowFileDiscovery === true;
   if (type === 'domain') {
     const domain = typeof body.domain === 'string' ? body.domain.toLowerCase() : '';
     if (!domain) throw new GoogleApiError(400, 'required', 'Required: domain');
-    return { ...base, id: permissionId(`domain:${domain}`), domain, displayName: domain };
+    return { ...base, id: permissionId(`domain:${domain}`), domain, displayName: domain, allowFileDiscovery };
   }
-  return { ...base, id: 'anyoneWithLink' };
+  return { ...base, id: allowFileDiscovery ? 'anyone' : 'anyoneWithLink', allowFileDiscovery };
 }
 
 const EDITORS: Record<string, string> = {
