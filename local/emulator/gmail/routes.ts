@@ -118,7 +118,7 @@ function getMessage(caller: Caller, request: EmulatorRequest) {
   if (!message) throw new GoogleApiError(404, 'notFound', 'Requested entity was not found.');
   const base = {
     id: message.id, threadId: message.threadId, labelIds: message.labelIds, snippet: message.snippet,
-    sizeEstimate: message.body.length + 600, historyId: String(100000 + (message.internalDate % 100000)), internalDate: String(message.internalDate),
+    sizeEstimate: message.body.length + 600, historyId: historyId(caller.data.messages, message), internalDate: String(message.internalDate),
   };
   if (format === 'minimal') return json(200, base);
   const headers = messageHeaders(message);
@@ -139,6 +139,17 @@ function getMessage(caller: Caller, request: EmulatorRequest) {
     },
   });
 }
+
+/**
+ * A mailbox's history id grows with every change; each message carries the id of the change that
+ * last touched it. The seeded mailbox changed once per arriving message (messages are newest
+ * first), so a later message always has the larger id, as Gmail's incremental sync relies on.
+ */
+function historyId(messages: readonly MailMessage[], message: MailMessage): string {
+  return String(HISTORY_BASE + messages.length - messages.indexOf(message));
+}
+
+const HISTORY_BASE = 100_000;
 
 function address(person: Person): string {
   return `"${person.name.replace(/"/g, '')}" <${person.email}>`;
