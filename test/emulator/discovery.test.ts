@@ -114,4 +114,19 @@ describe("emulated methods against Google's Discovery documents", () => {
     const { body } = await answer(calls()['drive.permissions.create']!);
     expect(body).toMatchObject({ type: 'domain', allowFileDiscovery: true });
   });
+
+  it("answers a method the API does not have with 405 in Google's error shape", async () => {
+    const response = await fetch(`${emulator.origin}/admin/directory/v1/users`, { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    const body = (await response.json()) as { error: { code: number; message: string; errors: Array<{ reason: string; domain: string }> } };
+    expect(body.error).toMatchObject({ code: 405, errors: [{ reason: 'httpMethodNotAllowed', domain: 'global' }] });
+    expect(body.error.message).toMatch(/DELETE/);
+  });
+
+  it('answers a request without credentials with 401 and a WWW-Authenticate challenge', async () => {
+    const response = await fetch(`${emulator.origin}/gmail/v1/users/me/labels`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="https://accounts.google.com/"');
+    expect(await response.json()).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED', errors: [{ reason: 'required' }] } });
+  });
 });
