@@ -123,7 +123,7 @@ describe('npm run sync', () => {
     const run = await cli(h, ['--check'], { GOOGLE_ADMIN_SUBJECT: notAdmin.primaryEmail }).done;
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Google refused to impersonate ${notAdmin.primaryEmail}`);
-    expect(run.stderr).toContain('GOOGLE_ADMIN_SUBJECT must be an existing, active admin');
+    expect(run.stderr).toContain('GOOGLE_ADMIN_SUBJECT must be the primary email of an existing, active admin');
   }, 30_000);
 
   it('prints the full summary when the run is skipped, or cannot start for want of a key', async () => {
