@@ -22,9 +22,28 @@ export function localDependencies(config: Config, stateDirectory = LOCAL_STATE_D
     [config.secretNames.serviceAccountKey]: {
       file: join(stateDirectory, 'google', 'service-account.json'),
       hint: 'the Google emulator writes it at start (npm start or npm run emulator).',
+      adapt: (text) => withEmulatorTokenUri(text, config.googleApiRoot),
     },
   });
   const base: Dependencies = { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets };
   const syncRunner = createLocalSyncRunner(() => base);
   return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner) };
+}
+
+/**
+ * The emulator's key file names the token endpoint of the emulator that first wrote it; a token
+ * from another emulator is unknown to the one sync calls (401). Loopback token_uris therefore
+ * follow GOOGLE_API_ROOT; a real Google key (https token_uri) is left as it is.
+ */
+export function withEmulatorTokenUri(keyText: string, apiRoot: string): string {
+  let key: Record<string, unknown>;
+  try {
+    key = JSON.parse(keyText) as Record<string, unknown>;
+  } catch {
+    return keyText; // parseServiceAccountKey names the problem
+  }
+  const tokenUri = typeof key.token_uri === 'string' ? URL.parse(key.token_uri) : null;
+  const root = URL.parse(apiRoot);
+  if (!tokenUri || !root || tokenUri.protocol !== 'http:' || root.protocol !== 'http:') return keyText;
+  return JSON.stringify({ ...key, token_uri: new URL('/token', root).href });
 }

@@ -14,6 +14,7 @@ import { createDynamoClient } from '../shared/adapters/dynamodb/client.js';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
 import { securityHeaders } from '../shared/http/security-headers.js';
 import { provideDependencies } from '../shared/runtime/dependencies.js';
+import { listenLocal, localBindAddress, PortInUseError, requireFreePort } from './bind-address.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local.js';
 import { localGoogleOrigins } from './host/google-origins.js';
 import { describeEmulator } from './emulator/describe.js';
@@ -31,11 +32,13 @@ async function main(): Promise<void> {
   process.env.RUNTIME_MODE ??= 'local';
   loadConfig(); // fail on a bad key before starting anything
   const emulatorOptions = emulatorOptionsFromEnv();
+  const bindAddress = localBindAddress();
   const dbPort = Number(process.env.DYNAMODB_LOCAL_PORT ?? 8000);
   let dynamo: DynamoDbLocal | undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
+    await requireFreePort(dbPort, 'DYNAMODB_LOCAL_PORT', bindAddress);
     await mkdir(join(root, LOCAL_STATE_DIR, 'dynamodb'), { recursive: true });
-    dynamo = await startDynamoDbLocal({ port: dbPort, dataDirectory: join(root, LOCAL_STATE_DIR, 'dynamodb') });
+    dynamo = await startDynamoDbLocal({ port: dbPort, host: bindAddress, dataDirectory: join(root, LOCAL_STATE_DIR, 'dynamodb') });
     stoppers.push(() => dynamo!.stop());
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   }
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
     webRoot: join(root, 'web', 'dist'),
     securityHeaders: securityHeaders(localGoogleOrigins(config.oidcIssuer)),
   });
-  await new Promise<void>((ok, fail) => host.once('error', fail).listen(config.port, ok));
+  await listenLocal(host, config.port, 'PORT', bindAddress);
   stoppers.push(() => new Promise<void>((ok) => { host.close(() => ok()); host.closeAllConnections(); }));
 
   const lines = [
@@ -92,7 +95,7 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 main().catch(async (error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof PortInUseError ? error.message : error);
   for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
   process.exit(1);
 });

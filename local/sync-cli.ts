@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Beside `npm start`: DynamoDB Local on its default port and the emulator's key under .local/. In AWS
+ * Beside `npm start`: DynamoDB Local on DYNAMODB_LOCAL_PORT, the emulator on GOOGLE_EMULATOR_PORT, its key under .local/. In AWS
  * mode, the deployed adapters with the sync keys only (TABLE_NAME, GOOGLE_ADMIN_SUBJECT, …): an
  * operator's shell has no APP_ORIGIN or sign-in keys, and sync reads none.
  */
@@ -70,6 +70,8 @@ function cliDependencies(): SyncDependencies {
     return { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets: new AwsSecretStore() };
   }
   process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_LOCAL_PORT ?? 8000}`;
+  // The emulator `npm start` or `npm run emulator` runs, on the same GOOGLE_EMULATOR_PORT setting.
+  if (process.env.GOOGLE_EMULATOR_PORT) process.env.GOOGLE_API_ROOT ||= `http://localhost:${process.env.GOOGLE_EMULATOR_PORT}/`;
   const config = loadConfig();
   const deps = localDependencies(config, process.env.SYNC_LOCAL_STATE_DIR ?? join(resolve(import.meta.dirname, '..'), LOCAL_STATE_DIR));
   provideDependencies(deps);

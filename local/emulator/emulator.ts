@@ -4,39 +4,39 @@
  * delegation for the service account, Admin SDK Directory API — on its own origin, seeded
  * deterministically. `npm run emulator` (main.ts), `npm start` and the tests all start it here.
  *
- * More APIs plug in as modules: a function from the EmulatorContext to a route table.
+ * Each Google API is a module (module.ts) registered in modules.ts; this file seeds the tenant,
+ * builds the context the modules share, and serves their routes.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BROWSER_API_MODULES } from './browser-apis.js';
+import { DEFAULT_BIND_ADDRESS, listenLocal } from '../bind-address.js';
 import { adminRoutes } from './admin.js';
-import { directoryRoutes } from './directory/routes.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
-import { RouteTable, type EmulatorRequest, type EmulatorRoute } from './http.js';
+import { RouteTable } from './http.js';
 import { LimitsGate, type Limits } from './limits.js';
+import type { EmulatorContext, EmulatorModule } from './module.js';
+import { EMULATOR_MODULES } from './modules.js';
 import { OidcAccounts } from './oauth/accounts.js';
 import { authorize } from './oauth/api-auth.js';
-import { AuthorizationEndpoint } from './oauth/authorize.js';
 import { DEFAULT_CLIENT, OAuthClients, type OAuthClient } from './oauth/clients.js';
-import { authorizationCodeGrant, refreshTokenGrant } from './oauth/code-grant.js';
 import { SigningKeys } from './oauth/keys.js';
-import { oidcRoutes } from './oauth/oidc-routes.js';
 import { DelegationGrants, provisionServiceAccount, serviceAccountKeyPath, type ServiceAccountKey } from './oauth/service-account.js';
 import { signInAs } from './oauth/sign-in.js';
-import { tokenEndpoint } from './oauth/token-endpoint.js';
-import { TokenRegistry, type Grant } from './oauth/tokens.js';
+import { TokenRegistry } from './oauth/tokens.js';
 import { DEMO_SEED, generateDirectory } from './seed/directory.js';
 import { PersonalDataset } from './seed/personal.js';
 import { Random } from './seed/random.js';
 import { createEmulatorServer } from './server.js';
+
+export type { EmulatorContext, EmulatorModule } from './module.js';
 
 export const DEFAULT_EMULATOR_PORT = 4000;
 
 export interface EmulatorOptions {
   /** Default 4000; 0 picks a free port. */
   readonly port?: number;
-  /** Interface to listen on; default `localhost`. */
+  /** Address to listen on; default loopback (127.0.0.1, see local/bind-address.ts). */
   readonly host?: string;
   readonly seed?: string;
   readonly users?: number;
@@ -47,30 +47,13 @@ export interface EmulatorOptions {
   readonly clients?: readonly OAuthClient[];
   /** Scopes domain-wide delegation grants the service account; default the Directory read-only scopes. */
   readonly delegatedScopes?: readonly string[];
-  /** Additional API modules (Gmail, Drive, Calendar, …). */
+  /** API modules beyond the registered ones (modules.ts), e.g. a test's own. */
   readonly modules?: readonly EmulatorModule[];
   /** Latency, quotas and error rate (default: none); changeable with setLimits or PUT /__emulator/limits. */
   readonly limits?: Partial<Limits>;
   /** Clock for token lifetimes and quota windows; default Date.now. */
   readonly now?: () => number;
 }
-
-/** What an API module gets to build its routes. */
-export interface EmulatorContext {
-  readonly origin: string;
-  readonly directory: DirectoryStore;
-  readonly personal: PersonalDataset;
-  readonly tokens: TokenRegistry;
-  /** Registered OAuth clients (client ids, secrets, redirect URIs, JavaScript origins). */
-  readonly clients: OAuthClients;
-  /** The accounts that can sign in. */
-  readonly accounts: OidcAccounts;
-  /** Bearer-token check with Google's 401/403 answers; returns the token's grant. */
-  authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
-  readonly now: () => number;
-}
-
-export type EmulatorModule = (context: EmulatorContext) => readonly EmulatorRoute[];
 
 export interface Emulator {
   readonly origin: string;
@@ -92,7 +75,6 @@ export interface Emulator {
   signInAs(authorizationUrl: string | URL, email: string): Promise<URL>;
   /** A new signing key signs from now on; the JWKS keeps the previous one. Returns the new kid. */
   rotateSigningKey(): Promise<string>;
-  addRoutes(routes: readonly EmulatorRoute[]): void;
   registerClient(client: OAuthClient): void;
   addRedirectUri(clientId: string, redirectUri: string): void;
   /** Changes the domain-wide delegation grant (default: for the emulator's service account). */
@@ -124,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new Random('faults', seed);
   const limits = new LimitsGate(options.limits ?? {}, tokens, now, () => faults.next());
   const server: Server = createEmulatorServer({ origin: () => origin, routes, counters, gate: limits.gate });
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(options.port ?? DEFAULT_EMULATOR_PORT, options.host ?? 'localhost', ok));
+  await listenLocal(server, options.port ?? DEFAULT_EMULATOR_PORT, 'GOOGLE_EMULATOR_PORT', options.host ?? DEFAULT_BIND_ADDRESS);
   const port = (server.address() as AddressInfo).port;
   origin = `http://localhost:${port}`;
 
@@ -137,16 +119,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   delegation.set(saClientId, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
 
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, clients, accounts, now,
+    origin, directory: store, personal, tokens, clients, accounts, keys, serviceAccount, delegation, now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
-  const jwtBearer = { serviceAccount, delegation, store, tokens, tokenEndpoint: `${origin}/token`, now };
-  const authorization = new AuthorizationEndpoint({ issuer: origin, clients, accounts, tokens, now });
-  const codeGrant = { issuer: origin, clients, authorization, tokens, keys, accounts, now };
-  const token = tokenEndpoint(jwtBearer, { authorization_code: authorizationCodeGrant(codeGrant), refresh_token: refreshTokenGrant(codeGrant) });
-  routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token }]);
-  routes.add(oidcRoutes({ issuer: origin, authorization, keys, tokens, accounts, authorize: context.authorize }));
-  for (const module of [directoryRoutes, ...BROWSER_API_MODULES, ...(options.modules ?? [])]) routes.add(module(context));
+  for (const module of [...EMULATOR_MODULES, ...(options.modules ?? [])]) routes.add(module.routes(context));
   /** What both the Emulator object and the /__emulator admin API offer. */
   const controls = {
     limits: () => limits.limits,
@@ -174,7 +150,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     context,
     signInAs,
     ...controls,
-    addRoutes: (more) => routes.add(more),
     registerClient: (client) => clients.register(client),
     addRedirectUri: (clientId, uri) => clients.addRedirectUri(clientId, uri),
     setDelegatedScopes: (scopes, clientId = saClientId) => delegation.set(clientId, scopes),

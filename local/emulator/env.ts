@@ -3,6 +3,7 @@
  * shared/config). A bad value stops start-up with one line naming the key, like the app's config.
  */
 import { ConfigError } from '../../shared/config/config.js';
+import { localBindAddress } from '../bind-address.js';
 import { DEFAULT_EMULATOR_PORT, type EmulatorOptions } from './emulator.js';
 import type { Limits } from './limits.js';
 import { DEMO_SEED } from './seed/directory.js';
@@ -15,6 +16,7 @@ export const MAX_GROUPS = 20_000;
 export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorOptions {
   return {
     port: integer(env, 'GOOGLE_EMULATOR_PORT', DEFAULT_EMULATOR_PORT, 0, 65535),
+    host: localBindAddress(env),
     seed: env.GOOGLE_EMULATOR_SEED?.trim() || DEMO_SEED.seed,
     users: integer(env, 'GOOGLE_EMULATOR_USERS', DEMO_SEED.users, 1, MAX_USERS),
     groups: integer(env, 'GOOGLE_EMULATOR_GROUPS', DEMO_SEED.groups, 0, MAX_GROUPS),

@@ -52,19 +52,24 @@ export class GoogleApiError extends Error {
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
     readonly domain = 'global',
+    /** google.rpc details, e.g. an ErrorInfo whose reason clients branch on (ACCESS_TOKEN_SCOPE_INSUFFICIENT). */
+    readonly details: readonly object[] = [],
   ) {
     super(message);
   }
 
   toResponse(): EmulatorResponse {
+    // Every 401 from Google names the authentication scheme (RFC 6750), even without a token.
+    const challenge: Record<string, string> = this.status === 401 ? { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' } : {};
     return json(this.status, {
       error: {
         code: this.status,
         message: this.message,
         errors: [{ message: this.message, domain: this.domain, reason: this.reason }],
         status: STATUS_NAMES[this.status] ?? 'UNKNOWN',
+        ...(this.details.length > 0 ? { details: this.details } : {}),
       },
-    }, this.headers);
+    }, { ...challenge, ...this.headers });
   }
 }
 

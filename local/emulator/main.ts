@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { ConfigError } from '../../shared/config/config.js';
+import { PortInUseError } from '../bind-address.js';
 import { describeEmulator } from './describe.js';
 import { startEmulator } from './emulator.js';
 import { emulatorOptionsFromEnv } from './env.js';
@@ -21,6 +22,6 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof PortInUseError ? error.message : error);
   process.exit(1);
 }

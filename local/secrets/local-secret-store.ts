@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { SecretNotFoundError, type SecretStore } from '../../shared/adapters/secrets/secret-store.js';
 
 /** How to create a secret's first value, or where another local process writes it. */
-export type LocalSecretSource = { readonly generate: () => string } | { readonly file: string; readonly hint: string };
+export type LocalSecretSource =
+  | { readonly generate: () => string }
+  | { readonly file: string; readonly hint: string; readonly adapt?: (value: string) => string };
 
 /**
  * Secrets as files under `.local/secrets/` (mode 0600), created on first use from a generator,
@@ -18,7 +20,10 @@ export class LocalSecretStore implements SecretStore {
 
   async get(name: string): Promise<string> {
     const source = this.sources[name];
-    if (source && 'file' in source) return this.readExisting(name, source.file, source.hint);
+    if (source && 'file' in source) {
+      const value = await this.readExisting(name, source.file, source.hint);
+      return source.adapt ? source.adapt(value) : value;
+    }
     const path = join(this.directory, encodeURIComponent(name));
     if (!existsSync(path)) {
       if (!source) throw new SecretNotFoundError(name, `create ${path} (no generator is known for it).`);

@@ -1,6 +1,7 @@
 /**
  * Redaction for log lines: secrets, tokens, cookies and authorization codes never reach a log.
- * Two nets: values under sensitive keys are replaced whole, and every string is scrubbed of
+ * Two nets: values under sensitive keys are replaced whole (under `code`, only values shaped like an
+ * authorization code: a status 401 or an error code ECONNRESET stays visible), and every string is scrubbed of
  * token-shaped content (JWTs, bearer tokens, Google token formats, secret query parameters, PEM keys,
  * cookie pairs), because a token can hide in a message, a URL or an error text.
  */
@@ -8,7 +9,7 @@ export const REDACTED = '[REDACTED]';
 
 const SENSITIVE_KEYS = new Set([
   'authorization', 'proxyauthorization', 'cookie', 'cookies', 'setcookie',
-  'token', 'idtoken', 'accesstoken', 'refreshtoken', 'code', 'authorizationcode', 'codeverifier',
+  'token', 'idtoken', 'accesstoken', 'refreshtoken', 'authorizationcode', 'codeverifier',
   'secret', 'clientsecret', 'password', 'privatekey', 'assertion', 'sessionid', 'apikey', 'credentials',
 ]);
 
@@ -23,8 +24,18 @@ const STRING_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(__Host-|__Secure-)([\w.-]+)=[^;\s"',]*/g, `$1$2=${REDACTED}`],
 ];
 
-function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEYS.has(key.toLowerCase().replace(/[-_\s]/g, ''));
+/**
+ * `code` names both an OAuth authorization code and an HTTP status or error code. A number, a
+ * three-digit status, an upper-case error code (ECONNRESET, ERR_INVALID_URL) or a snake_case OAuth
+ * error (invalid_grant) is not a secret; anything else under `code` is treated as one.
+ */
+const NON_SECRET_CODE = /^(\d{3}|[A-Z][A-Z0-9_]*|[a-z]+(_[a-z]+)+)$/;
+
+function isSensitive(key: string, value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  const normal = key.toLowerCase().replace(/[-_\s]/g, '');
+  if (normal === 'code') return !(typeof value === 'number' || (typeof value === 'string' && NON_SECRET_CODE.test(value)));
+  return SENSITIVE_KEYS.has(normal);
 }
 
 export function redactString(value: string): string {
@@ -45,7 +56,7 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = isSensitiveKey(key) && item !== undefined && item !== null && item !== '' ? REDACTED : redact(item, seen);
+    out[key] = isSensitive(key, item) ? REDACTED : redact(item, seen);
   }
   return out;
 }

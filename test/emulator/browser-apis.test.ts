@@ -176,6 +176,16 @@ describe('Drive', () => {
   });
 });
 
+describe('Gmail history ids', () => {
+  it('grow with the mailbox: every later message carries a larger historyId', async () => {
+    const client = gmail([`${AUTH}gmail.readonly`]);
+    const messages = [...emulator.personal.for(user).messages].reverse(); // oldest first
+    expect(messages.length).toBeGreaterThan(5);
+    const ids = await Promise.all(messages.map(async (m) => BigInt((await client.users.messages.get({ userId: 'me', id: m.id, format: 'minimal' })).data.historyId!)));
+    for (let i = 1; i < ids.length; i += 1) expect(ids[i]!).toBeGreaterThan(ids[i - 1]!);
+  });
+});
+
 describe('Calendar', () => {
   it('lists events from timeMin ordered by start time, and refuses that order without singleEvents', async () => {
     const client = calendar([`${AUTH}calendar.readonly`]);
@@ -216,5 +226,28 @@ describe('Calendar', () => {
     expect(answer.data.calendars?.['nobody@example.com']?.errors).toEqual([{ domain: 'global', reason: 'notFound' }]);
     expect(await failure(calendar([`${AUTH}gmail.metadata`]).freebusy.query({ requestBody: { timeMin, timeMax, items: [] } }))).toMatchObject({ status: 403 });
     expect(await failure(calendar([`${AUTH}calendar.freebusy`]).freebusy.query({ requestBody: { timeMin: timeMax, timeMax: timeMin, items: [] } }))).toMatchObject({ status: 400 });
+  });
+
+  it('ends a listing with nextSyncToken, and with syncToken lists only what changed since', async () => {
+    const client = calendar([`${AUTH}calendar`]);
+    const pages: calendar_v3.Schema$Events[] = [];
+    let pageToken: string | undefined;
+    do {
+      const { data } = await client.events.list({ calendarId: 'primary', maxResults: 5, ...(pageToken ? { pageToken } : {}) });
+      pages.push(data);
+      pageToken = data.nextPageToken ?? undefined;
+    } while (pageToken);
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.slice(0, -1).every((p) => p.nextSyncToken === undefined)).toBe(true);
+    const syncToken = pages.at(-1)!.nextSyncToken!;
+    expect(syncToken).toEqual(expect.any(String));
+    expect((await client.events.list({ calendarId: 'primary', syncToken })).data.items).toEqual([]);
+    const hour = Date.now() + 7_200_000;
+    const added = await client.events.insert({ calendarId: 'primary', requestBody: { summary: 'Since the token', start: { dateTime: new Date(hour).toISOString() }, end: { dateTime: new Date(hour + 1_800_000).toISOString() } } });
+    const changed = await client.events.list({ calendarId: 'primary', syncToken });
+    expect(changed.data.items?.map((e) => e.id)).toEqual([added.data.id]);
+    expect(changed.data.nextSyncToken).not.toBe(syncToken);
+    expect(await failure(client.events.list({ calendarId: 'primary', syncToken, timeMin: new Date().toISOString() }))).toMatchObject({ status: 400 });
+    expect(await failure(client.events.list({ calendarId: 'primary', syncToken: 'not-a-token' }))).toMatchObject({ status: 410, reason: 'fullSyncRequired' });
   });
 });

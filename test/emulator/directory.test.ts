@@ -165,6 +165,8 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
         message: 'Request had insufficient authentication scopes.',
         errors: [{ message: 'Request had insufficient authentication scopes.', domain: 'global', reason: 'insufficientPermissions' }],
         status: 'PERMISSION_DENIED',
+        // What Google's client libraries and gcloud branch on; `errors[]` is the legacy form.
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com', metadata: { service: 'admin.googleapis.com' } }],
       },
     });
   });

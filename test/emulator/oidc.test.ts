@@ -49,6 +49,20 @@ describe('OpenID provider through openid-client', () => {
     });
   });
 
+  it("lists every member Google's discovery document lists, and the device endpoint answers as Google's does for a web client", async () => {
+    // The members of https://accounts.google.com/.well-known/openid-configuration, in Google's order.
+    const googles = ['issuer', 'authorization_endpoint', 'device_authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'jwks_uri',
+      'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported', 'scopes_supported', 'token_endpoint_auth_methods_supported',
+      'claims_supported', 'code_challenge_methods_supported', 'grant_types_supported'];
+    const document = (await (await fetch(`${emulator.origin}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(Object.keys(document)).toEqual(googles);
+    expect(document.response_types_supported).toEqual(['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token', 'none']);
+    expect(document.grant_types_supported).toContain('urn:ietf:params:oauth:grant-type:device_code');
+    const device = await fetch(String(document.device_authorization_endpoint), { method: 'POST', body: new URLSearchParams({ client_id: DEFAULT_CLIENT.clientId, scope: 'openid' }) });
+    expect(device.status).toBe(401);
+    expect(await device.json()).toEqual({ error: 'invalid_client', error_description: 'Invalid client type.' });
+  });
+
   it('runs the code flow with PKCE, state and nonce and issues Google\'s ID token claims', async () => {
     const { tokens, callback, nonce } = await signIn('ada@example.com');
     expect(callback.searchParams.get('iss')).toBe(emulator.issuer);

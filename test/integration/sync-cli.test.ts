@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../local/emulator/emulator.js';
 import { systemClock } from '../../shared/adapters/clock/clock.js';
 import { SYNC_SCOPE_URLS } from '../../shared/adapters/google/scopes.js';
 import { listRunRecords, SyncStateStore } from '../../shared/adapters/dynamodb/sync-state-store.js';
@@ -65,6 +66,21 @@ describe('npm run sync', () => {
     expect(run.stderr).toMatch(/sync: applying/);
   }, 60_000);
 
+  it('keeps working when `npm run emulator` starts beside it, and finds its emulator by GOOGLE_EMULATOR_PORT', async () => {
+    const keyBefore = await readFile(h.emulator.serviceAccountKeyPath, 'utf8');
+    const stateDirectory = dirname(dirname(h.emulator.serviceAccountKeyPath));
+    const beside = await startEmulator({ port: 0, seed: 'other', users: 5, groups: 1, stateDirectory });
+    try {
+      expect(await readFile(h.emulator.serviceAccountKeyPath, 'utf8')).toBe(keyBefore);
+      expect(beside.serviceAccountKey.client_id).toBe(h.emulator.serviceAccountKey.client_id);
+      const run = await cli(h, [], { GOOGLE_API_ROOT: '', GOOGLE_EMULATOR_PORT: String(h.emulator.port) }).done;
+      expect(summaryOf(run)).toMatchObject({ status: 'succeeded', fetched: h.emulator.directory.users.filter((u) => !u.deletionTime).length + 25 });
+      expect(beside.counters()['oauth2.token']).toBeUndefined();
+    } finally {
+      await beside.stop();
+    }
+  }, 60_000);
+
   it('exits non-zero when the guard refuses, and --force applies the run', async () => {
     expect((await cli(h, []).done).code).toBe(0);
     const victims = h.emulator.directory.users.filter((u) => !u.deletionTime && !u.isAdmin).slice(0, 10);
@@ -107,7 +123,7 @@ describe('npm run sync', () => {
     const run = await cli(h, ['--check'], { GOOGLE_ADMIN_SUBJECT: notAdmin.primaryEmail }).done;
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Google refused to impersonate ${notAdmin.primaryEmail}`);
-    expect(run.stderr).toContain('GOOGLE_ADMIN_SUBJECT must be an existing, active admin');
+    expect(run.stderr).toContain('GOOGLE_ADMIN_SUBJECT must be the primary email of an existing, active admin');
   }, 30_000);
 
   it('prints the full summary when the run is skipped, or cannot start for want of a key', async () => {

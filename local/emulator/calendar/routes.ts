@@ -7,7 +7,7 @@
  * shares free/busy inside the domain by default), and Google's notFound for anyone else.
  */
 import { randomBytes } from 'node:crypto';
-import type { EmulatorContext } from '../emulator.js';
+import type { EmulatorContext, EmulatorModule } from '../module.js';
 import { GoogleApiError, json, type EmulatorRequest, type EmulatorRoute } from '../http.js';
 import { maxResults, page } from '../directory/paging.js';
 import { callerFor, isSelf, jsonBody, rfc3339, type Caller } from '../personal/caller.js';
@@ -30,6 +30,8 @@ const BASE = '/calendar/v3/calendars/{calendarId}/events';
 
 interface StoredEvent extends CalendarEvent {
   readonly created: number;
+  /** The change that last touched it (0: seeded), for sync tokens. */
+  readonly change: number;
   /** Set for events inserted through the API: the body's conference entry points. */
   readonly conference?: { readonly requestId: string; readonly meetCode: string };
   readonly allDay?: { readonly start: string; readonly end: string };
@@ -37,12 +39,14 @@ interface StoredEvent extends CalendarEvent {
 
 export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
   const inserted = new Map<string, StoredEvent[]>();
+  /** Every change (insert) gets the next number; a sync token is the number last seen, per user. */
+  let changes = 0;
   const own = (caller: Caller, request: EmulatorRequest) => {
     const id = request.params.calendarId ?? '';
     if (id !== 'primary' && !isSelf(id, caller.user)) throw new GoogleApiError(404, 'notFound', 'Not Found');
   };
   const events = (caller: Pick<Caller, 'user' | 'data'>): StoredEvent[] => [
-    ...caller.data.events.map((e) => ({ ...e, created: e.start - 7 * 86_400_000 })),
+    ...caller.data.events.map((e) => ({ ...e, created: e.start - 7 * 86_400_000, change: 0 })),
     ...(inserted.get(caller.user.id) ?? []),
   ];
 
@@ -59,17 +63,19 @@ export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
         if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.');
         const orderBy = query.get('orderBy');
         const single = query.get('singleEvents') === 'true';
+        const since = syncPoint(caller, query);
         if (orderBy !== null && orderBy !== 'startTime' && orderBy !== 'updated') throw new GoogleApiError(400, 'invalid', 'Invalid Value');
         if (orderBy === 'startTime' && !single) throw new GoogleApiError(400, 'badRequest', 'The requested ordering is not available for the particular query.');
         const matching = events(caller)
-          .filter((e) => (timeMin === undefined || e.end > timeMin) && (timeMax === undefined || e.start < timeMax))
+          .filter((e) => (timeMin === undefined || e.end > timeMin) && (timeMax === undefined || e.start < timeMax) && (since === undefined || e.change > since))
           .sort(orderBy === 'updated' ? (a, b) => a.created - b.created : (a, b) => a.start - b.start);
-        const result = page(matching, size, query.get('pageToken'), `calendar:${caller.user.id}:${timeMin}:${timeMax}:${orderBy}`);
+        const result = page(matching, size, query.get('pageToken'), `calendar:${caller.user.id}:${timeMin}:${timeMax}:${orderBy}:${since}`);
         return json(200, {
           kind: 'calendar#events', etag: `"p3${caller.user.id.slice(0, 12)}"`, summary: caller.user.primaryEmail,
           updated: rfc3339(context.now()), timeZone: 'UTC', accessRole: 'owner',
           defaultReminders: [{ method: 'popup', minutes: 10 }],
-          ...(result.nextPageToken ? { nextPageToken: result.nextPageToken } : {}),
+          // The last page carries the token for the next incremental sync, as Google's does.
+          ...(result.nextPageToken ? { nextPageToken: result.nextPageToken } : { nextSyncToken: syncToken(caller, changes) }),
           items: result.items.map((e) => eventResource(caller, e)),
         });
       },
@@ -101,12 +107,30 @@ export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
       handler: (request) => {
         const caller = callerFor(context, request, WRITE);
         own(caller, request);
-        const event = newEvent(caller, jsonBody(request), request.query.get('conferenceDataVersion') === '1', context.now());
+        changes += 1;
+        const event = { ...newEvent(caller, jsonBody(request), request.query.get('conferenceDataVersion') === '1', context.now()), change: changes };
         inserted.set(caller.user.id, [...(inserted.get(caller.user.id) ?? []), event]);
         return json(200, eventResource(caller, event));
       },
     },
   ];
+}
+
+function syncToken(caller: Caller, change: number): string {
+  return Buffer.from(`${caller.user.id}:${change}`).toString('base64url');
+}
+
+/** Google refuses a sync token with the filters it cannot be combined with, and a foreign or stale one with 410. */
+const NOT_WITH_SYNC_TOKEN = ['timeMin', 'timeMax', 'orderBy', 'q', 'iCalUID', 'privateExtendedProperty', 'sharedExtendedProperty', 'updatedMin'];
+
+function syncPoint(caller: Caller, query: URLSearchParams): number | undefined {
+  const token = query.get('syncToken');
+  if (token === null) return undefined;
+  const conflicting = NOT_WITH_SYNC_TOKEN.find((name) => query.has(name));
+  if (conflicting) throw new GoogleApiError(400, 'invalid', `${conflicting} is not allowed with syncToken`);
+  const [user, change] = Buffer.from(token, 'base64url').toString('utf8').split(':');
+  if (user !== caller.user.id || !/^\d+$/.test(change ?? '')) throw new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
+  return Number(change);
 }
 
 function time(raw: string | null, name: string): number | undefined {
@@ -129,7 +153,7 @@ function eventTime(value: unknown, which: 'start' | 'end'): { ms: number; date?:
   throw new GoogleApiError(400, 'required', which === 'end' ? 'Missing end time.' : 'Missing start time.');
 }
 
-function newEvent(caller: Caller, body: Record<string, unknown>, withConference: boolean, now: number): StoredEvent {
+function newEvent(caller: Caller, body: Record<string, unknown>, withConference: boolean, now: number): Omit<StoredEvent, 'change'> {
   const start = eventTime(body.start, 'start');
   const end = eventTime(body.end, 'end');
   if (end.ms <= start.ms && !(start.date && end.date && end.ms === start.ms)) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.');
@@ -177,3 +201,5 @@ function eventResource(caller: Caller, event: StoredEvent) {
     reminders: { useDefault: true }, eventType: 'default',
   };
 }
+
+export const calendarModule: EmulatorModule = { name: 'calendar', routes: calendarRoutes };

@@ -1,5 +1,6 @@
 /** The Admin SDK Directory API's route table (paths as under https://admin.googleapis.com). */
 import type { EmulatorRequest, EmulatorRoute } from '../http.js';
+import type { EmulatorModule } from '../module.js';
 import type { DirectoryContext } from './context.js';
 import { getGroup, hasMember, listDomains, listGroups, listMembers, listSchemas } from './groups.js';
 import { getUser, listUsers } from './users.js';
@@ -19,3 +20,5 @@ export function directoryRoutes(context: DirectoryContext): EmulatorRoute[] {
     { method: 'GET', path: `${BASE}/customer/{customerId}/schemas`, name: 'directory.schemas.list', handler: bind(listSchemas) },
   ];
 }
+
+export const directoryModule: EmulatorModule = { name: 'directory', routes: directoryRoutes };

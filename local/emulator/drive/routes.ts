@@ -4,7 +4,7 @@
  * create/list. Reading takes any Drive read scope; sharing takes the full `drive` scope and the
  * right to share the file. Created permissions are kept, so tests read back what was shared.
  */
-import type { EmulatorContext } from '../emulator.js';
+import type { EmulatorContext, EmulatorModule } from '../module.js';
 import { withFields } from '../fields.js';
 import { GoogleApiError, json, type EmulatorRequest, type EmulatorRoute } from '../http.js';
 import { page } from '../directory/paging.js';
@@ -51,6 +51,8 @@ export interface DrivePermission {
   readonly displayName?: string;
   readonly deleted: boolean;
   readonly pendingOwner: boolean;
+  /** Domain and anyone permissions: found by search (true) or by link only. */
+  readonly allowFileDiscovery?: boolean;
 }
 
 export function driveRoutes(context: EmulatorContext): EmulatorRoute[] {
@@ -229,12 +231,17 @@ function newPermission(context: EmulatorContext, body: Record<string, unknown>):
     const user = type === 'user' ? context.directory.user(email) : undefined;
     return { ...base, id: user?.id ?? permissionId(email), emailAddress: email, ...(user ? { displayName: user.name.fullName } : {}) };
   }
+  // Whether the file shows up in search for the domain / everyone, or only opens by link (the default).
+  if (body.allowFileDiscovery !== undefined && typeof body.allowFileDiscovery !== 'boolean') {
+    throw new GoogleApiError(400, 'invalid', `Invalid value for allowFileDiscovery: ${String(body.allowFileDiscovery)}`);
+  }
+  const allowFileDiscovery = body.allowFileDiscovery === true;
   if (type === 'domain') {
     const domain = typeof body.domain === 'string' ? body.domain.toLowerCase() : '';
     if (!domain) throw new GoogleApiError(400, 'required', 'Required: domain');
-    return { ...base, id: permissionId(`domain:${domain}`), domain, displayName: domain };
+    return { ...base, id: permissionId(`domain:${domain}`), domain, displayName: domain, allowFileDiscovery };
   }
-  return { ...base, id: 'anyoneWithLink' };
+  return { ...base, id: allowFileDiscovery ? 'anyone' : 'anyoneWithLink', allowFileDiscovery };
 }
 
 const EDITORS: Record<string, string> = {
@@ -262,3 +269,5 @@ function fileResource(context: EmulatorContext, caller: Caller, file: StoredFile
     ...(file.size === undefined ? {} : { size: String(file.size), quotaBytesUsed: String(file.size) }),
   };
 }
+
+export const driveModule: EmulatorModule = { name: 'drive', routes: driveRoutes };

@@ -4,7 +4,7 @@
  * carrying gmail.metadata, `q` and format=full/raw are refused with 403 even when a broader Gmail
  * scope is also granted — Google's behaviour, which clients must design around.
  */
-import type { EmulatorContext } from '../emulator.js';
+import type { EmulatorContext, EmulatorModule } from '../module.js';
 import { GoogleApiError, json, type EmulatorRequest, type EmulatorRoute } from '../http.js';
 import { maxResults, page } from '../directory/paging.js';
 import { callerFor, isSelf, type Caller } from '../personal/caller.js';
@@ -118,7 +118,7 @@ function getMessage(caller: Caller, request: EmulatorRequest) {
   if (!message) throw new GoogleApiError(404, 'notFound', 'Requested entity was not found.');
   const base = {
     id: message.id, threadId: message.threadId, labelIds: message.labelIds, snippet: message.snippet,
-    sizeEstimate: message.body.length + 600, historyId: String(100000 + (message.internalDate % 100000)), internalDate: String(message.internalDate),
+    sizeEstimate: message.body.length + 600, historyId: historyId(caller.data.messages, message), internalDate: String(message.internalDate),
   };
   if (format === 'minimal') return json(200, base);
   const headers = messageHeaders(message);
@@ -140,6 +140,17 @@ function getMessage(caller: Caller, request: EmulatorRequest) {
   });
 }
 
+/**
+ * A mailbox's history id grows with every change; each message carries the id of the change that
+ * last touched it. The seeded mailbox changed once per arriving message (messages are newest
+ * first), so a later message always has the larger id, as Gmail's incremental sync relies on.
+ */
+function historyId(messages: readonly MailMessage[], message: MailMessage): string {
+  return String(HISTORY_BASE + messages.length - messages.indexOf(message));
+}
+
+const HISTORY_BASE = 100_000;
+
 function address(person: Person): string {
   return `"${person.name.replace(/"/g, '')}" <${person.email}>`;
 }
@@ -154,3 +165,5 @@ function messageHeaders(message: MailMessage): Array<{ name: string; value: stri
     { name: 'Content-Type', value: 'text/plain; charset="UTF-8"' },
   ];
 }
+
+export const gmailModule: EmulatorModule = { name: 'gmail', routes: gmailRoutes };

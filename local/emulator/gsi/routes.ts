@@ -6,7 +6,7 @@
  * Tokens come from the emulator's TokenRegistry, so every API checks them like any other.
  */
 import { readFileSync } from 'node:fs';
-import type { EmulatorContext } from '../emulator.js';
+import type { EmulatorContext, EmulatorModule } from '../module.js';
 import { escapeHtml, formBody, html, OAuthError, type EmulatorResponse, type EmulatorRoute } from '../http.js';
 import { errorPage } from '../oauth/chooser-page.js';
 import type { DirectoryUserResource } from '../seed/model.js';
@@ -149,3 +149,5 @@ ${earlier.size > 0 ? `<p>You already granted: ${[...earlier].map((s) => `<code>$
 <button type="submit" name="action" value="deny" id="deny">Cancel</button>
 </form></body></html>`;
 }
+
+export const gsiModule: EmulatorModule = { name: 'gsi', routes: gsiRoutes };

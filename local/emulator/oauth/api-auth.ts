@@ -23,7 +23,20 @@ export function authorize(request: EmulatorRequest, tokens: TokenRegistry, accep
   if (!grant.scopes.some((scope) => acceptedScopes.includes(scope))) {
     throw new GoogleApiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
       'www-authenticate': `Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="${acceptedScopes.join(' ')}"`,
-    });
+    }, 'global', [{
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+      domain: 'googleapis.com',
+      metadata: { service: serviceOf(request.path) },
+    }]);
   }
   return grant;
+}
+
+/** The API service a path belongs to, as Google names it in ErrorInfo metadata. */
+function serviceOf(path: string): string {
+  const api = path.split('/')[1] ?? '';
+  if (api === 'admin') return 'admin.googleapis.com';
+  if (api === 'calendar') return 'calendar-json.googleapis.com';
+  return `${api}.googleapis.com`;
 }

@@ -17,22 +17,28 @@ export interface OidcRouteDeps {
   authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
 }
 
+/**
+ * The discovery document with every member Google's lists (accounts.google.com), in its order, at
+ * the emulator's own endpoints. Google's lists no response_modes_supported (query and fragment are
+ * then the defaults, RFC 8414). The device endpoint answers as Google does for a web client.
+ */
 export function discoveryDocument(issuer: string) {
   return {
     issuer,
     authorization_endpoint: `${issuer}/o/oauth2/v2/auth`,
+    device_authorization_endpoint: `${issuer}/device/code`,
     token_endpoint: `${issuer}/token`,
     userinfo_endpoint: `${issuer}/v1/userinfo`,
     revocation_endpoint: `${issuer}/revoke`,
     jwks_uri: `${issuer}/oauth2/v3/certs`,
-    response_types_supported: ['code'],
+    response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token', 'none'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     scopes_supported: ['openid', 'email', 'profile'],
     token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-    claims_supported: ['aud', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'name', 'picture', 'sub'],
+    claims_supported: ['aud', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'locale', 'name', 'picture', 'sub'],
     code_challenge_methods_supported: ['plain', 'S256'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
   };
 }
 
@@ -66,5 +72,7 @@ export function oidcRoutes(deps: OidcRouteDeps): EmulatorRoute[] {
     { method: 'POST', path: '/v1/userinfo', name: 'oauth2.userinfo', kind: 'oauth', handler: userinfo },
     { method: 'GET', path: '/oauth2/v3/userinfo', name: 'oauth2.userinfo', kind: 'oauth', handler: userinfo },
     { method: 'POST', path: '/revoke', name: 'oauth2.revoke', kind: 'oauth', handler: revoke },
+    // The device flow is for "TVs and Limited Input devices" clients; every client here is a web client.
+    { method: 'POST', path: '/device/code', name: 'oauth2.deviceCode', kind: 'oauth', handler: () => { throw new OAuthError(401, 'invalid_client', 'Invalid client type.'); } },
   ];
 }

@@ -37,36 +37,47 @@ export interface ServiceAccount {
 }
 
 /**
- * Writes the key file for this origin. An existing file's key pair and client id are kept, so a
- * restarted `npm start` does not invalidate what the local secret store already read.
+ * The tenant's key, created once: the first emulator writes the key file; every later one (a
+ * restart, or `npm run emulator` beside `npm start`) reuses its key pair and client id and leaves
+ * the file alone, so what the local secret store read stays valid. The file's token_uri names the
+ * emulator that wrote it; local runs send the token request to the emulator they call
+ * (local/local-dependencies.ts), so one file serves an emulator on any port.
  */
 export async function provisionServiceAccount(stateDirectory: string, origin: string): Promise<ServiceAccount> {
   const path = serviceAccountKeyPath(stateDirectory);
-  const previous = await readExisting(path);
-  const privateKey = previous?.private_key ?? (await newPrivateKey());
-  const clientId = previous?.client_id ?? randomGoogleId();
-  const key: ServiceAccountKey = {
+  const existing = await readExisting(path);
+  if (existing) return { key: forOrigin(existing, origin), publicKey: createPublicKey(existing.private_key) };
+  const created = forOrigin({ private_key: await newPrivateKey(), private_key_id: randomBytes(20).toString('hex'), client_id: randomGoogleId() }, origin);
+  await mkdir(dirname(path), { recursive: true });
+  const written = await writeFile(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' }).then(() => true, (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+    return false; // another emulator created it at the same moment: use theirs
+  });
+  if (!written) return provisionServiceAccount(stateDirectory, origin);
+  return { key: created, publicKey: createPublicKey(created.private_key) };
+}
+
+/** The key in Google's shape with this emulator's endpoints. */
+function forOrigin(identity: Pick<ServiceAccountKey, 'private_key' | 'private_key_id' | 'client_id'>, origin: string): ServiceAccountKey {
+  return {
     type: 'service_account',
     project_id: PROJECT_ID,
-    private_key_id: previous?.private_key_id ?? randomBytes(20).toString('hex'),
-    private_key: privateKey,
+    private_key_id: identity.private_key_id,
+    private_key: identity.private_key,
     client_email: SERVICE_ACCOUNT_EMAIL,
-    client_id: clientId,
+    client_id: identity.client_id,
     auth_uri: `${origin}/o/oauth2/auth`,
     token_uri: `${origin}/token`,
     auth_provider_x509_cert_url: `${origin}/oauth2/v1/certs`,
     client_x509_cert_url: `${origin}/robot/v1/metadata/x509/${encodeURIComponent(SERVICE_ACCOUNT_EMAIL)}`,
     universe_domain: 'googleapis.com',
   };
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
-  return { key, publicKey: createPublicKey(privateKey) };
 }
 
 async function readExisting(path: string): Promise<ServiceAccountKey | undefined> {
   try {
     const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<ServiceAccountKey>;
-    if (parsed.client_email !== SERVICE_ACCOUNT_EMAIL || !parsed.private_key || !parsed.client_id) return undefined;
+    if (parsed.client_email !== SERVICE_ACCOUNT_EMAIL || !parsed.private_key || !parsed.client_id || !parsed.private_key_id) return undefined;
     createPublicKey(parsed.private_key);
     return parsed as ServiceAccountKey;
   } catch {

@@ -2,7 +2,7 @@
  * What the Gmail, Drive and Calendar routes share: the user a bearer token speaks for (these APIs
  * act as the signed-in user, never as a bare service account) and RFC 3339 times as Google writes them.
  */
-import type { EmulatorContext } from '../emulator.js';
+import type { EmulatorContext } from '../module.js';
 import { GoogleApiError, type EmulatorRequest } from '../http.js';
 import type { DirectoryUserResource } from '../seed/model.js';
 import type { PersonalData } from '../seed/personal.js';

@@ -40,7 +40,7 @@ export function generateDirectory(options: SeedOptions): DirectoryData {
     primaryDomain: PRIMARY_DOMAIN,
     domains: [PRIMARY_DOMAIN, SECONDARY_DOMAIN].map((domainName, i) => ({
       kind: 'admin#directory#domain', etag: etag(random), domainName, isPrimary: i === 0, verified: true,
-      creationTime: new Date(EPOCH - 900 * DAY).toISOString(),
+      creationTime: String(EPOCH - 900 * DAY),
     })),
     schemas: [employmentSchema(random)],
     users,

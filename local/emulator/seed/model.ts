@@ -76,6 +76,7 @@ export interface DirectoryDomainResource {
   domainName: string;
   isPrimary: boolean;
   verified: boolean;
+  /** Milliseconds since the epoch as an int64 string (Discovery: type string, format int64), unlike users' RFC 3339. */
   creationTime: string;
 }
 

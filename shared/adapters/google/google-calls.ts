@@ -8,6 +8,8 @@ export type SyncErrorCode =
   | 'subject-rejected'
   | 'subject-not-admin'
   | 'key-rejected'
+  | 'token-rejected'
+  | 'clock-skew'
   | 'google-request-rejected'
   | 'google-unavailable'
   | 'lease-lost';
@@ -52,6 +54,8 @@ export interface GoogleFailure {
   readonly status: number | undefined;
   /** `errors[0].reason` of an API error, or the OAuth `error` of a token error. */
   readonly reason: string | undefined;
+  /** The reason of an ErrorInfo in the API error's details (ACCESS_TOKEN_SCOPE_INSUFFICIENT, …). */
+  readonly errorInfoReason?: string | undefined;
   readonly message: string;
   readonly retryAfterMs: number | undefined;
   readonly tokenError: boolean;
@@ -71,7 +75,10 @@ export function describeGoogleFailure(error: unknown, now: number): GoogleFailur
   const e = (typeof error === 'object' && error !== null ? error : {}) as GaxiosLike;
   const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
   const data = (e.response?.data ?? {}) as { error?: unknown; error_description?: unknown };
-  const apiError = typeof data.error === 'object' && data.error !== null ? (data.error as { message?: unknown; errors?: Array<{ reason?: unknown }> }) : undefined;
+  const apiError = typeof data.error === 'object' && data.error !== null
+    ? (data.error as { message?: unknown; errors?: Array<{ reason?: unknown }>; details?: Array<{ '@type'?: unknown; reason?: unknown }> })
+    : undefined;
+  const errorInfo = Array.isArray(apiError?.details) ? apiError.details.find((d) => String(d['@type']).endsWith('google.rpc.ErrorInfo')) : undefined;
   const tokenError = typeof data.error === 'string';
   const reason = tokenError ? String(data.error) : typeof apiError?.errors?.[0]?.reason === 'string' ? String(apiError.errors[0].reason) : undefined;
   const message = tokenError
@@ -82,7 +89,8 @@ export function describeGoogleFailure(error: unknown, now: number): GoogleFailur
   if (status === 429 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason))) kind = 'rate-limit';
   else if (status !== undefined && status >= 500) kind = 'server';
   else if (status === undefined && !(error instanceof SyncError)) kind = 'network';
-  return { status, reason, message, retryAfterMs, tokenError, kind };
+  const errorInfoReason = typeof errorInfo?.reason === 'string' ? errorInfo.reason : undefined;
+  return { status, reason, errorInfoReason, message, retryAfterMs, tokenError, kind };
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {
@@ -151,20 +159,35 @@ export class GoogleCallRunner {
 /** Turns a non-retryable answer from Google into a message that names the cause and the fix. */
 export function explainFailure(failure: GoogleFailure, what: string, subject: string): SyncError {
   const { status, reason, message } = failure;
-  if (failure.tokenError && reason === 'unauthorized_client') {
-    return new SyncError('scope-not-delegated', `Google refused a token for ${subject}: the service account's client id is not authorized for one or more of the sync's scopes. Add them in ${DELEGATION_CONSOLE}; \`npm run sync -- --check\` names each missing scope.`);
+  if (failure.tokenError) return explainTokenFailure(failure, subject);
+  if (status === 401) {
+    return new SyncError('token-rejected', `Google did not accept the access token for ${what} (401 ${reason ?? ''}: ${message}): it expired or was revoked, or another token endpoint issued it than the API answering (the key's token_uri and GOOGLE_API_ROOT must be the same Google; locally, the same emulator: GOOGLE_EMULATOR_PORT).`, status);
   }
-  if (failure.tokenError && reason === 'invalid_grant') {
-    return new SyncError('subject-rejected', `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be an existing, active admin of the Workspace tenant, and the key must not be deleted or disabled.`);
+  if (status === 403 && (failure.errorInfoReason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' || reason === 'insufficientPermissions' || /scope/i.test(message))) {
+    return new SyncError('scope-not-delegated', `Google refused ${what}: the token lacks a scope (${message}). Add the sync's scopes in ${DELEGATION_CONSOLE}.`, status);
   }
-  if (failure.tokenError) {
-    return new SyncError('key-rejected', `Google refused the service-account key (${reason}: ${message}): store a current key of the service account in the secret.`);
-  }
-  if (status === 403 && /scope/i.test(message)) {
-    return new SyncError('scope-not-delegated', `Google refused ${what}: the token lacks a scope (${message}). Add the sync's scopes in ${DELEGATION_CONSOLE}.`);
-  }
-  if (status === 403 || status === 401) {
-    return new SyncError('subject-not-admin', `Google refused ${what} for ${subject} (${status} ${reason ?? ''}: ${message}): the impersonated user must be an admin who may read users and groups (Admin console > Account > Admin roles).`);
+  if (status === 403) {
+    return new SyncError('subject-not-admin', `Google refused ${what} for ${subject} (${status} ${reason ?? ''}: ${message}): the impersonated user must be an admin who may read users and groups (Admin console > Account > Admin roles).`, status);
   }
   return new SyncError('google-request-rejected', `Google rejected ${what} (${status ?? 'no status'} ${reason ?? ''}: ${message}).`, status);
+}
+
+/** The token endpoint's OAuth errors (RFC 6749 §5.2), each as Google means it for a delegated service account. */
+function explainTokenFailure({ reason, message }: GoogleFailure, subject: string): SyncError {
+  if (reason === 'unauthorized_client') {
+    return new SyncError('scope-not-delegated', `Google refused a token for ${subject} (unauthorized_client): domain-wide delegation is not granted to the service account's client id for one or more of the sync's scopes. Add them in ${DELEGATION_CONSOLE}; \`npm run sync -- --check\` names each missing scope.`);
+  }
+  if (reason === 'invalid_grant' && /email or user id/i.test(message)) {
+    return new SyncError('subject-rejected', `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be the primary email of an existing, active admin of the Workspace tenant.`);
+  }
+  if (reason === 'invalid_grant' && /timeframe|short-lived|\biat\b|\bexp\b/i.test(message)) {
+    return new SyncError('clock-skew', `Google refused the signed token request (${message}): this machine's clock is off by more than a few minutes; synchronise it (NTP).`);
+  }
+  if (reason === 'invalid_grant' && /signature|account not found/i.test(message)) {
+    return new SyncError('key-rejected', `Google refused the service-account key (${message}): the key was deleted or disabled, or belongs to another service account. Store a current key of the service account in the secret.`);
+  }
+  if (reason === 'invalid_grant') {
+    return new SyncError('subject-rejected', `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be an existing, active admin of the Workspace tenant, and the key must not be deleted or disabled.`);
+  }
+  return new SyncError('key-rejected', `Google refused the service-account key (${reason}: ${message}): store a current key of the service account in the secret.`);
 }

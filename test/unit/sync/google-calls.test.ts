@@ -96,6 +96,15 @@ describe('Google call policy', () => {
     expect(error.message).toContain('https://admin.google.com/ac/owl/domainwidedelegation');
   });
 
+  it("says the clock is off when Google refuses the assertion's iat/exp", async () => {
+    const { runner: r } = runner(new VirtualClock());
+    const description = 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.';
+    const tokenError = Object.assign(new Error('invalid_grant'), { status: 400, response: { status: 400, headers: new Headers(), data: { error: 'invalid_grant', error_description: description } } });
+    const error = (await r.call('users.list', failingThen([tokenError])).catch((e: unknown) => e)) as SyncError;
+    expect(error.code).toBe('clock-skew');
+    expect(error.message).toMatch(/clock/);
+  });
+
   it('gives up after maxAttempts and says the next run resumes', async () => {
     const clock = new VirtualClock();
     const { runner: r, stats } = runner(clock, 3);

@@ -1,0 +1,13 @@
+/**
+ * Every Google API the emulator answers, one module each (the contract is in module.ts).
+ * Adding an API is one line here.
+ */
+import { calendarModule } from './calendar/routes.js';
+import { directoryModule } from './directory/routes.js';
+import { driveModule } from './drive/routes.js';
+import { gmailModule } from './gmail/routes.js';
+import { gsiModule } from './gsi/routes.js';
+import type { EmulatorModule } from './module.js';
+import { oauthModule } from './oauth/module.js';
+
+export const EMULATOR_MODULES: readonly EmulatorModule[] = [oauthModule, directoryModule, gmailModule, driveModule, calendarModule, gsiModule];
