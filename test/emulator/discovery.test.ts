@@ -68,6 +68,10 @@ function calls(): Record<string, Call> {
       path: `/drive/v3/files/${file.id}/permissions?fields=*`, method: 'POST', body: { type: 'domain', role: 'reader', domain: 'example.com', allowFileDiscovery: true }, ...drive,
     },
     'calendar.events.list': { path: '/calendar/v3/calendars/primary/events?singleEvents=true&orderBy=startTime', ...calendar },
+    'calendar.freebusy.query': {
+      path: '/calendar/v3/freeBusy', method: 'POST', ...calendar,
+      body: { timeMin: new Date(start - 86_400_000).toISOString(), timeMax: new Date(start).toISOString(), items: [{ id: user.primaryEmail }] },
+    },
     'calendar.events.insert': {
       path: '/calendar/v3/calendars/primary/events', method: 'POST', ...calendar,
       body: { summary: 'Discovery check', start: { dateTime: new Date(start).toISOString() }, end: { dateTime: new Date(start + 3_600_000).toISOString() } },
