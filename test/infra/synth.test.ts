@@ -42,12 +42,12 @@ describe('cdk-nag (AWS Solutions pack) on every synth', () => {
     expect(acknowledged.sort()).toEqual(
       [
         // Every function deploys the Node LTS the project runs on, not the newest runtime (infra/app-function.ts).
-        'WorkspaceBridge-Api/Api/Function AwsSolutions-L1',
-        'WorkspaceBridge-Api/AuthCallback/Function AwsSolutions-L1',
-        'WorkspaceBridge-Api/AuthLogin/Function AwsSolutions-L1',
-        'WorkspaceBridge-Api/AuthSession/Function AwsSolutions-L1',
-        'WorkspaceBridge-Data/RotateSessionKeys/Function AwsSolutions-L1',
-        'WorkspaceBridge-Sync/Sync/Function AwsSolutions-L1',
+        'WorkspaceBridge-Api/Api/Default/Function AwsSolutions-L1',
+        'WorkspaceBridge-Api/AuthCallback/Default/Function AwsSolutions-L1',
+        'WorkspaceBridge-Api/AuthLogin/Default/Function AwsSolutions-L1',
+        'WorkspaceBridge-Api/AuthSession/Default/Function AwsSolutions-L1',
+        'WorkspaceBridge-Data/Default/RotateSessionKeys/Function AwsSolutions-L1',
+        'WorkspaceBridge-Sync/Default/Sync/Function AwsSolutions-L1',
         'WorkspaceBridge-Data/GoogleClientSecret AwsSolutions-SMG4',
         'WorkspaceBridge-Data/ServiceAccountKey AwsSolutions-SMG4',
         'WorkspaceBridge-Monitoring/Default/Alarms AwsSolutions-SNS2',

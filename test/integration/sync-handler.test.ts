@@ -44,7 +44,7 @@ describe('the sync Lambda handler', () => {
       const { result, lines } = await invoke({});
       expect(result).toMatchObject({
         status: 'failed', fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, apiCalls: 0, retries: 0, durationMs: 0,
-        errors: [{ code: 'setup', message: expect.stringMatching(/service-account key in the secret google-service-account is empty .*Deploy guide, step 7/) }],
+        errors: [{ code: 'setup', message: expect.stringMatching(/service-account key in the secret google-service-account is empty .*docs\/deploy.md, step 7/) }],
       });
       const [record] = await listRunRecords(h.table.db, h.table.tableName);
       expect(record).toMatchObject({ status: 'failed', runId: result.runId, errors: result.errors });

@@ -27,7 +27,7 @@ export class AwsSecretStore implements SecretStore {
   async get(name: string, options: { readonly fresh?: boolean } = {}): Promise<string> {
     const value = await this.provider.get(name, { maxAge: this.maxAge, forceFetch: options.fresh === true });
     if (typeof value !== 'string' || value.trim() === '') {
-      throw new SecretNotFoundError(name, 'put its value in AWS Secrets Manager (see docs/deploy.md).');
+      throw new SecretNotFoundError(name, 'put its value in AWS Secrets Manager (see the deploy guide, docs/deploy.md).');
     }
     return value;
   }
