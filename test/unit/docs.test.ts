@@ -6,9 +6,13 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const documents = async () => ['README.md', ...(await readdir(join(root, 'docs'))).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
-/** Relative Markdown link targets of one document, without their #fragment. */
-const relativeLinks = (markdown: string) =>
-  [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((href) => !/^[a-z]+:/i.test(href) && !href.startsWith('#')).map((href) => href.split('#')[0]!);
+/** Relative Markdown link targets of one document (`deploy.md#upgrading`, `#sessions`). */
+const relativeHrefs = (markdown: string) => [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((href) => !/^[a-z]+:/i.test(href));
+/** The same, without their #fragment and without links inside the document. */
+const relativeLinks = (markdown: string) => relativeHrefs(markdown).filter((href) => !href.startsWith('#')).map((href) => href.split('#')[0]!);
+/** The anchors GitHub gives a document's headings: lower case, punctuation dropped, spaces as hyphens. */
+const headingAnchors = (markdown: string) =>
+  new Set([...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}_\s-]/gu, '').replace(/\s/g, '-')));
 
 /** Top-level folders of the repository whose files the documents cite by path. */
 const CITED_FOLDERS = ['shared', 'infra', 'local', 'functions', 'web', 'test', 'bench', 'docs'];
@@ -40,6 +44,19 @@ describe('documentation', () => {
       const markdown = await readFile(join(root, document), 'utf8');
       for (const href of relativeLinks(markdown)) {
         if (!existsSync(resolve(root, dirname(document), href))) broken.push(`${document} → ${href}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('has no link to a heading that does not exist', async () => {
+    const broken: string[] = [];
+    for (const document of await documents()) {
+      const markdown = await readFile(join(root, document), 'utf8');
+      for (const href of relativeHrefs(markdown).filter((h) => h.includes('#'))) {
+        const [file, anchor] = href.split('#') as [string, string];
+        const target = file ? resolve(root, dirname(document), file) : join(root, document);
+        if (target.endsWith('.md') && existsSync(target) && !headingAnchors(await readFile(target, 'utf8')).has(anchor)) broken.push(`${document} → ${href}`);
       }
     }
     expect(broken).toEqual([]);
