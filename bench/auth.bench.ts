@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS } from '../functions/bundling.js';
+import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS, functionBundleDefine } from '../functions/bundling.js';
 import { NODE_RUNTIME } from '../infra/app-function.js';
 import { completeLogin } from '../shared/services/sign-in/callback.js';
 import { SESSION_COOKIE } from '../shared/http/cookies.js';
@@ -137,7 +137,7 @@ async function bundles(): Promise<BundleFigures[]> {
     await build({
       // As infra/app-function.ts bundles for the Lambda runtime.
       entryPoints: [join(ROOT, 'functions', `${name}.ts`)], outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: NODE_RUNTIME.name.replace('nodejs', 'node').replace('.x', ''), external,
-      mainFields: FUNCTION_BUNDLE_MAIN_FIELDS, alias: Object.fromEntries(Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => [path, join(ROOT, file)])),
+      mainFields: FUNCTION_BUNDLE_MAIN_FIELDS, define: { ...functionBundleDefine(false) }, alias: Object.fromEntries(Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => [path, join(ROOT, file)])),
       // ESM bundles of CommonJS dependencies need a require().
       banner: { js: "import { createRequire as __wbRequire } from 'node:module'; const require = __wbRequire(import.meta.url);" },
       logLevel: 'error',

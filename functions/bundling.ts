@@ -11,3 +11,9 @@ export const FUNCTION_BUNDLE_MAIN_FIELDS = ['module', 'main'];
  * metadata credentials provider imports `node:http` as an ES module; see functions/node-http.cjs.
  */
 export const FUNCTION_BUNDLE_ALIAS: Readonly<Record<string, string>> = { 'node:http': './functions/node-http.cjs' };
+
+/**
+ * Compile-time constants: `process.env.WB_TRACING` decides whether the Powertools tracer is in the
+ * bundle at all (shared/adapters/tracing.ts; the deploy setting `tracing`).
+ */
+export const functionBundleDefine = (tracing: boolean): Readonly<Record<string, string>> => ({ 'process.env.WB_TRACING': JSON.stringify(String(tracing)) });

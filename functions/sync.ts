@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
+import { traceClient, traceHandler } from '../shared/adapters/tracing.js';
 import { logger } from '../shared/logging/logger.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
 import { startSync } from '../shared/services/sync/invocation.js';
@@ -22,6 +23,8 @@ initDependencies();
 
 let lambda: LambdaClient | undefined;
 
+export const handler = traceHandler(handleSyncEvent);
+
 /**
  * The scheduled directory sync. One invocation does what fits in its time; when a run needs more
  * it checkpoints and invokes this function again asynchronously, which resumes from the checkpoint.
@@ -34,7 +37,7 @@ let lambda: LambdaClient | undefined;
  * table unreachable, the configuration invalid): there the on-failure destination is the only
  * trace, and a retry may get through. Crashes and timeouts reach it the same way.
  */
-export async function handler(event: SyncEvent, context: Context): Promise<Record<string, unknown>> {
+async function handleSyncEvent(event: SyncEvent, context: Context): Promise<Record<string, unknown>> {
   logger.addContext(context);
   const deps = dependencies();
   if (event.preflight === true) {
@@ -49,7 +52,7 @@ export async function handler(event: SyncEvent, context: Context): Promise<Recor
     onProgress: (message) => logger.info(`directory sync: ${message}`),
   });
   if (outcome.status === 'continue') {
-    lambda ??= new LambdaClient({});
+    lambda ??= traceClient(new LambdaClient({}));
     await lambda.send(new InvokeCommand({
       FunctionName: context.invokedFunctionArn,
       InvocationType: 'Event',

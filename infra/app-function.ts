@@ -7,7 +7,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS } from '../functions/bundling.js';
+import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS, functionBundleDefine } from '../functions/bundling.js';
 import { TABLE } from '../shared/adapters/dynamodb/table-definition.js';
 import type { PermissionProfile, SecretName } from './permissions.js';
 
@@ -87,7 +87,8 @@ export class AppFunction extends Construct {
       ...(props.tracing ? { tracing: Tracing.ACTIVE } : {}),
       projectRoot: REPOSITORY_ROOT,
       depsLockFilePath: `${REPOSITORY_ROOT}package-lock.json`,
-      bundling: BUNDLING,
+      // Tracing is compiled in or out (shared/adapters/tracing.ts): off, the tracer is not in the bundle.
+      bundling: { ...BUNDLING, define: { ...functionBundleDefine(props.tracing) } },
     });
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',

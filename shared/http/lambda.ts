@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { traceHandler } from '../adapters/tracing.js';
 import { logger } from '../logging/logger.js';
 import { HttpError, errorJson, type HttpRequest, type HttpResponse } from './http.js';
 import { MethodNotAllowed } from './router.js';
@@ -48,7 +49,7 @@ function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStr
  * Logs method, path and status only: query strings carry authorization codes.
  */
 export function lambdaHttp(handler: (request: HttpRequest) => Promise<HttpResponse>): LambdaHttpHandler {
-  return async (event, context) => {
+  return traceHandler(async (event, context) => {
     const requestId = context.awsRequestId;
     logger.addContext(context);
     logger.appendKeys({ requestId });
@@ -73,5 +74,5 @@ export function lambdaHttp(handler: (request: HttpRequest) => Promise<HttpRespon
     });
     logger.removeKeys(['requestId']);
     return toResult(response, requestId);
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SyncRunStarted } from '../contract/api.js';
+import { traceClient } from '../adapters/tracing.js';
 import { HttpError } from '../http/http.js';
 import type { Dependencies } from '../runtime/dependencies.js';
 
@@ -27,7 +28,7 @@ export async function startSyncRun(deps: Dependencies, force: boolean): Promise<
 
 /** One asynchronous invocation (InvocationType Event): the payload the sync handler reads. */
 export async function invokeSyncFunction(functionName: string, force: boolean): Promise<void> {
-  lambda ??= new LambdaClient({});
+  lambda ??= traceClient(new LambdaClient({}));
   const result = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ force })) }));
   if (result.StatusCode !== 202) throw new Error(`Lambda answered ${result.StatusCode} to the asynchronous invocation of the sync function.`);
 }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traceClient } from '../tracing.js';
 
 export interface DbClientOptions {
   /** DynamoDB Local's URL; unset in AWS. */
@@ -14,7 +15,7 @@ export function createDynamoClient(options: DbClientOptions = {}): DynamoDBClien
   const local = options.endpoint
     ? { endpoint: options.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
     : {};
-  return new DynamoDBClient({ ...local, maxAttempts: 5 });
+  return traceClient(new DynamoDBClient({ ...local, maxAttempts: 5 }));
 }
 
 export function createDocumentClient(options: DbClientOptions = {}): DynamoDBDocumentClient {
