@@ -19,6 +19,7 @@ export const API_ENDPOINTS = [
   'GET /api/people',
   'GET /api/people/{id}',
   'GET /api/people/{id}/groups',
+  'GET /api/people/{id}/reports',
   'GET /api/groups',
   'GET /api/groups/{id}',
   'GET /api/groups/{id}/members',
@@ -137,6 +138,25 @@ export type Group = GroupSummary;
 /** A group of a person's memberships (GET /api/people/{id}/groups). */
 export type MembershipGroup = GroupSummary & { readonly direct: boolean };
 
+/** A person named in a manager chain. */
+export interface PersonRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * A person's managers, nearest first. `end` says why the chain stops: `top` (the last one has no
+ * manager), `manager-not-listed` (the last one's manager is not in the directory: left, hidden, or
+ * mistyped in Google), `cycle` (the next manager is already in the chain: Google's data loops).
+ */
+export interface ManagerChain {
+  readonly people: readonly PersonRef[];
+  readonly end: 'top' | 'manager-not-listed' | 'cycle';
+}
+
+/** A person in the org chart (GET /api/people/{id}/reports): with the number of their own direct reports. */
+export type OrgPerson = PersonSummary & { readonly reportCount: number };
+
 /** GET /api/people/{id}. */
 export interface Profile extends PersonSummary {
   readonly aliases: readonly string[];
@@ -146,7 +166,10 @@ export interface Profile extends PersonSummary {
   /** Custom schema fields every user of the domain may read. */
   readonly customFields: readonly { readonly schema: string; readonly field: string; readonly label: string; readonly value: unknown }[];
   readonly manager: PersonSummary | null;
+  readonly managerChain: ManagerChain;
+  /** Every direct report; GET /api/people/{id}/reports pages them. */
   readonly directReports: readonly PersonSummary[];
+  readonly reportCount: number;
   /** Every group the person is in, directly or through nested groups, by name. */
   readonly groups: readonly MembershipGroup[];
 }

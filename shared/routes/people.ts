@@ -20,6 +20,8 @@ function membershipGroup(index: DirectoryIndex, membership: TransitiveMembership
 
 const searchInput = (request: HttpRequest) => ({ q: searchQuery(request, { required: true })!, limit: pageSize(request), cursor: cursorParam(request) });
 
+const reportsInput = (request: HttpRequest) => ({ id: userIdParam(request), limit: pageSize(request), cursor: cursorParam(request) });
+
 const groupsInput = (request: HttpRequest) => ({
   id: userIdParam(request), transitive: booleanParam(request, 'transitive', true), limit: pageSize(request), cursor: cursorParam(request),
 });
@@ -54,10 +56,22 @@ export const peopleRoutes: readonly AppRoute[] = [
           .filter((f) => f.readAccessType === 'ALL_DOMAIN_USERS' && user.customSchemas[s.schemaName]?.[f.fieldName] !== undefined)
           .map((f) => ({ schema: s.schemaName, field: f.fieldName, label: f.displayName ?? f.fieldName, value: user.customSchemas[s.schemaName]![f.fieldName] }))),
         manager: index.managerOf(id) ?? null,
+        managerChain: index.managerChain(id),
         directReports: index.directReportsOf(id),
+        reportCount: index.reportCount(id),
         groups: memberships.flatMap((m) => membershipGroup(index, m) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
       };
       return json(200, profile);
+    })),
+  },
+  {
+    method: 'GET',
+    path: '/api/people/{id}/reports',
+    handler: signedIn(withInput(reportsInput, async (_request, { deps, input: { id, limit, cursor } }) => {
+      const index = await directoryIndex(deps);
+      if (!index.personById(id)) throw notFound();
+      const reports = index.reportsOf(id);
+      return json(200, await offsetPage(deps, `reports|${index.version}|${id}`, reports.length, (i) => index.orgPerson(reports[i]!), limit, cursor));
     })),
   },
   {

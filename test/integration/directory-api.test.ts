@@ -149,6 +149,30 @@ describe('people and groups API', () => {
       expect(managerProfile.directReports.map((p) => p.id)).toContain(user.id);
     });
 
+    it('carries the manager chain to the top and pages direct reports, each with their own count', async () => {
+      const byEmail = new Map(users.map((u) => [u.primaryEmail, u]));
+      const managerOf = (u: DirectoryUserResource) => byEmail.get(u.relations?.find((r) => r.type === 'manager')?.value ?? '');
+      const reportsOf = (m: DirectoryUserResource) => users.filter((u) => listed(u) && managerOf(u)?.id === m.id);
+      // The deepest listed person whose chain is all listed: the chain the API must answer, nearest first.
+      const chains = users.filter(listed).map((u) => {
+        const chain: DirectoryUserResource[] = [];
+        for (let m = managerOf(u); m && listed(m) && !chain.includes(m) && m !== u; m = managerOf(m)) chain.push(m);
+        return { u, chain };
+      }).filter(({ chain }) => chain.length > 0 && !managerOf(chain.at(-1)!)).sort((a, b) => b.chain.length - a.chain.length);
+      const { u: deepest, chain } = chains[0]!;
+      expect(chain.length).toBeGreaterThan(1);
+      const profile = await getJson<{ managerChain: unknown; reportCount: number }>(`/api/people/${deepest.id}`);
+      expect(profile.managerChain).toEqual({ people: chain.map((m) => ({ id: m.id, name: m.name!.fullName })), end: 'top' });
+
+      const boss = chain.at(-1)!;
+      const reports = await all<Person & { reportCount: number }>(`/api/people/${boss.id}/reports?limit=2`);
+      expect(reports.items.map((p) => p.id).sort()).toEqual(reportsOf(boss).map((u) => u.id).sort());
+      for (const report of reports.items) expect(report.reportCount, report.id).toBe(reportsOf(byEmail.get(report.primaryEmail)!).length);
+      expect((await getJson<{ reportCount: number }>(`/api/people/${boss.id}`)).reportCount).toBe(reports.items.length);
+      expect((await api.get('/api/people/999999999999/reports', member)).status).toBe(404);
+      expect((await api.get(`/api/people/${boss.id}/reports?limit=0`, member)).status).toBe(400);
+    });
+
     it('searches groups and shows one', async () => {
       const { items } = await getJson<Page<Group>>('/api/groups?q=engineering');
       expect(items[0]).toMatchObject({ email: 'engineering@example.com', name: 'Engineering' });

@@ -30,6 +30,7 @@ export function signedInStops(ids: { readonly person: string; readonly personNam
       },
     },
     { name: 'profile', path: `/people/${encodeURIComponent(ids.person)}`, ready: '#main dl.facts' },
+    { name: 'org', path: `/org/${encodeURIComponent(ids.person)}`, ready: '#main .org h2' },
     { name: 'group', path: `/groups/${encodeURIComponent(ids.group)}`, ready: '#main li, #main .empty' },
     { name: 'settings', path: '/settings', ready: 'table.ledger' },
     { name: 'admin', path: '/admin', ready: '#main table, #main .empty' },

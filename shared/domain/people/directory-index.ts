@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { GroupSummary, PersonSummary } from '../../contract/api.js';
+import type { GroupSummary, ManagerChain, OrgPerson, PersonRef, PersonSummary } from '../../contract/api.js';
 import { accountBlock, type DirectoryGroup, type DirectorySchema, type DirectoryUser } from '../directory/model.js';
 import { words } from './normalize.js';
 import { CorruptIndexError, pack, unpack } from './pack.js';
@@ -12,6 +12,8 @@ export type { GroupSummary, PersonSummary };
 export type IndexedGroup = DirectoryGroup & { readonly directMembersCount?: number };
 
 const NO_MANAGER = 0xffffffff;
+/** The person names a manager (Google's `relations`) who is not a listed person: left, hidden, or a typo. */
+const MANAGER_NOT_LISTED = 0xfffffffe;
 
 /** The stored form, column by column (see pack.ts): strings as lists, numbers as arrays. */
 interface Columns {
@@ -21,8 +23,11 @@ interface Columns {
     readonly titles: string[]; readonly departments: string[]; readonly locations: string[];
     /** Photo URLs without `photoPrefix` (their common prefix: most of a Google photo URL). */
     readonly photoUrls: string[]; readonly photoPrefix: string;
-    /** Position of the person's manager, or NO_MANAGER. */
+    /** Position of the person's manager, NO_MANAGER or MANAGER_NOT_LISTED. */
     readonly managers: Uint32Array;
+    /** Manager → direct reports, built with the index (no scan per request): person p's reports are `reports[reportOffsets[p]] … reports[reportOffsets[p + 1] - 1]`, by name. */
+    readonly reportOffsets: Uint32Array;
+    readonly reports: Uint32Array;
     readonly index: StoredTokenIndex;
   };
   readonly groups: {
@@ -32,7 +37,7 @@ interface Columns {
   };
 }
 
-const FORMAT = 'directory-index/4';
+const FORMAT = 'directory-index/5';
 
 function toPacked(c: Columns): Buffer {
   const p = c.people;
@@ -40,25 +45,26 @@ function toPacked(c: Columns): Buffer {
   return pack(
     [[FORMAT, c.meta.builtAt, p.photoPrefix], p.ids, p.emails, p.fullNames, p.givenNames, p.familyNames, p.titles, p.departments, p.photoUrls, p.locations, [...p.index.tokens],
       g.ids, g.emails, g.names, g.descriptions, [...g.index.tokens]],
-    [p.managers, p.index.entryOffsets, p.index.entries, g.memberCounts, g.index.entryOffsets, g.index.entries],
+    [p.managers, p.reportOffsets, p.reports, p.index.entryOffsets, p.index.entries, g.memberCounts, g.index.entryOffsets, g.index.entries],
   );
 }
 
 function fromPacked(data: Uint8Array): Columns {
   const { lists, arrays } = unpack(data);
   const [meta, ids, emails, fullNames, givenNames, familyNames, titles, departments, photoUrls, locations, tokens, gIds, gEmails, gNames, gDescriptions, gTokens] = lists;
-  const [managers, pOffsets, pEntries, memberCounts, gOffsets, gEntries] = arrays;
+  const [managers, reportOffsets, reports, pOffsets, pEntries, memberCounts, gOffsets, gEntries] = arrays;
   if (meta?.[0] !== FORMAT || !gTokens || !gEntries) throw new CorruptIndexError('Unknown search index format.');
   const n = ids!.length;
   const m = gIds!.length;
-  const sized = [emails, fullNames, givenNames, familyNames, titles, departments, photoUrls, locations].every((l) => l!.length === n) && managers!.length === n && pOffsets!.length === n + 1
+  const sized = [emails, fullNames, givenNames, familyNames, titles, departments, photoUrls, locations].every((l) => l!.length === n) && managers!.length === n && reportOffsets!.length === n + 1
+    && reportOffsets![n] === reports!.length && pOffsets!.length === n + 1
     && [gEmails, gNames, gDescriptions].every((l) => l!.length === m) && memberCounts!.length === m && gOffsets!.length === m + 1;
   if (!sized) throw new CorruptIndexError('The search index columns do not have the same length.');
   return {
     meta: { builtAt: meta[1] ?? '' },
     people: {
       ids: ids!, emails: emails!, fullNames: fullNames!, givenNames: givenNames!, familyNames: familyNames!, titles: titles!, departments: departments!,
-      photoUrls: photoUrls!, photoPrefix: meta[2] ?? '', locations: locations!, managers: managers!, index: { tokens: tokens!, entryOffsets: pOffsets!, entries: pEntries! },
+      photoUrls: photoUrls!, photoPrefix: meta[2] ?? '', locations: locations!, managers: managers!, reportOffsets: reportOffsets!, reports: reports!, index: { tokens: tokens!, entryOffsets: pOffsets!, entries: pEntries! },
     },
     groups: {
       ids: gIds!, emails: gEmails!, names: gNames!, descriptions: gDescriptions!, memberCounts: memberCounts!,
@@ -123,6 +129,18 @@ function commonPrefix(values: readonly string[]): string {
   return prefix;
 }
 
+/** The manager → reports lists as one offsets/values pair (a counting sort; reports stay in name order, as positions are). */
+function reportsByManager(managerOf: readonly number[]): { reportOffsets: Uint32Array; reports: Uint32Array } {
+  const n = managerOf.length;
+  const reportOffsets = new Uint32Array(n + 1);
+  for (const m of managerOf) if (m < n) reportOffsets[m + 1]! += 1;
+  for (let p = 0; p < n; p++) reportOffsets[p + 1]! += reportOffsets[p]!;
+  const fill = reportOffsets.slice(0, n);
+  const reports = new Uint32Array(reportOffsets[n]!);
+  managerOf.forEach((m, p) => { if (m < n) reports[fill[m]!++] = p; });
+  return { reportOffsets, reports };
+}
+
 /** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
 export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
   const people = input.users.filter(isListed)
@@ -131,10 +149,10 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
   const byEmail = new Map<string, number>();
   people.forEach(({ user }, i) => { for (const e of [user.primaryEmail, ...user.aliases]) byEmail.set(e.toLowerCase(), i); });
   const fields = searchableFields(input.schemas);
-  const managerOf = people.map(({ user }) => (user.managerEmail ? byEmail.get(user.managerEmail.toLowerCase()) ?? -1 : -1));
+  const managerOf = people.map(({ user }) => (user.managerEmail ? byEmail.get(user.managerEmail.toLowerCase()) ?? MANAGER_NOT_LISTED : NO_MANAGER));
 
   const personWords: DocumentWords[] = people.map(({ user }, i) => {
-    const manager = managerOf[i]! >= 0 ? people[managerOf[i]!]!.user.name.fullName : '';
+    const manager = managerOf[i]! < people.length ? people[managerOf[i]!]!.user.name.fullName : '';
     const other = [
       user.title, user.department, manager, ...user.keywords,
       ...user.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]),
@@ -166,7 +184,8 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
       titles: people.map((p) => p.user.title ?? ''), departments: people.map((p) => p.user.department ?? ''),
       photoUrls: people.map((p) => p.user.photoUrl?.slice(photoPrefix.length) ?? ''), photoPrefix,
       locations: people.map((p) => p.user.locations.find((l) => l.area)?.area ?? ''),
-      managers: Uint32Array.from(managerOf, (m) => (m < 0 ? NO_MANAGER : m)),
+      managers: Uint32Array.from(managerOf),
+      ...reportsByManager(managerOf),
       index: buildTokenIndex(personWords),
     },
     groups: {
@@ -188,7 +207,6 @@ export class DirectoryIndex {
   private readonly groupIndex: TokenIndex;
   private readonly personPositions: Map<string, number>;
   private readonly groupPositions: Map<string, number>;
-  private reports: number[][] | undefined;
 
   private constructor(readonly version: string, private readonly columns: Columns) {
     this.people = loadTokenIndex(columns.people.index);
@@ -246,18 +264,54 @@ export class DirectoryIndex {
   managerOf(id: string): PersonSummary | undefined {
     const position = this.personPositions.get(id);
     const manager = position === undefined ? NO_MANAGER : this.columns.people.managers[position]!;
-    return manager === NO_MANAGER ? undefined : this.person(manager);
+    return manager < this.peopleCount ? this.person(manager) : undefined;
+  }
+
+  /**
+   * The person's managers, nearest first, up to the top. Google does not stop a directory from
+   * naming a manager who is not listed, or managers in a circle: the chain then stops and says why
+   * (each person is visited once, so it always ends).
+   */
+  managerChain(id: string): ManagerChain {
+    const start = this.personPositions.get(id);
+    if (start === undefined) return { people: [], end: 'top' };
+    const { managers, fullNames, ids } = this.columns.people;
+    const seen = new Set([start]);
+    const people: PersonRef[] = [];
+    for (let m = managers[start]!; ; m = managers[m]!) {
+      if (m === NO_MANAGER) return { people, end: 'top' };
+      if (m === MANAGER_NOT_LISTED) return { people, end: 'manager-not-listed' };
+      if (seen.has(m)) return { people, end: 'cycle' };
+      seen.add(m);
+      people.push({ id: ids[m]!, name: fullNames[m]! });
+    }
+  }
+
+  /** How many direct reports the person has (0 for an unknown id). */
+  reportCount(id: string): number {
+    const position = this.personPositions.get(id);
+    return position === undefined ? 0 : this.reportCountAt(position);
+  }
+
+  /** Positions of the person's direct reports, by name. */
+  reportsOf(id: string): Uint32Array {
+    const position = this.personPositions.get(id);
+    const { reportOffsets, reports } = this.columns.people;
+    return position === undefined ? new Uint32Array(0) : reports.subarray(reportOffsets[position]!, reportOffsets[position + 1]!);
+  }
+
+  /** A person in an org chart: their summary and how many report to them. */
+  orgPerson(position: number): OrgPerson {
+    return { ...this.person(position), reportCount: this.reportCountAt(position) };
   }
 
   directReportsOf(id: string): PersonSummary[] {
-    const position = this.personPositions.get(id);
-    if (position === undefined) return [];
-    if (!this.reports) {
-      const reports: number[][] = this.columns.people.ids.map(() => []);
-      this.columns.people.managers.forEach((m, i) => { if (m !== NO_MANAGER) reports[m]!.push(i); });
-      this.reports = reports;
-    }
-    return this.reports[position]!.map((p) => this.person(p));
+    return Array.from(this.reportsOf(id), (p) => this.person(p));
+  }
+
+  private reportCountAt(position: number): number {
+    const { reportOffsets } = this.columns.people;
+    return reportOffsets[position + 1]! - reportOffsets[position]!;
   }
 
   group(position: number): GroupSummary {

@@ -108,6 +108,51 @@ describe('people search', () => {
   });
 });
 
+describe('org chart', () => {
+  const chart = (extra: DirectoryUser[]) => {
+    const b = buildDirectoryIndex({ users: [...users, ...extra], groups, schemas });
+    return DirectoryIndex.fromData(b.version, b.data);
+  };
+
+  it('walks the manager chain to the top, nearest manager first, with names', () => {
+    const org = chart([person('20', 'Vera Lind', { managerEmail: 'bruno.silva@example.com' })]);
+    expect(org.managerChain('20')).toEqual({ people: [{ id: '9', name: 'Bruno Silva' }, { id: '1', name: 'José García' }], end: 'top' });
+    expect(org.managerChain('1')).toEqual({ people: [], end: 'top' });
+  });
+
+  it('stops a chain that loops, before naming anyone twice', () => {
+    const org = chart([
+      person('21', 'Ada Ring', { managerEmail: 'bo.ring@example.com' }),
+      person('22', 'Bo Ring', { managerEmail: 'cy.ring@example.com' }),
+      person('23', 'Cy Ring', { managerEmail: 'ada.ring@example.com' }),
+      person('24', 'Self Managed', { managerEmail: 'self.managed@example.com' }),
+    ]);
+    expect(org.managerChain('21')).toEqual({ people: [{ id: '22', name: 'Bo Ring' }, { id: '23', name: 'Cy Ring' }], end: 'cycle' });
+    expect(org.managerChain('24')).toEqual({ people: [], end: 'cycle' });
+    expect(org.directReportsOf('24').map((p) => p.id)).toEqual(['24']);
+  });
+
+  it('says when the chain reaches a manager the directory does not list (hidden, gone, or mistyped)', () => {
+    const org = chart([
+      person('25', 'Under Hidden', { managerEmail: 'hidden.jose@example.com' }),
+      person('26', 'Under Nobody', { managerEmail: 'nobody@example.com' }),
+      person('27', 'Two Up', { managerEmail: 'under.nobody@example.com' }),
+    ]);
+    expect(org.managerChain('25')).toEqual({ people: [], end: 'manager-not-listed' });
+    expect(org.managerChain('27')).toEqual({ people: [{ id: '26', name: 'Under Nobody' }], end: 'manager-not-listed' });
+    expect(org.managerOf('25')).toBeUndefined();
+    // A hidden manager's reports do not reveal them: nobody lists them as a report of anyone.
+    expect(org.reportCount('5')).toBe(0);
+  });
+
+  it('pages direct reports by name, each with their own report count', () => {
+    const org = chart([person('20', 'Vera Lind', { managerEmail: 'bruno.silva@example.com' })]);
+    expect(Array.from(org.reportsOf('1'), (p) => org.orgPerson(p)).map((p) => [p.id, p.reportCount])).toEqual([['9', 1], ['2', 0]]);
+    expect(org.reportCount('1')).toBe(2);
+    expect(org.reportsOf('unknown')).toHaveLength(0);
+  });
+});
+
 describe('group search', () => {
   it('ranks by name before email and description, and leaves deleted groups out', () => {
     expect(index.searchGroups('engineering').map((g) => index.group(g).id)).toEqual(['g1', 'g2']);

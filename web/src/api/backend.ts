@@ -3,7 +3,7 @@
  * a 404 means "not deployed yet" and becomes NotAvailableError so pages can say so instead of
  * crashing; a 401 means the session ended.
  */
-import type { DirectMember, Group, Me, MembershipGroup, Page, PendingDiff, Person, Profile, Session, SyncRun, TransitiveMember, WebConfig } from './types.js';
+import type { DirectMember, Group, Me, MembershipGroup, OrgPerson, Page, PendingDiff, Person, Profile, Session, SyncRun, TransitiveMember, WebConfig } from './types.js';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -85,6 +85,7 @@ export const api = {
   logoutEverywhere: () => request<void>('POST', '/auth/logout-everywhere'),
   people: (q: string, cursor?: string) => get<Page<Person>>(`/api/people${qs({ q, cursor })}`),
   person: (personId: string) => get<Profile>(`/api/people/${id(personId)}`),
+  reports: (personId: string, cursor?: string) => get<Page<OrgPerson>>(`/api/people/${id(personId)}/reports${qs({ cursor })}`),
   personGroups: (personId: string, cursor?: string) => get<Page<MembershipGroup>>(`/api/people/${id(personId)}/groups${qs({ cursor })}`),
   groups: (q: string, cursor?: string) => get<Page<Group>>(`/api/groups${qs({ q, cursor })}`),
   group: (groupId: string) => get<Group>(`/api/groups/${id(groupId)}`),

@@ -1,6 +1,6 @@
 import type { App, PageLifetime } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
-import type { DirectMember, Group, Page, Person, Profile, TransitiveMember } from '../api/types.js';
+import type { DirectMember, Group, ManagerChain, Page, Person, Profile, TransitiveMember } from '../api/types.js';
 import { debounce, empty, errorBox, h, link, loading, mount } from '../ui/dom.js';
 import { pagedList } from '../ui/paged.js';
 import { avatar } from '../ui/avatar.js';
@@ -48,7 +48,6 @@ export async function personPage(app: App, id: string, lifetime: PageLifetime): 
   const facts: Array<[string, string | HTMLElement | undefined]> = [
     ['Email', h('a', { href: `mailto:${p.primaryEmail}` }, p.primaryEmail)],
     ['Title', p.title], ['Department', p.department],
-    ['Manager', p.manager ? personLink(p.manager) : undefined],
     ['Phone', p.phones.map((x) => x.value).filter(Boolean).join(', ') || undefined],
     ['Location', p.location],
     ...p.customFields.map((f): [string, string | undefined] => [f.label, Array.isArray(f.value) ? f.value.join(', ') : String(f.value ?? '') || undefined]),
@@ -59,10 +58,38 @@ export async function personPage(app: App, id: string, lifetime: PageLifetime): 
       avatar(p),
       h('div', { class: 'profile-text' }, h('h1', {}, p.name.fullName), availabilityBadge(app, lifetime, p),
         h('dl', { class: 'facts' }, facts.filter(([, v]) => v).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])))),
-    p.directReports.length > 0 ? [h('h2', {}, 'Direct reports'), h('ul', { class: 'list' }, p.directReports.map((r) => personItem(r)))] : null,
+    h('h2', {}, 'Reports to'),
+    managerChain(p.managerChain, (m) => link(`/people/${encodeURIComponent(m.id)}`, m.name)) ?? empty('Nobody: the top of the organisation.'),
+    p.reportCount > 0 ? [h('h2', {}, `Direct reports (${p.reportCount})`), reportList(p.id)] : null,
+    h('p', {}, link(`/org/${encodeURIComponent(p.id)}`, 'Open in the org chart')),
     h('h2', {}, 'Groups'),
     p.groups.length === 0 ? empty('Not a member of any group.')
       : h('ul', { class: 'list' }, p.groups.map((g) => groupItem(g, g.direct ? undefined : 'through a nested group'))));
+}
+
+
+const CHAIN_ENDS: Readonly<Record<ManagerChain['end'], string | undefined>> = {
+  top: undefined,
+  'manager-not-listed': 'The next manager is not in the directory.',
+  cycle: 'The directory names managers in a circle here; the chain stops.',
+};
+
+/** The managers, top first, as a breadcrumb; says so when Google's data stops the chain early. */
+export function managerChain(chain: ManagerChain, show: (manager: ManagerChain['people'][number]) => HTMLElement): HTMLElement | null {
+  const end = CHAIN_ENDS[chain.end];
+  if (chain.people.length === 0 && !end) return null;
+  return h('nav', { class: 'chain', 'aria-label': 'Managers' },
+    end ? h('p', { class: 'muted chain-end', 'data-end': chain.end }, end) : null,
+    h('ol', {}, [...chain.people].reverse().map((manager) => h('li', {}, show(manager)))));
+}
+
+/** The direct reports, a page at a time (a manager may have hundreds). */
+function reportList(personId: string): HTMLElement {
+  const region = h('div', { 'aria-live': 'polite' }, loading('Loading direct reports…'));
+  api.reports(personId)
+    .then((page) => mount(region, pagedList(page, (cursor) => api.reports(personId, cursor), (r) => personItem(r), 'Nobody reports to this person.')))
+    .catch((error: unknown) => mount(region, errorBox(error instanceof ApiError ? error.message : 'The direct reports could not be loaded.')));
+  return region;
 }
 
 function personLink(person: Person): HTMLAnchorElement {
@@ -70,7 +97,7 @@ function personLink(person: Person): HTMLAnchorElement {
 }
 
 /** A person in a list: small avatar, linked name, then their title and the given details. */
-function personItem(person: Person, ...details: Array<string | undefined>): HTMLElement {
+export function personItem(person: Person, ...details: Array<string | undefined>): HTMLElement {
   return h('li', { class: 'with-avatar' }, avatar(person, 'small'),
     h('div', { class: 'item-text' }, personLink(person), h('span', { class: 'muted' }, [person.title, ...details].filter(Boolean).join(' · '))));
 }
@@ -124,7 +151,7 @@ function transitiveItem(m: TransitiveMember): HTMLElement {
   return personItem(m, m.primaryEmail, m.direct ? undefined : 'through a nested group');
 }
 
-function failed(what: string, error: unknown): HTMLElement {
+export function failed(what: string, error: unknown): HTMLElement {
   const message = error instanceof ApiError && error.status === 404 && !(error instanceof NotAvailableError)
     ? `${what} not found. It may have been removed from the directory.`
     : error instanceof ApiError ? error.message : `${what} could not be loaded. Try again.`;

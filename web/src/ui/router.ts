@@ -9,6 +9,7 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
   ['people', /^\/people\/?$/],
   ['person', /^\/people\/([^/]+)$/],
   ['group', /^\/groups\/([^/]+)$/],
+  ['org', /^\/org(?:\/([^/]+))?\/?$/],
   ['settings', /^\/settings\/?$/],
   ['admin', /^\/admin\/?$/],
 ];
