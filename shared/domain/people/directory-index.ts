@@ -37,7 +37,9 @@ interface Columns {
   };
 }
 
-const FORMAT = 'directory-index/5';
+/** The stored layout's name: a reader refuses any other, and sync rebuilds an index stored in another (see refreshSearchIndex). */
+export const DIRECTORY_INDEX_FORMAT = 'directory-index/5';
+const FORMAT = DIRECTORY_INDEX_FORMAT;
 
 function toPacked(c: Columns): Buffer {
   const p = c.people;
