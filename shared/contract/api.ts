@@ -120,6 +120,25 @@ export interface PersonSummary {
   readonly location?: string;
 }
 
+/** One value of a facet and how many people of the current result have it. */
+export interface FacetCount {
+  readonly value: string;
+  readonly count: number;
+}
+
+/** Counts per value for the current result, the most common first (at most 50 values each). */
+export interface PeopleFacets {
+  readonly department: readonly FacetCount[];
+  readonly location: readonly FacetCount[];
+  readonly title: readonly FacetCount[];
+}
+
+/** GET /api/people: a page of people, how many match in all, and the facets of the whole result (not only the page). */
+export interface PeopleSearchPage extends Page<PersonSummary> {
+  readonly total: number;
+  readonly facets: PeopleFacets;
+}
+
 /** The OpenAPI document's name for a person in a list. */
 export type Person = PersonSummary;
 

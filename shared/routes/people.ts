@@ -1,13 +1,13 @@
 import { getSchemas, listGroupsOfUser, type TransitiveMembership } from '../adapters/dynamodb/groups.js';
-import type { MembershipGroup, Profile } from '../contract/api.js';
+import type { MembershipGroup, PeopleSearchPage, Profile } from '../contract/api.js';
 import { getUserById } from '../adapters/dynamodb/users.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { signedIn, withInput, type AppRoute } from '../http/wrappers.js';
-import { isListed, type DirectoryIndex } from '../domain/people/directory-index.js';
+import { isListed, type DirectoryIndex, type PeopleFilter } from '../domain/people/directory-index.js';
 import { fold } from '../domain/people/normalize.js';
 import { directoryIndex } from '../services/people-index.js';
 import { offsetPage, queryPage } from '../http/paging.js';
-import { booleanParam, cursorParam, pageSize, searchQuery, userIdParam } from '../http/validate.js';
+import { booleanParam, cursorParam, filterParam, pageSize, searchQuery, userIdParam, userIdQuery } from '../http/validate.js';
 import { KEYS, prefixQuery } from '../adapters/dynamodb/table-definition.js';
 
 const notFound = () => new HttpError(404, 'person_not_found', 'No such person in the directory.');
@@ -18,7 +18,13 @@ function membershipGroup(index: DirectoryIndex, membership: TransitiveMembership
   return group && { ...group, direct: membership.direct === true };
 }
 
-const searchInput = (request: HttpRequest) => ({ q: searchQuery(request, { required: true })!, limit: pageSize(request), cursor: cursorParam(request) });
+function searchInput(request: HttpRequest) {
+  const filter: PeopleFilter = {
+    department: filterParam(request, 'department'), location: filterParam(request, 'location'), title: filterParam(request, 'title'), managerId: userIdQuery(request, 'manager'),
+  };
+  // Neither words nor filters browses everyone (by name), with the facets to narrow by.
+  return { q: searchQuery(request), filter, limit: pageSize(request), cursor: cursorParam(request) };
+}
 
 const reportsInput = (request: HttpRequest) => ({ id: userIdParam(request), limit: pageSize(request), cursor: cursorParam(request) });
 
@@ -30,10 +36,13 @@ export const peopleRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
     path: '/api/people',
-    handler: signedIn(withInput(searchInput, async (_request, { deps, input: { q, limit, cursor } }) => {
+    handler: signedIn(withInput(searchInput, async (_request, { deps, input: { q, filter, limit, cursor } }) => {
       const index = await directoryIndex(deps);
-      const found = index.searchPeople(q);
-      return json(200, await offsetPage(deps, `people|${index.version}|${fold(q)}`, found.length, (i) => index.person(found[i]!), limit, cursor));
+      const { positions, facets } = index.findPeople(q, filter);
+      const bind = `people|${index.version}|${fold(q ?? '')}|${JSON.stringify(filter)}`;
+      const page = await offsetPage(deps, bind, positions.length, (i) => index.person(positions[i]!), limit, cursor);
+      const answer: PeopleSearchPage = { ...page, total: positions.length, facets };
+      return json(200, answer);
     })),
   },
   {

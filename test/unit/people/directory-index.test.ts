@@ -108,6 +108,36 @@ describe('people search', () => {
   });
 });
 
+describe('filters and facets', () => {
+  const found = (q: string | undefined, filter: Parameters<typeof index.findPeople>[1]) => index.findPeople(q, filter).positions.map((p) => index.person(p).id);
+
+  it('narrows by department, location, title and manager, alone or with words, in any case or accents', () => {
+    expect(found(undefined, { title: 'engineer' })).toEqual(['4', '9']);
+    expect(found(undefined, { title: 'Engineer', location: 'krakow' })).toEqual(['9']);
+    expect(found('engineer', { location: 'MONTRÉAL' })).toEqual(['1']);
+    expect(found(undefined, { managerId: '1' })).toEqual(['9', '2']);
+    expect(found('design', { managerId: '1' })).toEqual(['2']);
+    expect(found('jose', { department: 'Engineering' })).toEqual(['1']);
+  });
+
+  it('gives nothing for a value nobody has or an unknown or hidden manager', () => {
+    expect(found(undefined, { department: 'Astronauts' })).toEqual([]);
+    expect(found(undefined, { managerId: '5' })).toEqual([]);
+    expect(found('jose', { title: 'Engin' })).toEqual([]);
+  });
+
+  it('counts each facet value over the whole result, the most common first', () => {
+    expect(index.findPeople('jose', {}).facets).toEqual({
+      // José García (Engineering), Josefine Berg (Design), Anna Kowal and Bruno Silva (no department), Jose (none)
+      department: [{ value: 'Design', count: 1 }, { value: 'Engineering', count: 1 }],
+      location: [{ value: 'Kraków', count: 1 }, { value: 'Montréal', count: 1 }],
+      title: [{ value: 'Designer', count: 1 }, { value: 'Engineer', count: 2 }, { value: 'Intern', count: 1 }, { value: 'Senior Engineer', count: 1 }]
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)),
+    });
+    expect(index.findPeople(undefined, { title: 'engineer' }).facets.title).toEqual([{ value: 'Engineer', count: 2 }]);
+  });
+});
+
 describe('org chart', () => {
   const chart = (extra: DirectoryUser[]) => {
     const b = buildDirectoryIndex({ users: [...users, ...extra], groups, schemas });

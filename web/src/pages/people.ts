@@ -1,6 +1,8 @@
 import type { App, PageLifetime } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
-import type { DirectMember, Group, ManagerChain, Page, Person, Profile, TransitiveMember } from '../api/types.js';
+import type { DirectMember, Group, ManagerChain, Page, PeopleFacets, Person, Profile, TransitiveMember } from '../api/types.js';
+
+type PersonResult = Person;
 import { debounce, empty, errorBox, h, link, loading, mount } from '../ui/dom.js';
 import { pagedList } from '../ui/paged.js';
 import { avatar } from '../ui/avatar.js';
@@ -8,27 +10,70 @@ import { availabilityBadge } from '../widgets/availability.js';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
+const FACET_LABELS = { department: 'Department', location: 'Location', title: 'Title' } as const;
+type FacetName = keyof typeof FACET_LABELS;
+const FACET_NAMES = Object.keys(FACET_LABELS) as FacetName[];
+/** The page's URL parameters: what the list asks the API, so a filtered list can be shared as a link. */
+const QUERY_NAMES = ['q', ...FACET_NAMES, 'manager'] as const;
+
+function queryFromUrl(): Record<(typeof QUERY_NAMES)[number], string> {
+  const params = new URLSearchParams(location.search);
+  return Object.fromEntries(QUERY_NAMES.map((name) => [name, params.get(name)?.trim() ?? ''])) as Record<(typeof QUERY_NAMES)[number], string>;
+}
+
 export function peoplePage(_app: App): HTMLElement {
-  const input = h('input', { id: 'people-search', type: 'search', autocomplete: 'off', placeholder: 'Name, email, title or department', autofocus: true });
+  const query = queryFromUrl();
+  const input = h('input', { id: 'people-search', type: 'search', autocomplete: 'off', placeholder: 'Name, email, title or department', autofocus: true, value: query.q });
+  const selects = Object.fromEntries(FACET_NAMES.map((facet) => [facet, h('select', { id: `filter-${facet}` })])) as Record<FacetName, HTMLSelectElement>;
+  const managerFilter = h('div', {});
   const results = h('div', { 'aria-live': 'polite', 'aria-busy': 'false' });
   let latest = 0;
-  const search = debounce((text: string) => {
+  const run = () => {
     const ticket = ++latest;
-    if (!text) return mount(results, h('p', { class: 'muted' }, 'Type a name, an email address, a title, a department or a place.'));
-    mount(results, loading('Searching…'));
-    Promise.allSettled([api.people(text), api.groups(text)]).then(([people, groups]) => {
+    const url = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '')).toString();
+    history.replaceState(null, '', `/people${url ? `?${url}` : ''}`);
+    showManagerFilter(managerFilter, query.manager, () => { query.manager = ''; run(); });
+    mount(results, loading(query.q ? 'Searching…' : 'Loading…'));
+    const asked = { ...query };
+    Promise.allSettled([api.people(asked), query.q ? api.groups(query.q) : Promise.resolve(undefined)]).then(([people, groups]) => {
       if (ticket !== latest) return; // a newer search is on its way: drop this answer
+      if (people.status === 'fulfilled') for (const facet of FACET_NAMES) fillFacet(selects[facet], facet, people.value.facets, asked[facet]);
       mount(results,
-        section('People', people, (cursor) => api.people(text, cursor), (p: Person) => personItem(p, p.department, p.location, p.primaryEmail)),
-        section('Groups', groups, (cursor) => api.groups(text, cursor), (g: Group) => groupItem(g)));
+        people.status === 'fulfilled' ? h('p', { class: 'muted', role: 'status' }, `${people.value.total} ${people.value.total === 1 ? 'person' : 'people'}`) : null,
+        section('People', people, (cursor) => api.people(asked, cursor), (p: PersonResult) => personItem(p, p.department, p.location, p.primaryEmail)),
+        groups.status === 'fulfilled' && groups.value === undefined ? null
+          : section('Groups', groups as PromiseSettledResult<Page<Group>>, (cursor) => api.groups(asked.q, cursor), (g: Group) => groupItem(g)));
     });
-  }, SEARCH_DEBOUNCE_MS);
-  input.addEventListener('input', () => search(input.value.trim()));
-  search('');
+  };
+  const search = debounce(() => run(), SEARCH_DEBOUNCE_MS);
+  input.addEventListener('input', () => { query.q = input.value.trim(); search(); });
+  for (const facet of FACET_NAMES) selects[facet].addEventListener('change', () => { query[facet] = selects[facet].value; run(); });
+  run();
   return h('div', {},
     h('h1', {}, 'People'),
     h('label', { for: 'people-search' }, 'Search the directory'), input,
+    h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' },
+      FACET_NAMES.map((facet) => h('div', { class: 'filter' }, h('label', { for: `filter-${facet}` }, FACET_LABELS[facet]), selects[facet]))),
+    managerFilter,
     results);
+}
+
+/** A facet's choices: "any", then its values with counts for the current result; the chosen value stays even when it has none. */
+function fillFacet(select: HTMLSelectElement, facet: FacetName, facets: PeopleFacets, chosen: string): void {
+  const values = facets[facet];
+  const options = [h('option', { value: '' }, `Any ${FACET_LABELS[facet].toLowerCase()}`),
+    ...values.map((f) => h('option', { value: f.value }, `${f.value} (${f.count})`))];
+  if (chosen && !values.some((f) => f.value === chosen)) options.push(h('option', { value: chosen }, chosen));
+  select.replaceChildren(...options);
+  select.value = chosen;
+}
+
+/** The manager filter (from a shared link or the org chart): whose reports these are, and a way to drop it. */
+function showManagerFilter(region: HTMLElement, managerId: string, clear: () => void): void {
+  if (!managerId) return mount(region);
+  const name = h('span', {}, 'a manager');
+  mount(region, h('p', { class: 'row' }, h('span', {}, 'Reporting to ', name), h('button', { type: 'button', class: 'link-button', onclick: clear }, 'Show everyone')));
+  api.person(managerId).then((p) => name.replaceChildren(personLink(p))).catch(() => undefined);
 }
 
 function section<T>(title: string, result: PromiseSettledResult<Page<T>>, more: (cursor: string) => Promise<Page<T>>, item: (value: T) => HTMLElement): HTMLElement {
