@@ -133,8 +133,20 @@ export interface PeopleFacets {
   readonly title: readonly FacetCount[];
 }
 
+/**
+ * Why a search result matched, when not by name: the field and its value ("matched manager: Ada
+ * Lovelace"). For an alias, phone, keyword, place or custom field the value is the matched word.
+ */
+export interface MatchReason {
+  readonly field: 'email' | 'alias' | 'title' | 'department' | 'manager' | 'location' | 'phone' | 'keyword' | 'custom';
+  readonly value: string;
+}
+
+/** A person in search results: with why they matched, when words were given and the name did not match them all. */
+export type PersonMatch = PersonSummary & { readonly matched?: MatchReason };
+
 /** GET /api/people: a page of people, how many match in all, and the facets of the whole result (not only the page). */
-export interface PeopleSearchPage extends Page<PersonSummary> {
+export interface PeopleSearchPage extends Page<PersonMatch> {
   readonly total: number;
   readonly facets: PeopleFacets;
 }

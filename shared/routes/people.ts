@@ -1,5 +1,5 @@
 import { getSchemas, listGroupsOfUser, type TransitiveMembership } from '../adapters/dynamodb/groups.js';
-import type { MembershipGroup, PeopleSearchPage, Profile } from '../contract/api.js';
+import type { MembershipGroup, PeopleSearchPage, PersonMatch, Profile } from '../contract/api.js';
 import { getUserById } from '../adapters/dynamodb/users.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { signedIn, withInput, type AppRoute } from '../http/wrappers.js';
@@ -40,7 +40,10 @@ export const peopleRoutes: readonly AppRoute[] = [
       const index = await directoryIndex(deps);
       const { positions, facets } = index.findPeople(q, filter);
       const bind = `people|${index.version}|${fold(q ?? '')}|${JSON.stringify(filter)}`;
-      const page = await offsetPage(deps, bind, positions.length, (i) => index.person(positions[i]!), limit, cursor);
+      const page = await offsetPage(deps, bind, positions.length, (i): PersonMatch => {
+        const matched = q === undefined ? undefined : index.whyMatched(positions[i]!, q);
+        return { ...index.person(positions[i]!), ...(matched ? { matched } : {}) };
+      }, limit, cursor);
       const answer: PeopleSearchPage = { ...page, total: positions.length, facets };
       return json(200, answer);
     })),

@@ -87,10 +87,13 @@ describe('people and groups API', () => {
     });
 
     it('finds by city and by title: exactly the listed people there', async () => {
-      const inKrakow = await all<Person>('/api/people?q=krakow&limit=10');
+      const inKrakow = await all<Person & { matched?: unknown }>('/api/people?q=krakow&limit=10');
+      // Nobody is called Kraków: each result says it matched on the place.
+      expect(inKrakow.items.every((p) => JSON.stringify(p.matched) === JSON.stringify({ field: 'location', value: 'Kraków' }))).toBe(true);
       expect(inKrakow.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.locations?.[0]?.buildingId === 'KRK-1').map((u) => u.id).sort());
       expect(inKrakow.items.every((p) => p.location === 'Kraków')).toBe(true);
-      const directors = await all<Person>('/api/people?q=Director&limit=100');
+      const directors = await all<Person & { matched?: unknown }>('/api/people?q=Director&limit=100');
+      expect(directors.items.every((p) => JSON.stringify(p.matched) === JSON.stringify({ field: 'title', value: 'Director' }))).toBe(true);
       expect(directors.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.organizations?.[0]?.title === 'Director').map((u) => u.id).sort());
     });
 

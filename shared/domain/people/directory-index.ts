@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { FacetCount, GroupSummary, ManagerChain, OrgPerson, PeopleFacets, PersonRef, PersonSummary } from '../../contract/api.js';
+import type { FacetCount, GroupSummary, ManagerChain, MatchReason, OrgPerson, PeopleFacets, PersonRef, PersonSummary } from '../../contract/api.js';
 import { accountBlock, type DirectoryGroup, type DirectorySchema, type DirectoryUser } from '../directory/model.js';
-import { words } from './normalize.js';
+import { words, wordsOfEach } from './normalize.js';
 import { CorruptIndexError, pack, unpack } from './pack.js';
-import { buildTokenIndex, compareCodeUnits, EMAIL, loadTokenIndex, matchAll, NAME, OTHER, type DocumentWords, type StoredTokenIndex, type TokenIndex } from './token-index.js';
+import { buildTokenIndex, compareCodeUnits, EMAIL, field, loadTokenIndex, matchAll, NAME, OTHER, weakestMatch, type DocumentWords, type StoredTokenIndex, type TokenIndex } from './token-index.js';
 
 /** A person and a group as search results, member lists and profiles show them: the wire contract's shapes. */
 export type { GroupSummary, PersonSummary };
@@ -26,6 +26,14 @@ export const FACET_VALUES = 50;
 
 /** What people search narrows by: a facet's value (as facets list it, any case or accents) and a manager's id. */
 export type PeopleFilter = Partial<Record<FacetName, string>> & { readonly managerId?: string };
+
+/** Each field of a person the search covers, as the token index codes it: its class ranks, the detail names it. */
+const PERSON_FIELDS = {
+  name: field(NAME), email: field(EMAIL, 0), alias: field(EMAIL, 1),
+  title: field(OTHER, 0), department: field(OTHER, 1), manager: field(OTHER, 2), location: field(OTHER, 3),
+  phone: field(OTHER, 4), keyword: field(OTHER, 5), custom: field(OTHER, 6),
+} as const;
+const FIELD_NAMES = new Map(Object.entries(PERSON_FIELDS).map(([name, code]) => [code, name as keyof typeof PERSON_FIELDS]));
 
 const NO_MANAGER = 0xffffffff;
 /** The person names a manager (Google's `relations`) who is not a listed person: left, hidden, or a typo. */
@@ -183,27 +191,25 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
 
   const personWords: DocumentWords[] = people.map(({ user }, i) => {
     const manager = managerOf[i]! < people.length ? people[managerOf[i]!]!.user.name.fullName : '';
-    const other = [
-      user.title, user.department, manager, ...user.keywords,
-      ...user.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]),
-      ...user.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]),
-      ...fields.flatMap(([schema, field]) => customValues(user.customSchemas[schema]?.[field])),
-    ].filter((t): t is string => typeof t === 'string' && t !== '');
-    return [
-      // One fold per class (not per field): the build's cost is mostly Unicode normalisation.
-      [NAME, words(`${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`)],
-      [EMAIL, words([user.primaryEmail, ...user.aliases].join(' '))],
-      [OTHER, words(other.join(' '))],
+    const texts: Array<readonly [number, string | undefined]> = [
+      [PERSON_FIELDS.name, `${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`],
+      [PERSON_FIELDS.email, user.primaryEmail], [PERSON_FIELDS.alias, user.aliases.join(' ')],
+      [PERSON_FIELDS.title, user.title], [PERSON_FIELDS.department, user.department], [PERSON_FIELDS.manager, manager],
+      [PERSON_FIELDS.location, user.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]).join(' ')],
+      [PERSON_FIELDS.phone, user.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]).join(' ')],
+      [PERSON_FIELDS.keyword, user.keywords.join(' ')],
+      [PERSON_FIELDS.custom, fields.flatMap(([schema, name]) => customValues(user.customSchemas[schema]?.[name])).join(' ')],
     ];
+    const folded = wordsOfEach(texts.map(([, text]) => text ?? ''));
+    return texts.map(([code], n) => [code, folded[n]!] as const);
   });
   const groups = input.groups.filter((g) => !g.deletedAt)
     .map((group) => ({ group, key: nameKey(group.name) }))
     .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.group.email, b.group.email));
-  const groupWords: DocumentWords[] = groups.map(({ group }) => [
-    [NAME, words(group.name)],
-    [EMAIL, words([group.email, ...group.aliases].join(' '))],
-    [OTHER, words(group.description)],
-  ]);
+  const groupWords: DocumentWords[] = groups.map(({ group }) => {
+    const [name, emails, description] = wordsOfEach([group.name, [group.email, ...group.aliases].join(' '), group.description]);
+    return [[field(NAME), name!], [field(EMAIL), emails!], [field(OTHER), description!]];
+  });
 
   const photoPrefix = commonPrefix(people.flatMap((p) => (p.user.photoUrl ? [p.user.photoUrl] : [])));
   const columns: Columns = {
@@ -266,6 +272,24 @@ export class DirectoryIndex {
     const q = words(query);
     const exact = q.join(' ');
     return matchAll(this.people, q, { isExactName: (d) => isExact(this.columns.people.fullNames[d]!, exact) });
+  }
+
+  /**
+   * Why a person matched the query, when it was not by name: the field of the word matched in the
+   * weakest field, and the field's value (the whole title, department, manager's name, email or city; the
+   * matched word for aliases, phones, keywords, places and custom fields, which the index does not keep whole).
+   */
+  whyMatched(position: number, query: string): MatchReason | undefined {
+    const match = weakestMatch(this.people, position, words(query));
+    const name = match && FIELD_NAMES.get(match.field);
+    if (!name || name === 'name') return undefined;
+    const summary = this.person(position);
+    const whole: Partial<Record<MatchReason['field'], string | undefined>> = {
+      email: summary.primaryEmail, title: summary.title, department: summary.department, manager: this.managerOf(summary.id)?.name.fullName,
+      // The city when the word is in it (not a building, floor or desk code).
+      location: summary.location && words(summary.location).includes(match.word) ? summary.location : undefined,
+    };
+    return { field: name, value: whole[name] ?? match.word };
   }
 
   searchGroups(query: string): number[] {

@@ -108,6 +108,31 @@ describe('people search', () => {
   });
 });
 
+describe('why it matched', () => {
+  const why = (q: string, id: string) => index.whyMatched(index.searchPeople(q).find((p) => index.person(p).id === id)!, q);
+
+  it('says nothing for a match on the name, and names the field and value otherwise', () => {
+    expect(why('jose garcia', '1')).toBeUndefined();
+    expect(why('jose garcia', '9')).toEqual({ field: 'manager', value: 'José García' });
+    expect(why('jose', '4')).toEqual({ field: 'email', value: 'jose@example.com' });
+    expect(why('lukas', '3')).toBeUndefined(); // "Łukasz" is the name
+    expect(why('lukas example org', '3')).toEqual({ field: 'alias', value: 'org' });
+    expect(why('designer', '2')).toEqual({ field: 'title', value: 'Designer' });
+    expect(why('sales', '3')).toEqual({ field: 'department', value: 'Sales' });
+    expect(why('mtl', '1')).toEqual({ field: 'location', value: 'mtl' });
+    expect(why('montreal', '1')).toEqual({ field: 'location', value: 'Montréal' });
+    expect(why('kayak', '1')).toEqual({ field: 'custom', value: 'kayaking' });
+    expect(why('first aider', '3')).toEqual({ field: 'keyword', value: 'first' });
+    expect(why('4930', '2')).toEqual({ field: 'phone', value: '49301234567' });
+  });
+
+  it('names the weakest field when words match several', () => {
+    expect(why('bruno jose', '9')).toEqual({ field: 'manager', value: 'José García' });
+    // "design" is a prefix of her title (Designer) and her department (Design): the title ranks first.
+    expect(why('josefine design', '2')).toEqual({ field: 'title', value: 'Designer' });
+  });
+});
+
 describe('filters and facets', () => {
   const found = (q: string | undefined, filter: Parameters<typeof index.findPeople>[1]) => index.findPeople(q, filter).positions.map((p) => index.person(p).id);
 

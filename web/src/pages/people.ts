@@ -1,8 +1,6 @@
 import type { App, PageLifetime } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
-import type { DirectMember, Group, ManagerChain, Page, PeopleFacets, Person, Profile, TransitiveMember } from '../api/types.js';
-
-type PersonResult = Person;
+import type { DirectMember, Group, ManagerChain, MatchReason, Page, PeopleFacets, Person, PersonMatch, Profile, TransitiveMember } from '../api/types.js';
 import { debounce, empty, errorBox, h, link, loading, mount } from '../ui/dom.js';
 import { pagedList } from '../ui/paged.js';
 import { avatar } from '../ui/avatar.js';
@@ -40,7 +38,7 @@ export function peoplePage(_app: App): HTMLElement {
       if (people.status === 'fulfilled') for (const facet of FACET_NAMES) fillFacet(selects[facet], facet, people.value.facets, asked[facet]);
       mount(results,
         people.status === 'fulfilled' ? h('p', { class: 'muted', role: 'status' }, `${people.value.total} ${people.value.total === 1 ? 'person' : 'people'}`) : null,
-        section('People', people, (cursor) => api.people(asked, cursor), (p: PersonResult) => personItem(p, p.department, p.location, p.primaryEmail)),
+        section('People', people, (cursor) => api.people(asked, cursor), (p: PersonMatch) => personItem(p, p.matched ? matchedText(p.matched) : undefined, p.department, p.location, p.primaryEmail)),
         groups.status === 'fulfilled' && groups.value === undefined ? null
           : section('Groups', groups as PromiseSettledResult<Page<Group>>, (cursor) => api.groups(asked.q, cursor), (g: Group) => groupItem(g)));
     });
@@ -56,6 +54,15 @@ export function peoplePage(_app: App): HTMLElement {
       FACET_NAMES.map((facet) => h('div', { class: 'filter' }, h('label', { for: `filter-${facet}` }, FACET_LABELS[facet]), selects[facet]))),
     managerFilter,
     results);
+}
+
+const MATCHED_FIELDS: Readonly<Record<MatchReason['field'], string>> = {
+  email: 'email', alias: 'alias', title: 'title', department: 'department', manager: 'manager', location: 'place', phone: 'phone', keyword: 'keyword', custom: 'profile field',
+};
+
+/** Why a result is there when the name does not say it: "matched manager: Ada Lovelace". */
+function matchedText(reason: MatchReason): string {
+  return `matched ${MATCHED_FIELDS[reason.field]}: ${reason.value}`;
 }
 
 /** A facet's choices: "any", then its values with counts for the current result; the chosen value stays even when it has none. */
