@@ -32,9 +32,11 @@ export function peoplePage(_app: App): HTMLElement {
     history.replaceState(null, '', `/people${url ? `?${url}` : ''}`);
     showManagerFilter(managerFilter, query.manager, () => { query.manager = ''; run(); });
     mount(results, loading(query.q ? 'Searching…' : 'Loading…'));
+    results.setAttribute('aria-busy', 'true');
     const asked = { ...query };
     Promise.allSettled([api.people(asked), query.q ? api.groups(query.q) : Promise.resolve(undefined)]).then(([people, groups]) => {
       if (ticket !== latest) return; // a newer search is on its way: drop this answer
+      results.setAttribute('aria-busy', 'false');
       if (people.status === 'fulfilled') for (const facet of FACET_NAMES) fillFacet(selects[facet], facet, people.value.facets, asked[facet]);
       mount(results,
         people.status === 'fulfilled' ? h('p', { class: 'muted', role: 'status' }, `${people.value.total} ${people.value.total === 1 ? 'person' : 'people'}`) : null,
@@ -175,14 +177,36 @@ export async function groupPage(_app: App, id: string): Promise<HTMLElement> {
   transitive.addEventListener('change', load);
   load();
   return h('div', {},
-    h('p', {}, link('/people', '← People')),
+    h('p', {}, link('/groups', '← Groups')),
     h('h1', {}, group.name),
+    h('p', { class: 'muted' }, `${memberCount(group)} directly`),
     h('p', {}, h('a', { href: `mailto:${group.email}` }, group.email)),
     group.description ? h('p', {}, group.description) : null,
     h('h2', {}, 'Members'),
     h('label', { for: 'transitive', class: 'inline' }, transitive, ' Include members of nested groups'),
     members);
 }
+
+/** Every group the directory lists, searchable by name, address or description, with member counts; the search is in the URL (`/groups?q=…`). */
+export function groupsPage(_app: App): HTMLElement {
+  const input = h('input', { id: 'groups-search', type: 'search', autocomplete: 'off', placeholder: 'Group name, address or description', value: new URLSearchParams(location.search).get('q') ?? '' });
+  const results = h('div', { 'aria-live': 'polite' });
+  let latest = 0;
+  const run = () => {
+    const ticket = ++latest;
+    const q = input.value.trim();
+    history.replaceState(null, '', q ? `/groups?${new URLSearchParams({ q })}` : '/groups');
+    mount(results, loading());
+    api.groups(q)
+      .then((page) => { if (ticket === latest) mount(results, pagedList(page, (cursor) => api.groups(q, cursor), (g) => groupItem(g, memberCount(g)), 'No groups found.')); })
+      .catch((error: unknown) => { if (ticket === latest) mount(results, errorBox(error instanceof ApiError ? error.message : 'Groups could not be loaded. Try again.')); });
+  };
+  input.addEventListener('input', debounce(run, SEARCH_DEBOUNCE_MS));
+  run();
+  return h('div', {}, h('h1', {}, 'Groups'), h('label', { for: 'groups-search' }, 'Search groups'), input, results);
+}
+
+const memberCount = (g: Group) => `${g.directMembersCount} ${g.directMembersCount === 1 ? 'member' : 'members'}`;
 
 function groupItem(g: Group, note?: string): HTMLElement {
   return h('li', {}, link(`/groups/${encodeURIComponent(g.id)}`, g.name), h('span', { class: 'muted' }, [g.email, note].filter(Boolean).join(' · ')));

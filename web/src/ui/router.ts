@@ -8,6 +8,7 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
   ['home', /^\/$/],
   ['people', /^\/people\/?$/],
   ['person', /^\/people\/([^/]+)$/],
+  ['groups', /^\/groups\/?$/],
   ['group', /^\/groups\/([^/]+)$/],
   ['org', /^\/org(?:\/([^/]+))?\/?$/],
   ['settings', /^\/settings\/?$/],
