@@ -137,6 +137,36 @@ export async function run(): Promise<void> {
     console.log(`search (GET /api/people, warm, ${QUERIES.length} queries × ${ROUNDS}): p50 ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))} (target < 50 ms), max ${ms(samples.at(-1)!)}; slowest p50: ${slowest}`);
     console.log(`reads per search: ${searchReads.toFixed(2)} (the session GetItem; the index pointer at most once per SEARCH_INDEX_CHECK_SECONDS=${config.searchIndexCheckSeconds})`);
 
+    // Filters: facet values and a manager, alone and with words; each answer counts facets over the whole result.
+    const sample = users.find((u) => u.department && u.title && u.locations.some((l) => l.area) && u.managerEmail)!;
+    const managerId = users.find((u) => u.primaryEmail.toLowerCase() === sample.managerEmail!.toLowerCase())?.id ?? sample.id;
+    const area = sample.locations.find((l) => l.area)!.area!;
+    const FILTERS: Array<Record<string, string>> = [
+      { department: sample.department! }, { title: sample.title! }, { location: area }, { department: sample.department!, location: area },
+      { department: sample.department!, title: sample.title!, location: area }, { manager: managerId },
+      { q: 'a', department: sample.department! }, { q: 'jose', location: area }, { q: 'senior', title: sample.title! }, { q: 'berlin engineering', department: sample.department! },
+      {},
+    ];
+    const filtered: number[] = [];
+    const perFilter: Array<[string, number, number]> = [];
+    for (const filter of FILTERS) {
+      const own: number[] = [];
+      let total = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        t = performance.now();
+        const response = await router(request('GET', '/api/people', `${new URLSearchParams(filter)}&limit=25`));
+        own.push(performance.now() - t);
+        if (response.status !== 200) throw new Error(`${JSON.stringify(filter)}: ${response.status} ${response.body}`);
+        total = (JSON.parse(response.body!) as { total: number }).total;
+      }
+      filtered.push(...own);
+      own.sort((a, b) => a - b);
+      perFilter.push([new URLSearchParams(filter).toString() || '(no words, no filter: everyone)', percentile(own, 50), total]);
+    }
+    filtered.sort((a, b) => a - b);
+    const slowestFilters = [...perFilter].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([f, p50, total]) => `${f} ${ms(p50)} (${total} people)`).join(', ');
+    console.log(`filtered search with facets (GET /api/people?department=…&location=…&title=…&manager=…, ${FILTERS.length} filters × ${ROUNDS}): p50 ${ms(percentile(filtered, 50))}, p95 ${ms(percentile(filtered, 95))} (target < 50 ms), max ${ms(filtered.at(-1)!)}; slowest p50: ${slowestFilters}`);
+
     // Access checks: the user's transitive memberships as sync writes them, then 10 groups asked per check.
     const memberOf = groups.slice(0, 60).map((g) => g.id);
     for (let i = 0; i < memberOf.length; i += 25) {

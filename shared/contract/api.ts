@@ -19,6 +19,7 @@ export const API_ENDPOINTS = [
   'GET /api/people',
   'GET /api/people/{id}',
   'GET /api/people/{id}/groups',
+  'GET /api/people/{id}/reports',
   'GET /api/groups',
   'GET /api/groups/{id}',
   'GET /api/groups/{id}/members',
@@ -119,6 +120,37 @@ export interface PersonSummary {
   readonly location?: string;
 }
 
+/** One value of a facet and how many people of the current result have it. */
+export interface FacetCount {
+  readonly value: string;
+  readonly count: number;
+}
+
+/** Counts per value for the current result, the most common first (at most 50 values each). */
+export interface PeopleFacets {
+  readonly department: readonly FacetCount[];
+  readonly location: readonly FacetCount[];
+  readonly title: readonly FacetCount[];
+}
+
+/**
+ * Why a search result matched, when not by name: the field and its value ("matched manager: Ada
+ * Lovelace"). For an alias, phone, keyword, place or custom field the value is the matched word.
+ */
+export interface MatchReason {
+  readonly field: 'email' | 'alias' | 'title' | 'department' | 'manager' | 'location' | 'phone' | 'keyword' | 'custom';
+  readonly value: string;
+}
+
+/** A person in search results: with why they matched, when words were given and the name did not match them all. */
+export type PersonMatch = PersonSummary & { readonly matched?: MatchReason };
+
+/** GET /api/people: a page of people, how many match in all, and the facets of the whole result (not only the page). */
+export interface PeopleSearchPage extends Page<PersonMatch> {
+  readonly total: number;
+  readonly facets: PeopleFacets;
+}
+
 /** The OpenAPI document's name for a person in a list. */
 export type Person = PersonSummary;
 
@@ -137,6 +169,25 @@ export type Group = GroupSummary;
 /** A group of a person's memberships (GET /api/people/{id}/groups). */
 export type MembershipGroup = GroupSummary & { readonly direct: boolean };
 
+/** A person named in a manager chain. */
+export interface PersonRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * A person's managers, nearest first. `end` says why the chain stops: `top` (the last one has no
+ * manager), `manager-not-listed` (the last one's manager is not in the directory: left, hidden, or
+ * mistyped in Google), `cycle` (the next manager is already in the chain: Google's data loops).
+ */
+export interface ManagerChain {
+  readonly people: readonly PersonRef[];
+  readonly end: 'top' | 'manager-not-listed' | 'cycle';
+}
+
+/** A person in the org chart (GET /api/people/{id}/reports): with the number of their own direct reports. */
+export type OrgPerson = PersonSummary & { readonly reportCount: number };
+
 /** GET /api/people/{id}. */
 export interface Profile extends PersonSummary {
   readonly aliases: readonly string[];
@@ -146,7 +197,10 @@ export interface Profile extends PersonSummary {
   /** Custom schema fields every user of the domain may read. */
   readonly customFields: readonly { readonly schema: string; readonly field: string; readonly label: string; readonly value: unknown }[];
   readonly manager: PersonSummary | null;
+  readonly managerChain: ManagerChain;
+  /** Every direct report; GET /api/people/{id}/reports pages them. */
   readonly directReports: readonly PersonSummary[];
+  readonly reportCount: number;
   /** Every group the person is in, directly or through nested groups, by name. */
   readonly groups: readonly MembershipGroup[];
 }

@@ -37,18 +37,31 @@ function single(request: HttpRequest, name: string): string | undefined {
   return values[0];
 }
 
-/** `q`: at least one word, at most MAX_QUERY_LENGTH characters and MAX_QUERY_WORDS words. */
-export function searchQuery(request: HttpRequest, options: { required: boolean }): string | undefined {
+/** `q`, optional (undefined when absent or blank): at least one word, at most MAX_QUERY_LENGTH characters and MAX_QUERY_WORDS words. */
+export function searchQuery(request: HttpRequest): string | undefined {
   const q = single(request, 'q')?.trim();
-  if (q === undefined || q === '') {
-    if (options.required) throw bad('invalid_query', 'Give a search query in q.');
-    return undefined;
-  }
+  if (q === undefined || q === '') return undefined;
   if (q.length > MAX_QUERY_LENGTH) throw bad('invalid_query', `The query is longer than ${MAX_QUERY_LENGTH} characters.`);
   const count = words(q).length;
   if (count === 0) throw bad('invalid_query', 'The query has no letters or digits to search for.');
   if (count > MAX_QUERY_WORDS) throw bad('invalid_query', `The query has more than ${MAX_QUERY_WORDS} words.`);
   return q;
+}
+
+/** A filter's text value: at most MAX_QUERY_LENGTH characters; undefined when absent or blank. */
+export function filterParam(request: HttpRequest, name: string): string | undefined {
+  const value = single(request, name)?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (value.length > MAX_QUERY_LENGTH) throw bad('invalid_parameter', `${name} is longer than ${MAX_QUERY_LENGTH} characters.`);
+  return value;
+}
+
+/** A directory user id in the query string (`manager=<id>`). */
+export function userIdQuery(request: HttpRequest, name: string): string | undefined {
+  const value = single(request, name);
+  if (value === undefined) return undefined;
+  if (!USER_ID.test(value)) throw bad('invalid_parameter', `${name} must be a directory user id (digits).`);
+  return value;
 }
 
 export function pageSize(request: HttpRequest): number {

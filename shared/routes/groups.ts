@@ -34,7 +34,7 @@ async function existingGroup(index: DirectoryIndex, id: string): Promise<GroupSu
   return group;
 }
 
-const listInput = (request: HttpRequest) => ({ q: searchQuery(request, { required: false }), limit: pageSize(request), cursor: cursorParam(request) });
+const listInput = (request: HttpRequest) => ({ q: searchQuery(request), limit: pageSize(request), cursor: cursorParam(request) });
 
 const membersInput = (request: HttpRequest) => ({
   id: groupIdParam(request), transitive: booleanParam(request, 'transitive', false), limit: pageSize(request), cursor: cursorParam(request),

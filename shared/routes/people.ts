@@ -1,13 +1,13 @@
 import { getSchemas, listGroupsOfUser, type TransitiveMembership } from '../adapters/dynamodb/groups.js';
-import type { MembershipGroup, Profile } from '../contract/api.js';
+import type { MembershipGroup, PeopleSearchPage, PersonMatch, Profile } from '../contract/api.js';
 import { getUserById } from '../adapters/dynamodb/users.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { signedIn, withInput, type AppRoute } from '../http/wrappers.js';
-import { isListed, type DirectoryIndex } from '../domain/people/directory-index.js';
+import { isListed, type DirectoryIndex, type PeopleFilter } from '../domain/people/directory-index.js';
 import { fold } from '../domain/people/normalize.js';
 import { directoryIndex } from '../services/people-index.js';
 import { offsetPage, queryPage } from '../http/paging.js';
-import { booleanParam, cursorParam, pageSize, searchQuery, userIdParam } from '../http/validate.js';
+import { booleanParam, cursorParam, filterParam, pageSize, searchQuery, userIdParam, userIdQuery } from '../http/validate.js';
 import { KEYS, prefixQuery } from '../adapters/dynamodb/table-definition.js';
 
 const notFound = () => new HttpError(404, 'person_not_found', 'No such person in the directory.');
@@ -18,7 +18,15 @@ function membershipGroup(index: DirectoryIndex, membership: TransitiveMembership
   return group && { ...group, direct: membership.direct === true };
 }
 
-const searchInput = (request: HttpRequest) => ({ q: searchQuery(request, { required: true })!, limit: pageSize(request), cursor: cursorParam(request) });
+function searchInput(request: HttpRequest) {
+  const filter: PeopleFilter = {
+    department: filterParam(request, 'department'), location: filterParam(request, 'location'), title: filterParam(request, 'title'), managerId: userIdQuery(request, 'manager'),
+  };
+  // Neither words nor filters browses everyone (by name), with the facets to narrow by.
+  return { q: searchQuery(request), filter, limit: pageSize(request), cursor: cursorParam(request) };
+}
+
+const reportsInput = (request: HttpRequest) => ({ id: userIdParam(request), limit: pageSize(request), cursor: cursorParam(request) });
 
 const groupsInput = (request: HttpRequest) => ({
   id: userIdParam(request), transitive: booleanParam(request, 'transitive', true), limit: pageSize(request), cursor: cursorParam(request),
@@ -28,10 +36,16 @@ export const peopleRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
     path: '/api/people',
-    handler: signedIn(withInput(searchInput, async (_request, { deps, input: { q, limit, cursor } }) => {
+    handler: signedIn(withInput(searchInput, async (_request, { deps, input: { q, filter, limit, cursor } }) => {
       const index = await directoryIndex(deps);
-      const found = index.searchPeople(q);
-      return json(200, await offsetPage(deps, `people|${index.version}|${fold(q)}`, found.length, (i) => index.person(found[i]!), limit, cursor));
+      const { positions, facets } = index.findPeople(q, filter);
+      const bind = `people|${index.version}|${fold(q ?? '')}|${JSON.stringify(filter)}`;
+      const page = await offsetPage(deps, bind, positions.length, (i): PersonMatch => {
+        const matched = q === undefined ? undefined : index.whyMatched(positions[i]!, q);
+        return { ...index.person(positions[i]!), ...(matched ? { matched } : {}) };
+      }, limit, cursor);
+      const answer: PeopleSearchPage = { ...page, total: positions.length, facets };
+      return json(200, answer);
     })),
   },
   {
@@ -54,10 +68,22 @@ export const peopleRoutes: readonly AppRoute[] = [
           .filter((f) => f.readAccessType === 'ALL_DOMAIN_USERS' && user.customSchemas[s.schemaName]?.[f.fieldName] !== undefined)
           .map((f) => ({ schema: s.schemaName, field: f.fieldName, label: f.displayName ?? f.fieldName, value: user.customSchemas[s.schemaName]![f.fieldName] }))),
         manager: index.managerOf(id) ?? null,
+        managerChain: index.managerChain(id),
         directReports: index.directReportsOf(id),
+        reportCount: index.reportCount(id),
         groups: memberships.flatMap((m) => membershipGroup(index, m) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
       };
       return json(200, profile);
+    })),
+  },
+  {
+    method: 'GET',
+    path: '/api/people/{id}/reports',
+    handler: signedIn(withInput(reportsInput, async (_request, { deps, input: { id, limit, cursor } }) => {
+      const index = await directoryIndex(deps);
+      if (!index.personById(id)) throw notFound();
+      const reports = index.reportsOf(id);
+      return json(200, await offsetPage(deps, `reports|${index.version}|${id}`, reports.length, (i) => index.orgPerson(reports[i]!), limit, cursor));
     })),
   },
   {

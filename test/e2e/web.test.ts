@@ -260,6 +260,7 @@ describe('the web client against the emulator', () => {
     const { group, colleague } = colleagueInAGroup();
     await page.click('nav >> text=People');
     await page.fill('#people-search', colleague.name.fullName);
+    await page.waitForURL((url) => url.searchParams.get('q') === colleague.name.fullName);
     await screenshot(page, 'people');
     await page.click(`#main a:has-text("${colleague.name.fullName}")`);
     await expect.poll(() => page.locator('h1').textContent()).toBe(colleague.name.fullName);
@@ -275,6 +276,36 @@ describe('the web client against the emulator', () => {
     await page.check('#transitive');
     await expect.poll(() => page.locator('#main li a').allTextContents()).toContain(colleague.name.fullName);
     await screenshot(page, 'group');
+  });
+
+  it('filters people by department in a shareable URL, walks the org chart, and browses groups', STEP, async () => {
+    const { group, colleague } = colleagueInAGroup();
+    const department = colleague.organizations![0]!.department!;
+    await page.click('nav >> text=People');
+    await page.waitForSelector(`#filter-department option[value="${department}"]`, { state: 'attached' });
+    await page.selectOption('#filter-department', department);
+    await expect.poll(() => new URL(page.url()).searchParams.get('department')).toBe(department);
+    await page.waitForSelector(`#main section li a:has-text("${colleague.name!.fullName}")`);
+    const shown = await page.locator('#main section li .muted').allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((text) => text.includes(department))).toBe(true);
+    // The URL is the list: opened afresh it shows the same filter.
+    await page.goto(page.url());
+    await expect.poll(() => page.locator('#filter-department').inputValue()).toBe(department);
+
+    const manager = emulator.directory.users.find((u) => u.primaryEmail === colleague.relations?.find((r) => r.type === 'manager')?.value);
+    await page.goto(`${app.origin}/org/${encodeURIComponent(colleague.id)}`);
+    await page.waitForSelector('#main .org h2');
+    if (manager && manager.includeInGlobalAddressList && !manager.suspended) {
+      await page.click(`#main nav.chain a:has-text("${manager.name!.fullName}")`);
+      await expect.poll(() => page.locator('h1').textContent()).toBe(`Org chart: ${manager.name!.fullName}`);
+      await expect.poll(() => page.locator('#main .org li a').allTextContents()).toContain(colleague.name!.fullName);
+    }
+
+    await page.click('nav >> text=Groups');
+    await page.fill('#groups-search', group.name);
+    await page.waitForSelector(`#main li a:has-text("${group.name}")`);
+    expect(await page.locator(`#main li:has(a:has-text("${group.name}")) .muted`).first().textContent()).toMatch(/\d+ members?/);
   });
 
   it('shows admins the sync runs, runs a sync now, and charts the runs', STEP, async () => {

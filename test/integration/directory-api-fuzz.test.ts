@@ -105,7 +105,7 @@ describe('the API under malformed input', () => {
     }
     if (route.path === '/api/people' || route.path === '/api/groups') {
       for (let i = 0; i < 8; i++) requests.push({ method: 'GET', path: `${route.path}?q=${badQuery()}` });
-      if (route.path === '/api/people') requests.push({ method: 'GET', path: '/api/people' }, { method: 'GET', path: '/api/people?q=a&q=b' });
+      if (route.path === '/api/people') requests.push({ method: 'GET', path: '/api/people?q=a&q=b' }, { method: 'GET', path: '/api/people?manager=x1' }, { method: 'GET', path: `/api/people?title=${'t'.repeat(201)}` });
     }
     if (route.path === '/api/access/check') {
       for (const body of accessBodies()) requests.push({ method: 'POST', path: route.path, body, contentType: 'application/json' });

@@ -83,15 +83,56 @@ describe('people and groups API', () => {
       const { items } = await all<Person>(`/api/people?q=${encodeURIComponent(q)}&limit=100`);
       expect(items.map((p) => p.id)).toContain(target.id);
       const none = await getJson<Page<Person>>(`/api/people?q=${encodeURIComponent(`${target.name.givenName} zzzzqq`)}`);
-      expect(none).toEqual({ items: [] });
+      expect(none).toEqual({ items: [], total: 0, facets: { department: [], location: [], title: [] } });
     });
 
     it('finds by city and by title: exactly the listed people there', async () => {
-      const inKrakow = await all<Person>('/api/people?q=krakow&limit=10');
+      const inKrakow = await all<Person & { matched?: unknown }>('/api/people?q=krakow&limit=10');
+      // Nobody is called Kraków: each result says it matched on the place.
+      expect(inKrakow.items.every((p) => JSON.stringify(p.matched) === JSON.stringify({ field: 'location', value: 'Kraków' }))).toBe(true);
       expect(inKrakow.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.locations?.[0]?.buildingId === 'KRK-1').map((u) => u.id).sort());
       expect(inKrakow.items.every((p) => p.location === 'Kraków')).toBe(true);
-      const directors = await all<Person>('/api/people?q=Director&limit=100');
+      const directors = await all<Person & { matched?: unknown }>('/api/people?q=Director&limit=100');
+      expect(directors.items.every((p) => JSON.stringify(p.matched) === JSON.stringify({ field: 'title', value: 'Director' }))).toBe(true);
       expect(directors.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.organizations?.[0]?.title === 'Director').map((u) => u.id).sort());
+    });
+
+    it('filters by department, location, title and manager, with or without words, and counts facets over the whole result', async () => {
+      const department = (u: DirectoryUserResource) => u.organizations?.[0]?.department;
+      const engineers = users.filter((u) => listed(u) && department(u) === 'Engineering');
+      expect(engineers.length).toBeGreaterThan(2);
+      const byDepartment = await all<Person>('/api/people?department=engineering&limit=7');
+      expect(byDepartment.items.map((p) => p.id).sort()).toEqual(engineers.map((u) => u.id).sort());
+      expect(byDepartment.items.every((p) => p.department === 'Engineering')).toBe(true);
+
+      const first = await getJson<{ total: number; facets: Record<string, { value: string; count: number }[]> }>('/api/people?department=Engineering&limit=1');
+      expect(first.total).toBe(engineers.length);
+      expect(first.facets.department).toEqual([{ value: 'Engineering', count: engineers.length }]);
+      const titles = new Map<string, number>();
+      for (const u of engineers) if (u.organizations?.[0]?.title) titles.set(u.organizations[0].title, (titles.get(u.organizations[0].title) ?? 0) + 1);
+      expect(new Map(first.facets.title!.map((f) => [f.value, f.count]))).toEqual(titles);
+      expect(first.facets.title!.map((f) => f.count)).toEqual([...first.facets.title!.map((f) => f.count)].sort((a, b) => b - a));
+
+      const [someTitle] = titles.keys();
+      const narrowed = await all<Person>(`/api/people?department=Engineering&title=${encodeURIComponent(someTitle!)}&limit=100`);
+      expect(narrowed.items.map((p) => p.id).sort()).toEqual(engineers.filter((u) => u.organizations?.[0]?.title === someTitle).map((u) => u.id).sort());
+
+      const engineer = engineers[0]!;
+      const withWords = await all<Person>(`/api/people?q=${encodeURIComponent(engineer.name!.familyName)}&department=Engineering&limit=100`);
+      expect(withWords.items.map((p) => p.id)).toContain(engineer.id);
+      expect(withWords.items.every((p) => p.department === 'Engineering')).toBe(true);
+
+      const manager = users.find((m) => listed(m) && users.some((u) => listed(u) && u.relations?.[0]?.value === m.primaryEmail))!;
+      const reports = await all<Person>(`/api/people?manager=${manager.id}&limit=100`);
+      expect(reports.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.relations?.[0]?.value === manager.primaryEmail).map((u) => u.id).sort());
+      expect((await getJson<{ items: unknown[] }>('/api/people?department=No%20such%20department')).items).toEqual([]);
+      // Neither words nor filters: everyone listed, by name, with the facets to start narrowing.
+      const everyone = await getJson<{ total: number; items: Person[]; facets: Record<string, { count: number }[]> }>('/api/people?q=');
+      expect(everyone.total).toBe(users.filter(listed).length);
+      expect(everyone.facets.department!.reduce((sum, f) => sum + f.count, 0)).toBe(users.filter((u) => listed(u) && department(u)).length);
+      for (const bad of ['/api/people?manager=abc', `/api/people?department=${'x'.repeat(201)}`, '/api/people?department=a&department=b']) {
+        expect((await api.get(bad, member)).status, bad).toBe(400);
+      }
     });
 
     it('never shows suspended, archived, deleted or hidden users, even by exact name or email', async () => {
@@ -117,13 +158,12 @@ describe('people and groups API', () => {
     it('refuses a tampered cursor, a cursor of another query, an empty or over-long query', async () => {
       const first = await getJson<Page<Person>>('/api/people?q=example&limit=5');
       const cursor = first.nextCursor!;
-      const tampered = `${cursor.slice(0, -2)}${cursor.endsWith('A') ? 'B' : 'A'}${cursor.slice(-1)}`;
+      // One signature character changed (to a different one, whatever the signature is).
+      const tampered = `${cursor.slice(0, -2)}${cursor.at(-2) === 'A' ? 'B' : 'A'}${cursor.slice(-1)}`;
       for (const path of [
         `/api/people?q=example&cursor=${encodeURIComponent(tampered)}`,
         `/api/people?q=other&cursor=${encodeURIComponent(cursor)}`,
         `/api/groups?cursor=${encodeURIComponent(cursor)}`,
-        '/api/people?q=',
-        '/api/people',
         '/api/people?q=%20%2C%2E',
         `/api/people?q=${'a'.repeat(201)}`,
         '/api/people?q=ada&limit=0',
@@ -147,6 +187,30 @@ describe('people and groups API', () => {
       expect(groups.get('everyone@example.com')).toBe(false);
       const managerProfile = await getJson<{ directReports: Person[] }>(`/api/people/${manager.id}`);
       expect(managerProfile.directReports.map((p) => p.id)).toContain(user.id);
+    });
+
+    it('carries the manager chain to the top and pages direct reports, each with their own count', async () => {
+      const byEmail = new Map(users.map((u) => [u.primaryEmail, u]));
+      const managerOf = (u: DirectoryUserResource) => byEmail.get(u.relations?.find((r) => r.type === 'manager')?.value ?? '');
+      const reportsOf = (m: DirectoryUserResource) => users.filter((u) => listed(u) && managerOf(u)?.id === m.id);
+      // The deepest listed person whose chain is all listed: the chain the API must answer, nearest first.
+      const chains = users.filter(listed).map((u) => {
+        const chain: DirectoryUserResource[] = [];
+        for (let m = managerOf(u); m && listed(m) && !chain.includes(m) && m !== u; m = managerOf(m)) chain.push(m);
+        return { u, chain };
+      }).filter(({ chain }) => chain.length > 0 && !managerOf(chain.at(-1)!)).sort((a, b) => b.chain.length - a.chain.length);
+      const { u: deepest, chain } = chains[0]!;
+      expect(chain.length).toBeGreaterThan(1);
+      const profile = await getJson<{ managerChain: unknown; reportCount: number }>(`/api/people/${deepest.id}`);
+      expect(profile.managerChain).toEqual({ people: chain.map((m) => ({ id: m.id, name: m.name!.fullName })), end: 'top' });
+
+      const boss = chain.at(-1)!;
+      const reports = await all<Person & { reportCount: number }>(`/api/people/${boss.id}/reports?limit=2`);
+      expect(reports.items.map((p) => p.id).sort()).toEqual(reportsOf(boss).map((u) => u.id).sort());
+      for (const report of reports.items) expect(report.reportCount, report.id).toBe(reportsOf(byEmail.get(report.primaryEmail)!).length);
+      expect((await getJson<{ reportCount: number }>(`/api/people/${boss.id}`)).reportCount).toBe(reports.items.length);
+      expect((await api.get('/api/people/999999999999/reports', member)).status).toBe(404);
+      expect((await api.get(`/api/people/${boss.id}/reports?limit=0`, member)).status).toBe(400);
     });
 
     it('searches groups and shows one', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { putUser } from '../../shared/adapters/dynamodb/users.js';
 import type { DirectoryUser } from '../../shared/domain/directory/model.js';
@@ -62,6 +62,18 @@ describe('the published search index in DynamoDB', () => {
     expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: true, people: 2 });
     await markSearchIndexStale(table.db, table.tableName);
     expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: false });
+    expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
+  });
+
+  it('rebuilds after an upgrade when the stored index has a layout this code does not read', async () => {
+    await synced(table, user(1));
+    const first = await refreshSearchIndex(table.db, table.tableName);
+    const pointer = await readPointer(table.db, table.tableName);
+    // As an older release left it: no format field, and a version hashed over the older layout.
+    const { format: _format, ...olderPointer } = pointer!;
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...KEYS.searchIndexPointer, pointer: { ...olderPointer, version: 'older-layout' } } }));
+    expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: true, version: first!.version });
+    expect(await readPointer(table.db, table.tableName)).toMatchObject({ format: pointer!.format });
     expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
   });
 

@@ -26,10 +26,14 @@ export function signedInStops(ids: { readonly person: string; readonly personNam
       name: 'people', path: '/people', ready: '#people-search',
       act: async (page) => {
         await page.fill('#people-search', ids.personName);
-        await page.waitForSelector('#main section li');
+        // The list first shows everyone: wait for the search's own answer (the URL takes the words as it is asked).
+        await page.waitForURL((url) => url.searchParams.get('q') === ids.personName);
+        await page.waitForSelector('#main [aria-busy="false"] section li');
       },
     },
     { name: 'profile', path: `/people/${encodeURIComponent(ids.person)}`, ready: '#main dl.facts' },
+    { name: 'groups', path: '/groups', ready: '#main li, #main .empty' },
+    { name: 'org', path: `/org/${encodeURIComponent(ids.person)}`, ready: '#main .org h2' },
     { name: 'group', path: `/groups/${encodeURIComponent(ids.group)}`, ready: '#main li, #main .empty' },
     { name: 'settings', path: '/settings', ready: 'table.ledger' },
     { name: 'admin', path: '/admin', ready: '#main table, #main .empty' },

@@ -11,7 +11,8 @@ import { GoogleAccess } from './google/access.js';
 import { createGis, loadGis } from './google/gis.js';
 import { adminPage } from './pages/admin.js';
 import { homePage } from './pages/home.js';
-import { groupPage, peoplePage, personPage } from './pages/people.js';
+import { groupPage, groupsPage, peoplePage, personPage } from './pages/people.js';
+import { orgPage } from './pages/org.js';
 import { settingsPage } from './pages/settings.js';
 import { errorBox, h, link, loading, mount } from './ui/dom.js';
 import { startRouter, type RouteMatch } from './ui/router.js';
@@ -50,7 +51,9 @@ const PAGES: Record<string, (app: App, id: string, lifetime: PageLifetime) => HT
   home: (app, _id, lifetime) => homePage(app, lifetime),
   people: (app) => peoplePage(app),
   person: (app, id, lifetime) => personPage(app, id, lifetime),
+  groups: (app) => groupsPage(app),
   group: (app, id) => groupPage(app, id),
+  org: (app, id) => orgPage(app, id),
   settings: (app, _id, lifetime) => settingsPage(app, lifetime),
   admin: (app) => adminPage(app),
 };
@@ -76,7 +79,7 @@ async function show(app: App, route: RouteMatch, main: HTMLElement): Promise<voi
   if (ticket !== shown) return;
   mount(main, content);
   document.title = `${content.querySelector('h1')?.textContent ?? 'Intranet'} · Workspace Bridge`;
-  if (route.name !== 'home' && route.name !== 'people') main.focus();
+  if (route.name !== 'home' && route.name !== 'people' && route.name !== 'groups') main.focus();
 }
 
 function header(app: App): HTMLElement {
@@ -87,7 +90,7 @@ function header(app: App): HTMLElement {
   return h('header', { class: 'top' },
     h('a', { href: '/', 'data-route': true, class: 'brand' }, 'Workspace Bridge'),
     h('nav', { 'aria-label': 'Main' }, h('ul', {},
-      h('li', {}, link('/', 'Home')), h('li', {}, link('/people', 'People')), h('li', {}, link('/settings', 'Settings')),
+      h('li', {}, link('/', 'Home')), h('li', {}, link('/people', 'People')), h('li', {}, link('/groups', 'Groups')), h('li', {}, link('/org', 'Org chart')), h('li', {}, link('/settings', 'Settings')),
       app.me.isAdmin ? h('li', {}, link('/admin', 'Admin')) : null)),
     h('div', { class: 'who' }, h('span', { class: 'muted email', title: app.me.user.primaryEmail }, app.me.user.primaryEmail), h('button', { type: 'button', onclick: signOut }, 'Sign out')));
 }

@@ -6,7 +6,7 @@ import { getSchemas } from './groups.js';
 import type { DirectoryUser } from '../../domain/directory/model.js';
 
 import type { SyncPlan } from '../../domain/sync/plan.js';
-import { buildDirectoryIndex, DirectoryIndex, type BuiltIndex, type IndexedGroup } from '../../domain/people/directory-index.js';
+import { buildDirectoryIndex, DIRECTORY_INDEX_FORMAT, DirectoryIndex, type BuiltIndex, type IndexedGroup } from '../../domain/people/directory-index.js';
 import { CorruptIndexError } from '../../domain/people/pack.js';
 import { indexQuery, KEYS } from './table-definition.js';
 
@@ -22,6 +22,8 @@ export const CHUNK_BYTES = 350_000;
 
 export interface IndexPointer {
   readonly version: string;
+  /** The layout the chunks hold (absent before `directory-index/5`). */
+  readonly format?: string;
   readonly chunks: number;
   readonly bytes: number;
   readonly builtAt: string;
@@ -57,7 +59,7 @@ export async function publishDirectoryIndex(db: DynamoDBDocumentClient, tableNam
     PutRequest: { Item: { ...KEYS.searchIndexChunk(built.version, n), data: built.data.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) } },
   })));
   const pointer: IndexPointer = {
-    version: built.version, chunks, bytes: built.data.length, builtAt: now.toISOString(), people: built.people, groups: built.groups,
+    version: built.version, format: DIRECTORY_INDEX_FORMAT, chunks, bytes: built.data.length, builtAt: now.toISOString(), people: built.people, groups: built.groups,
     ...(current ? { previous: { version: current.version, chunks: current.chunks } } : {}),
   };
   await db.send(new PutCommand({ TableName: tableName, Item: { ...KEYS.searchIndexPointer, pointer } }));
@@ -164,9 +166,13 @@ export async function markSearchIndexStale(db: DynamoDBDocumentClient, tableName
   await db.send(new UpdateCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, UpdateExpression: 'SET stale = :yes', ExpressionAttributeValues: { ':yes': true } }));
 }
 
-/** After a sync run applied its plan: rebuilds and publishes the index when it is stale or missing; otherwise nothing (one read). */
+/**
+ * After a sync run applied its plan: rebuilds and publishes the index when it is stale, missing, or
+ * stored in a layout this code does not read (the first run after an upgrade); otherwise nothing (one read).
+ */
 export async function refreshSearchIndex(db: DynamoDBDocumentClient, tableName: string, now = new Date()): Promise<PublishResult | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, ConsistentRead: true }));
-  if (Item?.pointer && Item.stale !== true) return undefined;
+  const pointer = Item?.pointer as IndexPointer | undefined;
+  if (pointer && pointer.format === DIRECTORY_INDEX_FORMAT && Item!.stale !== true) return undefined;
   return rebuildSearchIndex(db, tableName, now);
 }

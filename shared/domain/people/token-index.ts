@@ -4,8 +4,9 @@
  * addresses, anything else. The build sorts every distinct word into one dictionary, so the words
  * starting with a prefix are one contiguous range of token ids, found by binary search.
  *
- * Stored form (built by sync): the dictionary and, per document, its token ids with their class
- * (`entries`, ids ascending). Loaded form adds the inverted lists (`postings`), derived in one
+ * Stored form (built by sync): the dictionary and, per document, its token ids with their field
+ * (`entries`, ids ascending). A field is a class (what ranks) and a detail within it (which field of
+ * the class: what "why it matched" names), packed as `class * 8 + detail` in the low 5 bits. Loaded form adds the inverted lists (`postings`), derived in one
  * linear pass with typed arrays, so they cost no storage.
  *
  * Query: every word must match some token of the document by prefix. The word whose prefix range
@@ -18,29 +19,35 @@ export const EMAIL = 1;
 export const OTHER = 2;
 export type WordClass = typeof NAME | typeof EMAIL | typeof OTHER;
 
+/** A field: its class and a detail (0–7) naming which field of the class it is; a lower code is a better match. */
+export const field = (cls: WordClass, detail = 0): number => cls * 8 + detail;
+const FIELD_BITS = 5;
+const FIELD_MASK = 31;
+const classOf = (code: number) => (code & FIELD_MASK) >>> 3;
+
 export interface StoredTokenIndex {
   /** Every distinct word, sorted by UTF-16 code units. */
   readonly tokens: readonly string[];
   /** Document d's entries are `entries[entryOffsets[d]] … entries[entryOffsets[d + 1] - 1]`. */
   readonly entryOffsets: Uint32Array;
-  /** `tokenId * 4 + class`, one per distinct token of a document (its best class), ids ascending. */
+  /** `tokenId * 32 + field`, one per distinct token of a document (its best field), ids ascending. */
   readonly entries: Uint32Array;
 }
 
 export interface TokenIndex extends StoredTokenIndex {
   readonly size: number;
-  /** Token t's postings are `postings[postingOffsets[t]] … postings[postingOffsets[t + 1] - 1]`: `document * 4 + class`. */
+  /** Token t's postings are `postings[postingOffsets[t]] … postings[postingOffsets[t + 1] - 1]`: `document * 32 + field`. */
   readonly postingOffsets: Uint32Array;
   readonly postings: Uint32Array;
 }
 
-/** Words of a document, by class. */
-export type DocumentWords = ReadonlyArray<readonly [WordClass, readonly string[]]>;
+/** Words of a document, by field (see `field`). */
+export type DocumentWords = ReadonlyArray<readonly [number, readonly string[]]>;
 
 export function buildTokenIndex(documents: readonly DocumentWords[]): StoredTokenIndex {
   const perDocument = documents.map((fields) => {
-    const best = new Map<string, WordClass>();
-    for (const [cls, words] of fields) for (const word of words) if ((best.get(word) ?? 3) > cls) best.set(word, cls);
+    const best = new Map<string, number>();
+    for (const [code, words] of fields) for (const word of words) if ((best.get(word) ?? FIELD_MASK + 1) > code) best.set(word, code);
     return best;
   });
   const tokens = [...new Set(perDocument.flatMap((m) => [...m.keys()]))].sort(compareCodeUnits);
@@ -48,7 +55,7 @@ export function buildTokenIndex(documents: readonly DocumentWords[]): StoredToke
   const entryOffsets = new Uint32Array(documents.length + 1);
   const entries: number[] = [];
   perDocument.forEach((best, d) => {
-    const own = [...best].map(([word, cls]) => ids.get(word)! * 4 + cls).sort((a, b) => a - b);
+    const own = [...best].map(([word, code]) => ids.get(word)! * 32 + code).sort((a, b) => a - b);
     entries.push(...own);
     entryOffsets[d + 1] = entries.length;
   });
@@ -60,15 +67,15 @@ export function loadTokenIndex(stored: StoredTokenIndex): TokenIndex {
   const { tokens, entryOffsets, entries } = stored;
   const size = entryOffsets.length - 1;
   const postingOffsets = new Uint32Array(tokens.length + 1);
-  for (let i = 0; i < entries.length; i++) postingOffsets[(entries[i]! >>> 2) + 1]! += 1;
+  for (let i = 0; i < entries.length; i++) postingOffsets[(entries[i]! >>> FIELD_BITS) + 1]! += 1;
   for (let t = 0; t < tokens.length; t++) postingOffsets[t + 1]! += postingOffsets[t]!;
   const fill = postingOffsets.slice(0, tokens.length);
   const postings = new Uint32Array(entries.length);
   for (let d = 0; d < size; d++) {
     for (let i = entryOffsets[d]!; i < entryOffsets[d + 1]!; i++) {
       const entry = entries[i]!;
-      const token = entry >>> 2;
-      postings[fill[token]!++] = d * 4 + (entry & 3);
+      const token = entry >>> FIELD_BITS;
+      postings[fill[token]!++] = d * 32 + (entry & FIELD_MASK);
     }
   }
   return { ...stored, size, postingOffsets, postings };
@@ -103,8 +110,8 @@ export function matchAll(index: TokenIndex, queryWords: readonly string[], optio
   const candidates: number[] = [];
   for (let p = index.postingOffsets[driver[0]]!; p < index.postingOffsets[driver[1]]!; p++) {
     const posting = index.postings[p]!;
-    const document = posting >>> 2;
-    const cls = (posting & 3) + 1;
+    const document = posting >>> FIELD_BITS;
+    const cls = classOf(posting) + 1;
     if (seen[document] === 0) candidates.push(document);
     if (seen[document] === 0 || cls < seen[document]!) seen[document] = cls;
   }
@@ -130,15 +137,36 @@ export function matchAll(index: TokenIndex, queryWords: readonly string[], optio
 }
 
 function bestClassInRange(index: TokenIndex, document: number, lo: number, hi: number): number | undefined {
-  let best: number | undefined;
+  const best = bestFieldInRange(index, document, lo, hi);
+  return best && classOf(best.field);
+}
+
+/** The document's best field among the tokens `[lo, hi)`, and the token it matched there. */
+function bestFieldInRange(index: StoredTokenIndex, document: number, lo: number, hi: number): { field: number; token: number } | undefined {
+  let best: { field: number; token: number } | undefined;
   for (let i = index.entryOffsets[document]!; i < index.entryOffsets[document + 1]!; i++) {
-    const token = index.entries[i]! >>> 2;
+    const token = index.entries[i]! >>> FIELD_BITS;
     if (token < lo) continue;
     if (token >= hi) break;
-    const cls = index.entries[i]! & 3;
-    if (best === undefined || cls < best) best = cls;
+    const code = index.entries[i]! & FIELD_MASK;
+    if (best === undefined || code < best.field) best = { field: code, token };
   }
   return best;
+}
+
+/**
+ * Why a matching document matched: for the query word matched in the weakest field (the one that
+ * set its tier), that field and the dictionary word it matched. Undefined when it does not match.
+ */
+export function weakestMatch(index: StoredTokenIndex, document: number, queryWords: readonly string[]): { field: number; word: string } | undefined {
+  let weakest: { field: number; token: number } | undefined;
+  for (const word of queryWords) {
+    const [lo, hi] = prefixRange(index.tokens, word);
+    const best = bestFieldInRange(index, document, lo, hi);
+    if (!best) return undefined;
+    if (!weakest || best.field > weakest.field) weakest = best;
+  }
+  return weakest && { field: weakest.field, word: index.tokens[weakest.token]! };
 }
 
 /** Token ids `[lo, hi)` of the tokens starting with `prefix`. */

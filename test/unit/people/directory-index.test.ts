@@ -108,6 +108,106 @@ describe('people search', () => {
   });
 });
 
+describe('why it matched', () => {
+  const why = (q: string, id: string) => index.whyMatched(index.searchPeople(q).find((p) => index.person(p).id === id)!, q);
+
+  it('says nothing for a match on the name, and names the field and value otherwise', () => {
+    expect(why('jose garcia', '1')).toBeUndefined();
+    expect(why('jose garcia', '9')).toEqual({ field: 'manager', value: 'José García' });
+    expect(why('jose', '4')).toEqual({ field: 'email', value: 'jose@example.com' });
+    expect(why('lukas', '3')).toBeUndefined(); // "Łukasz" is the name
+    expect(why('lukas example org', '3')).toEqual({ field: 'alias', value: 'org' });
+    expect(why('designer', '2')).toEqual({ field: 'title', value: 'Designer' });
+    expect(why('sales', '3')).toEqual({ field: 'department', value: 'Sales' });
+    expect(why('mtl', '1')).toEqual({ field: 'location', value: 'mtl' });
+    expect(why('montreal', '1')).toEqual({ field: 'location', value: 'Montréal' });
+    expect(why('kayak', '1')).toEqual({ field: 'custom', value: 'kayaking' });
+    expect(why('first aider', '3')).toEqual({ field: 'keyword', value: 'first' });
+    expect(why('4930', '2')).toEqual({ field: 'phone', value: '49301234567' });
+  });
+
+  it('names the weakest field when words match several', () => {
+    expect(why('bruno jose', '9')).toEqual({ field: 'manager', value: 'José García' });
+    // "design" is a prefix of her title (Designer) and her department (Design): the title ranks first.
+    expect(why('josefine design', '2')).toEqual({ field: 'title', value: 'Designer' });
+  });
+});
+
+describe('filters and facets', () => {
+  const found = (q: string | undefined, filter: Parameters<typeof index.findPeople>[1]) => index.findPeople(q, filter).positions.map((p) => index.person(p).id);
+
+  it('narrows by department, location, title and manager, alone or with words, in any case or accents', () => {
+    expect(found(undefined, { title: 'engineer' })).toEqual(['4', '9']);
+    expect(found(undefined, { title: 'Engineer', location: 'krakow' })).toEqual(['9']);
+    expect(found('engineer', { location: 'MONTRÉAL' })).toEqual(['1']);
+    expect(found(undefined, { managerId: '1' })).toEqual(['9', '2']);
+    expect(found('design', { managerId: '1' })).toEqual(['2']);
+    expect(found('jose', { department: 'Engineering' })).toEqual(['1']);
+  });
+
+  it('gives nothing for a value nobody has or an unknown or hidden manager', () => {
+    expect(found(undefined, { department: 'Astronauts' })).toEqual([]);
+    expect(found(undefined, { managerId: '5' })).toEqual([]);
+    expect(found('jose', { title: 'Engin' })).toEqual([]);
+  });
+
+  it('counts each facet value over the whole result, the most common first', () => {
+    expect(index.findPeople('jose', {}).facets).toEqual({
+      // José García (Engineering), Josefine Berg (Design), Anna Kowal and Bruno Silva (no department), Jose (none)
+      department: [{ value: 'Design', count: 1 }, { value: 'Engineering', count: 1 }],
+      location: [{ value: 'Kraków', count: 1 }, { value: 'Montréal', count: 1 }],
+      title: [{ value: 'Designer', count: 1 }, { value: 'Engineer', count: 2 }, { value: 'Intern', count: 1 }, { value: 'Senior Engineer', count: 1 }]
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)),
+    });
+    expect(index.findPeople(undefined, { title: 'engineer' }).facets.title).toEqual([{ value: 'Engineer', count: 2 }]);
+  });
+});
+
+describe('org chart', () => {
+  const chart = (extra: DirectoryUser[]) => {
+    const b = buildDirectoryIndex({ users: [...users, ...extra], groups, schemas });
+    return DirectoryIndex.fromData(b.version, b.data);
+  };
+
+  it('walks the manager chain to the top, nearest manager first, with names', () => {
+    const org = chart([person('20', 'Vera Lind', { managerEmail: 'bruno.silva@example.com' })]);
+    expect(org.managerChain('20')).toEqual({ people: [{ id: '9', name: 'Bruno Silva' }, { id: '1', name: 'José García' }], end: 'top' });
+    expect(org.managerChain('1')).toEqual({ people: [], end: 'top' });
+  });
+
+  it('stops a chain that loops, before naming anyone twice', () => {
+    const org = chart([
+      person('21', 'Ada Ring', { managerEmail: 'bo.ring@example.com' }),
+      person('22', 'Bo Ring', { managerEmail: 'cy.ring@example.com' }),
+      person('23', 'Cy Ring', { managerEmail: 'ada.ring@example.com' }),
+      person('24', 'Self Managed', { managerEmail: 'self.managed@example.com' }),
+    ]);
+    expect(org.managerChain('21')).toEqual({ people: [{ id: '22', name: 'Bo Ring' }, { id: '23', name: 'Cy Ring' }], end: 'cycle' });
+    expect(org.managerChain('24')).toEqual({ people: [], end: 'cycle' });
+    expect(org.directReportsOf('24').map((p) => p.id)).toEqual(['24']);
+  });
+
+  it('says when the chain reaches a manager the directory does not list (hidden, gone, or mistyped)', () => {
+    const org = chart([
+      person('25', 'Under Hidden', { managerEmail: 'hidden.jose@example.com' }),
+      person('26', 'Under Nobody', { managerEmail: 'nobody@example.com' }),
+      person('27', 'Two Up', { managerEmail: 'under.nobody@example.com' }),
+    ]);
+    expect(org.managerChain('25')).toEqual({ people: [], end: 'manager-not-listed' });
+    expect(org.managerChain('27')).toEqual({ people: [{ id: '26', name: 'Under Nobody' }], end: 'manager-not-listed' });
+    expect(org.managerOf('25')).toBeUndefined();
+    // A hidden manager's reports do not reveal them: nobody lists them as a report of anyone.
+    expect(org.reportCount('5')).toBe(0);
+  });
+
+  it('pages direct reports by name, each with their own report count', () => {
+    const org = chart([person('20', 'Vera Lind', { managerEmail: 'bruno.silva@example.com' })]);
+    expect(Array.from(org.reportsOf('1'), (p) => org.orgPerson(p)).map((p) => [p.id, p.reportCount])).toEqual([['9', 1], ['2', 0]]);
+    expect(org.reportCount('1')).toBe(2);
+    expect(org.reportsOf('unknown')).toHaveLength(0);
+  });
+});
+
 describe('group search', () => {
   it('ranks by name before email and description, and leaves deleted groups out', () => {
     expect(index.searchGroups('engineering').map((g) => index.group(g).id)).toEqual(['g1', 'g2']);

@@ -3,7 +3,16 @@
  * a 404 means "not deployed yet" and becomes NotAvailableError so pages can say so instead of
  * crashing; a 401 means the session ended.
  */
-import type { DirectMember, Group, Me, MembershipGroup, Page, PendingDiff, Person, Profile, Session, SyncRun, TransitiveMember, WebConfig } from './types.js';
+import type { DirectMember, Group, Me, MembershipGroup, OrgPerson, Page, PeopleSearchPage, PendingDiff, Profile, Session, SyncRun, TransitiveMember, WebConfig } from './types.js';
+
+/** What the people list asks for: words, facet values and a manager's id, each optional (the page's URL holds the same names). */
+export interface PeopleQuery {
+  readonly q?: string;
+  readonly department?: string;
+  readonly location?: string;
+  readonly title?: string;
+  readonly manager?: string;
+}
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -83,10 +92,11 @@ export const api = {
   endSession: (sessionId: string) => request<void>('DELETE', `/api/me/sessions/${id(sessionId)}`),
   logout: () => request<void>('POST', '/auth/logout'),
   logoutEverywhere: () => request<void>('POST', '/auth/logout-everywhere'),
-  people: (q: string, cursor?: string) => get<Page<Person>>(`/api/people${qs({ q, cursor })}`),
+  people: (query: PeopleQuery, cursor?: string) => get<PeopleSearchPage>(`/api/people${qs({ ...query, cursor })}`),
   person: (personId: string) => get<Profile>(`/api/people/${id(personId)}`),
+  reports: (personId: string, cursor?: string) => get<Page<OrgPerson>>(`/api/people/${id(personId)}/reports${qs({ cursor })}`),
   personGroups: (personId: string, cursor?: string) => get<Page<MembershipGroup>>(`/api/people/${id(personId)}/groups${qs({ cursor })}`),
-  groups: (q: string, cursor?: string) => get<Page<Group>>(`/api/groups${qs({ q, cursor })}`),
+  groups: (q: string | undefined, cursor?: string) => get<Page<Group>>(`/api/groups${qs({ q, cursor })}`),
   group: (groupId: string) => get<Group>(`/api/groups/${id(groupId)}`),
   members: (groupId: string, cursor?: string) => get<Page<DirectMember>>(`/api/groups/${id(groupId)}/members${qs({ cursor })}`),
   allMembers: (groupId: string, cursor?: string) => get<Page<TransitiveMember>>(`/api/groups/${id(groupId)}/members${qs({ transitive: 'true', cursor })}`),

@@ -206,7 +206,7 @@ function sessionRevoker(): HTMLElement {
     const ticket = ++latest;
     if (!text) return mount(results);
     mount(results, loading('Searching…'));
-    api.people(text)
+    api.people({ q: text })
       .then((page) => {
         if (ticket !== latest) return;
         mount(results, page.items.length === 0 ? empty('Nobody matches.') : h('ul', { class: 'list' }, page.items.slice(0, 10).map((p) => {

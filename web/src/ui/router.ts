@@ -8,7 +8,9 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
   ['home', /^\/$/],
   ['people', /^\/people\/?$/],
   ['person', /^\/people\/([^/]+)$/],
+  ['groups', /^\/groups\/?$/],
   ['group', /^\/groups\/([^/]+)$/],
+  ['org', /^\/org(?:\/([^/]+))?\/?$/],
   ['settings', /^\/settings\/?$/],
   ['admin', /^\/admin\/?$/],
 ];
