@@ -186,7 +186,7 @@ describe('every route under hostile values', () => {
     for (const name of QUERY_NAMES) for (const value of hostile()) for (const encoded of inUrl(value)) out.push({ path: `${plain}?${name}=${encoded}`, body: refused });
     out.push({ path: `${plain}?${'a'.repeat(1000)}=${'b'.repeat(3000)}`, body: refused }, { path: `${plain}?q=a&q=b&limit=1&limit=2`, body: refused });
     if (route.method !== 'GET') {
-      const values: unknown[] = [...hostile(), 12345678901234567890, -1, 1.5, true, null, [], {}, ['x'.repeat(3000)], Array.from({ length: 1000 }, () => '1'), { a: { b: { c: [] } } }];
+      const values: unknown[] = [...hostile(), Number.MAX_SAFE_INTEGER * 1000, -1, 1.5, true, null, [], {}, ['x'.repeat(3000)], Array.from({ length: 1000 }, () => '1'), { a: { b: { c: [] } } }];
       for (const field of BODY_FIELDS) for (const value of values) out.push({ path: plain, body: JSON.stringify({ [field]: value, ...(field === 'userId' ? { groupIds: ['CUSTOMER'] } : {}) }) });
       out.push({ path: plain, body: '\u0000\u00ff' }, { path: plain, body: `{"userId":"${'1'.repeat(3000)}","groupIds":["CUSTOMER"]}` }, { path: plain, body: '{"a":'.repeat(5000) });
     }
