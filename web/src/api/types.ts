@@ -4,7 +4,7 @@
  */
 import type { MeResponse, SessionInfo } from '../../../shared/contract/api.js';
 
-export type { DirectMember, Group, Integration, MembershipGroup, Page, PendingDiff, Person, Profile, SyncRun, TransitiveMember, WebConfig } from '../../../shared/contract/api.js';
+export type { DirectMember, Group, HeldChange, Integration, MembershipGroup, Page, PendingDiff, Person, Profile, SyncProgress, SyncRun, TransitiveMember, WebConfig } from '../../../shared/contract/api.js';
 
 /** GET /api/me. */
 export type Me = MeResponse;
