@@ -56,4 +56,31 @@ describe('access check as a directory oracle', () => {
     for (const [kind, user] of Object.entries(unlisted)) expect(withoutId(await check(admin, user.id)), kind).toEqual(unknown);
     expect((await check(admin, listedColleague.id)).body).toMatchObject({ granted: [everyone, 'CUSTOMER'] });
   });
+
+  it('shows no unlisted person through profiles, their groups, search or member lists: they answer as an unknown id', async () => {
+    const answer = async (path: string) => {
+      const response = await api.get(path, employee);
+      return { status: response.status, body: await response.text() };
+    };
+    for (const suffix of ['', '/groups']) {
+      const unknown = await answer(`/api/people/${UNKNOWN}${suffix}`);
+      expect(unknown.status).toBe(404);
+      for (const [kind, user] of Object.entries(unlisted)) expect(await answer(`/api/people/${user.id}${suffix}`), kind).toEqual(unknown);
+    }
+    // Every group's direct and transitive member lists, including the groups Google lists the unlisted people in.
+    const { directory } = api.harness.emulator;
+    const unlistedIds = new Set(Object.values(unlisted).map((u) => u.id));
+    expect(directory.groups.some((g) => directory.members(g.id).some((m) => unlistedIds.has(m.id)))).toBe(true);
+    for (const group of directory.groups) {
+      for (const transitive of ['false', 'true']) {
+        const { status, body } = await answer(`/api/groups/${group.id}/members?limit=100&transitive=${transitive}`);
+        expect(status).toBe(200);
+        for (const id of unlistedIds) expect(body, `${group.email} transitive=${transitive}`).not.toContain(id);
+      }
+    }
+    expect((await answer(`/api/groups/${everyone}/members?limit=100&transitive=true`)).body).toContain(listedColleague.id);
+    for (const user of Object.values(unlisted)) {
+      expect(JSON.parse((await answer(`/api/people?q=${encodeURIComponent(user.primaryEmail)}`)).body)).toEqual({ items: [] });
+    }
+  });
 });
