@@ -27,6 +27,7 @@ export const API_ENDPOINTS = [
   'GET /api/admin/sync/runs',
   'POST /api/admin/sync/run',
   'GET /api/admin/sync/pending',
+  'GET /api/admin/sync/progress',
   'POST /api/admin/users/{id}/sessions/revoke',
 ] as const;
 export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
@@ -271,6 +272,16 @@ export interface DeletionSample {
   readonly email: string;
 }
 
+/** The kinds of change a held run would make, in the order an admin reviews them. */
+export type HeldChangeKind = 'users-deleted' | 'groups-deleted' | 'users-suspended' | 'groups-changed' | 'memberships-changed';
+
+/** One kind of change in a held diff: how many, and the users or groups it touches (at most the first 200). */
+export interface HeldChange {
+  readonly kind: HeldChangeKind;
+  readonly count: number;
+  readonly samples: readonly DeletionSample[];
+}
+
 /** A refused run's diff, kept for an admin to review before forcing (GET /api/admin/sync/pending → `{pending: PendingDiff | null}`). */
 export interface PendingDiff {
   readonly runId: string;
@@ -281,6 +292,28 @@ export interface PendingDiff {
   readonly deletedGroups: readonly DeletionSample[];
   /** True when more deletions exist than the samples listed (the item stays under DynamoDB's size limit). */
   readonly truncated: boolean;
+  /** Every kind of change with its count and samples; absent from diffs held before kinds were recorded. */
+  readonly kinds?: readonly HeldChange[];
+}
+
+/**
+ * The directory sync running now, from its checkpoint (GET /api/admin/sync/progress →
+ * `{progress: SyncProgress | null}`; null when no run is in progress).
+ */
+export interface SyncProgress {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly force: boolean;
+  /** Fetching pages from Google, then applying the approved plan to the table. */
+  readonly phase: 'fetching' | 'applying';
+  /** Pages of the directory fetched and staged so far. */
+  readonly stagedChunks: number;
+  readonly apiCalls: number;
+  readonly retries: number;
+  readonly itemWrites: number;
+  readonly invocations: number;
+  /** The approved plan's counts, once the run applies it. */
+  readonly counts?: SyncCounts;
 }
 
 /** POST /api/admin/sync/run: how the sync was started. */

@@ -1,5 +1,6 @@
 import { HttpError, readJsonBody, type HttpRequest } from './http.js';
 import { words } from '../domain/people/normalize.js';
+import { MAX_CURSOR_LENGTH } from './cursor.js';
 
 /**
  * Input checks shared by the directory API's routes: every parameter is checked for shape and size
@@ -11,23 +12,45 @@ export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 export const MAX_ACCESS_GROUPS = 100;
 
-/** Directory user ids are Google's numeric ids (the ID token `sub`). */
-const USER_ID = /^\d{1,40}$/;
-/** Google group ids: short lower-case alphanumerics. */
-const GROUP_ID = /^[0-9a-z]{1,64}$/;
+/**
+ * The shape of every id that reaches a store, checked before any read, so nothing over-long or
+ * malformed becomes a DynamoDB key (a key over its size limit is a 500 there, not a 400):
+ * Google's user ids (the ID token `sub`) are numeric strings of at most 21 digits; its group ids
+ * are short lower-case alphanumerics (15 characters today, bounded with room to spare); a
+ * session's public id is the base64url SHA-256 of its cookie, 43 characters.
+ */
+const ID_SHAPES = {
+  user: { pattern: /^\d{1,21}$/, code: 'invalid_user_id', what: 'a directory user id (1 to 21 digits)' },
+  group: { pattern: /^[0-9a-z]{1,32}$/, code: 'invalid_group_id', what: 'a directory group id (up to 32 lower-case letters and digits)' },
+  session: { pattern: /^[A-Za-z0-9_-]{43}$/, code: 'invalid_session_id', what: 'a session id (43 base64url characters)' },
+} as const;
+
+export type IdKind = keyof typeof ID_SHAPES;
 
 const bad = (code: string, message: string) => new HttpError(400, code, message);
 
-export function userIdParam(request: HttpRequest): string {
-  const id = request.params.id ?? '';
-  if (!USER_ID.test(id)) throw bad('invalid_user_id', 'The user id must be a directory user id (digits).');
-  return id;
+export function isId(kind: IdKind, value: unknown): value is string {
+  return typeof value === 'string' && ID_SHAPES[kind].pattern.test(value);
 }
 
-export function groupIdParam(request: HttpRequest): string {
-  const id = request.params.id ?? '';
-  if (!GROUP_ID.test(id)) throw bad('invalid_group_id', 'The group id must be a directory group id (lower-case letters and digits).');
-  return id;
+/** The `{id}` path parameter as an id of `kind`, or a 400 naming the shape it must have. */
+export function idParam(kind: IdKind): (request: HttpRequest) => string {
+  const { code, what } = ID_SHAPES[kind];
+  return (request) => {
+    const id = request.params.id;
+    if (!isId(kind, id)) throw bad(code, `The id in the path must be ${what}.`);
+    return id;
+  };
+}
+
+export const userIdParam = idParam('user');
+export const groupIdParam = idParam('group');
+export const sessionIdParam = idParam('session');
+
+/** A body field as an id of `kind`, or a 400 naming the field and the shape. */
+export function idField(kind: IdKind, name: string, value: unknown): string {
+  if (!isId(kind, value)) throw bad(ID_SHAPES[kind].code, `${name} must be ${ID_SHAPES[kind].what}.`);
+  return value;
 }
 
 /** A query parameter given at most once. */
@@ -60,8 +83,7 @@ export function filterParam(request: HttpRequest, name: string): string | undefi
 export function userIdQuery(request: HttpRequest, name: string): string | undefined {
   const value = single(request, name);
   if (value === undefined) return undefined;
-  if (!USER_ID.test(value)) throw bad('invalid_parameter', `${name} must be a directory user id (digits).`);
-  return value;
+  return idField('user', name, value);
 }
 
 export function pageSize(request: HttpRequest): number {
@@ -71,9 +93,13 @@ export function pageSize(request: HttpRequest): number {
   return Number(raw);
 }
 
+/** A list cursor as we issue them (`<key id>.<payload>.<MAC>`, base64url, bounded); its signature is checked by the list. */
 export function cursorParam(request: HttpRequest): string | undefined {
   const cursor = single(request, 'cursor');
   if (cursor === '') throw bad('invalid_cursor', 'The cursor is empty; leave it out for the first page.');
+  if (cursor !== undefined && (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(cursor))) {
+    throw bad('invalid_cursor', 'The cursor is not one this API issued; start again without a cursor.');
+  }
   return cursor;
 }
 
@@ -94,10 +120,4 @@ export function objectBody(request: HttpRequest, allowed: readonly string[], opt
   return body as Record<string, unknown>;
 }
 
-export function isUserId(value: unknown): value is string {
-  return typeof value === 'string' && USER_ID.test(value);
-}
-
-export function isGroupId(value: unknown): value is string {
-  return typeof value === 'string' && GROUP_ID.test(value);
-}
+export const isGroupId = (value: unknown): value is string => isId('group', value);

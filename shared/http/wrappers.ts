@@ -61,20 +61,6 @@ export function signedIn<X>(handler: Handler<X & SignedIn>): Handler<X> {
   return sameOrigin(async (request, context) => handler(request, { ...context, session: await signedInSession(request, context.deps) }));
 }
 
-/**
- * For read-only routes that need no session data: the session read runs beside the handler's own
- * reads (one round trip, not two), and nothing is answered before it passes, a 400 included, so a
- * caller without a session learns 401, not what the route expects.
- */
-export function signedInAlongside<X>(handler: Handler<X>): Handler<X> {
-  return sameOrigin(async (request, context) => {
-    const [session, answer] = await Promise.allSettled([signedInSession(request, context.deps), handler(request, context)]);
-    if (session.status === 'rejected') throw session.reason;
-    if (answer.status === 'rejected') throw answer.reason;
-    return answer.value;
-  });
-}
-
 /** An intranet admin's session, or 403 (401 without a session). */
 export function adminOnly<X>(handler: Handler<X & SignedIn>): Handler<X> {
   return signedIn<X>(async (request, context) => {

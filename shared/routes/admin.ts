@@ -1,5 +1,5 @@
 import { endUserSessions } from '../adapters/dynamodb/sessions.js';
-import { getPendingDiff, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
+import { getPendingDiff, getSyncProgress, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { queryPage } from '../http/paging.js';
 import { cursorParam, objectBody, pageSize, userIdParam } from '../http/validate.js';
@@ -15,7 +15,7 @@ function runInput(request: HttpRequest): { force: boolean } {
   return { force: body.force === true };
 }
 
-/** Admin only: directory sync history, pending diff and "run now", and ending a user's sessions. */
+/** Admin only: directory sync history, pending diff, the running sync's progress and "run now", and ending a user's sessions. */
 export const adminRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
@@ -34,6 +34,11 @@ export const adminRoutes: readonly AppRoute[] = [
     method: 'GET',
     path: '/api/admin/sync/pending',
     handler: adminOnly(async (_request, { deps }) => json(200, { pending: (await getPendingDiff(deps.db, deps.config.tableName)) ?? null })),
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/sync/progress',
+    handler: adminOnly(async (_request, { deps }) => json(200, { progress: await getSyncProgress(deps.db, deps.config.tableName) })),
   },
   {
     method: 'POST',

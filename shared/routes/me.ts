@@ -3,6 +3,7 @@ import type { MeResponse, SessionInfo } from '../contract/api.js';
 import { HttpError, json, NO_STORE } from '../http/http.js';
 import { isIntranetAdminInTable } from '../services/intranet-admin.js';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.js';
+import { sessionIdParam } from '../http/validate.js';
 import { signedIn, withInput, type AppRoute, type SignedIn } from '../http/wrappers.js';
 import { endUserSession, listUserSessions, sessionPolicy, type Session } from '../adapters/dynamodb/sessions.js';
 
@@ -33,7 +34,7 @@ export const accountRoutes: readonly AppRoute[] = [
   {
     method: 'DELETE',
     path: '/api/me/sessions/{id}',
-    handler: signedIn(withInput<string, SignedIn>((request) => request.params.id ?? '', async (_request, { deps: { db, config }, session: current, input: id }) => {
+    handler: signedIn(withInput<string, SignedIn>(sessionIdParam, async (_request, { deps: { db, config }, session: current, input: id }) => {
       if (!(await endUserSession(db, config.tableName, current.user.id, id))) {
         throw new HttpError(404, 'session_not_found', 'You have no such session; it may have ended already.');
       }

@@ -347,6 +347,10 @@ describe('the web client against the emulator', () => {
     const deletedUsers = page.locator('#main .notice details', { hasText: 'Users deleted' });
     expect(await deletedUsers.locator('summary').textContent()).toBe(`Users deleted (${gone.length})`);
     expect(await deletedUsers.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    // The people deleted leave the groups they were in: that kind is listed too, with the groups' addresses.
+    const memberships = page.locator('#main .notice details[data-kind="memberships-changed"]');
+    expect(await memberships.locator('summary').textContent()).toMatch(/^Group memberships changed \(\d+\)$/);
+    expect(await memberships.locator('li').first().textContent()).toMatch(/@example\.com$/);
     expect(await page.locator('svg.chart circle[data-status="refused"]').count()).toBe(1);
     expect(await page.locator('.legend [data-status="refused"]').textContent()).toContain('Refused');
     await screenshot(page, 'admin-held');

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../shared/routes/api.js';
+import { callbackRoute, loginRoute } from '../../shared/routes/sign-in.js';
+import { sessionRoutes } from '../../shared/routes/sign-out.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import { browserFetch, type CookieJar } from '../support/sign-in.js';
 
@@ -22,8 +24,9 @@ function generator(seed: number) {
   return { int, pick, junk };
 }
 
-const USER_ID = /^\d{1,40}$/;
-const GROUP_ID = /^[0-9a-z]{1,64}$/;
+const USER_ID = /^\d{1,21}$/;
+const GROUP_ID = /^[0-9a-z]{1,32}$/;
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * Throws malformed ids, queries, cursors, sizes and bodies at every route of the API function and
@@ -51,7 +54,7 @@ describe('the API under malformed input', () => {
     for (;;) {
       const candidate = random.pick([
         () => random.junk(30), () => '9'.repeat(41), () => 'A'.repeat(random.int(70) + 1), () => '-1', () => '1e5', () => '...', () => ' 1', () => 'x'.repeat(2000),
-        () => `${'1'.repeat(5)}%00`, () => 'CUSTOMER', () => '0x1F',
+        () => `${'1'.repeat(5)}%00`, () => 'CUSTOMER', () => '0x1F', () => '1'.repeat(22), () => 'a'.repeat(33), () => 'A'.repeat(42), () => 'A'.repeat(44),
       ])();
       // `.` and `..` segments (even percent-encoded) are resolved by the client's URL parser before sending.
       if (candidate !== '' && candidate !== '.' && candidate !== '..' && !valid.test(candidate)) return encodeURIComponent(candidate);
@@ -93,7 +96,7 @@ describe('the API under malformed input', () => {
     const path = () => route.path.replace('{id}', route.path.startsWith('/api/groups') ? groupId : userId);
     const withId = (id: string) => route.path.replace('{id}', id);
     if (route.path.includes('{id}')) {
-      const valid = route.path.startsWith('/api/groups') ? GROUP_ID : route.path.startsWith('/api/me/') ? /^$/ : USER_ID;
+      const valid = route.path.startsWith('/api/groups') ? GROUP_ID : route.path.startsWith('/api/me/') ? SESSION_ID : USER_ID;
       for (let i = 0; i < 12; i++) requests.push({ method: route.method, path: withId(badId(valid)), body: route.method === 'POST' ? '{}' : undefined });
       requests.push({ method: route.method, path: withId(badPercent()) });
     }
@@ -135,4 +138,76 @@ describe('the API under malformed input', () => {
       expect(JSON.parse(text), label).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     }
   });
+});
+
+/** Every route a deployed function serves: the API's list and the /auth functions' routes, so a new route is fuzzed without a change here. */
+const EVERY_ROUTE = [...API_ROUTES, loginRoute, callbackRoute, ...sessionRoutes];
+
+/**
+ * Every path parameter, query parameter and body field of every /api and /auth route, with
+ * over-long, binary, unicode, malformed and percent-encoded values, signed in as an employee and as
+ * an admin, over real HTTP: never a 5xx; for /api every error is JSON. (Valid-enough input may
+ * answer 2xx or 3xx: an unknown query parameter is ignored, /auth/login redirects.)
+ */
+describe('every route under hostile values', () => {
+  let api: DirectoryApp;
+  const random = generator(20261206);
+  const emails: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startDirectoryApp({ users: 20, groups: 6 });
+    const { directory } = api.harness.emulator;
+    emails.admin = directory.admin.primaryEmail;
+    emails.employee = directory.users.find((u) => !u.isAdmin && !u.suspended && !u.archived && u.includeInGlobalAddressList)!.primaryEmail;
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  /** Raw (unencoded) hostile strings; each is sent percent-encoded, and some also raw. */
+  const hostile = (): string[] => [
+    'x'.repeat(3000), '9'.repeat(3000), 'A'.repeat(43 * 3), '\u0000\u0001\u007f', '\uffff\ufffe', '\ud800', '😀'.repeat(200), '\u202e\u200b\u0301',
+    '../../etc/passwd', '%', '%zz', '%C3%28', '%2F', '%252F', 'a/b', '<script>', "'; DROP TABLE", '{"$ne":null}', 'null', '-1', '1e400', ' ',
+    random.junk(60),
+  ];
+  /** How a hostile string goes into a URL: percent-encoded, and (for a few) raw, malformed percent-encoding included. */
+  const inUrl = (value: string): string[] => {
+    const encoded = encodeURIComponent(value.replace(/[\ud800-\udfff]/g, '\ufffd'));
+    return /^[%A-Za-z0-9]+$/.test(value) && value.length < 100 ? [encoded, value] : [encoded];
+  };
+  const QUERY_NAMES = ['q', 'limit', 'cursor', 'transitive', 'returnTo', 'state', 'code', 'error', 'unknown'];
+  const BODY_FIELDS = ['userId', 'groupIds', 'force', 'unknown'];
+
+  function requests(route: (typeof EVERY_ROUTE)[number]): Array<{ path: string; body?: string }> {
+    const out: Array<{ path: string; body?: string }> = [];
+    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    // A harmless stand-in for each path parameter while another part is fuzzed; a state-changing route gets a body it refuses, so nothing runs.
+    const plain = route.path.replace(/\{\w+\}/g, '1');
+    const refused = route.method === 'GET' ? undefined : '{"unknown":1}';
+    for (const param of params) for (const value of hostile()) for (const segment of inUrl(value)) out.push({ path: route.path.replace(`{${param}}`, segment), body: refused });
+    for (const name of QUERY_NAMES) for (const value of hostile()) for (const encoded of inUrl(value)) out.push({ path: `${plain}?${name}=${encoded}`, body: refused });
+    out.push({ path: `${plain}?${'a'.repeat(1000)}=${'b'.repeat(3000)}`, body: refused }, { path: `${plain}?q=a&q=b&limit=1&limit=2`, body: refused });
+    if (route.method !== 'GET') {
+      const values: unknown[] = [...hostile(), Number.MAX_SAFE_INTEGER * 1000, -1, 1.5, true, null, [], {}, ['x'.repeat(3000)], Array.from({ length: 1000 }, () => '1'), { a: { b: { c: [] } } }];
+      for (const field of BODY_FIELDS) for (const value of values) out.push({ path: plain, body: JSON.stringify({ [field]: value, ...(field === 'userId' ? { groupIds: ['CUSTOMER'] } : {}) }) });
+      out.push({ path: plain, body: '\u0000\u00ff' }, { path: plain, body: `{"userId":"${'1'.repeat(3000)}","groupIds":["CUSTOMER"]}` }, { path: plain, body: '{"a":'.repeat(5000) });
+    }
+    return out;
+  }
+
+  const cases = EVERY_ROUTE.flatMap((route) => (['employee', 'admin'] as const).map((role) => [`${role}: ${route.method} ${route.path}`, role, route] as const));
+  it.each(cases)('%s: never a 5xx, and a JSON error from /api', async (_name, role, route) => {
+    const base = await api.sessionFor(emails[role]!);
+    for (const request of requests(route)) {
+      // A sign-out ends the session it is sent with; each gets its own, so every request is tried signed in.
+      const jar = route.path.startsWith('/auth/logout') ? await api.sessionFor(emails[role]!) : new Map(base);
+      const response = await browserFetch(api.app.origin, request.path, jar, {
+        method: route.method, body: request.body, headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
+      });
+      const text = await response.text();
+      const label = `${route.method} ${request.path.slice(0, 120)} ${request.body?.slice(0, 80) ?? ''} → ${response.status} ${text.slice(0, 200)}`;
+      expect(response.status, label).toBeLessThan(500);
+      if (route.path.startsWith('/api/') && response.status >= 400) {
+        expect(JSON.parse(text), label).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+      }
+    }
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../shared/domain/people/normalize.js';
+import { SyncStateStore } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
@@ -256,8 +257,9 @@ describe('people and groups API', () => {
   });
 
   describe('access checks', () => {
+    // An admin may check anyone (an employee only themselves: test/integration/access-oracle.test.ts).
     const check = async (body: unknown) => {
-      const response = await api.post('/api/access/check', member, JSON.stringify(body));
+      const response = await api.post('/api/access/check', admin, JSON.stringify(body));
       expect(response.status, await response.clone().text()).toBe(200);
       return (await response.json()) as { granted: string[]; results: { groupId: string; granted: boolean }[] };
     };
@@ -303,6 +305,7 @@ describe('people and groups API', () => {
       ['POST', '/api/admin/sync/run', '{"force":"yes"}'],
       ['POST', '/api/admin/sync/run', '{'],
       ['GET', '/api/admin/sync/pending', undefined],
+      ['GET', '/api/admin/sync/progress', undefined],
       ['POST', `/api/admin/users/${id}/sessions/revoke`, undefined],
       ['POST', '/api/admin/users/not-an-id/sessions/revoke', undefined],
     ];
@@ -352,6 +355,26 @@ describe('people and groups API', () => {
       expect(runs).toHaveLength(before.items.length + 1);
       expect(runs[0]!.status).toBe('succeeded');
       expect(await getJson('/api/admin/sync/pending', admin)).toEqual({ pending: null });
+    });
+
+    it('shows admins the running sync\'s phase and counts from its checkpoint, and null when none runs', async () => {
+      expect(await getJson('/api/admin/sync/progress', admin)).toEqual({ progress: null });
+      const store = new SyncStateStore(api.app.deps.db, api.app.deps.config.tableName);
+      const checkpoint = {
+        runId: 'run-in-progress', owner: 'invocation-1', startedAt: '2026-12-06T22:00:00.000Z', force: false, phase: 'applying' as const,
+        chunks: ['c1', 'c2', 'c3'], stats: { apiCalls: 12, retries: 1, itemWrites: 40, invocations: 2 },
+        approvedCounts: { fetched: 100, created: 3, updated: 5, unchanged: 92, deleted: 0 },
+      };
+      await store.putCheckpoint(checkpoint, { first: true });
+      try {
+        expect(await getJson('/api/admin/sync/progress', admin)).toEqual({ progress: {
+          runId: 'run-in-progress', startedAt: checkpoint.startedAt, force: false, phase: 'applying', stagedChunks: 3,
+          apiCalls: 12, retries: 1, itemWrites: 40, invocations: 2, counts: checkpoint.approvedCounts,
+        } });
+        expect((await api.get('/api/admin/sync/progress', member)).status).toBe(403);
+      } finally {
+        await store.deleteCheckpoint();
+      }
     });
 
     it("ends every session of a user", async () => {

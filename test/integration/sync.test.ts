@@ -164,6 +164,8 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     const { emulator, table } = h;
     const victims = emulator.directory.users.filter((u) => !u.deletionTime && !u.isAdmin).slice(100, 175);
     for (const u of victims) emulator.directory.deleteUser(u.id);
+    const suspended = emulator.directory.users.find((u) => !u.deletionTime && !u.isAdmin && !u.suspended && !u.archived)!;
+    emulator.directory.suspendUser(suspended.id);
     const before = await h.directoryItems();
     const refused = await h.sync();
     if (!('record' in refused)) throw new Error('no record');
@@ -172,6 +174,13 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     expect(itemDiff(before, await h.directoryItems())).toEqual({ added: [], removed: [], changed: {} });
     const pending = await getPendingDiff(table.db, table.tableName);
     expect(pending?.deletedUsers.map((u) => u.id).sort()).toEqual(victims.map((u) => u.id).sort());
+    // The held diff by kind, for the admin page: deletions, the newly suspended person, and the groups whose members change.
+    const kinds = new Map(pending?.kinds?.map((k) => [k.kind, k]));
+    expect(kinds.get('users-deleted')?.count).toBe(75);
+    expect(kinds.get('users-deleted')?.samples.map((u) => u.id).sort()).toEqual(victims.map((u) => u.id).sort());
+    expect(kinds.get('users-suspended')).toEqual({ kind: 'users-suspended', count: 1, samples: [{ id: suspended.id, email: suspended.primaryEmail }] });
+    expect(kinds.get('memberships-changed')?.count).toBeGreaterThan(0);
+    expect(kinds.get('memberships-changed')?.samples.every((g) => emulator.directory.group(g.email)?.id === g.id)).toBe(true);
 
     const forced = await h.sync({ force: true });
     if (!('record' in forced)) throw new Error('no record');

@@ -31,7 +31,7 @@ export async function startDirectoryApp(options: EmulatorOptions & { env?: Recor
   if (outcome.status !== 'succeeded') throw new Error(`The first sync did not succeed: ${JSON.stringify(outcome)}`);
   const { emulator } = harness;
   const app = await startLocalApp(
-    { GOOGLE_API_ROOT: emulator.origin, GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SYNC_QUOTA_PER_MINUTE: '600000', ...env },
+    { GOOGLE_API_ROOT: emulator.origin, OIDC_ISSUER: emulator.issuer, GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SYNC_QUOTA_PER_MINUTE: '600000', ...env },
     { table: harness.table, stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)) },
   );
   const { db, config } = app.deps;

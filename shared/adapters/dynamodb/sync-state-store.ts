@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteComma
 import { batchWriteAll } from './batch.js';
 import { isConditionFailure, isTransactionConditionFailure } from './conditional.js';
 import { queryAll } from './query.js';
-import type { DeletionSample, PendingDiff, RunRecord, RunStatus, SyncCounts } from '../../contract/api.js';
+import type { DeletionSample, PendingDiff, RunRecord, RunStatus, SyncCounts, SyncProgress } from '../../contract/api.js';
 import type { SnapshotDelta } from '../../domain/sync/snapshot.js';
 import { KEYS, partitionQuery } from './table-definition.js';
 
@@ -203,6 +203,14 @@ export async function listRunRecords(db: DynamoDBDocumentClient, tableName: stri
 /** The diff the guard refused last, if an admin has not forced or superseded it. */
 export async function getPendingDiff(db: DynamoDBDocumentClient, tableName: string): Promise<PendingDiff | undefined> {
   return new SyncStateStore(db, tableName).getPendingDiff();
+}
+
+/** The run in progress as admins see it (phase and counts from its checkpoint), or null when none is. */
+export async function getSyncProgress(db: DynamoDBDocumentClient, tableName: string): Promise<SyncProgress | null> {
+  const checkpoint = await new SyncStateStore(db, tableName).getCheckpoint();
+  if (!checkpoint) return null;
+  const { runId, startedAt, force, phase, chunks, stats, approvedCounts } = checkpoint;
+  return { runId, startedAt, force, phase, stagedChunks: chunks.length, ...stats, ...(approvedCounts ? { counts: approvedCounts } : {}) };
 }
 
 export interface RunStats {

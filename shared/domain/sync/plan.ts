@@ -1,4 +1,4 @@
-import type { SyncCounts } from '../../contract/api.js';
+import type { DeletionSample, HeldChange, HeldChangeKind, SyncCounts } from '../../contract/api.js';
 import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, GroupMember } from '../directory/model.js';
 import { classifyMembers, transitiveMembers } from './closure.js';
 import { contentHash } from './hash.js';
@@ -49,6 +49,8 @@ export interface GroupUpsert {
 /** One group's full membership as fetched: the input of the stand-alone "apply one group's membership" step. */
 export interface MembershipTarget {
   readonly groupId: string;
+  /** The group's address, for an admin reviewing a held run. */
+  readonly email: string;
   readonly members: readonly GroupMember[];
   readonly memberHash: string;
   /** userId → is also a direct member. */
@@ -111,7 +113,7 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
     const memberHash = contentHash(members);
     const transitiveHash = contentHash([...transitive].sort(([a], [b]) => (a < b ? -1 : 1)));
     const before = stored.groups.get(group.id);
-    if (before?.memberHash !== memberHash || before?.transitiveHash !== transitiveHash) memberships.push({ groupId: group.id, members, memberHash, transitive, transitiveHash });
+    if (before?.memberHash !== memberHash || before?.transitiveHash !== transitiveHash) memberships.push({ groupId: group.id, email: group.email, members, memberHash, transitive, transitiveHash });
   }
 
   const userTombstones = [...stored.users.values()].filter((u) => !userIds.has(u.id));
@@ -138,6 +140,23 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
     storedGroups: stored.groups.size,
     fetchedUsers: users.length,
   };
+}
+
+/**
+ * What a plan would change, by kind, for an admin reviewing a run the deletion guard held: each
+ * kind's count and the first `limit` users or groups it touches (kinds with nothing are left out).
+ */
+export function heldChanges(plan: SyncPlan, limit: number): HeldChange[] {
+  const kind = (name: HeldChangeKind, items: readonly DeletionSample[]): HeldChange => ({
+    kind: name, count: items.length, samples: items.slice(0, limit).map(({ id, email }) => ({ id, email })),
+  });
+  return [
+    kind('users-deleted', plan.userTombstones),
+    kind('groups-deleted', plan.groupTombstones),
+    kind('users-suspended', plan.userUpserts.filter((u) => u.endSessions).map(({ user }) => ({ id: user.id, email: user.primaryEmail }))),
+    kind('groups-changed', plan.groupUpserts.filter((g) => !g.created).map((g) => g.group)),
+    kind('memberships-changed', plan.memberships.map((m) => ({ id: m.groupId, email: m.email }))),
+  ].filter((k) => k.count > 0);
 }
 
 /** Stored users and groups the snapshot lacks altogether: deletions, unless Google still has them. */

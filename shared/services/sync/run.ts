@@ -9,7 +9,7 @@ import type { Clock } from '../../adapters/clock/clock.js';
 import type { DirectorySource } from '../../adapters/google/directory-source.js';
 import { SnapshotFetcher } from './fetch.js';
 import { OutOfTimeError, SyncError, type CallStats } from '../../adapters/google/google-calls.js';
-import { checkGuard, missingFromSnapshot, planSync, type StoredState, type SyncCounts, type SyncPlan } from '../../domain/sync/plan.js';
+import { checkGuard, heldChanges, missingFromSnapshot, planSync, type StoredState, type SyncCounts, type SyncPlan } from '../../domain/sync/plan.js';
 import { forEachConcurrent } from '../../domain/sync/pool.js';
 import { applyDelta, emptySnapshot, isDeltaEmpty, type Snapshot } from '../../domain/sync/snapshot.js';
 import { CHECKPOINT_MAX_AGE_MS, SyncStateStore, type Checkpoint, type PendingDiff, type RunRecord, type RunStats, type RunStatus } from '../../adapters/dynamodb/sync-state-store.js';
@@ -60,6 +60,8 @@ export type SyncOutcome =
 
 const PROGRESS_INTERVAL_MS = 5_000;
 const SAMPLE_LIMIT = 1_000;
+/** Samples per kind of held change: five kinds of 200 keep the pending diff well under DynamoDB's 400 KB item limit beside the deletion samples. */
+const KIND_SAMPLE_LIMIT = 200;
 /** Hand-overs in a row that fetched nothing before a run stops (see handOver). */
 const MAX_IDLE_HAND_OVERS = 3;
 /** Most users and groups a run looks up one by one before taking them for deleted (see confirmable). */
@@ -292,6 +294,7 @@ class Invocation {
       deletedUsers: sample(plan.userTombstones),
       deletedGroups: sample(plan.groupTombstones),
       truncated: plan.userTombstones.length > SAMPLE_LIMIT || plan.groupTombstones.length > SAMPLE_LIMIT,
+      kinds: heldChanges(plan, KIND_SAMPLE_LIMIT),
     });
     if (this.checkpoint) await this.store.deleteCheckpoint(this.options.invocationId);
     this.progress(`refused: ${reason} Review the pending diff, then run again with --force to apply it.`);

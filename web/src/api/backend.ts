@@ -3,7 +3,7 @@
  * a 404 means "not deployed yet" and becomes NotAvailableError so pages can say so instead of
  * crashing; a 401 means the session ended.
  */
-import type { DirectMember, Group, Me, MembershipGroup, OrgPerson, Page, PeopleSearchPage, PendingDiff, Profile, Session, SyncRun, TransitiveMember, WebConfig } from './types.js';
+import type { DirectMember, Group, Me, MembershipGroup, OrgPerson, Page, PeopleSearchPage, PendingDiff, Profile, Session, SyncProgress, SyncRun, TransitiveMember, WebConfig } from './types.js';
 
 /** What the people list asks for: words, facet values and a manager's id, each optional (the page's URL holds the same names). */
 export interface PeopleQuery {
@@ -104,6 +104,7 @@ export const api = {
   runSync: (force: boolean) => request<{ started: string; force: boolean }>('POST', '/api/admin/sync/run', { force }),
   revokeSessions: (userId: string) => request<{ userId: string; revoked: number }>('POST', `/api/admin/users/${id(userId)}/sessions/revoke`),
   pendingDiff: () => get<{ pending: PendingDiff | null }>('/api/admin/sync/pending').then((answer) => answer.pending),
+  syncProgress: () => get<{ progress: SyncProgress | null }>('/api/admin/sync/progress').then((answer) => answer.progress),
 };
 
 /** Where the Sign-in button goes: the server-side login, returning here afterwards. */

@@ -1,6 +1,6 @@
 import type { App } from '../app.js';
 import { api, ApiError } from '../api/backend.js';
-import type { PendingDiff, Person, SyncRun } from '../api/types.js';
+import type { HeldChange, PendingDiff, Person, SyncProgress, SyncRun } from '../api/types.js';
 import { avatar } from '../ui/avatar.js';
 import { debounce, empty, errorBox, formatDateTime, formatShortDate, formatShortDateTime, h, loading, mount } from '../ui/dom.js';
 
@@ -57,7 +57,11 @@ export function adminPage(app: App): HTMLElement {
       phase.dataset.phase = 'running';
       phase.textContent = force ? 'Running, applying the held change…' : 'Running: fetching the directory and applying changes…';
       for (;;) {
-        const items = await load();
+        const [items, running] = await Promise.all([load(), api.syncProgress().catch(() => null)]);
+        if (running && running.runId !== before) {
+          phase.dataset.phase = running.phase;
+          phase.textContent = progressText(running);
+        }
         const done = items[0] && items[0].runId !== before ? items[0] : undefined;
         if (done) {
           mount(status, h('p', { role: 'status', 'data-phase': 'finished', class: `status-${done.status}` },
@@ -99,12 +103,29 @@ function countsText(run: SyncRun): string {
   return `${c.fetched} fetched, ${c.created} created, ${c.updated} updated, ${c.deleted} deleted; memberships +${run.memberships.added} −${run.memberships.removed}`;
 }
 
-/** The held diff by kind, each collapsed with its count in the summary. */
-function heldKinds(diff: PendingDiff): HTMLElement {
-  const kinds: Array<[string, PendingDiff['deletedUsers']]> = [['Users deleted', diff.deletedUsers], ['Groups deleted', diff.deletedGroups]];
-  return h('div', {}, kinds.filter(([, items]) => items.length > 0).map(([title, items]) => h('details', { class: 'more' },
-    h('summary', {}, `${title} (${items.length}${diff.truncated ? '+' : ''})`),
-    h('ul', { class: 'list' }, items.map((i) => h('li', {}, i.email))))));
+/** What the running sync is doing, from its checkpoint: the phase and its counts so far. */
+export function progressText(progress: SyncProgress): string {
+  const work = `${progress.apiCalls} Google calls, ${progress.itemWrites} items written${progress.invocations > 1 ? `, ${progress.invocations} invocations` : ''}`;
+  if (progress.phase === 'fetching') return `Fetching the directory: ${progress.stagedChunks} pages so far (${work})…`;
+  const c = progress.counts;
+  return `Applying${c ? ` ${c.created} new, ${c.updated} changed and ${c.deleted} deleted users and groups` : ' the changes'} (${work})…`;
+}
+
+const HELD_KIND_TITLES: Readonly<Record<HeldChange['kind'], string>> = {
+  'users-deleted': 'Users deleted', 'groups-deleted': 'Groups deleted', 'users-suspended': 'Users suspended or archived',
+  'groups-changed': 'Groups changed', 'memberships-changed': 'Group memberships changed',
+};
+
+/** The held diff by kind, each collapsed with its count in the summary (a diff held before kinds were recorded lists its deletions). */
+export function heldKinds(diff: PendingDiff): HTMLElement {
+  const kinds: readonly HeldChange[] = diff.kinds ?? [
+    { kind: 'users-deleted', count: diff.deletedUsers.length, samples: diff.deletedUsers },
+    { kind: 'groups-deleted', count: diff.deletedGroups.length, samples: diff.deletedGroups },
+  ];
+  return h('div', {}, kinds.filter((k) => k.count > 0).map((k) => h('details', { class: 'more', 'data-kind': k.kind },
+    h('summary', {}, `${HELD_KIND_TITLES[k.kind]} (${k.count})`),
+    h('ul', { class: 'list' }, k.samples.map((i) => h('li', {}, i.email))),
+    k.samples.length < k.count ? h('p', { class: 'muted' }, `and ${k.count - k.samples.length} more`) : null)));
 }
 
 const COUNT_COLUMNS = ['fetched', 'created', 'updated', 'unchanged', 'deleted'] as const;
