@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GroupSummary, PersonSummary } from '../../contract/api.js';
-import { accountBlock, type DirectoryGroup, type DirectorySchema, type DirectoryUser } from '../directory/model.js';
+import { accountBlock, sharedProfileOf, type DirectoryGroup, type DirectorySchema, type DirectoryUser } from '../directory/model.js';
 import { words } from './normalize.js';
 import { CorruptIndexError, pack, unpack } from './pack.js';
 import { buildTokenIndex, compareCodeUnits, EMAIL, loadTokenIndex, matchAll, NAME, OTHER, type DocumentWords, type StoredTokenIndex, type TokenIndex } from './token-index.js';
@@ -125,26 +125,27 @@ function commonPrefix(values: readonly string[]): string {
 
 /** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
 export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
+  // Every employee reads this index: past name, email and photo it holds only what colleagues may see.
   const people = input.users.filter(isListed)
-    .map((user) => ({ user, key: nameKey(user.name.fullName) }))
+    .map((user) => ({ user, seen: sharedProfileOf(user), key: nameKey(user.name.fullName) }))
     .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.user.primaryEmail, b.user.primaryEmail));
   const byEmail = new Map<string, number>();
-  people.forEach(({ user }, i) => { for (const e of [user.primaryEmail, ...user.aliases]) byEmail.set(e.toLowerCase(), i); });
+  people.forEach(({ user, seen }, i) => { for (const e of [user.primaryEmail, ...seen.aliases]) byEmail.set(e.toLowerCase(), i); });
   const fields = searchableFields(input.schemas);
-  const managerOf = people.map(({ user }) => (user.managerEmail ? byEmail.get(user.managerEmail.toLowerCase()) ?? -1 : -1));
+  const managerOf = people.map(({ seen }) => (seen.managerEmail ? byEmail.get(seen.managerEmail.toLowerCase()) ?? -1 : -1));
 
-  const personWords: DocumentWords[] = people.map(({ user }, i) => {
+  const personWords: DocumentWords[] = people.map(({ user, seen }, i) => {
     const manager = managerOf[i]! >= 0 ? people[managerOf[i]!]!.user.name.fullName : '';
     const other = [
-      user.title, user.department, manager, ...user.keywords,
-      ...user.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]),
-      ...user.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]),
-      ...fields.flatMap(([schema, field]) => customValues(user.customSchemas[schema]?.[field])),
+      seen.title, seen.department, manager, ...seen.keywords,
+      ...seen.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]),
+      ...seen.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]),
+      ...fields.flatMap(([schema, field]) => customValues(seen.customSchemas[schema]?.[field])),
     ].filter((t): t is string => typeof t === 'string' && t !== '');
     return [
       // One fold per class (not per field): the build's cost is mostly Unicode normalisation.
       [NAME, words(`${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`)],
-      [EMAIL, words([user.primaryEmail, ...user.aliases].join(' '))],
+      [EMAIL, words([user.primaryEmail, ...seen.aliases].join(' '))],
       [OTHER, words(other.join(' '))],
     ];
   });
@@ -163,9 +164,9 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
     people: {
       ids: people.map((p) => p.user.id), emails: people.map((p) => p.user.primaryEmail),
       fullNames: people.map((p) => p.user.name.fullName), givenNames: people.map((p) => p.user.name.givenName), familyNames: people.map((p) => p.user.name.familyName),
-      titles: people.map((p) => p.user.title ?? ''), departments: people.map((p) => p.user.department ?? ''),
+      titles: people.map((p) => p.seen.title ?? ''), departments: people.map((p) => p.seen.department ?? ''),
       photoUrls: people.map((p) => p.user.photoUrl?.slice(photoPrefix.length) ?? ''), photoPrefix,
-      locations: people.map((p) => p.user.locations.find((l) => l.area)?.area ?? ''),
+      locations: people.map((p) => p.seen.locations.find((l) => l.area)?.area ?? ''),
       managers: Uint32Array.from(managerOf, (m) => (m < 0 ? NO_MANAGER : m)),
       index: buildTokenIndex(personWords),
     },
