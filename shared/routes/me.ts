@@ -10,7 +10,8 @@ import { endUserSession, listUserSessions, sessionPolicy, type Session } from '.
 
 /** `isAdmin` is the admin routes' own rule (isIntranetAdmin), not only the directory record's Workspace admin flag. */
 export function meResponse(session: Session, config: Pick<Config, 'enabledIntegrations'>, isAdmin: boolean): MeResponse {
-  const { etag: _etag, isAdmin: _workspaceAdmin, ...user } = session.user;
+  // The person's own full record (what admin_view read), without the part kept to answer colleagues.
+  const { etag: _etag, isAdmin: _workspaceAdmin, shared: _shared, ...user } = session.user;
   return { user, isAdmin, integrations: config.enabledIntegrations, session: { id: session.id, expiresAt: session.expiresAt } };
 }
 

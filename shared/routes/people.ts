@@ -1,6 +1,7 @@
 import { getSchemas, listGroupsOfUser, type TransitiveMembership } from '../adapters/dynamodb/groups.js';
 import type { MembershipGroup, PeopleSearchPage, PersonMatch, Profile } from '../contract/api.js';
 import { getUserById } from '../adapters/dynamodb/users.js';
+import { sharedProfileOf } from '../domain/directory/model.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { signedIn, withInput, type AppRoute } from '../http/wrappers.js';
 import { isListed, type DirectoryIndex, type PeopleFilter } from '../domain/people/directory-index.js';
@@ -58,15 +59,17 @@ export const peopleRoutes: readonly AppRoute[] = [
       ]);
       const summary = user && isListed(user) ? index.personById(id) : undefined;
       if (!user || !summary) throw notFound();
+      // Only what colleagues may see (Google's public view); the person's own full record is GET /api/me.
+      const seen = sharedProfileOf(user);
       const profile: Profile = {
         ...summary,
-        aliases: user.aliases,
-        phones: user.phones,
-        locations: user.locations,
-        keywords: user.keywords,
+        aliases: seen.aliases,
+        phones: seen.phones,
+        locations: seen.locations,
+        keywords: seen.keywords,
         customFields: schemas.flatMap((s) => s.fields
-          .filter((f) => f.readAccessType === 'ALL_DOMAIN_USERS' && user.customSchemas[s.schemaName]?.[f.fieldName] !== undefined)
-          .map((f) => ({ schema: s.schemaName, field: f.fieldName, label: f.displayName ?? f.fieldName, value: user.customSchemas[s.schemaName]![f.fieldName] }))),
+          .filter((f) => f.readAccessType === 'ALL_DOMAIN_USERS' && seen.customSchemas[s.schemaName]?.[f.fieldName] !== undefined)
+          .map((f) => ({ schema: s.schemaName, field: f.fieldName, label: f.displayName ?? f.fieldName, value: seen.customSchemas[s.schemaName]![f.fieldName] }))),
         manager: index.managerOf(id) ?? null,
         managerChain: index.managerChain(id),
         directReports: index.directReportsOf(id),

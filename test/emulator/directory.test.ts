@@ -86,10 +86,26 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
     const byFamily = await directory.users.list({ customer: 'my_customer', orderBy: 'familyName', sortOrder: 'DESCENDING', maxResults: 50 });
     const families = byFamily.data.users!.map((u) => u.name!.familyName!.toLowerCase());
     expect(families).toEqual([...families].sort().reverse());
-    const { users: publicView } = await listAllUsers({ customer: 'my_customer', viewType: 'domain_public', maxResults: 500 });
+    const { users: publicView } = await listAllUsers({ domain: 'example.com', viewType: 'domain_public', projection: 'full', maxResults: 500 });
     expect(publicView.every((u) => u.suspended === undefined && u.isAdmin === undefined)).toBe(true);
-    const hidden = emulator.directory.users.find((u) => !u.includeInGlobalAddressList && !u.deletionTime)!;
+    const hidden = emulator.directory.users.find((u) => !u.includeInGlobalAddressList && !u.deletionTime && u.primaryEmail.endsWith('@example.com'))!;
     expect(publicView.map((u) => u.id)).not.toContain(hidden.id);
+    expect(publicView.every((u) => (u.customSchemas?.Employment as Record<string, unknown> | undefined)?.CostCenter === undefined)).toBe(true);
+  });
+
+  it("shows colleagues' contact fields in domain_public only as each domain's sharing settings allow, listed by domain", async () => {
+    const primary = await listAllUsers({ domain: 'example.com', viewType: 'domain_public', maxResults: 500 });
+    expect(primary.users.some((u) => u.phones && u.locations)).toBe(true);
+    const secondary = await listAllUsers({ domain: 'example.org', viewType: 'domain_public', maxResults: 500 });
+    expect(secondary.users.length).toBeGreaterThan(0);
+    expect(secondary.users.every((u) => u.phones === undefined && u.locations === undefined && u.organizations)).toBe(true);
+    const colleague = secondary.users[0]!;
+    const { data: one } = await directory.users.get({ userKey: colleague.id!, viewType: 'domain_public' });
+    expect(one.phones).toBeUndefined();
+    const { data: asAdmin } = await directory.users.get({ userKey: colleague.id! });
+    expect(asAdmin.phones).toBeDefined();
+    const customerWide = await directory.users.list({ customer: 'my_customer', viewType: 'domain_public' }).catch((e: GaxiosError) => e);
+    expect((customerWide as GaxiosError).response?.status).toBe(400);
   });
 
   it('lists deleted users only with showDeleted', async () => {

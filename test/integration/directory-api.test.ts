@@ -20,6 +20,11 @@ describe('people and groups API', () => {
   let admin: CookieJar;
   let users: readonly DirectoryUserResource[];
   const listed = (u: DirectoryUserResource) => !u.suspended && !u.archived && !u.deletionTime && u.includeInGlobalAddressList;
+  /** Whether the user's domain's sharing settings show colleagues their phone numbers and locations. */
+  const sharesContacts = (u: DirectoryUserResource) => {
+    const shared = api.harness.emulator.directory.data.sharedContactFields[u.primaryEmail.split('@')[1]!];
+    return !shared || (shared.includes('phones') && shared.includes('locations'));
+  };
   const groupByEmail = (email: string) => api.harness.emulator.directory.group(email)!;
 
   /** Users in a group directly or through nesting (cycle-safe), CUSTOMER meaning every live user: what the API must answer. */
@@ -91,7 +96,7 @@ describe('people and groups API', () => {
       const inKrakow = await all<Person & { matched?: unknown }>('/api/people?q=krakow&limit=10');
       // Nobody is called Kraków: each result says it matched on the place.
       expect(inKrakow.items.every((p) => JSON.stringify(p.matched) === JSON.stringify({ field: 'location', value: 'Kraków' }))).toBe(true);
-      expect(inKrakow.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.locations?.[0]?.buildingId === 'KRK-1').map((u) => u.id).sort());
+      expect(inKrakow.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && sharesContacts(u) && u.locations?.[0]?.buildingId === 'KRK-1').map((u) => u.id).sort());
       expect(inKrakow.items.every((p) => p.location === 'Kraków')).toBe(true);
       const directors = await all<Person & { matched?: unknown }>('/api/people?q=Director&limit=100');
       expect(directors.items.every((p) => JSON.stringify(p.matched) === JSON.stringify({ field: 'title', value: 'Director' }))).toBe(true);
@@ -178,7 +183,7 @@ describe('people and groups API', () => {
 
   describe('profiles and groups', () => {
     it('shows a profile with contact, manager, direct reports and every group, directly or not', async () => {
-      const user = users.find((u) => listed(u) && u.relations?.length && listed(users.find((m) => m.primaryEmail === u.relations![0]!.value)!))!;
+      const user = users.find((u) => listed(u) && sharesContacts(u) && u.relations?.length && listed(users.find((m) => m.primaryEmail === u.relations![0]!.value)!))!;
       const manager = users.find((m) => m.primaryEmail === user.relations![0]!.value)!;
       const profile = await getJson<Person & { manager: Person; phones: unknown[]; groups: (Group & { direct: boolean })[] }>(`/api/people/${user.id}`);
       expect(profile).toMatchObject({ id: user.id, primaryEmail: user.primaryEmail, title: user.organizations![0]!.title, manager: { id: manager.id } });
@@ -212,6 +217,20 @@ describe('people and groups API', () => {
       expect((await getJson<{ reportCount: number }>(`/api/people/${boss.id}`)).reportCount).toBe(reports.items.length);
       expect((await api.get('/api/people/999999999999/reports', member)).status).toBe(404);
       expect((await api.get(`/api/people/${boss.id}/reports?limit=0`, member)).status).toBe(400);
+    });
+
+    it("shows colleagues only what Google's directory shows them, and each person their own full record", async () => {
+      const colleague = users.find((u) => listed(u) && !sharesContacts(u) && u.phones?.length && u.locations?.length)!;
+      const profile = await getJson<Person & { phones: unknown[]; locations: unknown[]; customFields: Array<{ field: string }> }>(`/api/people/${colleague.id}`);
+      expect(profile).toMatchObject({ id: colleague.id, title: colleague.organizations![0]!.title, phones: [], locations: [] });
+      expect(profile).not.toHaveProperty('location');
+      expect(profile.customFields.map((f) => f.field)).toEqual(['Pronouns']);
+      const phoneDigits = colleague.phones![0]!.value.replace(/\D/g, '');
+      expect((await all<Person>(`/api/people?q=${phoneDigits}&limit=100`)).items.map((p) => p.id)).not.toContain(colleague.id);
+      const own = await getJson<{ user: { phones: unknown[]; customSchemas: Record<string, Record<string, unknown>> } }>('/api/me', await api.sessionFor(colleague.primaryEmail));
+      expect(own.user.phones).toEqual([{ type: 'work', value: colleague.phones![0]!.value }]);
+      expect(own.user.customSchemas.Employment).toHaveProperty('CostCenter');
+      expect(own.user).not.toHaveProperty('shared');
     });
 
     it('searches groups and shows one', async () => {

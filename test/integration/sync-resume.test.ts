@@ -282,7 +282,9 @@ describe('a user applied on its own (the push notification step)', () => {
       const user = h.emulator.directory.users.find((u) => !u.deletionTime && !u.suspended)!;
       const renamed = h.emulator.directory.updateUser(user.id, { name: { ...user.name, fullName: 'Renamed Person', familyName: 'Person', givenName: 'Renamed' } });
       const ctx = { db, tableName, sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
-      expect(await applyChangedUser(ctx, toDirectoryUser(renamed))).toBe('updated');
+      // A rename leaves what colleagues see as the full run stored it.
+      const { shared } = (await getUserById(db, tableName, user.id))!;
+      expect(await applyChangedUser(ctx, { ...toDirectoryUser(renamed), shared })).toBe('updated');
 
       const outcome = await h.sync();
       expect(outcome).toMatchObject({ status: 'succeeded', record: { itemWrites: 0, counts: { updated: 0 } } });

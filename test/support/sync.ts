@@ -10,6 +10,7 @@ import type { Emulator, EmulatorOptions } from '../../local/emulator/emulator.js
 import { localDependencies } from '../../local/local-dependencies.js';
 import { freshTable, type TestTable } from './dynamodb.js';
 import { startTestEmulator } from './emulator.js';
+import { minimumSyncCalls } from './minimum-calls.js';
 
 export interface SyncHarness {
   readonly emulator: Emulator;
@@ -86,11 +87,8 @@ export function itemDiff(before: Map<string, Record<string, unknown>>, after: Ma
   return { added, removed, changed };
 }
 
-/** The fewest Directory calls a full fetch can make: every list paged at Google's maximum page size. */
+/** The fewest Directory calls a full fetch can make of the emulator's tenant. */
 export function minimumCalls(emulator: Emulator): number {
-  const users = emulator.directory.users.filter((u) => !u.deletionTime).length;
-  const groups = emulator.directory.groups;
-  const memberCalls = groups.reduce((sum, g) => sum + Math.max(1, Math.ceil(emulator.directory.members(g.id).length / 200)), 0);
-  return 2 + Math.max(1, Math.ceil(users / 500)) + Math.max(1, Math.ceil(groups.length / 200)) + memberCalls;
+  return minimumSyncCalls(emulator.directory);
 }
 

@@ -1,17 +1,24 @@
 /** users.list and users.get: projections, view types, ordering, queries and field masks as Google serves them. */
 import { GoogleApiError, json, type EmulatorRequest, type EmulatorResponse } from '../http.js';
 import { withFields } from '../fields.js';
-import type { DirectorySchemaResource, DirectoryUserResource } from '../seed/model.js';
+import { SHARED_CONTACT_FIELDS, type DirectoryData, type DirectoryUserResource } from '../seed/model.js';
 import { listResponse, maxResults } from './paging.js';
 import { parseUserQuery } from './user-query.js';
 import { ACCEPTED_SCOPES } from './scopes.js';
 import { oneOf, requireCaller, resolveScope, type DirectoryContext } from './context.js';
 
-/** What `viewType=domain_public` shows: the fields any user of the domain may see of a colleague. */
+/**
+ * What `viewType=domain_public` shows: the fields any user of the domain may see of a colleague,
+ * the contact fields among them only where the user's domain's sharing settings share them.
+ */
 const DOMAIN_PUBLIC_FIELDS = [
-  'kind', 'id', 'etag', 'primaryEmail', 'name', 'emails', 'aliases', 'organizations', 'locations', 'phones', 'relations',
-  'externalIds', 'thumbnailPhotoUrl', 'thumbnailPhotoEtag', 'customSchemas',
+  'kind', 'id', 'etag', 'primaryEmail', 'name', 'emails', 'aliases', 'thumbnailPhotoUrl', 'thumbnailPhotoEtag', 'customSchemas', ...SHARED_CONTACT_FIELDS,
 ] as const;
+
+function sharedContactFields(data: DirectoryData, user: DirectoryUserResource): ReadonlySet<string> {
+  const domain = user.primaryEmail.slice(user.primaryEmail.indexOf('@') + 1);
+  return new Set(data.sharedContactFields[domain] ?? SHARED_CONTACT_FIELDS);
+}
 
 interface UserView {
   readonly projection: 'basic' | 'custom' | 'full';
@@ -23,6 +30,8 @@ export function listUsers(context: DirectoryContext, request: EmulatorRequest): 
   const { directory: store } = context;
   const q = request.query;
   const view = userView(context, request);
+  // Google lists the public view by domain: a non-admin has no customer-wide listing.
+  if (view.viewType === 'domain_public' && !q.get('domain')) throw new GoogleApiError(400, 'badRequest', 'Bad Request');
   const domain = resolveScope(store, q.get('customer'), q.get('domain'));
   const size = maxResults(q, 500, 100);
   const orderBy = oneOf(q, 'orderBy', ['email', 'givenName', 'familyName'] as const, 'email');
@@ -47,9 +56,8 @@ export function listUsers(context: DirectoryContext, request: EmulatorRequest): 
     }
     return descending ? selected.reverse() : selected;
   });
-  const schemas = store.data.schemas;
   return listResponse(store, request, {
-    kind: 'admin#directory#users', member: 'users', items: users, pageSize: size, listKey, order: { position, descending }, present: (u) => presentUser(u, view, schemas),
+    kind: 'admin#directory#users', member: 'users', items: users, pageSize: size, listKey, order: { position, descending }, present: (u) => presentUser(u, view, store.data),
   });
 }
 
@@ -59,7 +67,7 @@ export function getUser(context: DirectoryContext, request: EmulatorRequest): Em
   if (!user || user.deletionTime || (view.viewType === 'domain_public' && !user.includeInGlobalAddressList)) {
     throw new GoogleApiError(404, 'notFound', 'Resource Not Found: userKey');
   }
-  return json(200, withFields(presentUser(user, view, context.directory.data.schemas), request.query.get('fields')));
+  return json(200, withFields(presentUser(user, view, context.directory.data), request.query.get('fields')));
 }
 
 function userView(context: DirectoryContext, request: EmulatorRequest): UserView {
@@ -74,7 +82,7 @@ function userView(context: DirectoryContext, request: EmulatorRequest): UserView
 }
 
 /** The user as this projection and view show it; the stored object itself when nothing is removed. */
-function presentUser(user: DirectoryUserResource, view: UserView, schemas: readonly DirectorySchemaResource[]): object {
+function presentUser(user: DirectoryUserResource, view: UserView, data: DirectoryData): object {
   if (view.viewType === 'admin_view' && view.projection === 'full') return user;
   const { customSchemas, ...rest } = user;
   let visibleSchemas: Record<string, Record<string, unknown>> | undefined;
@@ -82,18 +90,22 @@ function presentUser(user: DirectoryUserResource, view: UserView, schemas: reado
     visibleSchemas = {};
     for (const [schemaName, values] of Object.entries(customSchemas)) {
       if (view.projection === 'custom' && !view.customFieldMask.includes(schemaName)) continue;
-      visibleSchemas[schemaName] = view.viewType === 'admin_view' ? values : publicFields(schemaName, values, schemas);
+      visibleSchemas[schemaName] = view.viewType === 'admin_view' ? values : publicFields(schemaName, values, data);
     }
   }
   const full = visibleSchemas && Object.keys(visibleSchemas).length > 0 ? { ...rest, customSchemas: visibleSchemas } : rest;
   if (view.viewType === 'admin_view') return full;
+  const shared = sharedContactFields(data, user);
   const out: Record<string, unknown> = {};
-  for (const field of DOMAIN_PUBLIC_FIELDS) if ((full as Record<string, unknown>)[field] !== undefined) out[field] = (full as Record<string, unknown>)[field];
+  for (const field of DOMAIN_PUBLIC_FIELDS) {
+    const hidden = (SHARED_CONTACT_FIELDS as readonly string[]).includes(field) && !shared.has(field);
+    if (!hidden && (full as Record<string, unknown>)[field] !== undefined) out[field] = (full as Record<string, unknown>)[field];
+  }
   return out;
 }
 
-function publicFields(schemaName: string, values: Record<string, unknown>, schemas: readonly DirectorySchemaResource[]): Record<string, unknown> {
-  const schema = schemas.find((s) => s.schemaName === schemaName);
+function publicFields(schemaName: string, values: Record<string, unknown>, data: DirectoryData): Record<string, unknown> {
+  const schema = data.schemas.find((s) => s.schemaName === schemaName);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
     if (schema?.fields.find((f) => f.fieldName === name)?.readAccessType === 'ALL_DOMAIN_USERS') out[name] = value;

@@ -7,6 +7,7 @@ import { Random } from './random.js';
 import type {
   DirectoryData, DirectoryGroupResource, DirectoryMemberResource, DirectorySchemaResource, DirectoryUserResource, MemberRole,
 } from './model.js';
+import { SHARED_CONTACT_FIELDS } from './model.js';
 import { BUILDINGS, DEPARTMENTS, FAMILY_NAMES, GIVEN_NAMES, TEAM_WORDS, TITLES, emailLocalPart } from './vocabulary.js';
 
 export const PRIMARY_DOMAIN = 'example.com';
@@ -47,6 +48,8 @@ export function generateDirectory(options: SeedOptions): DirectoryData {
     groups,
     members,
     adminEmail: ADMIN_EMAIL,
+    // The second domain keeps phone numbers and desk locations among admins: what employees see differs by domain.
+    sharedContactFields: { [SECONDARY_DOMAIN]: SHARED_CONTACT_FIELDS.filter((f) => f !== 'phones' && f !== 'locations') },
   };
 }
 

@@ -112,4 +112,15 @@ export interface DirectoryData {
   members: Map<string, DirectoryMemberResource[]>;
   /** The super admin the service account impersonates (ada@example.com). */
   adminEmail: string;
+  /**
+   * The domains' profile-sharing settings (Admin console → Directory settings → Sharing settings):
+   * per domain, the contact fields colleagues see in `viewType=domain_public`. A domain not named
+   * shares every public contact field (Google's default). No Admin SDK method reads these settings,
+   * so a client learns them only through what `domain_public` returns.
+   */
+  sharedContactFields: Record<string, readonly SharedContactField[]>;
 }
+
+/** Profile fields a domain's sharing settings can hide from colleagues. */
+export const SHARED_CONTACT_FIELDS = ['phones', 'locations', 'addresses', 'relations', 'organizations', 'externalIds'] as const;
+export type SharedContactField = (typeof SHARED_CONTACT_FIELDS)[number];

@@ -78,7 +78,9 @@ export async function applyUserUpsert(ctx: ApplyContext, upsert: UserUpsert): Pr
  * Applies one user as Google returned it, on its own: reads the stored record, writes only if
  * something changed. Idempotent; the step a push notification (users.watch) will call. A write
  * marks the search index stale first, as a full run does: the next full run finds this user's
- * hash unchanged and would otherwise never rebuild the index with the change.
+ * hash unchanged and would otherwise never rebuild the index with the change. `user.shared` must
+ * be what Google's public view shows of them (users.get with domain_public): without it colleagues
+ * see nothing of the user's profile until the next full run.
  */
 export async function applyChangedUser(ctx: ApplyContext, user: DirectoryUser): Promise<'unchanged' | 'created' | 'updated'> {
   const { Item } = await ctx.db.send(new GetCommand({ TableName: ctx.tableName, Key: KEYS.user(user.id) }));

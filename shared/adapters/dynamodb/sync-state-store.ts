@@ -4,7 +4,7 @@ import { batchWriteAll } from './batch.js';
 import { isConditionFailure, isTransactionConditionFailure } from './conditional.js';
 import { queryAll } from './query.js';
 import type { DeletionSample, PendingDiff, RunRecord, RunStatus, SyncCounts, SyncProgress } from '../../contract/api.js';
-import type { SnapshotDelta } from '../../domain/sync/snapshot.js';
+import { emptyDelta, type SnapshotDelta } from '../../domain/sync/snapshot.js';
 import { KEYS, partitionQuery } from './table-definition.js';
 
 /**
@@ -137,7 +137,8 @@ export class SyncStateStore {
     return chunkIds.map((chunkId) => {
       const entry = byId.get(chunkId);
       if (!entry || entry.data.length !== entry.parts) throw new Error(`Staged chunk ${chunkId} of run ${runId} is incomplete.`);
-      return JSON.parse(gunzipSync(Buffer.concat(entry.data)).toString('utf8')) as SnapshotDelta;
+      // Over the empty delta: a chunk staged before a delta part existed (a run resumed across a deploy) reads as not having it.
+      return { ...emptyDelta(), ...(JSON.parse(gunzipSync(Buffer.concat(entry.data)).toString('utf8')) as Partial<SnapshotDelta>) };
     });
   }
 

@@ -1,8 +1,8 @@
 import { admin_directory_v1 } from '@googleapis/admin';
 import type { JWT } from 'google-auth-library';
-import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser } from '../../domain/directory/model.js';
+import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, PublicProfile } from '../../domain/directory/model.js';
 import { SyncError, type GoogleCallRunner } from './google-calls.js';
-import { toDirectoryDomain, toDirectoryGroup, toDirectorySchema, toDirectoryUser, toFetchedMember, type FetchedMember } from './map.js';
+import { toDirectoryDomain, toDirectoryGroup, toDirectorySchema, toDirectoryUser, toFetchedMember, toPublicProfile, type FetchedMember } from './map.js';
 
 export interface Page<T> {
   readonly items: T[];
@@ -17,6 +17,12 @@ export interface DirectorySource {
   listDomains(): Promise<DirectoryDomain[]>;
   listSchemas(): Promise<DirectorySchema[]>;
   listUsers(pageToken?: string): Promise<Page<DirectoryUser>>;
+  /**
+   * One domain's users as its employees see them (`viewType=domain_public`): Google applies the
+   * domain's profile-sharing settings, custom fields' `readAccessType` and leaves out people hidden
+   * from the directory. Google lists this view by domain only.
+   */
+  listPublicUsers(domain: string, pageToken?: string): Promise<Page<PublicProfile>>;
   listGroups(pageToken?: string): Promise<Page<DirectoryGroup>>;
   /** Undefined when the group no longer exists (deleted between groups.list and members.list). */
   listMembers(groupId: string, pageToken?: string): Promise<Page<FetchedMember> | undefined>;
@@ -32,6 +38,7 @@ export const PAGE_SIZES = { users: 500, groups: 200, members: 200 } as const;
 // Every fields mask names nextPageToken: without it Google omits the token and paging stops after page one.
 const USER_ITEM_FIELDS = 'id,primaryEmail,aliases,nonEditableAliases,name,thumbnailPhotoUrl,organizations,orgUnitPath,locations,phones,relations,keywords,customSchemas,suspended,archived,isAdmin,includeInGlobalAddressList,etag';
 const USER_FIELDS = `nextPageToken,users(${USER_ITEM_FIELDS})`;
+const PUBLIC_USER_FIELDS = 'nextPageToken,users(id,aliases,nonEditableAliases,organizations,locations,phones,relations,keywords,customSchemas)';
 const GROUP_ITEM_FIELDS = 'id,email,name,description,aliases,nonEditableAliases,etag';
 const GROUP_FIELDS = `nextPageToken,groups(${GROUP_ITEM_FIELDS})`;
 const MEMBER_FIELDS = 'nextPageToken,members(id,email,role,type,status)';
@@ -63,6 +70,13 @@ export class GoogleDirectorySource implements DirectorySource {
       this.admin.users.list({ customer: 'my_customer', projection: 'full', viewType: 'admin_view', maxResults: PAGE_SIZES.users, fields: USER_FIELDS, pageToken }, NO_GAXIOS_RETRY),
     );
     return page((data.users ?? []).map(toDirectoryUser), data.nextPageToken);
+  }
+
+  async listPublicUsers(domain: string, pageToken?: string): Promise<Page<PublicProfile>> {
+    const { data } = await this.runner.call(`users.list (domain_public) of ${domain}`, () =>
+      this.admin.users.list({ domain, projection: 'full', viewType: 'domain_public', maxResults: PAGE_SIZES.users, fields: PUBLIC_USER_FIELDS, pageToken }, NO_GAXIOS_RETRY),
+    );
+    return page((data.users ?? []).map(toPublicProfile), data.nextPageToken);
   }
 
   async listGroups(pageToken?: string): Promise<Page<DirectoryGroup>> {

@@ -1,5 +1,5 @@
 import type { admin_directory_v1 } from '@googleapis/admin';
-import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, FetchedMember } from '../../domain/directory/model.js';
+import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, FetchedMember, PublicProfile, SharedProfile } from '../../domain/directory/model.js';
 
 export type { FetchedMember };
 
@@ -23,29 +23,42 @@ const compact = <T extends object>(value: T): T => Object.fromEntries(Object.ent
 
 export function toDirectoryUser(user: GUser): DirectoryUser {
   if (!user.id || !user.primaryEmail) throw new Error('Google returned a user without id or primaryEmail.');
-  const organizations = list<GOrganization>(user.organizations);
-  const organization = organizations.find((o) => o.primary) ?? organizations[0];
-  const manager = list<GRelation>(user.relations).find((r) => r.type === 'manager');
   const fullName = text(user.name?.fullName) ?? [user.name?.givenName, user.name?.familyName].filter(Boolean).join(' ');
   return compact<DirectoryUser>({
     id: user.id,
     primaryEmail: user.primaryEmail.toLowerCase(),
-    aliases: [...(user.aliases ?? []), ...(user.nonEditableAliases ?? [])].map((a) => a.toLowerCase()),
     name: { fullName, givenName: text(user.name?.givenName) ?? '', familyName: text(user.name?.familyName) ?? '' },
     photoUrl: text(user.thumbnailPhotoUrl),
-    title: text(organization?.title),
-    department: text(organization?.department),
     orgUnitPath: text(user.orgUnitPath),
-    locations: list<GLocation>(user.locations).map((l) => compact({ type: text(l.type), area: text(l.area), buildingId: text(l.buildingId), floorName: text(l.floorName), deskCode: text(l.deskCode) })),
-    phones: list<GPhone>(user.phones).filter((p) => text(p.value)).map((p) => compact({ type: text(p.type), value: String(p.value) })),
-    managerEmail: text(manager?.value)?.toLowerCase(),
-    keywords: list<GKeyword>(user.keywords).map((k) => text(k.value)).filter((k): k is string => k !== undefined),
-    customSchemas: (user.customSchemas ?? {}) as DirectoryUser['customSchemas'],
+    ...profileFields(user),
     suspended: user.suspended === true,
     archived: user.archived === true,
     isAdmin: user.isAdmin === true,
     visibleInDirectory: user.includeInGlobalAddressList !== false,
     etag: text(user.etag),
+  });
+}
+
+/** A user of a `domain_public` listing: what colleagues may see of them. */
+export function toPublicProfile(user: GUser): PublicProfile {
+  if (!user.id) throw new Error('Google returned a user without id.');
+  return { id: user.id, ...profileFields(user) };
+}
+
+/** The profile fields both views carry; in the public view Google has already left out what colleagues may not see. */
+function profileFields(user: GUser): SharedProfile {
+  const organizations = list<GOrganization>(user.organizations);
+  const organization = organizations.find((o) => o.primary) ?? organizations[0];
+  const manager = list<GRelation>(user.relations).find((r) => r.type === 'manager');
+  return compact<SharedProfile>({
+    aliases: [...(user.aliases ?? []), ...(user.nonEditableAliases ?? [])].map((a) => a.toLowerCase()),
+    title: text(organization?.title),
+    department: text(organization?.department),
+    locations: list<GLocation>(user.locations).map((l) => compact({ type: text(l.type), area: text(l.area), buildingId: text(l.buildingId), floorName: text(l.floorName), deskCode: text(l.deskCode) })),
+    phones: list<GPhone>(user.phones).filter((p) => text(p.value)).map((p) => compact({ type: text(p.type), value: String(p.value) })),
+    managerEmail: text(manager?.value)?.toLowerCase(),
+    keywords: list<GKeyword>(user.keywords).map((k) => text(k.value)).filter((k): k is string => k !== undefined),
+    customSchemas: (user.customSchemas ?? {}) as SharedProfile['customSchemas'],
   });
 }
 

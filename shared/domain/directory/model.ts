@@ -8,6 +8,40 @@ export interface DirectoryUser extends UserRecord {
   readonly isAdmin: boolean;
   /** Google's etag of the user resource, to skip unchanged writes. */
   readonly etag?: string;
+  /**
+   * What colleagues may see, as Google's `domain_public` view returned it; the rest of the record
+   * (read with `admin_view`) is for the person themself and admins. Absent when that view did not
+   * return the user (hidden from the directory, or not read yet): then colleagues see nothing of it.
+   */
+  readonly shared?: SharedProfile;
+}
+
+/**
+ * A user's fields that Google's `domain_public` view returns: what the domain's profile-sharing
+ * settings and each custom field's `readAccessType` let every user of the domain see.
+ */
+export interface SharedProfile {
+  readonly aliases: readonly string[];
+  readonly title?: string;
+  readonly department?: string;
+  readonly locations: UserRecord['locations'];
+  readonly phones: UserRecord['phones'];
+  /** The manager's email, from `relations[type=manager]`. */
+  readonly managerEmail?: string;
+  readonly keywords: readonly string[];
+  readonly customSchemas: UserRecord['customSchemas'];
+}
+
+/** One user of a `domain_public` listing. */
+export interface PublicProfile extends SharedProfile {
+  readonly id: string;
+}
+
+const NOTHING_SHARED: SharedProfile = { aliases: [], locations: [], phones: [], keywords: [], customSchemas: {} };
+
+/** What a colleague may see of `user`: nothing beyond name, email and photo when Google's public view did not show them. */
+export function sharedProfileOf(user: DirectoryUser): SharedProfile {
+  return user.shared ?? NOTHING_SHARED;
 }
 
 /** Why a user may not sign in, or undefined when they may. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FacetCount, GroupSummary, ManagerChain, MatchReason, OrgPerson, PeopleFacets, PersonRef, PersonSummary } from '../../contract/api.js';
-import { accountBlock, type DirectoryGroup, type DirectorySchema, type DirectoryUser } from '../directory/model.js';
+import { accountBlock, sharedProfileOf, type DirectoryGroup, type DirectorySchema, type DirectoryUser } from '../directory/model.js';
 import { words, wordsOfEach } from './normalize.js';
 import { CorruptIndexError, pack, unpack } from './pack.js';
 import { buildTokenIndex, compareCodeUnits, EMAIL, field, loadTokenIndex, matchAll, NAME, OTHER, weakestMatch, type DocumentWords, type StoredTokenIndex, type TokenIndex } from './token-index.js';
@@ -181,24 +181,25 @@ const valueAt = (column: CodedColumn, position: number) => column.values[column.
 
 /** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
 export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
+  // Every employee reads this index: past name, email and photo it holds only what colleagues may see.
   const people = input.users.filter(isListed)
-    .map((user) => ({ user, key: nameKey(user.name.fullName) }))
+    .map((user) => ({ user, seen: sharedProfileOf(user), key: nameKey(user.name.fullName) }))
     .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.user.primaryEmail, b.user.primaryEmail));
   const byEmail = new Map<string, number>();
-  people.forEach(({ user }, i) => { for (const e of [user.primaryEmail, ...user.aliases]) byEmail.set(e.toLowerCase(), i); });
+  people.forEach(({ user, seen }, i) => { for (const e of [user.primaryEmail, ...seen.aliases]) byEmail.set(e.toLowerCase(), i); });
   const fields = searchableFields(input.schemas);
-  const managerOf = people.map(({ user }) => (user.managerEmail ? byEmail.get(user.managerEmail.toLowerCase()) ?? MANAGER_NOT_LISTED : NO_MANAGER));
+  const managerOf = people.map(({ seen }) => (seen.managerEmail ? byEmail.get(seen.managerEmail.toLowerCase()) ?? MANAGER_NOT_LISTED : NO_MANAGER));
 
-  const personWords: DocumentWords[] = people.map(({ user }, i) => {
+  const personWords: DocumentWords[] = people.map(({ user, seen }, i) => {
     const manager = managerOf[i]! < people.length ? people[managerOf[i]!]!.user.name.fullName : '';
     const texts: Array<readonly [number, string | undefined]> = [
       [PERSON_FIELDS.name, `${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`],
-      [PERSON_FIELDS.email, user.primaryEmail], [PERSON_FIELDS.alias, user.aliases.join(' ')],
-      [PERSON_FIELDS.title, user.title], [PERSON_FIELDS.department, user.department], [PERSON_FIELDS.manager, manager],
-      [PERSON_FIELDS.location, user.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]).join(' ')],
-      [PERSON_FIELDS.phone, user.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]).join(' ')],
-      [PERSON_FIELDS.keyword, user.keywords.join(' ')],
-      [PERSON_FIELDS.custom, fields.flatMap(([schema, name]) => customValues(user.customSchemas[schema]?.[name])).join(' ')],
+      [PERSON_FIELDS.email, user.primaryEmail], [PERSON_FIELDS.alias, seen.aliases.join(' ')],
+      [PERSON_FIELDS.title, seen.title], [PERSON_FIELDS.department, seen.department], [PERSON_FIELDS.manager, manager],
+      [PERSON_FIELDS.location, seen.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]).join(' ')],
+      [PERSON_FIELDS.phone, seen.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]).join(' ')],
+      [PERSON_FIELDS.keyword, seen.keywords.join(' ')],
+      [PERSON_FIELDS.custom, fields.flatMap(([schema, name]) => customValues(seen.customSchemas[schema]?.[name])).join(' ')],
     ];
     const folded = wordsOfEach(texts.map(([, text]) => text ?? ''));
     return texts.map(([code], n) => [code, folded[n]!] as const);
@@ -217,9 +218,9 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
     people: {
       ids: people.map((p) => p.user.id), emails: people.map((p) => p.user.primaryEmail),
       fullNames: people.map((p) => p.user.name.fullName), givenNames: people.map((p) => p.user.name.givenName), familyNames: people.map((p) => p.user.name.familyName),
-      titles: codedColumn(people.map((p) => p.user.title ?? '')), departments: codedColumn(people.map((p) => p.user.department ?? '')),
+      titles: codedColumn(people.map((p) => p.seen.title ?? '')), departments: codedColumn(people.map((p) => p.seen.department ?? '')),
       photoUrls: people.map((p) => p.user.photoUrl?.slice(photoPrefix.length) ?? ''), photoPrefix,
-      locations: codedColumn(people.map((p) => p.user.locations.find((l) => l.area)?.area ?? '')),
+      locations: codedColumn(people.map((p) => p.seen.locations.find((l) => l.area)?.area ?? '')),
       managers: Uint32Array.from(managerOf),
       ...reportsByManager(managerOf),
       index: buildTokenIndex(personWords),

@@ -1,5 +1,5 @@
 import type { DeletionSample, HeldChange, HeldChangeKind, SyncCounts } from '../../contract/api.js';
-import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, GroupMember } from '../directory/model.js';
+import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, GroupMember, SharedProfile } from '../directory/model.js';
 import { classifyMembers, transitiveMembers } from './closure.js';
 import { contentHash } from './hash.js';
 import type { Snapshot } from './snapshot.js';
@@ -82,7 +82,9 @@ export const recordHash = (record: DirectoryUser | DirectoryGroup): string => co
 export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
   // A list that changes between two page requests can return an item twice (one that moved past the
   // page boundary, e.g. renamed): one step per id, from the copy fetched last.
-  const users = lastCopies(snapshot.users);
+  // Each user carries what employees see of them: Google's public view, or nothing when it did not show them.
+  const publicProfiles = new Map(snapshot.publicProfiles.map(({ id, ...shared }) => [id, shared]));
+  const users = lastCopies(snapshot.users).map((user) => withShared(user, publicProfiles.get(user.id)));
   const userIds = new Set(users.map((u) => u.id));
   const groups = lastCopies(snapshot.groups).filter((g) => snapshot.members.get(g.id)?.gone !== true);
   const groupIds = new Set(groups.map((g) => g.id));
@@ -157,6 +159,11 @@ export function heldChanges(plan: SyncPlan, limit: number): HeldChange[] {
     kind('groups-changed', plan.groupUpserts.filter((g) => !g.created).map((g) => g.group)),
     kind('memberships-changed', plan.memberships.map((m) => ({ id: m.groupId, email: m.email }))),
   ].filter((k) => k.count > 0);
+}
+
+function withShared(user: DirectoryUser, shared: SharedProfile | undefined): DirectoryUser {
+  const { shared: _stale, ...rest } = user;
+  return shared ? { ...rest, shared } : rest;
 }
 
 /** Stored users and groups the snapshot lacks altogether: deletions, unless Google still has them. */

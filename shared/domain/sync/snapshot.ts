@@ -1,4 +1,4 @@
-import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, FetchedMember } from '../directory/model.js';
+import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, FetchedMember, PublicProfile } from '../directory/model.js';
 
 /**
  * What a run has fetched so far. It only grows page by page, and each page is recorded as a delta,
@@ -22,6 +22,9 @@ export interface Snapshot {
   schemas?: DirectorySchema[];
   users: DirectoryUser[];
   usersCursor: Cursor;
+  /** What employees see of each user (the domain_public listing), and its cursor per domain. */
+  publicProfiles: PublicProfile[];
+  publicCursors: Record<string, Cursor>;
   groups: DirectoryGroup[];
   groupsCursor: Cursor;
   members: Map<string, GroupMembers>;
@@ -33,21 +36,23 @@ export interface SnapshotDelta {
   schemas?: DirectorySchema[];
   users: DirectoryUser[];
   usersCursor?: Cursor;
+  publicProfiles: PublicProfile[];
+  publicCursors: Record<string, Cursor>;
   groups: DirectoryGroup[];
   groupsCursor?: Cursor;
   memberPages: Array<{ groupId: string; members: FetchedMember[]; cursor: Cursor; gone?: boolean }>;
 }
 
 export function emptySnapshot(): Snapshot {
-  return { users: [], usersCursor: { done: false }, groups: [], groupsCursor: { done: false }, members: new Map() };
+  return { users: [], usersCursor: { done: false }, publicProfiles: [], publicCursors: {}, groups: [], groupsCursor: { done: false }, members: new Map() };
 }
 
 export function emptyDelta(): SnapshotDelta {
-  return { users: [], groups: [], memberPages: [] };
+  return { users: [], publicProfiles: [], publicCursors: {}, groups: [], memberPages: [] };
 }
 
 export function isDeltaEmpty(delta: SnapshotDelta): boolean {
-  return !delta.domains && !delta.schemas && !delta.usersCursor && !delta.groupsCursor && delta.memberPages.length === 0;
+  return !delta.domains && !delta.schemas && !delta.usersCursor && Object.keys(delta.publicCursors).length === 0 && !delta.groupsCursor && delta.memberPages.length === 0;
 }
 
 /** Replays a delta onto a snapshot (resume) — the same mutation the fetcher makes live. */
@@ -56,6 +61,8 @@ export function applyDelta(snapshot: Snapshot, delta: SnapshotDelta): void {
   if (delta.schemas) snapshot.schemas = delta.schemas;
   for (const user of delta.users) snapshot.users.push(user);
   if (delta.usersCursor) snapshot.usersCursor = delta.usersCursor;
+  for (const profile of delta.publicProfiles) snapshot.publicProfiles.push(profile);
+  Object.assign(snapshot.publicCursors, delta.publicCursors);
   for (const group of delta.groups) snapshot.groups.push(group);
   if (delta.groupsCursor) snapshot.groupsCursor = delta.groupsCursor;
   for (const page of delta.memberPages) {
@@ -74,6 +81,8 @@ export function appendDelta(delta: SnapshotDelta, later: SnapshotDelta): void {
   if (later.schemas) delta.schemas = later.schemas;
   delta.users.push(...later.users);
   if (later.usersCursor) delta.usersCursor = later.usersCursor;
+  delta.publicProfiles.push(...later.publicProfiles);
+  Object.assign(delta.publicCursors, later.publicCursors);
   delta.groups.push(...later.groups);
   if (later.groupsCursor) delta.groupsCursor = later.groupsCursor;
   delta.memberPages.push(...later.memberPages);
@@ -81,5 +90,6 @@ export function appendDelta(delta: SnapshotDelta, later: SnapshotDelta): void {
 
 export function isSnapshotComplete(snapshot: Snapshot): boolean {
   return snapshot.domains !== undefined && snapshot.schemas !== undefined && snapshot.usersCursor.done && snapshot.groupsCursor.done
+    && snapshot.domains.every((d) => snapshot.publicCursors[d.domainName]?.done === true)
     && snapshot.groups.every((g) => snapshot.members.get(g.id)?.done === true);
 }

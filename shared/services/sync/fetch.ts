@@ -12,7 +12,7 @@ type Task = () => Promise<void>;
 
 /**
  * Fetches whatever the snapshot still lacks, concurrently: domains, schemas, the users and groups
- * lists (each a chain of pages), and every group's members (a chain per group, started as soon as
+ * lists (each a chain of pages), each domain's public view of its users (once domains are known), and every group's members (a chain per group, started as soon as
  * the group is listed). Every completed page goes into the snapshot and into the delta that the
  * next checkpoint stages; a page in flight when the run stops is simply fetched again next time.
  */
@@ -59,7 +59,13 @@ export class SnapshotFetcher {
 
   private seed(): void {
     const s = this.snapshot;
-    if (!s.domains) this.queue.push(() => this.source.listDomains().then((domains) => this.record({ ...emptyDelta(), domains })));
+    if (!s.domains) {
+      this.queue.push(async () => {
+        this.record({ ...emptyDelta(), domains: await this.source.listDomains() });
+        this.queuePublicListings();
+      });
+    }
+    this.queuePublicListings();
     if (!s.schemas) this.queue.push(() => this.source.listSchemas().then((schemas) => this.record({ ...emptyDelta(), schemas })));
     if (!s.usersCursor.done) this.queue.push(this.usersPage(s.usersCursor.next));
     if (!s.groupsCursor.done) this.queue.push(this.groupsPage(s.groupsCursor.next));
@@ -74,6 +80,29 @@ export class SnapshotFetcher {
       const page = await this.source.listUsers(token);
       this.record({ ...emptyDelta(), users: page.items, usersCursor: { next: page.nextPageToken, done: !page.nextPageToken } });
       if (page.nextPageToken) this.queue.unshift(this.usersPage(page.nextPageToken));
+      else this.queuePublicListings();
+    };
+  }
+
+  /**
+   * Each domain's public view, once the domains are known and the users list is read (whichever
+   * comes last queues it): a run that hands over early has then read the users list alone.
+   */
+  private queuePublicListings(): void {
+    const s = this.snapshot;
+    if (!s.domains || !s.usersCursor.done) return;
+    for (const { domainName } of s.domains) {
+      const cursor = s.publicCursors[domainName];
+      if (!cursor?.done) this.queue.push(this.publicUsersPage(domainName, cursor?.next));
+    }
+  }
+
+  /** One page of what a domain's employees see of its users (one chain per domain). */
+  private publicUsersPage(domain: string, token: string | undefined): Task {
+    return async () => {
+      const page = await this.source.listPublicUsers(domain, token);
+      this.record({ ...emptyDelta(), publicProfiles: page.items, publicCursors: { [domain]: { next: page.nextPageToken, done: !page.nextPageToken } } });
+      if (page.nextPageToken) this.queue.unshift(this.publicUsersPage(domain, page.nextPageToken));
     };
   }
 

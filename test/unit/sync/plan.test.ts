@@ -7,7 +7,8 @@ import { emptySnapshot, type Snapshot } from '../../../shared/domain/sync/snapsh
 import { makeUser } from '../../support/directory.js';
 
 const group = (id: string): DirectoryGroup => ({ id, email: `${id}@example.com`, name: id, description: '', aliases: [] });
-const user = (id: string) => makeUser({ id, primaryEmail: `${id}@example.com` });
+/** A user as admin_view lists it: what colleagues see joins from the public listing when the run plans. */
+const user = (id: string) => makeUser({ id, primaryEmail: `${id}@example.com`, shared: undefined });
 
 function snapshotOf(userIds: string[], members: Record<string, Array<{ id?: string; email?: string; type: string }>>): Snapshot {
   const s = emptySnapshot();
@@ -105,6 +106,20 @@ describe('planning', () => {
     expect(planSync(etagOnly, stored).userUpserts).toEqual([]);
     etagOnly.users = [{ ...u, suspended: true }];
     expect(planSync(etagOnly, stored).userUpserts).toMatchObject([{ created: false, endSessions: true }]);
+  });
+
+  it("stores with each user only what the domain_public listing showed of them, and writes when that alone changes", () => {
+    const snapshot = snapshotOf(['u1', 'hidden'], {});
+    snapshot.users[0] = { ...snapshot.users[0]!, phones: [{ value: '+49 30 private' }], title: 'Engineer' };
+    snapshot.publicProfiles = [{ id: 'u1', aliases: [], title: 'Engineer', locations: [], phones: [], keywords: [], customSchemas: {} }];
+    const [seen, hidden] = planSync(snapshot, nothingStored).userUpserts.map((u) => u.user);
+    expect(seen).toMatchObject({ phones: [{ value: '+49 30 private' }], shared: { title: 'Engineer', phones: [] } });
+    expect(hidden!.shared).toBeUndefined();
+    const stored: StoredState = { users: new Map([['u1', { id: 'u1', email: 'u1@example.com', hash: recordHash(seen!), emails: [], suspended: false, archived: false }]]), groups: new Map() };
+    snapshot.users = [snapshot.users[0]!];
+    expect(planSync(snapshot, stored).userUpserts).toEqual([]);
+    snapshot.publicProfiles = [{ ...snapshot.publicProfiles[0]!, phones: [{ value: '+49 30 private' }] }];
+    expect(planSync(snapshot, stored).userUpserts.map((u) => u.user.shared?.phones)).toEqual([[{ value: '+49 30 private' }]]);
   });
 
   it('guards against zero users and mass deletion', () => {
