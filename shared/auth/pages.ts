@@ -18,6 +18,7 @@ function whatToDo(reason: LoginReason, context: PageContext): string {
   switch (reason) {
     case 'hd_missing':
     case 'hd_not_allowed':
+    case 'email_domain_mismatch':
       return `<p>Sign in with your work account (${work}). In Google's account chooser, pick your work account or choose "Use another account".</p>${TRY_AGAIN}`;
     case 'email_unverified':
       return '<p>Ask your Google Workspace administrator to verify the email address of your account, then sign in again.</p>';

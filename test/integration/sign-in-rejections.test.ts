@@ -73,12 +73,16 @@ describe('ID token claims', () => {
     ['iat far in the past', withClaims((c) => ({ ...c, iat: now() - 3600 })), 'iat_invalid'],
     ['iat in the future', withClaims((c) => ({ ...c, iat: now() + 3600 })), 'iat_invalid'],
     ['iat missing', without('iat'), 'iat_invalid'],
+    ['nbf in the future', withClaims((c) => ({ ...c, nbf: now() + 3600 })), 'token_not_yet_valid'],
+    ['nbf not a number', withClaims((c) => ({ ...c, nbf: 'now' as unknown as number })), 'token_not_yet_valid'],
     ['sub missing', without('sub'), 'sub_missing'],
   ])('rejects %s', (_name, attack, reason) => expectRejected(attack, reason, 400));
 
   it.each([
     ['hd missing (a consumer account)', without('hd'), 'hd_missing'],
     ['hd of a domain that is not allowed', withClaims((c) => ({ ...c, hd: 'elsewhere.example' })), 'hd_not_allowed'],
+    ['an email outside the hd domain', withClaims((c) => ({ ...c, email: 'ada@elsewhere.example' })), 'email_domain_mismatch'],
+    ['an email in another allowed domain than hd', withClaims((c) => ({ ...c, email: 'ada@example.org' })), 'email_domain_mismatch'],
     ['email_verified false', withClaims((c) => ({ ...c, email_verified: false })), 'email_unverified'],
     ['email_verified missing', without('email_verified'), 'email_unverified'],
     ['email_verified as the string "true"', withClaims((c) => ({ ...c, email_verified: 'true' })), 'email_unverified'],
