@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
 import { fold } from '../../shared/people/normalize.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
@@ -288,6 +289,35 @@ describe('people and groups API', () => {
       expect(runs).toHaveLength(before.items.length + 1);
       expect(runs[0]!.status).toBe('succeeded');
       expect(await getJson('/api/admin/sync/pending', admin)).toEqual({ pending: null });
+    });
+
+    it('refuses a cross-site access check, run-now and session revoke with 403, even for an admin, and changes nothing', async () => {
+      const victim = users.find((u) => listed(u) && !u.isAdmin && u.primaryEmail !== users[1]!.primaryEmail)!;
+      const victimSession = await api.sessionFor(victim.primaryEmail);
+      const everyone = groupByEmail('everyone@example.com').id;
+      const requests: Array<[string, string]> = [
+        ['/api/access/check', JSON.stringify({ userId: victim.id, groupIds: [everyone] })],
+        ['/api/admin/sync/run', '{}'],
+        [`/api/admin/users/${victim.id}/sessions/revoke`, ''],
+      ];
+      const otherPort = new URL(api.app.origin);
+      otherPort.port = String(Number(otherPort.port) + 1);
+      const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: `${api.app.origin}.evil.example` }, { origin: otherPort.origin }, { 'sec-fetch-site': 'cross-site' }, {}];
+      const runsBefore = (await all<{ runId: string }>('/api/admin/sync/runs', admin)).items.length;
+      for (const [path, body] of requests) {
+        const caller = path.startsWith('/api/admin') ? admin : member;
+        for (const headers of crossSite) {
+          // Plain fetch: browserFetch would add our own Origin.
+          const response = await fetch(`${api.app.origin}${path}`, {
+            method: 'POST', body, headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${caller.get(SESSION_COOKIE)}`, ...headers },
+          });
+          expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+          expect(await response.json()).toMatchObject({ error: { code: 'cross_site_request' } });
+        }
+      }
+      expect((await api.get('/api/me', victimSession)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await all<{ runId: string }>('/api/admin/sync/runs', admin)).items).toHaveLength(runsBefore);
     });
 
     it("ends every session of a user", async () => {

@@ -1,4 +1,4 @@
-import { exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
+import { CompactSign, exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
 import { purposeKeys } from '../../shared/auth/keys.js';
@@ -202,6 +202,44 @@ describe('state, transaction cookie and authorization response', () => {
     expect((await sessions()).map((s) => s.id)).toEqual(before);
     expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(200);
   });
+
+  it('rejects an authorization response without a code', () => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    callbackUrl.searchParams.delete('code');
+    return callback(jar, callbackUrl);
+  }, 'code_missing', 400));
+
+  it.each([
+    ['not JSON', '<html>gateway</html>'],
+    ['JSON null', 'null'],
+    ['a JSON string', '"id_token"'],
+  ])('rejects a token response that is %s', (_name, body) => expectRejected(() => {
+    fx.provider.answerNextTokenRequestWith(body);
+    return signInResponse();
+  }, 'token_response_invalid', 400));
+
+  it.each([
+    ['no id_token', { access_token: 'a', token_type: 'Bearer' }],
+    ['an empty id_token', { access_token: 'a', token_type: 'Bearer', id_token: '' }],
+    ['an id_token that is not a string', { access_token: 'a', token_type: 'Bearer', id_token: { sub: ADA.sub } }],
+  ])('rejects a token response with %s', (_name, body) => expectRejected(() => {
+    fx.provider.answerNextTokenRequestWith(JSON.stringify(body));
+    return signInResponse();
+  }, 'id_token_missing', 400));
+
+  it.each([
+    ['not a JWS at all', withToken(async () => 'not-a-token')],
+    ['a JWS of two parts', withToken(async ({ claims }) => `${b64({ alg: 'RS256' })}.${b64(claims)}`)],
+    ['a header that is not JSON', withToken(async ({ claims }) => `${Buffer.from('{alg').toString('base64url')}.${b64(claims)}.c2ln`)],
+    ['a signed payload that is not JSON', withToken(async ({ provider }) => {
+      const key = provider.keys[0]!;
+      return new CompactSign(new TextEncoder().encode('not json')).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+    })],
+    ['a signed payload that is a JSON array', withToken(async ({ provider }) => {
+      const key = provider.keys[0]!;
+      return new CompactSign(new TextEncoder().encode('[1,2]')).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+    })],
+  ])('rejects an ID token that is %s as malformed', (_name, attack) => expectRejected(attack, 'id_token_malformed', 400));
 
   it("shows the provider's error (the user cancelled) as a refusal", () => expectRejected(async () => {
     const { jar, callbackUrl } = await begin();
