@@ -4,11 +4,11 @@ import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
 import { purposeKeys } from '../../shared/auth/keys.js';
 import { listUserSessions, sessionPolicy } from '../../shared/auth/sessions.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
-import { openTransaction, sealTransaction } from '../../shared/auth/transaction-cookie.js';
+import { MAX_TRANSACTIONS, openTransaction, sealTransaction } from '../../shared/auth/transaction-cookie.js';
 import { captureOutput } from '../support/logs.js';
 import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';
-import { browserFetch, completeCallback, followProviderRedirect, signIn, startLogin, type CookieJar } from '../support/sign-in.js';
+import { browserFetch, completeCallback, cookieHeader, followProviderRedirect, signIn, startLogin, type CookieJar } from '../support/sign-in.js';
 
 /**
  * The relying party's negative list (OpenID RP conformance plus Google's specifics): each attack
@@ -288,6 +288,37 @@ describe('when something fails unexpectedly', () => {
   });
 });
 
+describe('a cookie bomb', () => {
+  it('keeps at most a few transaction cookies, the newest: after 60 login starts a sign-in still works and the Cookie header stays under 4 KB', async () => {
+    const jar: CookieJar = new Map();
+    for (let i = 0; i < 60; i++) {
+      await startLogin(fx.app.origin, jar);
+      expect(cookieHeader(jar).length).toBeLessThan(4096);
+    }
+    expect([...jar.keys()].filter((name) => name.startsWith('__Host-wb-tx-'))).toHaveLength(MAX_TRANSACTIONS);
+    // The newest transactions survive (a tab that is still signing in is the last one started).
+    const { response } = await signIn(fx.app.origin, followProviderRedirect, { jar });
+    expect(response.status).toBe(302);
+    expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(200);
+    expect(cookieHeader(jar).length).toBeLessThan(4096);
+  });
+
+  it('evicts the oldest transaction, so an older tab\'s sign-in fails while the newer ones complete', async () => {
+    const jar: CookieJar = new Map();
+    const tabs: URL[] = [];
+    for (let i = 0; i <= MAX_TRANSACTIONS; i++) {
+      const { authorizationUrl } = await startLogin(fx.app.origin, jar);
+      tabs.push(await followProviderRedirect(authorizationUrl));
+      vi.setSystemTime(Date.now() + 1_100); // a different iat second for each
+    }
+    vi.useRealTimers();
+    const [oldest, ...newer] = tabs;
+    expect((await completeCallback(fx.app.origin, newer.at(-1)!, jar)).response.status).toBe(302);
+    await expectRejected(async () => (await completeCallback(fx.app.origin, oldest!, jar)).response, 'state_mismatch', 400);
+    expect((await completeCallback(fx.app.origin, newer[0]!, jar)).response.status).toBe(302);
+  });
+});
+
 describe('open redirects', () => {
   const refusedAtLogin = (returnTo: string) => async () => {
     const response = await browserFetch(fx.app.origin, `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, new Map());
@@ -304,14 +335,17 @@ describe('open redirects', () => {
     '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/a/%2e%2e//evil.example',
   ])('refuses returnTo=%s at /auth/login', (returnTo) => expectRejected(refusedAtLogin(returnTo), 'return_to_invalid', 400));
 
-  it('refuses a returnTo under the length cap that percent-encoding takes over it (2,000 × "é": 12,001 characters)', () =>
-    expectRejected(refusedAtLogin(`/${'é'.repeat(2000)}`), 'return_to_invalid', 400));
+  it('refuses a returnTo under the length cap that percent-encoding takes over it (500 × "é": 3,001 characters)', () =>
+    expectRejected(refusedAtLogin(`/${'é'.repeat(500)}`), 'return_to_invalid', 400));
 
-  it('keeps the transaction cookie under 4 KB for the longest returnTo it accepts', async () => {
-    const longest = `/${'a'.repeat(2047)}`;
-    const { response } = await startLogin(fx.app.origin, new Map(), longest);
-    const [cookie] = response.headers.getSetCookie();
-    expect(cookie!.split(';')[0]!.length).toBeLessThan(4096);
+  it('refuses a returnTo over 512 characters', () => expectRejected(refusedAtLogin(`/${'a'.repeat(512)}`), 'return_to_invalid', 400));
+
+  it('keeps the most transaction cookies a browser can hold, with the longest returnTo, and a session under 4 KB together', async () => {
+    const longest = `/${'a'.repeat(511)}`;
+    const { jar } = await signIn(fx.app.origin, followProviderRedirect);
+    for (let i = 0; i < MAX_TRANSACTIONS; i++) await startLogin(fx.app.origin, jar, longest);
+    expect([...jar.keys()].filter((name) => name.startsWith('__Host-wb-tx-'))).toHaveLength(MAX_TRANSACTIONS);
+    expect(cookieHeader(jar).length).toBeLessThan(4096);
   });
 
   it.each([['/people?q=a%20b#x', '/people?q=a%20b#x'], ['/a/../b', '/b'], ['/docs/100%25', '/docs/100%25'], ['', '/']])('accepts returnTo=%s', async (returnTo, expected) => {
