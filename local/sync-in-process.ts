@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpError } from '../shared/http/http.js';
 import { logger } from '../shared/logging/logger.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
+import { fetchOneUser } from '../shared/sync/fetch-one-user.js';
 import { startSync } from '../shared/sync/invocation.js';
 import { runSummary } from '../shared/sync/report.js';
 import { sessionTerminator } from '../shared/sync/sessions.js';
@@ -53,5 +54,16 @@ async function runToCompletion(dependencies: () => Dependencies, force: boolean,
 export function startSyncForAdmin(runner: LocalSyncRunner): (force: boolean) => Promise<void> {
   return async (force) => {
     if (!runner.start({ force, trigger: 'admin' })) throw new HttpError(409, 'sync_running', 'A sync run is already running; try again when it has finished.');
+  };
+}
+
+/** Sign-in's hook (`Dependencies.fetchUserInProcess`): the sync Lambda's `{ fetchUser }`, in the background. */
+export function fetchUserInBackground(dependencies: () => Dependencies): (userId: string) => void {
+  return (userId) => {
+    const deps = dependencies();
+    fetchOneUser(deps, { sessions: sessionTerminator(deps) }, userId).then(
+      (result) => logger.info('directory: fetched one user for sign-in', { userId, result }),
+      (error: unknown) => logger.error('directory: could not fetch one user for sign-in', { userId, error: error instanceof Error ? error.message : String(error) }),
+    );
   };
 }

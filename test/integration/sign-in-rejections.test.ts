@@ -4,6 +4,7 @@ import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
 import { purposeKeys } from '../../shared/auth/keys.js';
 import { listUserSessions, sessionPolicy } from '../../shared/auth/sessions.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
+import { SETUP_WAIT_MS } from '../../shared/directory/user-fetch-requests.js';
 import { MAX_TRANSACTIONS, openTransaction, sealTransaction } from '../../shared/auth/transaction-cookie.js';
 import { captureOutput } from '../support/logs.js';
 import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
@@ -370,14 +371,30 @@ describe('who signed in', () => {
     await expectRejected(as(sub, `${sub}@example.com`), reason, 403);
   });
 
-  it('refuses a user the directory does not know (sync has not seen them)', () =>
-    expectRejected(as('unknown-sub', 'newcomer@example.com'), 'user_unknown', 403));
+  it('never takes identity from the email: an unknown sub with an existing admin\'s address gets no session, only "being set up"', async () => {
+    await fx.seed({ id: 'directory-id-boss', primaryEmail: 'boss@example.com', isAdmin: true });
+    fx.provider.account = { ...ADA, sub: 'recycled-address-sub', email: 'boss@example.com' };
+    const { response, jar } = await signIn(fx.app.origin, followProviderRedirect);
+    const page = await response.text();
+    expect(response.status, page).toBe(200);
+    expect(page).toContain('Your account is being set up');
+    expect(page).toMatch(/<meta http-equiv="refresh" content="\d+; url=\/auth\/login\?returnTo=%2F">/);
+    expect(jar.has(SESSION_COOKIE)).toBe(false);
+    expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(401);
+  });
 
-  it('matches by alias when the sub is not in the directory, and never by sub of another user', async () => {
+  it('matches no one by alias either: an unknown sub with an alias of another person gets no session', async () => {
     await fx.seed({ id: 'directory-id-grace', primaryEmail: 'grace@example.com', aliases: ['g.hopper@example.org'] });
     fx.provider.account = { ...ADA, sub: 'token-sub-grace', email: 'g.hopper@example.org', hd: 'example.org' };
     const { response, jar } = await signIn(fx.app.origin, followProviderRedirect);
-    expect(response.status).toBe(302);
-    expect(await (await browserFetch(fx.app.origin, '/api/me', jar)).json()).toMatchObject({ user: { id: 'directory-id-grace', primaryEmail: 'grace@example.com' } });
+    expect(response.status).toBe(200);
+    expect(jar.has(SESSION_COOKIE)).toBe(false);
+  });
+
+  it('gives up with a clear refusal when the fetch has not answered within the wait', async () => {
+    fx.provider.account = { ...ADA, sub: 'never-answered-sub', email: 'late@example.com' };
+    expect((await signInResponse()).status).toBe(200);
+    vi.setSystemTime(Date.now() + SETUP_WAIT_MS + 1_000);
+    await expectRejected(signInResponse, 'user_unknown', 403);
   });
 });
