@@ -50,10 +50,11 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
   // Every /api/* route: the session guard (GetItem, UpdateItem, DeleteItem), directory reads
   // (GetItem; BatchGetItem for access checks and the search index chunks; Query on the table,
   // on gsi1 for a user's sessions and gsi2 for a group's members), ending sessions (DeleteItem),
-  // run records and the pending diff (Query, GetItem). It writes nothing else: the sync owns the
-  // directory. Signs list cursors with the key ring, and starts a sync run when an admin asks.
+  // run records and the pending diff (Query, GetItem), and an audit entry when an admin signs
+  // everyone out (PutItem). It writes nothing else: the sync owns the directory. Signs list
+  // cursors with the key ring, and starts a sync run when an admin asks.
   api: {
-    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1', 'gsi2'] },
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1', 'gsi2'] },
     secrets: ['sessionKeys'],
     invokesSync: true,
     readsApiSettings: true,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config/config.js';
 import { accountBlock, type DirectoryUser } from '../directory/model.js';
+import { userKey, USERS_INDEX } from '../directory/users.js';
 import { describeDevice } from './device.js';
 import { randomToken } from './oidc-client.js';
 
@@ -50,6 +51,7 @@ interface SessionItem {
 }
 
 const SK = 'SESSION';
+const USER_PK_PREFIX = userKey('').pk;
 const sessionKey = (id: string) => ({ pk: `SESSION#${id}`, sk: SK });
 const userSessionsKey = (userId: string) => `USER_SESSIONS#${userId}`;
 /**
@@ -150,6 +152,34 @@ export async function endUserSessions(db: DynamoDBDocumentClient, table: string,
   const items = await userSessionItems(db, table, userId);
   await Promise.all(items.map((item) => db.send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }))));
   return items.length;
+}
+
+/** Users whose sessions are looked up at once while signing everyone out. */
+const REVOKE_ALL_CONCURRENCY = 16;
+
+/**
+ * Signs everyone out (ASVS 7.4.5): ends every session. Sessions are kept per user (gsi1
+ * USER_SESSIONS#<id>), so this walks the directory's users a page at a time (gsi1 USERS) and ends
+ * each one's sessions, a bounded number of users at once. That is every session there is: sign-in
+ * only opens one for a user the directory holds, and sync ends a deleted user's at once. A sign-in
+ * that completes while this runs may survive it. Returns how many sessions ended.
+ */
+export async function endAllSessions(db: DynamoDBDocumentClient, table: string): Promise<number> {
+  let ended = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({
+      TableName: table, IndexName: USERS_INDEX.indexName, KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': USERS_INDEX.partition }, ProjectionExpression: 'pk', ExclusiveStartKey: start,
+    }));
+    const userIds = (page.Items ?? []).map((item) => String(item.pk).slice(USER_PK_PREFIX.length));
+    for (let i = 0; i < userIds.length; i += REVOKE_ALL_CONCURRENCY) {
+      const counts = await Promise.all(userIds.slice(i, i + REVOKE_ALL_CONCURRENCY).map((id) => endUserSessions(db, table, id)));
+      ended += counts.reduce((sum, n) => sum + n, 0);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return ended;
 }
 
 /**

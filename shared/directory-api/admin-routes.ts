@@ -1,4 +1,5 @@
 import { endUserSessions } from '../auth/sessions.js';
+import { signEveryoneOut } from '../auth/sign-everyone-out.js';
 import { HttpError, json } from '../http/http.js';
 import type { Route } from '../http/router.js';
 import { dependencies } from '../runtime/dependencies.js';
@@ -8,7 +9,7 @@ import { queryPage } from './paging.js';
 import { startSyncRun } from './sync-starter.js';
 import { cursorParam, objectBody, pageSize, userIdParam } from './validate.js';
 
-/** Admin only: directory sync history, pending diff and "run now", and ending a user's sessions. */
+/** Admin only: directory sync history, pending diff and "run now", ending a user's sessions, and signing everyone out. */
 export const adminRoutes: readonly Route[] = [
   {
     method: 'GET',
@@ -54,6 +55,16 @@ export const adminRoutes: readonly Route[] = [
       await requireAdmin(request, deps);
       const userId = userIdParam(request);
       return json(200, { userId, revoked: await endUserSessions(deps.db, deps.config.tableName, userId) });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/sessions/revoke-all',
+    handler: async (request) => {
+      const deps = dependencies();
+      const session = await requireAdmin(request, deps);
+      objectBody(request, [], { optional: true });
+      return json(200, { revoked: await signEveryoneOut(deps.db, deps.config.tableName, session.user.id) });
     },
   },
 ];

@@ -89,7 +89,7 @@ describe('function roles: exactly what each function code uses', () => {
     ['auth-login', [logs('auth-login'), readSecrets('sessionKeys')]],
     ['auth-callback', [logs('auth-callback'), onTable('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'), readSecrets('sessionKeys', 'googleClientSecret'), INVOKE_SYNC]],
     ['auth-session', [logs('auth-session'), onTable('GetItem', 'UpdateItem', 'DeleteItem'), queries('gsi1'), readSecrets('sessionKeys')]],
-    ['api', [logs('api'), onTable('GetItem', 'BatchGetItem', 'Query', 'UpdateItem', 'DeleteItem'), queries('gsi1', 'gsi2'), readSecrets('sessionKeys'), INVOKE_SYNC]],
+    ['api', [logs('api'), onTable('GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'), queries('gsi1', 'gsi2'), readSecrets('sessionKeys'), INVOKE_SYNC]],
   ])('%s', (name, expected) => {
     const { api } = synthesized.bridge;
     const deployed = api!.functions.find((f) => f.spec.name === name)!;

@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_PARTITION } from '../../shared/audit/audit-log.js';
 import { SESSION_COOKIE } from '../../shared/auth/cookies.js';
 import { fold } from '../../shared/people/normalize.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
@@ -242,6 +246,7 @@ describe('people and groups API', () => {
       ['GET', '/api/admin/sync/pending', undefined],
       ['POST', `/api/admin/users/${id}/sessions/revoke`, undefined],
       ['POST', '/api/admin/users/not-an-id/sessions/revoke', undefined],
+      ['POST', '/api/admin/sessions/revoke-all', undefined],
     ];
     const send = (jar: CookieJar, [method, path, body]: [string, string, string | undefined]) => (method === 'GET' ? api.get(path, jar) : api.post(path, jar, body));
 
@@ -292,7 +297,7 @@ describe('people and groups API', () => {
     });
 
     it('refuses a cross-site access check, run-now and session revoke with 403, even for an admin, and changes nothing', async () => {
-      const victim = users.find((u) => listed(u) && !u.isAdmin && u.primaryEmail !== users[1]!.primaryEmail)!;
+      const victim = users.findLast((u) => listed(u) && !u.isAdmin && u.primaryEmail !== users[1]!.primaryEmail)!;
       const victimSession = await api.sessionFor(victim.primaryEmail);
       const everyone = groupByEmail('everyone@example.com').id;
       const requests: Array<[string, string]> = [
@@ -350,6 +355,47 @@ describe('people and groups API', () => {
       const stale = await api.get(`/api/people?q=example&limit=5&cursor=${encodeURIComponent(oldPage.nextCursor!)}`, member);
       expect(stale.status).toBe(400);
       expect(await stale.json()).toMatchObject({ error: { code: 'invalid_cursor' } });
+    });
+  });
+
+  // Last: it ends every session, the shared member's and admin's too.
+  describe('signing everyone out', () => {
+    const auditEntries = async () => (await api.app.deps.db.send(new QueryCommand({
+      TableName: api.app.deps.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': AUDIT_PARTITION },
+    }))).Items ?? [];
+
+    it('ends every session of every user as an admin asks (the admin\'s own too), and records who, when and how many', async () => {
+      const people = users.filter((u) => listed(u)).slice(0, 6);
+      const jars = await Promise.all(people.map((u) => api.sessionFor(u.primaryEmail)));
+      for (const jar of jars) expect((await api.get('/api/me', jar)).status).toBe(200);
+      const before = await auditEntries();
+      const response = await api.post('/api/admin/sessions/revoke-all', admin, undefined);
+      expect(response.status).toBe(200);
+      const { revoked } = (await response.json()) as { revoked: number };
+      expect(revoked).toBeGreaterThanOrEqual(jars.length + 2);
+      for (const jar of [...jars, member, admin]) expect((await api.get('/api/me', jar)).status).toBe(401);
+      const adminId = users.find((u) => u.isAdmin && !u.suspended)!.id;
+      const added = (await auditEntries()).filter((e) => !before.some((b) => b.sk === e.sk));
+      expect(added).toEqual([expect.objectContaining({ action: 'sessions.revoke-all', actor: adminId, revoked, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+    });
+
+    it('does the same from the CLI (npm run sessions -- --revoke-all), recorded as the operator', async () => {
+      const jar = await api.sessionFor(users.find((u) => listed(u))!.primaryEmail);
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'local/sessions-cli.ts', '--revoke-all'], {
+          cwd: resolve(import.meta.dirname, '../..'),
+          env: { ...process.env, RUNTIME_MODE: 'local', TABLE_NAME: api.app.deps.config.tableName, DYNAMODB_ENDPOINT: api.app.deps.config.dynamodbEndpoint, SESSIONS_CLI_OPERATOR: 'ops-test' },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+        child.on('close', (code) => ok({ code, stdout, stderr }));
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ revoked: 1 });
+      expect((await api.get('/api/me', jar)).status).toBe(401);
+      expect((await auditEntries()).some((e) => e.actor === 'cli:ops-test' && e.revoked === 1)).toBe(true);
     });
   });
 });
