@@ -4,7 +4,7 @@ import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
 import { rotate } from '../shared/adapters/secrets/key-ring.js';
 import { LocalSecretStore } from './secrets/local-secret-store.js';
-import { createLocalSyncRunner, startSyncForAdmin, type LocalSyncRunner } from './sync-in-process.js';
+import { createLocalSyncRunner, fetchUserInBackground, startSyncForAdmin, type LocalSyncRunner } from './sync-in-process.js';
 
 /** Where `npm start` keeps state between runs. */
 export const LOCAL_STATE_DIR = '.local';
@@ -27,7 +27,7 @@ export function localDependencies(config: Config, stateDirectory = LOCAL_STATE_D
   });
   const base: Dependencies = { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets };
   const syncRunner = createLocalSyncRunner(() => base);
-  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner) };
+  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner), fetchUserInProcess: fetchUserInBackground(() => base) };
 }
 
 /**

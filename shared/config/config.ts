@@ -47,8 +47,6 @@ export interface Config {
   readonly sessionIdleTimeoutMinutes: number;
   /** Sessions end this long after sign-in, active or not (OWASP ASVS 7.3.2). */
   readonly sessionAbsoluteLifetimeHours: number;
-  /** Operator switch: let an allowed-domain user with no directory record yet sign in (provisional profile from the ID token). */
-  readonly allowUnsyncedSignIn: boolean;
   /** Google integrations the tenant enabled, for the web client. */
   readonly enabledIntegrations: readonly Integration[];
   /** Members of this group (transitively) are intranet admins besides Workspace admins; unset: Workspace admins only. */
@@ -112,7 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, { local: 'INFO', aws: 'INFO' }),
     sessionIdleTimeoutMinutes: read.integer('SESSION_IDLE_TIMEOUT_MINUTES', { local: 480, aws: 480 }, 5, 24 * 60),
     sessionAbsoluteLifetimeHours: read.integer('SESSION_ABSOLUTE_LIFETIME_HOURS', { local: 168, aws: 168 }, 1, 90 * 24),
-    allowUnsyncedSignIn: read.boolean('ALLOW_UNSYNCED_SIGN_IN', { local: false, aws: false }),
     enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
     adminGroupEmail: read.optionalEmail('ADMIN_GROUP_EMAIL', 'the email address of a Google group'),
     syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
@@ -232,12 +229,6 @@ function reader(env: Env, mode: RuntimeMode) {
         throw new ConfigError(key, expected, value);
       }
       return value;
-    },
-    boolean(key: string, defaults: Defaults<boolean>): boolean {
-      const value = raw(key, defaults);
-      if (value === true || value === false) return value;
-      if (value === 'true' || value === 'false') return value === 'true';
-      throw new ConfigError(key, '"true" or "false"', value);
     },
     /** A comma-separated subset of `allowed` (may be empty: "none" enables nothing). */
     list<T extends string>(key: string, allowed: readonly T[], defaults: Defaults<readonly T[]>): readonly T[] {

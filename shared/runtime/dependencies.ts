@@ -19,6 +19,8 @@ export interface Dependencies {
    * so the API bundle does not ship the sync and Google's clients.
    */
   readonly startSyncInProcess?: (force: boolean) => Promise<void>;
+  /** Local only, likewise: sign-in's request to fetch one new person from Google, run in the background. */
+  readonly fetchUserInProcess?: (userId: string) => void;
 }
 
 let current: Dependencies | undefined;
