@@ -30,6 +30,9 @@ import { DEMO_SEED, generateDirectory } from './seed/directory.js';
 import { PersonalDataset } from './seed/personal.js';
 import { Random } from './seed/random.js';
 import { createEmulatorServer } from './server.js';
+import { iamCredentialsRoutes } from './iam-credentials/routes.js';
+import { stsRoutes } from './sts/routes.js';
+import { WorkloadIdentityPool, type WorkloadIdentitySetup } from './sts/workload-identity-pool.js';
 
 export const DEFAULT_EMULATOR_PORT = 4000;
 
@@ -53,6 +56,10 @@ export interface EmulatorOptions {
   readonly limits?: Partial<Limits>;
   /** Clock for token lifetimes and quota windows; default Date.now. */
   readonly now?: () => number;
+  /** Default true. False for keyless runs: the service account has no downloaded key, so no key file is written. */
+  readonly writeServiceAccountKey?: boolean;
+  /** The Workload Identity provider, the AWS credentials it knows, its condition and the signJwt bindings (default: the local sync role only). */
+  readonly workloadIdentity?: Partial<WorkloadIdentitySetup>;
 }
 
 /** What an API module gets to build its routes. */
@@ -79,6 +86,8 @@ export interface Emulator {
   readonly port: number;
   readonly serviceAccountKeyPath: string;
   readonly serviceAccountKey: ServiceAccountKey;
+  /** Workload Identity Federation (STS) and signJwt's bindings; `configure` simulates a misconfigured project. */
+  readonly workloadIdentity: WorkloadIdentityPool;
   /** The live tenant: seeded users, groups, members, domains, the admin; and mutators for tests. */
   readonly directory: DirectoryStore;
   readonly personal: PersonalDataset;
@@ -129,7 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   origin = `http://localhost:${port}`;
 
   const stateDirectory = options.stateDirectory ?? '.local';
-  const serviceAccount = await provisionServiceAccount(stateDirectory, origin).catch(async (error: unknown) => {
+  const serviceAccount = await provisionServiceAccount(stateDirectory, origin, { writeKey: options.writeServiceAccountKey ?? true }).catch(async (error: unknown) => {
     await new Promise((ok) => server.close(ok));
     throw error;
   });
@@ -147,6 +156,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token }]);
   routes.add(oidcRoutes({ issuer: origin, authorization, keys, tokens, accounts, authorize: context.authorize }));
   for (const module of [directoryRoutes, ...BROWSER_API_MODULES, ...(options.modules ?? [])]) routes.add(module(context));
+  const workloadIdentity = new WorkloadIdentityPool(options.workloadIdentity ?? {}, now);
+  routes.add(stsRoutes({ pool: workloadIdentity, tokens, now }));
+  routes.add(iamCredentialsRoutes({ pool: workloadIdentity, serviceAccount, tokens }));
   /** What both the Emulator object and the /__emulator admin API offer. */
   const controls = {
     limits: () => limits.limits,
@@ -168,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     serviceAccountKeyPath: serviceAccountKeyPath(stateDirectory),
     serviceAccountKey: serviceAccount.key,
+    workloadIdentity,
     directory: store,
     personal,
     accounts,

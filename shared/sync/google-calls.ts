@@ -1,3 +1,4 @@
+import { DelegatedTokenError, type CredentialStep } from '../google/delegated-token.js';
 import type { Clock } from './clock.js';
 import type { RateLimiter } from './limiter.js';
 import { DELEGATION_CONSOLE } from './scopes.js';
@@ -8,6 +9,8 @@ export type SyncErrorCode =
   | 'subject-rejected'
   | 'subject-not-admin'
   | 'key-rejected'
+  /** A step of the keyless chain (AWS credentials, STS, signJwt) failed; the message names it and the fix. */
+  | 'google-credentials'
   | 'google-request-rejected'
   | 'google-unavailable'
   | 'lease-lost';
@@ -55,6 +58,8 @@ export interface GoogleFailure {
   readonly message: string;
   readonly retryAfterMs: number | undefined;
   readonly tokenError: boolean;
+  /** Set when the delegated token could not be had: which step of the credential chain failed. */
+  readonly credentialStep?: CredentialStep;
   readonly kind: 'rate-limit' | 'server' | 'network' | 'fatal';
 }
 
@@ -68,6 +73,11 @@ interface GaxiosLike {
 }
 
 export function describeGoogleFailure(error: unknown, now: number): GoogleFailure {
+  if (error instanceof DelegatedTokenError) {
+    const { status, reason, step } = error;
+    const kind = status === 429 ? 'rate-limit' : status !== undefined && status >= 500 ? 'server' : status === undefined && error.cause !== undefined ? 'network' : 'fatal';
+    return { status, reason, message: error.message, retryAfterMs: undefined, tokenError: step === 'token', credentialStep: step, kind };
+  }
   const e = (typeof error === 'object' && error !== null ? error : {}) as GaxiosLike;
   const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
   const data = (e.response?.data ?? {}) as { error?: unknown; error_description?: unknown };
@@ -151,6 +161,8 @@ export class GoogleCallRunner {
 /** Turns a non-retryable answer from Google into a message that names the cause and the fix. */
 export function explainFailure(failure: GoogleFailure, what: string, subject: string): SyncError {
   const { status, reason, message } = failure;
+  const delegationAnswer = failure.credentialStep === 'token' && (reason === 'unauthorized_client' || reason === 'invalid_grant');
+  if (failure.credentialStep && !delegationAnswer) return new SyncError('google-credentials', message, status);
   if (failure.tokenError && reason === 'unauthorized_client') {
     return new SyncError('scope-not-delegated', `Google refused a token for ${subject}: the service account's client id is not authorized for one or more of the sync's scopes. Add them in ${DELEGATION_CONSOLE}; \`npm run sync -- --check\` names each missing scope.`);
   }

@@ -1,8 +1,9 @@
 import type { SyncConfig } from '../config/config.js';
 import type { Dependencies } from '../runtime/dependencies.js';
-import { delegatedJwtClient, parseServiceAccountKey } from '../google/service-account-client.js';
+import { delegatedAuthClient } from '../google/delegated-token.js';
 import type { SessionTerminator } from './apply.js';
 import { systemClock, type Clock } from './clock.js';
+import { syncTokenSource } from './credentials.js';
 import { GoogleDirectorySource } from './directory-source.js';
 import { DEFAULT_RETRY, GoogleCallRunner, type CallStats, type RetryOptions } from './google-calls.js';
 import { RateLimiter } from './limiter.js';
@@ -24,7 +25,7 @@ export const LAMBDA_RESERVE_MS = 90_000;
 export const LEASE_DURATION_MS = 45_000;
 
 /** What sync needs of the process dependencies: the Lambda's and `npm run sync`'s (sync keys only, see loadSyncConfig). */
-export type SyncDependencies = Pick<Dependencies, 'db' | 'secrets'> & { readonly config: SyncConfig };
+export type SyncDependencies = Pick<Dependencies, 'db' | 'secrets' | 'awsCredentials'> & { readonly config: SyncConfig };
 
 export interface SyncWiring {
   readonly sessions: SessionTerminator;
@@ -37,28 +38,28 @@ export interface SyncWiring {
 }
 
 /**
- * Builds one invocation's sync environment from the process dependencies: the service-account
- * key from the secret store, a JWT impersonating GOOGLE_ADMIN_SUBJECT with exactly the read-only
- * scopes, Google's Directory client at GOOGLE_API_ROOT, and one limiter for every call.
+ * Builds one invocation's sync environment from the process dependencies: the delegated-token
+ * source of the credential mode (the key from the secret store, or the keyless chain), a client
+ * impersonating GOOGLE_ADMIN_SUBJECT with exactly the read-only scopes, Google's Directory client
+ * at GOOGLE_API_ROOT, and one limiter for every call.
  */
 export async function createSyncEnvironment(deps: SyncDependencies, wiring: SyncWiring): Promise<SyncEnvironment> {
   const { config } = deps;
   const clock = wiring.clock ?? systemClock;
-  const key = parseServiceAccountKey(await deps.secrets.get(config.secretNames.serviceAccountKey));
+  const tokens = await syncTokenSource(deps);
   const subject = config.googleAdminSubject;
   const callStats: CallStats = { apiCalls: 0, retries: 0 };
   const perMinute = config.sync.quotaPerMinute * QUOTA_HEADROOM;
   const limiter = new RateLimiter({ perMinute, burst: Math.max(1, Math.round(perMinute / 60)), maxConcurrent: SYNC_CONCURRENCY, clock });
   const runner = new GoogleCallRunner(limiter, { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random, timeLeftMs: wiring.timeLeftMs }, callStats, subject);
-  const jwt = delegatedJwtClient(key, { subject, scopes: SYNC_SCOPE_URLS });
   return {
     db: deps.db,
     tableName: config.tableName,
-    source: new GoogleDirectorySource(jwt, config.googleApiRoot, runner),
+    source: new GoogleDirectorySource(delegatedAuthClient(tokens, SYNC_SCOPE_URLS), config.googleApiRoot, runner),
     callStats,
     sessions: wiring.sessions,
     clock,
-    diagnoseDelegation: () => describeMissingScopes(key, subject),
+    diagnoseDelegation: () => describeMissingScopes(tokens, subject),
   };
 }
 

@@ -7,6 +7,7 @@ import { createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'n
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { LOCAL_DEFAULTS } from '../../../shared/config/config.js';
 import { randomGoogleId } from '../seed/random.js';
 
 /** The JSON Google's console downloads for a service-account key. */
@@ -25,7 +26,7 @@ export interface ServiceAccountKey {
 }
 
 const PROJECT_ID = 'workspace-bridge-local';
-export const SERVICE_ACCOUNT_EMAIL = `directory-sync@${PROJECT_ID}.iam.gserviceaccount.com`;
+export const SERVICE_ACCOUNT_EMAIL = LOCAL_DEFAULTS.googleServiceAccount;
 
 export function serviceAccountKeyPath(stateDirectory: string): string {
   return join(stateDirectory, 'google', 'service-account.json');
@@ -38,11 +39,12 @@ export interface ServiceAccount {
 
 /**
  * Writes the key file for this origin. An existing file's key pair and client id are kept, so a
- * restarted `npm start` does not invalidate what the local secret store already read.
+ * restarted `npm start` does not invalidate what the local secret store already read. Keyless
+ * (`writeKey: false`) the key pair lives in memory only: Google holds it, signJwt uses it.
  */
-export async function provisionServiceAccount(stateDirectory: string, origin: string): Promise<ServiceAccount> {
+export async function provisionServiceAccount(stateDirectory: string, origin: string, { writeKey = true } = {}): Promise<ServiceAccount> {
   const path = serviceAccountKeyPath(stateDirectory);
-  const previous = await readExisting(path);
+  const previous = writeKey ? await readExisting(path) : undefined;
   const privateKey = previous?.private_key ?? (await newPrivateKey());
   const clientId = previous?.client_id ?? randomGoogleId();
   const key: ServiceAccountKey = {
@@ -58,8 +60,10 @@ export async function provisionServiceAccount(stateDirectory: string, origin: st
     client_x509_cert_url: `${origin}/robot/v1/metadata/x509/${encodeURIComponent(SERVICE_ACCOUNT_EMAIL)}`,
     universe_domain: 'googleapis.com',
   };
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+  if (writeKey) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+  }
   return { key, publicKey: createPublicKey(privateKey) };
 }
 
