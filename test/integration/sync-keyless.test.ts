@@ -1,5 +1,7 @@
 import { access } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
+import { LOCAL_DEFAULTS, loadSyncConfig } from '../../shared/config/config.js';
 import { DelegatedTokenError } from '../../shared/google/delegated-token.js';
 import { syncTokenSource } from '../../shared/sync/credentials.js';
 import { startSync } from '../../shared/sync/invocation.js';
@@ -7,6 +9,8 @@ import { preflightReport } from '../../shared/sync/preflight.js';
 import { sessionTerminator } from '../../shared/sync/sessions.js';
 import { SYNC_SCOPE_URLS } from '../../shared/sync/scopes.js';
 import { LOCAL_AWS_IDENTITIES, awsRoleOf, type LocalAwsIdentity } from '../../local/emulator/sts/local-aws.js';
+import { EMULATOR_JWT_PREFIX } from '../../local/emulator/oauth/tokens.js';
+import { startTestEmulator } from '../support/emulator.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 
 /** Keyless mode end to end through real HTTP: AwsClient → emulator STS → signJwt → JWT-bearer grant → Directory API. */
@@ -26,6 +30,11 @@ describe('directory sync with Workload Identity Federation (no key)', () => {
     const outcome = await h.sync();
     expect(outcome.status).toBe('succeeded');
     expect(h.emulator.counters()).toMatchObject({ 'sts.token': 1, 'iamcredentials.projects.serviceAccounts.signJwt': 1, 'oauth2.token': 1 });
+    // The assertion signJwt signed: the service account impersonating the admin with exactly the read-only scopes, for an hour at most.
+    const assertions = h.emulator.issuedTokens().filter((t) => t.startsWith(EMULATOR_JWT_PREFIX)).map((t) => decodeJwt(t)).filter((c) => c.iss === LOCAL_DEFAULTS.googleServiceAccount);
+    expect(assertions).toHaveLength(1);
+    expect(assertions[0]).toMatchObject({ sub: h.emulator.directory.admin.primaryEmail, scope: SYNC_SCOPE_URLS.join(' '), aud: 'https://oauth2.googleapis.com/token' });
+    expect(assertions[0]!.exp! - assertions[0]!.iat!).toBeLessThanOrEqual(3600);
     const live = h.emulator.directory.users.filter((u) => !u.deletionTime).length + h.emulator.directory.groups.length;
     expect(outcome.status === 'succeeded' && outcome.record.counts).toMatchObject({ fetched: live, created: live });
   });
@@ -57,6 +66,21 @@ describe('directory sync with Workload Identity Federation (no key)', () => {
       expect(error).toBeInstanceOf(DelegatedTokenError);
       expect((error as DelegatedTokenError).step).toBe('sts');
       expect((error as DelegatedTokenError).reason).toBe('invalid_grant');
+    }
+  });
+
+  it('refuses a signature older than 15 minutes', async () => {
+    // The emulator's clock 16 minutes ahead: the request the sync signs now is 16 minutes old to it.
+    const late = await startTestEmulator({ users: 5, groups: 1, writeServiceAccountKey: false, now: () => Date.now() + 16 * 60_000 });
+    try {
+      const config = loadSyncConfig({ RUNTIME_MODE: 'local', GOOGLE_CREDENTIALS: 'workload-identity', GOOGLE_API_ROOT: late.origin });
+      const error = await syncTokenSource({ ...h.deps, config }).then((s) => s.token(SYNC_SCOPE_URLS)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DelegatedTokenError);
+      expect(error).toMatchObject({ step: 'sts', reason: 'invalid_grant' });
+      expect((error as Error).message).toContain('Signature expired');
+      expect(late.counters()['iamcredentials.projects.serviceAccounts.signJwt']).toBeUndefined();
+    } finally {
+      await late.stop();
     }
   });
 
