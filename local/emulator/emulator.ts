@@ -85,6 +85,8 @@ export interface Emulator {
   readonly issuer: string;
   readonly port: number;
   readonly serviceAccountKeyPath: string;
+  /** False in keyless runs: no key file exists at serviceAccountKeyPath. */
+  readonly serviceAccountKeyWritten: boolean;
   readonly serviceAccountKey: ServiceAccountKey;
   /** Workload Identity Federation (STS) and signJwt's bindings; `configure` simulates a misconfigured project. */
   readonly workloadIdentity: WorkloadIdentityPool;
@@ -138,7 +140,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   origin = `http://localhost:${port}`;
 
   const stateDirectory = options.stateDirectory ?? '.local';
-  const serviceAccount = await provisionServiceAccount(stateDirectory, origin, { writeKey: options.writeServiceAccountKey ?? true }).catch(async (error: unknown) => {
+  const writeKey = options.writeServiceAccountKey ?? true;
+  const serviceAccount = await provisionServiceAccount(stateDirectory, origin, { writeKey }).catch(async (error: unknown) => {
     await new Promise((ok) => server.close(ok));
     throw error;
   });
@@ -179,6 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     issuer: origin,
     port,
     serviceAccountKeyPath: serviceAccountKeyPath(stateDirectory),
+    serviceAccountKeyWritten: writeKey,
     serviceAccountKey: serviceAccount.key,
     workloadIdentity,
     directory: store,
