@@ -6,7 +6,6 @@ import type { Construct } from 'constructs';
 import { TABLE, type KeyAttribute } from '../../shared/db/table-definition.js';
 import { AppFunction } from '../app-function.js';
 import type { InfraConfig } from '../config.js';
-import type { SecretName } from '../permissions.js';
 
 export interface DataStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -20,7 +19,8 @@ const attribute = (key: KeyAttribute): Attribute => ({ name: key.name, type: key
  */
 export class DataStack extends Stack {
   readonly table: TableV2;
-  readonly secrets: Readonly<Record<SecretName, Secret>>;
+  /** No `serviceAccountKey` in keyless mode (googleCredentials=workload-identity): no key exists to keep. */
+  readonly secrets: { readonly sessionKeys: Secret; readonly googleClientSecret: Secret; readonly serviceAccountKey?: Secret };
   readonly rotation: AppFunction;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -51,25 +51,25 @@ export class DataStack extends Stack {
     });
     // Google issues these two; the admin puts them in (README, Deploy guide). A single space reads as "empty"
     // to the functions' secret store, which then names the missing secret and points at the guide.
-    const serviceAccountKey = new Secret(this, 'ServiceAccountKey', {
+    const serviceAccountKey = config.googleCredentials.mode === 'service-account-key' ? new Secret(this, 'ServiceAccountKey', {
       secretName: config.secretNames.serviceAccountKey,
       description: 'Google service-account key JSON for directory sync (domain-wide delegation). Put by the admin.',
       secretStringValue: SecretValue.unsafePlainText(' '),
       removalPolicy: RemovalPolicy.DESTROY,
-    });
+    }) : undefined;
     const googleClientSecret = new Secret(this, 'GoogleClientSecret', {
       secretName: config.secretNames.googleClientSecret,
       description: 'Google OAuth client secret for sign-in. Put by the admin.',
       secretStringValue: SecretValue.unsafePlainText(' '),
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    for (const secret of [serviceAccountKey, googleClientSecret]) {
+    for (const secret of serviceAccountKey ? [serviceAccountKey, googleClientSecret] : [googleClientSecret]) {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason: 'Google issues this credential and only Google can replace it; Secrets Manager has nothing to rotate it with. README "Rotating keys" gives the manual procedure.',
       });
     }
-    this.secrets = { sessionKeys, serviceAccountKey, googleClientSecret };
+    this.secrets = { sessionKeys, googleClientSecret, ...(serviceAccountKey ? { serviceAccountKey } : {}) };
 
     this.rotation = new AppFunction(this, 'RotateSessionKeys', {
       entry: 'functions/rotate-session-keys.ts',
