@@ -62,7 +62,7 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
 };
 
 /**
- * The scheduled directory sync, the only reader of the service-account key. Lease, checkpoint,
+ * The scheduled directory sync, the only reader of the service-account key (key mode; see syncPermissions). Lease, checkpoint,
  * staged chunks, run records and pending diff (PutItem, GetItem, DeleteItem, BatchWriteItem,
  * Query; a run record is written in a transaction with a ConditionCheckItem on the lease, so an
  * invocation that lost the lease cannot overwrite it); the directory (Query on the table, gsi1 and gsi2; transactions of Put and Update parts;
@@ -73,6 +73,11 @@ export const SYNC_PERMISSIONS: PermissionProfile = {
   table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'], queriedIndexes: ['gsi1', 'gsi2'] },
   secrets: ['serviceAccountKey'],
 };
+
+/** Keyless (Workload Identity Federation), the sync reads no secret: its AWS role is its credential. */
+export function syncPermissions(googleCredentials: 'service-account-key' | 'workload-identity'): PermissionProfile {
+  return googleCredentials === 'workload-identity' ? { ...SYNC_PERMISSIONS, secrets: [] } : SYNC_PERMISSIONS;
+}
 
 export function permissionsFor(functionName: string): PermissionProfile {
   const profile = HTTP_FUNCTION_PERMISSIONS[functionName];
