@@ -15,6 +15,8 @@ import type { Request } from 'playwright-core';
 import { build } from 'vite';
 import { createDocumentClient, createDynamoClient } from '../shared/adapters/dynamodb/client.js';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table.js';
+import { fetchOneUser } from '../shared/services/sync/fetch-one-user.js';
+import { sessionTerminator } from '../shared/services/sync/sessions.js';
 import { LOCAL_DEFAULTS } from '../shared/config/config.js';
 import { startDynamoDbLocal } from '../local/dynamodb/dynamodb-local.js';
 import { startEmulator } from '../local/emulator/emulator.js';
@@ -35,13 +37,16 @@ export async function run(): Promise<void> {
   await bundleFigures(join(web, 'dist'));
 
   const dynamo = await startDynamoDbLocal();
-  const emulator = await startEmulator({ port: 0, seed: 'bench', users: 200, groups: 30, stateDirectory: await mkdtemp(join(tmpdir(), 'wb-bench-')), });
+  const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-'));
+  const emulator = await startEmulator({ port: 0, seed: 'bench', users: 200, groups: 30, stateDirectory });
   const tableName = `bench-${randomUUID()}`;
   await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), tableName);
   const app = await startLocalApp(
-    { OIDC_ISSUER: emulator.issuer, GOOGLE_API_ROOT: `${emulator.origin}/`, ALLOW_UNSYNCED_SIGN_IN: 'true' },
-    { table: { endpoint: dynamo.endpoint, tableName, db: createDocumentClient({ endpoint: dynamo.endpoint }) }, googleOrigins: localGoogleOrigins(emulator.origin) },
+    { OIDC_ISSUER: emulator.issuer, GOOGLE_API_ROOT: `${emulator.origin}/`, GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail },
+    { table: { endpoint: dynamo.endpoint, tableName, db: createDocumentClient({ endpoint: dynamo.endpoint }) }, googleOrigins: localGoogleOrigins(emulator.origin), stateDirectory },
   );
+  // The signed-in user, as sign-in's first attempt would have the sync side fetch them (no full sync here).
+  await fetchOneUser(app.deps, { sessions: sessionTerminator(app.deps) }, emulator.directory.admin.id);
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${app.origin}/auth/callback`);
   const browser = await launchBrowser();
   try {

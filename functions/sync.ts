@@ -7,16 +7,20 @@ import { startSync } from '../shared/services/sync/invocation.js';
 import { preflightReport } from '../shared/adapters/google/preflight.js';
 import { emitRunMetrics, runSummary } from '../shared/services/sync/report.js';
 import { sessionTerminator } from '../shared/services/sync/sessions.js';
+import { fetchOneUser } from '../shared/services/sync/fetch-one-user.js';
 
 /**
  * EventBridge Scheduler sends `{ trigger: 'schedule' }`; an admin's manual run may send `{ force: true }`;
- * a continuation `{ continuation: <runId> }`; the deploy guide's check `{ preflight: true }`.
+ * a continuation `{ continuation: <runId> }`; the deploy guide's check `{ preflight: true }`; sign-in,
+ * for a person created after the last run, `{ fetchUser: <Google user id> }` (that one user only).
  */
 export interface SyncEvent {
   readonly force?: boolean;
   readonly continuation?: string;
   /** Check the key, each delegated scope and the admin subject, and answer with what is wrong; no sync. */
   readonly preflight?: boolean;
+  /** Read this one user from Google (users.get) and store them; no run, no lease. */
+  readonly fetchUser?: string;
 }
 
 initDependencies();
@@ -44,6 +48,15 @@ async function handleSyncEvent(event: SyncEvent, context: Context): Promise<Reco
     const report = await preflightReport(deps);
     logger.info('directory sync preflight', { ...report });
     return { ...report };
+  }
+  if (event.fetchUser !== undefined) {
+    // Not retried on failure either: the person's next sign-in attempt after the request window asks again.
+    const result = await fetchOneUser(deps, { sessions: sessionTerminator(deps) }, event.fetchUser).catch((error: unknown) => {
+      logger.error('directory: could not fetch one user for sign-in', { userId: event.fetchUser, error });
+      return 'failed' as const;
+    });
+    logger.info('directory: fetched one user for sign-in', { userId: event.fetchUser, result });
+    return { fetchUser: event.fetchUser, result };
   }
   const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
     invocationId: context.awsRequestId,

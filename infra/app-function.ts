@@ -113,7 +113,7 @@ export class AppFunction extends Construct {
    * Grants exactly what a permission profile lists: its actions on the table, Query on the indexes
    * it queries (and no other index), and the named secrets, read-only.
    */
-  grantProfile(profile: PermissionProfile, resources: { readonly table: ITableV2; readonly secrets: Readonly<Record<SecretName, ISecret>> }): void {
+  grantProfile(profile: PermissionProfile, resources: { readonly table: ITableV2; readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>> }): void {
     const tableArn = resources.table.tableArn;
     if (profile.table) {
       const { actions, queriedIndexes } = profile.table;
@@ -127,7 +127,7 @@ export class AppFunction extends Construct {
     }
     if (profile.secrets.length > 0) {
       this.role.addToPolicy(
-        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: profile.secrets.map((name) => resources.secrets[name].secretArn) }),
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: profile.secrets.map((name) => secretArn(resources.secrets, name)) }),
       );
     }
   }
@@ -136,4 +136,10 @@ export class AppFunction extends Construct {
   static arnFor(scope: Construct, functionName: string): string {
     return Stack.of(scope).formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
+}
+
+function secretArn(secrets: Readonly<Partial<Record<SecretName, ISecret>>>, name: SecretName): string {
+  const secret = secrets[name];
+  if (!secret) throw new Error(`A permission profile reads the secret "${name}", which this deployment does not create (keyless mode has no service-account key).`);
+  return secret.secretArn;
 }

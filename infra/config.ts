@@ -1,4 +1,4 @@
-import { ConfigError, INTEGRATIONS, loadConfig, type Integration } from '../shared/config/config.js';
+import { ConfigError, GOOGLE_CREDENTIAL_MODES, INTEGRATIONS, loadConfig, type Integration } from '../shared/config/config.js';
 
 /**
  * The deployment's settings, read from CDK context: `cdk.json` ("context") or `-c key=value` on the
@@ -14,6 +14,13 @@ export interface InfraConfig {
   readonly adminSubject: string;
   readonly syncSchedule: string;
   readonly secretNames: { readonly sessionKeys: string; readonly serviceAccountKey: string; readonly googleClientSecret: string };
+  /**
+   * How the sync proves it is the service account: a key in the secret `secretNames.serviceAccountKey`
+   * (default), or keyless through Workload Identity Federation, where no key secret exists.
+   */
+  readonly googleCredentials:
+    | { readonly mode: 'service-account-key' }
+    | { readonly mode: 'workload-identity'; readonly provider: string; readonly serviceAccount: string };
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetentionDays: number;
   /** Cap on concurrent executions per HTTP function, so a flood cannot starve the account's other workloads. */
@@ -66,6 +73,9 @@ export const CONTEXT_KEYS = [
   'sessionKeysSecretName',
   'serviceAccountSecretName',
   'googleClientSecretName',
+  'googleCredentials',
+  'googleWorkloadIdentityProvider',
+  'googleServiceAccount',
   'logLevel',
   'logRetentionDays',
   'httpReservedConcurrency',
@@ -101,6 +111,9 @@ const ENV_SOURCE: Partial<Record<string, ContextKey>> = {
   SESSION_KEYS_SECRET_NAME: 'sessionKeysSecretName',
   SERVICE_ACCOUNT_SECRET_NAME: 'serviceAccountSecretName',
   GOOGLE_CLIENT_SECRET_NAME: 'googleClientSecretName',
+  GOOGLE_CREDENTIALS: 'googleCredentials',
+  GOOGLE_WORKLOAD_IDENTITY_PROVIDER: 'googleWorkloadIdentityProvider',
+  GOOGLE_SERVICE_ACCOUNT: 'googleServiceAccount',
   LOG_LEVEL: 'logLevel',
   ADMIN_GROUP_EMAIL: 'adminGroupEmail',
   ENABLED_INTEGRATIONS: 'enabledIntegrations',
@@ -173,6 +186,20 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
   const tracing = text('tracing')?.toLowerCase() ?? 'false';
   if (tracing !== 'true' && tracing !== 'false') throw new InfraConfigError('tracing', `is ${JSON.stringify(tracing)}: expected true or false`);
 
+  // The keyless values themselves are checked by the functions' validator (validateAgainstRuntime).
+  const credentialMode = text('googleCredentials') ?? 'service-account-key';
+  if (!(GOOGLE_CREDENTIAL_MODES as readonly string[]).includes(credentialMode)) {
+    throw new InfraConfigError('googleCredentials', `is ${JSON.stringify(credentialMode)}: expected one of ${GOOGLE_CREDENTIAL_MODES.join(', ')}`);
+  }
+  const provider = text('googleWorkloadIdentityProvider');
+  const serviceAccount = text('googleServiceAccount');
+  if (credentialMode !== 'workload-identity' && (provider || serviceAccount)) {
+    throw new InfraConfigError(provider ? 'googleWorkloadIdentityProvider' : 'googleServiceAccount', 'is set, but googleCredentials is not workload-identity: set -c googleCredentials=workload-identity, or leave both keyless settings out');
+  }
+  const googleCredentials = credentialMode === 'workload-identity'
+    ? { mode: credentialMode, provider: provider ?? '', serviceAccount: serviceAccount ?? '' } as const
+    : { mode: credentialMode as 'service-account-key' };
+
   const config: InfraConfig = {
     appOrigin,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
@@ -185,6 +212,7 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
       serviceAccountKey: text('serviceAccountSecretName') ?? `${secretPrefix}/google-service-account`,
       googleClientSecret: text('googleClientSecretName') ?? `${secretPrefix}/google-client-secret`,
     },
+    googleCredentials,
     logLevel: (text('logLevel') ?? 'INFO') as InfraConfig['logLevel'],
     logRetentionDays: integer('logRetentionDays', 90, (n) => LOG_RETENTION_DAYS.includes(n), `one of ${LOG_RETENTION_DAYS.join(', ')}`)!,
     httpReservedConcurrency: integer('httpReservedConcurrency', undefined, (n) => n >= 1 && n <= 1000, 'an integer from 1 to 1000'),
@@ -204,8 +232,12 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
   return config;
 }
 
-/** The environment every function gets: the keys shared/config/config.ts reads in mode `aws`. */
+/**
+ * The environment every function gets: the keys shared/config/config.ts reads in mode `aws`.
+ * Keyless, no function is told of a key secret, since none exists.
+ */
 export function functionEnvironment(config: InfraConfig, tableName: string): Record<string, string> {
+  const credentials = config.googleCredentials;
   return {
     RUNTIME_MODE: 'aws',
     APP_ORIGIN: config.appOrigin ?? '',
@@ -215,7 +247,9 @@ export function functionEnvironment(config: InfraConfig, tableName: string): Rec
     SYNC_SCHEDULE: config.syncSchedule,
     TABLE_NAME: tableName,
     SESSION_KEYS_SECRET_NAME: config.secretNames.sessionKeys,
-    SERVICE_ACCOUNT_SECRET_NAME: config.secretNames.serviceAccountKey,
+    ...(credentials.mode === 'workload-identity'
+      ? { GOOGLE_CREDENTIALS: credentials.mode, GOOGLE_WORKLOAD_IDENTITY_PROVIDER: credentials.provider, GOOGLE_SERVICE_ACCOUNT: credentials.serviceAccount }
+      : { SERVICE_ACCOUNT_SECRET_NAME: config.secretNames.serviceAccountKey }),
     GOOGLE_CLIENT_SECRET_NAME: config.secretNames.googleClientSecret,
     LOG_LEVEL: config.logLevel,
     NODE_OPTIONS: '--enable-source-maps',
@@ -242,6 +276,7 @@ function validateAgainstRuntime(config: InfraConfig): void {
       'table-name',
     ),
     ...apiSettingsEnvironment(config),
+    AWS_REGION: 'us-east-1', // Lambda sets it
   };
   try {
     loadConfig(env);

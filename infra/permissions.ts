@@ -29,7 +29,7 @@ export interface PermissionProfile {
   /** The DynamoDB calls it makes; `undefined`: it never touches the table, so no grant at all. */
   readonly table: TableGrant | undefined;
   readonly secrets: readonly SecretName[];
-  /** May invoke the sync function (an admin's "run now"); it gets SYNC_FUNCTION_NAME. */
+  /** May invoke the sync function (an admin's "run now", sign-in's one-user fetch); it gets SYNC_FUNCTION_NAME. */
   readonly invokesSync?: boolean;
   /** Reads the directory API's settings (admin group, enabled integrations); it gets them (config.ts, apiSettingsEnvironment). */
   readonly readsApiSettings?: boolean;
@@ -39,20 +39,22 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
   // Starts sign-in: seals the transaction (state, nonce, PKCE verifier) into a cookie with the key
   // ring. No server state, so no table access (shared/services/sign-in/login.ts sends no DynamoDB command).
   'auth-login': { table: undefined, secrets: ['sessionKeys'] },
-  // Finishes sign-in: exchanges the code with the client secret, finds the user (GetItem by id,
-  // then by email), writes a provisional user when allowed (a transaction of Puts; DeleteItem for
-  // dropped addresses), creates the session (PutItem) and ends the browser's previous one (DeleteItem).
-  'auth-callback': { table: { actions: ['GetItem', 'PutItem', 'DeleteItem'], queriedIndexes: [] }, secrets: ['sessionKeys', 'googleClientSecret'] },
+  // Finishes sign-in: exchanges the code with the client secret, finds the user (GetItem by id),
+  // creates the session (PutItem) and ends the browser's previous one (DeleteItem). For an id the
+  // directory does not hold it claims a one-user fetch (GetItem, UpdateItem on the budget, PutItem)
+  // and invokes the sync function with { fetchUser }: the sync, not sign-in, holds the Google key.
+  'auth-callback': { table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: [] }, secrets: ['sessionKeys', 'googleClientSecret'], invokesSync: true },
   // Logout and logout-everywhere: reads the session (GetItem, UpdateItem when touching it,
   // DeleteItem when expired), ends it or every session of the user (Query on gsi1, DeleteItem).
   'auth-session': { table: { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1'] }, secrets: ['sessionKeys'] },
   // Every /api/* route: the session guard (GetItem, UpdateItem, DeleteItem), directory reads
   // (GetItem; BatchGetItem for access checks and the search index chunks; Query on the table,
   // on gsi1 for a user's sessions and gsi2 for a group's members), ending sessions (DeleteItem),
-  // run records and the pending diff (Query, GetItem). It writes nothing else: the sync owns the
-  // directory. Signs list cursors with the key ring, and starts a sync run when an admin asks.
+  // run records and the pending diff (Query, GetItem), and an audit entry when an admin signs
+  // everyone out (PutItem). It writes nothing else: the sync owns the directory. Signs list
+  // cursors with the key ring, and starts a sync run when an admin asks.
   api: {
-    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1', 'gsi2'] },
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1', 'gsi2'] },
     secrets: ['sessionKeys'],
     invokesSync: true,
     readsApiSettings: true,
@@ -60,7 +62,7 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
 };
 
 /**
- * The scheduled directory sync, the only reader of the service-account key. Lease, checkpoint,
+ * The scheduled directory sync, the only reader of the service-account key (key mode; see syncPermissions). Lease, checkpoint,
  * staged chunks, run records and pending diff (PutItem, GetItem, DeleteItem, BatchWriteItem,
  * Query; a run record is written in a transaction with a ConditionCheckItem on the lease, so an
  * invocation that lost the lease cannot overwrite it); the directory (Query on the table, gsi1 and gsi2; transactions of Put and Update parts;
@@ -71,6 +73,11 @@ export const SYNC_PERMISSIONS: PermissionProfile = {
   table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'], queriedIndexes: ['gsi1', 'gsi2'] },
   secrets: ['serviceAccountKey'],
 };
+
+/** Keyless (Workload Identity Federation), the sync reads no secret: its AWS role is its credential. */
+export function syncPermissions(googleCredentials: 'service-account-key' | 'workload-identity'): PermissionProfile {
+  return googleCredentials === 'workload-identity' ? { ...SYNC_PERMISSIONS, secrets: [] } : SYNC_PERMISSIONS;
+}
 
 export function permissionsFor(functionName: string): PermissionProfile {
   const profile = HTTP_FUNCTION_PERMISSIONS[functionName];

@@ -4,7 +4,8 @@ import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
 import { rotate } from '../shared/adapters/secrets/key-ring.js';
 import { LocalSecretStore } from './secrets/local-secret-store.js';
-import { createLocalSyncRunner, startSyncForAdmin, type LocalSyncRunner } from './sync-in-process.js';
+import { LOCAL_AWS_IDENTITIES } from './emulator/sts/local-aws.js';
+import { createLocalSyncRunner, fetchUserInBackground, startSyncForAdmin, type LocalSyncRunner } from './sync-in-process.js';
 
 /** Where `npm start` keeps state between runs. */
 export const LOCAL_STATE_DIR = '.local';
@@ -14,20 +15,33 @@ export interface LocalDependencies extends Dependencies {
   readonly syncRunner: LocalSyncRunner;
 }
 
-/** The adapters a local run gives the handlers: DynamoDB Local, secrets as files under `.local/`, sync in process. */
+/**
+ * The adapters a local run gives the handlers: DynamoDB Local, secrets as files under `.local/`
+ * (the service-account key only in key mode), sync in process, and in keyless mode the local
+ * stand-in for the sync function's AWS role, which the emulator's Workload Identity provider admits.
+ */
 export function localDependencies(config: Config, stateDirectory = LOCAL_STATE_DIR): LocalDependencies {
+  const credentials = config.googleCredentials;
   const secrets = new LocalSecretStore(join(stateDirectory, 'secrets'), {
     [config.secretNames.sessionKeys]: { generate: () => JSON.stringify(rotate(undefined)) },
     [config.secretNames.googleClientSecret]: { generate: () => config.googleClientSecret ?? LOCAL_DEFAULTS.googleClientSecret },
-    [config.secretNames.serviceAccountKey]: {
-      file: join(stateDirectory, 'google', 'service-account.json'),
-      hint: 'the Google emulator writes it at start (npm start or npm run emulator).',
-      adapt: (text) => withEmulatorTokenUri(text, config.googleApiRoot),
-    },
+    ...(credentials.mode === 'service-account-key' ? {
+      [credentials.secretName]: {
+        file: join(stateDirectory, 'google', 'service-account.json'),
+        hint: 'the Google emulator writes it at start (npm start or npm run emulator).',
+        adapt: (text: string) => withEmulatorTokenUri(text, config.googleApiRoot),
+      },
+    } : {}),
   });
-  const base: Dependencies = { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets };
+  const { accessKeyId, secretAccessKey, sessionToken } = LOCAL_AWS_IDENTITIES.syncRole;
+  const base: Dependencies = {
+    config,
+    db: createDocumentClient({ endpoint: config.dynamodbEndpoint }),
+    secrets,
+    ...(credentials.mode === 'workload-identity' ? { awsCredentials: async () => ({ accessKeyId, secretAccessKey, token: sessionToken }) } : {}),
+  };
   const syncRunner = createLocalSyncRunner(() => base);
-  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner) };
+  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner), fetchUserInProcess: fetchUserInBackground(() => base) };
 }
 
 /**

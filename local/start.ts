@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole product on one machine. Starts DynamoDB Local (data kept under .local/)
  * and the Google emulator (GOOGLE_EMULATOR_PORT, default 4000; it writes the service-account key
- * under .local/google/), creates the table, builds the web client, and serves it with the Lambda
- * handlers on PORT.
+ * under .local/google/, except with GOOGLE_CREDENTIALS=workload-identity, where the sync signs in
+ * keyless as the local stand-in for its AWS role), creates the table, builds the web client, and
+ * serves it with the Lambda handlers on PORT.
  * Ctrl-C or SIGTERM stops everything it started, Java included.
  */
 import { mkdir } from 'node:fs/promises';

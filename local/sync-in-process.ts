@@ -5,6 +5,7 @@ import type { Dependencies } from '../shared/runtime/dependencies.js';
 import { startSync } from '../shared/services/sync/invocation.js';
 import { runSummary } from '../shared/services/sync/report.js';
 import { sessionTerminator } from '../shared/services/sync/sessions.js';
+import { fetchOneUser } from '../shared/services/sync/fetch-one-user.js';
 
 export interface LocalSyncRunner {
   /** Starts a run in the background; false when one is already running. */
@@ -53,5 +54,16 @@ async function runToCompletion(dependencies: () => Dependencies, force: boolean,
 export function startSyncForAdmin(runner: LocalSyncRunner): (force: boolean) => Promise<void> {
   return async (force) => {
     if (!runner.start({ force, trigger: 'admin' })) throw new HttpError(409, 'sync_running', 'A sync run is already running; try again when it has finished.');
+  };
+}
+
+/** Sign-in's hook (`Dependencies.fetchUserInProcess`): the sync Lambda's `{ fetchUser }`, in the background. */
+export function fetchUserInBackground(dependencies: () => Dependencies): (userId: string) => void {
+  return (userId) => {
+    const deps = dependencies();
+    fetchOneUser(deps, { sessions: sessionTerminator(deps) }, userId).then(
+      (result) => logger.info('directory: fetched one user for sign-in', { userId, result }),
+      (error: unknown) => logger.error('directory: could not fetch one user for sign-in', { userId, error: error instanceof Error ? error.message : String(error) }),
+    );
   };
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -11,7 +11,7 @@ import { CHECKPOINT_MAX_AGE_MS } from '../../shared/adapters/dynamodb/sync-state
 import { AppFunction } from '../app-function.js';
 import { FailureQueue } from './failure-queue.js';
 import { functionEnvironment, type InfraConfig } from '../config.js';
-import { SYNC_PERMISSIONS, type SecretName } from '../permissions.js';
+import { syncPermissions, type SecretName } from '../permissions.js';
 
 /** The sync function's physical name: known before the function exists, so the API can be granted invoke on it by name. */
 export const syncFunctionName = (stackName: string) => `${stackName}-sync`;
@@ -43,7 +43,7 @@ const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
 export interface DirectorySyncProps {
   readonly config: InfraConfig;
   readonly table: ITableV2;
-  readonly secrets: Readonly<Record<SecretName, ISecret>>;
+  readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>>;
   /** Entry file of the sync function, relative to the repository root. */
   readonly entry: string;
 }
@@ -87,7 +87,11 @@ export class DirectorySync extends Construct {
       maxEventAge: SYNC_MAX_EVENT_AGE,
       tracing: props.config.tracing,
     });
-    this.sync.grantProfile(SYNC_PERMISSIONS, { table: props.table, secrets: props.secrets });
+    this.sync.grantProfile(syncPermissions(props.config.googleCredentials.mode), { table: props.table, secrets: props.secrets });
+    if (props.config.googleCredentials.mode === 'workload-identity') {
+      // The provider's attribute condition and the signJwt binding name this role (deploy guide, "Keyless").
+      new CfnOutput(this, 'SyncRoleName', { value: this.sync.role.roleName, description: 'Execution role of the sync: admit arn:aws:sts::<account>:assumed-role/<this name> in the Workload Identity provider' });
+    }
     this.sync.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }));
     this.schedule(props.config.syncSchedule);
   }

@@ -17,7 +17,7 @@ export interface HttpEndpointProps {
   readonly reservedConcurrency: number | undefined;
   readonly tracing: boolean;
   readonly table: ITableV2;
-  readonly secrets: Readonly<Record<SecretName, ISecret>>;
+  readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>>;
   /** The sync function's name, when this endpoint's profile `invokesSync` and the sync is deployed. */
   readonly syncFunctionName: string | undefined;
 }

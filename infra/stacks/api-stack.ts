@@ -10,7 +10,7 @@ import { permissionsFor, type SecretName } from '../permissions.js';
 export interface ApiStackProps extends StackProps {
   readonly config: InfraConfig;
   readonly table: ITableV2;
-  readonly secrets: Readonly<Record<SecretName, ISecret>>;
+  readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>>;
   /** The HTTP functions to deploy, in CloudFront behavior order (functions/catalog.ts). */
   readonly functions: readonly HttpFunction[];
   /** The sync function's name, when the sync stack is deployed: functions whose profile `invokesSync` may invoke it. */

@@ -1,14 +1,14 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { AppFunction } from '../app-function.js';
 import type { InfraConfig } from '../config.js';
 import { DirectoryTable } from '../constructs/directory-table.js';
+import { GoogleCredentials } from '../constructs/google-credentials.js';
 import { GoogleIssuedSecret } from '../constructs/google-issued-secret.js';
 import { IN_PLACE } from '../constructs/in-place.js';
 import { SessionKeys } from '../constructs/session-keys.js';
-import type { SecretName } from '../permissions.js';
 
 export interface DataStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -20,7 +20,8 @@ export interface DataStackProps extends StackProps {
  */
 export class DataStack extends Stack {
   readonly table: TableV2;
-  readonly secrets: Readonly<Record<SecretName, Secret>>;
+  /** No `serviceAccountKey` keyless (googleCredentials=workload-identity): no key exists to keep. */
+  readonly secrets: { readonly sessionKeys: Secret; readonly googleClientSecret: Secret; readonly serviceAccountKey?: ISecret };
   readonly rotation: AppFunction;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -35,14 +36,11 @@ export class DataStack extends Stack {
       tracing: config.tracing,
     });
     this.rotation = sessionKeys.rotation;
-    const serviceAccountKey = new GoogleIssuedSecret(this, 'ServiceAccountKey', {
-      secretName: config.secretNames.serviceAccountKey,
-      description: 'Google service-account key JSON for directory sync (domain-wide delegation). Put by the admin.',
-    });
+    const serviceAccountKey = new GoogleCredentials(this, 'ServiceAccountKey', { credentials: config.googleCredentials, keySecretName: config.secretNames.serviceAccountKey }).keySecret;
     const googleClientSecret = new GoogleIssuedSecret(this, 'GoogleClientSecret', {
       secretName: config.secretNames.googleClientSecret,
       description: 'Google OAuth client secret for sign-in. Put by the admin.',
     });
-    this.secrets = { sessionKeys: sessionKeys.secret, serviceAccountKey: serviceAccountKey.secret, googleClientSecret: googleClientSecret.secret };
+    this.secrets = { sessionKeys: sessionKeys.secret, googleClientSecret: googleClientSecret.secret, ...(serviceAccountKey ? { serviceAccountKey } : {}) };
   }
 }

@@ -17,7 +17,9 @@ export function describeEmulator(emulator: Emulator): string[] {
     `  admin: ${directory.admin.primaryEmail}`,
     `  demo users: ${demo.map((u) => `${u.primaryEmail} (${u.name.fullName})`).join(', ')}`,
     ...limitsLine(emulator.limits()),
-    `  service account ${relative(process.cwd(), emulator.serviceAccountKeyPath) || emulator.serviceAccountKeyPath}`,
+    emulator.serviceAccountKeyWritten
+      ? `  service account ${relative(process.cwd(), emulator.serviceAccountKeyPath) || emulator.serviceAccountKeyPath}`
+      : `  service account ${emulator.serviceAccountKey.client_email}, keyless: STS ${emulator.origin}/v1/token admits ${emulator.workloadIdentity.settings.admittedRoles.join(', ')}`,
   ];
 }
 

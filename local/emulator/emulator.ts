@@ -28,6 +28,7 @@ import { DEMO_SEED, generateDirectory } from './seed/directory.js';
 import { PersonalDataset } from './seed/personal.js';
 import { Random } from './seed/random.js';
 import { createEmulatorServer } from './server.js';
+import { WorkloadIdentityPool, type WorkloadIdentitySetup } from './sts/workload-identity-pool.js';
 
 export type { EmulatorContext, EmulatorModule } from './module.js';
 
@@ -53,6 +54,10 @@ export interface EmulatorOptions {
   readonly limits?: Partial<Limits>;
   /** Clock for token lifetimes and quota windows; default Date.now. */
   readonly now?: () => number;
+  /** Default true. False for keyless runs: the service account has no downloaded key, so no key file is written. */
+  readonly writeServiceAccountKey?: boolean;
+  /** The Workload Identity provider, the AWS credentials it knows, its condition and the signJwt bindings (default: the local sync role only). */
+  readonly workloadIdentity?: Partial<WorkloadIdentitySetup>;
 }
 
 export interface Emulator {
@@ -61,7 +66,11 @@ export interface Emulator {
   readonly issuer: string;
   readonly port: number;
   readonly serviceAccountKeyPath: string;
+  /** False in keyless runs: no key file exists at serviceAccountKeyPath. */
+  readonly serviceAccountKeyWritten: boolean;
   readonly serviceAccountKey: ServiceAccountKey;
+  /** Workload Identity Federation (STS) and signJwt's bindings; `configure` simulates a misconfigured project. */
+  readonly workloadIdentity: WorkloadIdentityPool;
   /** The live tenant: seeded users, groups, members, domains, the admin; and mutators for tests. */
   readonly directory: DirectoryStore;
   readonly personal: PersonalDataset;
@@ -111,15 +120,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   origin = `http://localhost:${port}`;
 
   const stateDirectory = options.stateDirectory ?? '.local';
-  const serviceAccount = await provisionServiceAccount(stateDirectory, origin).catch(async (error: unknown) => {
+  const writeKey = options.writeServiceAccountKey ?? true;
+  const serviceAccount = await provisionServiceAccount(stateDirectory, origin, { writeKey }).catch(async (error: unknown) => {
     await new Promise((ok) => server.close(ok));
     throw error;
   });
   const saClientId = serviceAccount.key.client_id;
   delegation.set(saClientId, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
 
+  const workloadIdentity = new WorkloadIdentityPool(options.workloadIdentity ?? {}, now);
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, clients, accounts, keys, serviceAccount, delegation, now,
+    origin, directory: store, personal, tokens, clients, accounts, keys, serviceAccount, delegation, workloadIdentity, now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   for (const module of [...EMULATOR_MODULES, ...(options.modules ?? [])]) routes.add(module.routes(context));
@@ -143,7 +154,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     issuer: origin,
     port,
     serviceAccountKeyPath: serviceAccountKeyPath(stateDirectory),
+    serviceAccountKeyWritten: writeKey,
     serviceAccountKey: serviceAccount.key,
+    workloadIdentity,
     directory: store,
     personal,
     accounts,

@@ -25,6 +25,8 @@ export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorOptions 
       ...quotas(env),
       errorRate: rate(env, 'GOOGLE_EMULATOR_ERROR_RATE'),
     },
+    // The app's own credential mode (shared/config): keyless, the service account has no key to write.
+    writeServiceAccountKey: env.GOOGLE_CREDENTIALS?.trim() !== 'workload-identity',
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The emulator's module contract. Each Google API the emulator answers (OAuth/OIDC, Directory,
- * Gmail, Drive, Calendar, Google Identity Services) is one EmulatorModule: a name and a function
+ * Gmail, Drive, Calendar, Google Identity Services, STS, IAM Credentials) is one EmulatorModule: a name and a function
  * from the shared context to its route table. State only that API keeps (inserted events, granted
  * GIS scopes, …) lives inside that function; the seeded tenant and the credentials every API
  * checks come from the context. Modules are registered in one list, modules.ts.
@@ -16,6 +16,7 @@ import type { SigningKeys } from './oauth/keys.js';
 import type { DelegationGrants, ServiceAccount } from './oauth/service-account.js';
 import type { Grant, TokenRegistry } from './oauth/tokens.js';
 import type { PersonalDataset } from './seed/personal.js';
+import type { WorkloadIdentityPool } from './sts/workload-identity-pool.js';
 
 /** What a module gets to build its routes: the seeded tenant, the issued credentials, the clock. */
 export interface EmulatorContext {
@@ -32,6 +33,8 @@ export interface EmulatorContext {
   /** The tenant's service account and the scopes domain-wide delegation grants each client id. */
   readonly serviceAccount: ServiceAccount;
   readonly delegation: DelegationGrants;
+  /** The Workload Identity provider STS applies and the signJwt bindings IAM Credentials checks (tests reconfigure it). */
+  readonly workloadIdentity: WorkloadIdentityPool;
   /** Bearer-token check with Google's 401/403 answers; returns the token's grant. */
   authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
   readonly now: () => number;

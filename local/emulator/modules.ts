@@ -7,7 +7,9 @@ import { directoryModule } from './directory/routes.js';
 import { driveModule } from './drive/routes.js';
 import { gmailModule } from './gmail/routes.js';
 import { gsiModule } from './gsi/routes.js';
+import { iamCredentialsModule } from './iam-credentials/module.js';
 import type { EmulatorModule } from './module.js';
 import { oauthModule } from './oauth/module.js';
+import { stsModule } from './sts/module.js';
 
-export const EMULATOR_MODULES: readonly EmulatorModule[] = [oauthModule, directoryModule, gmailModule, driveModule, calendarModule, gsiModule];
+export const EMULATOR_MODULES: readonly EmulatorModule[] = [oauthModule, directoryModule, gmailModule, driveModule, calendarModule, gsiModule, stsModule, iamCredentialsModule];

@@ -25,6 +25,8 @@ export interface Config {
   readonly allowedDomains: readonly string[];
   readonly googleAdminSubject: string;
   readonly googleApiRoot: string;
+  /** How directory sync proves it is the service account (GOOGLE_CREDENTIALS). */
+  readonly googleCredentials: GoogleCredentials;
   readonly syncSchedule: string;
   readonly sync: {
     /** The tenant's Directory API quota per minute; the limiter runs at 90% of it. */
@@ -39,7 +41,6 @@ export interface Config {
   readonly dynamodbEndpoint: string | undefined;
   readonly secretNames: {
     readonly sessionKeys: string;
-    readonly serviceAccountKey: string;
     readonly googleClientSecret: string;
   };
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -47,8 +48,6 @@ export interface Config {
   readonly sessionIdleTimeoutMinutes: number;
   /** Sessions end this long after sign-in, active or not (OWASP ASVS 7.3.2). */
   readonly sessionAbsoluteLifetimeHours: number;
-  /** Operator switch: let an allowed-domain user with no directory record yet sign in (provisional profile from the ID token). */
-  readonly allowUnsyncedSignIn: boolean;
   /** Google integrations the tenant enabled, for the web client. */
   readonly enabledIntegrations: readonly Integration[];
   /** Members of this group (transitively) are intranet admins besides Workspace admins; unset: Workspace admins only. */
@@ -61,6 +60,33 @@ export interface Config {
 
 /** The integrations are part of the wire contract (GET /api/config and /api/me name them). */
 export { INTEGRATIONS, type Integration };
+
+/**
+ * `service-account-key` (default): a downloaded key JSON in the secret SERVICE_ACCOUNT_SECRET_NAME
+ * signs the delegation assertion. `workload-identity`: no key exists; the sync's AWS identity is
+ * exchanged at Google's STS through the Workload Identity Federation provider
+ * GOOGLE_WORKLOAD_IDENTITY_PROVIDER, and IAM Credentials signs the assertion as
+ * GOOGLE_SERVICE_ACCOUNT (docs/deploy.md, "Keyless (Workload Identity Federation)").
+ */
+export const GOOGLE_CREDENTIAL_MODES = ['service-account-key', 'workload-identity'] as const;
+
+export type GoogleCredentials =
+  | { readonly mode: 'service-account-key'; readonly secretName: string }
+  | {
+    readonly mode: 'workload-identity';
+    /** `projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`. */
+    readonly provider: string;
+    /** The service account's email; it must have domain-wide delegation. */
+    readonly serviceAccount: string;
+    /** The region of the GetCallerIdentity request the function signs (Lambda sets AWS_REGION). */
+    readonly awsRegion: string;
+    /** Google's STS token exchange; locally the emulator's. */
+    readonly stsTokenUrl: string;
+    /** Root of the IAM Service Account Credentials API (signJwt). */
+    readonly iamCredentialsRoot: string;
+    /** Where the signed delegation assertion is exchanged for the access token. */
+    readonly oauthTokenUrl: string;
+  };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -77,10 +103,19 @@ export const LOCAL_DEFAULTS = {
   allowedDomains: 'example.com,example.org',
   googleAdminSubject: 'ada@example.com',
   tableName: 'workspace-bridge',
+  /** The emulator's Workload Identity Federation provider and the service account it lets the local sync role sign as. */
+  workloadIdentityProvider: 'projects/123456789012/locations/global/workloadIdentityPools/workspace-bridge/providers/aws-sync',
+  googleServiceAccount: 'directory-sync@workspace-bridge-local.iam.gserviceaccount.com',
+  awsRegion: 'us-east-1',
 } as const;
 
 const GOOGLE_ISSUER = 'https://accounts.google.com';
 const GOOGLE_API_ROOT = 'https://www.googleapis.com/';
+const GOOGLE_STS_TOKEN_URL = 'https://sts.googleapis.com/v1/token';
+const GOOGLE_IAM_CREDENTIALS_ROOT = 'https://iamcredentials.googleapis.com/';
+const GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+const WORKLOAD_IDENTITY_PROVIDER = /^projects\/\d+\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
+const SERVICE_ACCOUNT_EMAIL = /^[a-z0-9][a-z0-9-]*@[a-z0-9-]+(\.[a-z0-9-]+)*\.gserviceaccount\.com$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -92,7 +127,7 @@ export function detectMode(env: Env): RuntimeMode {
 }
 
 /** What directory sync reads, and all that `npm run sync` requires (an operator's shell has no sign-in keys to give). */
-export type SyncConfig = Pick<Config, 'mode' | 'googleAdminSubject' | 'googleApiRoot' | 'sync' | 'tableName' | 'dynamodbEndpoint' | 'secretNames'>;
+export type SyncConfig = Pick<Config, 'mode' | 'googleAdminSubject' | 'googleApiRoot' | 'googleCredentials' | 'sync' | 'tableName' | 'dynamodbEndpoint' | 'secretNames'>;
 
 /** Reads and validates the whole configuration; throws ConfigError on the first bad key. */
 export function loadConfig(env: Env = process.env): Config {
@@ -112,7 +147,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, { local: 'INFO', aws: 'INFO' }),
     sessionIdleTimeoutMinutes: read.integer('SESSION_IDLE_TIMEOUT_MINUTES', { local: 480, aws: 480 }, 5, 24 * 60),
     sessionAbsoluteLifetimeHours: read.integer('SESSION_ABSOLUTE_LIFETIME_HOURS', { local: 168, aws: 168 }, 1, 90 * 24),
-    allowUnsyncedSignIn: read.boolean('ALLOW_UNSYNCED_SIGN_IN', { local: false, aws: false }),
     enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
     adminGroupEmail: read.optionalEmail('ADMIN_GROUP_EMAIL', 'the email address of a Google group'),
     syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
@@ -126,10 +160,12 @@ export function loadSyncConfig(env: Env = process.env): SyncConfig {
 }
 
 function readSyncKeys(read: Reader): SyncConfig {
+  const googleApiRoot = withTrailingSlash(read.url('GOOGLE_API_ROOT', { local: LOCAL_DEFAULTS.emulatorOrigin, aws: GOOGLE_API_ROOT }));
   return {
     mode: read.mode,
     googleAdminSubject: read.email('GOOGLE_ADMIN_SUBJECT', { local: LOCAL_DEFAULTS.googleAdminSubject }),
-    googleApiRoot: withTrailingSlash(read.url('GOOGLE_API_ROOT', { local: LOCAL_DEFAULTS.emulatorOrigin, aws: GOOGLE_API_ROOT })),
+    googleApiRoot,
+    googleCredentials: readGoogleCredentials(read, googleApiRoot),
     sync: {
       quotaPerMinute: read.integer('SYNC_QUOTA_PER_MINUTE', { local: 2400, aws: 2400 }, 10, 1_000_000),
       maxDeleteShare: read.share('SYNC_MAX_DELETE_SHARE', { local: 0.1, aws: 0.1 }),
@@ -139,9 +175,27 @@ function readSyncKeys(read: Reader): SyncConfig {
     dynamodbEndpoint: read.optionalUrl('DYNAMODB_ENDPOINT'),
     secretNames: {
       sessionKeys: read.string('SESSION_KEYS_SECRET_NAME', { local: 'session-keys', aws: 'workspace-bridge/session-keys' }, 'a secret name'),
-      serviceAccountKey: read.string('SERVICE_ACCOUNT_SECRET_NAME', { local: 'google-service-account', aws: 'workspace-bridge/google-service-account' }, 'a secret name'),
       googleClientSecret: read.string('GOOGLE_CLIENT_SECRET_NAME', { local: 'google-client-secret', aws: 'workspace-bridge/google-client-secret' }, 'a secret name'),
     },
+  };
+}
+
+/** Locally the emulator answers for every Google host, so its endpoints default to GOOGLE_API_ROOT's origin. */
+function readGoogleCredentials(read: Reader, googleApiRoot: string): GoogleCredentials {
+  const mode = read.oneOf('GOOGLE_CREDENTIALS', GOOGLE_CREDENTIAL_MODES, { local: 'service-account-key', aws: 'service-account-key' });
+  if (mode === 'service-account-key') {
+    return { mode, secretName: read.string('SERVICE_ACCOUNT_SECRET_NAME', { local: 'google-service-account', aws: 'workspace-bridge/google-service-account' }, 'a secret name') };
+  }
+  const emulator = new URL(googleApiRoot).origin;
+  return {
+    mode,
+    provider: read.matching('GOOGLE_WORKLOAD_IDENTITY_PROVIDER', WORKLOAD_IDENTITY_PROVIDER, { local: LOCAL_DEFAULTS.workloadIdentityProvider },
+      'the full provider name projects/<project number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>'),
+    serviceAccount: read.matching('GOOGLE_SERVICE_ACCOUNT', SERVICE_ACCOUNT_EMAIL, { local: LOCAL_DEFAULTS.googleServiceAccount }, 'a service account email (…@<project>.iam.gserviceaccount.com)'),
+    awsRegion: read.string('AWS_REGION', { local: LOCAL_DEFAULTS.awsRegion }, 'the AWS region (Lambda sets it)'),
+    stsTokenUrl: read.url('GOOGLE_STS_TOKEN_URL', { local: `${emulator}/v1/token`, aws: GOOGLE_STS_TOKEN_URL }),
+    iamCredentialsRoot: withTrailingSlash(read.url('GOOGLE_IAM_CREDENTIALS_ROOT', { local: emulator, aws: GOOGLE_IAM_CREDENTIALS_ROOT })),
+    oauthTokenUrl: read.url('GOOGLE_OAUTH_TOKEN_URL', { local: `${emulator}/token`, aws: GOOGLE_OAUTH_TOKEN_URL }),
   };
 }
 
@@ -233,12 +287,6 @@ function reader(env: Env, mode: RuntimeMode) {
       }
       return value;
     },
-    boolean(key: string, defaults: Defaults<boolean>): boolean {
-      const value = raw(key, defaults);
-      if (value === true || value === false) return value;
-      if (value === 'true' || value === 'false') return value === 'true';
-      throw new ConfigError(key, '"true" or "false"', value);
-    },
     /** A comma-separated subset of `allowed` (may be empty: "none" enables nothing). */
     list<T extends string>(key: string, allowed: readonly T[], defaults: Defaults<readonly T[]>): readonly T[] {
       const expected = `"none" or a comma-separated list of ${allowed.join(', ')}`;
@@ -249,6 +297,11 @@ function reader(env: Env, mode: RuntimeMode) {
       const items = [...new Set(value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))];
       if (items.length === 0 || !items.every((item) => (allowed as readonly string[]).includes(item))) throw new ConfigError(key, expected, value);
       return items as T[];
+    },
+    matching(key: string, pattern: RegExp, defaults: Defaults<string>, expected: string): string {
+      const value = required(key, defaults, expected);
+      if (!pattern.test(value)) throw new ConfigError(key, expected, value);
+      return value;
     },
     oneOf<T extends string>(key: string, allowed: readonly T[], defaults: Defaults<T>): T {
       const expected = `one of ${allowed.join(', ')}`;

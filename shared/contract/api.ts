@@ -29,6 +29,7 @@ export const API_ENDPOINTS = [
   'GET /api/admin/sync/pending',
   'GET /api/admin/sync/progress',
   'POST /api/admin/users/{id}/sessions/revoke',
+  'POST /api/admin/sessions/revoke-all',
 ] as const;
 export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
 
@@ -80,8 +81,6 @@ export interface UserRecord {
   readonly visibleInDirectory: boolean;
   /** Set when sync saw the user disappear (tombstone); the record is kept. */
   readonly deletedAt?: string;
-  /** True for a record created at first sign-in from ID token claims, before any sync saw the user. */
-  readonly provisional?: boolean;
 }
 
 /** GET /api/me: who is signed in, whether they are an intranet admin, which integrations are on. */
@@ -325,5 +324,10 @@ export interface SyncRunStarted {
 /** POST /api/admin/users/{id}/sessions/revoke. */
 export interface SessionsRevoked {
   readonly userId: string;
+  readonly revoked: number;
+}
+
+/** POST /api/admin/sessions/revoke-all: every session of every user ended (the caller's too), audit-logged. */
+export interface EveryoneSignedOut {
   readonly revoked: number;
 }

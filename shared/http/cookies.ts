@@ -22,6 +22,9 @@ export function transactionCookieName(state: string): string {
   return `${TRANSACTION_COOKIE_PREFIX}${state.slice(0, STATE_PREFIX_LENGTH)}`;
 }
 
+/** Exactly the names transactionCookieName issues: only these are ever named back in a Set-Cookie (to evict or delete them). */
+const TRANSACTION_COOKIE_NAME = new RegExp(`^${TRANSACTION_COOKIE_PREFIX}[A-Za-z0-9_-]{${STATE_PREFIX_LENGTH}}$`);
+
 export function isTransactionCookie(name: string): boolean {
-  return name.startsWith(TRANSACTION_COOKIE_PREFIX);
+  return TRANSACTION_COOKIE_NAME.test(name);
 }

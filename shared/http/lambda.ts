@@ -26,11 +26,22 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, requestId: string):
     cookies,
     body,
     requestId,
-    // Behind CloudFront the function URL sees CloudFront's address; the viewer is first in x-forwarded-for.
-    sourceIp: headers['x-forwarded-for']?.split(',')[0]?.trim() || event.requestContext.http.sourceIp,
+    sourceIp: viewerAddress(headers) ?? event.requestContext.http.sourceIp,
     userAgent: headers['user-agent'],
     params: {},
   };
+}
+
+/**
+ * Behind CloudFront the function URL sees CloudFront's address. The viewer's is in the header
+ * CloudFront itself sets, `cloudfront-viewer-address` ("ip:port", IPv6 unbracketed), which a client
+ * cannot supply: CloudFront overwrites it. Not the leftmost `x-forwarded-for` entry, which is
+ * whatever the client sent in its own x-forwarded-for header.
+ */
+function viewerAddress(headers: Readonly<Record<string, string>>): string | undefined {
+  const value = headers['cloudfront-viewer-address']?.trim();
+  const portAt = value?.lastIndexOf(':') ?? -1;
+  return value && portAt > 0 ? value.slice(0, portAt) : undefined;
 }
 
 function toResult(response: HttpResponse, requestId: string): APIGatewayProxyStructuredResultV2 {

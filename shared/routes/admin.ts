@@ -1,9 +1,10 @@
 import { endUserSessions } from '../adapters/dynamodb/sessions.js';
+import { signEveryoneOut } from '../services/sign-everyone-out.js';
 import { getPendingDiff, getSyncProgress, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { queryPage } from '../http/paging.js';
 import { cursorParam, objectBody, pageSize, userIdParam } from '../http/validate.js';
-import { adminOnly, withInput, type AppRoute } from '../http/wrappers.js';
+import { adminOnly, withInput, type AppRoute, type SignedIn } from '../http/wrappers.js';
 import { startSyncRun } from '../services/sync-starter.js';
 import { KEYS, partitionQuery } from '../adapters/dynamodb/table-definition.js';
 
@@ -15,7 +16,10 @@ function runInput(request: HttpRequest): { force: boolean } {
   return { force: body.force === true };
 }
 
-/** Admin only: directory sync history, pending diff, the running sync's progress and "run now", and ending a user's sessions. */
+/** The revoke-all body is empty or `{}`: nothing to choose, but anything else is a mistake worth a 400. */
+const noInput = (request: HttpRequest): void => void objectBody(request, [], { optional: true });
+
+/** Admin only: directory sync history, pending diff, the running sync's progress and "run now", ending a user's sessions, and signing everyone out. */
 export const adminRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
@@ -44,5 +48,10 @@ export const adminRoutes: readonly AppRoute[] = [
     method: 'POST',
     path: '/api/admin/users/{id}/sessions/revoke',
     handler: adminOnly(withInput(userIdParam, async (_request, { deps, input: userId }) => json(200, { userId, revoked: await endUserSessions(deps.db, deps.config.tableName, userId) }))),
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/sessions/revoke-all',
+    handler: adminOnly(withInput<void, SignedIn>(noInput, async (_request, { deps, session }) => json(200, { revoked: await signEveryoneOut(deps.db, deps.config.tableName, session.user.id) }))),
   },
 ];

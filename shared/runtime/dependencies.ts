@@ -3,6 +3,7 @@ import { config, detectMode, type Config } from '../config/config.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { AwsSecretStore } from '../adapters/secrets/aws-secret-store.js';
 import type { SecretStore } from '../adapters/secrets/secret-store.js';
+import type { AwsCredentialsProvider } from '../adapters/google/workload-identity.js';
 
 /**
  * The adapters a function needs, built once per process (per warm Lambda). In AWS they come from
@@ -19,6 +20,14 @@ export interface Dependencies {
    * so the API bundle does not ship the sync and Google's clients.
    */
   readonly startSyncInProcess?: (force: boolean) => Promise<void>;
+  /** Local only, likewise: sign-in's request to fetch one new person from Google, run in the background. */
+  readonly fetchUserInProcess?: (userId: string) => void;
+  /**
+   * The AWS identity keyless Google access (GOOGLE_CREDENTIALS=workload-identity) signs with. Unset
+   * in AWS, where it is the function's execution role from the environment; the local stack gives
+   * the local credentials the emulator's Workload Identity provider knows.
+   */
+  readonly awsCredentials?: AwsCredentialsProvider;
 }
 
 let current: Dependencies | undefined;

@@ -30,7 +30,7 @@ const COMMAND_ACTIONS: Readonly<Record<string, TableAction | 'Scan'>> = {
  * sync's own lease, checkpoint and run-record writes ride along.
  */
 const UNREACHABLE_IN_BUNDLE: Readonly<Record<string, readonly TableAction[]>> = {
-  api: ['PutItem', 'BatchWriteItem', 'ConditionCheckItem'],
+  api: ['BatchWriteItem', 'ConditionCheckItem'],
 };
 
 interface Uses {

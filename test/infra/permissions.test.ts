@@ -88,9 +88,9 @@ describe('function roles: exactly what each function code uses', () => {
   it.each([
     // The login transaction lives in an encrypted cookie: no DynamoDB call, so no table grant at all.
     ['auth-login', [logs('auth-login'), readSecrets('sessionKeys')]],
-    ['auth-callback', [logs('auth-callback'), onTable('GetItem', 'PutItem', 'DeleteItem'), readSecrets('sessionKeys', 'googleClientSecret')]],
+    ['auth-callback', [logs('auth-callback'), onTable('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'), readSecrets('sessionKeys', 'googleClientSecret'), INVOKE_SYNC]],
     ['auth-session', [logs('auth-session'), onTable('GetItem', 'UpdateItem', 'DeleteItem'), queries('gsi1'), readSecrets('sessionKeys')]],
-    ['api', [logs('api'), onTable('GetItem', 'BatchGetItem', 'Query', 'UpdateItem', 'DeleteItem'), queries('gsi1', 'gsi2'), readSecrets('sessionKeys'), INVOKE_SYNC]],
+    ['api', [logs('api'), onTable('GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'), queries('gsi1', 'gsi2'), readSecrets('sessionKeys'), INVOKE_SYNC]],
   ])('%s', (name, expected) => {
     const { api } = synthesized.bridge;
     const deployed = api!.functions.find((f) => f.spec.name === name)!;
@@ -100,12 +100,12 @@ describe('function roles: exactly what each function code uses', () => {
     expect(roleOf(template, roleId).Properties).not.toHaveProperty('ManagedPolicyArns');
   });
 
-  it("api: names the sync function it may invoke for an admin's run now; no other HTTP function does", () => {
+  it("api and sign-in's callback: name the sync function they may invoke (run now, one-user fetch); no other HTTP function does", () => {
     const { api } = synthesized.bridge;
     const template = synthesized.template(api!);
     for (const { spec, app } of api!.functions) {
       const variables = (resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).Environment as { Variables: Json };
-      expect(variables.Variables.SYNC_FUNCTION_NAME, spec.name).toBe(spec.name === 'api' ? 'WorkspaceBridge-Sync-sync' : undefined);
+      expect(variables.Variables.SYNC_FUNCTION_NAME, spec.name).toBe(['api', 'auth-callback'].includes(spec.name) ? 'WorkspaceBridge-Sync-sync' : undefined);
       // A full vCPU for the API: its cold start loads the people search index.
       expect((resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).MemorySize, spec.name).toBe(spec.name === 'api' ? 1769 : 512);
     }

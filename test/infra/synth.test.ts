@@ -49,7 +49,7 @@ describe('cdk-nag (AWS Solutions pack) on every synth', () => {
         'WorkspaceBridge-Data/Default/RotateSessionKeys/Function AwsSolutions-L1',
         'WorkspaceBridge-Sync/Default/Sync/Function AwsSolutions-L1',
         'WorkspaceBridge-Data/GoogleClientSecret AwsSolutions-SMG4',
-        'WorkspaceBridge-Data/ServiceAccountKey AwsSolutions-SMG4',
+        'WorkspaceBridge-Data/ServiceAccountKey/Default AwsSolutions-SMG4',
         'WorkspaceBridge-Monitoring/Default/Alarms AwsSolutions-SNS2',
         'WorkspaceBridge-Sync/Default/FailedRuns AwsSolutions-SQS3',
         'WorkspaceBridge-Sync/Default/ScheduleDeadLetters AwsSolutions-SQS3',

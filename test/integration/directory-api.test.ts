@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../shared/domain/people/normalize.js';
 import { SyncStateStore } from '../../shared/adapters/dynamodb/sync-state-store.js';
+import { SESSION_COOKIE } from '../../shared/http/cookies.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
@@ -327,6 +331,7 @@ describe('people and groups API', () => {
       ['GET', '/api/admin/sync/progress', undefined],
       ['POST', `/api/admin/users/${id}/sessions/revoke`, undefined],
       ['POST', '/api/admin/users/not-an-id/sessions/revoke', undefined],
+      ['POST', '/api/admin/sessions/revoke-all', undefined],
     ];
     const send = (jar: CookieJar, [method, path, body]: [string, string, string | undefined]) => (method === 'GET' ? api.get(path, jar) : api.post(path, jar, body));
 
@@ -396,6 +401,35 @@ describe('people and groups API', () => {
       }
     });
 
+    it('refuses a cross-site access check, run-now and session revoke with 403, even for an admin, and changes nothing', async () => {
+      const victim = users.findLast((u) => listed(u) && !u.isAdmin && u.primaryEmail !== users[1]!.primaryEmail)!;
+      const victimSession = await api.sessionFor(victim.primaryEmail);
+      const everyone = groupByEmail('everyone@example.com').id;
+      const requests: Array<[string, string]> = [
+        ['/api/access/check', JSON.stringify({ userId: victim.id, groupIds: [everyone] })],
+        ['/api/admin/sync/run', '{}'],
+        [`/api/admin/users/${victim.id}/sessions/revoke`, ''],
+      ];
+      const otherPort = new URL(api.app.origin);
+      otherPort.port = String(Number(otherPort.port) + 1);
+      const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: `${api.app.origin}.evil.example` }, { origin: otherPort.origin }, { 'sec-fetch-site': 'cross-site' }, {}];
+      const runsBefore = (await all<{ runId: string }>('/api/admin/sync/runs', admin)).items.length;
+      for (const [path, body] of requests) {
+        const caller = path.startsWith('/api/admin') ? admin : member;
+        for (const headers of crossSite) {
+          // Plain fetch: browserFetch would add our own Origin.
+          const response = await fetch(`${api.app.origin}${path}`, {
+            method: 'POST', body, headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${caller.get(SESSION_COOKIE)}`, ...headers },
+          });
+          expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+          expect(await response.json()).toMatchObject({ error: { code: 'cross_site_request' } });
+        }
+      }
+      expect((await api.get('/api/me', victimSession)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await all<{ runId: string }>('/api/admin/sync/runs', admin)).items).toHaveLength(runsBefore);
+    });
+
     it("ends every session of a user", async () => {
       const victim = users.find((u) => listed(u) && !u.isAdmin && u.primaryEmail !== users[1]!.primaryEmail)!;
       const [a, b] = [await api.sessionFor(victim.primaryEmail), await api.sessionFor(victim.primaryEmail)];
@@ -426,6 +460,47 @@ describe('people and groups API', () => {
       const stale = await api.get(`/api/people?q=example&limit=5&cursor=${encodeURIComponent(oldPage.nextCursor!)}`, member);
       expect(stale.status).toBe(400);
       expect(await stale.json()).toMatchObject({ error: { code: 'invalid_cursor' } });
+    });
+  });
+
+  // Last: it ends every session, the shared member's and admin's too.
+  describe('signing everyone out', () => {
+    const auditEntries = async () => (await api.app.deps.db.send(new QueryCommand({
+      TableName: api.app.deps.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT' },
+    }))).Items ?? [];
+
+    it('ends every session of every user as an admin asks (the admin\'s own too), and records who, when and how many', async () => {
+      const people = users.filter((u) => listed(u)).slice(0, 6);
+      const jars = await Promise.all(people.map((u) => api.sessionFor(u.primaryEmail)));
+      for (const jar of jars) expect((await api.get('/api/me', jar)).status).toBe(200);
+      const before = await auditEntries();
+      const response = await api.post('/api/admin/sessions/revoke-all', admin, undefined);
+      expect(response.status).toBe(200);
+      const { revoked } = (await response.json()) as { revoked: number };
+      expect(revoked).toBeGreaterThanOrEqual(jars.length + 2);
+      for (const jar of [...jars, member, admin]) expect((await api.get('/api/me', jar)).status).toBe(401);
+      const adminId = users.find((u) => u.isAdmin && !u.suspended)!.id;
+      const added = (await auditEntries()).filter((e) => !before.some((b) => b.sk === e.sk));
+      expect(added).toEqual([expect.objectContaining({ action: 'sessions.revoke-all', actor: adminId, revoked, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+    });
+
+    it('does the same from the CLI (npm run sessions -- --revoke-all), recorded as the operator', async () => {
+      const jar = await api.sessionFor(users.find((u) => listed(u))!.primaryEmail);
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'local/sessions-cli.ts', '--revoke-all'], {
+          cwd: resolve(import.meta.dirname, '../..'),
+          env: { ...process.env, RUNTIME_MODE: 'local', TABLE_NAME: api.app.deps.config.tableName, DYNAMODB_ENDPOINT: api.app.deps.config.dynamodbEndpoint, SESSIONS_CLI_OPERATOR: 'ops-test' },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+        child.on('close', (code) => ok({ code, stdout, stderr }));
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ revoked: 1 });
+      expect((await api.get('/api/me', jar)).status).toBe(401);
+      expect((await auditEntries()).some((e) => e.actor === 'cli:ops-test' && e.revoked === 1)).toBe(true);
     });
   });
 });

@@ -189,27 +189,13 @@ describe('sessions over HTTP', () => {
 describe('operator settings', () => {
   let fx: SignInFixture;
   beforeAll(async () => {
-    fx = await startSignInFixture({ ALLOWED_DOMAINS: 'example.com', ALLOW_UNSYNCED_SIGN_IN: 'true', ENABLED_INTEGRATIONS: 'gmail,calendar' });
+    fx = await startSignInFixture({ ALLOWED_DOMAINS: 'example.com', ENABLED_INTEGRATIONS: 'gmail,calendar' });
   });
   afterAll(() => fx.close());
 
   it('sends the hd hint when one domain is allowed', async () => {
     const { authorizationUrl } = await startLogin(fx.app.origin, new Map());
     expect(authorizationUrl.searchParams.get('hd')).toBe('example.com');
-  });
-
-  it('lets a user sync has not seen sign in with a provisional profile when switched on', async () => {
-    fx.provider.account = { sub: 'newcomer-sub', email: 'newcomer@example.com', hd: 'example.com', name: 'New Comer' };
-    const { response, jar } = await signIn(fx.app.origin, followProviderRedirect);
-    expect(response.status).toBe(302);
-    const body = await (await browserFetch(fx.app.origin, '/api/me', jar)).json();
-    expect(body).toEqual({
-      user: expect.objectContaining({ id: 'newcomer-sub', primaryEmail: 'newcomer@example.com', provisional: true, name: expect.objectContaining({ fullName: 'New Comer' }) }),
-      isAdmin: false,
-      integrations: ['gmail', 'calendar'],
-      session: { id: expect.any(String), expiresAt: expect.any(String) },
-    });
-    expect(await getUserById(fx.app.deps.db, fx.app.deps.config.tableName, 'newcomer-sub')).toMatchObject({ provisional: true, visibleInDirectory: false });
   });
 
   it('tells the web client whether the user is an admin', async () => {

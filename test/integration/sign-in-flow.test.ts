@@ -50,7 +50,7 @@ describe('sign-in flow against an in-process OpenID provider', () => {
     expect(setCookies.find((c) => c.startsWith(SESSION_COOKIE))).toMatch(new RegExp(`^${SESSION_COOKIE}=[\\w-]{43}; Path=/; Max-Age=604800; HttpOnly; Secure; SameSite=Lax$`));
     expect(sessionId).toMatch(/^[\w-]{43}$/);
     expect([...jar.keys()]).toEqual([SESSION_COOKIE]);
-    expect(capture.lines().some((line) => line.includes('"signed in"') && line.includes('"matchedBy":"sub"'))).toBe(true);
+    expect(capture.lines().some((line) => line.includes('"signed in"') && line.includes(`"userId":"${ADA.sub}"`))).toBe(true);
 
     const me = await browserFetch(fx.app.origin, '/api/me', jar);
     expect(me.status).toBe(200);

@@ -1,14 +1,15 @@
-import { exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
+import { CompactSign, exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESSION_COOKIE } from '../../shared/http/cookies.js';
 import { purposeKeys } from '../../shared/services/purpose-keys.js';
 import { listUserSessions, sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
-import { openTransaction, sealTransaction } from '../../shared/domain/auth/transaction-cookie.js';
+import { MAX_TRANSACTIONS, openTransaction, sealTransaction } from '../../shared/domain/auth/transaction-cookie.js';
+import { SETUP_WAIT_MS } from '../../shared/adapters/dynamodb/user-fetch-requests.js';
 import { captureOutput } from '../support/logs.js';
 import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';
-import { browserFetch, completeCallback, followProviderRedirect, signIn, startLogin, type CookieJar } from '../support/sign-in.js';
+import { browserFetch, completeCallback, cookieHeader, followProviderRedirect, signIn, startLogin, type CookieJar } from '../support/sign-in.js';
 
 /**
  * The relying party's negative list (OpenID RP conformance plus Google's specifics): each attack
@@ -73,12 +74,16 @@ describe('ID token claims', () => {
     ['iat far in the past', withClaims((c) => ({ ...c, iat: now() - 3600 })), 'iat_invalid'],
     ['iat in the future', withClaims((c) => ({ ...c, iat: now() + 3600 })), 'iat_invalid'],
     ['iat missing', without('iat'), 'iat_invalid'],
+    ['nbf in the future', withClaims((c) => ({ ...c, nbf: now() + 3600 })), 'token_not_yet_valid'],
+    ['nbf not a number', withClaims((c) => ({ ...c, nbf: 'now' as unknown as number })), 'token_not_yet_valid'],
     ['sub missing', without('sub'), 'sub_missing'],
   ])('rejects %s', (_name, attack, reason) => expectRejected(attack, reason, 400));
 
   it.each([
     ['hd missing (a consumer account)', without('hd'), 'hd_missing'],
     ['hd of a domain that is not allowed', withClaims((c) => ({ ...c, hd: 'elsewhere.example' })), 'hd_not_allowed'],
+    ['an email outside the hd domain', withClaims((c) => ({ ...c, email: 'ada@elsewhere.example' })), 'email_domain_mismatch'],
+    ['an email in another allowed domain than hd', withClaims((c) => ({ ...c, email: 'ada@example.org' })), 'email_domain_mismatch'],
     ['email_verified false', withClaims((c) => ({ ...c, email_verified: false })), 'email_unverified'],
     ['email_verified missing', without('email_verified'), 'email_unverified'],
     ['email_verified as the string "true"', withClaims((c) => ({ ...c, email_verified: 'true' })), 'email_unverified'],
@@ -199,6 +204,44 @@ describe('state, transaction cookie and authorization response', () => {
     expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(200);
   });
 
+  it('rejects an authorization response without a code', () => expectRejected(async () => {
+    const { jar, callbackUrl } = await begin();
+    callbackUrl.searchParams.delete('code');
+    return callback(jar, callbackUrl);
+  }, 'code_missing', 400));
+
+  it.each([
+    ['not JSON', '<html>gateway</html>'],
+    ['JSON null', 'null'],
+    ['a JSON string', '"id_token"'],
+  ])('rejects a token response that is %s', (_name, body) => expectRejected(() => {
+    fx.provider.answerNextTokenRequestWith(body);
+    return signInResponse();
+  }, 'token_response_invalid', 400));
+
+  it.each([
+    ['no id_token', { access_token: 'a', token_type: 'Bearer' }],
+    ['an empty id_token', { access_token: 'a', token_type: 'Bearer', id_token: '' }],
+    ['an id_token that is not a string', { access_token: 'a', token_type: 'Bearer', id_token: { sub: ADA.sub } }],
+  ])('rejects a token response with %s', (_name, body) => expectRejected(() => {
+    fx.provider.answerNextTokenRequestWith(JSON.stringify(body));
+    return signInResponse();
+  }, 'id_token_missing', 400));
+
+  it.each([
+    ['not a JWS at all', withToken(async () => 'not-a-token')],
+    ['a JWS of two parts', withToken(async ({ claims }) => `${b64({ alg: 'RS256' })}.${b64(claims)}`)],
+    ['a header that is not JSON', withToken(async ({ claims }) => `${Buffer.from('{alg').toString('base64url')}.${b64(claims)}.c2ln`)],
+    ['a signed payload that is not JSON', withToken(async ({ provider }) => {
+      const key = provider.keys[0]!;
+      return new CompactSign(new TextEncoder().encode('not json')).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+    })],
+    ['a signed payload that is a JSON array', withToken(async ({ provider }) => {
+      const key = provider.keys[0]!;
+      return new CompactSign(new TextEncoder().encode('[1,2]')).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+    })],
+  ])('rejects an ID token that is %s as malformed', (_name, attack) => expectRejected(attack, 'id_token_malformed', 400));
+
   it("shows the provider's error (the user cancelled) as a refusal", () => expectRejected(async () => {
     const { jar, callbackUrl } = await begin();
     const denied = new URL(callbackUrl);
@@ -246,6 +289,37 @@ describe('when something fails unexpectedly', () => {
   });
 });
 
+describe('a cookie bomb', () => {
+  it('keeps at most a few transaction cookies, the newest: after 60 login starts a sign-in still works and the Cookie header stays under 4 KB', async () => {
+    const jar: CookieJar = new Map();
+    for (let i = 0; i < 60; i++) {
+      await startLogin(fx.app.origin, jar);
+      expect(cookieHeader(jar).length).toBeLessThan(4096);
+    }
+    expect([...jar.keys()].filter((name) => name.startsWith('__Host-wb-tx-'))).toHaveLength(MAX_TRANSACTIONS);
+    // The newest transactions survive (a tab that is still signing in is the last one started).
+    const { response } = await signIn(fx.app.origin, followProviderRedirect, { jar });
+    expect(response.status).toBe(302);
+    expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(200);
+    expect(cookieHeader(jar).length).toBeLessThan(4096);
+  });
+
+  it('evicts the oldest transaction, so an older tab\'s sign-in fails while the newer ones complete', async () => {
+    const jar: CookieJar = new Map();
+    const tabs: URL[] = [];
+    for (let i = 0; i <= MAX_TRANSACTIONS; i++) {
+      const { authorizationUrl } = await startLogin(fx.app.origin, jar);
+      tabs.push(await followProviderRedirect(authorizationUrl));
+      vi.setSystemTime(Date.now() + 1_100); // a different iat second for each
+    }
+    vi.useRealTimers();
+    const [oldest, ...newer] = tabs;
+    expect((await completeCallback(fx.app.origin, newer.at(-1)!, jar)).response.status).toBe(302);
+    await expectRejected(async () => (await completeCallback(fx.app.origin, oldest!, jar)).response, 'state_mismatch', 400);
+    expect((await completeCallback(fx.app.origin, newer[0]!, jar)).response.status).toBe(302);
+  });
+});
+
 describe('open redirects', () => {
   const refusedAtLogin = (returnTo: string) => async () => {
     const response = await browserFetch(fx.app.origin, `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, new Map());
@@ -262,14 +336,17 @@ describe('open redirects', () => {
     '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/a/%2e%2e//evil.example',
   ])('refuses returnTo=%s at /auth/login', (returnTo) => expectRejected(refusedAtLogin(returnTo), 'return_to_invalid', 400));
 
-  it('refuses a returnTo under the length cap that percent-encoding takes over it (2,000 × "é": 12,001 characters)', () =>
-    expectRejected(refusedAtLogin(`/${'é'.repeat(2000)}`), 'return_to_invalid', 400));
+  it('refuses a returnTo under the length cap that percent-encoding takes over it (500 × "é": 3,001 characters)', () =>
+    expectRejected(refusedAtLogin(`/${'é'.repeat(500)}`), 'return_to_invalid', 400));
 
-  it('keeps the transaction cookie under 4 KB for the longest returnTo it accepts', async () => {
-    const longest = `/${'a'.repeat(2047)}`;
-    const { response } = await startLogin(fx.app.origin, new Map(), longest);
-    const [cookie] = response.headers.getSetCookie();
-    expect(cookie!.split(';')[0]!.length).toBeLessThan(4096);
+  it('refuses a returnTo over 512 characters', () => expectRejected(refusedAtLogin(`/${'a'.repeat(512)}`), 'return_to_invalid', 400));
+
+  it('keeps the most transaction cookies a browser can hold, with the longest returnTo, and a session under 4 KB together', async () => {
+    const longest = `/${'a'.repeat(511)}`;
+    const { jar } = await signIn(fx.app.origin, followProviderRedirect);
+    for (let i = 0; i < MAX_TRANSACTIONS; i++) await startLogin(fx.app.origin, jar, longest);
+    expect([...jar.keys()].filter((name) => name.startsWith('__Host-wb-tx-'))).toHaveLength(MAX_TRANSACTIONS);
+    expect(cookieHeader(jar).length).toBeLessThan(4096);
   });
 
   it.each([['/people?q=a%20b#x', '/people?q=a%20b#x'], ['/a/../b', '/b'], ['/docs/100%25', '/docs/100%25'], ['', '/']])('accepts returnTo=%s', async (returnTo, expected) => {
@@ -294,14 +371,30 @@ describe('who signed in', () => {
     await expectRejected(as(sub, `${sub}@example.com`), reason, 403);
   });
 
-  it('refuses a user the directory does not know (sync has not seen them)', () =>
-    expectRejected(as('unknown-sub', 'newcomer@example.com'), 'user_unknown', 403));
+  it('never takes identity from the email: an unknown sub with an existing admin\'s address gets no session, only "being set up"', async () => {
+    await fx.seed({ id: 'directory-id-boss', primaryEmail: 'boss@example.com', isAdmin: true });
+    fx.provider.account = { ...ADA, sub: 'recycled-address-sub', email: 'boss@example.com' };
+    const { response, jar } = await signIn(fx.app.origin, followProviderRedirect);
+    const page = await response.text();
+    expect(response.status, page).toBe(200);
+    expect(page).toContain('Your account is being set up');
+    expect(page).toMatch(/<meta http-equiv="refresh" content="\d+; url=\/auth\/login\?returnTo=%2F">/);
+    expect(jar.has(SESSION_COOKIE)).toBe(false);
+    expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(401);
+  });
 
-  it('matches by alias when the sub is not in the directory, and never by sub of another user', async () => {
+  it('matches no one by alias either: an unknown sub with an alias of another person gets no session', async () => {
     await fx.seed({ id: 'directory-id-grace', primaryEmail: 'grace@example.com', aliases: ['g.hopper@example.org'] });
     fx.provider.account = { ...ADA, sub: 'token-sub-grace', email: 'g.hopper@example.org', hd: 'example.org' };
     const { response, jar } = await signIn(fx.app.origin, followProviderRedirect);
-    expect(response.status).toBe(302);
-    expect(await (await browserFetch(fx.app.origin, '/api/me', jar)).json()).toMatchObject({ user: { id: 'directory-id-grace', primaryEmail: 'grace@example.com' } });
+    expect(response.status).toBe(200);
+    expect(jar.has(SESSION_COOKIE)).toBe(false);
+  });
+
+  it('gives up with a clear refusal when the fetch has not answered within the wait', async () => {
+    fx.provider.account = { ...ADA, sub: 'never-answered-sub', email: 'late@example.com' };
+    expect((await signInResponse()).status).toBe(200);
+    vi.setSystemTime(Date.now() + SETUP_WAIT_MS + 1_000);
+    await expectRejected(signInResponse, 'user_unknown', 403);
   });
 });

@@ -118,6 +118,19 @@ describe('npm run sync', () => {
     expect(await h.directoryItems()).toEqual(new Map());
   }, 60_000);
 
+  it('--check walks the keyless chain and names the first step that fails', async () => {
+    const keyless = { GOOGLE_CREDENTIALS: 'workload-identity' };
+    const ok = await cli(h, ['--check'], keyless).done;
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toMatch(/^ok {4}aws credentials: .*\nok {4}workload identity federation: .*\nok {4}signJwt: /m);
+    h.emulator.workloadIdentity.configure({ tokenCreatorRoles: [] });
+    const refused = await cli(h, ['--check'], keyless).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('FAIL  signJwt: IAM Credentials refused to sign the delegation assertion');
+    expect(refused.stderr.match(/FAIL/g)).toHaveLength(1);
+    expect(refused.stderr).not.toContain('scope https://');
+  });
+
   it('--check says when the admin subject cannot be impersonated', async () => {
     const notAdmin = h.emulator.directory.users.find((u) => !u.isAdmin && !u.suspended && !u.deletionTime)!;
     const run = await cli(h, ['--check'], { GOOGLE_ADMIN_SUBJECT: notAdmin.primaryEmail }).done;

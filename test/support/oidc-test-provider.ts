@@ -67,6 +67,7 @@ export class OidcTestProvider {
   /** Every ID token issued (leak tests look for them). */
   readonly issuedIdTokens: string[] = [];
   private minter: IdTokenMinter | undefined;
+  private tokenResponseBody: string | undefined;
   private readonly codes = new Map<string, IssuedCode>();
   private server: Server | undefined;
 
@@ -93,6 +94,11 @@ export class OidcTestProvider {
   /** The next token request gets the ID token this function mints (then back to correct tokens). */
   mintNext(minter: IdTokenMinter): void {
     this.minter = minter;
+  }
+
+  /** The next successful token request is answered 200 with this raw body instead (a broken or lying provider). */
+  answerNextTokenRequestWith(body: string): void {
+    this.tokenResponseBody = body;
   }
 
   /** Signs claims as this provider does: RS256 with the signing key and its kid. */
@@ -174,6 +180,9 @@ export class OidcTestProvider {
       return json(400, { error: 'invalid_grant' });
     }
     issued.used = true;
+    const override = this.tokenResponseBody;
+    this.tokenResponseBody = undefined;
+    if (override !== undefined) return { status: 200, headers: { 'content-type': 'application/json' }, body: override };
     const now = Math.floor(Date.now() / 1000);
     const claims = {
       iss: this.issuer, aud: this.clientId, azp: this.clientId, iat: now, exp: now + 3600,

@@ -68,6 +68,33 @@ describe('configuration', () => {
   });
 });
 
+describe('Google credential mode', () => {
+  const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/wb-pool/providers/aws-sync';
+  const KEYLESS = { ...AWS_ENV, GOOGLE_CREDENTIALS: 'workload-identity', GOOGLE_WORKLOAD_IDENTITY_PROVIDER: PROVIDER, GOOGLE_SERVICE_ACCOUNT: 'sync@wb-prod.iam.gserviceaccount.com', AWS_REGION: 'eu-west-1' };
+
+  it('defaults to the service-account key, with its secret name', () => {
+    expect(loadConfig(AWS_ENV).googleCredentials).toEqual({ mode: 'service-account-key', secretName: 'workspace-bridge/google-service-account' });
+  });
+
+  it("reads the keyless settings with Google's endpoints in AWS, and the emulator's locally", () => {
+    expect(loadConfig(KEYLESS).googleCredentials).toEqual({
+      mode: 'workload-identity', provider: PROVIDER, serviceAccount: 'sync@wb-prod.iam.gserviceaccount.com', awsRegion: 'eu-west-1',
+      stsTokenUrl: 'https://sts.googleapis.com/v1/token', iamCredentialsRoot: 'https://iamcredentials.googleapis.com/', oauthTokenUrl: 'https://oauth2.googleapis.com/token',
+    });
+    expect(loadConfig({ RUNTIME_MODE: 'local', GOOGLE_CREDENTIALS: 'workload-identity', GOOGLE_API_ROOT: 'http://localhost:4123' }).googleCredentials).toMatchObject({
+      stsTokenUrl: 'http://localhost:4123/v1/token', iamCredentialsRoot: 'http://localhost:4123/', oauthTokenUrl: 'http://localhost:4123/token',
+    });
+  });
+
+  it('names a missing or malformed keyless setting', () => {
+    expect(() => loadConfig({ ...KEYLESS, GOOGLE_WORKLOAD_IDENTITY_PROVIDER: '' })).toThrow(/GOOGLE_WORKLOAD_IDENTITY_PROVIDER is missing/);
+    // The project id where Google wants the project number, and the audience form with its host.
+    expect(() => loadConfig({ ...KEYLESS, GOOGLE_WORKLOAD_IDENTITY_PROVIDER: 'projects/wb-prod/locations/global/workloadIdentityPools/wb-pool/providers/aws-sync' })).toThrow(/project number/);
+    expect(() => loadConfig({ ...KEYLESS, GOOGLE_SERVICE_ACCOUNT: 'admin@example.com' })).toThrow(/GOOGLE_SERVICE_ACCOUNT is invalid/);
+    expect(() => loadConfig({ ...KEYLESS, GOOGLE_CREDENTIALS: 'keyless' })).toThrow(ConfigError);
+  });
+});
+
 describe('Configuration reference (docs/configuration.md)', () => {
   it('documents every key the configuration module reads', async () => {
     const { readFile } = await import('node:fs/promises');

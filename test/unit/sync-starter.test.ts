@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
-import { startSyncRun } from '../../shared/services/sync-starter.js';
+import { requestUserFetch, startSyncRun } from '../../shared/services/sync-starter.js';
 import type { Dependencies } from '../../shared/runtime/dependencies.js';
 import { createLocalSyncRunner, startSyncForAdmin } from '../../local/sync-in-process.js';
 import { captureOutput } from '../support/logs.js';
@@ -24,6 +24,14 @@ describe('starting a sync run from the API in AWS', () => {
     const input = calls[0]!.args[0].input;
     expect(input).toMatchObject({ FunctionName: 'WorkspaceBridge-Sync-sync', InvocationType: 'Event' });
     expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8'))).toEqual({ force: true });
+  });
+
+  it("asks the sync function for one new user with { fetchUser } (sign-in's first attempt)", async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    await requestUserFetch(deps('WorkspaceBridge-Sync-sync'), '110000000000000000042');
+    const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({ FunctionName: 'WorkspaceBridge-Sync-sync', InvocationType: 'Event' });
+    expect(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8'))).toEqual({ fetchUser: '110000000000000000042' });
   });
 
   it('answers 503 when the stack did not name the sync function, and fails loudly when Lambda does not accept the event', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LoginRejected } from '../../shared/domain/auth/errors.js';
 import { FRESH_READ_INTERVAL_MS, purposeKeys, RING_TTL_MS } from '../../shared/services/purpose-keys.js';
-import { openTransaction, sealTransaction, TRANSACTION_TTL_SECONDS } from '../../shared/domain/auth/transaction-cookie.js';
+import { MAX_TRANSACTIONS, openTransaction, sealTransaction, TRANSACTION_TTL_SECONDS, transactionsToEvict } from '../../shared/domain/auth/transaction-cookie.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { SECRET_CACHE_SECONDS } from '../../shared/adapters/secrets/aws-secret-store.js';
 import { KEY_ACTIVATION_DELAY_MS, rotate, type KeyRing } from '../../shared/adapters/secrets/key-ring.js';
@@ -101,5 +101,15 @@ describe('a key rotation seen by functions at different times', () => {
     at(FRESH_READ_INTERVAL_MS);
     expect(await reason(openTransaction(forged, await purposeKeys(reader, 'transaction-cookie')))).toBe('transaction_invalid');
     expect(store.freshReads).toBe(2);
+  });
+});
+
+describe('transaction cookie eviction', () => {
+  it('evicts the oldest by sealing time, unreadable ones first, leaving room for one more', async () => {
+    const keys = await keysFor(rotate(undefined));
+    const at = (seconds: number) => sealTransaction(transaction, keys, Date.UTC(2026, 0, 1, 0, 0, seconds));
+    const cookies: Array<[string, string]> = [['c', await at(3)], ['a', await at(1)], ['junk', 'not-a-jwe'], ['d', await at(4)], ['b', await at(2)]];
+    expect(transactionsToEvict(cookies)).toEqual(['junk', 'a', 'b']);
+    expect(transactionsToEvict(cookies.slice(0, MAX_TRANSACTIONS - 1))).toEqual([]);
   });
 });

@@ -87,6 +87,15 @@ describe('Calendar calls', () => {
     expect(joinLink({ id: '3' })).toBeUndefined();
     expect(eventStart({ id: '4', start: { date: '2026-12-01' } })).toEqual(new Date(2026, 11, 1));
   });
+
+  it('offers only https: meeting links (an invited event can carry any link)', () => {
+    expect(joinLink({ id: '1', hangoutLink: 'javascript:alert(document.cookie)' })).toBeUndefined();
+    expect(joinLink({ id: '2', hangoutLink: ' JavaScript:alert(1)' })).toBeUndefined();
+    expect(joinLink({ id: '3', conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'data:text/html,<script>alert(1)</script>' }] } })).toBeUndefined();
+    expect(joinLink({ id: '4', conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'http://meet.example.com/x' }] } })).toBeUndefined();
+    expect(joinLink({ id: '5', hangoutLink: 'not a url' })).toBeUndefined();
+    expect(joinLink({ id: '6', hangoutLink: 'javascript:x', conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'https://zoom.example.com/j/1' }] } })).toBe('https://zoom.example.com/j/1');
+  });
 });
 
 describe("Google's errors as messages that say what to do", () => {

@@ -7,6 +7,7 @@ import { createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'n
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { LOCAL_DEFAULTS } from '../../../shared/config/config.js';
 import { randomGoogleId } from '../seed/random.js';
 
 /** The JSON Google's console downloads for a service-account key. */
@@ -25,7 +26,7 @@ export interface ServiceAccountKey {
 }
 
 const PROJECT_ID = 'workspace-bridge-local';
-export const SERVICE_ACCOUNT_EMAIL = `directory-sync@${PROJECT_ID}.iam.gserviceaccount.com`;
+export const SERVICE_ACCOUNT_EMAIL = LOCAL_DEFAULTS.googleServiceAccount;
 
 export function serviceAccountKeyPath(stateDirectory: string): string {
   return join(stateDirectory, 'google', 'service-account.json');
@@ -41,19 +42,22 @@ export interface ServiceAccount {
  * restart, or `npm run emulator` beside `npm start`) reuses its key pair and client id and leaves
  * the file alone, so what the local secret store read stays valid. The file's token_uri names the
  * emulator that wrote it; local runs send the token request to the emulator they call
- * (local/local-dependencies.ts), so one file serves an emulator on any port.
+ * (local/local-dependencies.ts), so one file serves an emulator on any port. Keyless
+ * (`writeKey: false`) no file is read or written: the key pair lives in memory only (Google holds
+ * it, signJwt uses it).
  */
-export async function provisionServiceAccount(stateDirectory: string, origin: string): Promise<ServiceAccount> {
+export async function provisionServiceAccount(stateDirectory: string, origin: string, { writeKey = true } = {}): Promise<ServiceAccount> {
   const path = serviceAccountKeyPath(stateDirectory);
+  const created = forOrigin({ private_key: await newPrivateKey(), private_key_id: randomBytes(20).toString('hex'), client_id: randomGoogleId() }, origin);
+  if (!writeKey) return { key: created, publicKey: createPublicKey(created.private_key) };
   const existing = await readExisting(path);
   if (existing) return { key: forOrigin(existing, origin), publicKey: createPublicKey(existing.private_key) };
-  const created = forOrigin({ private_key: await newPrivateKey(), private_key_id: randomBytes(20).toString('hex'), client_id: randomGoogleId() }, origin);
   await mkdir(dirname(path), { recursive: true });
   const written = await writeFile(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' }).then(() => true, (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
     return false; // another emulator created it at the same moment: use theirs
   });
-  if (!written) return provisionServiceAccount(stateDirectory, origin);
+  if (!written) return provisionServiceAccount(stateDirectory, origin, { writeKey });
   return { key: created, publicKey: createPublicKey(created.private_key) };
 }
 

@@ -147,6 +147,33 @@ export async function endUserSessions(db: DynamoDBDocumentClient, table: string,
   return items.length;
 }
 
+/** Users whose sessions are looked up at once while signing everyone out. */
+const REVOKE_ALL_CONCURRENCY = 16;
+
+/**
+ * Signs everyone out (ASVS 7.4.5): ends every session. Sessions are kept per user (gsi1
+ * USER_SESSIONS#<id>), so this walks the directory's users a page at a time (gsi1 USERS) and ends
+ * each one's sessions, a bounded number of users at once. That is every session there is: sign-in
+ * only opens one for a user the directory holds, and sync ends a deleted user's at once. A sign-in
+ * that completes while this runs may survive it. Returns how many sessions ended.
+ */
+export async function endAllSessions(db: DynamoDBDocumentClient, table: string): Promise<number> {
+  let ended = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({
+      TableName: table, ...indexQuery(KEYS.users), ProjectionExpression: 'pk', ExclusiveStartKey: start,
+    }));
+    const userIds = (page.Items ?? []).map((item) => KEYS.userIdOf(String(item.pk)));
+    for (let i = 0; i < userIds.length; i += REVOKE_ALL_CONCURRENCY) {
+      const counts = await Promise.all(userIds.slice(i, i + REVOKE_ALL_CONCURRENCY).map((id) => endUserSessions(db, table, id)));
+      ended += counts.reduce((sum, n) => sum + n, 0);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return ended;
+}
+
 /**
  * For directory sync after it writes a user: a blocked user (suspended, archived, deleted) loses
  * every session; anyone else's sessions get the new record, so /api/me and admin checks stay

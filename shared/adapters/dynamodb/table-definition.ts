@@ -31,6 +31,9 @@
  *   index ptr    pk SEARCHINDEX             sk CURRENT             { pointer }
  *   index chunk  pk SEARCHINDEX#<version>   sk CHUNK#<nnnn>        { data }   gzip'd search index, ≤ 350 KB per item
  *   health       pk HEALTH                  sk HEALTH              never written: GET /api/health reads it to see DynamoDB answer
+ *   user fetch   pk USERFETCH#<sub>         sk REQUEST             { requestedAt (ms), outcome?, expiresAt (TTL) }  sign-in's one-user fetch
+ *   fetch budget pk USERFETCH#BUDGET        sk <epoch minute>      { count, expiresAt (TTL) }  the tenant's one-user fetches per minute
+ *   audit        pk AUDIT                   sk <ISO time>#<uuid>   { action, actor, at, ...details }  kept (no TTL)
  *
  * `memberKey` is USER#<id> | GROUP#<id> | CUSTOMER#<customerId> | EXTERNAL#<email> (domain/directory/model.ts).
  */
@@ -84,6 +87,7 @@ export interface IndexPartition {
 }
 
 const SESSION_PREFIX = 'SESSION#';
+const USER_PREFIX = 'USER#';
 const stagedRunPartition = (runId: string) => `SYNCRUN#${runId}`;
 
 /** Every key and index partition of every item family (see the table above). */
@@ -94,7 +98,9 @@ export const KEYS = {
   /** gsi1: a user's sessions, by creation time. */
   userSessions: (userId: string): IndexPartition => ({ indexName: INDEX.gsi1, partition: `USER_SESSIONS#${userId}` }),
 
-  user: (id: string): ItemKey => ({ pk: `USER#${id}`, sk: 'PROFILE' }),
+  user: (id: string): ItemKey => ({ pk: `${USER_PREFIX}${id}`, sk: 'PROFILE' }),
+  /** A user's directory id from their profile's partition key. */
+  userIdOf: (pk: string): string => pk.slice(USER_PREFIX.length),
   userEmail: (address: string): ItemKey => ({ pk: `EMAIL#${address.toLowerCase()}`, sk: 'USER' }),
   /** gsi1: every synced user, by primary email. */
   users: { indexName: INDEX.gsi1, partition: 'USERS' } satisfies IndexPartition,
@@ -135,6 +141,14 @@ export const KEYS = {
   searchIndexChunk: (version: string, n: number): ItemKey => ({ pk: `SEARCHINDEX#${version}`, sk: `CHUNK#${String(n).padStart(4, '0')}` }),
 
   health: { pk: 'HEALTH', sk: 'HEALTH' } satisfies ItemKey,
+
+  /** Sign-in's request to fetch one person (by the ID token's `sub`) from Google. */
+  userFetchRequest: (sub: string): ItemKey => ({ pk: `USERFETCH#${sub}`, sk: 'REQUEST' }),
+  /** The tenant's count of one-user fetches started in one epoch minute. */
+  userFetchBudget: (minute: number): ItemKey => ({ pk: 'USERFETCH#BUDGET', sk: String(minute) }),
+  /** An audit entry: sorted by time, a uuid apart when two share a millisecond. */
+  auditEntry: (at: string, id: string): ItemKey => ({ pk: 'AUDIT', sk: `${at}#${id}` }),
+  auditLog: 'AUDIT',
 } as const;
 
 /** The key condition of a `begins_with` query of one partition: spread into a QueryCommand's input. */

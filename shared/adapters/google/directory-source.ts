@@ -1,5 +1,5 @@
 import { admin_directory_v1 } from '@googleapis/admin';
-import type { JWT } from 'google-auth-library';
+import type { OAuth2Client } from 'google-auth-library';
 import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, PublicProfile } from '../../domain/directory/model.js';
 import { SyncError, type GoogleCallRunner } from './google-calls.js';
 import { toDirectoryDomain, toDirectoryGroup, toDirectorySchema, toDirectoryUser, toFetchedMember, toPublicProfile, type FetchedMember } from './map.js';
@@ -51,7 +51,7 @@ const NO_GAXIOS_RETRY = { retry: false } as const;
 export class GoogleDirectorySource implements DirectorySource {
   private readonly admin: admin_directory_v1.Admin;
 
-  constructor(auth: JWT, rootUrl: string, private readonly runner: GoogleCallRunner) {
+  constructor(auth: OAuth2Client, rootUrl: string, private readonly runner: GoogleCallRunner) {
     this.admin = new admin_directory_v1.Admin({ auth, rootUrl });
   }
 

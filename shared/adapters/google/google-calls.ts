@@ -1,3 +1,4 @@
+import { DelegatedTokenError, type CredentialStep } from './delegated-token.js';
 import type { Clock } from '../clock/clock.js';
 import type { RateLimiter } from '../../domain/sync/limiter.js';
 import { DELEGATION_CONSOLE } from './scopes.js';
@@ -10,6 +11,8 @@ export type SyncErrorCode =
   | 'key-rejected'
   | 'token-rejected'
   | 'clock-skew'
+  /** A step of the keyless chain (AWS credentials, STS, signJwt) failed; the message names it and the fix. */
+  | 'google-credentials'
   | 'google-request-rejected'
   | 'google-unavailable'
   | 'lease-lost';
@@ -59,6 +62,8 @@ export interface GoogleFailure {
   readonly message: string;
   readonly retryAfterMs: number | undefined;
   readonly tokenError: boolean;
+  /** Set when the delegated token could not be had: which step of the credential chain failed. */
+  readonly credentialStep?: CredentialStep;
   readonly kind: 'rate-limit' | 'server' | 'network' | 'fatal';
 }
 
@@ -72,6 +77,11 @@ interface GaxiosLike {
 }
 
 export function describeGoogleFailure(error: unknown, now: number): GoogleFailure {
+  if (error instanceof DelegatedTokenError) {
+    const { status, reason, step } = error;
+    const kind = status === 429 ? 'rate-limit' : status !== undefined && status >= 500 ? 'server' : status === undefined && error.cause !== undefined ? 'network' : 'fatal';
+    return { status, reason, message: error.message, retryAfterMs: undefined, tokenError: step === 'token', credentialStep: step, kind };
+  }
   const e = (typeof error === 'object' && error !== null ? error : {}) as GaxiosLike;
   const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
   const data = (e.response?.data ?? {}) as { error?: unknown; error_description?: unknown };
@@ -159,6 +169,8 @@ export class GoogleCallRunner {
 /** Turns a non-retryable answer from Google into a message that names the cause and the fix. */
 export function explainFailure(failure: GoogleFailure, what: string, subject: string): SyncError {
   const { status, reason, message } = failure;
+  const delegationAnswer = failure.credentialStep === 'token' && (reason === 'unauthorized_client' || reason === 'invalid_grant');
+  if (failure.credentialStep && !delegationAnswer) return new SyncError('google-credentials', message, status);
   if (failure.tokenError) return explainTokenFailure(failure, subject);
   if (status === 401) {
     return new SyncError('token-rejected', `Google did not accept the access token for ${what} (401 ${reason ?? ''}: ${message}): it expired or was revoked, or another token endpoint issued it than the API answering (the key's token_uri and GOOGLE_API_ROOT must be the same Google; locally, the same emulator: GOOGLE_EMULATOR_PORT).`, status);

@@ -1,5 +1,6 @@
 import { admin_directory_v1 } from '@googleapis/admin';
-import { delegatedJwtClient, parseServiceAccountKey, type ServiceAccountKeyJson } from './service-account-client.js';
+import { DelegatedTokenError, delegatedAuthClient, type DelegatedTokenSource } from './delegated-token.js';
+import { syncTokenSource } from './credentials.js';
 import { describeGoogleFailure, explainFailure } from './google-calls.js';
 import { DELEGATION_CONSOLE, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
 import type { SyncDependencies } from '../../services/sync/dependencies.js';
@@ -11,8 +12,8 @@ export interface PreflightCheck {
 }
 
 export interface PreflightInput {
-  /** The service-account key JSON, or the error reading it. */
-  readonly readKey: () => Promise<string>;
+  /** The credential mode's token source, or the error building it (a key missing or malformed). */
+  readonly tokenSource: () => Promise<DelegatedTokenSource>;
   readonly subject: string;
   readonly apiRoot: string;
 }
@@ -22,10 +23,10 @@ export interface PreflightReport {
   readonly checks: readonly PreflightCheck[];
 }
 
-/** The preflight of the configured key and admin subject: what `--check` prints and the sync Lambda's `{ "preflight": true }` returns. */
+/** The preflight of the configured credentials and admin subject: what `--check` prints and the sync Lambda's `{ "preflight": true }` returns. */
 export async function preflightReport(deps: SyncDependencies): Promise<PreflightReport> {
   const checks = await runPreflight({
-    readKey: () => deps.secrets.get(deps.config.secretNames.serviceAccountKey),
+    tokenSource: () => syncTokenSource(deps),
     subject: deps.config.googleAdminSubject,
     apiRoot: deps.config.googleApiRoot,
   });
@@ -33,25 +34,28 @@ export async function preflightReport(deps: SyncDependencies): Promise<Preflight
 }
 
 /**
- * `npm run sync -- --check`: verifies, in order, that the key is there and well-formed, that each
- * delegated scope yields a token for the admin subject (one token request per scope, so a
+ * `npm run sync -- --check`: walks the credential chain in order and stops at the first step that
+ * fails — the key (key mode), or AWS credentials, STS and signJwt (keyless mode) — then checks that
+ * each delegated scope yields a token for the admin subject (one token request per scope, so a
  * missing one is named), and that the subject may read the directory (one small call per API).
  */
 export async function runPreflight(input: PreflightInput): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
-  let key: ServiceAccountKeyJson;
+  let tokens: DelegatedTokenSource;
   try {
-    key = parseServiceAccountKey(await input.readKey());
-    checks.push({ name: 'service-account key', ok: true, detail: `${key.client_email} (client id ${key.client_id ?? 'unknown'})` });
+    tokens = await input.tokenSource();
   } catch (error) {
     checks.push({ name: 'service-account key', ok: false, detail: error instanceof Error ? error.message : String(error) });
     return checks;
   }
-  const scopeChecks = await checkScopes(key, input.subject);
+  const credentialChecks = await tokens.verify();
+  checks.push(...credentialChecks);
+  if (credentialChecks.some((c) => !c.ok)) return checks;
+  const scopeChecks = await checkScopes(tokens, input.subject);
   checks.push(...scopeChecks);
   if (scopeChecks.some((c) => !c.ok)) return checks;
   const admin = new admin_directory_v1.Admin({
-    auth: delegatedJwtClient(key, { subject: input.subject, scopes: SYNC_SCOPE_URLS }),
+    auth: delegatedAuthClient(tokens, SYNC_SCOPE_URLS),
     rootUrl: input.apiRoot,
   });
   const noRetry = { retry: false } as const;
@@ -73,24 +77,27 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
 }
 
 /** One token request per scope: a scope missing from domain-wide delegation is named, not guessed. */
-export async function checkScopes(key: ServiceAccountKeyJson, subject: string): Promise<PreflightCheck[]> {
+export async function checkScopes(tokens: DelegatedTokenSource, subject: string): Promise<PreflightCheck[]> {
   return Promise.all(SYNC_SCOPES.map(async ({ scope, reads }) => {
     try {
-      await delegatedJwtClient(key, { subject, scopes: [scope] }).authorize();
+      await tokens.token([scope]);
       return { name: `scope ${scope}`, ok: true, detail: `delegated (reads ${reads})` };
     } catch (error) {
       const failure = describeGoogleFailure(error, Date.now());
-      const detail = failure.reason === 'unauthorized_client'
-        ? `NOT delegated: add ${scope} for client id ${key.client_id ?? '(see the key file)'} in ${DELEGATION_CONSOLE} (sync needs it to read ${reads}).`
-        : explainFailure(failure, 'a token', subject).message;
+      let detail: string;
+      if (failure.tokenError && failure.reason === 'unauthorized_client') {
+        detail = `NOT delegated: add ${scope} for ${tokens.delegationClient} in ${DELEGATION_CONSOLE} (sync needs it to read ${reads}).`;
+      } else {
+        detail = error instanceof DelegatedTokenError ? error.message : explainFailure(failure, 'a token', subject).message;
+      }
       return { name: `scope ${scope}`, ok: false, detail };
     }
   }));
 }
 
 /** The run's message when Google refuses its token: which scopes are missing and where to add them. */
-export async function describeMissingScopes(key: ServiceAccountKeyJson, subject: string): Promise<string | undefined> {
-  const missing = (await checkScopes(key, subject)).filter((c) => !c.ok);
+export async function describeMissingScopes(tokens: DelegatedTokenSource, subject: string): Promise<string | undefined> {
+  const missing = (await checkScopes(tokens, subject)).filter((c) => !c.ok);
   if (missing.length === 0) return undefined;
   return `Google refused the sync's token for ${subject}. ${missing.map((c) => c.detail).join(' ')}`;
 }

@@ -6,6 +6,7 @@
  * production and the local emulator (token_uri `http://localhost:4000/token`) in development.
  */
 import { JWT } from 'google-auth-library';
+import { cachedPerScopeSet, type DelegatedTokenSource } from './delegated-token.js';
 
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
@@ -63,6 +64,19 @@ export function delegatedJwtClient(key: ServiceAccountKeyJson, options: Delegati
     });
   }
   return client;
+}
+
+/** The key-based DelegatedTokenSource: google-auth-library's JWT-bearer grant, signed with the key. */
+export function keyTokenSource(key: ServiceAccountKeyJson, subject: string): DelegatedTokenSource {
+  return {
+    delegationClient: `client id ${key.client_id ?? '(see the key file)'}`,
+    token: cachedPerScopeSet(async (scopes) => {
+      const credentials = await delegatedJwtClient(key, { subject, scopes }).authorize();
+      if (!credentials.access_token) throw new Error('Google answered the JWT-bearer grant without an access token.');
+      return { accessToken: credentials.access_token, expiresAt: credentials.expiry_date ?? Date.now() + 3_600_000 };
+    }),
+    verify: async () => [{ name: 'service-account key', ok: true, detail: `${key.client_email} (client id ${key.client_id ?? 'unknown'})` }],
+  };
 }
 
 /** Only https, or plain http to the loopback interface (the local emulator), may receive a signed assertion. */

@@ -6,8 +6,10 @@ import { ID_TOKEN_ALG, type JwksCache } from './jwks.js';
  * Validation of the ID token, every claim explicitly (OpenID Connect Core 3.1.3.7, plus Google's
  * specifics): signature with RS256 only, against the issuer's published keys; `iss` one of the
  * accepted forms; `aud` our client id and nothing else; `azp` our client id when present; `exp`,
- * `iat` within a small skew; `nonce` the one this browser's transaction sent; `sub` present; and
- * ours alone: `email_verified` true and `hd` an allowed Workspace domain (the claim, not the hint).
+ * `iat` and, when present, `nbf` within a small skew; `nonce` the one this browser's transaction
+ * sent; `sub` present; and ours alone: `email_verified` true, `hd` an allowed Workspace domain (the
+ * claim, not the hint) and the email in that same domain. The email is never used for identity
+ * (that is `sub`), but it is shown and logged as who signed in, so it must belong to the tenant.
  */
 export interface IdTokenExpectations {
   /** `iss` values we accept: the discovered issuer, plus Google's scheme-less form for Google. */
@@ -53,12 +55,14 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
   if (typeof claims.iat !== 'number' || claims.iat > now + CLOCK_SKEW_SECONDS || claims.iat < now - MAX_ID_TOKEN_AGE_SECONDS - CLOCK_SKEW_SECONDS) {
     throw new LoginRejected('iat_invalid');
   }
+  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now + CLOCK_SKEW_SECONDS)) throw new LoginRejected('token_not_yet_valid');
   if (typeof claims.nonce !== 'string' || claims.nonce !== expected.nonce) throw new LoginRejected('nonce_mismatch');
   if (typeof claims.sub !== 'string' || claims.sub === '' || claims.sub.length > 255) throw new LoginRejected('sub_missing');
 
   if (claims.email_verified !== true || typeof claims.email !== 'string' || !claims.email.includes('@')) throw new LoginRejected('email_unverified');
   if (claims.hd === undefined) throw new LoginRejected('hd_missing');
   if (typeof claims.hd !== 'string' || !expected.allowedDomains.includes(claims.hd.toLowerCase())) throw new LoginRejected('hd_not_allowed');
+  if (emailDomain(claims.email) !== claims.hd.toLowerCase()) throw new LoginRejected('email_domain_mismatch');
 
   return {
     sub: claims.sub,
@@ -69,6 +73,10 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
     ...optionalString('familyName', claims.family_name),
     ...optionalString('picture', claims.picture),
   };
+}
+
+function emailDomain(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }
 
 async function verifiedClaims(idToken: string, jwks: JwksCache): Promise<Record<string, unknown>> {

@@ -1,7 +1,10 @@
 import { LoginRejected } from './errors.js';
 
-/** Also the cap on the normalised result, which keeps the transaction cookie under the browser's 4 KB. */
-const MAX_LENGTH = 2048;
+/**
+ * Also the cap on the normalised result: it keeps each transaction cookie near 1 KB, so the few a
+ * browser may hold at once (MAX_TRANSACTIONS) and the session cookie stay under 4 KB together.
+ */
+const MAX_LENGTH = 512;
 const DECODE_ROUNDS = 4;
 
 /**

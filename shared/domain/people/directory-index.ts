@@ -119,7 +119,7 @@ export interface DirectoryInput {
 
 /** Whether people search may show the user at all: never suspended, archived, deleted or hidden from the directory. */
 export function isListed(user: DirectoryUser): boolean {
-  return user.visibleInDirectory && accountBlock(user) === undefined && user.provisional !== true;
+  return user.visibleInDirectory && accountBlock(user) === undefined;
 }
 
 /**

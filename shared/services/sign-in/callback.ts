@@ -9,6 +9,7 @@ import { purposeKeys } from '../purpose-keys.js';
 import { redirectUri } from './login.js';
 import { matchUser } from './match-user.js';
 import { authorizationCode, discover, exchangeCode, isRandomToken } from '../../adapters/google/oidc-client.js';
+import { accountSetupPage } from './pages.js';
 import { rejectionResponse } from './rejection.js';
 import { parseReturnTo } from '../../domain/auth/return-to.js';
 import { clientSecret } from './client-secret.js';
@@ -18,7 +19,8 @@ import { openTransaction, type LoginTransaction } from '../../domain/auth/transa
 /**
  * GET /auth/callback: the browser comes back from the issuer. Checks state against this browser's
  * transaction cookie, redeems the code with the PKCE verifier, validates the ID token completely,
- * matches the directory user, and starts a new intranet session. The ID token is used here and
+ * matches the directory user by `sub`, and starts a new intranet session (or, for a person the
+ * directory does not hold yet, answers "being set up" while the sync side fetches them). The ID token is used here and
  * dropped; it is never stored or logged.
  */
 export async function completeLogin(request: HttpRequest, deps: Dependencies): Promise<HttpResponse> {
@@ -49,7 +51,9 @@ export async function completeLogin(request: HttpRequest, deps: Dependencies): P
       allowedDomains: config.allowedDomains,
       jwks: provider.jwks,
     });
-    const { user, matchedBy } = await matchUser(deps, identity);
+    const matched = await matchUser(deps, identity);
+    if (!('user' in matched)) return accountSetupPage(request.requestId, location, spent);
+    const { user } = matched;
     // A new identifier at every sign-in; the session this browser had before ends.
     const previous = request.cookies.get(SESSION_COOKIE);
     const policy = sessionPolicy(config);
@@ -57,7 +61,7 @@ export async function completeLogin(request: HttpRequest, deps: Dependencies): P
       createSession(db, config.tableName, user, request.userAgent, policy),
       previous ? endSession(db, config.tableName, hashSessionIdentifier(previous)) : undefined,
     ]);
-    logger.info('signed in', { userId: user.id, matchedBy });
+    logger.info('signed in', { userId: user.id });
     return redirect(location, {
       cookies: [...spent, setCookie(SESSION_COOKIE, identifier, Math.floor(policy.absoluteLifetimeMs / 1000))],
     });

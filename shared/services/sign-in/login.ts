@@ -1,11 +1,11 @@
 import { redirect, type HttpRequest, type HttpResponse } from '../../http/http.js';
 import type { Dependencies } from '../../runtime/dependencies.js';
-import { setCookie, transactionCookieName } from '../../http/cookies.js';
+import { clearCookie, isTransactionCookie, setCookie, transactionCookieName } from '../../http/cookies.js';
 import { purposeKeys } from '../purpose-keys.js';
 import { authorizationUrl, discover, pkcePair, randomToken } from '../../adapters/google/oidc-client.js';
 import { rejectionResponse } from './rejection.js';
 import { parseReturnTo } from '../../domain/auth/return-to.js';
-import { sealTransaction, TRANSACTION_TTL_SECONDS } from '../../domain/auth/transaction-cookie.js';
+import { sealTransaction, TRANSACTION_TTL_SECONDS, transactionsToEvict } from '../../domain/auth/transaction-cookie.js';
 
 export function redirectUri(appOrigin: string): string {
   return `${appOrigin}/auth/callback`;
@@ -14,7 +14,7 @@ export function redirectUri(appOrigin: string): string {
 /**
  * GET /auth/login?returnTo=/path: starts the authorization code flow with state, nonce and PKCE
  * (S256), remembered in this transaction's own encrypted cookie, and sends the browser to the
- * issuer's account chooser.
+ * issuer's account chooser. The browser's oldest transactions beyond a few are deleted.
  */
 export async function startLogin(request: HttpRequest, deps: Dependencies): Promise<HttpResponse> {
   const { config } = deps;
@@ -33,7 +33,8 @@ export async function startLogin(request: HttpRequest, deps: Dependencies): Prom
       codeChallenge: pkce.challenge,
       ...(config.allowedDomains.length === 1 ? { hostedDomain: config.allowedDomains[0] } : {}),
     });
-    return redirect(location.href, { cookies: [setCookie(transactionCookieName(state), sealed, TRANSACTION_TTL_SECONDS)] });
+    const evicted = transactionsToEvict([...request.cookies].filter(([name]) => isTransactionCookie(name)));
+    return redirect(location.href, { cookies: [...evicted.map(clearCookie), setCookie(transactionCookieName(state), sealed, TRANSACTION_TTL_SECONDS)] });
   } catch (error) {
     return rejectionResponse(error, request, config);
   }

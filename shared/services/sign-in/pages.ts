@@ -19,11 +19,14 @@ function whatToDo(reason: LoginReason, context: PageContext): string {
   switch (reason) {
     case 'hd_missing':
     case 'hd_not_allowed':
+    case 'email_domain_mismatch':
       return `<p>Sign in with your work account (${work}). In Google's account chooser, pick your work account or choose "Use another account".</p>${TRY_AGAIN}`;
     case 'email_unverified':
       return '<p>Ask your Google Workspace administrator to verify the email address of your account, then sign in again.</p>';
     case 'user_unknown':
-      return '<p>New accounts appear in the intranet after the next directory sync. Try again later; if it still does not work, contact your IT helpdesk.</p>';
+      return '<p>Google did not confirm your account to the intranet. If your account was created or restored just now, try again in ten minutes; if it still does not work, contact your IT helpdesk.</p>';
+    case 'account_setup_busy':
+      return `<p>Please try again in a few minutes.</p>${TRY_AGAIN}`;
     case 'account_suspended':
     case 'account_archived':
     case 'account_deleted':
@@ -40,15 +43,29 @@ export function loginRejectedPage(status: number, reason: LoginReason, context: 
   return page(status, title, `<p>${escapeHtml(LOGIN_REASONS[reason])}</p>${whatToDo(reason, context)}`, `${reason} · request ${context.requestId}`, cookies);
 }
 
+/** Seconds between the "being set up" page's attempts; with SETUP_WAIT_MS it bounds them (about six). */
+export const SETUP_RETRY_SECONDS = 10;
+
+/**
+ * A first sign-in whose account the intranet is fetching from Google: the page signs in again by
+ * itself after a few seconds (a meta refresh, which the CSP allows; no script), back to where the
+ * person was going. Sign-in decides each time whether to keep waiting, so the attempts end.
+ */
+export function accountSetupPage(requestId: string, returnTo: string, cookies: readonly string[] = []): HttpResponse {
+  const again = `/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
+  const body = `<p>This is your first sign-in: the intranet is fetching your profile from Google's directory. This takes a few seconds; the page continues by itself.</p><p><a href="${escapeHtml(again)}">Continue now</a></p>`;
+  return page(200, 'Your account is being set up', body, `account_setup · request ${requestId}`, cookies, `<meta http-equiv="refresh" content="${SETUP_RETRY_SECONDS}; url=${escapeHtml(again)}">`);
+}
+
 /** An unexpected failure: 500 like every other one (the foundation's rule), with the request id to quote. */
 export function signInUnavailablePage(requestId: string, cookies: readonly string[] = []): HttpResponse {
   return page(500, 'Sign-in is unavailable right now', `<p>We could not complete the sign-in with Google. Please try again in a minute.</p>${TRY_AGAIN}`, `request ${requestId}`, cookies);
 }
 
-function page(status: number, title: string, body: string, reference: string, cookies: readonly string[]): HttpResponse {
+function page(status: number, title: string, body: string, reference: string, cookies: readonly string[], head = ''): HttpResponse {
   return html(status, `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">${head}
 <title>${escapeHtml(title)} · Intranet</title><link rel="stylesheet" href="/theme.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
 <body>
 <main class="page signin">

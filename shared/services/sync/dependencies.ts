@@ -6,4 +6,4 @@ import type { Dependencies } from '../../runtime/dependencies.js';
  * Its own module so that setup (which wires a run) and preflight (which setup calls to explain a refused token) both name it
  * without importing each other.
  */
-export type SyncDependencies = Pick<Dependencies, 'db' | 'secrets'> & { readonly config: SyncConfig };
+export type SyncDependencies = Pick<Dependencies, 'db' | 'secrets' | 'awsCredentials'> & { readonly config: SyncConfig };

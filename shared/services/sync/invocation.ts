@@ -31,7 +31,7 @@ export async function startSync(
     const record: RunRecord = {
       runId: randomUUID(), status: 'failed', startedAt: at, endedAt: at, durationMs: 0, forced: request.force === true, counts: zeroCounts(),
       memberships: { groupsChanged: 0, added: 0, removed: 0 }, apiCalls: 0, retries: 0, itemWrites: 0, invocations: 1,
-      errors: [{ code: 'setup', message: explainSetupFailure(error, deps.config.secretNames.serviceAccountKey) }],
+      errors: [{ code: 'setup', message: explainSetupFailure(error, deps.config) }],
     };
     if (request.dryRun) return { status: 'failed', record }; // a dry run writes nothing, this included
     try {
@@ -47,10 +47,10 @@ export async function startSync(
   return outcome;
 }
 
-function explainSetupFailure(error: unknown, secretName: string): string {
+function explainSetupFailure(error: unknown, config: SyncDependencies['config']): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof SecretNotFoundError || error instanceof ServiceAccountKeyError) {
-    return `The service-account key in the secret ${secretName} is empty or not a service-account key JSON (${message}) `
+  if ((error instanceof SecretNotFoundError || error instanceof ServiceAccountKeyError) && config.googleCredentials.mode === 'service-account-key') {
+    return `The service-account key in the secret ${config.googleCredentials.secretName} is empty or not a service-account key JSON (${message}) `
       + 'Put the key JSON there (docs/deploy.md, step 7: aws secretsmanager put-secret-value), then run the preflight (step 9).';
   }
   return `Directory sync could not start: ${message}`;

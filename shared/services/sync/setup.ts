@@ -1,4 +1,5 @@
-import { delegatedJwtClient, parseServiceAccountKey } from '../../adapters/google/service-account-client.js';
+import { delegatedAuthClient } from '../../adapters/google/delegated-token.js';
+import { syncTokenSource } from '../../adapters/google/credentials.js';
 import type { SessionTerminator } from '../../adapters/dynamodb/sync-apply.js';
 import type { SyncDependencies } from './dependencies.js';
 import { systemClock, type Clock } from '../../adapters/clock/clock.js';
@@ -33,28 +34,28 @@ export interface SyncWiring {
 }
 
 /**
- * Builds one invocation's sync environment from the process dependencies: the service-account
- * key from the secret store, a JWT impersonating GOOGLE_ADMIN_SUBJECT with exactly the read-only
- * scopes, Google's Directory client at GOOGLE_API_ROOT, and one limiter for every call.
+ * Builds one invocation's sync environment from the process dependencies: the delegated-token
+ * source of the credential mode (the key from the secret store, or the keyless chain), a client
+ * impersonating GOOGLE_ADMIN_SUBJECT with exactly the read-only scopes, Google's Directory client
+ * at GOOGLE_API_ROOT, and one limiter for every call.
  */
 export async function createSyncEnvironment(deps: SyncDependencies, wiring: SyncWiring): Promise<SyncEnvironment> {
   const { config } = deps;
   const clock = wiring.clock ?? systemClock;
-  const key = parseServiceAccountKey(await deps.secrets.get(config.secretNames.serviceAccountKey));
+  const tokens = await syncTokenSource(deps);
   const subject = config.googleAdminSubject;
   const callStats: CallStats = { apiCalls: 0, retries: 0 };
   const perMinute = config.sync.quotaPerMinute * QUOTA_HEADROOM;
   const limiter = new RateLimiter({ perMinute, burst: Math.max(1, Math.round(perMinute / 60)), maxConcurrent: SYNC_CONCURRENCY, clock });
   const runner = new GoogleCallRunner(limiter, { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random, timeLeftMs: wiring.timeLeftMs }, callStats, subject);
-  const jwt = delegatedJwtClient(key, { subject, scopes: SYNC_SCOPE_URLS });
   return {
     db: deps.db,
     tableName: config.tableName,
-    source: new GoogleDirectorySource(jwt, config.googleApiRoot, runner),
+    source: new GoogleDirectorySource(delegatedAuthClient(tokens, SYNC_SCOPE_URLS), config.googleApiRoot, runner),
     callStats,
     sessions: wiring.sessions,
     clock,
-    diagnoseDelegation: () => describeMissingScopes(key, subject),
+    diagnoseDelegation: () => describeMissingScopes(tokens, subject),
   };
 }
 

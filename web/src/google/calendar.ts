@@ -55,9 +55,22 @@ export interface CalendarEvent {
   readonly conferenceData?: { readonly entryPoints?: ReadonlyArray<{ readonly entryPointType?: string; readonly uri?: string }> };
 }
 
-/** The Meet (or other video) link: hangoutLink, else the conference's video entry point. */
+/**
+ * The Meet (or other video) link: hangoutLink, else the conference's video entry point; `https:`
+ * only. Any guest can put an event with any conference link on an employee's calendar, and a
+ * `javascript:` or `data:` link behind "Join" would run in, or impersonate, the intranet.
+ */
 export function joinLink(event: CalendarEvent): string | undefined {
-  return event.hangoutLink ?? event.conferenceData?.entryPoints?.find((e) => e.entryPointType === 'video')?.uri;
+  return [event.hangoutLink, event.conferenceData?.entryPoints?.find((e) => e.entryPointType === 'video')?.uri].find(isHttpsUrl);
+}
+
+function isHttpsUrl(link: string | undefined): link is string {
+  if (!link) return false;
+  try {
+    return new URL(link).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** When the event starts; all-day events (date only) start at local midnight. */
