@@ -9,7 +9,10 @@ import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTION_BUNDLE_ALIAS, FUNCTION_BUNDLE_MAIN_FIELDS, functionBundleDefine } from '../functions/bundling.js';
 import { TABLE } from '../shared/adapters/dynamodb/table-definition.js';
-import type { PermissionProfile, SecretName } from './permissions.js';
+import type { PermissionProfile, SecretName, TableAction } from './permissions.js';
+
+/** Item writes, which a profile's `writesUnder` limits to its partitions. */
+const WRITE_ACTIONS: ReadonlySet<TableAction> = new Set<TableAction>(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -116,8 +119,16 @@ export class AppFunction extends Construct {
   grantProfile(profile: PermissionProfile, resources: { readonly table: ITableV2; readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>> }): void {
     const tableArn = resources.table.tableArn;
     if (profile.table) {
-      const { actions, queriedIndexes } = profile.table;
-      if (actions.length > 0) this.role.addToPolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [tableArn] }));
+      const { actions, queriedIndexes, writesUnder } = profile.table;
+      const limited = writesUnder ? actions.filter((a) => WRITE_ACTIONS.has(a)) : [];
+      const unlimited = actions.filter((a) => !limited.includes(a));
+      if (unlimited.length > 0) this.role.addToPolicy(new PolicyStatement({ actions: unlimited.map((a) => `dynamodb:${a}`), resources: [tableArn] }));
+      if (limited.length > 0) {
+        this.role.addToPolicy(new PolicyStatement({
+          actions: limited.map((a) => `dynamodb:${a}`), resources: [tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...writesUnder!] } },
+        }));
+      }
       for (const name of queriedIndexes) {
         if (!TABLE.globalSecondaryIndexes.some((index) => index.indexName === name)) throw new Error(`Permission profile names index "${name}", which shared/adapters/dynamodb/table-definition.ts does not define.`);
       }

@@ -7,6 +7,8 @@
  * the imports of functions/<name>.ts to every `…Command(` in shared/): a new DynamoDB call needs
  * its action here, or it fails in AWS with AccessDenied (DynamoDB Local does not check IAM).
  */
+import { KEYS, type ItemKey } from '../shared/adapters/dynamodb/table-definition.js';
+
 export type SecretName = 'sessionKeys' | 'serviceAccountKey' | 'googleClientSecret';
 
 /**
@@ -23,7 +25,19 @@ export interface TableGrant {
   readonly actions: readonly TableAction[];
   /** Indexes the code queries: each gets `dynamodb:Query` and nothing else. */
   readonly queriedIndexes: readonly IndexName[];
+  /**
+   * Partition keys (IAM `StringLike` patterns, built from the table layout's key builders) that
+   * every write action is limited to through `dynamodb:LeadingKeys`; unset: writes anywhere (the
+   * sync, which owns the directory). Reads stay unconditioned: the API reads nearly every family.
+   */
+  readonly writesUnder?: readonly string[];
 }
+
+/** The partition key pattern of a key builder: its value for the id `*`. */
+const partitionsOf = (key: ItemKey): string => key.pk;
+const SESSIONS = partitionsOf(KEYS.session('*'));
+const USER_FETCHES = partitionsOf(KEYS.userFetchRequest('*'));
+const AUDIT = partitionsOf(KEYS.auditEntry('*', '*'));
 
 export interface PermissionProfile {
   /** The DynamoDB calls it makes; `undefined`: it never touches the table, so no grant at all. */
@@ -43,10 +57,11 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
   // creates the session (PutItem) and ends the browser's previous one (DeleteItem). For an id the
   // directory does not hold it claims a one-user fetch (GetItem, UpdateItem on the budget, PutItem)
   // and invokes the sync function with { fetchUser }: the sync, not sign-in, holds the Google key.
-  'auth-callback': { table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: [] }, secrets: ['sessionKeys', 'googleClientSecret'], invokesSync: true },
+  // Its writes: sessions, and one-user fetch requests and their per-minute budget (USERFETCH#…).
+  'auth-callback': { table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: [], writesUnder: [SESSIONS, USER_FETCHES] }, secrets: ['sessionKeys', 'googleClientSecret'], invokesSync: true },
   // Logout and logout-everywhere: reads the session (GetItem, UpdateItem when touching it,
   // DeleteItem when expired), ends it or every session of the user (Query on gsi1, DeleteItem).
-  'auth-session': { table: { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1'] }, secrets: ['sessionKeys'] },
+  'auth-session': { table: { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1'], writesUnder: [SESSIONS] }, secrets: ['sessionKeys'] },
   // Every /api/* route: the session guard (GetItem, UpdateItem, DeleteItem), directory reads
   // (GetItem; BatchGetItem for access checks and the search index chunks; Query on the table,
   // on gsi1 for a user's sessions and gsi2 for a group's members), ending sessions (DeleteItem),
@@ -54,7 +69,8 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
   // everyone out (PutItem). It writes nothing else: the sync owns the directory. Signs list
   // cursors with the key ring, and starts a sync run when an admin asks.
   api: {
-    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1', 'gsi2'] },
+    // Writes only sessions and audit entries: a flaw in a route cannot rewrite the directory or the sync's lease.
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1', 'gsi2'], writesUnder: [SESSIONS, AUDIT] },
     secrets: ['sessionKeys'],
     invokesSync: true,
     readsApiSettings: true,

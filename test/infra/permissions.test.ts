@@ -10,6 +10,8 @@ type Json = Record<string, unknown>;
 interface Statement {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
+  /** The `dynamodb:LeadingKeys` patterns a statement is limited to, when it is. */
+  readonly leadingKeys?: readonly string[];
 }
 
 let synthesized: Synthesized;
@@ -58,7 +60,11 @@ function statementsOf(template: Template, roleLogicalId: string): Statement[] {
     if (!(properties.Roles as Json[]).some((r) => r.Ref === roleLogicalId)) continue;
     for (const statement of (properties.PolicyDocument as Json).Statement as Json[]) {
       expect(statement.Effect).toBe('Allow');
-      statements.push({ actions: asList(statement.Action as string | string[]).sort(), resources: asList(statement.Resource).map(render).sort() });
+      const leadingKeys = ((statement.Condition as Json | undefined)?.['ForAllValues:StringLike'] as Json | undefined)?.['dynamodb:LeadingKeys'] as string[] | undefined;
+      statements.push({
+        actions: asList(statement.Action as string | string[]).sort(), resources: asList(statement.Resource).map(render).sort(),
+        ...(leadingKeys ? { leadingKeys: [...leadingKeys].sort() } : {}),
+      });
     }
   }
   return statements.sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
@@ -72,12 +78,20 @@ function roleOf(stackTemplate: Template, roleLogicalId: string): Json {
 const INVOKE_SYNC: Statement = { actions: ['lambda:InvokeFunction'], resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'] };
 /** DynamoDB actions on the table itself (never Scan, never table management). */
 const onTable = (...actions: string[]): Statement => ({ actions: actions.map((a) => `dynamodb:${a}`).sort(), resources: ['table'] });
+/** Writes on the table limited, by `dynamodb:LeadingKeys`, to items whose partition key matches one of `partitions`. */
+const writesUnder = (partitions: string[], ...actions: string[]): Statement => ({ ...onTable(...actions), leadingKeys: [...partitions].sort() });
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 /** Query, and only Query, on the indexes the code queries. */
 const queries = (...indexes: string[]): Statement => ({ actions: ['dynamodb:Query'], resources: indexes.map((i) => `table/index/${i}`) });
 /** What a profile renders to, for the real catalog (the exact lists are spelled out in the tests above it). */
 const tableStatements = (profile: PermissionProfile): Statement[] =>
   profile.table
-    ? [onTable(...profile.table.actions), ...(profile.table.queriedIndexes.length > 0 ? [queries(...profile.table.queriedIndexes)] : [])]
+    ? [
+      ...(profile.table.writesUnder
+        ? [onTable(...profile.table.actions.filter((a) => !WRITES.has(a))), writesUnder([...profile.table.writesUnder], ...profile.table.actions.filter((a) => WRITES.has(a)))]
+        : [onTable(...profile.table.actions)]),
+      ...(profile.table.queriedIndexes.length > 0 ? [queries(...profile.table.queriedIndexes)] : []),
+    ]
     : [];
 const logs = (name: string): Statement => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`logs:${name}`] });
 const readSecrets = (...names: string[]): Statement => ({ actions: ['secretsmanager:GetSecretValue'], resources: names.map((n) => `secret:${n}`) });
@@ -88,9 +102,10 @@ describe('function roles: exactly what each function code uses', () => {
   it.each([
     // The login transaction lives in an encrypted cookie: no DynamoDB call, so no table grant at all.
     ['auth-login', [logs('auth-login'), readSecrets('sessionKeys')]],
-    ['auth-callback', [logs('auth-callback'), onTable('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'), readSecrets('sessionKeys', 'googleClientSecret'), INVOKE_SYNC]],
-    ['auth-session', [logs('auth-session'), onTable('GetItem', 'UpdateItem', 'DeleteItem'), queries('gsi1'), readSecrets('sessionKeys')]],
-    ['api', [logs('api'), onTable('GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'), queries('gsi1', 'gsi2'), readSecrets('sessionKeys'), INVOKE_SYNC]],
+    // Writes only where each function's items live: sessions (SESSION#…), one-user fetch requests (USERFETCH#…), the audit log.
+    ['auth-callback', [logs('auth-callback'), onTable('GetItem'), writesUnder(['SESSION#*', 'USERFETCH#*'], 'PutItem', 'UpdateItem', 'DeleteItem'), readSecrets('sessionKeys', 'googleClientSecret'), INVOKE_SYNC]],
+    ['auth-session', [logs('auth-session'), onTable('GetItem'), writesUnder(['SESSION#*'], 'UpdateItem', 'DeleteItem'), queries('gsi1'), readSecrets('sessionKeys')]],
+    ['api', [logs('api'), onTable('GetItem', 'BatchGetItem', 'Query'), writesUnder(['AUDIT', 'SESSION#*'], 'PutItem', 'UpdateItem', 'DeleteItem'), queries('gsi1', 'gsi2'), readSecrets('sessionKeys'), INVOKE_SYNC]],
   ])('%s', (name, expected) => {
     const { api } = synthesized.bridge;
     const deployed = api!.functions.find((f) => f.spec.name === name)!;
@@ -177,7 +192,10 @@ describe('function roles: exactly what each function code uses', () => {
   it('no role has a wildcard resource but the deployment role (BucketDeployment\'s grants) and the scheduler (versions of sync)', () => {
     const { data, api, sync, web, monitoring } = synthesized.bridge;
     for (const stack of [data, api!, monitoring]) {
-      expect(JSON.stringify(resourcesOf(synthesized.template(stack), 'AWS::IAM::Policy')), stack.stackName).not.toMatch(/\*"/);
+      // Resources only: a LeadingKeys condition's patterns (SESSION#*) are meant to hold a wildcard.
+      const resources = Object.values(resourcesOf(synthesized.template(stack), 'AWS::IAM::Policy'))
+        .flatMap((policy) => ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.map((statement) => statement.Resource));
+      expect(JSON.stringify(resources), stack.stackName).not.toMatch(/\*"/);
     }
     const syncTemplate = synthesized.template(sync!);
     const syncId = logicalId(sync!.sync.fn);
