@@ -24,6 +24,7 @@ import { SigningKeys } from './oauth/keys.js';
 import { DelegationGrants, provisionServiceAccount, serviceAccountKeyPath, type ServiceAccountKey } from './oauth/service-account.js';
 import { signInAs } from './oauth/sign-in.js';
 import { TokenRegistry } from './oauth/tokens.js';
+import { localPhotoUrl } from './photos/module.js';
 import { DEMO_SEED, generateDirectory } from './seed/directory.js';
 import { PersonalDataset } from './seed/personal.js';
 import { Random } from './seed/random.js';
@@ -118,6 +119,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   await listenLocal(server, options.port ?? DEFAULT_EMULATOR_PORT, 'GOOGLE_EMULATOR_PORT', options.host ?? DEFAULT_BIND_ADDRESS);
   const port = (server.address() as AddressInfo).port;
   origin = `http://localhost:${port}`;
+  // Google's photo host is out of reach locally: the photos module serves the same paths here.
+  for (const user of store.users) if (user.thumbnailPhotoUrl) user.thumbnailPhotoUrl = localPhotoUrl(user.thumbnailPhotoUrl, origin);
 
   const stateDirectory = options.stateDirectory ?? '.local';
   const writeKey = options.writeServiceAccountKey ?? true;

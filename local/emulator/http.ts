@@ -19,7 +19,8 @@ export interface EmulatorRequest {
 export interface EmulatorResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
+  /** Text, or bytes (profile photos). */
+  readonly body?: string | Buffer;
 }
 
 export type Handler = (request: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;

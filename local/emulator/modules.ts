@@ -10,6 +10,7 @@ import { gsiModule } from './gsi/routes.js';
 import { iamCredentialsModule } from './iam-credentials/module.js';
 import type { EmulatorModule } from './module.js';
 import { oauthModule } from './oauth/module.js';
+import { photosModule } from './photos/module.js';
 import { stsModule } from './sts/module.js';
 
-export const EMULATOR_MODULES: readonly EmulatorModule[] = [oauthModule, directoryModule, gmailModule, driveModule, calendarModule, gsiModule, stsModule, iamCredentialsModule];
+export const EMULATOR_MODULES: readonly EmulatorModule[] = [oauthModule, directoryModule, gmailModule, driveModule, calendarModule, gsiModule, stsModule, iamCredentialsModule, photosModule];

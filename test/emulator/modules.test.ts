@@ -21,7 +21,7 @@ describe('emulator module contract', () => {
 
   it('registers every Google API once, each naming its own methods', () => {
     const names = EMULATOR_MODULES.map((m) => m.name);
-    expect(names).toEqual(['oauth2', 'directory', 'gmail', 'drive', 'calendar', 'gsi', 'sts', 'iamcredentials']);
+    expect(names).toEqual(['oauth2', 'directory', 'gmail', 'drive', 'calendar', 'gsi', 'sts', 'iamcredentials', 'photos']);
     for (const module of EMULATOR_MODULES) {
       for (const route of module.routes(emulator.context)) expect(route.name.startsWith(`${module.name}.`)).toBe(true);
     }

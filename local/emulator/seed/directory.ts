@@ -127,7 +127,8 @@ function generateUsers(count: number, random: Random, ids: UniqueIds, customerId
       isEnrolledIn2Sv: random.chance(0.7),
       isEnforcedIn2Sv: false,
       includeInGlobalAddressList: isAdmin || !random.chance(0.02),
-      thumbnailPhotoUrl: `https://lh3.googleusercontent.com/a-/emulator-${id}=s96-c`,
+      // One person in eight has no photo, as in real tenants (the intranet shows initials then).
+      thumbnailPhotoUrl: Number(id.slice(-3)) % 8 === 0 ? undefined : `https://lh3.googleusercontent.com/a-/emulator-${id}=s96-c`,
       thumbnailPhotoEtag: `"${random.hex(16)}"`,
       organizations: [{ title: isAdmin ? 'Chief Operating Officer' : random.pick(TITLES), department, primary: true, customType: '', description: 'Employee' }],
       locations: [{ type: 'desk', area: building.city, buildingId: building.buildingId, floorName: String(random.int(1, 6)), deskCode: `${random.int(1, 6)}-${random.int(100, 199)}` }],
