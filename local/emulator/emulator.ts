@@ -13,6 +13,9 @@ import { adminRoutes } from './admin.js';
 import { directoryRoutes } from './directory/routes.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
+import { directoryWriteRoutes } from './directory/write.js';
+import { PushHub, type PushSettings } from './push/hub.js';
+import { pushRoutes, REPORTS_AUDIT_SCOPE } from './push/routes.js';
 import { RouteTable, type EmulatorRequest, type EmulatorRoute } from './http.js';
 import { LimitsGate, type Limits } from './limits.js';
 import { OidcAccounts } from './oauth/accounts.js';
@@ -45,7 +48,7 @@ export interface EmulatorOptions {
   readonly stateDirectory?: string;
   /** Default: the intranet's local client (LOCAL_DEFAULTS) with http://localhost:3000/auth/callback. */
   readonly clients?: readonly OAuthClient[];
-  /** Scopes domain-wide delegation grants the service account; default the Directory read-only scopes. */
+  /** Scopes domain-wide delegation grants the service account; default the Directory read-only scopes and the Reports audit scope (push). */
   readonly delegatedScopes?: readonly string[];
   /** Additional API modules (Gmail, Drive, Calendar, …). */
   readonly modules?: readonly EmulatorModule[];
@@ -53,6 +56,8 @@ export interface EmulatorOptions {
   readonly limits?: Partial<Limits>;
   /** Clock for token lifetimes and quota windows; default Date.now. */
   readonly now?: () => number;
+  /** Push notification channels: lifetimes, audit lag, faults (default DEFAULT_PUSH_SETTINGS). */
+  readonly push?: Partial<PushSettings>;
 }
 
 /** What an API module gets to build its routes. */
@@ -85,6 +90,8 @@ export interface Emulator {
   /** The accounts that can sign in: live tenant users, a consumer account and an unverified-email account. */
   readonly accounts: OidcAccounts;
   readonly context: EmulatorContext;
+  /** Notification channels (users.watch, activities.watch) and their delivery settings and faults. */
+  readonly push: PushHub;
   /**
    * Completes the account chooser over HTTP for an authorization URL the app built, as a browser
    * would; returns the callback URL (code, state, scope, iss). For tests that sign in without a browser.
@@ -134,7 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   });
   const saClientId = serviceAccount.key.client_id;
-  delegation.set(saClientId, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
+  delegation.set(saClientId, options.delegatedScopes ?? [...DIRECTORY_READONLY_SCOPES, REPORTS_AUDIT_SCOPE]);
 
   const context: EmulatorContext = {
     origin, directory: store, personal, tokens, clients, accounts, now,
@@ -147,6 +154,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   routes.add([{ method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token }]);
   routes.add(oidcRoutes({ issuer: origin, authorization, keys, tokens, accounts, authorize: context.authorize }));
   for (const module of [directoryRoutes, ...BROWSER_API_MODULES, ...(options.modules ?? [])]) routes.add(module(context));
+  const push = new PushHub(options.push ?? {}, now, () => faults.next());
+  routes.add([...directoryWriteRoutes({ ...context, push }), ...pushRoutes({ ...context, push })]);
   /** What both the Emulator object and the /__emulator admin API offer. */
   const controls = {
     limits: () => limits.limits,
@@ -172,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     personal,
     accounts,
     context,
+    push,
     signInAs,
     ...controls,
     addRoutes: (more) => routes.add(more),
