@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/logging/logger.js';
+import { scheduledSyncDue } from '../shared/push/health.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
 import { startSync } from '../shared/sync/invocation.js';
 import { preflightReport } from '../shared/sync/preflight.js';
@@ -12,6 +13,8 @@ import { sessionTerminator } from '../shared/sync/sessions.js';
  * a continuation `{ continuation: <runId> }`; the deploy guide's check `{ preflight: true }`.
  */
 export interface SyncEvent {
+  /** The schedule's event: with push healthy, a run only when the daily reconciliation is due. */
+  readonly trigger?: 'schedule';
   readonly force?: boolean;
   readonly continuation?: string;
   /** Check the key, each delegated scope and the admin subject, and answer with what is wrong; no sync. */
@@ -41,6 +44,13 @@ export async function handler(event: SyncEvent, context: Context): Promise<Recor
     const report = await preflightReport(deps);
     logger.info('directory sync preflight', { ...report });
     return { ...report };
+  }
+  if (event.trigger === 'schedule' && deps.config.push.enabled) {
+    const { due, reason } = await scheduledSyncDue(deps.db, deps.config.tableName, Date.now());
+    if (!due) {
+      logger.info('directory sync skipped', { reason });
+      return { status: 'skipped', reason };
+    }
   }
   const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
     invocationId: context.awsRequestId,

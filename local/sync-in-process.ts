@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../shared/http/http.js';
 import { logger } from '../shared/logging/logger.js';
+import { scheduledSyncDue } from '../shared/push/health.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
 import { startSync } from '../shared/sync/invocation.js';
 import { runSummary } from '../shared/sync/report.js';
@@ -37,6 +38,13 @@ export function createLocalSyncRunner(deps: () => Dependencies): LocalSyncRunner
 async function runToCompletion(dependencies: () => Dependencies, force: boolean, trigger: string): Promise<void> {
   try {
     const deps = dependencies();
+    if (trigger === 'schedule' && deps.config.push.enabled) {
+      const { due, reason } = await scheduledSyncDue(deps.db, deps.config.tableName, Date.now());
+      if (!due) {
+        logger.debug('directory sync skipped', { reason });
+        return;
+      }
+    }
     const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
       invocationId: `local-${trigger}-${randomUUID()}`,
       remainingMs: () => Number.POSITIVE_INFINITY,

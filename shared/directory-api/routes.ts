@@ -8,6 +8,7 @@ import { accessRoutes } from './access-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { groupRoutes } from './group-routes.js';
 import { peopleRoutes } from './people-routes.js';
+import { pushAdminRoutes } from '../push/routes.js';
 
 const healthRoute: Route = {
   method: 'GET',
@@ -20,4 +21,4 @@ const healthRoute: Route = {
 };
 
 /** Every route of the API function: the router serves them, and a test holds docs/openapi.json to them. */
-export const API_ROUTES: readonly Route[] = [healthRoute, webConfigRoute, ...accountRoutes, ...peopleRoutes, ...groupRoutes, ...accessRoutes, ...adminRoutes];
+export const API_ROUTES: readonly Route[] = [healthRoute, webConfigRoute, ...accountRoutes, ...peopleRoutes, ...groupRoutes, ...accessRoutes, ...adminRoutes, ...pushAdminRoutes(dependencies)];

@@ -3,6 +3,7 @@ import { config, detectMode, type Config } from '../config/config.js';
 import { createDocumentClient } from '../db/client.js';
 import { AwsSecretStore } from '../secrets/aws-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { ChangeQueue } from '../push/changes.js';
 
 /**
  * The adapters a function needs, built once per process (per warm Lambda). In AWS they come from
@@ -19,6 +20,8 @@ export interface Dependencies {
    * so the API bundle does not ship the sync and Google's clients.
    */
   readonly startSyncInProcess?: (force: boolean) => Promise<void>;
+  /** Where the push receiver hands verified changes: the local host's in-process worker; in AWS the receiver builds its own (push-receiver.ts). */
+  readonly pushQueue?: ChangeQueue;
 }
 
 let current: Dependencies | undefined;
