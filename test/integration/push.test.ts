@@ -141,6 +141,38 @@ describe('push-driven sync through the local host', () => {
   });
 });
 
+describe('faults: lost notifications and a channel that ends early', () => {
+  it('a lost notification is repaired by the full sync, and push health shows the gap it repaired', async () => {
+    const person = liveUser(13);
+    app.harness.emulator.push.setSettings({ dropRate: 1 });
+    await admin.users.patch({ userKey: person.id, requestBody: { name: { givenName: 'Never', familyName: 'Notified' } } });
+    await app.harness.emulator.push.idle();
+    await deps.pushQueue.idle();
+    const name = async () => ((await (await app.get(`/api/people/${person.id}`, adminJar)).json()) as { name?: { familyName?: string } }).name?.familyName;
+    expect(await name()).not.toBe('Notified');
+    expect((await app.harness.sync()).status).toBe('succeeded');
+    expect(await name()).toBe('Notified');
+    const health = (await (await app.get('/api/admin/push', adminJar)).json()) as { fullSync: { lastRepaired?: number } };
+    expect(health.fullSync.lastRepaired).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when a channel ends, the manager opens a successor before the old one\'s recorded expiry, and changes flow again', async () => {
+    const person = liveUser(15);
+    const [old] = (await listChannels(deps.db, deps.config.tableName)).filter((c) => c.feed === 'users' && c.status === 'active');
+    app.harness.emulator.push.expireNow(old!.id);
+    await admin.users.patch({ userKey: person.id, requestBody: { orgUnitPath: '/Missed' } });
+    // The manager's next run, late in the old channel's life: a successor opens, overlapping it.
+    const managerDeps = await createManagerDeps(deps, () => old!.expiresAt - 30 * 60_000);
+    const report = await manageChannels(managerDeps);
+    expect(report.opened.filter((id) => id.startsWith('users-'))).toHaveLength(1);
+    await admin.users.patch({ userKey: person.id, requestBody: { name: { givenName: 'Via', familyName: 'Successor' } } });
+    await eventually(async () => {
+      const profile = (await (await app.get(`/api/people/${person.id}`, adminJar)).json()) as { name?: { familyName?: string } };
+      expect(profile.name?.familyName).toBe('Successor');
+    });
+  });
+});
+
 describe('the receiver refuses what it cannot verify, without calling Google', () => {
   const post = (headers: Record<string, string>, body = '{}') => browserFetch(app.app.origin, '/hooks/google', new Map(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
