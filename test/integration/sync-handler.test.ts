@@ -8,6 +8,7 @@ import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import { AwsSecretStore } from '../../shared/secrets/aws-secret-store.js';
 import { SYNC_SCOPE_URLS } from '../../shared/sync/scopes.js';
 import { listRunRecords } from '../../shared/sync/state-store.js';
+import { saveChannel, WATCHED_FEEDS } from '../../shared/push/channel-store.js';
 import { captureOutput } from '../support/logs.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 
@@ -69,5 +70,20 @@ describe('the sync Lambda handler', () => {
 
     expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([]);
     expect(await h.directoryItems()).toEqual(new Map());
+  });
+
+  it('skips a scheduled run while push is healthy and the daily reconciliation is not due; runs it when a feed has no live channel', async () => {
+    expect((await invoke({ trigger: 'schedule' })).result).toMatchObject({ status: 'succeeded' });
+    const now = Date.now();
+    for (const feed of WATCHED_FEEDS) {
+      await saveChannel(h.deps.db, h.deps.config.tableName, { id: `${feed}-test`, feed, resourceId: 'r', tokenHash: '00', expiresAt: now + 3_600_000, openedAt: now, status: 'active' });
+    }
+    const skipped = (await invoke({ trigger: 'schedule' })).result;
+    expect(skipped).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/healthy/) });
+    expect(await listRunRecords(h.table.db, h.table.tableName)).toHaveLength(1);
+    // An admin's run and a forced run are never skipped.
+    expect((await invoke({})).result).toMatchObject({ status: 'succeeded' });
+    await saveChannel(h.deps.db, h.deps.config.tableName, { id: 'users-test', feed: 'users', resourceId: 'r', tokenHash: '00', expiresAt: now - 1, openedAt: now - 7_200_000, status: 'active' });
+    expect((await invoke({ trigger: 'schedule' })).result).toMatchObject({ status: 'succeeded' });
   });
 });
