@@ -1,8 +1,8 @@
 /**
- * `npm run bench -- push [--changes N]`: push-driven sync on a 10,000-person emulated tenant
+ * `npm run bench -- push [--changes N] [--in-flight K]`: push-driven sync on a 10,000-person emulated tenant
  * (1,000 groups), the intranet on the local host over DynamoDB Local, the emulator delivering
  * notifications to it with the default local audit lag (2 s). An admin-style client (Google's own
- * @googleapis/admin) makes N changes of each kind (default 100), a few in flight at once, and each
+ * @googleapis/admin) makes N changes of each kind (default 100), K in flight at once (default 8), and each
  * is timed from the write's response to the change visible through the intranet's own API:
  *   new hire (GET /api/people/{id} answers)                  target p95 < 10 s
  *   rename (the profile shows the new name)                  target p95 < 10 s
@@ -39,9 +39,8 @@ import { localDependencies } from '../local/local-dependencies.js';
 
 const USERS = 10_000;
 const GROUPS = 1_000;
-const IN_FLIGHT = 4;
 const AUDIT_LAG_MS = 2_000;
-const POLL_MS = 50;
+const POLL_MS = 200;
 const GIVE_UP_MS = 60_000;
 /** Google reads the worker makes (writes and watch calls are the admin's and the manager's). */
 const WORKER_READS = ['directory.users.get', 'directory.groups.get', 'directory.members.list'];
@@ -49,6 +48,8 @@ const WORKER_READS = ['directory.users.get', 'directory.groups.get', 'directory.
 export async function run(args: string[]): Promise<void> {
   const changeArg = args.indexOf('--changes');
   const perKind = changeArg >= 0 ? Number(args[changeArg + 1]) : 100;
+  const inFlightArg = args.indexOf('--in-flight');
+  const inFlight = inFlightArg >= 0 ? Number(args[inFlightArg + 1]) : 8;
   const dynamo = await startDynamoDbLocal();
   const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-push-'));
   const emulator = await startEmulator({ port: 0, seed: 'bench-push', users: USERS, groups: GROUPS, stateDirectory, push: { auditLagMs: AUDIT_LAG_MS } });
@@ -148,7 +149,7 @@ export async function run(args: string[]): Promise<void> {
           }
         }
       };
-      await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+      await Promise.all(Array.from({ length: inFlight }, worker));
       await deps.pushQueue.idle();
       const after = emulator.counters();
       const reads = WORKER_READS.reduce((n, m) => n + (after[m] ?? 0) - (before[m] ?? 0), 0);
