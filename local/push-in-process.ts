@@ -1,4 +1,5 @@
 import { logger } from '../shared/logging/logger.js';
+import { refreshSearchIndex } from '../shared/people/index-store.js';
 import type { ChangeQueue, PushChange } from '../shared/push/changes.js';
 import { createPushWorkerEnvironment } from '../shared/push/setup.js';
 import { applyPushChanges } from '../shared/push/worker.js';
@@ -18,7 +19,9 @@ export interface InProcessChangeQueue extends ChangeQueue {
 /**
  * The local stand-in for the worker Lambda and its queue: changes gathered for a moment, applied
  * as one batch by the same worker; a batch's failures are queued again after a growing delay (as
- * Lambda retries an asynchronous event), so a Google or DynamoDB fault loses no change.
+ * Lambda retries an asynchronous event), so a Google or DynamoDB fault loses no change. The search
+ * index is republished beside the batches, one rebuild at a time, so a suspension or membership
+ * change never waits behind a rebuild of the whole index.
  */
 export function createInProcessChangeQueue(deps: () => Dependencies & { config: Dependencies['config'] }): InProcessChangeQueue {
   let queued: PushChange[] = [];
@@ -27,6 +30,25 @@ export function createInProcessChangeQueue(deps: () => Dependencies & { config: 
   let retryDelay: number = RETRY_MS.first;
   let env: Promise<TargetedEnvironment> | undefined;
   let stopped = false;
+  let publishing: Promise<void> | undefined;
+  let publishAgain = false;
+
+  /** One index rebuild at a time; changes applied during one are published by one more. */
+  const publish = () => {
+    if (publishing) {
+      publishAgain = true;
+      return;
+    }
+    publishing = (async () => {
+      do {
+        publishAgain = false;
+        const { db, config } = deps();
+        await refreshSearchIndex(db, config.tableName).catch((error: unknown) => logger.warn('search index publish failed; the next change or sync retries', { error: error instanceof Error ? error.message : String(error) }));
+      } while (publishAgain && !stopped);
+    })().finally(() => {
+      publishing = undefined;
+    });
+  };
 
   const schedule = (delay: number) => {
     if (stopped || timer || running) return;
@@ -44,7 +66,8 @@ export function createInProcessChangeQueue(deps: () => Dependencies & { config: 
     queued = [];
     try {
       env ??= createPushWorkerEnvironment(deps());
-      const result = await applyPushChanges(await env, batch);
+      const result = await applyPushChanges(await env, batch, { publishIndex: false });
+      if (result.applied > 0) publish();
       logger.info('push changes', { changes: batch.length, applied: result.applied, unchanged: result.unchanged, failed: result.failed.length });
       queued.push(...result.failed);
       retryDelay = result.failed.length > 0 ? Math.min(retryDelay * 2, RETRY_MS.max) : RETRY_MS.first;
@@ -62,8 +85,9 @@ export function createInProcessChangeQueue(deps: () => Dependencies & { config: 
       schedule(GATHER_MS);
     },
     async idle() {
-      while (timer || running || queued.length > 0) {
+      while (timer || running || publishing || queued.length > 0) {
         if (running) await running;
+        else if (publishing) await publishing;
         else await new Promise((ok) => setTimeout(ok, 10));
       }
     },

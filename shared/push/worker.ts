@@ -30,7 +30,15 @@ interface Target {
   readonly all: PushChange[];
 }
 
-export async function applyPushChanges(env: TargetedEnvironment, changes: readonly PushChange[]): Promise<PushBatchResult> {
+export interface PushBatchOptions {
+  /**
+   * Republish the search index before returning (default). The local queue publishes it apart,
+   * coalesced, so the next batch (a suspension, a membership) does not wait for a rebuild.
+   */
+  readonly publishIndex?: boolean;
+}
+
+export async function applyPushChanges(env: TargetedEnvironment, changes: readonly PushChange[], options: PushBatchOptions = {}): Promise<PushBatchResult> {
   const targets = new Map<string, Target>();
   for (const change of changes) {
     const key = change.kind === 'user' ? `user:${change.userId}` : `group:${change.groupKey}`;
@@ -54,7 +62,7 @@ export async function applyPushChanges(env: TargetedEnvironment, changes: readon
   for (const target of all.filter((t) => t.change.kind === 'group')) await run(target);
 
   const applied = outcomes.filter((o) => o.outcome !== 'failed' && o.outcome !== 'unchanged' && o.outcome !== 'absent');
-  if (applied.length > 0) await refreshSearchIndex(env.db, env.tableName);
+  if (applied.length > 0 && options.publishIndex !== false) await refreshSearchIndex(env.db, env.tableName);
   const now = env.clock.now();
   const lagsMs = applied.map(({ target }) => now - Math.min(...target.all.map((c) => c.changedAt ?? c.receivedAt)));
   await recordApplied(env.db, env.tableName, new Date(now), lagsMs);
