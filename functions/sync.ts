@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/logging/logger.js';
+import { scheduledSyncDue } from '../shared/services/push/health.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
 import { startSync } from '../shared/services/sync/invocation.js';
 import { preflightReport } from '../shared/adapters/google/preflight.js';
@@ -14,6 +15,8 @@ import { fetchOneUser } from '../shared/services/sync/fetch-one-user.js';
  * for a person created after the last run, `{ fetchUser: <Google user id> }` (that one user only).
  */
 export interface SyncEvent {
+  /** The schedule's event: with push healthy, a run only when the daily reconciliation is due. */
+  readonly trigger?: 'schedule';
   readonly force?: boolean;
   readonly continuation?: string;
   /** Check the key, each delegated scope and the admin subject, and answer with what is wrong; no sync. */
@@ -54,6 +57,13 @@ export async function handler(event: SyncEvent, context: Context): Promise<Recor
     });
     logger.info('directory: fetched one user for sign-in', { userId: event.fetchUser, result });
     return { fetchUser: event.fetchUser, result };
+  }
+  if (event.trigger === 'schedule' && deps.config.push.enabled) {
+    const { due, reason } = await scheduledSyncDue(deps.db, deps.config.tableName, Date.now());
+    if (!due) {
+      logger.info('directory sync skipped', { reason });
+      return { status: 'skipped', reason };
+    }
   }
   const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
     invocationId: context.awsRequestId,

@@ -4,6 +4,7 @@ import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
 import { rotate } from '../shared/adapters/secrets/key-ring.js';
 import { LocalSecretStore } from './secrets/local-secret-store.js';
+import { createInProcessChangeQueue, type InProcessChangeQueue } from './push-in-process.js';
 import { createLocalSyncRunner, fetchUserInBackground, startSyncForAdmin, type LocalSyncRunner } from './sync-in-process.js';
 
 /** Where `npm start` keeps state between runs. */
@@ -12,6 +13,8 @@ export const LOCAL_STATE_DIR = '.local';
 export interface LocalDependencies extends Dependencies {
   /** The in-process directory sync the schedule and the admin's "run now" share. */
   readonly syncRunner: LocalSyncRunner;
+  /** The push receiver's queue and worker, in process. */
+  readonly pushQueue: InProcessChangeQueue;
 }
 
 /** The adapters a local run gives the handlers: DynamoDB Local, secrets as files under `.local/`, sync in process. */
@@ -27,7 +30,7 @@ export function localDependencies(config: Config, stateDirectory = LOCAL_STATE_D
   });
   const base: Dependencies = { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets };
   const syncRunner = createLocalSyncRunner(() => base);
-  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner), fetchUserInProcess: fetchUserInBackground(() => base) };
+  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner), fetchUserInProcess: fetchUserInBackground(() => base), pushQueue: createInProcessChangeQueue(() => base) };
 }
 
 /**

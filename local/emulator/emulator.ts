@@ -14,6 +14,8 @@ import { adminRoutes } from './admin.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
 import { RouteTable } from './http.js';
+import { PushHub, type PushSettings } from './push/hub.js';
+import { REPORTS_AUDIT_SCOPE } from './push/routes.js';
 import { LimitsGate, type Limits } from './limits.js';
 import type { EmulatorContext, EmulatorModule } from './module.js';
 import { EMULATOR_MODULES } from './modules.js';
@@ -45,7 +47,7 @@ export interface EmulatorOptions {
   readonly stateDirectory?: string;
   /** Default: the intranet's local client (LOCAL_DEFAULTS) with http://localhost:3000/auth/callback. */
   readonly clients?: readonly OAuthClient[];
-  /** Scopes domain-wide delegation grants the service account; default the Directory read-only scopes. */
+  /** Scopes domain-wide delegation grants the service account; default the Directory read-only scopes and the Reports audit scope (push). */
   readonly delegatedScopes?: readonly string[];
   /** API modules beyond the registered ones (modules.ts), e.g. a test's own. */
   readonly modules?: readonly EmulatorModule[];
@@ -53,6 +55,8 @@ export interface EmulatorOptions {
   readonly limits?: Partial<Limits>;
   /** Clock for token lifetimes and quota windows; default Date.now. */
   readonly now?: () => number;
+  /** Push notification channels: lifetimes, audit lag, faults (default DEFAULT_PUSH_SETTINGS). */
+  readonly push?: Partial<PushSettings>;
 }
 
 export interface Emulator {
@@ -68,6 +72,8 @@ export interface Emulator {
   /** The accounts that can sign in: live tenant users, a consumer account and an unverified-email account. */
   readonly accounts: OidcAccounts;
   readonly context: EmulatorContext;
+  /** Notification channels (users.watch, activities.watch) and their delivery settings and faults. */
+  readonly push: PushHub;
   /**
    * Completes the account chooser over HTTP for an authorization URL the app built, as a browser
    * would; returns the callback URL (code, state, scope, iss). For tests that sign in without a browser.
@@ -116,10 +122,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   });
   const saClientId = serviceAccount.key.client_id;
-  delegation.set(saClientId, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
+  delegation.set(saClientId, options.delegatedScopes ?? [...DIRECTORY_READONLY_SCOPES, REPORTS_AUDIT_SCOPE]);
 
+  const push = new PushHub(options.push ?? {}, now, () => faults.next());
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, clients, accounts, keys, serviceAccount, delegation, now,
+    origin, directory: store, personal, tokens, clients, accounts, keys, serviceAccount, delegation, push, now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   for (const module of [...EMULATOR_MODULES, ...(options.modules ?? [])]) routes.add(module.routes(context));
@@ -148,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     personal,
     accounts,
     context,
+    push,
     signInAs,
     ...controls,
     registerClient: (client) => clients.register(client),

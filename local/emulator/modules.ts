@@ -4,10 +4,12 @@
  */
 import { calendarModule } from './calendar/routes.js';
 import { directoryModule } from './directory/routes.js';
+import { directoryWriteModule } from './directory/write.js';
 import { driveModule } from './drive/routes.js';
 import { gmailModule } from './gmail/routes.js';
 import { gsiModule } from './gsi/routes.js';
 import type { EmulatorModule } from './module.js';
 import { oauthModule } from './oauth/module.js';
+import { pushModule } from './push/routes.js';
 
-export const EMULATOR_MODULES: readonly EmulatorModule[] = [oauthModule, directoryModule, gmailModule, driveModule, calendarModule, gsiModule];
+export const EMULATOR_MODULES: readonly EmulatorModule[] = [oauthModule, directoryModule, directoryWriteModule, pushModule, gmailModule, driveModule, calendarModule, gsiModule];

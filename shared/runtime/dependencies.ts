@@ -3,6 +3,7 @@ import { config, detectMode, type Config } from '../config/config.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { AwsSecretStore } from '../adapters/secrets/aws-secret-store.js';
 import type { SecretStore } from '../adapters/secrets/secret-store.js';
+import type { ChangeQueue } from '../domain/push/changes.js';
 
 /**
  * The adapters a function needs, built once per process (per warm Lambda). In AWS they come from
@@ -21,6 +22,8 @@ export interface Dependencies {
   readonly startSyncInProcess?: (force: boolean) => Promise<void>;
   /** Local only, likewise: sign-in's request to fetch one new person from Google, run in the background. */
   readonly fetchUserInProcess?: (userId: string) => void;
+  /** Where the push receiver hands verified changes: the local host's in-process worker; in AWS the receiver builds its own (push-receiver.ts). */
+  readonly pushQueue?: ChangeQueue;
 }
 
 let current: Dependencies | undefined;

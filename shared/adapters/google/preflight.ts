@@ -1,13 +1,15 @@
 import { admin_directory_v1 } from '@googleapis/admin';
 import { delegatedJwtClient, parseServiceAccountKey, type ServiceAccountKeyJson } from './service-account-client.js';
 import { describeGoogleFailure, explainFailure } from './google-calls.js';
-import { DELEGATION_CONSOLE, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
+import { DELEGATION_CONSOLE, PUSH_SCOPES, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
 import type { SyncDependencies } from '../../services/sync/dependencies.js';
 
 export interface PreflightCheck {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** A failure here does not fail the preflight (push-driven sync stays off; the full sync works). */
+  readonly optional?: boolean;
 }
 
 export interface PreflightInput {
@@ -29,7 +31,7 @@ export async function preflightReport(deps: SyncDependencies): Promise<Preflight
     subject: deps.config.googleAdminSubject,
     apiRoot: deps.config.googleApiRoot,
   });
-  return { status: checks.every((c) => c.ok) ? 'ok' : 'failed', checks };
+  return { status: checks.every((c) => c.ok || c.optional) ? 'ok' : 'failed', checks };
 }
 
 /**
@@ -48,7 +50,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
     return checks;
   }
   const scopeChecks = await checkScopes(key, input.subject);
-  checks.push(...scopeChecks);
+  checks.push(...scopeChecks, ...(await checkScopes(key, input.subject, PUSH_SCOPES)).map((c) => ({ ...c, optional: true })));
   if (scopeChecks.some((c) => !c.ok)) return checks;
   const admin = new admin_directory_v1.Admin({
     auth: delegatedJwtClient(key, { subject: input.subject, scopes: SYNC_SCOPE_URLS }),
@@ -73,8 +75,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
 }
 
 /** One token request per scope: a scope missing from domain-wide delegation is named, not guessed. */
-export async function checkScopes(key: ServiceAccountKeyJson, subject: string): Promise<PreflightCheck[]> {
-  return Promise.all(SYNC_SCOPES.map(async ({ scope, reads }) => {
+export async function checkScopes(key: ServiceAccountKeyJson, subject: string, scopes: ReadonlyArray<{ scope: string; reads: string }> = SYNC_SCOPES): Promise<PreflightCheck[]> {
+  return Promise.all(scopes.map(async ({ scope, reads }) => {
     try {
       await delegatedJwtClient(key, { subject, scopes: [scope] }).authorize();
       return { name: `scope ${scope}`, ok: true, detail: `delegated (reads ${reads})` };
