@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     `  health          ${config.appOrigin}/api/health`,
     `  DynamoDB Local  ${config.dynamodbEndpoint}${dynamo ? ' (data in .local/dynamodb)' : ' (external)'}`,
     `  directory sync  at start and on ${config.syncSchedule} (npm run sync for a run now)`,
-    `  push            ${config.push.enabled ? `channels to ${config.push.receiverUrl} (docs/_notes-push.md: try a change)` : 'off (PUSH_ENABLED=false)'}`,
+    `  push            ${config.push.enabled ? `channels to ${config.push.receiverUrl} (docs/sync.md: try it locally)` : 'off (PUSH_ENABLED=false)'}`,
     ...describeEmulator(emulator),
     'Press Ctrl-C to stop.',
   ];

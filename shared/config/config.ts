@@ -53,7 +53,7 @@ export interface Config {
   readonly adminGroupEmail: string | undefined;
   /** The sync Lambda the API invokes for "run now" (AWS only). */
   readonly syncFunctionName: string | undefined;
-  /** Push-driven sync (Google's notification channels); see docs/_notes-push.md. */
+  /** Push-driven sync (Google's notification channels); see docs/sync.md (Push-driven sync). */
   readonly push: {
     /** Open channels and receive notifications; off by default in AWS until the Reports scope is granted. */
     readonly enabled: boolean;

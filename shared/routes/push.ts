@@ -5,7 +5,7 @@ import type { ChangeQueue } from '../domain/push/changes.js';
 import { LambdaInvokeQueue } from '../adapters/lambda/lambda-queue.js';
 import { receiveNotification } from '../services/push/receiver.js';
 
-/** The receiver's path, behind the site's CloudFront distribution (docs/_notes-push.md argues the placement). */
+/** The receiver's path, behind the site's CloudFront distribution (docs/sync.md, "Receiver placement", argues the placement). */
 export const PUSH_RECEIVER_PATH = '/hooks/google';
 
 let lambdaQueue: LambdaInvokeQueue | undefined;
