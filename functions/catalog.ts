@@ -20,6 +20,8 @@ export const HTTP_FUNCTIONS: readonly HttpFunction[] = [
   { name: 'auth-session', entry: 'functions/auth-session.ts', pathPatterns: ['/auth/*'] },
   // 1769 MB is one full vCPU: a cold container loads the people search index (~0.5 s of CPU at 100k users) before its first search.
   { name: 'api', entry: 'functions/api.ts', pathPatterns: ['/api/*'], memorySize: 1769 },
+  // Google's push notifications: its own function, so a flood is capped by its own reserved concurrency (docs/sync.md, push-driven sync).
+  { name: 'push-receiver', entry: 'functions/push-receiver.ts', pathPatterns: ['/hooks/google'] },
 ];
 
 /** CloudFront path-pattern semantics: `*` any run of characters, `?` one; case-sensitive. */

@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { traceClient, traceHandler } from '../shared/adapters/tracing.js';
 import { logger } from '../shared/logging/logger.js';
+import { scheduledSyncDue } from '../shared/services/push/health.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
 import { startSync } from '../shared/services/sync/invocation.js';
 import { preflightReport } from '../shared/adapters/google/preflight.js';
@@ -15,6 +16,8 @@ import { fetchOneUser } from '../shared/services/sync/fetch-one-user.js';
  * for a person created after the last run, `{ fetchUser: <Google user id> }` (that one user only).
  */
 export interface SyncEvent {
+  /** The schedule's event: with push healthy, a run only when the daily reconciliation is due. */
+  readonly trigger?: 'schedule';
   readonly force?: boolean;
   readonly continuation?: string;
   /** Check the key, each delegated scope and the admin subject, and answer with what is wrong; no sync. */
@@ -57,6 +60,13 @@ async function handleSyncEvent(event: SyncEvent, context: Context): Promise<Reco
     });
     logger.info('directory: fetched one user for sign-in', { userId: event.fetchUser, result });
     return { fetchUser: event.fetchUser, result };
+  }
+  if (event.trigger === 'schedule' && deps.config.push.enabled) {
+    const { due, reason } = await scheduledSyncDue(deps.db, deps.config.tableName, Date.now());
+    if (!due) {
+      logger.info('directory sync skipped', { reason });
+      return { status: 'skipped', reason };
+    }
   }
   const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
     invocationId: context.awsRequestId,

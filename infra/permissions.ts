@@ -75,6 +75,10 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
     invokesSync: true,
     readsApiSettings: true,
   },
+  // Google's push notifications: reads the channel (GetItem), takes the message number once
+  // (PutItem, conditional; DeleteItem to give it back when the work could not be queued), and
+  // notes the channel's last message (UpdateItem). Never reads a secret, never calls Google.
+  'push-receiver': { table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: [] }, secrets: [] },
 };
 
 /**

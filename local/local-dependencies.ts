@@ -5,6 +5,7 @@ import type { Dependencies } from '../shared/runtime/dependencies.js';
 import { rotate } from '../shared/adapters/secrets/key-ring.js';
 import { LocalSecretStore } from './secrets/local-secret-store.js';
 import { LOCAL_AWS_IDENTITIES } from './emulator/sts/local-aws.js';
+import { createInProcessChangeQueue, type InProcessChangeQueue } from './push-in-process.js';
 import { createLocalSyncRunner, fetchUserInBackground, startSyncForAdmin, type LocalSyncRunner } from './sync-in-process.js';
 
 /** Where `npm start` keeps state between runs. */
@@ -13,6 +14,8 @@ export const LOCAL_STATE_DIR = '.local';
 export interface LocalDependencies extends Dependencies {
   /** The in-process directory sync the schedule and the admin's "run now" share. */
   readonly syncRunner: LocalSyncRunner;
+  /** The push receiver's queue and worker, in process. */
+  readonly pushQueue: InProcessChangeQueue;
 }
 
 /**
@@ -41,7 +44,7 @@ export function localDependencies(config: Config, stateDirectory = LOCAL_STATE_D
     ...(credentials.mode === 'workload-identity' ? { awsCredentials: async () => ({ accessKeyId, secretAccessKey, token: sessionToken }) } : {}),
   };
   const syncRunner = createLocalSyncRunner(() => base);
-  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner), fetchUserInProcess: fetchUserInBackground(() => base) };
+  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner), fetchUserInProcess: fetchUserInBackground(() => base), pushQueue: createInProcessChangeQueue(() => base) };
 }
 
 /**

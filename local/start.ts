@@ -21,8 +21,11 @@ import { localGoogleOrigins } from './host/google-origins.js';
 import { describeEmulator } from './emulator/describe.js';
 import { startEmulator } from './emulator/emulator.js';
 import { emulatorOptionsFromEnv } from './emulator/env.js';
+import { DIRECTORY_READONLY_SCOPES, DIRECTORY_SCOPES } from './emulator/directory/scopes.js';
+import { REPORTS_AUDIT_SCOPE } from './emulator/push/routes.js';
 import { createLocalHost } from './host/server.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
+import { scheduleLocalPush } from './push-schedule.js';
 import { scheduleLocalSync } from './sync-schedule.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     `  health          ${config.appOrigin}/api/health`,
     `  DynamoDB Local  ${config.dynamodbEndpoint}${dynamo ? ' (data in .local/dynamodb)' : ' (external)'}`,
     `  directory sync  at start and on ${config.syncSchedule} (npm run sync for a run now)`,
+    `  push            ${config.push.enabled ? `channels to ${config.push.receiverUrl} (docs/sync.md: try it locally)` : 'off (PUSH_ENABLED=false)'}`,
     ...describeEmulator(emulator),
     'Press Ctrl-C to stop.',
   ];
@@ -82,6 +86,12 @@ async function main(): Promise<void> {
   // Directory sync needs the emulator (key file, Directory API): start it after everything else is up.
   const stopSync = scheduleLocalSync(deps.syncRunner, config.syncSchedule);
   stoppers.push(async () => stopSync());
+  if (config.push.enabled) {
+    // An admin's tools write through the emulator's Directory API: grant the read-write scopes too.
+    emulator.setDelegatedScopes([...DIRECTORY_READONLY_SCOPES, REPORTS_AUDIT_SCOPE, DIRECTORY_SCOPES.user, DIRECTORY_SCOPES.group]);
+    const stopPush = await scheduleLocalPush(deps);
+    stoppers.push(async () => stopPush());
+  }
 }
 
 async function shutdown(signal: string): Promise<void> {

@@ -3,7 +3,8 @@
  *   npm run sync                 sync now (beside a running `npm start`, or RUNTIME_MODE=aws with AWS credentials)
  *   npm run sync -- --dry-run    fetch and show the diff, write nothing
  *   npm run sync -- --force      pass the mass-deletion guard
- *   npm run sync -- --check      preflight: key, each delegated scope, the admin subject
+ *   npm run sync -- --check      preflight: key, each delegated scope (push's Reports scope too), the admin subject
+ *   npm run sync -- --push-status   push-driven sync: channels, last notifications, changes applied, lag
  * Progress goes to stderr; stdout gets one JSON line (the summary). Exit code 0 only when the run
  * succeeded (or the dry run / check found nothing wrong).
  */
@@ -11,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadConfig, loadSyncConfig } from '../shared/config/config.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
+import { pushHealth } from '../shared/services/push/health.js';
 import { provideDependencies } from '../shared/runtime/dependencies.js';
 import { AwsSecretStore } from '../shared/adapters/secrets/aws-secret-store.js';
 import { startSync } from '../shared/services/sync/invocation.js';
@@ -20,11 +22,11 @@ import { sessionTerminator } from '../shared/services/sync/sessions.js';
 import type { SyncDependencies } from '../shared/services/sync/dependencies.js';
 import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
 
-const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check]';
+const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check | --push-status]';
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv);
-  const unknown = argv.filter((a) => !['--dry-run', '--force', '--check'].includes(a));
+  const unknown = argv.filter((a) => !['--dry-run', '--force', '--check', '--push-status'].includes(a));
   if (unknown.length > 0) {
     process.stderr.write(`Unknown option ${unknown.join(' ')}. ${USAGE}\n`);
     return 2;
@@ -33,9 +35,17 @@ async function main(argv: string[]): Promise<number> {
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
   if (flags.has('--check')) {
     const report = await preflightReport(deps);
-    for (const c of report.checks) stderr(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
+    for (const c of report.checks) stderr(`${c.ok ? 'ok  ' : c.optional ? 'WARN' : 'FAIL'}  ${c.name}: ${c.detail}`);
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return report.status === 'ok' ? 0 : 1;
+  }
+  if (flags.has('--push-status')) {
+    const health = await pushHealth(deps.db, deps.config.tableName, Date.now());
+    for (const f of health.feeds) stderr(`${f.live ? 'live' : 'DOWN'}  ${f.feed}: ${f.live ? `channel ${f.channelId} until ${f.expiresAt}` : 'no live channel'}; last notification ${f.lastMessageAt ?? 'never'}`);
+    stderr(`applied: ${health.appliedLastHour} in the last hour, ${health.appliedLastDay} in the last day; lag p50 ${health.lagP50Ms ?? '-'} ms, p95 ${health.lagP95Ms ?? '-'} ms`);
+    stderr(`full sync: ${health.fullSync.schedule} (${health.fullSync.reason})`);
+    process.stdout.write(`${JSON.stringify(health)}\n`);
+    return health.healthy ? 0 : 1;
   }
   // Here there is no 15-minute limit: one invocation runs the whole sync.
   const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../shared/http/http.js';
 import { logger } from '../shared/logging/logger.js';
+import { scheduledSyncDue } from '../shared/services/push/health.js';
 import type { Dependencies } from '../shared/runtime/dependencies.js';
 import { startSync } from '../shared/services/sync/invocation.js';
 import { runSummary } from '../shared/services/sync/report.js';
@@ -38,6 +39,13 @@ export function createLocalSyncRunner(deps: () => Dependencies): LocalSyncRunner
 async function runToCompletion(dependencies: () => Dependencies, force: boolean, trigger: string): Promise<void> {
   try {
     const deps = dependencies();
+    if (trigger === 'schedule' && deps.config.push.enabled) {
+      const { due, reason } = await scheduledSyncDue(deps.db, deps.config.tableName, Date.now());
+      if (!due) {
+        logger.debug('directory sync skipped', { reason });
+        return;
+      }
+    }
     const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
       invocationId: `local-${trigger}-${randomUUID()}`,
       remainingMs: () => Number.POSITIVE_INFINITY,

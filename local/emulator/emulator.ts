@@ -14,6 +14,8 @@ import { adminRoutes } from './admin.js';
 import { DIRECTORY_READONLY_SCOPES } from './directory/scopes.js';
 import { DirectoryStore } from './directory/store.js';
 import { RouteTable } from './http.js';
+import { PushHub, type PushSettings } from './push/hub.js';
+import { REPORTS_AUDIT_SCOPE } from './push/routes.js';
 import { LimitsGate, type Limits } from './limits.js';
 import type { EmulatorContext, EmulatorModule } from './module.js';
 import { EMULATOR_MODULES } from './modules.js';
@@ -47,7 +49,7 @@ export interface EmulatorOptions {
   readonly stateDirectory?: string;
   /** Default: the intranet's local client (LOCAL_DEFAULTS) with http://localhost:3000/auth/callback. */
   readonly clients?: readonly OAuthClient[];
-  /** Scopes domain-wide delegation grants the service account; default the Directory read-only scopes. */
+  /** Scopes domain-wide delegation grants the service account; default the Directory read-only scopes and the Reports audit scope (push). */
   readonly delegatedScopes?: readonly string[];
   /** API modules beyond the registered ones (modules.ts), e.g. a test's own. */
   readonly modules?: readonly EmulatorModule[];
@@ -59,6 +61,8 @@ export interface EmulatorOptions {
   readonly writeServiceAccountKey?: boolean;
   /** The Workload Identity provider, the AWS credentials it knows, its condition and the signJwt bindings (default: the local sync role only). */
   readonly workloadIdentity?: Partial<WorkloadIdentitySetup>;
+  /** Push notification channels: lifetimes, audit lag, faults (default DEFAULT_PUSH_SETTINGS). */
+  readonly push?: Partial<PushSettings>;
 }
 
 export interface Emulator {
@@ -78,6 +82,8 @@ export interface Emulator {
   /** The accounts that can sign in: live tenant users, a consumer account and an unverified-email account. */
   readonly accounts: OidcAccounts;
   readonly context: EmulatorContext;
+  /** Notification channels (users.watch, activities.watch) and their delivery settings and faults. */
+  readonly push: PushHub;
   /**
    * Completes the account chooser over HTTP for an authorization URL the app built, as a browser
    * would; returns the callback URL (code, state, scope, iss). For tests that sign in without a browser.
@@ -129,11 +135,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   });
   const saClientId = serviceAccount.key.client_id;
-  delegation.set(saClientId, options.delegatedScopes ?? DIRECTORY_READONLY_SCOPES);
+  delegation.set(saClientId, options.delegatedScopes ?? [...DIRECTORY_READONLY_SCOPES, REPORTS_AUDIT_SCOPE]);
 
   const workloadIdentity = new WorkloadIdentityPool(options.workloadIdentity ?? {}, now);
+  const push = new PushHub(options.push ?? {}, now, () => faults.next());
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, clients, accounts, keys, serviceAccount, delegation, workloadIdentity, now,
+    origin, directory: store, personal, tokens, clients, accounts, keys, serviceAccount, delegation, workloadIdentity, push, now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   for (const module of [...EMULATOR_MODULES, ...(options.modules ?? [])]) routes.add(module.routes(context));
@@ -164,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     personal,
     accounts,
     context,
+    push,
     signInAs,
     ...controls,
     registerClient: (client) => clients.register(client),

@@ -6,6 +6,7 @@ import { ConfigError } from '../../shared/config/config.js';
 import { localBindAddress } from '../bind-address.js';
 import { DEFAULT_EMULATOR_PORT, type EmulatorOptions } from './emulator.js';
 import type { Limits } from './limits.js';
+import { DEFAULT_PUSH_SETTINGS } from './push/hub.js';
 import { DEMO_SEED } from './seed/directory.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -27,6 +28,13 @@ export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorOptions 
     },
     // The app's own credential mode (shared/config): keyless, the service account has no key to write.
     writeServiceAccountKey: env.GOOGLE_CREDENTIALS?.trim() !== 'workload-identity',
+    push: {
+      auditLagMs: integer(env, 'GOOGLE_EMULATOR_AUDIT_LAG_MS', DEFAULT_PUSH_SETTINGS.auditLagMs, 0, 3_600_000),
+      maxChannelTtlMs: integer(env, 'GOOGLE_EMULATOR_CHANNEL_TTL_SECONDS', DEFAULT_PUSH_SETTINGS.maxChannelTtlMs / 1000, 1, 7 * 86_400) * 1000,
+      dropRate: rate(env, 'GOOGLE_EMULATOR_PUSH_DROP_RATE'),
+      duplicateRate: rate(env, 'GOOGLE_EMULATOR_PUSH_DUPLICATE_RATE'),
+      jitterMs: integer(env, 'GOOGLE_EMULATOR_PUSH_JITTER_MS', 0, 0, 60_000),
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import type { EmulatorRequest, EmulatorRoute } from './http.js';
 import type { OidcAccounts } from './oauth/accounts.js';
 import type { OAuthClients } from './oauth/clients.js';
 import type { SigningKeys } from './oauth/keys.js';
+import type { PushHub } from './push/hub.js';
 import type { DelegationGrants, ServiceAccount } from './oauth/service-account.js';
 import type { Grant, TokenRegistry } from './oauth/tokens.js';
 import type { PersonalDataset } from './seed/personal.js';
@@ -35,6 +36,8 @@ export interface EmulatorContext {
   readonly delegation: DelegationGrants;
   /** The Workload Identity provider STS applies and the signJwt bindings IAM Credentials checks (tests reconfigure it). */
   readonly workloadIdentity: WorkloadIdentityPool;
+  /** Notification channels (users.watch, activities.watch): Directory writes announce changes through them. */
+  readonly push: PushHub;
   /** Bearer-token check with Google's 401/403 answers; returns the token's grant. */
   authorize(request: EmulatorRequest, acceptedScopes: readonly string[]): Grant;
   readonly now: () => number;

@@ -54,6 +54,16 @@ export interface Config {
   readonly adminGroupEmail: string | undefined;
   /** The sync Lambda the API invokes for "run now" (AWS only). */
   readonly syncFunctionName: string | undefined;
+  /** Push-driven sync (Google's notification channels); see docs/sync.md (Push-driven sync). */
+  readonly push: {
+    /** Open channels and receive notifications; off by default in AWS until the Reports scope is granted. */
+    readonly enabled: boolean;
+    /** The receiver's public address Google posts to: https in AWS. */
+    readonly receiverUrl: string;
+    readonly channelTtlHours: number;
+    /** The worker function the receiver hands changes to (AWS only). */
+    readonly workerFunctionName: string | undefined;
+  };
   /** How often a warm API function re-reads the search index pointer (staleness after a sync vs reads). */
   readonly searchIndexCheckSeconds: number;
 }
@@ -135,10 +145,11 @@ export function loadConfig(env: Env = process.env): Config {
   const read = reader(env, mode);
   const port = read.integer('PORT', { local: 3000, aws: 3000 }, 1, 65535);
   const emulator = LOCAL_DEFAULTS.emulatorOrigin;
+  const appOrigin = read.origin('APP_ORIGIN', { local: `http://localhost:${port}` });
   return {
     ...readSyncKeys(read),
     port,
-    appOrigin: read.origin('APP_ORIGIN', { local: `http://localhost:${port}` }),
+    appOrigin,
     googleClientId: read.string('GOOGLE_CLIENT_ID', { local: LOCAL_DEFAULTS.googleClientId }, 'an OAuth client id (…apps.googleusercontent.com)'),
     googleClientSecret: read.optional('GOOGLE_CLIENT_SECRET', { local: LOCAL_DEFAULTS.googleClientSecret }),
     oidcIssuer: read.url('OIDC_ISSUER', { local: emulator, aws: GOOGLE_ISSUER }),
@@ -151,6 +162,12 @@ export function loadConfig(env: Env = process.env): Config {
     adminGroupEmail: read.optionalEmail('ADMIN_GROUP_EMAIL', 'the email address of a Google group'),
     syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
     searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
+    push: {
+      enabled: read.boolean('PUSH_ENABLED', { local: true, aws: false }),
+      receiverUrl: read.optionalUrl('PUSH_RECEIVER_URL') ?? `${appOrigin}/hooks/google`,
+      channelTtlHours: read.integer('PUSH_CHANNEL_TTL_HOURS', { local: 6, aws: 6 }, 1, 24),
+      workerFunctionName: read.optional('PUSH_WORKER_FUNCTION_NAME', {}),
+    },
   };
 }
 
@@ -247,6 +264,12 @@ function reader(env: Env, mode: RuntimeMode) {
       const value = required(key, defaults, 'an http(s) URL');
       if (!isHttpUrl(value)) throw new ConfigError(key, 'an http(s) URL', value);
       return value;
+    },
+    boolean(key: string, defaults: Defaults<boolean>): boolean {
+      const value = raw(key, defaults);
+      if (value === true || value === false) return value;
+      if (value === 'true' || value === 'false') return value === 'true';
+      throw new ConfigError(key, '"true" or "false"', value);
     },
     optionalUrl(key: string): string | undefined {
       const value = raw<string>(key, {});

@@ -30,6 +30,7 @@ export const API_ENDPOINTS = [
   'GET /api/admin/sync/progress',
   'POST /api/admin/users/{id}/sessions/revoke',
   'POST /api/admin/sessions/revoke-all',
+  'GET /api/admin/push',
 ] as const;
 export type ApiEndpoint = (typeof API_ENDPOINTS)[number];
 
@@ -330,4 +331,38 @@ export interface SessionsRevoked {
 /** POST /api/admin/sessions/revoke-all: every session of every user ended (the caller's too), audit-logged. */
 export interface EveryoneSignedOut {
   readonly revoked: number;
+}
+
+/** A push-notification feed: Directory users.watch, or the Reports activities of one application. */
+export interface FeedHealth {
+  readonly feed: 'users' | 'admin' | 'groups_enterprise';
+  /** A channel that is active and not expired. */
+  readonly live: boolean;
+  readonly channelId?: string;
+  readonly expiresAt?: string;
+  readonly lastMessageAt?: string;
+}
+
+export interface PushHealth {
+  readonly healthy: boolean;
+  readonly feeds: readonly FeedHealth[];
+  /** Active channels whose expiry has passed: the manager did not renew them (alarmed in AWS). */
+  readonly channelsPastExpiry: number;
+  readonly appliedLastHour: number;
+  readonly appliedLastDay: number;
+  readonly lagP50Ms?: number;
+  readonly lagP95Ms?: number;
+  readonly fullSync: {
+    readonly schedule: 'daily' | 'hourly';
+    readonly reason: string;
+    /** The last scheduled (or forced) full run that succeeded. */
+    readonly lastSucceededAt?: string;
+    /** What that run changed: with push healthy, these are the gaps reconciliation repaired. */
+    readonly lastRepaired?: number;
+  };
+}
+
+/** GET /api/admin/push: push-driven sync's health, and whether push is turned on here (PUSH_ENABLED). */
+export interface PushStatus extends PushHealth {
+  readonly enabled: boolean;
 }

@@ -7,6 +7,8 @@ import { cursorParam, objectBody, pageSize, userIdParam } from '../http/validate
 import { adminOnly, withInput, type AppRoute, type SignedIn } from '../http/wrappers.js';
 import { startSyncRun } from '../services/sync-starter.js';
 import { KEYS, partitionQuery } from '../adapters/dynamodb/table-definition.js';
+import type { PushStatus } from '../contract/api.js';
+import { pushHealth } from '../services/push/health.js';
 
 const listInput = (request: HttpRequest) => ({ limit: pageSize(request), cursor: cursorParam(request) });
 
@@ -19,7 +21,7 @@ function runInput(request: HttpRequest): { force: boolean } {
 /** The revoke-all body is empty or `{}`: nothing to choose, but anything else is a mistake worth a 400. */
 const noInput = (request: HttpRequest): void => void objectBody(request, [], { optional: true });
 
-/** Admin only: directory sync history, pending diff, the running sync's progress and "run now", ending a user's sessions, and signing everyone out. */
+/** Admin only: directory sync history, pending diff, the running sync's progress and "run now", ending a user's sessions, signing everyone out, and push health. */
 export const adminRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
@@ -53,5 +55,13 @@ export const adminRoutes: readonly AppRoute[] = [
     method: 'POST',
     path: '/api/admin/sessions/revoke-all',
     handler: adminOnly(withInput<void, SignedIn>(noInput, async (_request, { deps, session }) => json(200, { revoked: await signEveryoneOut(deps.db, deps.config.tableName, session.user.id) }))),
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/push',
+    handler: adminOnly(async (_request, { deps }) => {
+      const status: PushStatus = { enabled: deps.config.push.enabled, ...(await pushHealth(deps.db, deps.config.tableName, Date.now())) };
+      return json(200, status);
+    }),
   },
 ];

@@ -4,6 +4,7 @@ import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { AwsSecretStore } from '../adapters/secrets/aws-secret-store.js';
 import type { SecretStore } from '../adapters/secrets/secret-store.js';
 import type { AwsCredentialsProvider } from '../adapters/google/workload-identity.js';
+import type { ChangeQueue } from '../domain/push/changes.js';
 
 /**
  * The adapters a function needs, built once per process (per warm Lambda). In AWS they come from
@@ -28,6 +29,8 @@ export interface Dependencies {
    * the local credentials the emulator's Workload Identity provider knows.
    */
   readonly awsCredentials?: AwsCredentialsProvider;
+  /** Where the push receiver hands verified changes: the local host's in-process worker; in AWS the receiver builds its own (push-receiver.ts). */
+  readonly pushQueue?: ChangeQueue;
 }
 
 let current: Dependencies | undefined;

@@ -46,6 +46,7 @@ describe('cdk-nag (AWS Solutions pack) on every synth', () => {
         'WorkspaceBridge-Api/AuthCallback/Default/Function AwsSolutions-L1',
         'WorkspaceBridge-Api/AuthLogin/Default/Function AwsSolutions-L1',
         'WorkspaceBridge-Api/AuthSession/Default/Function AwsSolutions-L1',
+        'WorkspaceBridge-Api/PushReceiver/Default/Function AwsSolutions-L1',
         'WorkspaceBridge-Data/Default/RotateSessionKeys/Function AwsSolutions-L1',
         'WorkspaceBridge-Sync/Default/Sync/Function AwsSolutions-L1',
         'WorkspaceBridge-Data/GoogleClientSecret AwsSolutions-SMG4',

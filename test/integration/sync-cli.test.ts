@@ -107,6 +107,8 @@ describe('npm run sync', () => {
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(`FAIL  scope ${GROUP_MEMBER_SCOPE}: NOT delegated: add ${GROUP_MEMBER_SCOPE} for client id ${h.emulator.serviceAccountKey.client_id}`);
     expect(check.stderr.match(/FAIL/g)).toHaveLength(1);
+    // Push's extra scope is named as a warning: without it only push-driven sync stays off.
+    expect(check.stderr).toContain('WARN  scope https://www.googleapis.com/auth/admin.reports.audit.readonly: NOT delegated');
 
     const run = await cli(h, []).done;
     expect(run.code).toBe(1);

@@ -8,6 +8,7 @@ import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import { AwsSecretStore } from '../../shared/adapters/secrets/aws-secret-store.js';
 import { SYNC_SCOPE_URLS } from '../../shared/adapters/google/scopes.js';
 import { listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.js';
+import { saveChannel, WATCHED_FEEDS } from '../../shared/adapters/dynamodb/push-channels.js';
 import { captureOutput } from '../support/logs.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 
@@ -63,10 +64,26 @@ describe('the sync Lambda handler', () => {
     h.emulator.setDelegatedScopes(SYNC_SCOPE_URLS.filter((s) => s !== groupMembers));
     const { result } = await invoke({ preflight: true });
     expect(result).toMatchObject({ status: 'failed' });
-    const failing = (result.checks as Array<{ name: string; ok: boolean; detail: string }>).filter((c) => !c.ok);
+    // The Reports scope (push only) is missing too: named, but it does not fail the preflight.
+    const failing = (result.checks as Array<{ name: string; ok: boolean; detail: string; optional?: boolean }>).filter((c) => !c.ok && !c.optional);
     expect(failing).toEqual([{ name: `scope ${groupMembers}`, ok: false, detail: expect.stringContaining(`NOT delegated: add ${groupMembers}`) }]);
 
     expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([]);
     expect(await h.directoryItems()).toEqual(new Map());
+  });
+
+  it('skips a scheduled run while push is healthy and the daily reconciliation is not due; runs it when a feed has no live channel', async () => {
+    expect((await invoke({ trigger: 'schedule' })).result).toMatchObject({ status: 'succeeded' });
+    const now = Date.now();
+    for (const feed of WATCHED_FEEDS) {
+      await saveChannel(h.deps.db, h.deps.config.tableName, { id: `${feed}-test`, feed, resourceId: 'r', tokenHash: '00', expiresAt: now + 3_600_000, openedAt: now, status: 'active' });
+    }
+    const skipped = (await invoke({ trigger: 'schedule' })).result;
+    expect(skipped).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/healthy/) });
+    expect(await listRunRecords(h.table.db, h.table.tableName)).toHaveLength(1);
+    // An admin's run and a forced run are never skipped.
+    expect((await invoke({})).result).toMatchObject({ status: 'succeeded' });
+    await saveChannel(h.deps.db, h.deps.config.tableName, { id: 'users-test', feed: 'users', resourceId: 'r', tokenHash: '00', expiresAt: now - 1, openedAt: now - 7_200_000, status: 'active' });
+    expect((await invoke({ trigger: 'schedule' })).result).toMatchObject({ status: 'succeeded' });
   });
 });

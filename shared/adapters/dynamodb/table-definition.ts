@@ -34,6 +34,9 @@
  *   user fetch   pk USERFETCH#<sub>         sk REQUEST             { requestedAt (ms), outcome?, expiresAt (TTL) }  sign-in's one-user fetch
  *   fetch budget pk USERFETCH#BUDGET        sk <epoch minute>      { count, expiresAt (TTL) }  the tenant's one-user fetches per minute
  *   audit        pk AUDIT                   sk <ISO time>#<uuid>   { action, actor, at, ...details }  kept (no TTL)
+ *   push channel pk PUSHCHANNEL#<channelId> sk CHANNEL            { channel }  gsi1pk PUSHCHANNELS  gsi1sk <channelId>
+ *   push seen    pk PUSHSEEN#<channelId>#<n> sk MESSAGE           { expiresAt (TTL, a day) }  a notification already taken (dedupe)
+ *   push stats   pk PUSHSTATS               sk HOUR#<yyyy-mm-ddThh> { notifications, applied, lagsMs[], expiresAt (TTL, a week) }
  *
  * `memberKey` is USER#<id> | GROUP#<id> | CUSTOMER#<customerId> | EXTERNAL#<email> (domain/directory/model.ts).
  */
@@ -88,6 +91,7 @@ export interface IndexPartition {
 
 const SESSION_PREFIX = 'SESSION#';
 const USER_PREFIX = 'USER#';
+const PUSH_STATS_HOUR_PREFIX = 'HOUR#';
 const stagedRunPartition = (runId: string) => `SYNCRUN#${runId}`;
 
 /** Every key and index partition of every item family (see the table above). */
@@ -149,6 +153,18 @@ export const KEYS = {
   /** An audit entry: sorted by time, a uuid apart when two share a millisecond. */
   auditEntry: (at: string, id: string): ItemKey => ({ pk: 'AUDIT', sk: `${at}#${id}` }),
   auditLog: 'AUDIT',
+
+  /** A push notification channel (Google's watch). */
+  pushChannel: (channelId: string): ItemKey => ({ pk: `PUSHCHANNEL#${channelId}`, sk: 'CHANNEL' }),
+  /** gsi1: every push channel, for the channel manager and the health view. */
+  pushChannels: { indexName: INDEX.gsi1, partition: 'PUSHCHANNELS' } satisfies IndexPartition,
+  /** A notification's message number already taken on a channel (duplicates and replays do nothing). */
+  pushSeenMessage: (channelId: string, messageNumber: number): ItemKey => ({ pk: `PUSHSEEN#${channelId}#${messageNumber}`, sk: 'MESSAGE' }),
+  pushStats: 'PUSHSTATS',
+  /** One hour's push counters; the sort key orders hours. */
+  pushStatsHour: (at: Date): ItemKey => ({ pk: 'PUSHSTATS', sk: `${PUSH_STATS_HOUR_PREFIX}${at.toISOString().slice(0, 13)}` }),
+  /** The hour (yyyy-mm-ddThh) of a push stats item from its sort key. */
+  pushStatsHourOf: (sk: string): string => sk.slice(PUSH_STATS_HOUR_PREFIX.length),
 } as const;
 
 /** The key condition of a `begins_with` query of one partition: spread into a QueryCommand's input. */

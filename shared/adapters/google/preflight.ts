@@ -2,13 +2,15 @@ import { admin_directory_v1 } from '@googleapis/admin';
 import { DelegatedTokenError, delegatedAuthClient, type DelegatedTokenSource } from './delegated-token.js';
 import { syncTokenSource } from './credentials.js';
 import { describeGoogleFailure, explainFailure } from './google-calls.js';
-import { DELEGATION_CONSOLE, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
+import { DELEGATION_CONSOLE, PUSH_SCOPES, SYNC_SCOPES, SYNC_SCOPE_URLS } from './scopes.js';
 import type { SyncDependencies } from '../../services/sync/dependencies.js';
 
 export interface PreflightCheck {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** A failure here does not fail the preflight (push-driven sync stays off; the full sync works). */
+  readonly optional?: boolean;
 }
 
 export interface PreflightInput {
@@ -30,7 +32,7 @@ export async function preflightReport(deps: SyncDependencies): Promise<Preflight
     subject: deps.config.googleAdminSubject,
     apiRoot: deps.config.googleApiRoot,
   });
-  return { status: checks.every((c) => c.ok) ? 'ok' : 'failed', checks };
+  return { status: checks.every((c) => c.ok || c.optional) ? 'ok' : 'failed', checks };
 }
 
 /**
@@ -52,7 +54,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
   checks.push(...credentialChecks);
   if (credentialChecks.some((c) => !c.ok)) return checks;
   const scopeChecks = await checkScopes(tokens, input.subject);
-  checks.push(...scopeChecks);
+  checks.push(...scopeChecks, ...(await checkScopes(tokens, input.subject, PUSH_SCOPES)).map((c) => ({ ...c, optional: true })));
   if (scopeChecks.some((c) => !c.ok)) return checks;
   const admin = new admin_directory_v1.Admin({
     auth: delegatedAuthClient(tokens, SYNC_SCOPE_URLS),
@@ -77,8 +79,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
 }
 
 /** One token request per scope: a scope missing from domain-wide delegation is named, not guessed. */
-export async function checkScopes(tokens: DelegatedTokenSource, subject: string): Promise<PreflightCheck[]> {
-  return Promise.all(SYNC_SCOPES.map(async ({ scope, reads }) => {
+export async function checkScopes(tokens: DelegatedTokenSource, subject: string, scopes: ReadonlyArray<{ scope: string; reads: string }> = SYNC_SCOPES): Promise<PreflightCheck[]> {
+  return Promise.all(scopes.map(async ({ scope, reads }) => {
     try {
       await tokens.token([scope]);
       return { name: `scope ${scope}`, ok: true, detail: `delegated (reads ${reads})` };

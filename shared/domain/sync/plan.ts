@@ -78,6 +78,15 @@ export interface SyncPlan {
 /** Hash of a record without its etag: a write happens when something the intranet shows changed. */
 export const recordHash = (record: DirectoryUser | DirectoryGroup): string => contentHash({ ...record, etag: undefined });
 
+/** One group's membership with the hashes that let a later run (or push update) skip it when nothing changed. */
+export function membershipTarget(groupId: string, email: string, members: readonly GroupMember[], transitive: ReadonlyMap<string, boolean>): MembershipTarget {
+  return {
+    groupId, email, members, transitive,
+    memberHash: contentHash(members),
+    transitiveHash: contentHash([...transitive].sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+
 /** Compares the complete snapshot with what is stored: only differences become steps. */
 export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
   // A list that changes between two page requests can return an item twice (one that moved past the
@@ -112,10 +121,9 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
   for (const group of groups) {
     const members = direct.get(group.id) ?? [];
     const transitive = closure.get(group.id) ?? new Map<string, boolean>();
-    const memberHash = contentHash(members);
-    const transitiveHash = contentHash([...transitive].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const target = membershipTarget(group.id, group.email, members, transitive);
     const before = stored.groups.get(group.id);
-    if (before?.memberHash !== memberHash || before?.transitiveHash !== transitiveHash) memberships.push({ groupId: group.id, email: group.email, members, memberHash, transitive, transitiveHash });
+    if (before?.memberHash !== target.memberHash || before?.transitiveHash !== target.transitiveHash) memberships.push(target);
   }
 
   const userTombstones = [...stored.users.values()].filter((u) => !userIds.has(u.id));

@@ -1,0 +1,131 @@
+/**
+ * Targeted sync: one user or one group brought up to date with Google, by the same apply steps
+ * (diff writes, session ends, tombstones) and through the same limiter and backoff as the full
+ * run. What a push notification triggers, and what a sign-in by someone not yet synced can use.
+ * The search index is marked stale by every write; the caller publishes it once per batch.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getGroupByEmail, getGroupById, listDirectMembers } from '../../adapters/dynamodb/groups.js';
+import { allSyncedUserIds, ancestorGroups, knownMemberIds, storedGroupState } from '../../adapters/dynamodb/targeted-reads.js';
+import type { DirectoryGroup, GroupMember } from '../../domain/directory/model.js';
+import { getUserById } from '../../adapters/dynamodb/users.js';
+import { markSearchIndexStale } from '../../adapters/dynamodb/people-index-store.js';
+import { applyChangedUser, applyGroupUpsert, applyMembership, tombstoneGroup, tombstoneUser, type ApplyContext } from '../../adapters/dynamodb/sync-apply.js';
+import { classifyMembers, transitiveMembers } from '../../domain/sync/closure.js';
+import type { FetchedMember } from '../../adapters/google/map.js';
+import { membershipTarget, recordHash } from '../../domain/sync/plan.js';
+import type { SyncEnvironment } from './run.js';
+
+export type TargetedEnvironment = Pick<SyncEnvironment, 'db' | 'tableName' | 'source' | 'sessions' | 'clock'>;
+export type TargetedOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent';
+
+function applyContext(env: TargetedEnvironment, stats: { itemWrites: number }): ApplyContext {
+  return { db: env.db, tableName: env.tableName, sessions: env.sessions, stats, now: () => new Date(env.clock.now()).toISOString() };
+}
+
+/**
+ * Fetches one user by id (users.get, one call) and stores them through the full sync's one-user
+ * step; a user Google no longer has is tombstoned. Serves both a push notification (the worker)
+ * and sign-in's fetch of someone not synced yet (fetch-one-user.ts).
+ */
+export async function syncOneUser(env: TargetedEnvironment, userId: string, stats = { itemWrites: 0 }): Promise<TargetedOutcome> {
+  const ctx = applyContext(env, stats);
+  const user = await env.source.getUser(userId);
+  // Google answers users.get by id with the same id; anything else is not this person: store nothing, delete nothing.
+  if (user && user.id !== userId) return 'absent';
+  if (user) return applyChangedUser(ctx, user);
+  const stored = await getUserById(env.db, env.tableName, userId);
+  if (!stored || stored.deletedAt) return 'absent';
+  await markSearchIndexStale(env.db, env.tableName);
+  await tombstoneUser(ctx, { id: userId, email: stored.primaryEmail, emails: [], suspended: false, archived: false });
+  return 'deleted';
+}
+
+/**
+ * Fetches one group (groups.get) and its direct members (members.list, every page), stores the
+ * group's profile and direct members, and recomputes the transitive membership of the group and
+ * of every group that contains it, from the stored direct members of the groups below them.
+ * `key` is the group's address or id. A group Google no longer has is tombstoned.
+ */
+export async function syncOneGroup(env: TargetedEnvironment, key: string, stats = { itemWrites: 0 }): Promise<TargetedOutcome> {
+  const ctx = applyContext(env, stats);
+  const group = await env.source.getGroup(key);
+  if (!group) return tombstoneMissingGroup(env, ctx, key);
+  const fetched = await listAllMembers(env, group.id);
+  if (fetched === undefined) return tombstoneMissingGroup(env, ctx, key); // deleted between the two calls
+  const stored = await storedGroupState(env.db, env.tableName, group.id);
+  const hash = recordHash(group);
+  let outcome: TargetedOutcome = 'unchanged';
+  if (stored?.hash !== hash || stored.deleted) {
+    await markSearchIndexStale(env.db, env.tableName);
+    await applyGroupUpsert(ctx, { group, hash, previousEmails: [...(stored?.emails ?? [])], created: !stored });
+    outcome = stored ? 'updated' : 'created';
+  }
+  const known = await knownMemberIds(env.db, env.tableName, fetched);
+  const members = classifyMembers(fetched, known.users, known.groups);
+  const changed = await applyClosure(env, ctx, group, members);
+  return outcome === 'unchanged' && changed ? 'updated' : outcome;
+}
+
+async function tombstoneMissingGroup(env: TargetedEnvironment, ctx: ApplyContext, key: string): Promise<TargetedOutcome> {
+  const stored = key.includes('@') ? await getGroupByEmail(env.db, env.tableName, key) : await getGroupById(env.db, env.tableName, key);
+  if (!stored || stored.deletedAt) return 'absent';
+  const parents = await ancestorGroups(env.db, env.tableName, stored.id);
+  await markSearchIndexStale(env.db, env.tableName);
+  await tombstoneGroup(ctx, { id: stored.id, email: stored.email, emails: [] });
+  // The groups that contained it lose the users it brought in.
+  if (parents.size > 0) await recomputeTransitive(env, ctx, parents, new Map());
+  return 'deleted';
+}
+
+async function listAllMembers(env: TargetedEnvironment, groupId: string): Promise<FetchedMember[] | undefined> {
+  const members: FetchedMember[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await env.source.listMembers(groupId, pageToken);
+    if (!page) return undefined;
+    members.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return members;
+}
+
+/** Writes the group's direct members and the transitive members of it and its ancestors; true when anything changed. */
+async function applyClosure(env: TargetedEnvironment, ctx: ApplyContext, group: DirectoryGroup, members: readonly GroupMember[]): Promise<boolean> {
+  const affected = await ancestorGroups(env.db, env.tableName, group.id);
+  affected.add(group.id);
+  return recomputeTransitive(env, ctx, affected, new Map([[group.id, members]]));
+}
+
+async function recomputeTransitive(env: TargetedEnvironment, ctx: ApplyContext, affected: ReadonlySet<string>, known: Map<string, readonly GroupMember[]>): Promise<boolean> {
+  const direct = await directMembersBelow(env.db, env.tableName, affected, known);
+  const needsEveryone = [...direct.values()].some((list) => list.some((m) => m.kind === 'CUSTOMER'));
+  const everyone = needsEveryone ? await allSyncedUserIds(env.db, env.tableName) : [];
+  const closure = transitiveMembers(direct, everyone);
+  let changed = false;
+  for (const groupId of affected) {
+    const stored = await storedGroupState(env.db, env.tableName, groupId);
+    if (!stored) continue;
+    const target = membershipTarget(groupId, stored.emails[0] ?? '', direct.get(groupId) ?? [], closure.get(groupId) ?? new Map());
+    if ( (stored.memberHash === target.memberHash && stored.transitiveHash === target.transitiveHash)) continue;
+    await markSearchIndexStale(env.db, env.tableName);
+    await applyMembership(ctx, target);
+    changed = true;
+  }
+  return changed;
+}
+
+/** Direct members of the given groups and of every group nested below them: `known` first, the table otherwise. */
+async function directMembersBelow(db: DynamoDBDocumentClient, tableName: string, roots: ReadonlySet<string>, known: Map<string, readonly GroupMember[]>): Promise<Map<string, readonly GroupMember[]>> {
+  const direct = new Map<string, readonly GroupMember[]>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const groupId = queue.shift()!;
+    if (direct.has(groupId)) continue;
+    const members = known.get(groupId) ?? (await listDirectMembers(db, tableName, groupId));
+    direct.set(groupId, members);
+    for (const m of members) if (m.kind === 'GROUP' && m.memberId && !direct.has(m.memberId)) queue.push(m.memberId);
+  }
+  return direct;
+}
+
