@@ -28,6 +28,8 @@ export interface DirectorySource {
   listMembers(groupId: string, pageToken?: string): Promise<Page<FetchedMember> | undefined>;
   /** One user by id; undefined when Google no longer has it (404). */
   getUser(userId: string): Promise<DirectoryUser | undefined>;
+  /** One user as colleagues see them (`viewType=domain_public`); undefined when that view does not show them. */
+  getPublicUser(userId: string): Promise<PublicProfile | undefined>;
   /** One group by id; undefined when Google no longer has it (404). */
   getGroup(groupId: string): Promise<DirectoryGroup | undefined>;
 }
@@ -38,7 +40,8 @@ export const PAGE_SIZES = { users: 500, groups: 200, members: 200 } as const;
 // Every fields mask names nextPageToken: without it Google omits the token and paging stops after page one.
 const USER_ITEM_FIELDS = 'id,primaryEmail,aliases,nonEditableAliases,name,thumbnailPhotoUrl,organizations,orgUnitPath,locations,phones,relations,keywords,customSchemas,suspended,archived,isAdmin,includeInGlobalAddressList,etag';
 const USER_FIELDS = `nextPageToken,users(${USER_ITEM_FIELDS})`;
-const PUBLIC_USER_FIELDS = 'nextPageToken,users(id,aliases,nonEditableAliases,organizations,locations,phones,relations,keywords,customSchemas)';
+const PUBLIC_USER_ITEM_FIELDS = 'id,aliases,nonEditableAliases,organizations,locations,phones,relations,keywords,customSchemas';
+const PUBLIC_USER_FIELDS = `nextPageToken,users(${PUBLIC_USER_ITEM_FIELDS})`;
 const GROUP_ITEM_FIELDS = 'id,email,name,description,aliases,nonEditableAliases,etag';
 const GROUP_FIELDS = `nextPageToken,groups(${GROUP_ITEM_FIELDS})`;
 const MEMBER_FIELDS = 'nextPageToken,members(id,email,role,type,status)';
@@ -103,6 +106,17 @@ export class GoogleDirectorySource implements DirectorySource {
         this.admin.users.get({ userKey: userId, projection: 'full', viewType: 'admin_view', fields: USER_ITEM_FIELDS }, NO_GAXIOS_RETRY),
       );
       return toDirectoryUser(data);
+    } catch (error) {
+      return notFoundAsUndefined(error);
+    }
+  }
+
+  async getPublicUser(userId: string): Promise<PublicProfile | undefined> {
+    try {
+      const { data } = await this.runner.call(`users.get (domain_public) of user ${userId}`, () =>
+        this.admin.users.get({ userKey: userId, projection: 'full', viewType: 'domain_public', fields: PUBLIC_USER_ITEM_FIELDS }, NO_GAXIOS_RETRY),
+      );
+      return toPublicProfile(data);
     } catch (error) {
       return notFoundAsUndefined(error);
     }

@@ -169,7 +169,8 @@ export function heldChanges(plan: SyncPlan, limit: number): HeldChange[] {
   ].filter((k) => k.count > 0);
 }
 
-function withShared(user: DirectoryUser, shared: SharedProfile | undefined): DirectoryUser {
+/** The user with what colleagues may see of them (Google's public view), or nothing shared when that view did not show them. */
+export function withShared(user: DirectoryUser, shared: SharedProfile | undefined): DirectoryUser {
   const { shared: _stale, ...rest } = user;
   return shared ? { ...rest, shared } : rest;
 }

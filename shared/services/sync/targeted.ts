@@ -7,13 +7,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getGroupByEmail, getGroupById, listDirectMembers } from '../../adapters/dynamodb/groups.js';
 import { allSyncedUserIds, ancestorGroups, knownMemberIds, storedGroupState } from '../../adapters/dynamodb/targeted-reads.js';
-import type { DirectoryGroup, GroupMember } from '../../domain/directory/model.js';
+import type { DirectoryGroup, DirectoryUser, GroupMember, SharedProfile } from '../../domain/directory/model.js';
 import { getUserById } from '../../adapters/dynamodb/users.js';
 import { markSearchIndexStale } from '../../adapters/dynamodb/people-index-store.js';
 import { applyChangedUser, applyGroupUpsert, applyMembership, tombstoneGroup, tombstoneUser, type ApplyContext } from '../../adapters/dynamodb/sync-apply.js';
 import { classifyMembers, transitiveMembers } from '../../domain/sync/closure.js';
 import type { FetchedMember } from '../../adapters/google/map.js';
-import { membershipTarget, recordHash } from '../../domain/sync/plan.js';
+import { membershipTarget, recordHash, withShared } from '../../domain/sync/plan.js';
 import type { SyncEnvironment } from './run.js';
 
 export type TargetedEnvironment = Pick<SyncEnvironment, 'db' | 'tableName' | 'source' | 'sessions' | 'clock'>;
@@ -33,12 +33,24 @@ export async function syncOneUser(env: TargetedEnvironment, userId: string, stat
   const user = await env.source.getUser(userId);
   // Google answers users.get by id with the same id; anything else is not this person: store nothing, delete nothing.
   if (user && user.id !== userId) return 'absent';
-  if (user) return applyChangedUser(ctx, user);
+  if (user) return applyChangedUser(ctx, withShared(user, await publicViewOf(env, user)));
   const stored = await getUserById(env.db, env.tableName, userId);
   if (!stored || stored.deletedAt) return 'absent';
   await markSearchIndexStale(env.db, env.tableName);
   await tombstoneUser(ctx, { id: userId, email: stored.primaryEmail, emails: [], suspended: false, archived: false });
   return 'deleted';
+}
+
+/**
+ * What colleagues may see of the user, as the full run stores it: Google's `domain_public` view (a
+ * second users.get). Nobody sees anything of a suspended, archived or hidden person, so no call then.
+ */
+async function publicViewOf(env: TargetedEnvironment, user: DirectoryUser): Promise<SharedProfile | undefined> {
+  if (user.suspended || user.archived || !user.visibleInDirectory) return undefined;
+  const profile = await env.source.getPublicUser(user.id);
+  if (!profile) return undefined;
+  const { id: _id, ...shared } = profile;
+  return shared;
 }
 
 /**
