@@ -14,22 +14,43 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/functions/**', '**/infra/**', '**/local/**', '**/web/**'], message: 'shared/ imports none of functions/, infra/, local/, web/.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/functions/**', '**/infra/**', '**/local/**', '**/web/**'],
+              message: 'shared/ imports none of functions/, infra/, local/, web/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // The domain is pure: adapters reach it through interfaces it names, so it imports no SDK, adapter or use case.
     files: ['shared/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/functions/**', '**/infra/**', '**/local/**', '**/web/**'], message: 'shared/ imports none of functions/, infra/, local/, web/.' },
-          { group: ['@aws-sdk/*', 'googleapis', '@googleapis/*', 'google-auth-library', 'aws-lambda'], message: 'shared/domain/ imports no AWS or Google SDK: put the call in shared/adapters/ behind an interface the domain names.' },
-          { group: ['**/adapters/**', '**/services/**', '**/routes/**', '**/http/**', '**/runtime/**'], message: 'shared/domain/ depends on nothing outside the domain (and shared/contract/).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/functions/**', '**/infra/**', '**/local/**', '**/web/**'],
+              message: 'shared/ imports none of functions/, infra/, local/, web/.',
+            },
+            {
+              group: ['@aws-sdk/*', 'googleapis', '@googleapis/*', 'google-auth-library', 'aws-lambda'],
+              message:
+                'shared/domain/ imports no AWS or Google SDK: put the call in shared/adapters/ behind an interface the domain names.',
+            },
+            {
+              group: ['**/adapters/**', '**/services/**', '**/routes/**', '**/http/**', '**/runtime/**'],
+              message: 'shared/domain/ depends on nothing outside the domain (and shared/contract/).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

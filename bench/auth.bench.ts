@@ -38,7 +38,18 @@ function percentile(values: number[], p: number): number {
 }
 
 function request(path: string, query: URLSearchParams, cookies: Map<string, string>, method = 'GET'): HttpRequest {
-  return { method, path, query, headers: {}, cookies, body: undefined, requestId: 'bench', sourceIp: undefined, userAgent: 'bench', params: {} };
+  return {
+    method,
+    path,
+    query,
+    headers: {},
+    cookies,
+    body: undefined,
+    requestId: 'bench',
+    sourceIp: undefined,
+    userAgent: 'bench',
+    params: {},
+  };
 }
 
 /** Wraps an async function to add the time spent awaiting it to `clock.ms`. */
@@ -65,8 +76,14 @@ async function serverSide(iterations: number): Promise<{ callback: number[]; dyn
   const state = await mkdtemp(join(tmpdir(), 'wb-bench-'));
   try {
     const config = loadConfig({
-      RUNTIME_MODE: 'local', APP_ORIGIN: 'http://127.0.0.1:9', TABLE_NAME: 'bench', DYNAMODB_ENDPOINT: dynamo.endpoint,
-      OIDC_ISSUER: provider.issuer, GOOGLE_CLIENT_ID: provider.clientId, GOOGLE_CLIENT_SECRET: provider.clientSecret, LOG_LEVEL: 'ERROR',
+      RUNTIME_MODE: 'local',
+      APP_ORIGIN: 'http://127.0.0.1:9',
+      TABLE_NAME: 'bench',
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      OIDC_ISSUER: provider.issuer,
+      GOOGLE_CLIENT_ID: provider.clientId,
+      GOOGLE_CLIENT_SECRET: provider.clientSecret,
+      LOG_LEVEL: 'ERROR',
     });
     await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), config.tableName);
     const deps = localDependencies(config, state);
@@ -87,7 +104,10 @@ async function serverSide(iterations: number): Promise<{ callback: number[]; dyn
       const elapsed = performance.now() - started - providerClock.ms;
       const dynamo = dynamoClock.ms;
       if (answer.status !== 302) throw new Error(`callback answered ${answer.status}: ${answer.body}`);
-      const sessionId = answer.cookies!.find((c) => c.startsWith(SESSION_COOKIE))!.split(';')[0]!.split('=')[1]!;
+      const sessionId = answer
+        .cookies!.find((c) => c.startsWith(SESSION_COOKIE))!
+        .split(';')[0]!
+        .split('=')[1]!;
       const checkStarted = performance.now();
       await signedInSession(request('/api/me', new URLSearchParams(), new Map([[SESSION_COOKIE, sessionId]])), deps);
       const check = performance.now() - checkStarted;
@@ -117,15 +137,32 @@ interface BundleFigures {
 
 /** A configuration that validates in mode `aws`: entry points read and check it at module load. */
 const AWS_FUNCTION_ENV = {
-  RUNTIME_MODE: 'aws', AWS_REGION: 'eu-west-1', APP_ORIGIN: 'https://intranet.example.com', GOOGLE_CLIENT_ID: 'bench.apps.googleusercontent.com',
-  ALLOWED_DOMAINS: 'example.com', GOOGLE_ADMIN_SUBJECT: 'ada@example.com', TABLE_NAME: 'bench',
+  RUNTIME_MODE: 'aws',
+  AWS_REGION: 'eu-west-1',
+  APP_ORIGIN: 'https://intranet.example.com',
+  GOOGLE_CLIENT_ID: 'bench.apps.googleusercontent.com',
+  ALLOWED_DOMAINS: 'example.com',
+  GOOGLE_ADMIN_SUBJECT: 'ada@example.com',
+  TABLE_NAME: 'bench',
 };
 
 /** Median of five `import()`s of the bundle, each in a fresh Node process (what a Lambda cold start pays before the handler runs, configuration and clients included). */
 function coldImportMs(file: string): number {
-  const samples = [0, 1, 2, 3, 4].map(() => Number(execFileSync(process.execPath, ['--input-type=module', '-e',
-    `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`,
-  ], { env: { ...process.env, ...AWS_FUNCTION_ENV } }).toString().trim()));
+  const samples = [0, 1, 2, 3, 4].map(() =>
+    Number(
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`,
+        ],
+        { env: { ...process.env, ...AWS_FUNCTION_ENV } },
+      )
+        .toString()
+        .trim(),
+    ),
+  );
   return percentile(samples, 50);
 }
 
@@ -136,8 +173,17 @@ async function bundles(): Promise<BundleFigures[]> {
   const bundle = async (name: string, outfile: string, external: string[]) => {
     await build({
       // As infra/app-function.ts bundles for the Lambda runtime.
-      entryPoints: [join(ROOT, 'functions', `${name}.ts`)], outfile, bundle: true, minify: true, platform: 'node', format: 'esm', target: NODE_RUNTIME.name.replace('nodejs', 'node').replace('.x', ''), external,
-      mainFields: FUNCTION_BUNDLE_MAIN_FIELDS, define: { ...functionBundleDefine(false) }, alias: Object.fromEntries(Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => [path, join(ROOT, file)])),
+      entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'esm',
+      target: NODE_RUNTIME.name.replace('nodejs', 'node').replace('.x', ''),
+      external,
+      mainFields: FUNCTION_BUNDLE_MAIN_FIELDS,
+      define: { ...functionBundleDefine(false) },
+      alias: Object.fromEntries(Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => [path, join(ROOT, file)])),
       // ESM bundles of CommonJS dependencies need a require().
       banner: { js: "import { createRequire as __wbRequire } from 'node:module'; const require = __wbRequire(import.meta.url);" },
       logLevel: 'error',
@@ -150,7 +196,13 @@ async function bundles(): Promise<BundleFigures[]> {
       const outfile = join(out, `${name}.mjs`);
       const bytesWithSdk = await bundle(name, join(out, `${name}.full.mjs`), []);
       const bytes = await bundle(name, outfile, ['@aws-sdk/*']);
-      results.push({ name, bytes, bytesWithSdk, importMs: coldImportMs(outfile), importWithSdkMs: coldImportMs(join(out, `${name}.full.mjs`)) });
+      results.push({
+        name,
+        bytes,
+        bytesWithSdk,
+        importMs: coldImportMs(outfile),
+        importWithSdkMs: coldImportMs(join(out, `${name}.full.mjs`)),
+      });
     }
     return results;
   } finally {
@@ -162,8 +214,11 @@ export async function run(args: string[]): Promise<void> {
   const iterations = Number(args.find((a) => a.startsWith('--iterations='))?.split('=')[1] ?? 200);
   logger.setLogLevel('ERROR');
   const { callback, dynamo, session } = await serverSide(iterations);
-  const row = (label: string, value: string, target: string, ok: boolean) => console.log(`${label.padEnd(44)} ${value.padStart(12)}   target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
-  console.log(`${iterations} sign-ins, Node ${process.version}, DynamoDB Local, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`);
+  const row = (label: string, value: string, target: string, ok: boolean) =>
+    console.log(`${label.padEnd(44)} ${value.padStart(12)}   target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
+  console.log(
+    `${iterations} sign-ins, Node ${process.version}, DynamoDB Local, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`,
+  );
   row('callback, our side (p50)', `${percentile(callback, 50).toFixed(2)} ms`, '< 10 ms', percentile(callback, 50) < 10);
   row('callback, our side (p99)', `${percentile(callback, 99).toFixed(2)} ms`, '—', true);
   row('  of which awaiting DynamoDB Local (p50)', `${percentile(dynamo, 50).toFixed(2)} ms`, '—', true);
@@ -171,7 +226,12 @@ export async function run(args: string[]): Promise<void> {
   row('  the rest: our CPU (p50)', `${percentile(cpu, 50).toFixed(2)} ms`, '—', true);
   row('session check per API request (p50)', `${percentile(session, 50).toFixed(2)} ms`, '—', true);
   for (const bundle of await bundles()) {
-    row(`bundle ${bundle.name} (minified, SDK from runtime)`, `${(bundle.bytes / 1024).toFixed(0)} KB`, '< 250 KB', bundle.bytes < 250 * 1024);
+    row(
+      `bundle ${bundle.name} (minified, SDK from runtime)`,
+      `${(bundle.bytes / 1024).toFixed(0)} KB`,
+      '< 250 KB',
+      bundle.bytes < 250 * 1024,
+    );
     row(`bundle ${bundle.name} (minified, SDK bundled)`, `${(bundle.bytesWithSdk / 1024).toFixed(0)} KB`, '—', true);
     row(`cold import ${bundle.name} (SDK from node_modules)`, `${bundle.importMs.toFixed(0)} ms`, '< 150 ms', bundle.importMs < 150);
     row(`cold import ${bundle.name} (SDK bundled)`, `${bundle.importWithSdkMs.toFixed(0)} ms`, '< 150 ms', bundle.importWithSdkMs < 150);

@@ -61,19 +61,45 @@ export async function run(): Promise<void> {
       const server = stats(result.times);
       const trip = stats(result.roundTrips);
       const verdict = target === undefined ? '' : server.p95 < target ? `  ✓ p95 under ${target} ms` : `  ✗ p95 over ${target} ms`;
-      console.log(`${label.padEnd(44)} ${String(result.times.length).padStart(4)} pages ${String(result.items).padStart(7)} items`
-        + `  served: first ${ms(server.first)} p50 ${ms(server.p50)} p95 ${ms(server.p95)} max ${ms(server.max)}${verdict}`
-        + `  round trip: p50 ${ms(trip.p50)} p95 ${ms(trip.p95)}`);
+      console.log(
+        `${label.padEnd(44)} ${String(result.times.length).padStart(4)} pages ${String(result.items).padStart(7)} items` +
+          `  served: first ${ms(server.first)} p50 ${ms(server.p50)} p95 ${ms(server.p95)} max ${ms(server.max)}${verdict}` +
+          `  round trip: p50 ${ms(trip.p50)} p95 ${ms(trip.p95)}`,
+      );
     };
 
-    console.log(`seed + start: ${USERS} users, ${GROUPS} groups in ${(startMs / 1000).toFixed(1)} s; heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`);
+    console.log(
+      `seed + start: ${USERS} users, ${GROUPS} groups in ${(startMs / 1000).toFixed(1)} s; heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`,
+    );
     row('users.list maxResults=500 (basic)', await pageThrough('/users?customer=my_customer&maxResults=500', 'users'), PAGE_TARGET_MS);
-    row('users.list maxResults=500 projection=full', await pageThrough('/users?customer=my_customer&maxResults=500&projection=full', 'users'), PAGE_TARGET_MS);
-    row('users.list 500 + fields mask (sync\'s shape)', await pageThrough('/users?customer=my_customer&maxResults=500&projection=full&fields=nextPageToken,users(id,primaryEmail,name,suspended,archived,organizations,customSchemas,etag)', 'users'), PAGE_TARGET_MS);
-    row('users.list query=orgDepartment:Engineering', await pageThrough('/users?customer=my_customer&maxResults=500&query=orgDepartment%3AEngineering', 'users'), PAGE_TARGET_MS);
+    row(
+      'users.list maxResults=500 projection=full',
+      await pageThrough('/users?customer=my_customer&maxResults=500&projection=full', 'users'),
+      PAGE_TARGET_MS,
+    );
+    row(
+      "users.list 500 + fields mask (sync's shape)",
+      await pageThrough(
+        '/users?customer=my_customer&maxResults=500&projection=full&fields=nextPageToken,users(id,primaryEmail,name,suspended,archived,organizations,customSchemas,etag)',
+        'users',
+      ),
+      PAGE_TARGET_MS,
+    );
+    row(
+      'users.list query=orgDepartment:Engineering',
+      await pageThrough('/users?customer=my_customer&maxResults=500&query=orgDepartment%3AEngineering', 'users'),
+      PAGE_TARGET_MS,
+    );
     row('groups.list maxResults=200', await pageThrough('/groups?customer=my_customer&maxResults=200', 'groups'));
-    row('members.list all-staff@ (every user) 200/page', await pageThrough('/groups/all-staff%40example.com/members?maxResults=200', 'members'));
-    console.log(`requests served: ${Object.entries(emulator.counters()).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    row(
+      'members.list all-staff@ (every user) 200/page',
+      await pageThrough('/groups/all-staff%40example.com/members?maxResults=200', 'members'),
+    );
+    console.log(
+      `requests served: ${Object.entries(emulator.counters())
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     console.log('("first" includes building the sorted, filtered list once per query; later pages are slices of it.)');
   } finally {
     await emulator.stop();

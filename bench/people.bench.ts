@@ -37,11 +37,49 @@ const USERS = 100_000;
 const GROUPS = 2_000;
 const ROUNDS = 20;
 const QUERIES = [
-  'jose', 'josé garcía', 'JOSE GARCIA', 'jo', 'mü', 'müller', 'muller', 'lukasz', 'łukasz weiß', 'soren overgaard', 'zoe bronte',
-  'a', 'an', 'ada lovelace', 'ada@example.com', 'helga ivanova', 'priya', 'nguyen', 'kim', 'o briain',
-  'director', 'senior specialist', 'principal', 'lead', 'manager sales', 'engineering', 'finance director', 'research berlin',
-  'berlin', 'krakow', 'kraków', 'montreal', 'lisboa', 'mtl', 'ber-1', 'design lisboa lead',
-  'mentor', 'first aider', 'they them', 'polyglot engineering', '+49 30', 'e000123', 'xyzzy',
+  'jose',
+  'josé garcía',
+  'JOSE GARCIA',
+  'jo',
+  'mü',
+  'müller',
+  'muller',
+  'lukasz',
+  'łukasz weiß',
+  'soren overgaard',
+  'zoe bronte',
+  'a',
+  'an',
+  'ada lovelace',
+  'ada@example.com',
+  'helga ivanova',
+  'priya',
+  'nguyen',
+  'kim',
+  'o briain',
+  'director',
+  'senior specialist',
+  'principal',
+  'lead',
+  'manager sales',
+  'engineering',
+  'finance director',
+  'research berlin',
+  'berlin',
+  'krakow',
+  'kraków',
+  'montreal',
+  'lisboa',
+  'mtl',
+  'ber-1',
+  'design lisboa lead',
+  'mentor',
+  'first aider',
+  'they them',
+  'polyglot engineering',
+  '+49 30',
+  'e000123',
+  'xyzzy',
 ];
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -50,12 +88,18 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 async function coldLoad(endpoint: string, tableName: string): Promise<{ loadMs: number; heldBytes: number; rssBytes: number }> {
   const script = join(import.meta.dirname, 'support', 'cold-load.ts');
-  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', script, endpoint, tableName], { maxBuffer: 1 << 20 });
+  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', '--import', 'tsx', script, endpoint, tableName], {
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as { loadMs: number; heldBytes: number; rssBytes: number };
 }
 
 export async function run(): Promise<void> {
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (figures scale with contention)`);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (figures scale with contention)`,
+  );
   const dynamo = await startDynamoDbLocal();
   try {
     const endpoint = dynamo.endpoint;
@@ -80,26 +124,43 @@ export async function run(): Promise<void> {
     const buildMs = performance.now() - t;
     t = performance.now();
     const published = await publishDirectoryIndex(db, tableName, built);
-    console.log(`index build (sync side): ${ms(buildMs)} for ${built.people} listed people and ${built.groups} groups; ${mb(built.data.length)} gzip'd in ${published.chunks} chunks; published in ${ms(performance.now() - t)}`);
+    console.log(
+      `index build (sync side): ${ms(buildMs)} for ${built.people} listed people and ${built.groups} groups; ${mb(built.data.length)} gzip'd in ${published.chunks} chunks; published in ${ms(performance.now() - t)}`,
+    );
 
     // Cold start: what a fresh container does before its first search (pointer, chunks, gunzip, parse, postings), in a fresh process each time.
     const loads: Array<{ loadMs: number; heldBytes: number; rssBytes: number }> = [];
     for (let i = 0; i < 3; i++) loads.push(await coldLoad(endpoint, tableName));
     loads.sort((a, b) => a.loadMs - b.loadMs);
     const median = loads[1]!;
-    console.log(`cold start: index load ${ms(median.loadMs)} median of 3 fresh processes (min ${ms(loads[0]!.loadMs)}, max ${ms(loads[2]!.loadMs)}; target < 1000 ms); 2 reads (GetItem pointer + one BatchGetItem of ${published.chunks} chunks); index holds ${mb(median.heldBytes)} of heap and buffers, process RSS ${mb(median.rssBytes)}`);
+    console.log(
+      `cold start: index load ${ms(median.loadMs)} median of 3 fresh processes (min ${ms(loads[0]!.loadMs)}, max ${ms(loads[2]!.loadMs)}; target < 1000 ms); 2 reads (GetItem pointer + one BatchGetItem of ${published.chunks} chunks); index holds ${mb(median.heldBytes)} of heap and buffers, process RSS ${mb(median.rssBytes)}`,
+    );
 
     // The API as deployed: router, session guard, cached index; a real session in the table.
     const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-'));
-    const config = loadConfig({ RUNTIME_MODE: 'local', TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, APP_ORIGIN: 'http://localhost:3999' });
+    const config = loadConfig({
+      RUNTIME_MODE: 'local',
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: endpoint,
+      APP_ORIGIN: 'http://localhost:3999',
+    });
     const deps = { ...localDependencies(config, stateDirectory), db };
     const me = users.find((u) => u.isAdmin)!;
     await putUser(db, tableName, me);
     const { identifier } = await createSession(db, tableName, me, 'bench', sessionPolicy(config));
     const router = createRouter(API_ROUTES, () => ({ deps }));
     const request = (method: string, path: string, query = '', body?: string): HttpRequest => ({
-      method, path, query: new URLSearchParams(query), headers: { 'content-type': 'application/json', origin: config.appOrigin }, cookies: new Map([[SESSION_COOKIE, identifier]]),
-      body, requestId: 'bench', sourceIp: undefined, userAgent: undefined, params: {},
+      method,
+      path,
+      query: new URLSearchParams(query),
+      headers: { 'content-type': 'application/json', origin: config.appOrigin },
+      cookies: new Map([[SESSION_COOKIE, identifier]]),
+      body,
+      requestId: 'bench',
+      sourceIp: undefined,
+      userAgent: undefined,
+      params: {},
     });
     const warm = await router(request('GET', '/api/people', 'q=warm'));
     if (warm.status !== 200) throw new Error(`Search answered ${warm.status}: ${warm.body}`);
@@ -133,18 +194,33 @@ export async function run(): Promise<void> {
     }
     const searchReads = reads / (QUERIES.length * ROUNDS);
     samples.sort((a, b) => a - b);
-    const slowest = [...perQuery].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([q, p50]) => `"${q}" ${ms(p50)}`).join(', ');
-    console.log(`search (GET /api/people, warm, ${QUERIES.length} queries × ${ROUNDS}): p50 ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))} (target < 50 ms), max ${ms(samples.at(-1)!)}; slowest p50: ${slowest}`);
-    console.log(`reads per search: ${searchReads.toFixed(2)} (the session GetItem; the index pointer at most once per SEARCH_INDEX_CHECK_SECONDS=${config.searchIndexCheckSeconds})`);
+    const slowest = [...perQuery]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([q, p50]) => `"${q}" ${ms(p50)}`)
+      .join(', ');
+    console.log(
+      `search (GET /api/people, warm, ${QUERIES.length} queries × ${ROUNDS}): p50 ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))} (target < 50 ms), max ${ms(samples.at(-1)!)}; slowest p50: ${slowest}`,
+    );
+    console.log(
+      `reads per search: ${searchReads.toFixed(2)} (the session GetItem; the index pointer at most once per SEARCH_INDEX_CHECK_SECONDS=${config.searchIndexCheckSeconds})`,
+    );
 
     // Filters: facet values and a manager, alone and with words; each answer counts facets over the whole result.
     const sample = users.find((u) => u.department && u.title && u.locations.some((l) => l.area) && u.managerEmail)!;
     const managerId = users.find((u) => u.primaryEmail.toLowerCase() === sample.managerEmail!.toLowerCase())?.id ?? sample.id;
     const area = sample.locations.find((l) => l.area)!.area!;
     const FILTERS: Array<Record<string, string>> = [
-      { department: sample.department! }, { title: sample.title! }, { location: area }, { department: sample.department!, location: area },
-      { department: sample.department!, title: sample.title!, location: area }, { manager: managerId },
-      { q: 'a', department: sample.department! }, { q: 'jose', location: area }, { q: 'senior', title: sample.title! }, { q: 'berlin engineering', department: sample.department! },
+      { department: sample.department! },
+      { title: sample.title! },
+      { location: area },
+      { department: sample.department!, location: area },
+      { department: sample.department!, title: sample.title!, location: area },
+      { manager: managerId },
+      { q: 'a', department: sample.department! },
+      { q: 'jose', location: area },
+      { q: 'senior', title: sample.title! },
+      { q: 'berlin engineering', department: sample.department! },
       {},
     ];
     const filtered: number[] = [];
@@ -164,15 +240,35 @@ export async function run(): Promise<void> {
       perFilter.push([new URLSearchParams(filter).toString() || '(no words, no filter: everyone)', percentile(own, 50), total]);
     }
     filtered.sort((a, b) => a - b);
-    const slowestFilters = [...perFilter].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([f, p50, total]) => `${f} ${ms(p50)} (${total} people)`).join(', ');
-    console.log(`filtered search with facets (GET /api/people?department=…&location=…&title=…&manager=…, ${FILTERS.length} filters × ${ROUNDS}): p50 ${ms(percentile(filtered, 50))}, p95 ${ms(percentile(filtered, 95))} (target < 50 ms), max ${ms(filtered.at(-1)!)}; slowest p50: ${slowestFilters}`);
+    const slowestFilters = [...perFilter]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([f, p50, total]) => `${f} ${ms(p50)} (${total} people)`)
+      .join(', ');
+    console.log(
+      `filtered search with facets (GET /api/people?department=…&location=…&title=…&manager=…, ${FILTERS.length} filters × ${ROUNDS}): p50 ${ms(percentile(filtered, 50))}, p95 ${ms(percentile(filtered, 95))} (target < 50 ms), max ${ms(filtered.at(-1)!)}; slowest p50: ${slowestFilters}`,
+    );
 
     // Access checks: the user's transitive memberships as sync writes them, then 10 groups asked per check.
     const memberOf = groups.slice(0, 60).map((g) => g.id);
     for (let i = 0; i < memberOf.length; i += 25) {
-      await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: memberOf.slice(i, i + 25).map((groupId) => ({
-        PutRequest: { Item: { ...KEYS.transitiveMembership(me.id, groupId), ...KEYS.transitiveIndexKey(me.id, groupId), userId: me.id, groupId, direct: false } },
-      })) } }));
+      await db.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [tableName]: memberOf.slice(i, i + 25).map((groupId) => ({
+              PutRequest: {
+                Item: {
+                  ...KEYS.transitiveMembership(me.id, groupId),
+                  ...KEYS.transitiveIndexKey(me.id, groupId),
+                  userId: me.id,
+                  groupId,
+                  direct: false,
+                },
+              },
+            })),
+          },
+        }),
+      );
     }
     const asked = [...memberOf.slice(0, 5), ...groups.slice(100, 105).map((g) => g.id)];
     const checks: number[] = [];
@@ -181,10 +277,13 @@ export async function run(): Promise<void> {
       t = performance.now();
       const response = await router(request('POST', '/api/access/check', '', JSON.stringify({ userId: me.id, groupIds: asked })));
       checks.push(performance.now() - t);
-      if (response.status !== 200 || (JSON.parse(response.body!) as { granted: string[] }).granted.length !== 5) throw new Error(`Access check answered ${response.status}: ${response.body}`);
+      if (response.status !== 200 || (JSON.parse(response.body!) as { granted: string[] }).granted.length !== 5)
+        throw new Error(`Access check answered ${response.status}: ${response.body}`);
     }
     checks.sort((a, b) => a - b);
-    console.log(`access check (POST /api/access/check, 10 groups): p50 ${ms(percentile(checks, 50))} (target < 10 ms), p95 ${ms(percentile(checks, 95))}; reads per check ${(reads / 200).toFixed(2)} (the session, then the user and one BatchGetItem in parallel: who asks decides whom they may ask about)`);
+    console.log(
+      `access check (POST /api/access/check, 10 groups): p50 ${ms(percentile(checks, 50))} (target < 10 ms), p95 ${ms(percentile(checks, 95))}; reads per check ${(reads / 200).toFixed(2)} (the session, then the user and one BatchGetItem in parallel: who asks decides whom they may ask about)`,
+    );
   } finally {
     await dynamo.stop();
   }

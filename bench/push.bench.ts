@@ -53,58 +53,98 @@ export async function run(args: string[]): Promise<void> {
   const inFlight = inFlightArg >= 0 ? Number(args[inFlightArg + 1]) : 8;
   const dynamo = await startDynamoDbLocal();
   const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-push-'));
-  const emulator = await startEmulator({ port: 0, seed: 'bench-push', users: USERS, groups: GROUPS, stateDirectory, push: { auditLagMs: AUDIT_LAG_MS } });
+  const emulator = await startEmulator({
+    port: 0,
+    seed: 'bench-push',
+    users: USERS,
+    groups: GROUPS,
+    stateDirectory,
+    push: { auditLagMs: AUDIT_LAG_MS },
+  });
   emulator.setDelegatedScopes([...DIRECTORY_READONLY_SCOPES, REPORTS_AUDIT_SCOPE, DIRECTORY_SCOPES.user, DIRECTORY_SCOPES.group]);
   const root = resolve(import.meta.dirname, '..');
   const host = createLocalHost({ root, webRoot: join(root, 'web', 'dist'), securityHeaders: securityHeaders(GOOGLE_ORIGINS) });
   await new Promise<void>((ok) => host.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
   const config = loadConfig({
-    RUNTIME_MODE: 'local', APP_ORIGIN: origin, TABLE_NAME: 'bench-push', DYNAMODB_ENDPOINT: dynamo.endpoint, GOOGLE_API_ROOT: emulator.origin,
-    GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SEARCH_INDEX_CHECK_SECONDS: '0', LOG_LEVEL: 'WARN',
+    RUNTIME_MODE: 'local',
+    APP_ORIGIN: origin,
+    TABLE_NAME: 'bench-push',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    GOOGLE_API_ROOT: emulator.origin,
+    GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
+    SEARCH_INDEX_CHECK_SECONDS: '0',
+    LOG_LEVEL: 'WARN',
   });
   await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), config.tableName);
   const deps = localDependencies(config, stateDirectory);
   provideDependencies(deps);
   try {
-    const first = await startSync(deps, { sessions: sessionTerminator(deps) }, { invocationId: 'bench-first', remainingMs: () => Number.POSITIVE_INFINITY }, { untilDone: true });
+    const first = await startSync(
+      deps,
+      { sessions: sessionTerminator(deps) },
+      { invocationId: 'bench-first', remainingMs: () => Number.POSITIVE_INFINITY },
+      { untilDone: true },
+    );
     const fullSyncCalls = runSummary(first).apiCalls as number;
-    console.log(`tenant: ${USERS} people, ${GROUPS} groups; first full sync ${runSummary(first).status} with ${fullSyncCalls} Google calls`);
+    console.log(
+      `tenant: ${USERS} people, ${GROUPS} groups; first full sync ${runSummary(first).status} with ${fullSyncCalls} Google calls`,
+    );
     const managed = await manageChannels(await createManagerDeps(deps));
-    console.log(`channels opened: ${managed.opened.length}${managed.failures.length ? `, failures: ${JSON.stringify(managed.failures)}` : ''}`);
+    console.log(
+      `channels opened: ${managed.opened.length}${managed.failures.length ? `, failures: ${JSON.stringify(managed.failures)}` : ''}`,
+    );
     await emulator.push.idle();
 
     // An admin's tool making the changes: the read-write Directory scopes, through the sync's own credentials.
-    const admin = new admin_directory_v1.Admin({ auth: delegatedAuthClient(await syncTokenSource(deps), [DIRECTORY_SCOPES.user, DIRECTORY_SCOPES.group]), rootUrl: `${emulator.origin}/` });
+    const admin = new admin_directory_v1.Admin({
+      auth: delegatedAuthClient(await syncTokenSource(deps), [DIRECTORY_SCOPES.user, DIRECTORY_SCOPES.group]),
+      rootUrl: `${emulator.origin}/`,
+    });
     const cookieFor = async (userId: string) => {
       const user = await getUserById(deps.db, config.tableName, userId);
       const { identifier } = await createSession(deps.db, config.tableName, user!, 'bench', sessionPolicy(config));
       return `${SESSION_COOKIE}=${identifier}`;
     };
     const adminCookie = await cookieFor(emulator.directory.admin.id);
-    const api = (path: string, cookie: string, init: RequestInit = {}) => fetch(`${origin}${path}`, { ...init, headers: { cookie, origin, ...(init.headers ?? {}) } });
+    const api = (path: string, cookie: string, init: RequestInit = {}) =>
+      fetch(`${origin}${path}`, { ...init, headers: { cookie, origin, ...(init.headers ?? {}) } });
     const people = emulator.directory.users.filter((u) => !u.deletionTime && !u.isAdmin && !u.suspended);
     let cursor = 0;
     const nextPerson = () => people[cursor++]!;
 
     const kinds: Array<{ name: string; target: string; change: (i: number) => Promise<() => Promise<boolean>> }> = [
       {
-        name: 'new hire', target: 'p95 < 10 s',
+        name: 'new hire',
+        target: 'p95 < 10 s',
         change: async (i) => {
-          const { data } = await admin.users.insert({ requestBody: { primaryEmail: `bench.hire${i}@example.com`, name: { givenName: 'Bench', familyName: `Hire${i}` }, password: 'b'.repeat(12) } });
+          const { data } = await admin.users.insert({
+            requestBody: {
+              primaryEmail: `bench.hire${i}@example.com`,
+              name: { givenName: 'Bench', familyName: `Hire${i}` },
+              password: 'b'.repeat(12),
+            },
+          });
           return async () => (await api(`/api/people/${data.id}`, adminCookie)).status === 200;
         },
       },
       {
-        name: 'rename', target: 'p95 < 10 s',
+        name: 'rename',
+        target: 'p95 < 10 s',
         change: async (i) => {
           const person = nextPerson();
-          await admin.users.patch({ userKey: person.id, requestBody: { name: { givenName: person.name.givenName, familyName: `Renamed${i}` } } });
-          return async () => ((await (await api(`/api/people/${person.id}`, adminCookie)).json()) as { name?: { familyName?: string } }).name?.familyName === `Renamed${i}`;
+          await admin.users.patch({
+            userKey: person.id,
+            requestBody: { name: { givenName: person.name.givenName, familyName: `Renamed${i}` } },
+          });
+          return async () =>
+            ((await (await api(`/api/people/${person.id}`, adminCookie)).json()) as { name?: { familyName?: string } }).name?.familyName ===
+            `Renamed${i}`;
         },
       },
       {
-        name: 'suspend + sessions ended', target: 'p95 < 10 s',
+        name: 'suspend + sessions ended',
+        target: 'p95 < 10 s',
         change: async () => {
           const person = nextPerson();
           const cookie = await cookieFor(person.id);
@@ -113,11 +153,21 @@ export async function run(args: string[]): Promise<void> {
         },
       },
       {
-        name: 'membership added', target: `p95 < ${(AUDIT_LAG_MS + 10_000) / 1000} s (audit lag + 10 s)`,
+        name: 'membership added',
+        target: `p95 < ${(AUDIT_LAG_MS + 10_000) / 1000} s (audit lag + 10 s)`,
         change: async (i) => {
           const person = nextPerson();
           const group = emulator.directory.groups[i % emulator.directory.groups.length]!;
-          const granted = async () => ((await (await api('/api/access/check', adminCookie, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: person.id, groupIds: [group.id] }) })).json()) as { granted: string[] }).granted.length === 1;
+          const granted = async () =>
+            (
+              (await (
+                await api('/api/access/check', adminCookie, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify({ userId: person.id, groupIds: [group.id] }),
+                })
+              ).json()) as { granted: string[] }
+            ).granted.length === 1;
           if (await granted()) return granted; // already in it (nested or whole-tenant); still timed
           await admin.members.insert({ groupKey: group.id, requestBody: { email: person.primaryEmail, role: 'MEMBER' } });
           return granted;
@@ -157,7 +207,9 @@ export async function run(args: string[]): Promise<void> {
       readsPerChange.set(kind.name, reads / perKind);
       latencies.sort((a, b) => a - b);
       const pct = (p: number) => (latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]! / 1000).toFixed(2);
-      rows.push(`${kind.name.padEnd(26)} n=${latencies.length}${lost ? ` LOST ${lost}` : ''}  p50 ${pct(0.5)} s  p95 ${pct(0.95)} s  max ${pct(1)} s  (${kind.target})  Google reads/change ${(reads / perKind).toFixed(2)}`);
+      rows.push(
+        `${kind.name.padEnd(26)} n=${latencies.length}${lost ? ` LOST ${lost}` : ''}  p50 ${pct(0.5)} s  p95 ${pct(0.95)} s  max ${pct(1)} s  (${kind.target})  Google reads/change ${(reads / perKind).toFixed(2)}`,
+      );
       console.log(rows.at(-1));
     }
 
@@ -168,12 +220,19 @@ export async function run(args: string[]): Promise<void> {
     const channelCalls = 3 * 2 * Math.ceil(24 / (config.push.channelTtlHours - 1.5));
     const pushPerDay = Math.round(churn * userRead + churn * groupReads + fullSyncCalls + channelCalls);
     const pollingPerDay = 24 * fullSyncCalls;
-    console.log(`Google calls/day at ${USERS} people, 1 % churn: push ${pushPerDay} (${churn} user changes × ${userRead.toFixed(2)}, ${churn} group changes × ${groupReads.toFixed(2)}, 1 daily reconciliation × ${fullSyncCalls}, channel renewals ${channelCalls})`);
-    console.log(`                                       hourly polling ${pollingPerDay} (24 × ${fullSyncCalls}); polling / push = ${(pollingPerDay / pushPerDay).toFixed(1)}×`);
+    console.log(
+      `Google calls/day at ${USERS} people, 1 % churn: push ${pushPerDay} (${churn} user changes × ${userRead.toFixed(2)}, ${churn} group changes × ${groupReads.toFixed(2)}, 1 daily reconciliation × ${fullSyncCalls}, channel renewals ${channelCalls})`,
+    );
+    console.log(
+      `                                       hourly polling ${pollingPerDay} (24 × ${fullSyncCalls}); polling / push = ${(pollingPerDay / pushPerDay).toFixed(1)}×`,
+    );
   } finally {
     deps.pushQueue.stop();
     await emulator.push.idle();
-    await new Promise<void>((ok) => { host.close(() => ok()); host.closeAllConnections(); });
+    await new Promise<void>((ok) => {
+      host.close(() => ok());
+      host.closeAllConnections();
+    });
     await emulator.stop();
     await dynamo.stop();
   }

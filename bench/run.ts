@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 
 console.log(`Benchmarks on Node ${process.version}`);
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const files = (await readdir(import.meta.dirname)).filter((f) => f.endsWith('.bench.ts')).sort()
+const files = (await readdir(import.meta.dirname))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()
   .filter((f) => filters.length === 0 || filters.some((name) => f.includes(name)));
 if (files.length === 0) console.log('No benchmark matched.');
 for (const file of files) {

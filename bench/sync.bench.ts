@@ -46,17 +46,35 @@ export async function run(args: string[]): Promise<void> {
   const dynamo = await startDynamoDbLocal();
   const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-'));
   const started = Date.now();
-  const child = fork(join(import.meta.dirname, 'emulator-process.ts'), [JSON.stringify({
-    seed: 'bench', users, groups, stateDirectory, limits: { latencyMs: LATENCY_MS, userQuotaPerMinute: QUOTA_PER_MINUTE },
-  })], { execArgv: ['--import', 'tsx'] });
-  const emulator = await new Promise<EmulatorProcess>((ok, fail) => child.once('message', (m) => ok(m as EmulatorProcess)).once('exit', () => fail(new Error('The emulator process ended.'))));
-  console.log(`tenant: ${users} users, ${groups} groups (emulator in its own process, started in ${Date.now() - started} ms); latency ${LATENCY_MS} ms; quota ${QUOTA_PER_MINUTE}/min${large ? '; dry runs' : ''}`);
+  const child = fork(
+    join(import.meta.dirname, 'emulator-process.ts'),
+    [
+      JSON.stringify({
+        seed: 'bench',
+        users,
+        groups,
+        stateDirectory,
+        limits: { latencyMs: LATENCY_MS, userQuotaPerMinute: QUOTA_PER_MINUTE },
+      }),
+    ],
+    { execArgv: ['--import', 'tsx'] },
+  );
+  const emulator = await new Promise<EmulatorProcess>((ok, fail) =>
+    child.once('message', (m) => ok(m as EmulatorProcess)).once('exit', () => fail(new Error('The emulator process ended.'))),
+  );
+  console.log(
+    `tenant: ${users} users, ${groups} groups (emulator in its own process, started in ${Date.now() - started} ms); latency ${LATENCY_MS} ms; quota ${QUOTA_PER_MINUTE}/min${large ? '; dry runs' : ''}`,
+  );
   try {
     const tableName = 'bench';
     await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), tableName);
     const config = loadConfig({
-      RUNTIME_MODE: 'local', TABLE_NAME: tableName, DYNAMODB_ENDPOINT: dynamo.endpoint, GOOGLE_API_ROOT: emulator.origin,
-      GOOGLE_ADMIN_SUBJECT: emulator.admin, SYNC_QUOTA_PER_MINUTE: String(QUOTA_PER_MINUTE),
+      RUNTIME_MODE: 'local',
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      GOOGLE_API_ROOT: emulator.origin,
+      GOOGLE_ADMIN_SUBJECT: emulator.admin,
+      SYNC_QUOTA_PER_MINUTE: String(QUOTA_PER_MINUTE),
     });
     const deps = localDependencies(config, dirname(dirname(emulator.keyPath)));
     const minimum = emulator.minimumCalls;
@@ -67,30 +85,46 @@ export async function run(args: string[]): Promise<void> {
       const env = await createSyncEnvironment(deps, { sessions: sessionTerminator(deps) });
       const marks: Record<string, number> = {};
       const t0 = Date.now();
-      const outcome: SyncOutcome = await runSync(env, syncOptions(deps, {
-        invocationId: `bench-${label}`,
-        remainingMs: () => Number.POSITIVE_INFINITY,
-        dryRun: large,
-        onProgress: (message) => { const phase = message.split(':')[0]!; marks[phase] ??= Date.now() - t0; },
-      }));
+      const outcome: SyncOutcome = await runSync(
+        env,
+        syncOptions(deps, {
+          invocationId: `bench-${label}`,
+          remainingMs: () => Number.POSITIVE_INFINITY,
+          dryRun: large,
+          onProgress: (message) => {
+            const phase = message.split(':')[0]!;
+            marks[phase] ??= Date.now() - t0;
+          },
+        }),
+      );
       if (!('record' in outcome)) throw new Error(`run ${label}: ${outcome.status}`);
       const r = outcome.record;
       // Dry runs report 'dry run: fetching' and plan without a message: their fetch ends with the run.
       const fetchMs = (marks.planning ?? r.durationMs) - (marks.fetching ?? marks['dry run'] ?? 0);
       const ratio = fetchMs / boundMs;
-      console.log(`\n${label} run: ${r.status}, total ${(r.durationMs / 1000).toFixed(1)} s (fetch ${(fetchMs / 1000).toFixed(1)} s, plan+apply ${((r.durationMs - fetchMs) / 1000).toFixed(1)} s)`);
+      console.log(
+        `\n${label} run: ${r.status}, total ${(r.durationMs / 1000).toFixed(1)} s (fetch ${(fetchMs / 1000).toFixed(1)} s, plan+apply ${((r.durationMs - fetchMs) / 1000).toFixed(1)} s)`,
+      );
       console.log(`  fetch time vs quota bound  ${ratio.toFixed(3)}×   target ≤ 1.15×   ${ratio <= 1.15 ? 'met' : 'MISSED'}`);
       const callsOk = r.apiCalls === minimum + r.retries;
-      console.log(`  API calls                  ${r.apiCalls} = minimum ${minimum} + retries ${r.retries}   target minimum + retries   ${callsOk ? 'met' : 'MISSED'}`);
-      console.log(`  directory item writes      ${r.itemWrites}${label === 'unchanged' ? `   target 0   ${r.itemWrites === 0 ? 'met' : 'MISSED'}` : ''}`);
+      console.log(
+        `  API calls                  ${r.apiCalls} = minimum ${minimum} + retries ${r.retries}   target minimum + retries   ${callsOk ? 'met' : 'MISSED'}`,
+      );
+      console.log(
+        `  directory item writes      ${r.itemWrites}${label === 'unchanged' ? `   target 0   ${r.itemWrites === 0 ? 'met' : 'MISSED'}` : ''}`,
+      );
       console.log(`  counts                     ${JSON.stringify(r.counts)}`);
       return r;
     };
     await measure('first');
     if (!large) await measure('unchanged'); // a dry run writes nothing: a second one would measure the same
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    console.log(`\npeak memory of the sync (RSS)  ${(peakRss / 2 ** 20).toFixed(0)} MB   target < 1024 MB   ${peakRss < 2 ** 30 ? 'met' : 'MISSED'}   (peak V8 heap ${(peakHeap / 2 ** 20).toFixed(0)} MB, garbage included)`);
-    console.log('bookkeeping writes per run (not directory items): lease put + delete, run record, and a checkpoint + staged chunk every SYNC_CHECKPOINT_SECONDS of fetching');
+    console.log(
+      `\npeak memory of the sync (RSS)  ${(peakRss / 2 ** 20).toFixed(0)} MB   target < 1024 MB   ${peakRss < 2 ** 30 ? 'met' : 'MISSED'}   (peak V8 heap ${(peakHeap / 2 ** 20).toFixed(0)} MB, garbage included)`,
+    );
+    console.log(
+      'bookkeeping writes per run (not directory items): lease put + delete, run record, and a checkpoint + staged chunk every SYNC_CHECKPOINT_SECONDS of fetching',
+    );
   } finally {
     clearInterval(sampler);
     child.disconnect();

@@ -16,4 +16,6 @@ export const FUNCTION_BUNDLE_ALIAS: Readonly<Record<string, string>> = { 'node:h
  * Compile-time constants: `process.env.WB_TRACING` decides whether the Powertools tracer is in the
  * bundle at all (shared/adapters/tracing.ts; the deploy setting `tracing`).
  */
-export const functionBundleDefine = (tracing: boolean): Readonly<Record<string, string>> => ({ 'process.env.WB_TRACING': JSON.stringify(String(tracing)) });
+export const functionBundleDefine = (tracing: boolean): Readonly<Record<string, string>> => ({
+  'process.env.WB_TRACING': JSON.stringify(String(tracing)),
+});

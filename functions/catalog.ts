@@ -26,7 +26,10 @@ export const HTTP_FUNCTIONS: readonly HttpFunction[] = [
 
 /** CloudFront path-pattern semantics: `*` any run of characters, `?` one; case-sensitive. */
 export function matchesPathPattern(pattern: string, path: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`).test(path);
 }
 

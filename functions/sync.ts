@@ -68,19 +68,25 @@ async function handleSyncEvent(event: SyncEvent, context: Context): Promise<Reco
       return { status: 'skipped', reason };
     }
   }
-  const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
-    invocationId: context.awsRequestId,
-    remainingMs: () => context.getRemainingTimeInMillis(),
-    force: event.force === true,
-    onProgress: (message) => logger.info(`directory sync: ${message}`),
-  });
+  const outcome = await startSync(
+    deps,
+    { sessions: sessionTerminator(deps) },
+    {
+      invocationId: context.awsRequestId,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      force: event.force === true,
+      onProgress: (message) => logger.info(`directory sync: ${message}`),
+    },
+  );
   if (outcome.status === 'continue') {
     lambda ??= traceClient(new LambdaClient({}));
-    await lambda.send(new InvokeCommand({
-      FunctionName: context.invokedFunctionArn,
-      InvocationType: 'Event',
-      Payload: Buffer.from(JSON.stringify({ continuation: outcome.runId } satisfies SyncEvent)),
-    }));
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: context.invokedFunctionArn,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify({ continuation: outcome.runId } satisfies SyncEvent)),
+      }),
+    );
   }
   if ('record' in outcome) emitRunMetrics(outcome.record);
   return runSummary(outcome);

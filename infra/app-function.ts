@@ -70,7 +70,9 @@ export class AppFunction extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs ${props.description}`,
     });
-    this.role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    this.role.addToPolicy(
+      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
     this.fn = new NodejsFunction(this, 'Function', {
       entry: `${REPOSITORY_ROOT}${props.entry}`,
       handler: 'handler',
@@ -100,7 +102,8 @@ export class AppFunction extends Construct {
     if (props.tracing) {
       Validations.of(this.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Active tracing (setting tracing=true): xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so X-Ray requires "*".',
+        reason:
+          'Active tracing (setting tracing=true): xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions, so X-Ray requires "*".',
       });
     }
     this.outputForRunbook(props.description);
@@ -116,41 +119,62 @@ export class AppFunction extends Construct {
    * Grants exactly what a permission profile lists: its actions on the table, Query on the indexes
    * it queries (and no other index), and the named secrets, read-only.
    */
-  grantProfile(profile: PermissionProfile, resources: { readonly table: ITableV2; readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>> }): void {
+  grantProfile(
+    profile: PermissionProfile,
+    resources: { readonly table: ITableV2; readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>> },
+  ): void {
     const tableArn = resources.table.tableArn;
     if (profile.table) {
       const { actions, queriedIndexes, writesUnder } = profile.table;
       const limited = writesUnder ? actions.filter((a) => WRITE_ACTIONS.has(a)) : [];
       const unlimited = actions.filter((a) => !limited.includes(a));
-      if (unlimited.length > 0) this.role.addToPolicy(new PolicyStatement({ actions: unlimited.map((a) => `dynamodb:${a}`), resources: [tableArn] }));
+      if (unlimited.length > 0)
+        this.role.addToPolicy(new PolicyStatement({ actions: unlimited.map((a) => `dynamodb:${a}`), resources: [tableArn] }));
       if (limited.length > 0) {
-        this.role.addToPolicy(new PolicyStatement({
-          actions: limited.map((a) => `dynamodb:${a}`), resources: [tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...writesUnder!] } },
-        }));
+        this.role.addToPolicy(
+          new PolicyStatement({
+            actions: limited.map((a) => `dynamodb:${a}`),
+            resources: [tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...writesUnder!] } },
+          }),
+        );
       }
       for (const name of queriedIndexes) {
-        if (!TABLE.globalSecondaryIndexes.some((index) => index.indexName === name)) throw new Error(`Permission profile names index "${name}", which shared/adapters/dynamodb/table-definition.ts does not define.`);
+        if (!TABLE.globalSecondaryIndexes.some((index) => index.indexName === name))
+          throw new Error(`Permission profile names index "${name}", which shared/adapters/dynamodb/table-definition.ts does not define.`);
       }
       if (queriedIndexes.length > 0) {
-        this.role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: queriedIndexes.map((name) => `${tableArn}/index/${name}`) }));
+        this.role.addToPolicy(
+          new PolicyStatement({ actions: ['dynamodb:Query'], resources: queriedIndexes.map((name) => `${tableArn}/index/${name}`) }),
+        );
       }
     }
     if (profile.secrets.length > 0) {
       this.role.addToPolicy(
-        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: profile.secrets.map((name) => secretArn(resources.secrets, name)) }),
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: profile.secrets.map((name) => secretArn(resources.secrets, name)),
+        }),
       );
     }
   }
 
   /** ARN of this function built from its physical name, for a grant that must not reference the function itself. */
   static arnFor(scope: Construct, functionName: string): string {
-    return Stack.of(scope).formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return Stack.of(scope).formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: functionName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 }
 
 function secretArn(secrets: Readonly<Partial<Record<SecretName, ISecret>>>, name: SecretName): string {
   const secret = secrets[name];
-  if (!secret) throw new Error(`A permission profile reads the secret "${name}", which this deployment does not create (keyless mode has no service-account key).`);
+  if (!secret)
+    throw new Error(
+      `A permission profile reads the secret "${name}", which this deployment does not create (keyless mode has no service-account key).`,
+    );
   return secret.secretArn;
 }

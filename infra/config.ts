@@ -128,7 +128,12 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
     if (Array.isArray(value)) return value.map(String).join(',');
     return String(value).trim();
   };
-  const integer = (key: ContextKey, fallback: number | undefined, allowed: (n: number) => boolean, expected: string): number | undefined => {
+  const integer = (
+    key: ContextKey,
+    fallback: number | undefined,
+    allowed: (n: number) => boolean,
+    expected: string,
+  ): number | undefined => {
     const raw = text(key);
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -139,10 +144,16 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
   const domainName = text('customDomain');
   const certificateArn = text('certificateArn');
   if ((domainName === undefined) !== (certificateArn === undefined)) {
-    throw new InfraConfigError(domainName ? 'certificateArn' : 'customDomain', 'is missing: a custom domain needs both customDomain and certificateArn');
+    throw new InfraConfigError(
+      domainName ? 'certificateArn' : 'customDomain',
+      'is missing: a custom domain needs both customDomain and certificateArn',
+    );
   }
   if (certificateArn && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
-    throw new InfraConfigError('certificateArn', 'is not an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)');
+    throw new InfraConfigError(
+      'certificateArn',
+      'is not an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from us-east-1)',
+    );
   }
   const declaredOrigin = text('appOrigin');
   if (domainName && declaredOrigin && declaredOrigin !== `https://${domainName}`) {
@@ -151,32 +162,49 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
   const appOrigin = domainName ? `https://${domainName}` : declaredOrigin;
 
   const googleClientId = text('googleClientId');
-  if (appOrigin && !googleClientId) throw new InfraConfigError('googleClientId', 'is missing: the sign-in functions need the OAuth client id');
+  if (appOrigin && !googleClientId)
+    throw new InfraConfigError('googleClientId', 'is missing: the sign-in functions need the OAuth client id');
 
   const alarmEmail = text('alarmEmail');
-  if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) throw new InfraConfigError('alarmEmail', `is ${JSON.stringify(alarmEmail)}: expected an email address`);
+  if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
+    throw new InfraConfigError('alarmEmail', `is ${JSON.stringify(alarmEmail)}: expected an email address`);
 
   // A list (cdk.json) or a comma-separated string (-c); "none" turns every integration off. The
   // names themselves are checked by the functions' validator below (validateAgainstRuntime).
   const integrations = text('enabledIntegrations');
   let enabledIntegrations: string[] | undefined;
   if (integrations !== undefined) {
-    enabledIntegrations = integrations.toLowerCase() === 'none' ? [] : integrations.split(',').map((i) => i.trim().toLowerCase()).filter(Boolean);
+    enabledIntegrations =
+      integrations.toLowerCase() === 'none'
+        ? []
+        : integrations
+            .split(',')
+            .map((i) => i.trim().toLowerCase())
+            .filter(Boolean);
     if (enabledIntegrations.length === 0 && integrations.toLowerCase() !== 'none') {
-      throw new InfraConfigError('enabledIntegrations', `is ${JSON.stringify(integrations)}: expected "none" or a comma-separated list of ${INTEGRATIONS.join(', ')}`);
+      throw new InfraConfigError(
+        'enabledIntegrations',
+        `is ${JSON.stringify(integrations)}: expected "none" or a comma-separated list of ${INTEGRATIONS.join(', ')}`,
+      );
     }
   }
 
   const instanceName = text('instanceName');
   // Short enough that every generated name stays within AWS limits (a CloudFormation export name, a Lambda function name: 64).
   if (instanceName !== undefined && !/^[a-z][a-z0-9-]{0,14}[a-z0-9]$/.test(instanceName)) {
-    throw new InfraConfigError('instanceName', `is ${JSON.stringify(instanceName)}: expected 2 to 16 lowercase letters, digits or hyphens, starting with a letter`);
+    throw new InfraConfigError(
+      'instanceName',
+      `is ${JSON.stringify(instanceName)}: expected 2 to 16 lowercase letters, digits or hyphens, starting with a letter`,
+    );
   }
   const secretPrefix = instanceName ? `${SECRET_NAME_PREFIX}/${instanceName}` : SECRET_NAME_PREFIX;
 
   const webAclArn = text('webAclArn');
   if (webAclArn && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) {
-    throw new InfraConfigError('webAclArn', 'is not the ARN of a WAFv2 web ACL with scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
+    throw new InfraConfigError(
+      'webAclArn',
+      'is not the ARN of a WAFv2 web ACL with scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)',
+    );
   }
   const priceClass = text('priceClass') ?? '100';
   if (!(PRICE_CLASSES as readonly string[]).includes(priceClass)) {
@@ -184,27 +212,38 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
   }
 
   const tracing = text('tracing')?.toLowerCase() ?? 'false';
-  if (tracing !== 'true' && tracing !== 'false') throw new InfraConfigError('tracing', `is ${JSON.stringify(tracing)}: expected true or false`);
+  if (tracing !== 'true' && tracing !== 'false')
+    throw new InfraConfigError('tracing', `is ${JSON.stringify(tracing)}: expected true or false`);
 
   // The keyless values themselves are checked by the functions' validator (validateAgainstRuntime).
   const credentialMode = text('googleCredentials') ?? 'service-account-key';
   if (!(GOOGLE_CREDENTIAL_MODES as readonly string[]).includes(credentialMode)) {
-    throw new InfraConfigError('googleCredentials', `is ${JSON.stringify(credentialMode)}: expected one of ${GOOGLE_CREDENTIAL_MODES.join(', ')}`);
+    throw new InfraConfigError(
+      'googleCredentials',
+      `is ${JSON.stringify(credentialMode)}: expected one of ${GOOGLE_CREDENTIAL_MODES.join(', ')}`,
+    );
   }
   const provider = text('googleWorkloadIdentityProvider');
   const serviceAccount = text('googleServiceAccount');
   if (credentialMode !== 'workload-identity' && (provider || serviceAccount)) {
-    throw new InfraConfigError(provider ? 'googleWorkloadIdentityProvider' : 'googleServiceAccount', 'is set, but googleCredentials is not workload-identity: set -c googleCredentials=workload-identity, or leave both keyless settings out');
+    throw new InfraConfigError(
+      provider ? 'googleWorkloadIdentityProvider' : 'googleServiceAccount',
+      'is set, but googleCredentials is not workload-identity: set -c googleCredentials=workload-identity, or leave both keyless settings out',
+    );
   }
-  const googleCredentials = credentialMode === 'workload-identity'
-    ? { mode: credentialMode, provider: provider ?? '', serviceAccount: serviceAccount ?? '' } as const
-    : { mode: credentialMode as 'service-account-key' };
+  const googleCredentials =
+    credentialMode === 'workload-identity'
+      ? ({ mode: credentialMode, provider: provider ?? '', serviceAccount: serviceAccount ?? '' } as const)
+      : { mode: credentialMode as 'service-account-key' };
 
   const config: InfraConfig = {
     appOrigin,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     googleClientId,
-    allowedDomains: (text('allowedDomains') ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+    allowedDomains: (text('allowedDomains') ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
     adminSubject: text('adminSubject') ?? '',
     syncSchedule: text('syncSchedule') ?? 'rate(1 hour)',
     secretNames: {
@@ -248,7 +287,11 @@ export function functionEnvironment(config: InfraConfig, tableName: string): Rec
     TABLE_NAME: tableName,
     SESSION_KEYS_SECRET_NAME: config.secretNames.sessionKeys,
     ...(credentials.mode === 'workload-identity'
-      ? { GOOGLE_CREDENTIALS: credentials.mode, GOOGLE_WORKLOAD_IDENTITY_PROVIDER: credentials.provider, GOOGLE_SERVICE_ACCOUNT: credentials.serviceAccount }
+      ? {
+          GOOGLE_CREDENTIALS: credentials.mode,
+          GOOGLE_WORKLOAD_IDENTITY_PROVIDER: credentials.provider,
+          GOOGLE_SERVICE_ACCOUNT: credentials.serviceAccount,
+        }
       : { SERVICE_ACCOUNT_SECRET_NAME: config.secretNames.serviceAccountKey }),
     GOOGLE_CLIENT_SECRET_NAME: config.secretNames.googleClientSecret,
     LOG_LEVEL: config.logLevel,
@@ -272,7 +315,11 @@ export function apiSettingsEnvironment(config: InfraConfig): Record<string, stri
 function validateAgainstRuntime(config: InfraConfig): void {
   const env = {
     ...functionEnvironment(
-      { ...config, appOrigin: config.appOrigin ?? 'https://origin.invalid', googleClientId: config.googleClientId ?? 'pending.apps.googleusercontent.com' },
+      {
+        ...config,
+        appOrigin: config.appOrigin ?? 'https://origin.invalid',
+        googleClientId: config.googleClientId ?? 'pending.apps.googleusercontent.com',
+      },
       'table-name',
     ),
     ...apiSettingsEnvironment(config),

@@ -15,7 +15,8 @@ export type SecretName = 'sessionKeys' | 'serviceAccountKey' | 'googleClientSecr
  * DynamoDB item actions, as IAM names them. A TransactWriteItems call needs the action of each of
  * its parts (a Put part needs PutItem). Never Scan, never table management.
  */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+export type TableAction =
+  'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
 
 /** The table's global secondary indexes (shared/adapters/dynamodb/table-definition.ts; a profile naming another stops synth). */
 export type IndexName = 'gsi1' | 'gsi2';
@@ -58,10 +59,17 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
   // directory does not hold it claims a one-user fetch (GetItem, UpdateItem on the budget, PutItem)
   // and invokes the sync function with { fetchUser }: the sync, not sign-in, holds the Google key.
   // Its writes: sessions, and one-user fetch requests and their per-minute budget (USERFETCH#…).
-  'auth-callback': { table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: [], writesUnder: [SESSIONS, USER_FETCHES] }, secrets: ['sessionKeys', 'googleClientSecret'], invokesSync: true },
+  'auth-callback': {
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: [], writesUnder: [SESSIONS, USER_FETCHES] },
+    secrets: ['sessionKeys', 'googleClientSecret'],
+    invokesSync: true,
+  },
   // Logout and logout-everywhere: reads the session (GetItem, UpdateItem when touching it,
   // DeleteItem when expired), ends it or every session of the user (Query on gsi1, DeleteItem).
-  'auth-session': { table: { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1'], writesUnder: [SESSIONS] }, secrets: ['sessionKeys'] },
+  'auth-session': {
+    table: { actions: ['GetItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1'], writesUnder: [SESSIONS] },
+    secrets: ['sessionKeys'],
+  },
   // Every /api/* route: the session guard (GetItem, UpdateItem, DeleteItem), directory reads
   // (GetItem; BatchGetItem for access checks and the search index chunks; Query on the table,
   // on gsi1 for a user's sessions and gsi2 for a group's members), ending sessions (DeleteItem),
@@ -70,7 +78,11 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
   // cursors with the key ring, and starts a sync run when an admin asks.
   api: {
     // Writes only sessions and audit entries: a flaw in a route cannot rewrite the directory or the sync's lease.
-    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1', 'gsi2'], writesUnder: [SESSIONS, AUDIT] },
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      queriedIndexes: ['gsi1', 'gsi2'],
+      writesUnder: [SESSIONS, AUDIT],
+    },
     secrets: ['sessionKeys'],
     invokesSync: true,
     readsApiSettings: true,
@@ -90,7 +102,10 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
  * DeleteItem); the search index (GetItem, UpdateItem, PutItem, BatchWriteItem). It never batch-reads.
  */
 export const SYNC_PERMISSIONS: PermissionProfile = {
-  table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'], queriedIndexes: ['gsi1', 'gsi2'] },
+  table: {
+    actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'],
+    queriedIndexes: ['gsi1', 'gsi2'],
+  },
   secrets: ['serviceAccountKey'],
 };
 
@@ -102,7 +117,9 @@ export function syncPermissions(googleCredentials: 'service-account-key' | 'work
 export function permissionsFor(functionName: string): PermissionProfile {
   const profile = HTTP_FUNCTION_PERMISSIONS[functionName];
   if (!profile) {
-    throw new Error(`Function "${functionName}" from functions/catalog.ts has no permission profile: add it to HTTP_FUNCTION_PERMISSIONS in infra/permissions.ts.`);
+    throw new Error(
+      `Function "${functionName}" from functions/catalog.ts has no permission profile: add it to HTTP_FUNCTION_PERMISSIONS in infra/permissions.ts.`,
+    );
   }
   return profile;
 }

@@ -61,7 +61,13 @@ export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions):
       description: description('sign-in and API functions'),
     });
     if (hasSync) {
-      sync = new SyncStack(app, syncStackId, { config, table: data.table, secrets: data.secrets, entry: syncEntry, description: description('directory sync') });
+      sync = new SyncStack(app, syncStackId, {
+        config,
+        table: data.table,
+        secrets: data.secrets,
+        entry: syncEntry,
+        description: description('directory sync'),
+      });
     } else {
       Annotations.of(api).addWarningV2('workspace-bridge:no-sync', `${syncEntry} does not exist yet: the sync stack is left out.`);
     }

@@ -20,7 +20,10 @@ export function localBindAddress(env: Readonly<Record<string, string | undefined
 /** A port someone else holds: one line naming the port and the setting that moves it, no stack. */
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
-  constructor(readonly port: number, readonly setting: string) {
+  constructor(
+    readonly port: number,
+    readonly setting: string,
+  ) {
     super(`Port ${port} is already in use: stop whatever holds it, or set ${setting} to another port.`);
   }
 }

@@ -28,23 +28,33 @@ export function localDependencies(config: Config, stateDirectory = LOCAL_STATE_D
   const secrets = new LocalSecretStore(join(stateDirectory, 'secrets'), {
     [config.secretNames.sessionKeys]: { generate: () => JSON.stringify(rotate(undefined)) },
     [config.secretNames.googleClientSecret]: { generate: () => config.googleClientSecret ?? LOCAL_DEFAULTS.googleClientSecret },
-    ...(credentials.mode === 'service-account-key' ? {
-      [credentials.secretName]: {
-        file: join(stateDirectory, 'google', 'service-account.json'),
-        hint: 'the Google emulator writes it at start (npm start or npm run emulator).',
-        adapt: (text: string) => withEmulatorTokenUri(text, config.googleApiRoot),
-      },
-    } : {}),
+    ...(credentials.mode === 'service-account-key'
+      ? {
+          [credentials.secretName]: {
+            file: join(stateDirectory, 'google', 'service-account.json'),
+            hint: 'the Google emulator writes it at start (npm start or npm run emulator).',
+            adapt: (text: string) => withEmulatorTokenUri(text, config.googleApiRoot),
+          },
+        }
+      : {}),
   });
   const { accessKeyId, secretAccessKey, sessionToken } = LOCAL_AWS_IDENTITIES.syncRole;
   const base: Dependencies = {
     config,
     db: createDocumentClient({ endpoint: config.dynamodbEndpoint }),
     secrets,
-    ...(credentials.mode === 'workload-identity' ? { awsCredentials: async () => ({ accessKeyId, secretAccessKey, token: sessionToken }) } : {}),
+    ...(credentials.mode === 'workload-identity'
+      ? { awsCredentials: async () => ({ accessKeyId, secretAccessKey, token: sessionToken }) }
+      : {}),
   };
   const syncRunner = createLocalSyncRunner(() => base);
-  return { ...base, syncRunner, startSyncInProcess: startSyncForAdmin(syncRunner), fetchUserInProcess: fetchUserInBackground(() => base), pushQueue: createInProcessChangeQueue(() => base) };
+  return {
+    ...base,
+    syncRunner,
+    startSyncInProcess: startSyncForAdmin(syncRunner),
+    fetchUserInProcess: fetchUserInBackground(() => base),
+    pushQueue: createInProcessChangeQueue(() => base),
+  };
 }
 
 /**

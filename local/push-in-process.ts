@@ -43,7 +43,11 @@ export function createInProcessChangeQueue(deps: () => Dependencies & { config: 
       do {
         publishAgain = false;
         const { db, config } = deps();
-        await refreshSearchIndex(db, config.tableName).catch((error: unknown) => logger.warn('search index publish failed; the next change or sync retries', { error: error instanceof Error ? error.message : String(error) }));
+        await refreshSearchIndex(db, config.tableName).catch((error: unknown) =>
+          logger.warn('search index publish failed; the next change or sync retries', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
       } while (publishAgain && !stopped);
     })().finally(() => {
       publishing = undefined;
@@ -68,7 +72,12 @@ export function createInProcessChangeQueue(deps: () => Dependencies & { config: 
       env ??= createPushWorkerEnvironment(deps());
       const result = await applyPushChanges(await env, batch, { publishIndex: false });
       if (result.applied > 0) publish();
-      logger.info('push changes', { changes: batch.length, applied: result.applied, unchanged: result.unchanged, failed: result.failed.length });
+      logger.info('push changes', {
+        changes: batch.length,
+        applied: result.applied,
+        unchanged: result.unchanged,
+        failed: result.failed.length,
+      });
       queued.push(...result.failed);
       retryDelay = result.failed.length > 0 ? Math.min(retryDelay * 2, RETRY_MS.max) : RETRY_MS.first;
     } catch (error) {

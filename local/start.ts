@@ -70,7 +70,13 @@ async function main(): Promise<void> {
     securityHeaders: securityHeaders(localGoogleOrigins(config.oidcIssuer)),
   });
   await listenLocal(host, config.port, 'PORT', bindAddress);
-  stoppers.push(() => new Promise<void>((ok) => { host.close(() => ok()); host.closeAllConnections(); }));
+  stoppers.push(
+    () =>
+      new Promise<void>((ok) => {
+        host.close(() => ok());
+        host.closeAllConnections();
+      }),
+  );
 
   const lines = [
     `Workspace Bridge is running locally on Node ${process.version}:`,

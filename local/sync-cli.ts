@@ -41,23 +41,34 @@ async function main(argv: string[]): Promise<number> {
   }
   if (flags.has('--push-status')) {
     const health = await pushHealth(deps.db, deps.config.tableName, Date.now());
-    for (const f of health.feeds) stderr(`${f.live ? 'live' : 'DOWN'}  ${f.feed}: ${f.live ? `channel ${f.channelId} until ${f.expiresAt}` : 'no live channel'}; last notification ${f.lastMessageAt ?? 'never'}`);
-    stderr(`applied: ${health.appliedLastHour} in the last hour, ${health.appliedLastDay} in the last day; lag p50 ${health.lagP50Ms ?? '-'} ms, p95 ${health.lagP95Ms ?? '-'} ms`);
+    for (const f of health.feeds)
+      stderr(
+        `${f.live ? 'live' : 'DOWN'}  ${f.feed}: ${f.live ? `channel ${f.channelId} until ${f.expiresAt}` : 'no live channel'}; last notification ${f.lastMessageAt ?? 'never'}`,
+      );
+    stderr(
+      `applied: ${health.appliedLastHour} in the last hour, ${health.appliedLastDay} in the last day; lag p50 ${health.lagP50Ms ?? '-'} ms, p95 ${health.lagP95Ms ?? '-'} ms`,
+    );
     stderr(`full sync: ${health.fullSync.schedule} (${health.fullSync.reason})`);
     process.stdout.write(`${JSON.stringify(health)}\n`);
     return health.healthy ? 0 : 1;
   }
   // Here there is no 15-minute limit: one invocation runs the whole sync.
-  const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
-    invocationId: `cli-${randomUUID()}`,
-    remainingMs: () => Number.POSITIVE_INFINITY,
-    force: flags.has('--force'),
-    dryRun: flags.has('--dry-run'),
-    onProgress: (message) => stderr(`sync: ${message}`),
-  }, { untilDone: true });
+  const outcome = await startSync(
+    deps,
+    { sessions: sessionTerminator(deps) },
+    {
+      invocationId: `cli-${randomUUID()}`,
+      remainingMs: () => Number.POSITIVE_INFINITY,
+      force: flags.has('--force'),
+      dryRun: flags.has('--dry-run'),
+      onProgress: (message) => stderr(`sync: ${message}`),
+    },
+    { untilDone: true },
+  );
   if (outcome.status === 'dry-run' && 'diff' in outcome && outcome.diff) {
     const { diff } = outcome;
-    const show = (label: string, items: readonly string[]) => stderr(`${label} (${items.length}): ${items.slice(0, 50).join(', ')}${items.length > 50 ? ', …' : ''}`);
+    const show = (label: string, items: readonly string[]) =>
+      stderr(`${label} (${items.length}): ${items.slice(0, 50).join(', ')}${items.length > 50 ? ', …' : ''}`);
     show('would create', diff.created);
     show('would update', diff.updated);
     show('would delete', diff.deleted);

@@ -46,12 +46,17 @@ async function runToCompletion(dependencies: () => Dependencies, force: boolean,
         return;
       }
     }
-    const outcome = await startSync(deps, { sessions: sessionTerminator(deps) }, {
-      invocationId: `local-${trigger}-${randomUUID()}`,
-      remainingMs: () => Number.POSITIVE_INFINITY,
-      force,
-      onProgress: (message) => logger.debug(`directory sync: ${message}`),
-    }, { untilDone: true });
+    const outcome = await startSync(
+      deps,
+      { sessions: sessionTerminator(deps) },
+      {
+        invocationId: `local-${trigger}-${randomUUID()}`,
+        remainingMs: () => Number.POSITIVE_INFINITY,
+        force,
+        onProgress: (message) => logger.debug(`directory sync: ${message}`),
+      },
+      { untilDone: true },
+    );
     logger.info('directory sync', { trigger, ...runSummary(outcome) });
   } catch (error) {
     logger.error('directory sync could not run', { trigger, error: error instanceof Error ? error.message : String(error) });
@@ -61,7 +66,8 @@ async function runToCompletion(dependencies: () => Dependencies, force: boolean,
 /** The admin route's hook (`Dependencies.startSyncInProcess`): 409 while a run is going. */
 export function startSyncForAdmin(runner: LocalSyncRunner): (force: boolean) => Promise<void> {
   return async (force) => {
-    if (!runner.start({ force, trigger: 'admin' })) throw new HttpError(409, 'sync_running', 'A sync run is already running; try again when it has finished.');
+    if (!runner.start({ force, trigger: 'admin' }))
+      throw new HttpError(409, 'sync_running', 'A sync run is already running; try again when it has finished.');
   };
 }
 
@@ -71,7 +77,11 @@ export function fetchUserInBackground(dependencies: () => Dependencies): (userId
     const deps = dependencies();
     fetchOneUser(deps, { sessions: sessionTerminator(deps) }, userId).then(
       (result) => logger.info('directory: fetched one user for sign-in', { userId, result }),
-      (error: unknown) => logger.error('directory: could not fetch one user for sign-in', { userId, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        logger.error('directory: could not fetch one user for sign-in', {
+          userId,
+          error: error instanceof Error ? error.message : String(error),
+        }),
     );
   };
 }

@@ -90,9 +90,14 @@ export class DirectorySync extends Construct {
     this.sync.grantProfile(syncPermissions(props.config.googleCredentials.mode), { table: props.table, secrets: props.secrets });
     if (props.config.googleCredentials.mode === 'workload-identity') {
       // The provider's attribute condition and the signJwt binding name this role (deploy guide, "Keyless").
-      new CfnOutput(this, 'SyncRoleName', { value: this.sync.role.roleName, description: 'Execution role of the sync: admit arn:aws:sts::<account>:assumed-role/<this name> in the Workload Identity provider' });
+      new CfnOutput(this, 'SyncRoleName', {
+        value: this.sync.role.roleName,
+        description: 'Execution role of the sync: admit arn:aws:sts::<account>:assumed-role/<this name> in the Workload Identity provider',
+      });
     }
-    this.sync.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }));
+    this.sync.role.addToPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }),
+    );
     this.schedule(props.config.syncSchedule);
   }
 
@@ -104,7 +109,8 @@ export class DirectorySync extends Construct {
     });
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.sync.fn.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: 'The Scheduler Lambda target grants invoke on the function and its versions (ARN:*); the wildcard covers versions of this one function only.',
+      reason:
+        'The Scheduler Lambda target grants invoke on the function and its versions (ARN:*); the wildcard covers versions of this one function only.',
     });
     new Schedule(this, 'Schedule', {
       description: 'Workspace Bridge directory sync',

@@ -4,7 +4,10 @@ import { Construct } from 'constructs';
 import { TABLE, type KeyAttribute } from '../../shared/adapters/dynamodb/table-definition.js';
 import { IN_PLACE } from './in-place.js';
 
-const attribute = (key: KeyAttribute): Attribute => ({ name: key.name, type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
+const attribute = (key: KeyAttribute): Attribute => ({
+  name: key.name,
+  type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+});
 
 /**
  * The one table, laid out by shared/adapters/dynamodb/table-definition.ts: retained, deletion-protected, with

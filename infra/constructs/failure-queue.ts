@@ -9,11 +9,16 @@ export class FailureQueue extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.queue = new Queue(this, IN_PLACE, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.queue = new Queue(this, IN_PLACE, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl, description: `Failure queue ${id}: read or purge its messages here` });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter store (failed schedule deliveries or failed sync runs), alarmed on depth; a dead-letter queue for it would never be read.',
+      reason:
+        'This queue is itself a dead-letter store (failed schedule deliveries or failed sync runs), alarmed on depth; a dead-letter queue for it would never be read.',
     });
   }
 }

@@ -24,11 +24,12 @@ export class GoogleCredentials extends Construct {
 
   constructor(scope: Construct, id: string, props: GoogleCredentialsProps) {
     super(scope, id);
-    this.keySecret = props.credentials.mode === 'service-account-key'
-      ? new GoogleIssuedSecret(this, IN_PLACE, {
-        secretName: props.keySecretName,
-        description: 'Google service-account key JSON for directory sync (domain-wide delegation). Put by the admin.',
-      }).secret
-      : undefined;
+    this.keySecret =
+      props.credentials.mode === 'service-account-key'
+        ? new GoogleIssuedSecret(this, IN_PLACE, {
+            secretName: props.keySecretName,
+            description: 'Google service-account key JSON for directory sync (domain-wide delegation). Put by the admin.',
+          }).secret
+        : undefined;
   }
 }

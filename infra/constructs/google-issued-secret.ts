@@ -26,7 +26,8 @@ export class GoogleIssuedSecret extends Construct {
     new CfnOutput(this, 'SecretName', { value: props.secretName, description: `Secret to put by hand: ${props.description}` });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Google issues this credential and only Google can replace it; Secrets Manager has nothing to rotate it with. The operations runbook, "Rotating keys", gives the manual procedure.',
+      reason:
+        'Google issues this credential and only Google can replace it; Secrets Manager has nothing to rotate it with. The operations runbook, "Rotating keys", gives the manual procedure.',
     });
   }
 }

@@ -49,7 +49,8 @@ export class HttpEndpoint extends Construct {
     this.app.grantProfile(props.profile, { table: props.table, secrets: props.secrets });
     // By name, not by reference: the sync stack is deployed after the API.
     const sync = props.syncFunctionName;
-    if (sync) this.app.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, sync)] }));
+    if (sync)
+      this.app.role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, sync)] }));
     this.url = this.app.fn.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM, invokeMode: InvokeMode.BUFFERED });
   }
 }

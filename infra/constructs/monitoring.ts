@@ -66,22 +66,40 @@ export class Monitoring extends Construct {
     this.topic = new Topic(this, 'Alarms', { displayName: 'Workspace Bridge alarms', enforceSSL: true });
     Validations.of(this.topic).acknowledge({
       id: 'AwsSolutions-SNS2',
-      reason: 'Alarm notifications carry only alarm names and states; CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, and a customer managed key would cost $1 a month while idle.',
+      reason:
+        'Alarm notifications carry only alarm names and states; CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, and a customer managed key would cost $1 a month while idle.',
     });
     if (props.config.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.config.alarmEmail));
     this.action = new SnsAction(this.topic);
 
     for (const [name, app] of Object.entries(props.functions)) {
-      this.alarm(`${name}Errors`, app.fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), `Function ${name} failed (${runbook(`${name}Errors`)}).`);
-      this.alarm(`${name}Throttles`, app.fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), `Function ${name} was throttled (${runbook(`${name}Throttles`)}).`);
+      this.alarm(
+        `${name}Errors`,
+        app.fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        `Function ${name} failed (${runbook(`${name}Errors`)}).`,
+      );
+      this.alarm(
+        `${name}Throttles`,
+        app.fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        `Function ${name} was throttled (${runbook(`${name}Throttles`)}).`,
+      );
     }
     if (props.sync) this.alarmSync(props.sync);
     for (const [name, queue] of Object.entries(props.failureQueues)) {
-      this.alarm(`${name}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }), `${name}: messages waiting (${runbook(`${name}Depth`)}).`);
+      this.alarm(
+        `${name}Depth`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        `${name}: messages waiting (${runbook(`${name}Depth`)}).`,
+      );
     }
     const serverErrorRate = urlErrorRate(props.httpFunctions);
     if (serverErrorRate) {
-      this.alarm('ServerErrorRate', serverErrorRate, `More than ${SERVER_ERROR_RATE_PERCENT}% of function URL answers were 5xx (${runbook('ServerErrorRate')}).`, SERVER_ERROR_RATE_PERCENT);
+      this.alarm(
+        'ServerErrorRate',
+        serverErrorRate,
+        `More than ${SERVER_ERROR_RATE_PERCENT}% of function URL answers were 5xx (${runbook('ServerErrorRate')}).`,
+        SERVER_ERROR_RATE_PERCENT,
+      );
     }
     this.dashboard = this.addDashboard(props, serverErrorRate);
     const region = Stack.of(this).region;
@@ -89,7 +107,10 @@ export class Monitoring extends Construct {
       value: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${this.dashboard.dashboardName}`,
       description: 'The operations dashboard',
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.topic.topicArn, description: 'Every alarm notifies this topic (subscribe more addresses here)' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.topic.topicArn,
+      description: 'Every alarm notifies this topic (subscribe more addresses here)',
+    });
   }
 
   private alarm(alarmId: string, metric: IMetric, description: string, threshold = 1): Alarm {
@@ -108,7 +129,11 @@ export class Monitoring extends Construct {
 
   private alarmSync(app: AppFunction): void {
     const sync = app.fn;
-    this.alarm('SyncErrors', sync.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), `The sync function crashed or timed out (${runbook('SyncErrors')}).`);
+    this.alarm(
+      'SyncErrors',
+      sync.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      `The sync function crashed or timed out (${runbook('SyncErrors')}).`,
+    );
     // No throttle alarm for the sync: with reserved concurrency 1, its continuation (invoked before
     // the handler returns), an admin's "run now" and the schedule routinely arrive while a run holds
     // the slot. Lambda queues those asynchronous events and retries them, and the DynamoDB lease
@@ -120,26 +145,51 @@ export class Monitoring extends Construct {
       `Lambda dropped a sync invocation after its retries or maximum event age (${runbook('SyncEventsDropped')}).`,
     );
     this.alarm('SyncRunFailed', syncRuns('failed'), `A directory sync run ended failed (${runbook('SyncRunFailed')}).`);
-    this.alarm('SyncRunRefused', syncRuns('refused'), `A sync run was refused by the mass-deletion guard: an admin must review the held diff (${runbook('SyncRunRefused')}).`);
+    this.alarm(
+      'SyncRunRefused',
+      syncRuns('refused'),
+      `A sync run was refused by the mass-deletion guard: an admin must review the held diff (${runbook('SyncRunRefused')}).`,
+    );
   }
 
   private addDashboard(props: MonitoringProps, serverErrorRate: IMetric | undefined): Dashboard {
     const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: Stack.of(this).stackName, defaultInterval: Duration.days(1) });
     const everyFunction = [...Object.values(props.functions), ...(props.sync ? [props.sync] : [])];
     dashboard.addWidgets(
-      new GraphWidget({ title: 'Invocations', left: everyFunction.map((app) => app.fn.metricInvocations({ label: app.node.id })), width: 12 }),
-      new GraphWidget({ title: 'Errors and throttles', left: everyFunction.flatMap((app) => [app.fn.metricErrors({ label: `${app.node.id} errors` }), app.fn.metricThrottles({ label: `${app.node.id} throttles` })]), width: 12 }),
+      new GraphWidget({
+        title: 'Invocations',
+        left: everyFunction.map((app) => app.fn.metricInvocations({ label: app.node.id })),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Errors and throttles',
+        left: everyFunction.flatMap((app) => [
+          app.fn.metricErrors({ label: `${app.node.id} errors` }),
+          app.fn.metricThrottles({ label: `${app.node.id} throttles` }),
+        ]),
+        width: 12,
+      }),
     );
     if (props.sync) {
       dashboard.addWidgets(
-        new GraphWidget({ title: 'Sync runs by outcome', left: (['succeeded', 'failed', 'refused'] as const).map((status) => syncRuns(status, { label: status })), width: 12 }),
-        new GraphWidget({ title: 'Sync run duration (ms)', left: [syncRuns('succeeded', { statistic: 'Maximum', label: 'succeeded, longest' })], width: 12 }),
+        new GraphWidget({
+          title: 'Sync runs by outcome',
+          left: (['succeeded', 'failed', 'refused'] as const).map((status) => syncRuns(status, { label: status })),
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'Sync run duration (ms)',
+          left: [syncRuns('succeeded', { statistic: 'Maximum', label: 'succeeded, longest' })],
+          width: 12,
+        }),
       );
     }
     dashboard.addWidgets(
       new GraphWidget({
         title: 'Failure queues',
-        left: Object.entries(props.failureQueues).map(([name, queue]) => queue.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum' })),
+        left: Object.entries(props.failureQueues).map(([name, queue]) =>
+          queue.metricApproximateNumberOfMessagesVisible({ label: name, statistic: 'Maximum' }),
+        ),
         width: 8,
       }),
       new GraphWidget({ title: 'Function URL 5xx rate (%)', left: serverErrorRate ? [serverErrorRate] : [], width: 8 }),
@@ -172,8 +222,20 @@ function urlErrorRate(functions: readonly DeployedHttpFunction[]): MathExpressio
   const usingMetrics: Record<string, IMetric> = {};
   functions.forEach(({ app }, i) => {
     const dimensionsMap = { FunctionName: app.fn.functionName };
-    usingMetrics[`e${i}`] = new Metric({ namespace: 'AWS/Lambda', metricName: 'Url5xxCount', dimensionsMap, statistic: 'Sum', period: FIVE_MINUTES });
-    usingMetrics[`r${i}`] = new Metric({ namespace: 'AWS/Lambda', metricName: 'UrlRequestCount', dimensionsMap, statistic: 'Sum', period: FIVE_MINUTES });
+    usingMetrics[`e${i}`] = new Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'Url5xxCount',
+      dimensionsMap,
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+    usingMetrics[`r${i}`] = new Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'UrlRequestCount',
+      dimensionsMap,
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
   });
   const sum = (prefix: string) => functions.map((_, i) => `${prefix}${i}`).join(' + ');
   return new MathExpression({ expression: `100 * (${sum('e')}) / (${sum('r')})`, usingMetrics, label: '5xx %', period: FIVE_MINUTES });

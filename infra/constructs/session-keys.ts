@@ -40,7 +40,12 @@ export class SessionKeys extends Construct {
     });
     this.rotation.role.addToPolicy(
       new PolicyStatement({
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+        actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
         resources: [this.secret.secretArn],
       }),
     );
@@ -58,6 +63,9 @@ export class SessionKeys extends Construct {
       rotateImmediatelyOnUpdate: true,
     });
     schedule.node.addDependency(this.rotation);
-    new CfnOutput(this, 'SessionKeysSecretName', { value: props.secretName, description: 'The session key ring (rotated automatically; rotate now to replace the newest key)' });
+    new CfnOutput(this, 'SessionKeysSecretName', {
+      value: props.secretName,
+      description: 'The session key ring (rotated automatically; rotate now to replace the newest key)',
+    });
   }
 }

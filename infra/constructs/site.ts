@@ -64,7 +64,9 @@ export class Site extends Construct {
       serverAccessLogsPrefix: 'web-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const { securityHeadersBehavior, customHeaders } = headersPolicySettings(securityHeaders(googleOriginsFor(props.config.enabledIntegrations ?? INTEGRATIONS)));
+    const { securityHeadersBehavior, customHeaders } = headersPolicySettings(
+      securityHeaders(googleOriginsFor(props.config.enabledIntegrations ?? INTEGRATIONS)),
+    );
     this.headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Workspace Bridge security headers (shared/http/security-headers.ts)',
       securityHeadersBehavior,
@@ -72,9 +74,17 @@ export class Site extends Construct {
     });
     this.distribution = this.createDistribution(props.config, logs, this.functionBehaviors(props.functions));
     if (props.webBuildPath) {
-      new WebClientDeployment(this, IN_PLACE, { buildPath: props.webBuildPath, bucket: this.bucket, distribution: this.distribution, logRetentionDays: props.config.logRetentionDays });
+      new WebClientDeployment(this, IN_PLACE, {
+        buildPath: props.webBuildPath,
+        bucket: this.bucket,
+        distribution: this.distribution,
+        logRetentionDays: props.config.logRetentionDays,
+      });
     } else {
-      Annotations.of(this).addWarningV2('workspace-bridge:no-web-build', 'No web build found (webBuildDir): run npm run build before cdk deploy, or the site serves nothing.');
+      Annotations.of(this).addWarningV2(
+        'workspace-bridge:no-web-build',
+        'No web build found (webBuildDir): run npm run build before cdk deploy, or the site serves nothing.',
+      );
     }
   }
 
@@ -102,7 +112,10 @@ export class Site extends Construct {
     });
     const behaviors: Record<string, BehaviorOptions> = {};
     for (const { spec, url } of functions) {
-      const origin = FunctionUrlOrigin.withOriginAccessControl(url, { originAccessControl: functionAccess, readTimeout: Duration.seconds(30) });
+      const origin = FunctionUrlOrigin.withOriginAccessControl(url, {
+        originAccessControl: functionAccess,
+        readTimeout: Duration.seconds(30),
+      });
       for (const pattern of spec.pathPatterns) {
         if (behaviors[pattern]) throw new Error(`Path pattern ${pattern} is claimed by two functions in functions/catalog.ts.`);
         behaviors[pattern] = {
@@ -162,18 +175,21 @@ export class Site extends Construct {
 function acknowledgeDistributionFindings(distribution: Distribution, config: InfraConfig): void {
   Validations.of(distribution).acknowledge({
     id: 'AwsSolutions-CFR1',
-    reason: 'An intranet for a company whose staff may travel anywhere; access is decided by Google sign-in and the allowed domains, not by country.',
+    reason:
+      'An intranet for a company whose staff may travel anywhere; access is decided by Google sign-in and the allowed domains, not by country.',
   });
   if (!config.webAclArn) {
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
-      reason: 'No webAclArn set: a WAF web ACL costs at least $5 a month even when idle; every dynamic path requires a signed session or a sign-in transaction, and function URLs only accept CloudFront-signed requests.',
+      reason:
+        'No webAclArn set: a WAF web ACL costs at least $5 a month even when idle; every dynamic path requires a signed session or a sign-in transaction, and function URLs only accept CloudFront-signed requests.',
     });
   }
   if (!config.customDomain) {
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR4',
-      reason: 'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose minimum TLS version CloudFront fixes; with customDomain set, TLS 1.2 (TLSv1.2_2021) is enforced.',
+      reason:
+        'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose minimum TLS version CloudFront fixes; with customDomain set, TLS 1.2 (TLSv1.2_2021) is enforced.',
     });
   }
 }

@@ -30,7 +30,10 @@ export class WebClientDeployment extends Construct {
   constructor(scope: Construct, id: string, props: WebClientDeploymentProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'DeploymentLogs', { retention: props.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
-    const role = new Role(this, 'DeploymentRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'Copies the web client into its bucket' });
+    const role = new Role(this, 'DeploymentRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Copies the web client into its bucket',
+    });
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     // Source maps stay on the build machine: published, they would hand out the client's source.
     const build = Source.asset(props.buildPath, { exclude: ['**/*.map'] });
@@ -57,8 +60,15 @@ export class WebClientDeployment extends Construct {
 
   private acknowledgeProviderGrants(role: Role, bucket: Bucket): void {
     const stack = Stack.of(this);
-    const wildcards = 'BucketDeployment grants these itself (reading the CDK asset bucket, replacing every object in the web bucket); the role serves only this deployment and only at deploy time.';
-    for (const finding of ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*']) {
+    const wildcards =
+      'BucketDeployment grants these itself (reading the CDK asset bucket, replacing every object in the web bucket); the role serves only this deployment and only at deploy time.';
+    for (const finding of [
+      'Action::s3:GetObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:List*',
+      'Action::s3:DeleteObject*',
+      'Action::s3:Abort*',
+    ]) {
       Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: wildcards });
     }
     Validations.of(role).acknowledge({
@@ -66,14 +76,16 @@ export class WebClientDeployment extends Construct {
       reason: 'The deployment replaces every object of the web bucket; this role is the only writer.',
     });
     // The asset bucket is named after the bootstrap qualifier.
-    const qualifier = (this.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) as string | undefined) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+    const qualifier =
+      (this.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) as string | undefined) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*]`,
       reason: 'The web build is read from the CDK bootstrap asset bucket, whose object keys are content hashes known only at publish time.',
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on "*" to invalidate the distribution after copying; it offers no narrower option.',
+      reason:
+        'BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on "*" to invalidate the distribution after copying; it offers no narrower option.',
     });
     const provider = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!provider) throw new Error('BucketDeployment provider function not found; aws-cdk-lib changed how it names it.');

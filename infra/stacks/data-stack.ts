@@ -36,11 +36,18 @@ export class DataStack extends Stack {
       tracing: config.tracing,
     });
     this.rotation = sessionKeys.rotation;
-    const serviceAccountKey = new GoogleCredentials(this, 'ServiceAccountKey', { credentials: config.googleCredentials, keySecretName: config.secretNames.serviceAccountKey }).keySecret;
+    const serviceAccountKey = new GoogleCredentials(this, 'ServiceAccountKey', {
+      credentials: config.googleCredentials,
+      keySecretName: config.secretNames.serviceAccountKey,
+    }).keySecret;
     const googleClientSecret = new GoogleIssuedSecret(this, 'GoogleClientSecret', {
       secretName: config.secretNames.googleClientSecret,
       description: 'Google OAuth client secret for sign-in. Put by the admin.',
     });
-    this.secrets = { sessionKeys: sessionKeys.secret, googleClientSecret: googleClientSecret.secret, ...(serviceAccountKey ? { serviceAccountKey } : {}) };
+    this.secrets = {
+      sessionKeys: sessionKeys.secret,
+      googleClientSecret: googleClientSecret.secret,
+      ...(serviceAccountKey ? { serviceAccountKey } : {}),
+    };
   }
 }

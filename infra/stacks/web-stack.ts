@@ -19,7 +19,8 @@ export class WebStack extends Stack {
     const { customDomain } = props.config;
     new CfnOutput(this, 'AppOrigin', {
       value: customDomain ? `https://${customDomain.domainName}` : `https://${this.distribution.distributionDomainName}`,
-      description: 'Public origin: appOrigin in cdk.json, the JavaScript origin of the OAuth client; redirect URI is this plus /auth/callback',
+      description:
+        'Public origin: appOrigin in cdk.json, the JavaScript origin of the OAuth client; redirect URI is this plus /auth/callback',
     });
     new CfnOutput(this, 'DistributionDomainName', {
       value: this.distribution.distributionDomainName,

@@ -50,7 +50,8 @@ function parseHsts(value: string) {
   if (!maxAge) throw new Error(`strict-transport-security "${value}" has no leading max-age.`);
   const flags = parts.slice(1);
   const unknown = flags.filter((f) => f !== 'includesubdomains' && f !== 'preload');
-  if (unknown.length > 0) throw new Error(`strict-transport-security "${value}" has directives CloudFront cannot send: ${unknown.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new Error(`strict-transport-security "${value}" has directives CloudFront cannot send: ${unknown.join(', ')}.`);
   return {
     accessControlMaxAge: Duration.seconds(Number(maxAge[1])),
     includeSubdomains: flags.includes('includesubdomains'),

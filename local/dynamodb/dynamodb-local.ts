@@ -53,10 +53,22 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   // DynamoDB Local has no bind option: BoundDynamoDbLocal.java (run from source) sets the address.
   const launcher = join(import.meta.dirname, 'BoundDynamoDbLocal.java');
   const storage = options.dataDirectory ? ['-dbPath', resolve(options.dataDirectory)] : ['-inMemory'];
-  const child: ChildProcess = spawn('java', [
-    `-Djava.library.path=${libraries}`, '-cp', [jar, join(libraries, '*')].join(':'), launcher,
-    host, ...storage, '-port', String(port), '-sharedDb', '-disableTelemetry',
-  ], { stdio: 'pipe' });
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      `-Djava.library.path=${libraries}`,
+      '-cp',
+      [jar, join(libraries, '*')].join(':'),
+      launcher,
+      host,
+      ...storage,
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+    ],
+    { stdio: 'pipe' },
+  );
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -67,7 +79,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   process.once('exit', killOnExit);
 
   const endpoint = `http://${connectAddress(host)}:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   try {
     for (;;) {
@@ -76,7 +93,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         await client.send(new ListTablesCommand({ Limit: 1 }));
         break;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} in time: ${output.trim()}`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} in time: ${output.trim()}`, { cause: error });
         await new Promise((r) => setTimeout(r, 150));
       }
     }

@@ -19,8 +19,13 @@ export interface AdminDeps {
 }
 
 export function adminRoutes(deps: AdminDeps): EmulatorRoute[] {
-  const route = (method: EmulatorRoute['method'], path: string, handler: EmulatorRoute['handler']): EmulatorRoute =>
-    ({ method, path: `${ADMIN_PATH_PREFIX}${path}`, name: `emulator.${path.replace(/\W+/g, '.')}.${method.toLowerCase()}`, kind: 'admin', handler });
+  const route = (method: EmulatorRoute['method'], path: string, handler: EmulatorRoute['handler']): EmulatorRoute => ({
+    method,
+    path: `${ADMIN_PATH_PREFIX}${path}`,
+    name: `emulator.${path.replace(/\W+/g, '.')}.${method.toLowerCase()}`,
+    kind: 'admin',
+    handler,
+  });
   return [
     route('GET', 'limits', () => json(200, deps.limits())),
     route('PUT', 'limits', (r) => {
@@ -40,7 +45,8 @@ export function adminRoutes(deps: AdminDeps): EmulatorRoute[] {
     route('GET', 'delegation', () => json(200, { scopes: deps.delegatedScopes() })),
     route('PUT', 'delegation', (r) => {
       const { scopes } = jsonObject(r) as { scopes?: unknown };
-      if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) throw new GoogleApiError(400, 'invalid', 'Send {"scopes": [string, …]}.');
+      if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string'))
+        throw new GoogleApiError(400, 'invalid', 'Send {"scopes": [string, …]}.');
       deps.setDelegatedScopes(scopes as string[]);
       return json(200, { scopes: deps.delegatedScopes() });
     }),

@@ -6,7 +6,9 @@ import { PRIMARY_DOMAIN, SECONDARY_DOMAIN } from './seed/directory.js';
 
 export function describeEmulator(emulator: Emulator): string[] {
   const { directory } = emulator;
-  const active = directory.users.filter((u) => !u.isAdmin && !u.suspended && !u.archived && !u.deletionTime && u.includeInGlobalAddressList);
+  const active = directory.users.filter(
+    (u) => !u.isAdmin && !u.suspended && !u.archived && !u.deletionTime && u.includeInGlobalAddressList,
+  );
   const demo = [
     ...active.filter((u) => u.primaryEmail.endsWith(`@${PRIMARY_DOMAIN}`)).slice(0, 3),
     ...active.filter((u) => u.primaryEmail.endsWith(`@${SECONDARY_DOMAIN}`)).slice(0, 1),

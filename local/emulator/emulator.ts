@@ -108,7 +108,9 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const now = options.now ?? Date.now;
   const seed = options.seed ?? DEMO_SEED.seed;
-  const store = new DirectoryStore(generateDirectory({ seed, users: options.users ?? DEMO_SEED.users, groups: options.groups ?? DEMO_SEED.groups }));
+  const store = new DirectoryStore(
+    generateDirectory({ seed, users: options.users ?? DEMO_SEED.users, groups: options.groups ?? DEMO_SEED.groups }),
+  );
   const personal = new PersonalDataset(seed, () => store.users.filter((u) => !u.deletionTime));
   const tokens = new TokenRegistry(now);
   const routes = new RouteTable();
@@ -140,7 +142,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const workloadIdentity = new WorkloadIdentityPool(options.workloadIdentity ?? {}, now);
   const push = new PushHub(options.push ?? {}, now, () => faults.next());
   const context: EmulatorContext = {
-    origin, directory: store, personal, tokens, clients, accounts, keys, serviceAccount, delegation, workloadIdentity, push, now,
+    origin,
+    directory: store,
+    personal,
+    tokens,
+    clients,
+    accounts,
+    keys,
+    serviceAccount,
+    delegation,
+    workloadIdentity,
+    push,
+    now,
     authorize: (request, scopes) => authorize(request, tokens, scopes),
   };
   for (const module of [...EMULATOR_MODULES, ...(options.modules ?? [])]) routes.add(module.routes(context));
@@ -153,11 +166,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     rotateSigningKey: () => keys.rotate(),
     issuedTokens: () => tokens.issued(),
   };
-  routes.add(adminRoutes({
-    ...controls,
-    delegatedScopes: () => delegation.scopes(saClientId),
-    setDelegatedScopes: (scopes) => delegation.set(saClientId, scopes),
-  }));
+  routes.add(
+    adminRoutes({
+      ...controls,
+      delegatedScopes: () => delegation.scopes(saClientId),
+      setDelegatedScopes: (scopes) => delegation.set(saClientId, scopes),
+    }),
+  );
 
   return {
     origin,
@@ -177,6 +192,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     registerClient: (client) => clients.register(client),
     addRedirectUri: (clientId, uri) => clients.addRedirectUri(clientId, uri),
     setDelegatedScopes: (scopes, clientId = saClientId) => delegation.set(clientId, scopes),
-    stop: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
+    stop: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -30,7 +30,8 @@ export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorOptions 
     writeServiceAccountKey: env.GOOGLE_CREDENTIALS?.trim() !== 'workload-identity',
     push: {
       auditLagMs: integer(env, 'GOOGLE_EMULATOR_AUDIT_LAG_MS', DEFAULT_PUSH_SETTINGS.auditLagMs, 0, 3_600_000),
-      maxChannelTtlMs: integer(env, 'GOOGLE_EMULATOR_CHANNEL_TTL_SECONDS', DEFAULT_PUSH_SETTINGS.maxChannelTtlMs / 1000, 1, 7 * 86_400) * 1000,
+      maxChannelTtlMs:
+        integer(env, 'GOOGLE_EMULATOR_CHANNEL_TTL_SECONDS', DEFAULT_PUSH_SETTINGS.maxChannelTtlMs / 1000, 1, 7 * 86_400) * 1000,
       dropRate: rate(env, 'GOOGLE_EMULATOR_PUSH_DROP_RATE'),
       duplicateRate: rate(env, 'GOOGLE_EMULATOR_PUSH_DUPLICATE_RATE'),
       jitterMs: integer(env, 'GOOGLE_EMULATOR_PUSH_JITTER_MS', 0, 0, 60_000),

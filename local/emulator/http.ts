@@ -40,8 +40,15 @@ export interface EmulatorRoute {
 }
 
 const STATUS_NAMES: Record<number, string> = {
-  400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 409: 'ALREADY_EXISTS',
-  412: 'FAILED_PRECONDITION', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE',
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ALREADY_EXISTS',
+  412: 'FAILED_PRECONDITION',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
 };
 
 /** An API error in Google's JSON error format (`{"error":{"code","message","errors":[…],"status"}}`). */
@@ -61,16 +68,21 @@ export class GoogleApiError extends Error {
 
   toResponse(): EmulatorResponse {
     // Every 401 from Google names the authentication scheme (RFC 6750), even without a token.
-    const challenge: Record<string, string> = this.status === 401 ? { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' } : {};
-    return json(this.status, {
-      error: {
-        code: this.status,
-        message: this.message,
-        errors: [{ message: this.message, domain: this.domain, reason: this.reason }],
-        status: STATUS_NAMES[this.status] ?? 'UNKNOWN',
-        ...(this.details.length > 0 ? { details: this.details } : {}),
+    const challenge: Record<string, string> =
+      this.status === 401 ? { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' } : {};
+    return json(
+      this.status,
+      {
+        error: {
+          code: this.status,
+          message: this.message,
+          errors: [{ message: this.message, domain: this.domain, reason: this.reason }],
+          status: STATUS_NAMES[this.status] ?? 'UNKNOWN',
+          ...(this.details.length > 0 ? { details: this.details } : {}),
+        },
       },
-    }, { ...challenge, ...this.headers });
+      { ...challenge, ...this.headers },
+    );
   }
 }
 
@@ -91,7 +103,15 @@ export class OAuthError extends Error {
 }
 
 export function json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): EmulatorResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-cache, no-store, max-age=0, must-revalidate', ...headers }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: {
+      'content-type': 'application/json; charset=UTF-8',
+      'cache-control': 'no-cache, no-store, max-age=0, must-revalidate',
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  };
 }
 
 export function html(status: number, body: string): EmulatorResponse {
@@ -184,7 +204,12 @@ export function corsHeaders(request: EmulatorRequest): Record<string, string> {
   // The emulator-only admin API is for tests and tools, never for web pages: no CORS, so no other
   // origin in the developer's browser can read issued tokens or change limits.
   if (!origin || request.path.startsWith(ADMIN_PATH_PREFIX)) return {};
-  return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin, X-Origin, Referer', 'access-control-expose-headers': 'Content-Type, Retry-After, Date, ETag, Content-Length' };
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    vary: 'Origin, X-Origin, Referer',
+    'access-control-expose-headers': 'Content-Type, Retry-After, Date, ETag, Content-Length',
+  };
 }
 
 export function preflight(request: EmulatorRequest): EmulatorResponse {

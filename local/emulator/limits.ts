@@ -60,7 +60,12 @@ export class LimitsGate {
     const { errorRate, userQuotaPerMinute, tenantQuotaPerMinute } = this.current;
     if (errorRate > 0 && this.random() < errorRate) {
       const unavailable = this.random() < 0.5;
-      return new GoogleApiError(unavailable ? 503 : 500, 'backendError', unavailable ? 'The service is currently unavailable.' : 'Internal error encountered.', { 'retry-after': '1' }).toResponse();
+      return new GoogleApiError(
+        unavailable ? 503 : 500,
+        'backendError',
+        unavailable ? 'The service is currently unavailable.' : 'Internal error encountered.',
+        { 'retry-after': '1' },
+      ).toResponse();
     }
     if (userQuotaPerMinute === 0 && tenantQuotaPerMinute === 0) return undefined;
     const subject = this.subject(request);
@@ -76,11 +81,23 @@ export class LimitsGate {
     const userCount = (this.userCounts.get(subject) ?? 0) + 1;
     this.userCounts.set(subject, userCount);
     if (userQuotaPerMinute > 0 && userCount > userQuotaPerMinute) {
-      return new GoogleApiError(403, 'userRateLimitExceeded', `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com' for consumer 'project_number:${PROJECT_NUMBER}'.`, retryAfter, 'usageLimits').toResponse();
+      return new GoogleApiError(
+        403,
+        'userRateLimitExceeded',
+        `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com' for consumer 'project_number:${PROJECT_NUMBER}'.`,
+        retryAfter,
+        'usageLimits',
+      ).toResponse();
     }
     this.tenantCount++;
     if (tenantQuotaPerMinute > 0 && this.tenantCount > tenantQuotaPerMinute) {
-      return new GoogleApiError(429, 'rateLimitExceeded', `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'admin.googleapis.com' for consumer 'project_number:${PROJECT_NUMBER}'.`, retryAfter, 'usageLimits').toResponse();
+      return new GoogleApiError(
+        429,
+        'rateLimitExceeded',
+        `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'admin.googleapis.com' for consumer 'project_number:${PROJECT_NUMBER}'.`,
+        retryAfter,
+        'usageLimits',
+      ).toResponse();
     }
     return undefined;
   }
@@ -89,7 +106,7 @@ export class LimitsGate {
   private subject(request: EmulatorRequest): string | undefined {
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const grant = token ? this.tokens.accessGrant(token) : undefined;
-    return grant ? grant.email ?? grant.serviceAccount ?? grant.clientId : undefined;
+    return grant ? (grant.email ?? grant.serviceAccount ?? grant.clientId) : undefined;
   }
 }
 
@@ -107,6 +124,7 @@ export function validateLimits(limits: Limits): Limits {
   count('latencyMs', latencyMs, 60_000);
   count('userQuotaPerMinute', userQuotaPerMinute, 10_000_000);
   count('tenantQuotaPerMinute', tenantQuotaPerMinute, 10_000_000);
-  if (typeof errorRate !== 'number' || !(errorRate >= 0 && errorRate <= 1)) throw new LimitsError('errorRate must be a number from 0 to 1.');
+  if (typeof errorRate !== 'number' || !(errorRate >= 0 && errorRate <= 1))
+    throw new LimitsError('errorRate must be a number from 0 to 1.');
   return { latencyMs, userQuotaPerMinute, tenantQuotaPerMinute, errorRate };
 }

@@ -16,5 +16,15 @@ import { pushModule } from './push/routes.js';
 import { stsModule } from './sts/module.js';
 
 export const EMULATOR_MODULES: readonly EmulatorModule[] = [
-  oauthModule, directoryModule, directoryWriteModule, pushModule, gmailModule, driveModule, calendarModule, gsiModule, stsModule, iamCredentialsModule, photosModule,
+  oauthModule,
+  directoryModule,
+  directoryWriteModule,
+  pushModule,
+  gmailModule,
+  driveModule,
+  calendarModule,
+  gsiModule,
+  stsModule,
+  iamCredentialsModule,
+  photosModule,
 ];

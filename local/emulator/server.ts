@@ -4,8 +4,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
-  GoogleApiError, OAuthError, RouteTable, corsHeaders, headerRecord, preflight, readBody, send,
-  type EmulatorRequest, type EmulatorResponse, type EmulatorRoute,
+  GoogleApiError,
+  OAuthError,
+  RouteTable,
+  corsHeaders,
+  headerRecord,
+  preflight,
+  readBody,
+  send,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type EmulatorRoute,
 } from './http.js';
 
 /** Runs before a matched route's handler: may delay, or answer instead (quota and fault injection). */
@@ -31,7 +40,12 @@ export function createEmulatorServer(options: PipelineOptions): Server {
 async function handle(options: PipelineOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', options.origin());
   let request: EmulatorRequest = {
-    method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: headerRecord(req), body: '', params: {},
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: headerRecord(req),
+    body: '',
+    params: {},
   };
   let answer: EmulatorResponse;
   let started = 0;
@@ -50,7 +64,12 @@ async function handle(options: PipelineOptions, req: IncomingMessage, res: Serve
 async function route(options: PipelineOptions, request: EmulatorRequest): Promise<EmulatorResponse> {
   const match = options.routes.match(request.method, request.path);
   if (match === undefined) throw new GoogleApiError(404, 'notFound', `The requested URL ${request.path} was not found on this server.`);
-  if (match === 'method-not-allowed') throw new GoogleApiError(405, 'httpMethodNotAllowed', `The request method ${request.method} is inappropriate for the URL ${request.path}.`);
+  if (match === 'method-not-allowed')
+    throw new GoogleApiError(
+      405,
+      'httpMethodNotAllowed',
+      `The request method ${request.method} is inappropriate for the URL ${request.path}.`,
+    );
   const { route: matched, params } = match;
   // DNS rebinding: a page whose host name now points at 127.0.0.1 is still not a loopback Host.
   if (matched.kind === 'admin' && !/^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(request.headers.host ?? '')) {
@@ -64,6 +83,6 @@ async function route(options: PipelineOptions, request: EmulatorRequest): Promis
 
 function internalError(error: unknown): EmulatorResponse {
   // The emulator's own bug: say so on stderr (never a request's content) and answer as Google does.
-  process.stderr.write(`google emulator: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`google emulator: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return new GoogleApiError(500, 'backendError', 'Internal error encountered.').toResponse();
 }

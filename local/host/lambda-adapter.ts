@@ -38,14 +38,22 @@ export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, requestId
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp, userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId,
       routeKey: '$default',
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText } : { isBase64Encoded: false }),
+    ...(body.length > 0
+      ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText }
+      : { isBase64Encoded: false }),
   };
 }
 
@@ -70,9 +78,10 @@ export function lambdaContext(functionName: string, requestId: string, timeoutMs
 /** Writes a function-URL result back as HTTP: one Set-Cookie per `cookies[]` entry, base64 bodies decoded. */
 export function writeFunctionUrlResult(result: APIGatewayProxyResultV2, res: ServerResponse, extraHeaders: Record<string, string>): void {
   // A function URL treats a result without statusCode as a 200 JSON body.
-  const structured = typeof result === 'object' && result !== null && 'statusCode' in result
-    ? result
-    : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+  const structured =
+    typeof result === 'object' && result !== null && 'statusCode' in result
+      ? result
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
   for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
   for (const [name, value] of Object.entries(structured.headers ?? {})) res.setHeader(name.toLowerCase(), String(value));
   if (structured.cookies && structured.cookies.length > 0) res.setHeader('set-cookie', structured.cookies);
@@ -81,7 +90,14 @@ export function writeFunctionUrlResult(result: APIGatewayProxyResultV2, res: Ser
   res.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
-export async function invoke(handler: Handler, functionName: string, req: IncomingMessage, body: Buffer, res: ServerResponse, extraHeaders: Record<string, string>): Promise<void> {
+export async function invoke(
+  handler: Handler,
+  functionName: string,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+  extraHeaders: Record<string, string>,
+): Promise<void> {
   const requestId = randomUUID();
   const result = await handler(toFunctionUrlEvent(req, body, requestId), lambdaContext(functionName, requestId));
   writeFunctionUrlResult(result, res, extraHeaders);

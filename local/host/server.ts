@@ -128,4 +128,3 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   }
   return Buffer.concat(chunks);
 }
-

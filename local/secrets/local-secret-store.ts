@@ -5,8 +5,7 @@ import { SecretNotFoundError, type SecretStore } from '../../shared/adapters/sec
 
 /** How to create a secret's first value, or where another local process writes it. */
 export type LocalSecretSource =
-  | { readonly generate: () => string }
-  | { readonly file: string; readonly hint: string; readonly adapt?: (value: string) => string };
+  { readonly generate: () => string } | { readonly file: string; readonly hint: string; readonly adapt?: (value: string) => string };
 
 /**
  * Secrets as files under `.local/secrets/` (mode 0600), created on first use from a generator,

@@ -9,7 +9,8 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
  * off unless WB_TRACING=true is set. With tracing on, the tracer also records outgoing HTTPS calls
  * (Google) by host and path; responses and events are never recorded: they carry cookies and codes.
  */
-const tracer: Tracer | undefined = process.env.WB_TRACING === 'true' ? new (await import('@aws-lambda-powertools/tracer')).Tracer() : undefined;
+const tracer: Tracer | undefined =
+  process.env.WB_TRACING === 'true' ? new (await import('@aws-lambda-powertools/tracer')).Tracer() : undefined;
 
 /** Whether this bundle traces (for tests and the start-up log). */
 export const tracingCompiledIn = (): boolean => tracer !== undefined;

@@ -83,25 +83,31 @@ export const GOOGLE_CREDENTIAL_MODES = ['service-account-key', 'workload-identit
 export type GoogleCredentials =
   | { readonly mode: 'service-account-key'; readonly secretName: string }
   | {
-    readonly mode: 'workload-identity';
-    /** `projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`. */
-    readonly provider: string;
-    /** The service account's email; it must have domain-wide delegation. */
-    readonly serviceAccount: string;
-    /** The region of the GetCallerIdentity request the function signs (Lambda sets AWS_REGION). */
-    readonly awsRegion: string;
-    /** Google's STS token exchange; locally the emulator's. */
-    readonly stsTokenUrl: string;
-    /** Root of the IAM Service Account Credentials API (signJwt). */
-    readonly iamCredentialsRoot: string;
-    /** Where the signed delegation assertion is exchanged for the access token. */
-    readonly oauthTokenUrl: string;
-  };
+      readonly mode: 'workload-identity';
+      /** `projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`. */
+      readonly provider: string;
+      /** The service account's email; it must have domain-wide delegation. */
+      readonly serviceAccount: string;
+      /** The region of the GetCallerIdentity request the function signs (Lambda sets AWS_REGION). */
+      readonly awsRegion: string;
+      /** Google's STS token exchange; locally the emulator's. */
+      readonly stsTokenUrl: string;
+      /** Root of the IAM Service Account Credentials API (signJwt). */
+      readonly iamCredentialsRoot: string;
+      /** Where the signed delegation assertion is exchanged for the access token. */
+      readonly oauthTokenUrl: string;
+    };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-  constructor(readonly key: string, expected: string, got: string | undefined) {
-    super(`Configuration key ${key} ${got === undefined || got === '' ? 'is missing' : `is invalid (${JSON.stringify(got)})`}: expected ${expected}.`);
+  constructor(
+    readonly key: string,
+    expected: string,
+    got: string | undefined,
+  ) {
+    super(
+      `Configuration key ${key} ${got === undefined || got === '' ? 'is missing' : `is invalid (${JSON.stringify(got)})`}: expected ${expected}.`,
+    );
   }
 }
 
@@ -137,7 +143,10 @@ export function detectMode(env: Env): RuntimeMode {
 }
 
 /** What directory sync reads, and all that `npm run sync` requires (an operator's shell has no sign-in keys to give). */
-export type SyncConfig = Pick<Config, 'mode' | 'googleAdminSubject' | 'googleApiRoot' | 'googleCredentials' | 'sync' | 'tableName' | 'dynamodbEndpoint' | 'secretNames'>;
+export type SyncConfig = Pick<
+  Config,
+  'mode' | 'googleAdminSubject' | 'googleApiRoot' | 'googleCredentials' | 'sync' | 'tableName' | 'dynamodbEndpoint' | 'secretNames'
+>;
 
 /** Reads and validates the whole configuration; throws ConfigError on the first bad key. */
 export function loadConfig(env: Env = process.env): Config {
@@ -150,7 +159,11 @@ export function loadConfig(env: Env = process.env): Config {
     ...readSyncKeys(read),
     port,
     appOrigin,
-    googleClientId: read.string('GOOGLE_CLIENT_ID', { local: LOCAL_DEFAULTS.googleClientId }, 'an OAuth client id (…apps.googleusercontent.com)'),
+    googleClientId: read.string(
+      'GOOGLE_CLIENT_ID',
+      { local: LOCAL_DEFAULTS.googleClientId },
+      'an OAuth client id (…apps.googleusercontent.com)',
+    ),
     googleClientSecret: read.optional('GOOGLE_CLIENT_SECRET', { local: LOCAL_DEFAULTS.googleClientSecret }),
     oidcIssuer: read.url('OIDC_ISSUER', { local: emulator, aws: GOOGLE_ISSUER }),
     allowedDomains: read.domains('ALLOWED_DOMAINS', { local: LOCAL_DEFAULTS.allowedDomains }),
@@ -191,8 +204,16 @@ function readSyncKeys(read: Reader): SyncConfig {
     tableName: read.string('TABLE_NAME', { local: LOCAL_DEFAULTS.tableName }, 'the DynamoDB table name'),
     dynamodbEndpoint: read.optionalUrl('DYNAMODB_ENDPOINT'),
     secretNames: {
-      sessionKeys: read.string('SESSION_KEYS_SECRET_NAME', { local: 'session-keys', aws: 'workspace-bridge/session-keys' }, 'a secret name'),
-      googleClientSecret: read.string('GOOGLE_CLIENT_SECRET_NAME', { local: 'google-client-secret', aws: 'workspace-bridge/google-client-secret' }, 'a secret name'),
+      sessionKeys: read.string(
+        'SESSION_KEYS_SECRET_NAME',
+        { local: 'session-keys', aws: 'workspace-bridge/session-keys' },
+        'a secret name',
+      ),
+      googleClientSecret: read.string(
+        'GOOGLE_CLIENT_SECRET_NAME',
+        { local: 'google-client-secret', aws: 'workspace-bridge/google-client-secret' },
+        'a secret name',
+      ),
     },
   };
 }
@@ -201,14 +222,30 @@ function readSyncKeys(read: Reader): SyncConfig {
 function readGoogleCredentials(read: Reader, googleApiRoot: string): GoogleCredentials {
   const mode = read.oneOf('GOOGLE_CREDENTIALS', GOOGLE_CREDENTIAL_MODES, { local: 'service-account-key', aws: 'service-account-key' });
   if (mode === 'service-account-key') {
-    return { mode, secretName: read.string('SERVICE_ACCOUNT_SECRET_NAME', { local: 'google-service-account', aws: 'workspace-bridge/google-service-account' }, 'a secret name') };
+    return {
+      mode,
+      secretName: read.string(
+        'SERVICE_ACCOUNT_SECRET_NAME',
+        { local: 'google-service-account', aws: 'workspace-bridge/google-service-account' },
+        'a secret name',
+      ),
+    };
   }
   const emulator = new URL(googleApiRoot).origin;
   return {
     mode,
-    provider: read.matching('GOOGLE_WORKLOAD_IDENTITY_PROVIDER', WORKLOAD_IDENTITY_PROVIDER, { local: LOCAL_DEFAULTS.workloadIdentityProvider },
-      'the full provider name projects/<project number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>'),
-    serviceAccount: read.matching('GOOGLE_SERVICE_ACCOUNT', SERVICE_ACCOUNT_EMAIL, { local: LOCAL_DEFAULTS.googleServiceAccount }, 'a service account email (…@<project>.iam.gserviceaccount.com)'),
+    provider: read.matching(
+      'GOOGLE_WORKLOAD_IDENTITY_PROVIDER',
+      WORKLOAD_IDENTITY_PROVIDER,
+      { local: LOCAL_DEFAULTS.workloadIdentityProvider },
+      'the full provider name projects/<project number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>',
+    ),
+    serviceAccount: read.matching(
+      'GOOGLE_SERVICE_ACCOUNT',
+      SERVICE_ACCOUNT_EMAIL,
+      { local: LOCAL_DEFAULTS.googleServiceAccount },
+      'a service account email (…@<project>.iam.gserviceaccount.com)',
+    ),
     awsRegion: read.string('AWS_REGION', { local: LOCAL_DEFAULTS.awsRegion }, 'the AWS region (Lambda sets it)'),
     stsTokenUrl: read.url('GOOGLE_STS_TOKEN_URL', { local: `${emulator}/v1/token`, aws: GOOGLE_STS_TOKEN_URL }),
     iamCredentialsRoot: withTrailingSlash(read.url('GOOGLE_IAM_CREDENTIALS_ROOT', { local: emulator, aws: GOOGLE_IAM_CREDENTIALS_ROOT })),
@@ -257,7 +294,8 @@ function reader(env: Env, mode: RuntimeMode) {
       const value = raw(key, defaults);
       const expected = 'a share from 0 to 1, such as 0.1 for 10%';
       const n = typeof value === 'number' ? value : Number(value);
-      if (value === undefined || value === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(key, expected, value === undefined ? undefined : String(value));
+      if (value === undefined || value === '' || !Number.isFinite(n) || n < 0 || n > 1)
+        throw new ConfigError(key, expected, value === undefined ? undefined : String(value));
       return n;
     },
     url(key: string, defaults: Defaults<string>): string {
@@ -285,7 +323,10 @@ function reader(env: Env, mode: RuntimeMode) {
     domains(key: string, defaults: Defaults<string>): string[] {
       const expected = 'comma-separated Workspace domains such as example.com,example.org';
       const value = required(key, defaults, expected);
-      const domains = value.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+      const domains = value
+        .split(',')
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean);
       if (domains.length === 0 || !domains.every((d) => /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/.test(d))) {
         throw new ConfigError(key, expected, value);
       }
@@ -317,8 +358,16 @@ function reader(env: Env, mode: RuntimeMode) {
       if (value === undefined) throw new ConfigError(key, expected, undefined);
       if (typeof value !== 'string') return value;
       if (value.toLowerCase() === 'none') return [];
-      const items = [...new Set(value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))];
-      if (items.length === 0 || !items.every((item) => (allowed as readonly string[]).includes(item))) throw new ConfigError(key, expected, value);
+      const items = [
+        ...new Set(
+          value
+            .split(',')
+            .map((item) => item.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      ];
+      if (items.length === 0 || !items.every((item) => (allowed as readonly string[]).includes(item)))
+        throw new ConfigError(key, expected, value);
       return items as T[];
     },
     matching(key: string, pattern: RegExp, defaults: Defaults<string>, expected: string): string {

@@ -69,7 +69,13 @@ export interface UserRecord {
   readonly title?: string;
   readonly department?: string;
   readonly orgUnitPath?: string;
-  readonly locations: readonly { readonly type?: string; readonly area?: string; readonly buildingId?: string; readonly floorName?: string; readonly deskCode?: string }[];
+  readonly locations: readonly {
+    readonly type?: string;
+    readonly area?: string;
+    readonly buildingId?: string;
+    readonly floorName?: string;
+    readonly deskCode?: string;
+  }[];
   readonly phones: readonly { readonly type?: string; readonly value: string }[];
   /** The manager's email, from `relations[type=manager]`. */
   readonly managerEmail?: string;

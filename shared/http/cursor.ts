@@ -21,7 +21,8 @@ export async function signCursor(deps: Keys, bind: string, position: unknown): P
 
 /** The position a cursor carries, after checking its signature and that it belongs to `bind`. */
 export async function readCursor(deps: Keys, bind: string, cursor: string): Promise<unknown> {
-  const invalid = (why: string) => new HttpError(400, 'invalid_cursor', `The cursor is not valid for this list (${why}); start again without a cursor.`);
+  const invalid = (why: string) =>
+    new HttpError(400, 'invalid_cursor', `The cursor is not valid for this list (${why}); start again without a cursor.`);
   if (cursor.length > MAX_CURSOR_LENGTH) throw invalid('too long');
   const [keyId, payload, signature, ...rest] = cursor.split('.');
   if (!keyId || !payload || !signature || rest.length > 0) throw invalid('malformed');

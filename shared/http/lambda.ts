@@ -17,7 +17,8 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, requestId: string):
     const name = pair.slice(0, eq).trim();
     if (!cookies.has(name)) cookies.set(name, pair.slice(eq + 1).trim());
   }
-  const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const body =
+    event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   return {
     method: event.requestContext.http.method.toUpperCase(),
     path: event.rawPath,
@@ -71,7 +72,8 @@ export function lambdaHttp(handler: (request: HttpRequest) => Promise<HttpRespon
     } catch (error) {
       if (error instanceof HttpError) {
         response = errorJson(error.status, error.code, error.message);
-        if (error instanceof MethodNotAllowed) response = { ...response, headers: { ...response.headers, allow: error.allowed.join(', ') } };
+        if (error instanceof MethodNotAllowed)
+          response = { ...response, headers: { ...response.headers, allow: error.allowed.join(', ') } };
       } else {
         logger.error('Unhandled error', { error });
         response = errorJson(500, 'internal_error', 'Something went wrong on our side. Quote the request id if you report it.', requestId);

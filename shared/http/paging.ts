@@ -9,7 +9,14 @@ import { readCursor, signCursor } from './cursor.js';
 const staleCursor = () => new HttpError(400, 'invalid_cursor', 'The cursor does not fit this list; start again without a cursor.');
 
 /** A page of an in-memory result list; the cursor carries the offset, bound to `bind` (which names the index version). */
-export async function offsetPage<T>(deps: Dependencies, bind: string, total: number, at: (i: number) => T, limit: number, cursor: string | undefined): Promise<Page<T>> {
+export async function offsetPage<T>(
+  deps: Dependencies,
+  bind: string,
+  total: number,
+  at: (i: number) => T,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<T>> {
   const offset = cursor === undefined ? 0 : await readCursor(deps, bind, cursor);
   if (!Number.isSafeInteger(offset) || (offset as number) < 0 || (offset as number) >= Math.max(total, 1)) throw staleCursor();
   const start = offset as number;
@@ -44,16 +51,27 @@ function positionAttributes(indexName: string | undefined): string[] {
  * as ExclusiveStartKey is one we produced); the query's projection is widened to carry it.
  */
 export async function queryPage<I, T>(
-  deps: Dependencies, bind: string, input: QueryCommandInput, limit: number, cursor: string | undefined, show: (item: I) => T | undefined,
+  deps: Dependencies,
+  bind: string,
+  input: QueryCommandInput,
+  limit: number,
+  cursor: string | undefined,
+  show: (item: I) => T | undefined,
 ): Promise<Page<T>> {
   const after = cursor === undefined ? undefined : await readCursor(deps, bind, cursor);
   if (after !== undefined && (typeof after !== 'object' || after === null || Array.isArray(after))) throw staleCursor();
   const positionNames = positionAttributes(input.IndexName);
-  const query: QueryCommandInput = input.ProjectionExpression === undefined ? input : {
-    ...input,
-    ProjectionExpression: [input.ProjectionExpression, ...positionNames.map((_, i) => `#position${i}`)].join(', '),
-    ExpressionAttributeNames: { ...input.ExpressionAttributeNames, ...Object.fromEntries(positionNames.map((name, i) => [`#position${i}`, name])) },
-  };
+  const query: QueryCommandInput =
+    input.ProjectionExpression === undefined
+      ? input
+      : {
+          ...input,
+          ProjectionExpression: [input.ProjectionExpression, ...positionNames.map((_, i) => `#position${i}`)].join(', '),
+          ExpressionAttributeNames: {
+            ...input.ExpressionAttributeNames,
+            ...Object.fromEntries(positionNames.map((name, i) => [`#position${i}`, name])),
+          },
+        };
   const shown: { value: T; position: Record<string, unknown> }[] = [];
   let skipped = 0;
   let start = after as Record<string, unknown> | undefined;

@@ -89,7 +89,8 @@ export function userIdQuery(request: HttpRequest, name: string): string | undefi
 export function pageSize(request: HttpRequest): number {
   const raw = single(request, 'limit');
   if (raw === undefined) return DEFAULT_PAGE_SIZE;
-  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE_SIZE) throw bad('invalid_limit', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE_SIZE)
+    throw bad('invalid_limit', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
   return Number(raw);
 }
 
@@ -111,7 +112,11 @@ export function booleanParam(request: HttpRequest, name: string, fallback: boole
 }
 
 /** A JSON object body (415/413/400 from readJsonBody for anything else); `optional` accepts an empty body as {}. */
-export function objectBody(request: HttpRequest, allowed: readonly string[], options: { optional?: boolean } = {}): Record<string, unknown> {
+export function objectBody(
+  request: HttpRequest,
+  allowed: readonly string[],
+  options: { optional?: boolean } = {},
+): Record<string, unknown> {
   if (options.optional && (request.body === undefined || request.body === '')) return {};
   const body = readJsonBody(request, 16 * 1024);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('invalid_body', 'The body must be a JSON object.');

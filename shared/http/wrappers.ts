@@ -64,7 +64,8 @@ export function signedIn<X>(handler: Handler<X & SignedIn>): Handler<X> {
 /** An intranet admin's session, or 403 (401 without a session). */
 export function adminOnly<X>(handler: Handler<X & SignedIn>): Handler<X> {
   return signedIn<X>(async (request, context) => {
-    if (!(await isIntranetAdminInTable(context.session.user, context.deps))) throw new HttpError(403, 'forbidden', 'Only intranet admins may do this.');
+    if (!(await isIntranetAdminInTable(context.session.user, context.deps)))
+      throw new HttpError(403, 'forbidden', 'Only intranet admins may do this.');
     return handler(request, context);
   });
 }

@@ -8,9 +8,25 @@
 export const REDACTED = '[REDACTED]';
 
 const SENSITIVE_KEYS = new Set([
-  'authorization', 'proxyauthorization', 'cookie', 'cookies', 'setcookie',
-  'token', 'idtoken', 'accesstoken', 'refreshtoken', 'authorizationcode', 'codeverifier',
-  'secret', 'clientsecret', 'password', 'privatekey', 'assertion', 'sessionid', 'apikey', 'credentials',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'cookies',
+  'setcookie',
+  'token',
+  'idtoken',
+  'accesstoken',
+  'refreshtoken',
+  'authorizationcode',
+  'codeverifier',
+  'secret',
+  'clientsecret',
+  'password',
+  'privatekey',
+  'assertion',
+  'sessionid',
+  'apikey',
+  'credentials',
 ]);
 
 const STRING_PATTERNS: ReadonlyArray<[RegExp, string]> = [
@@ -20,7 +36,10 @@ const STRING_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\bya29\.[\w.-]+/g, REDACTED],
   [/\b1\/\/[\w.-]+/g, REDACTED],
   [/\b4\/[\w.-]+/g, REDACTED],
-  [/([?&#]|\b)(code|state|id_token|access_token|refresh_token|client_secret|code_verifier|assertion|token)=[^&#\s"']*/gi, `$1$2=${REDACTED}`],
+  [
+    /([?&#]|\b)(code|state|id_token|access_token|refresh_token|client_secret|code_verifier|assertion|token)=[^&#\s"']*/gi,
+    `$1$2=${REDACTED}`,
+  ],
   [/(__Host-|__Secure-)([\w.-]+)=[^;\s"',]*/g, `$1$2=${REDACTED}`],
 ];
 

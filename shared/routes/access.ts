@@ -28,20 +28,27 @@ export const accessRoutes: readonly AppRoute[] = [
   {
     method: 'POST',
     path: '/api/access/check',
-    handler: signedIn(withInput<AccessInput, SignedIn>(accessInput, async (_request, { deps, session, input: { userId, asked } }) => {
-      const self = userId === session.user.id;
-      if (!self && !(await isIntranetAdminInTable(session.user, deps))) {
-        throw new HttpError(403, 'forbidden', 'You may check only your own access.');
-      }
-      const { db, config } = deps;
-      const [user, memberOf] = await Promise.all([
-        getUserById(db, config.tableName, userId),
-        userGroupsAmong(db, config.tableName, userId, asked.filter((g) => g !== WHOLE_TENANT)),
-      ]);
-      // Nobody is hidden from themselves; to anyone else an unlisted person is an unknown id.
-      const visible = user && (self || isListed(user)) ? user : undefined;
-      return json(200, decideAccess(userId, visible, asked, visible ? memberOf : new Set()));
-    })),
+    handler: signedIn(
+      withInput<AccessInput, SignedIn>(accessInput, async (_request, { deps, session, input: { userId, asked } }) => {
+        const self = userId === session.user.id;
+        if (!self && !(await isIntranetAdminInTable(session.user, deps))) {
+          throw new HttpError(403, 'forbidden', 'You may check only your own access.');
+        }
+        const { db, config } = deps;
+        const [user, memberOf] = await Promise.all([
+          getUserById(db, config.tableName, userId),
+          userGroupsAmong(
+            db,
+            config.tableName,
+            userId,
+            asked.filter((g) => g !== WHOLE_TENANT),
+          ),
+        ]);
+        // Nobody is hidden from themselves; to anyone else an unlisted person is an unknown id.
+        const visible = user && (self || isListed(user)) ? user : undefined;
+        return json(200, decideAccess(userId, visible, asked, visible ? memberOf : new Set()));
+      }),
+    ),
   },
 ];
 

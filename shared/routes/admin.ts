@@ -26,20 +26,41 @@ export const adminRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
     path: '/api/admin/sync/runs',
-    handler: adminOnly(withInput(listInput, async (_request, { deps, input: { limit, cursor } }) => json(200, await queryPage<{ record: RunRecord }, RunRecord>(deps, 'sync-runs', {
-      TableName: deps.config.tableName, ...partitionQuery(KEYS.runRecords),
-      ScanIndexForward: false, ProjectionExpression: '#record', ExpressionAttributeNames: { '#record': 'record' },
-    }, limit, cursor, (i) => i.record)))),
+    handler: adminOnly(
+      withInput(listInput, async (_request, { deps, input: { limit, cursor } }) =>
+        json(
+          200,
+          await queryPage<{ record: RunRecord }, RunRecord>(
+            deps,
+            'sync-runs',
+            {
+              TableName: deps.config.tableName,
+              ...partitionQuery(KEYS.runRecords),
+              ScanIndexForward: false,
+              ProjectionExpression: '#record',
+              ExpressionAttributeNames: { '#record': 'record' },
+            },
+            limit,
+            cursor,
+            (i) => i.record,
+          ),
+        ),
+      ),
+    ),
   },
   {
     method: 'POST',
     path: '/api/admin/sync/run',
-    handler: adminOnly(withInput(runInput, async (_request, { deps, input: { force } }) => json(202, { started: await startSyncRun(deps, force), force }))),
+    handler: adminOnly(
+      withInput(runInput, async (_request, { deps, input: { force } }) => json(202, { started: await startSyncRun(deps, force), force })),
+    ),
   },
   {
     method: 'GET',
     path: '/api/admin/sync/pending',
-    handler: adminOnly(async (_request, { deps }) => json(200, { pending: (await getPendingDiff(deps.db, deps.config.tableName)) ?? null })),
+    handler: adminOnly(async (_request, { deps }) =>
+      json(200, { pending: (await getPendingDiff(deps.db, deps.config.tableName)) ?? null }),
+    ),
   },
   {
     method: 'GET',
@@ -49,12 +70,20 @@ export const adminRoutes: readonly AppRoute[] = [
   {
     method: 'POST',
     path: '/api/admin/users/{id}/sessions/revoke',
-    handler: adminOnly(withInput(userIdParam, async (_request, { deps, input: userId }) => json(200, { userId, revoked: await endUserSessions(deps.db, deps.config.tableName, userId) }))),
+    handler: adminOnly(
+      withInput(userIdParam, async (_request, { deps, input: userId }) =>
+        json(200, { userId, revoked: await endUserSessions(deps.db, deps.config.tableName, userId) }),
+      ),
+    ),
   },
   {
     method: 'POST',
     path: '/api/admin/sessions/revoke-all',
-    handler: adminOnly(withInput<void, SignedIn>(noInput, async (_request, { deps, session }) => json(200, { revoked: await signEveryoneOut(deps.db, deps.config.tableName, session.user.id) }))),
+    handler: adminOnly(
+      withInput<void, SignedIn>(noInput, async (_request, { deps, session }) =>
+        json(200, { revoked: await signEveryoneOut(deps.db, deps.config.tableName, session.user.id) }),
+      ),
+    ),
   },
   {
     method: 'GET',

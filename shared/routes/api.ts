@@ -8,4 +8,12 @@ import { accountRoutes } from './me.js';
 import { peopleRoutes } from './people.js';
 
 /** Every route of the API function: the router serves them, and a test holds docs/openapi.json to them. */
-export const API_ROUTES: readonly AppRoute[] = [healthRoute, webConfigRoute, ...accountRoutes, ...peopleRoutes, ...groupRoutes, ...accessRoutes, ...adminRoutes];
+export const API_ROUTES: readonly AppRoute[] = [
+  healthRoute,
+  webConfigRoute,
+  ...accountRoutes,
+  ...peopleRoutes,
+  ...groupRoutes,
+  ...accessRoutes,
+  ...adminRoutes,
+];

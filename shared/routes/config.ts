@@ -23,9 +23,8 @@ export function webConfig(config: Pick<Config, 'googleClientId' | 'oidcIssuer' |
   return {
     clientId: config.googleClientId,
     gsiScriptUrl: `${new URL(config.oidcIssuer).origin}/gsi/client`,
-    googleApis: root === GOOGLE_API_ROOT
-      ? GOOGLE_APIS
-      : { gmail: `${root}gmail/v1/`, drive: `${root}drive/v3/`, calendar: `${root}calendar/v3/` },
+    googleApis:
+      root === GOOGLE_API_ROOT ? GOOGLE_APIS : { gmail: `${root}gmail/v1/`, drive: `${root}drive/v3/`, calendar: `${root}calendar/v3/` },
     enabledIntegrations: config.enabledIntegrations,
   };
 }

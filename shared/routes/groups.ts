@@ -37,45 +37,83 @@ async function existingGroup(index: DirectoryIndex, id: string): Promise<GroupSu
 const listInput = (request: HttpRequest) => ({ q: searchQuery(request), limit: pageSize(request), cursor: cursorParam(request) });
 
 const membersInput = (request: HttpRequest) => ({
-  id: groupIdParam(request), transitive: booleanParam(request, 'transitive', false), limit: pageSize(request), cursor: cursorParam(request),
+  id: groupIdParam(request),
+  transitive: booleanParam(request, 'transitive', false),
+  limit: pageSize(request),
+  cursor: cursorParam(request),
 });
 
 export const groupRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
     path: '/api/groups',
-    handler: signedIn(withInput(listInput, async (_request, { deps, input: { q, limit, cursor } }) => {
-      const index = await directoryIndex(deps);
-      if (q === undefined) {
-        return json(200, await offsetPage(deps, `groups|${index.version}|`, index.groupCount, (i) => index.group(i), limit, cursor));
-      }
-      const found = index.searchGroups(q);
-      return json(200, await offsetPage(deps, `groups|${index.version}|${fold(q)}`, found.length, (i) => index.group(found[i]!), limit, cursor));
-    })),
+    handler: signedIn(
+      withInput(listInput, async (_request, { deps, input: { q, limit, cursor } }) => {
+        const index = await directoryIndex(deps);
+        if (q === undefined) {
+          return json(200, await offsetPage(deps, `groups|${index.version}|`, index.groupCount, (i) => index.group(i), limit, cursor));
+        }
+        const found = index.searchGroups(q);
+        return json(
+          200,
+          await offsetPage(deps, `groups|${index.version}|${fold(q)}`, found.length, (i) => index.group(found[i]!), limit, cursor),
+        );
+      }),
+    ),
   },
   {
     method: 'GET',
     path: '/api/groups/{id}',
-    handler: signedIn(withInput(groupIdParam, async (_request, { deps, input: id }) => json(200, await existingGroup(await directoryIndex(deps), id)))),
+    handler: signedIn(
+      withInput(groupIdParam, async (_request, { deps, input: id }) => json(200, await existingGroup(await directoryIndex(deps), id))),
+    ),
   },
   {
     method: 'GET',
     path: '/api/groups/{id}/members',
-    handler: signedIn(withInput(membersInput, async (_request, { deps, input: { id, transitive, limit, cursor } }) => {
-      const index = await directoryIndex(deps);
-      await existingGroup(index, id);
-      const table = deps.config.tableName;
-      if (transitive) {
-        return json(200, await queryPage<{ userId: string; direct?: boolean }, PersonSummary & { direct: boolean }>(deps, `members|${id}|true`, {
-          TableName: table, ...indexQuery(KEYS.usersInGroup(id)), ProjectionExpression: 'userId, #direct', ExpressionAttributeNames: { '#direct': 'direct' },
-        }, limit, cursor, (m) => {
-          const person = index.personById(m.userId);
-          return person && { ...person, direct: m.direct === true };
-        }));
-      }
-      return json(200, await queryPage<{ member: GroupMember }, DirectMember>(deps, `members|${id}|false`, {
-        TableName: table, ...prefixQuery(KEYS.directMembersOf(id)), ProjectionExpression: '#member', ExpressionAttributeNames: { '#member': 'member' },
-      }, limit, cursor, (i) => directMember(index, i.member)));
-    })),
+    handler: signedIn(
+      withInput(membersInput, async (_request, { deps, input: { id, transitive, limit, cursor } }) => {
+        const index = await directoryIndex(deps);
+        await existingGroup(index, id);
+        const table = deps.config.tableName;
+        if (transitive) {
+          return json(
+            200,
+            await queryPage<{ userId: string; direct?: boolean }, PersonSummary & { direct: boolean }>(
+              deps,
+              `members|${id}|true`,
+              {
+                TableName: table,
+                ...indexQuery(KEYS.usersInGroup(id)),
+                ProjectionExpression: 'userId, #direct',
+                ExpressionAttributeNames: { '#direct': 'direct' },
+              },
+              limit,
+              cursor,
+              (m) => {
+                const person = index.personById(m.userId);
+                return person && { ...person, direct: m.direct === true };
+              },
+            ),
+          );
+        }
+        return json(
+          200,
+          await queryPage<{ member: GroupMember }, DirectMember>(
+            deps,
+            `members|${id}|false`,
+            {
+              TableName: table,
+              ...prefixQuery(KEYS.directMembersOf(id)),
+              ProjectionExpression: '#member',
+              ExpressionAttributeNames: { '#member': 'member' },
+            },
+            limit,
+            cursor,
+            (i) => directMember(index, i.member),
+          ),
+        );
+      }),
+    ),
   },
 ];

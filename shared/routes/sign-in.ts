@@ -11,4 +11,8 @@ import { startLogin } from '../services/sign-in/login.js';
 export const loginRoute: AppRoute = { method: 'GET', path: '/auth/login', handler: (request, { deps }) => startLogin(request, deps) };
 
 /** GET /auth/callback: Google sends the browser back here; on success it leaves with a session. */
-export const callbackRoute: AppRoute = { method: 'GET', path: '/auth/callback', handler: (request, { deps }) => completeLogin(request, deps) };
+export const callbackRoute: AppRoute = {
+  method: 'GET',
+  path: '/auth/callback',
+  handler: (request, { deps }) => completeLogin(request, deps),
+};

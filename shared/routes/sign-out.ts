@@ -32,6 +32,7 @@ export const sessionRoutes: readonly AppRoute[] = [
 
 function signedOut(request: HttpRequest): HttpResponse {
   const cookies = [clearCookie(SESSION_COOKIE)];
-  if (request.headers['sec-fetch-mode'] === 'navigate') return { status: 303, headers: { location: '/', 'cache-control': 'no-store' }, cookies };
+  if (request.headers['sec-fetch-mode'] === 'navigate')
+    return { status: 303, headers: { location: '/', 'cache-control': 'no-store' }, cookies };
   return { status: 204, headers: { 'cache-control': 'no-store' }, cookies };
 }

@@ -15,6 +15,7 @@ export async function directoryIndex(deps: Dependencies): Promise<DirectoryIndex
     caches.set(key, cache);
   }
   const index = await cache.current();
-  if (!index) throw new HttpError(503, 'directory_not_synced', 'The directory has not been synced yet; try again after the first sync run.');
+  if (!index)
+    throw new HttpError(503, 'directory_not_synced', 'The directory has not been synced yet; try again after the first sync run.');
   return index;
 }

@@ -49,6 +49,9 @@ export type SyncRequest = { readonly force: boolean } | { readonly fetchUser: st
 /** One asynchronous invocation (InvocationType Event): the payload the sync handler reads. */
 export async function invokeSyncFunction(functionName: string, request: SyncRequest): Promise<void> {
   lambda ??= traceClient(new LambdaClient({}));
-  const result = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(request)) }));
-  if (result.StatusCode !== 202) throw new Error(`Lambda answered ${result.StatusCode} to the asynchronous invocation of the sync function.`);
+  const result = await lambda.send(
+    new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(request)) }),
+  );
+  if (result.StatusCode !== 202)
+    throw new Error(`Lambda answered ${result.StatusCode} to the asynchronous invocation of the sync function.`);
 }

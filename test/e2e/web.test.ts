@@ -51,8 +51,18 @@ beforeAll(async () => {
   const synced = await harness.sync();
   if (synced.status !== 'succeeded') throw new Error(`The directory sync did not succeed: ${JSON.stringify(synced)}`);
   app = await startLocalApp(
-    { ...env, OIDC_ISSUER: emulator.issuer, GOOGLE_API_ROOT: emulator.origin, GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SYNC_QUOTA_PER_MINUTE: '600000' },
-    { table: harness.table, stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)), googleOrigins: localGoogleOrigins(emulator.origin) },
+    {
+      ...env,
+      OIDC_ISSUER: emulator.issuer,
+      GOOGLE_API_ROOT: emulator.origin,
+      GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
+      SYNC_QUOTA_PER_MINUTE: '600000',
+    },
+    {
+      table: harness.table,
+      stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)),
+      googleOrigins: localGoogleOrigins(emulator.origin),
+    },
   );
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${app.origin}/auth/callback`);
   user = emulator.directory.admin;
@@ -74,7 +84,10 @@ async function checkPages(stops: readonly TourStop[]): Promise<void> {
         await visit(page, app.origin, stop);
         const problems = await problemsOf(page);
         const where = `${stop.name} at ${width} px, ${colorScheme}`;
-        found.push(...problems.accessibility.map((p) => `${where}: ${p}`), ...problems.brokenImages.map((src) => `${where}: broken image ${src}`));
+        found.push(
+          ...problems.accessibility.map((p) => `${where}: ${p}`),
+          ...problems.brokenImages.map((src) => `${where}: broken image ${src}`),
+        );
         if (problems.sidewaysScroll > 0) found.push(`${where}: scrolls ${problems.sidewaysScroll} px sideways`);
         if (problems.rulesPassed === 0) found.push(`${where}: axe did not run`);
       }
@@ -90,7 +103,15 @@ function colleagueInAGroup() {
   for (const group of emulator.directory.groups.filter((g) => emulator.directory.members(g.id).length <= 20)) {
     for (const member of emulator.directory.members(group.id)) {
       const colleague = member.type === 'USER' ? emulator.directory.user(member.id) : undefined;
-      if (colleague && colleague.id !== user.id && !colleague.suspended && !colleague.archived && !colleague.deletionTime && colleague.includeInGlobalAddressList) return { group, colleague };
+      if (
+        colleague &&
+        colleague.id !== user.id &&
+        !colleague.suspended &&
+        !colleague.archived &&
+        !colleague.deletionTime &&
+        colleague.includeInGlobalAddressList
+      )
+        return { group, colleague };
     }
   }
   throw new Error('The seeded tenant has no group with a visible member.');
@@ -120,11 +141,29 @@ describe('the web client against the emulator', () => {
     await signIn(page, app.origin, user, (p) => screenshot(p, 'signed-out'));
     await expect.poll(() => page.locator('h1').textContent()).toContain('Welcome');
     // The emulator's GIS drop-in answers the helpers Google's script has.
-    expect(await page.evaluate(() => {
-      const oauth2 = (window as unknown as { google: { accounts: { oauth2: { hasGrantedAllScopes: (r: object, ...s: string[]) => boolean; hasGrantedAnyScope: (r: object, ...s: string[]) => boolean } } } }).google.accounts.oauth2;
-      const response = { scope: 'a b' };
-      return [oauth2.hasGrantedAllScopes(response, 'a', 'b'), oauth2.hasGrantedAllScopes(response, 'a', 'c'), oauth2.hasGrantedAnyScope(response, 'c', 'b'), oauth2.hasGrantedAnyScope(response, 'c')];
-    })).toEqual([true, false, true, false]);
+    expect(
+      await page.evaluate(() => {
+        const oauth2 = (
+          window as unknown as {
+            google: {
+              accounts: {
+                oauth2: {
+                  hasGrantedAllScopes: (r: object, ...s: string[]) => boolean;
+                  hasGrantedAnyScope: (r: object, ...s: string[]) => boolean;
+                };
+              };
+            };
+          }
+        ).google.accounts.oauth2;
+        const response = { scope: 'a b' };
+        return [
+          oauth2.hasGrantedAllScopes(response, 'a', 'b'),
+          oauth2.hasGrantedAllScopes(response, 'a', 'c'),
+          oauth2.hasGrantedAnyScope(response, 'c', 'b'),
+          oauth2.hasGrantedAnyScope(response, 'c'),
+        ];
+      }),
+    ).toEqual([true, false, true, false]);
     expect(await widget('gmail').locator('[role="switch"]').isChecked()).toBe(false);
   });
 
@@ -134,7 +173,9 @@ describe('the web client against the emulator', () => {
     await expect.poll(() => widget('gmail').locator('[data-testid="unread-count"]').textContent()).toBe(String(unread.length));
     const subjects = await widget('gmail').locator('li .item-title').allTextContents();
     expect(subjects).toEqual(unread.slice(0, 5).map((m) => m.subject));
-    expect(await widget('gmail').locator('li a').first().getAttribute('href')).toMatch(/^https:\/\/mail\.google\.com\/mail\/\?authuser=.*#all\//);
+    expect(await widget('gmail').locator('li a').first().getAttribute('href')).toMatch(
+      /^https:\/\/mail\.google\.com\/mail\/\?authuser=.*#all\//,
+    );
   });
 
   it('turns on Drive: asks drive.readonly only and lists recent files; search narrows them', STEP, async () => {
@@ -146,13 +187,18 @@ describe('the web client against the emulator', () => {
   });
 
   it('shows "permission needed" after a partial grant, and a retry works', STEP, async () => {
-    const scopes = await consent(() => page.check('#toggle-calendar'), async (popup) => {
-      await popup.uncheck(`input[name="scope"][value="${AUTH}calendar.readonly"]`);
-    });
+    const scopes = await consent(
+      () => page.check('#toggle-calendar'),
+      async (popup) => {
+        await popup.uncheck(`input[name="scope"][value="${AUTH}calendar.readonly"]`);
+      },
+    );
     expect(scopes).toEqual([`${AUTH}calendar.readonly`]);
     await expect.poll(() => widget('calendar').locator('[data-state="permission-needed"]').count()).toBe(1);
     expect(await widget('gmail').locator('[data-testid="unread-count"]').count()).toBe(1); // the rest stays
-    expect(await consent(() => widget('calendar').locator('button', { hasText: 'Grant access to Calendar' }).click())).toEqual([`${AUTH}calendar.readonly`]);
+    expect(await consent(() => widget('calendar').locator('button', { hasText: 'Grant access to Calendar' }).click())).toEqual([
+      `${AUTH}calendar.readonly`,
+    ]);
     await expect.poll(() => widget('calendar').locator('li, .empty').count()).toBeGreaterThan(0);
     await screenshot(page, 'home');
   });
@@ -168,7 +214,9 @@ describe('the web client against the emulator', () => {
     const blocked = await page.evaluateHandle(() => {
       const original = window.open;
       window.open = () => null;
-      return () => { window.open = original; };
+      return () => {
+        window.open = original;
+      };
     });
     await widget('calendar').locator('button[type="submit"]').click();
     await expect.poll(() => widget('calendar').locator('[role="alert"]').textContent()).toContain('blocked the Google window');
@@ -188,10 +236,18 @@ describe('the web client against the emulator', () => {
     await page.selectOption('#share-group', group.email);
     expect(await consent(() => widget('drive').locator('form button[type="submit"]').click())).toEqual([`${AUTH}drive`]);
     await expect.poll(() => widget('drive').locator('.success').textContent()).toContain(group.email);
-    const token = emulator.context.tokens.issueAccess({ clientId: LOCAL_DEFAULTS.googleClientId, scopes: [`${AUTH}drive.readonly`], email: user.primaryEmail, userId: user.id }).token;
-    const listed = await fetch(`${emulator.origin}/drive/v3/files/${folderId}/permissions`, { headers: { authorization: `Bearer ${token}` } });
-    expect((await listed.json() as { permissions: Array<{ type: string; emailAddress?: string; role: string }> }).permissions)
-      .toContainEqual(expect.objectContaining({ type: 'group', emailAddress: group.email, role: 'reader' }));
+    const token = emulator.context.tokens.issueAccess({
+      clientId: LOCAL_DEFAULTS.googleClientId,
+      scopes: [`${AUTH}drive.readonly`],
+      email: user.primaryEmail,
+      userId: user.id,
+    }).token;
+    const listed = await fetch(`${emulator.origin}/drive/v3/files/${folderId}/permissions`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(
+      ((await listed.json()) as { permissions: Array<{ type: string; emailAddress?: string; role: string }> }).permissions,
+    ).toContainEqual(expect.objectContaining({ type: 'group', emailAddress: group.email, role: 'reader' }));
   });
 
   it('after Google expires the token, asks to reconnect on the next click and recovers without new consent', STEP, async () => {
@@ -210,8 +266,18 @@ describe('the web client against the emulator', () => {
     emulator.setLimits({ tenantQuotaPerMinute: 1 });
     // The quota window may have just turned over: the first refresh can still pass, the second cannot.
     await widget('drive').locator('button', { hasText: 'Refresh' }).click();
-    await widget('drive').locator('button', { hasText: 'Refresh' }).click({ timeout: 1000 }).catch(() => undefined);
-    await expect.poll(() => widget('drive').locator('[role="alert"]').textContent().catch(() => '')).toContain('limiting requests');
+    await widget('drive')
+      .locator('button', { hasText: 'Refresh' })
+      .click({ timeout: 1000 })
+      .catch(() => undefined);
+    await expect
+      .poll(() =>
+        widget('drive')
+          .locator('[role="alert"]')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toContain('limiting requests');
     emulator.setLimits({ tenantQuotaPerMinute: 0 });
     await widget('drive').locator('button', { hasText: 'Try again' }).click();
     await expect.poll(() => widget('drive').locator('li').count()).toBeGreaterThan(0);
@@ -225,7 +291,10 @@ describe('the web client against the emulator', () => {
     }
     await page.waitForSelector('text=(this browser)');
     await screenshot(page, 'settings');
-    const lastToken = emulator.issuedTokens().filter((t) => t.startsWith('ya29.')).at(-1)!;
+    const lastToken = emulator
+      .issuedTokens()
+      .filter((t) => t.startsWith('ya29.'))
+      .at(-1)!;
     await page.click('button:has-text("Disconnect Google")');
     await page.waitForSelector('text=Disconnected');
     expect(await page.locator('td.granted').count()).toBe(0);
@@ -240,9 +309,14 @@ describe('the web client against the emulator', () => {
 
   it('after a reload, "Disconnect Google" gets a token through Google\'s window and revokes the earlier grants', STEP, async () => {
     // Connecting again asks for every widget that is turned on.
-    expect(await consent(() => widget('gmail').locator('button', { hasText: 'Connect Google' }).click())).toContain(`${AUTH}gmail.metadata`);
+    expect(await consent(() => widget('gmail').locator('button', { hasText: 'Connect Google' }).click())).toContain(
+      `${AUTH}gmail.metadata`,
+    );
     await expect.poll(() => widget('gmail').locator('[data-testid="unread-count"]').count()).toBe(1);
-    const beforeReload = emulator.issuedTokens().filter((t) => t.startsWith('ya29.')).at(-1)!;
+    const beforeReload = emulator
+      .issuedTokens()
+      .filter((t) => t.startsWith('ya29.'))
+      .at(-1)!;
     await page.reload();
     await gisLoaded(page);
     await page.click('nav >> text=Settings');
@@ -252,7 +326,9 @@ describe('the web client against the emulator', () => {
     // Only the sign-in's own scope is asked: taking access away never asks for a data scope.
     expect(await consent(() => page.click('button:has-text("Disconnect Google")'))).toEqual(['email']);
     await page.waitForSelector('text=Disconnected');
-    const after = await fetch(`${emulator.origin}/gmail/v1/users/me/labels/INBOX`, { headers: { authorization: `Bearer ${beforeReload}` } });
+    const after = await fetch(`${emulator.origin}/gmail/v1/users/me/labels/INBOX`, {
+      headers: { authorization: `Bearer ${beforeReload}` },
+    });
     expect(after.status).toBe(401);
   });
 
@@ -268,7 +344,9 @@ describe('the web client against the emulator', () => {
     expect(await consent(() => page.locator('[data-testid="availability"] button').click())).toEqual([`${AUTH}calendar.readonly`]);
     const now = Date.now();
     const busyNow = emulator.personal.for(colleague).events.some((e) => e.start <= now && now < e.end);
-    await expect.poll(() => page.locator('[data-testid="availability"] [data-state]').getAttribute('data-state')).toBe(busyNow ? 'busy' : 'free');
+    await expect
+      .poll(() => page.locator('[data-testid="availability"] [data-state]').getAttribute('data-state'))
+      .toBe(busyNow ? 'busy' : 'free');
     await screenshot(page, 'profile');
     await page.click(`#main a:has-text("${group.name}")`);
     await expect.poll(() => page.locator('h1').textContent()).toBe(group.name);
@@ -322,11 +400,16 @@ describe('the web client against the emulator', () => {
     await page.waitForSelector('[data-testid="sync-progress"] [data-phase]');
     await page.waitForSelector('[data-testid="sync-progress"] [data-phase="finished"]', { timeout: 30_000 });
     expect(await page.locator('[data-testid="sync-progress"]').textContent()).toMatch(/Finished: Succeeded\. \d+ fetched/);
-    await expect.poll(async () => {
-      await page.goto(`${app.origin}/admin`);
-      await page.waitForSelector('#main table, #main .empty');
-      return page.locator('#main tbody tr').count();
-    }, { timeout: 30_000, interval: 500 }).toBe(2);
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${app.origin}/admin`);
+          await page.waitForSelector('#main table, #main .empty');
+          return page.locator('#main tbody tr').count();
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(2);
     await page.waitForSelector('svg.chart');
     expect(await page.locator('svg.chart circle[data-status="succeeded"]').count()).toBe(2);
     expect(await page.locator('.legend [data-status="succeeded"]').textContent()).toContain('Succeeded (2)');
@@ -337,11 +420,16 @@ describe('the web client against the emulator', () => {
     const gone = emulator.directory.users.filter((u) => !u.isAdmin && !u.deletionTime).slice(0, 40);
     for (const u of gone) emulator.directory.deleteUser(u.id);
     await page.click('button:has-text("Run sync now")');
-    await expect.poll(async () => {
-      await page.goto(`${app.origin}/admin`);
-      await page.waitForSelector('#main table');
-      return page.locator('text=was held back').count();
-    }, { timeout: 30_000, interval: 500 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${app.origin}/admin`);
+          await page.waitForSelector('#main table');
+          return page.locator('text=was held back').count();
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(1);
     expect(await page.locator('#main .notice li').allTextContents()).toContain(gone[0]!.primaryEmail);
     // Grouped by kind, collapsed, with the count; the refused run is its own status in the chart.
     const deletedUsers = page.locator('#main .notice details', { hasText: 'Users deleted' });
@@ -356,19 +444,28 @@ describe('the web client against the emulator', () => {
     await screenshot(page, 'admin-held');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('button:has-text("Apply anyway (force)")');
-    await expect.poll(async () => {
-      await page.goto(`${app.origin}/admin`);
-      await page.waitForSelector('#main table');
-      return page.locator('#main td', { hasText: 'succeeded (forced)' }).count();
-    }, { timeout: 30_000, interval: 500 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${app.origin}/admin`);
+          await page.waitForSelector('#main table');
+          return page.locator('#main td', { hasText: 'succeeded (forced)' }).count();
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(1);
     // The held change loads beside the runs: wait for its answer too.
     await expect.poll(() => page.locator('text=No change is waiting for review').count()).toBe(1);
   });
 
-  it('every signed-in page passes axe in both themes, fits 375 px without sideways scrolling, and shows no broken image', { timeout: 300_000 }, async () => {
-    const { group, colleague } = colleagueInAGroup();
-    await checkPages(signedInStops({ person: colleague.id, personName: colleague.name.fullName, group: group.id }));
-  });
+  it(
+    'every signed-in page passes axe in both themes, fits 375 px without sideways scrolling, and shows no broken image',
+    { timeout: 300_000 },
+    async () => {
+      const { group, colleague } = colleagueInAGroup();
+      await checkPages(signedInStops({ person: colleague.id, personName: colleague.name.fullName, group: group.id }));
+    },
+  );
 
   it('keeps no Google token across a reload, and signs out', STEP, async () => {
     await page.goto(`${app.origin}/`);
@@ -386,20 +483,24 @@ describe('the web client against the emulator', () => {
     expect(await page.locator('main a[href="/"]').count()).toBe(1); // the sign-in error page leads back
   });
 
-  it('lets an admin find a person and end their sessions; a page whose session was ended says so once, with the sign-in link', STEP, async () => {
-    await signIn(page, app.origin, user);
-    await page.click('nav >> text=Admin');
-    await page.fill('#revoke-search', user.primaryEmail);
-    const row = page.locator('#main li', { hasText: user.primaryEmail });
-    page.once('dialog', (dialog) => void dialog.accept());
-    await row.locator('button', { hasText: 'End all sessions' }).click();
-    await expect.poll(() => row.locator('.success').textContent()).toBe('Ended 1 session.');
-    await page.click('nav >> text=Settings');
-    await page.waitForSelector('[data-state="session-ended"]');
-    expect(await page.locator('[data-state="session-ended"]').count()).toBe(1);
-    expect(await page.locator('[role="alert"]').count()).toBe(0);
-    expect(await page.locator('#sign-in').getAttribute('href')).toBe('/auth/login?returnTo=%2Fsettings');
-  });
+  it(
+    'lets an admin find a person and end their sessions; a page whose session was ended says so once, with the sign-in link',
+    STEP,
+    async () => {
+      await signIn(page, app.origin, user);
+      await page.click('nav >> text=Admin');
+      await page.fill('#revoke-search', user.primaryEmail);
+      const row = page.locator('#main li', { hasText: user.primaryEmail });
+      page.once('dialog', (dialog) => void dialog.accept());
+      await row.locator('button', { hasText: 'End all sessions' }).click();
+      await expect.poll(() => row.locator('.success').textContent()).toBe('Ended 1 session.');
+      await page.click('nav >> text=Settings');
+      await page.waitForSelector('[data-state="session-ended"]');
+      expect(await page.locator('[data-state="session-ended"]').count()).toBe(1);
+      expect(await page.locator('[role="alert"]').count()).toBe(0);
+      expect(await page.locator('#sign-in').getAttribute('href')).toBe('/auth/login?returnTo=%2Fsettings');
+    },
+  );
 
   it('leaves no token in any browser storage and reports no CSP violation', STEP, async () => {
     const issued = emulator.issuedTokens();

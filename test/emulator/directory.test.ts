@@ -28,12 +28,15 @@ async function listAllUsers(params: admin_directory_v1.Params$Resource$Users$Lis
 }
 
 async function failure(call: Promise<unknown>): Promise<GaxiosError> {
-  const error = await call.then(() => undefined, (e: unknown) => e as GaxiosError);
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e as GaxiosError,
+  );
   if (!error) throw new Error('expected the call to fail');
   return error;
 }
 
-describe('Directory API through Google\'s own clients (@googleapis/admin + delegated JWT)', () => {
+describe("Directory API through Google's own clients (@googleapis/admin + delegated JWT)", () => {
   it('pages through every live user of the tenant, 500 at a time', async () => {
     const { users, pages } = await listAllUsers({ customer: 'my_customer', maxResults: 500 });
     const live = emulator.directory.users.filter((u) => !u.deletionTime);
@@ -65,7 +68,7 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
     expect(full.data.users?.every((u) => u.customSchemas?.Employment)).toBe(true);
   });
 
-  it('applies the fields mask, and drops nextPageToken when the mask omits it (Google\'s paging trap)', async () => {
+  it("applies the fields mask, and drops nextPageToken when the mask omits it (Google's paging trap)", async () => {
     const masked = await directory.users.list({ customer: 'my_customer', maxResults: 10, fields: 'nextPageToken,users(id,name/fullName)' });
     expect(masked.data.nextPageToken).toBeTruthy();
     expect(Object.keys(masked.data)).toEqual(['users', 'nextPageToken']);
@@ -82,15 +85,31 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
     expect(admins.data.users?.map((u) => u.primaryEmail)).toEqual(['ada@example.com']);
     const engineers = await directory.users.list({ customer: 'my_customer', query: "orgDepartment='Engineering'", maxResults: 500 });
     expect(engineers.data.users!.length).toBeGreaterThan(10);
-    expect(engineers.data.users!.every((u) => (u.organizations as Array<{ department: string }>)[0]!.department === 'Engineering')).toBe(true);
-    const byFamily = await directory.users.list({ customer: 'my_customer', orderBy: 'familyName', sortOrder: 'DESCENDING', maxResults: 50 });
+    expect(engineers.data.users!.every((u) => (u.organizations as Array<{ department: string }>)[0]!.department === 'Engineering')).toBe(
+      true,
+    );
+    const byFamily = await directory.users.list({
+      customer: 'my_customer',
+      orderBy: 'familyName',
+      sortOrder: 'DESCENDING',
+      maxResults: 50,
+    });
     const families = byFamily.data.users!.map((u) => u.name!.familyName!.toLowerCase());
     expect(families).toEqual([...families].sort().reverse());
-    const { users: publicView } = await listAllUsers({ domain: 'example.com', viewType: 'domain_public', projection: 'full', maxResults: 500 });
+    const { users: publicView } = await listAllUsers({
+      domain: 'example.com',
+      viewType: 'domain_public',
+      projection: 'full',
+      maxResults: 500,
+    });
     expect(publicView.every((u) => u.suspended === undefined && u.isAdmin === undefined)).toBe(true);
-    const hidden = emulator.directory.users.find((u) => !u.includeInGlobalAddressList && !u.deletionTime && u.primaryEmail.endsWith('@example.com'))!;
+    const hidden = emulator.directory.users.find(
+      (u) => !u.includeInGlobalAddressList && !u.deletionTime && u.primaryEmail.endsWith('@example.com'),
+    )!;
     expect(publicView.map((u) => u.id)).not.toContain(hidden.id);
-    expect(publicView.every((u) => (u.customSchemas?.Employment as Record<string, unknown> | undefined)?.CostCenter === undefined)).toBe(true);
+    expect(publicView.every((u) => (u.customSchemas?.Employment as Record<string, unknown> | undefined)?.CostCenter === undefined)).toBe(
+      true,
+    );
   });
 
   it("shows colleagues' contact fields in domain_public only as each domain's sharing settings allow, listed by domain", async () => {
@@ -144,12 +163,18 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
     const derived = (await directory.members.list({ groupKey: 'engineering@example.com', includeDerivedMembership: true })).data.members!;
     expect(derived.length).toBeGreaterThan(direct.length);
     const [a, b] = emulator.directory.groups.filter((g) => /^team-(delta-5|ember-6)@/.test(g.email));
-    expect(emulator.directory.members(a!.id).some((m) => m.id === b!.id) && emulator.directory.members(b!.id).some((m) => m.id === a!.id)).toBe(true);
+    expect(
+      emulator.directory.members(a!.id).some((m) => m.id === b!.id) && emulator.directory.members(b!.id).some((m) => m.id === a!.id),
+    ).toBe(true);
     const cyclic = await directory.members.list({ groupKey: a!.email, includeDerivedMembership: true });
     expect(cyclic.data.members!.length).toBeGreaterThan(0);
-    const external = emulator.directory.groups.flatMap((g) => emulator.directory.members(g.id)).find((m) => m.email?.endsWith('@partner.example.net'));
+    const external = emulator.directory.groups
+      .flatMap((g) => emulator.directory.members(g.id))
+      .find((m) => m.email?.endsWith('@partner.example.net'));
     expect(external).toBeDefined();
-    const nestedUser = emulator.directory.members(emulator.directory.group('team-beacon-3@example.com')!.id).find((m) => m.type === 'USER')!;
+    const nestedUser = emulator.directory
+      .members(emulator.directory.group('team-beacon-3@example.com')!.id)
+      .find((m) => m.type === 'USER')!;
     const has = await directory.members.hasMember({ groupKey: 'engineering@example.com', memberKey: nestedUser.email! });
     expect(has.data.isMember).toBe(true);
   });
@@ -158,7 +183,10 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
     const groups = await directory.groups.list({ userKey: 'ada@example.com' });
     expect(groups.data.groups?.map((g) => g.email)).toEqual(expect.arrayContaining(['everyone@example.com', 'all-staff@example.com']));
     const domains = await directory.domains.list({ customer: 'my_customer' });
-    expect(domains.data.domains?.map((d) => [d.domainName, d.isPrimary])).toEqual([['example.com', true], ['example.org', false]]);
+    expect(domains.data.domains?.map((d) => [d.domainName, d.isPrimary])).toEqual([
+      ['example.com', true],
+      ['example.org', false],
+    ]);
     const schemas = await directory.schemas.list({ customerId: 'my_customer' });
     expect(schemas.data.schemas?.[0]?.fields?.map((f) => f.fieldName)).toEqual(['EmployeeNumber', 'CostCenter', 'Pronouns']);
   });
@@ -182,13 +210,23 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
         errors: [{ message: 'Request had insufficient authentication scopes.', domain: 'global', reason: 'insufficientPermissions' }],
         status: 'PERMISSION_DENIED',
         // What Google's client libraries and gcloud branch on; `errors[]` is the legacy form.
-        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com', metadata: { service: 'admin.googleapis.com' } }],
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+            domain: 'googleapis.com',
+            metadata: { service: 'admin.googleapis.com' },
+          },
+        ],
       },
     });
   });
 
   it('sees mutations made through emulator.directory', async () => {
-    const added = emulator.directory.addUser({ primaryEmail: 'new.hire@example.com', name: { givenName: 'Nía', familyName: 'Hire', fullName: 'Nía Hire' } });
+    const added = emulator.directory.addUser({
+      primaryEmail: 'new.hire@example.com',
+      name: { givenName: 'Nía', familyName: 'Hire', fullName: 'Nía Hire' },
+    });
     expect((await directory.users.get({ userKey: added.id })).data.primaryEmail).toBe('new.hire@example.com');
     emulator.directory.addMember('team-alpha-1@example.com', added.primaryEmail, 'MANAGER');
     expect((await directory.members.hasMember({ groupKey: 'team-alpha-1@example.com', memberKey: added.id })).data.isMember).toBe(true);
@@ -196,37 +234,54 @@ describe('Directory API through Google\'s own clients (@googleapis/admin + deleg
     expect((await directory.users.get({ userKey: added.id })).data.suspended).toBe(true);
     emulator.directory.deleteUser(added.id);
     expect((await failure(directory.users.get({ userKey: added.id }))).status).toBe(404);
-    expect((await directory.members.hasMember({ groupKey: 'team-alpha-1@example.com', memberKey: 'new.hire@example.com' })).data.isMember).toBe(false);
+    expect(
+      (await directory.members.hasMember({ groupKey: 'team-alpha-1@example.com', memberKey: 'new.hire@example.com' })).data.isMember,
+    ).toBe(false);
     const group = emulator.directory.addGroup({ email: 'pop-up@example.com', name: 'Pop-up' });
     emulator.directory.addMember(group.email, 'ada@example.com', 'OWNER');
-    expect((await directory.groups.get({ groupKey: group.id })).data).toMatchObject({ email: 'pop-up@example.com', directMembersCount: '1' });
+    expect((await directory.groups.get({ groupKey: group.id })).data).toMatchObject({
+      email: 'pop-up@example.com',
+      directMembersCount: '1',
+    });
     emulator.directory.removeMember(group.email, 'ada@example.com');
     expect((await directory.members.list({ groupKey: group.id })).data.members).toBeUndefined();
     emulator.directory.deleteGroup(group.email);
     expect((await failure(directory.groups.get({ groupKey: group.id }))).status).toBe(404);
   });
 
-  it('keeps its place when the tenant changes between two pages, as Google\'s page tokens do', async () => {
+  it("keeps its place when the tenant changes between two pages, as Google's page tokens do", async () => {
     const first = (await directory.users.list({ customer: 'my_customer', maxResults: 100 })).data;
     const boundary = first.users!.at(-1)!.primaryEmail!;
     // A user of the first page leaves before the second is asked for: an offset would skip a user.
     emulator.directory.deleteUser(first.users!.find((u) => !u.isAdmin)!.id!);
     const second = (await directory.users.list({ customer: 'my_customer', maxResults: 100, pageToken: first.nextPageToken! })).data;
-    const live = emulator.directory.usersInEmailOrder().filter((u) => !u.deletionTime).map((u) => u.primaryEmail);
+    const live = emulator.directory
+      .usersInEmailOrder()
+      .filter((u) => !u.deletionTime)
+      .map((u) => u.primaryEmail);
     expect(second.users!.map((u) => u.primaryEmail)).toEqual(live.slice(live.indexOf(boundary) + 1, live.indexOf(boundary) + 101));
 
     // The same for a group's members, and in descending order.
     const members = (await directory.members.list({ groupKey: 'all-staff@example.com', maxResults: 50 })).data;
     emulator.directory.removeMember('all-staff@example.com', members.members![0]!.id!);
-    const next = (await directory.members.list({ groupKey: 'all-staff@example.com', maxResults: 50, pageToken: members.nextPageToken! })).data;
+    const next = (await directory.members.list({ groupKey: 'all-staff@example.com', maxResults: 50, pageToken: members.nextPageToken! }))
+      .data;
     expect(next.members![0]!.id! > members.members!.at(-1)!.id!).toBe(true);
-    const remaining = emulator.directory.members(emulator.directory.group('all-staff@example.com')!.id).map((m) => m.id).sort();
+    const remaining = emulator.directory
+      .members(emulator.directory.group('all-staff@example.com')!.id)
+      .map((m) => m.id)
+      .sort();
     expect(next.members![0]!.id).toBe(remaining[remaining.indexOf(members.members!.at(-1)!.id!) + 1]);
 
     const groups = (await directory.groups.list({ customer: 'my_customer', maxResults: 10, sortOrder: 'DESCENDING' })).data;
     emulator.directory.deleteGroup(groups.groups![0]!.id!);
-    const after = (await directory.groups.list({ customer: 'my_customer', maxResults: 10, sortOrder: 'DESCENDING', pageToken: groups.nextPageToken! })).data;
-    const emails = emulator.directory.groups.map((g) => g.email).sort().reverse();
+    const after = (
+      await directory.groups.list({ customer: 'my_customer', maxResults: 10, sortOrder: 'DESCENDING', pageToken: groups.nextPageToken! })
+    ).data;
+    const emails = emulator.directory.groups
+      .map((g) => g.email)
+      .sort()
+      .reverse();
     expect(after.groups![0]!.email).toBe(emails[emails.indexOf(groups.groups!.at(-1)!.email!) + 1]);
   });
 });

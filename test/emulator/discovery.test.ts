@@ -9,7 +9,14 @@ import { DIRECTORY_READONLY_SCOPES } from '../../local/emulator/directory/scopes
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { EMULATOR_MODULES } from '../../local/emulator/modules.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
-import { conformance, DISCOVERY_FILES, loadDiscovery, routePattern, type DiscoveryDocument, type DiscoveryMethod } from '../support/discovery.js';
+import {
+  conformance,
+  DISCOVERY_FILES,
+  loadDiscovery,
+  routePattern,
+  type DiscoveryDocument,
+  type DiscoveryMethod,
+} from '../support/discovery.js';
 import { startTestEmulator } from '../support/emulator.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
@@ -49,12 +56,18 @@ function calls(): Record<string, Call> {
   const calendar = { scopes: [`${AUTH}calendar`], as: 'user' } as const;
   const start = Date.now() + 86_400_000;
   return {
-    'directory.users.list': { path: '/admin/directory/v1/users?customer=my_customer&projection=full&viewType=admin_view&maxResults=20', ...directory },
+    'directory.users.list': {
+      path: '/admin/directory/v1/users?customer=my_customer&projection=full&viewType=admin_view&maxResults=20',
+      ...directory,
+    },
     'directory.users.get': { path: `/admin/directory/v1/users/${emulator.directory.admin.id}?projection=full`, ...directory },
     'directory.groups.list': { path: '/admin/directory/v1/groups?customer=my_customer&maxResults=5', ...directory },
     'directory.groups.get': { path: `/admin/directory/v1/groups/${group.email}`, ...directory },
     'directory.members.list': { path: `/admin/directory/v1/groups/${group.email}/members`, ...directory },
-    'directory.members.hasMember': { path: `/admin/directory/v1/groups/${group.email}/hasMember/${member.email ?? member.id}`, ...directory },
+    'directory.members.hasMember': {
+      path: `/admin/directory/v1/groups/${group.email}/hasMember/${member.email ?? member.id}`,
+      ...directory,
+    },
     'directory.domains.list': { path: '/admin/directory/v1/customer/my_customer/domains', ...directory },
     'directory.schemas.list': { path: '/admin/directory/v1/customer/my_customer/schemas', ...directory },
     'gmail.users.labels.list': { path: '/gmail/v1/users/me/labels', ...gmail },
@@ -65,23 +78,43 @@ function calls(): Record<string, Call> {
     'drive.files.get': { path: `/drive/v3/files/${file.id}?fields=*`, ...drive },
     'drive.permissions.list': { path: `/drive/v3/files/${file.id}/permissions?fields=*`, ...drive },
     'drive.permissions.create': {
-      path: `/drive/v3/files/${file.id}/permissions?fields=*`, method: 'POST', body: { type: 'domain', role: 'reader', domain: 'example.com', allowFileDiscovery: true }, ...drive,
+      path: `/drive/v3/files/${file.id}/permissions?fields=*`,
+      method: 'POST',
+      body: { type: 'domain', role: 'reader', domain: 'example.com', allowFileDiscovery: true },
+      ...drive,
     },
     'calendar.events.list': { path: '/calendar/v3/calendars/primary/events?singleEvents=true&orderBy=startTime', ...calendar },
     'calendar.freebusy.query': {
-      path: '/calendar/v3/freeBusy', method: 'POST', ...calendar,
-      body: { timeMin: new Date(start - 86_400_000).toISOString(), timeMax: new Date(start).toISOString(), items: [{ id: user.primaryEmail }] },
+      path: '/calendar/v3/freeBusy',
+      method: 'POST',
+      ...calendar,
+      body: {
+        timeMin: new Date(start - 86_400_000).toISOString(),
+        timeMax: new Date(start).toISOString(),
+        items: [{ id: user.primaryEmail }],
+      },
     },
     'calendar.events.insert': {
-      path: '/calendar/v3/calendars/primary/events', method: 'POST', ...calendar,
-      body: { summary: 'Discovery check', start: { dateTime: new Date(start).toISOString() }, end: { dateTime: new Date(start + 3_600_000).toISOString() } },
+      path: '/calendar/v3/calendars/primary/events',
+      method: 'POST',
+      ...calendar,
+      body: {
+        summary: 'Discovery check',
+        start: { dateTime: new Date(start).toISOString() },
+        end: { dateTime: new Date(start + 3_600_000).toISOString() },
+      },
     },
   };
 }
 
 async function answer(call: Call): Promise<{ status: number; body: unknown }> {
   const who = call.as === 'admin' ? emulator.directory.admin : user;
-  const { token } = emulator.context.tokens.issueAccess({ clientId: 'discovery-test', scopes: [...call.scopes], email: who.primaryEmail, userId: who.id });
+  const { token } = emulator.context.tokens.issueAccess({
+    clientId: 'discovery-test',
+    scopes: [...call.scopes],
+    email: who.primaryEmail,
+    userId: who.id,
+  });
   const response = await fetch(`${emulator.origin}${call.path}`, {
     method: call.method ?? 'GET',
     headers: { authorization: `Bearer ${token}`, ...(call.body ? { 'content-type': 'application/json' } : {}) },
@@ -98,12 +131,14 @@ describe("emulated methods against Google's Discovery documents", () => {
     for (const route of emulated()) {
       const entry = discovery.get(route.name);
       expect(entry, `${route.name} is in the Discovery fixtures`).toBeDefined();
-      expect(`${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`).toBe(`${entry!.method.httpMethod} ${routePattern(entry!.document, entry!.method)}`);
+      expect(`${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`).toBe(
+        `${entry!.method.httpMethod} ${routePattern(entry!.document, entry!.method)}`,
+      );
       expect(table[route.name], `${route.name} has a call in this test`).toBeDefined();
     }
   });
 
-  it("answers every method with the documented types, members and required fields", async () => {
+  it('answers every method with the documented types, members and required fields', async () => {
     const problems: string[] = [];
     for (const [id, call] of Object.entries(calls())) {
       const { document, method } = discovery.get(id)!;

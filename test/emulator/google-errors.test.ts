@@ -14,14 +14,19 @@ import { describeGoogleFailure, explainFailure, type SyncError } from '../../sha
 import { directoryClient, startTestEmulator } from '../support/emulator.js';
 
 let emulator: Emulator;
-beforeAll(async () => { emulator = await startTestEmulator({ users: 20, groups: 2 }); });
+beforeAll(async () => {
+  emulator = await startTestEmulator({ users: 20, groups: 2 });
+});
 afterAll(() => emulator.stop());
 beforeEach(() => emulator.setDelegatedScopes(DIRECTORY_READONLY_SCOPES));
 
 const USERS_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
 
 async function explained(call: () => Promise<unknown>, subject = 'sync-subject'): Promise<{ error: SyncError; raw: unknown }> {
-  const raw = await call().then(() => undefined, (e: unknown) => e);
+  const raw = await call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(raw).toBeDefined();
   return { error: explainFailure(describeGoogleFailure(raw, Date.now()), 'users.list', subject), raw };
 }
@@ -53,7 +58,10 @@ describe('Google refusals are named for what they are', () => {
   it('invalid_grant for a signature by another key: the key was deleted or replaced', async () => {
     const key = parseServiceAccountKey(await readFile(emulator.serviceAccountKeyPath, 'utf8'));
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const jwt = delegatedJwtClient({ ...key, private_key: other }, { scopes: DIRECTORY_READONLY_SCOPES, subject: emulator.directory.admin.primaryEmail });
+    const jwt = delegatedJwtClient(
+      { ...key, private_key: other },
+      { scopes: DIRECTORY_READONLY_SCOPES, subject: emulator.directory.admin.primaryEmail },
+    );
     const admin = new admin_directory_v1.Admin({ auth: jwt, rootUrl: `${emulator.origin}/`, retry: false });
     const { error } = await explained(listUsers(admin));
     expect(error.code).toBe('key-rejected');
@@ -64,22 +72,45 @@ describe('Google refusals are named for what they are', () => {
     const { error, raw } = await explained(listUsers(clientWithToken('ya29.issued-by-another-emulator')));
     expect(error.code).toBe('token-rejected');
     expect(error.message).toMatch(/401.*another token endpoint.*GOOGLE_EMULATOR_PORT/);
-    expect((raw as { response: { headers: Headers } }).response.headers.get('www-authenticate')).toMatch(/^Bearer realm="https:\/\/accounts\.google\.com\/"/);
+    expect((raw as { response: { headers: Headers } }).response.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="https:\/\/accounts\.google\.com\/"/,
+    );
   });
 
   it('403 ACCESS_TOKEN_SCOPE_INSUFFICIENT: the scope is not granted', async () => {
     const admin = emulator.directory.admin;
-    const { token } = emulator.context.tokens.issueAccess({ clientId: emulator.serviceAccountKey.client_id, scopes: ['https://www.googleapis.com/auth/admin.directory.group.readonly'], email: admin.primaryEmail, userId: admin.id });
+    const { token } = emulator.context.tokens.issueAccess({
+      clientId: emulator.serviceAccountKey.client_id,
+      scopes: ['https://www.googleapis.com/auth/admin.directory.group.readonly'],
+      email: admin.primaryEmail,
+      userId: admin.id,
+    });
     const { error, raw } = await explained(listUsers(clientWithToken(token)));
     expect((raw as { response: { data: unknown } }).response.data).toMatchObject({
-      error: { code: 403, status: 'PERMISSION_DENIED', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', domain: 'googleapis.com', metadata: { service: 'admin.googleapis.com' } }] },
+      error: {
+        code: 403,
+        status: 'PERMISSION_DENIED',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+            domain: 'googleapis.com',
+            metadata: { service: 'admin.googleapis.com' },
+          },
+        ],
+      },
     });
     expect(error.code).toBe('scope-not-delegated');
   });
 
   it('403 Not Authorized: the subject is not an admin', async () => {
     const employee = emulator.directory.users.find((u) => !u.isAdmin && !u.suspended && !u.deletionTime)!;
-    const { token } = emulator.context.tokens.issueAccess({ clientId: emulator.serviceAccountKey.client_id, scopes: [USERS_SCOPE], email: employee.primaryEmail, userId: employee.id });
+    const { token } = emulator.context.tokens.issueAccess({
+      clientId: emulator.serviceAccountKey.client_id,
+      scopes: [USERS_SCOPE],
+      email: employee.primaryEmail,
+      userId: employee.id,
+    });
     const { error } = await explained(listUsers(clientWithToken(token)), employee.primaryEmail);
     expect(error.code).toBe('subject-not-admin');
     expect(error.message).toMatch(/Not Authorized to access this resource\/api.*must be an admin/);

@@ -15,15 +15,29 @@ const APP = 'http://localhost:3999';
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seed: 'gsi', users: 20, groups: 2, stateDirectory: await mkdtemp(join(tmpdir(), 'wb-emulator-')) });
+  emulator = await startEmulator({
+    port: 0,
+    seed: 'gsi',
+    users: 20,
+    groups: 2,
+    stateDirectory: await mkdtemp(join(tmpdir(), 'wb-emulator-')),
+  });
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${APP}/auth/callback`);
 });
 afterAll(() => emulator.stop());
 
 const email = () => emulator.directory.admin.primaryEmail;
-const params = (scopes: string[], extra: Record<string, string> = {}) => new URLSearchParams({
-  client_id: LOCAL_DEFAULTS.googleClientId, origin: APP, state: 's1', include_granted_scopes: 'true', prompt: '', login_hint: email(), scope: scopes.join(' '), ...extra,
-});
+const params = (scopes: string[], extra: Record<string, string> = {}) =>
+  new URLSearchParams({
+    client_id: LOCAL_DEFAULTS.googleClientId,
+    origin: APP,
+    state: 's1',
+    include_granted_scopes: 'true',
+    prompt: '',
+    login_hint: email(),
+    scope: scopes.join(' '),
+    ...extra,
+  });
 
 async function open(scopes: string[], extra: Record<string, string> = {}) {
   const response = await fetch(`${emulator.origin}/gsi/authorize?${params(scopes, extra).toString()}`);
@@ -32,9 +46,21 @@ async function open(scopes: string[], extra: Record<string, string> = {}) {
 
 /** Approves the consent form with `ticked` scopes and returns the token response posted to the opener. */
 async function approve(requested: string[], ticked: string[]) {
-  const form = new URLSearchParams({ client_id: LOCAL_DEFAULTS.googleClientId, origin: APP, state: 's1', include_granted_scopes: 'true', account: email(), scope_list: requested.join(' '), action: 'allow' });
+  const form = new URLSearchParams({
+    client_id: LOCAL_DEFAULTS.googleClientId,
+    origin: APP,
+    state: 's1',
+    include_granted_scopes: 'true',
+    account: email(),
+    scope_list: requested.join(' '),
+    action: 'allow',
+  });
   for (const scope of ticked) form.append('scope', scope);
-  const response = await fetch(`${emulator.origin}/gsi/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  const response = await fetch(`${emulator.origin}/gsi/authorize`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+  });
   return result(await response.text());
 }
 
@@ -59,8 +85,12 @@ describe('the GIS token popup', () => {
     const answer = await approve(requested, [`${AUTH}gmail.metadata`]);
     expect(answer).toMatchObject({ state: 's1', origin: APP, response: { scope: `${AUTH}gmail.metadata` } });
     const token = answer.response.access_token!;
-    expect((await fetch(`${emulator.origin}/gmail/v1/users/me/labels/INBOX`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-    expect((await fetch(`${emulator.origin}/calendar/v3/calendars/primary/events`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${emulator.origin}/gmail/v1/users/me/labels/INBOX`, { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(200);
+    expect(
+      (await fetch(`${emulator.origin}/calendar/v3/calendars/primary/events`, { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(403);
   });
 
   it('adds earlier grants with include_granted_scopes, and answers at once when nothing new is asked', async () => {
@@ -74,7 +104,11 @@ describe('the GIS token popup', () => {
 
   it('forgets the grants once the app is revoked: the next request asks again', async () => {
     const token = result((await open([`${AUTH}gmail.metadata`])).page).response.access_token!;
-    const revoked = await fetch(`${emulator.origin}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    const revoked = await fetch(`${emulator.origin}/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${token}`,
+    });
     expect(revoked.status).toBe(200);
     const { page } = await open([`${AUTH}gmail.metadata`]);
     expect(page).toContain('id="allow"');
@@ -82,8 +116,19 @@ describe('the GIS token popup', () => {
   });
 
   it('answers "access_denied" when the user cancels', async () => {
-    const form = new URLSearchParams({ client_id: LOCAL_DEFAULTS.googleClientId, origin: APP, state: 's1', account: email(), scope_list: `${AUTH}drive`, action: 'deny' });
-    const response = await fetch(`${emulator.origin}/gsi/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    const form = new URLSearchParams({
+      client_id: LOCAL_DEFAULTS.googleClientId,
+      origin: APP,
+      state: 's1',
+      account: email(),
+      scope_list: `${AUTH}drive`,
+      action: 'deny',
+    });
+    const response = await fetch(`${emulator.origin}/gsi/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
     expect(result(await response.text()).response).toEqual({ error: 'access_denied', error_description: 'The user denied the request.' });
   });
 });

@@ -21,12 +21,16 @@ beforeEach(() => {
 });
 
 async function failure(call: Promise<unknown>): Promise<GaxiosError> {
-  const error = await call.then(() => undefined, (e: unknown) => e as GaxiosError);
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e as GaxiosError,
+  );
   if (!error) throw new Error('expected the call to fail');
   return error;
 }
 
-const reason = (error: GaxiosError) => (error.response?.data as { error: { errors: Array<{ reason: string; domain: string }>; status: string } }).error;
+const reason = (error: GaxiosError) =>
+  (error.response?.data as { error: { errors: Array<{ reason: string; domain: string }>; status: string } }).error;
 
 describe('limits and faults', () => {
   it('answers 403 userRateLimitExceeded with Retry-After past the per-user quota, until the minute turns', async () => {
@@ -35,7 +39,10 @@ describe('limits and faults', () => {
     for (let i = 0; i < 3; i++) await directory.users.list({ customer: 'my_customer', maxResults: 1 });
     const error = await failure(directory.users.list({ customer: 'my_customer', maxResults: 1 }));
     expect(error.status).toBe(403);
-    expect(reason(error)).toMatchObject({ status: 'PERMISSION_DENIED', errors: [{ reason: 'userRateLimitExceeded', domain: 'usageLimits' }] });
+    expect(reason(error)).toMatchObject({
+      status: 'PERMISSION_DENIED',
+      errors: [{ reason: 'userRateLimitExceeded', domain: 'usageLimits' }],
+    });
     expect(error.response?.headers.get('retry-after')).toBe('50');
     clock += 60_000;
     expect((await directory.users.list({ customer: 'my_customer', maxResults: 1 })).status).toBe(200);
@@ -66,7 +73,11 @@ describe('limits and faults', () => {
     expect([...statuses].sort()).toEqual([500, 503]);
     emulator.setLimits({ errorRate: 0.5 });
     let failed = 0;
-    for (let i = 0; i < 40; i++) failed += await directory.users.list({ customer: 'my_customer', maxResults: 1 }).then(() => 0, () => 1);
+    for (let i = 0; i < 40; i++)
+      failed += await directory.users.list({ customer: 'my_customer', maxResults: 1 }).then(
+        () => 0,
+        () => 1,
+      );
     expect(failed).toBeGreaterThan(5);
     expect(failed).toBeLessThan(35);
   });
@@ -88,7 +99,12 @@ describe('limits and faults', () => {
     expect(emulator.counters()).toMatchObject({ 'directory.users.list': 2, 'directory.groups.list': 1, 'oauth2.token': 1 });
     const overHttp = (await (await fetch(`${emulator.origin}/__emulator/counters`)).json()) as Record<string, number>;
     expect(overHttp['directory.users.list']).toBe(2);
-    const put = (body: unknown) => fetch(`${emulator.origin}/__emulator/limits`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const put = (body: unknown) =>
+      fetch(`${emulator.origin}/__emulator/limits`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect(await (await put({ userQuotaPerMinute: 1 })).json()).toMatchObject({ userQuotaPerMinute: 1, errorRate: 0 });
     expect(emulator.limits().userQuotaPerMinute).toBe(1);
     const bad = await put({ errorRate: 2 });
@@ -97,14 +113,22 @@ describe('limits and faults', () => {
     await fetch(`${emulator.origin}/__emulator/counters`, { method: 'DELETE' });
     expect(emulator.counters()).toEqual({});
     // Not for web pages: no CORS on the admin API, so another origin can neither preflight nor read it.
-    const preflight = await fetch(`${emulator.origin}/__emulator/limits`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'PUT' } });
+    const preflight = await fetch(`${emulator.origin}/__emulator/limits`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'PUT' },
+    });
     expect(preflight.status).toBe(403);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const read = await fetch(`${emulator.origin}/__emulator/issued-tokens`, { headers: { origin: 'https://evil.example.net' } });
     expect(read.headers.get('access-control-allow-origin')).toBeNull();
     const rebound = await new Promise<number>((ok, fail) => {
       const url = new URL('/__emulator/issued-tokens', emulator.origin);
-      request(url, { headers: { host: 'evil.example.net' } }, (res) => { res.resume(); ok(res.statusCode!); }).on('error', fail).end();
+      request(url, { headers: { host: 'evil.example.net' } }, (res) => {
+        res.resume();
+        ok(res.statusCode!);
+      })
+        .on('error', fail)
+        .end();
     });
     expect(rebound).toBe(403);
   });
@@ -118,10 +142,17 @@ describe('limits and faults', () => {
   });
 
   it('reads limits from GOOGLE_EMULATOR_* keys, naming a bad key in one line', () => {
-    expect(emulatorOptionsFromEnv({ GOOGLE_EMULATOR_QUOTA_PER_MINUTE: '2400/12000', GOOGLE_EMULATOR_LATENCY_MS: '25', GOOGLE_EMULATOR_ERROR_RATE: '0.05' }).limits)
-      .toEqual({ latencyMs: 25, userQuotaPerMinute: 2400, tenantQuotaPerMinute: 12000, errorRate: 0.05 });
+    expect(
+      emulatorOptionsFromEnv({
+        GOOGLE_EMULATOR_QUOTA_PER_MINUTE: '2400/12000',
+        GOOGLE_EMULATOR_LATENCY_MS: '25',
+        GOOGLE_EMULATOR_ERROR_RATE: '0.05',
+      }).limits,
+    ).toEqual({ latencyMs: 25, userQuotaPerMinute: 2400, tenantQuotaPerMinute: 12000, errorRate: 0.05 });
     expect(emulatorOptionsFromEnv({})).toMatchObject({ port: 4000, users: 200, groups: 30, seed: 'workspace-bridge', limits: NO_LIMITS });
-    expect(() => emulatorOptionsFromEnv({ GOOGLE_EMULATOR_USERS: '100001' })).toThrow(/^Configuration key GOOGLE_EMULATOR_USERS is invalid/);
+    expect(() => emulatorOptionsFromEnv({ GOOGLE_EMULATOR_USERS: '100001' })).toThrow(
+      /^Configuration key GOOGLE_EMULATOR_USERS is invalid/,
+    );
     expect(() => emulatorOptionsFromEnv({ GOOGLE_EMULATOR_ERROR_RATE: '5%' })).toThrow(/GOOGLE_EMULATOR_ERROR_RATE/);
     expect(() => emulatorOptionsFromEnv({ GOOGLE_EMULATOR_QUOTA_PER_MINUTE: 'lots' })).toThrow(/GOOGLE_EMULATOR_QUOTA_PER_MINUTE/);
   });

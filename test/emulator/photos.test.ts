@@ -27,7 +27,9 @@ describe('profile photos', () => {
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([96, 96]); // IHDR width and height
     }
     // Two people, two pictures (each has the colour of their own id).
-    const [a, b] = await Promise.all(withPhoto.slice(0, 2).map(async (u) => Buffer.from(await (await fetch(u.thumbnailPhotoUrl!)).arrayBuffer())));
+    const [a, b] = await Promise.all(
+      withPhoto.slice(0, 2).map(async (u) => Buffer.from(await (await fetch(u.thumbnailPhotoUrl!)).arrayBuffer())),
+    );
     expect(a!.equals(b!)).toBe(false);
   });
 

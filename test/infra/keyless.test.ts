@@ -24,7 +24,9 @@ describe('keyless deployment', () => {
   };
 
   it('creates no secret for a Google key: only the key ring and the OAuth client secret', () => {
-    const names = stacks().flatMap((stack) => Object.values(resourcesOf(synthesized.template(stack), 'AWS::SecretsManager::Secret')).map((r) => (r.Properties as Json).Name));
+    const names = stacks().flatMap((stack) =>
+      Object.values(resourcesOf(synthesized.template(stack), 'AWS::SecretsManager::Secret')).map((r) => (r.Properties as Json).Name),
+    );
     expect(names.sort()).toEqual(['workspace-bridge/google-client-secret', 'workspace-bridge/session-keys']);
   });
 
@@ -32,8 +34,9 @@ describe('keyless deployment', () => {
     const functions = stacks().flatMap((stack) => Object.values(resourcesOf(synthesized.template(stack), 'AWS::Lambda::Function')));
     expect(functions.length).toBeGreaterThan(3);
     for (const fn of functions) expect(JSON.stringify(fn.Properties)).not.toContain('SERVICE_ACCOUNT_SECRET_NAME');
-    const sync = Object.values(resourcesOf(synthesized.template(synthesized.bridge.sync!), 'AWS::Lambda::Function'))
-      .find((fn) => (fn.Properties as Json).FunctionName === 'WorkspaceBridge-Sync-sync')!;
+    const sync = Object.values(resourcesOf(synthesized.template(synthesized.bridge.sync!), 'AWS::Lambda::Function')).find(
+      (fn) => (fn.Properties as Json).FunctionName === 'WorkspaceBridge-Sync-sync',
+    )!;
     expect(((sync.Properties as Json).Environment as { Variables: Json }).Variables).toMatchObject({
       GOOGLE_CREDENTIALS: 'workload-identity',
       GOOGLE_WORKLOAD_IDENTITY_PROVIDER: KEYLESS.googleWorkloadIdentityProvider,
@@ -50,12 +53,25 @@ describe('keyless deployment', () => {
   });
 
   it('refuses keyless settings that cannot work, naming the context key', () => {
-    const read = (context: Record<string, string>) => readInfraConfig((key: ContextKey) => ({ ...FULL_CONTEXT, ...context } as Record<string, unknown>)[key]);
-    expect(() => read({ googleCredentials: 'workload-identity', googleServiceAccount: KEYLESS.googleServiceAccount })).toThrow(/"googleWorkloadIdentityProvider" is not usable: .*is missing/);
-    expect(() => read({ ...KEYLESS, googleWorkloadIdentityProvider: 'projects/wb-prod/locations/global/workloadIdentityPools/p/providers/aws-sync' })).toThrow(/"googleWorkloadIdentityProvider" is not usable/);
+    const read = (context: Record<string, string>) =>
+      readInfraConfig((key: ContextKey) => (({ ...FULL_CONTEXT, ...context }) as Record<string, unknown>)[key]);
+    expect(() => read({ googleCredentials: 'workload-identity', googleServiceAccount: KEYLESS.googleServiceAccount })).toThrow(
+      /"googleWorkloadIdentityProvider" is not usable: .*is missing/,
+    );
+    expect(() =>
+      read({ ...KEYLESS, googleWorkloadIdentityProvider: 'projects/wb-prod/locations/global/workloadIdentityPools/p/providers/aws-sync' }),
+    ).toThrow(/"googleWorkloadIdentityProvider" is not usable/);
     expect(() => read({ ...KEYLESS, googleServiceAccount: 'someone@example.com' })).toThrow(/"googleServiceAccount" is not usable/);
-    expect(() => read({ googleCredentials: 'keyless' })).toThrow(/"googleCredentials" is "keyless": expected one of service-account-key, workload-identity/);
-    expect(() => read({ googleServiceAccount: KEYLESS.googleServiceAccount })).toThrow(/"googleServiceAccount" is set, but googleCredentials is not workload-identity/);
-    expect(read(KEYLESS).googleCredentials).toEqual({ mode: 'workload-identity', provider: KEYLESS.googleWorkloadIdentityProvider, serviceAccount: KEYLESS.googleServiceAccount });
+    expect(() => read({ googleCredentials: 'keyless' })).toThrow(
+      /"googleCredentials" is "keyless": expected one of service-account-key, workload-identity/,
+    );
+    expect(() => read({ googleServiceAccount: KEYLESS.googleServiceAccount })).toThrow(
+      /"googleServiceAccount" is set, but googleCredentials is not workload-identity/,
+    );
+    expect(read(KEYLESS).googleCredentials).toEqual({
+      mode: 'workload-identity',
+      provider: KEYLESS.googleWorkloadIdentityProvider,
+      serviceAccount: KEYLESS.googleServiceAccount,
+    });
   });
 });

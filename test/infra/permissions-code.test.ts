@@ -14,14 +14,23 @@ import { SYNC_ENTRY } from '../../infra/workspace-bridge.js';
 
 /** Document-client and low-level command classes, by the IAM action they need. */
 const COMMAND_ACTIONS: Readonly<Record<string, TableAction | 'Scan'>> = {
-  GetCommand: 'GetItem', GetItemCommand: 'GetItem', TransactGetCommand: 'GetItem', TransactGetItemsCommand: 'GetItem',
-  BatchGetCommand: 'BatchGetItem', BatchGetItemCommand: 'BatchGetItem',
+  GetCommand: 'GetItem',
+  GetItemCommand: 'GetItem',
+  TransactGetCommand: 'GetItem',
+  TransactGetItemsCommand: 'GetItem',
+  BatchGetCommand: 'BatchGetItem',
+  BatchGetItemCommand: 'BatchGetItem',
   QueryCommand: 'Query',
-  PutCommand: 'PutItem', PutItemCommand: 'PutItem',
-  UpdateCommand: 'UpdateItem', UpdateItemCommand: 'UpdateItem',
-  DeleteCommand: 'DeleteItem', DeleteItemCommand: 'DeleteItem',
-  BatchWriteCommand: 'BatchWriteItem', BatchWriteItemCommand: 'BatchWriteItem',
-  ScanCommand: 'Scan', ScanItemCommand: 'Scan',
+  PutCommand: 'PutItem',
+  PutItemCommand: 'PutItem',
+  UpdateCommand: 'UpdateItem',
+  UpdateItemCommand: 'UpdateItem',
+  DeleteCommand: 'DeleteItem',
+  DeleteItemCommand: 'DeleteItem',
+  BatchWriteCommand: 'BatchWriteItem',
+  BatchWriteItemCommand: 'BatchWriteItem',
+  ScanCommand: 'Scan',
+  ScanItemCommand: 'Scan',
 };
 
 /**
@@ -40,7 +49,13 @@ interface Uses {
 
 async function dynamoDbUses(entry: string): Promise<Uses> {
   const result = await build({
-    entryPoints: [`${REPOSITORY_ROOT}${entry}`], bundle: true, write: false, format: 'esm', platform: 'node', packages: 'external', logLevel: 'silent',
+    entryPoints: [`${REPOSITORY_ROOT}${entry}`],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.text;
   const actions = new Set<string>();
@@ -63,7 +78,10 @@ const granted = (profile: PermissionProfile) =>
   [...new Set([...(profile.table?.actions ?? []), ...((profile.table?.queriedIndexes.length ?? 0) > 0 ? ['Query' as const] : [])])].sort();
 
 describe('permission profiles against the code each function bundles', () => {
-  it.each([...HTTP_FUNCTIONS.map((f) => [f.name, f.entry, HTTP_FUNCTION_PERMISSIONS[f.name]!] as const), ['sync', SYNC_ENTRY, SYNC_PERMISSIONS] as const])(
+  it.each([
+    ...HTTP_FUNCTIONS.map((f) => [f.name, f.entry, HTTP_FUNCTION_PERMISSIONS[f.name]!] as const),
+    ['sync', SYNC_ENTRY, SYNC_PERMISSIONS] as const,
+  ])(
     '%s: grants exactly the DynamoDB actions its bundle can send, and index access only if it queries one',
     async (name, entry, profile) => {
       const uses = await dynamoDbUses(entry);

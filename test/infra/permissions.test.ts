@@ -60,9 +60,12 @@ function statementsOf(template: Template, roleLogicalId: string): Statement[] {
     if (!(properties.Roles as Json[]).some((r) => r.Ref === roleLogicalId)) continue;
     for (const statement of (properties.PolicyDocument as Json).Statement as Json[]) {
       expect(statement.Effect).toBe('Allow');
-      const leadingKeys = ((statement.Condition as Json | undefined)?.['ForAllValues:StringLike'] as Json | undefined)?.['dynamodb:LeadingKeys'] as string[] | undefined;
+      const leadingKeys = ((statement.Condition as Json | undefined)?.['ForAllValues:StringLike'] as Json | undefined)?.[
+        'dynamodb:LeadingKeys'
+      ] as string[] | undefined;
       statements.push({
-        actions: asList(statement.Action as string | string[]).sort(), resources: asList(statement.Resource).map(render).sort(),
+        actions: asList(statement.Action as string | string[]).sort(),
+        resources: asList(statement.Resource).map(render).sort(),
         ...(leadingKeys ? { leadingKeys: [...leadingKeys].sort() } : {}),
       });
     }
@@ -75,11 +78,17 @@ function roleOf(stackTemplate: Template, roleLogicalId: string): Json {
 }
 
 /** Invoking the sync function by name: the sync itself (continuations) and the API (an admin's run now). */
-const INVOKE_SYNC: Statement = { actions: ['lambda:InvokeFunction'], resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'] };
+const INVOKE_SYNC: Statement = {
+  actions: ['lambda:InvokeFunction'],
+  resources: ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:WorkspaceBridge-Sync-sync'],
+};
 /** DynamoDB actions on the table itself (never Scan, never table management). */
 const onTable = (...actions: string[]): Statement => ({ actions: actions.map((a) => `dynamodb:${a}`).sort(), resources: ['table'] });
 /** Writes on the table limited, by `dynamodb:LeadingKeys`, to items whose partition key matches one of `partitions`. */
-const writesUnder = (partitions: string[], ...actions: string[]): Statement => ({ ...onTable(...actions), leadingKeys: [...partitions].sort() });
+const writesUnder = (partitions: string[], ...actions: string[]): Statement => ({
+  ...onTable(...actions),
+  leadingKeys: [...partitions].sort(),
+});
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 /** Query, and only Query, on the indexes the code queries. */
 const queries = (...indexes: string[]): Statement => ({ actions: ['dynamodb:Query'], resources: indexes.map((i) => `table/index/${i}`) });
@@ -87,25 +96,60 @@ const queries = (...indexes: string[]): Statement => ({ actions: ['dynamodb:Quer
 const tableStatements = (profile: PermissionProfile): Statement[] =>
   profile.table
     ? [
-      ...(profile.table.writesUnder
-        ? [onTable(...profile.table.actions.filter((a) => !WRITES.has(a))), writesUnder([...profile.table.writesUnder], ...profile.table.actions.filter((a) => WRITES.has(a)))]
-        : [onTable(...profile.table.actions)]),
-      ...(profile.table.queriedIndexes.length > 0 ? [queries(...profile.table.queriedIndexes)] : []),
-    ]
+        ...(profile.table.writesUnder
+          ? [
+              onTable(...profile.table.actions.filter((a) => !WRITES.has(a))),
+              writesUnder([...profile.table.writesUnder], ...profile.table.actions.filter((a) => WRITES.has(a))),
+            ]
+          : [onTable(...profile.table.actions)]),
+        ...(profile.table.queriedIndexes.length > 0 ? [queries(...profile.table.queriedIndexes)] : []),
+      ]
     : [];
 const logs = (name: string): Statement => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`logs:${name}`] });
-const readSecrets = (...names: string[]): Statement => ({ actions: ['secretsmanager:GetSecretValue'], resources: names.map((n) => `secret:${n}`) });
+const readSecrets = (...names: string[]): Statement => ({
+  actions: ['secretsmanager:GetSecretValue'],
+  resources: names.map((n) => `secret:${n}`),
+});
 // Resource order is not meaningful (aws-cdk-lib's minimizePolicies flag sorts them).
-const sorted = (statements: Statement[]) => statements.map((s) => ({ ...s, resources: [...s.resources].sort() })).sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
+const sorted = (statements: Statement[]) =>
+  statements.map((s) => ({ ...s, resources: [...s.resources].sort() })).sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
 
 describe('function roles: exactly what each function code uses', () => {
   it.each([
     // The login transaction lives in an encrypted cookie: no DynamoDB call, so no table grant at all.
     ['auth-login', [logs('auth-login'), readSecrets('sessionKeys')]],
     // Writes only where each function's items live: sessions (SESSION#…), one-user fetch requests (USERFETCH#…), the audit log.
-    ['auth-callback', [logs('auth-callback'), onTable('GetItem'), writesUnder(['SESSION#*', 'USERFETCH#*'], 'PutItem', 'UpdateItem', 'DeleteItem'), readSecrets('sessionKeys', 'googleClientSecret'), INVOKE_SYNC]],
-    ['auth-session', [logs('auth-session'), onTable('GetItem'), writesUnder(['SESSION#*'], 'UpdateItem', 'DeleteItem'), queries('gsi1'), readSecrets('sessionKeys')]],
-    ['api', [logs('api'), onTable('GetItem', 'BatchGetItem', 'Query'), writesUnder(['AUDIT', 'SESSION#*'], 'PutItem', 'UpdateItem', 'DeleteItem'), queries('gsi1', 'gsi2'), readSecrets('sessionKeys'), INVOKE_SYNC]],
+    [
+      'auth-callback',
+      [
+        logs('auth-callback'),
+        onTable('GetItem'),
+        writesUnder(['SESSION#*', 'USERFETCH#*'], 'PutItem', 'UpdateItem', 'DeleteItem'),
+        readSecrets('sessionKeys', 'googleClientSecret'),
+        INVOKE_SYNC,
+      ],
+    ],
+    [
+      'auth-session',
+      [
+        logs('auth-session'),
+        onTable('GetItem'),
+        writesUnder(['SESSION#*'], 'UpdateItem', 'DeleteItem'),
+        queries('gsi1'),
+        readSecrets('sessionKeys'),
+      ],
+    ],
+    [
+      'api',
+      [
+        logs('api'),
+        onTable('GetItem', 'BatchGetItem', 'Query'),
+        writesUnder(['AUDIT', 'SESSION#*'], 'PutItem', 'UpdateItem', 'DeleteItem'),
+        queries('gsi1', 'gsi2'),
+        readSecrets('sessionKeys'),
+        INVOKE_SYNC,
+      ],
+    ],
   ])('%s', (name, expected) => {
     const { api } = synthesized.bridge;
     const deployed = api!.functions.find((f) => f.spec.name === name)!;
@@ -119,10 +163,16 @@ describe('function roles: exactly what each function code uses', () => {
     const { api } = synthesized.bridge;
     const template = synthesized.template(api!);
     for (const { spec, app } of api!.functions) {
-      const variables = (resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).Environment as { Variables: Json };
-      expect(variables.Variables.SYNC_FUNCTION_NAME, spec.name).toBe(['api', 'auth-callback'].includes(spec.name) ? 'WorkspaceBridge-Sync-sync' : undefined);
+      const variables = (resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).Environment as {
+        Variables: Json;
+      };
+      expect(variables.Variables.SYNC_FUNCTION_NAME, spec.name).toBe(
+        ['api', 'auth-callback'].includes(spec.name) ? 'WorkspaceBridge-Sync-sync' : undefined,
+      );
       // A full vCPU for the API: its cold start loads the people search index.
-      expect((resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).MemorySize, spec.name).toBe(spec.name === 'api' ? 1769 : 512);
+      expect((resourcesOf(template, 'AWS::Lambda::Function')[logicalId(app.fn)]!.Properties as Json).MemorySize, spec.name).toBe(
+        spec.name === 'api' ? 1769 : 512,
+      );
     }
   });
 
@@ -154,7 +204,10 @@ describe('function roles: exactly what each function code uses', () => {
       ]),
     );
     expect(roleOf(template, roleId).Properties).not.toHaveProperty('ManagedPolicyArns');
-    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'WorkspaceBridge-Sync-sync', Role: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'WorkspaceBridge-Sync-sync',
+      Role: { 'Fn::GetAtt': [roleId, 'Arn'] },
+    });
   });
 
   it('rotation: manages versions of the session key ring and nothing else', () => {
@@ -164,7 +217,12 @@ describe('function roles: exactly what each function code uses', () => {
       sorted([
         logs('rotation'),
         {
-          actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+          actions: [
+            'secretsmanager:DescribeSecret',
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:UpdateSecretVersionStage',
+          ],
           resources: ['secret:sessionKeys'],
         },
       ]),
@@ -189,12 +247,13 @@ describe('function roles: exactly what each function code uses', () => {
     });
   });
 
-  it('no role has a wildcard resource but the deployment role (BucketDeployment\'s grants) and the scheduler (versions of sync)', () => {
+  it("no role has a wildcard resource but the deployment role (BucketDeployment's grants) and the scheduler (versions of sync)", () => {
     const { data, api, sync, web, monitoring } = synthesized.bridge;
     for (const stack of [data, api!, monitoring]) {
       // Resources only: a LeadingKeys condition's patterns (SESSION#*) are meant to hold a wildcard.
-      const resources = Object.values(resourcesOf(synthesized.template(stack), 'AWS::IAM::Policy'))
-        .flatMap((policy) => ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.map((statement) => statement.Resource));
+      const resources = Object.values(resourcesOf(synthesized.template(stack), 'AWS::IAM::Policy')).flatMap((policy) =>
+        ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.map((statement) => statement.Resource),
+      );
       expect(JSON.stringify(resources), stack.stackName).not.toMatch(/\*"/);
     }
     const syncTemplate = synthesized.template(sync!);
@@ -218,8 +277,12 @@ describe('function roles: exactly what each function code uses', () => {
       ),
     );
     expect(writers.map((p) => (p.Properties as Json).Roles)).toEqual([[{ Ref: logicalId(descendant(web, 'DeploymentRole')) }]]);
-    const bucketPolicy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify((p.Properties as Json).Bucket).includes(bucketId))!;
-    const allows = ((bucketPolicy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.filter((s) => s.Effect === 'Allow');
+    const bucketPolicy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) =>
+      JSON.stringify((p.Properties as Json).Bucket).includes(bucketId),
+    )!;
+    const allows = ((bucketPolicy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.filter(
+      (s) => s.Effect === 'Allow',
+    );
     expect(allows).toEqual([
       expect.objectContaining({
         Action: 's3:GetObject',

@@ -13,7 +13,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { descendant, FIXTURE_FUNCTIONS, FIXTURE_WEB_BUILD, FULL_CONTEXT, onlyResource, resourcesOf, synthesize, type Synthesized } from './support.js';
+import {
+  descendant,
+  FIXTURE_FUNCTIONS,
+  FIXTURE_WEB_BUILD,
+  FULL_CONTEXT,
+  onlyResource,
+  resourcesOf,
+  synthesize,
+  type Synthesized,
+} from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,7 +53,13 @@ describe('data stack', () => {
       { AttributeName: TABLE.sortKey.name, KeyType: 'RANGE' },
     ]);
     expect((p.GlobalSecondaryIndexes as Json[]).map((i) => [i.IndexName, i.KeySchema])).toEqual(
-      TABLE.globalSecondaryIndexes.map((i) => [i.indexName, [{ AttributeName: i.partitionKey.name, KeyType: 'HASH' }, { AttributeName: i.sortKey.name, KeyType: 'RANGE' }]]),
+      TABLE.globalSecondaryIndexes.map((i) => [
+        i.indexName,
+        [
+          { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
+        ],
+      ]),
     );
     expect(p.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.timeToLiveAttribute, Enabled: true });
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
@@ -98,23 +113,38 @@ describe('functions', () => {
   it('HTTP and sync functions get the full aws-mode configuration the code validates', () => {
     const { api, sync } = synthesized.bridge;
     for (const app of [sync!.sync, ...api!.functions.map((f) => f.app)]) {
-      const env = synthesized.template(app.node.scopes.find((s): s is Stack => 'templateOptions' in s)!).toJSON().Resources[logicalId(app.fn)].Properties.Environment.Variables;
+      const env = synthesized.template(app.node.scopes.find((s): s is Stack => 'templateOptions' in s)!).toJSON().Resources[
+        logicalId(app.fn)
+      ].Properties.Environment.Variables;
       expect(env.RUNTIME_MODE).toBe('aws');
       expect(env.APP_ORIGIN).toBe('https://intranet.example.com');
       const resolvedTable = { ...env, TABLE_NAME: 'resolved-at-deploy' };
-      expect(loadConfig(resolvedTable)).toMatchObject({ mode: 'aws', allowedDomains: ['example.com', 'example.org'], googleAdminSubject: 'admin@example.com' });
+      expect(loadConfig(resolvedTable)).toMatchObject({
+        mode: 'aws',
+        allowedDomains: ['example.com', 'example.org'],
+        googleAdminSubject: 'admin@example.com',
+      });
     }
   });
 
   it('the admin group and enabled integrations reach the api function only, and only when set', () => {
-    const withSettings = synthesize({ context: { ...FULL_CONTEXT, adminGroupEmail: 'intranet-admins@example.com', enabledIntegrations: 'calendar' } });
+    const withSettings = synthesize({
+      context: { ...FULL_CONTEXT, adminGroupEmail: 'intranet-admins@example.com', enabledIntegrations: 'calendar' },
+    });
     const env = (from: Synthesized, app: AppFunction): Record<string, string> =>
-      from.template(app.node.scopes.find((s): s is Stack => 'templateOptions' in s)!).toJSON().Resources[logicalId(app.fn)].Properties.Environment.Variables;
+      from.template(app.node.scopes.find((s): s is Stack => 'templateOptions' in s)!).toJSON().Resources[logicalId(app.fn)].Properties
+        .Environment.Variables;
     const { api, sync } = withSettings.bridge;
     for (const { spec, app } of api!.functions) {
       if (spec.name === 'api') {
-        expect(env(withSettings, app)).toMatchObject({ ADMIN_GROUP_EMAIL: 'intranet-admins@example.com', ENABLED_INTEGRATIONS: 'calendar' });
-        expect(loadConfig({ ...env(withSettings, app), TABLE_NAME: 'resolved-at-deploy' })).toMatchObject({ adminGroupEmail: 'intranet-admins@example.com', enabledIntegrations: ['calendar'] });
+        expect(env(withSettings, app)).toMatchObject({
+          ADMIN_GROUP_EMAIL: 'intranet-admins@example.com',
+          ENABLED_INTEGRATIONS: 'calendar',
+        });
+        expect(loadConfig({ ...env(withSettings, app), TABLE_NAME: 'resolved-at-deploy' })).toMatchObject({
+          adminGroupEmail: 'intranet-admins@example.com',
+          enabledIntegrations: ['calendar'],
+        });
       } else {
         expect(env(withSettings, app), spec.name).not.toHaveProperty('ADMIN_GROUP_EMAIL');
         expect(env(withSettings, app), spec.name).not.toHaveProperty('ENABLED_INTEGRATIONS');
@@ -186,7 +216,9 @@ describe('sync stack', () => {
 });
 
 describe('web stack', () => {
-  const distribution = () => (onlyResource(synthesized.template(synthesized.bridge.web), 'AWS::CloudFront::Distribution').Properties as Json).DistributionConfig as Json;
+  const distribution = () =>
+    (onlyResource(synthesized.template(synthesized.bridge.web), 'AWS::CloudFront::Distribution').Properties as Json)
+      .DistributionConfig as Json;
 
   it('routes the catalog patterns, in catalog order, to the function URLs: uncached, all methods, everything but Host forwarded', () => {
     const behaviors = distribution().CacheBehaviors as Json[];
@@ -211,7 +243,12 @@ describe('web stack', () => {
   it('signs requests to the bucket and to every function URL with origin access control', () => {
     const template = synthesized.template(synthesized.bridge.web);
     const oacs = resourcesOf(template, 'AWS::CloudFront::OriginAccessControl');
-    const byType = Object.fromEntries(Object.entries(oacs).map(([id, r]) => [((r.Properties as Json).OriginAccessControlConfig as Json).OriginAccessControlOriginType, { id, config: (r.Properties as Json).OriginAccessControlConfig }]));
+    const byType = Object.fromEntries(
+      Object.entries(oacs).map(([id, r]) => [
+        ((r.Properties as Json).OriginAccessControlConfig as Json).OriginAccessControlOriginType,
+        { id, config: (r.Properties as Json).OriginAccessControlConfig },
+      ]),
+    );
     expect(byType.s3!.config).toMatchObject({ SigningBehavior: 'always', SigningProtocol: 'sigv4' });
     expect(byType.lambda!.config).toMatchObject({ SigningBehavior: 'always', SigningProtocol: 'sigv4' });
     const origins = distribution().Origins as Json[];
@@ -228,7 +265,12 @@ describe('web stack', () => {
       expect(JSON.stringify(p.SourceArn)).toContain(logicalId(synthesized.bridge.web.distribution));
     }
     const bucket = resourcesOf(template, 'AWS::S3::Bucket')[logicalId(synthesized.bridge.web.bucket)]!.Properties as Json;
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
   });
 
   it('S3 server access logs reach the log bucket through its bucket policy, not an ACL grant (feature flag serverAccessLogsUseBucketPolicy)', () => {
@@ -236,10 +278,17 @@ describe('web stack', () => {
     const logBucketId = logicalId(descendant(synthesized.bridge.web, 'AccessLogs'));
     const logBucket = resourcesOf(template, 'AWS::S3::Bucket')[logBucketId]!.Properties as Json;
     expect(logBucket).not.toHaveProperty('AccessControl');
-    const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify((p.Properties as Json).Bucket).includes(logBucketId))!;
+    const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find((p) =>
+      JSON.stringify((p.Properties as Json).Bucket).includes(logBucketId),
+    )!;
     const statements = ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement;
     expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Condition: expect.objectContaining({ ArnLike: expect.anything() }) }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Condition: expect.objectContaining({ ArnLike: expect.anything() }),
+      }),
     );
     const webBucket = resourcesOf(template, 'AWS::S3::Bucket')[logicalId(synthesized.bridge.web.bucket)]!.Properties as Json;
     expect(webBucket.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId }, LogFilePrefix: 'web-bucket/' });
@@ -262,7 +311,12 @@ describe('web stack', () => {
     const template = synthesized.template(synthesized.bridge.web);
     const deployments = Object.values(resourcesOf(template, 'Custom::CDKBucketDeployment')).map((d) => d.Properties as Json);
     expect(deployments).toEqual([
-      expect.objectContaining({ Include: ['assets/*'], Exclude: ['*'], Prune: false, SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } }),
+      expect.objectContaining({
+        Include: ['assets/*'],
+        Exclude: ['*'],
+        Prune: false,
+        SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+      }),
       expect.objectContaining({
         Exclude: ['assets/*'],
         Prune: true,
@@ -295,10 +349,15 @@ describe('web stack', () => {
         webBuildDir: 'test/infra/fixtures/web',
       },
     });
-    const config = (onlyResource(custom.template(custom.bridge.web), 'AWS::CloudFront::Distribution').Properties as Json).DistributionConfig as Json;
+    const config = (onlyResource(custom.template(custom.bridge.web), 'AWS::CloudFront::Distribution').Properties as Json)
+      .DistributionConfig as Json;
     expect(config).toMatchObject({
       Aliases: ['intranet.example.com'],
-      ViewerCertificate: { AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234', MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      ViewerCertificate: {
+        AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234',
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+        SslSupportMethod: 'sni-only',
+      },
     });
     custom.template(custom.bridge.api!).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ APP_ORIGIN: 'https://intranet.example.com' }) },
@@ -307,7 +366,7 @@ describe('web stack', () => {
 });
 
 describe('monitoring stack', () => {
-  it('alarms on every function\'s errors and throttles, both failure queues and the 5xx rate, all to one topic', () => {
+  it("alarms on every function's errors and throttles, both failure queues and the 5xx rate, all to one topic", () => {
     const { monitoring } = synthesized.bridge;
     const template = synthesized.template(monitoring);
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
@@ -323,20 +382,27 @@ describe('monitoring stack', () => {
     const rate = alarms.filter((a) => a.Metrics);
     expect(rate).toHaveLength(1);
     const expression = (rate[0]!.Metrics as Json[]).find((m) => m.Expression)!.Expression as string;
-    expect(expression).toBe(`100 * (${FIXTURE_FUNCTIONS.map((_, i) => `e${i}`).join(' + ')}) / (${FIXTURE_FUNCTIONS.map((_, i) => `r${i}`).join(' + ')})`);
+    expect(expression).toBe(
+      `100 * (${FIXTURE_FUNCTIONS.map((_, i) => `e${i}`).join(' + ')}) / (${FIXTURE_FUNCTIONS.map((_, i) => `r${i}`).join(' + ')})`,
+    );
     expect(rate[0]!.Threshold).toBe(5);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
-  const monitoringAlarms = () => Object.values(resourcesOf(synthesized.template(synthesized.bridge.monitoring), 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
+  const monitoringAlarms = () =>
+    Object.values(resourcesOf(synthesized.template(synthesized.bridge.monitoring), 'AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties as Json,
+    );
   const syncFunctionRef = () => ({ 'Fn::ImportValue': expect.stringContaining(logicalId(synthesized.bridge.sync!.sync.fn)) });
 
   it.each([
     ['failed', 'SyncRunFailed'],
     ['refused', 'SyncRunRefused'],
   ])('alarms on any sync run that ended %s (the handler returns normally, so Lambda Errors never sees it)', (status, id) => {
-    const matching = monitoringAlarms().filter((a) => a.Namespace === SYNC_RUN_METRICS.namespace && JSON.stringify(a.Dimensions).includes(`"${status}"`));
+    const matching = monitoringAlarms().filter(
+      (a) => a.Namespace === SYNC_RUN_METRICS.namespace && JSON.stringify(a.Dimensions).includes(`"${status}"`),
+    );
     expect(matching).toEqual([
       {
         Namespace: 'WorkspaceBridge/Sync',
@@ -356,11 +422,23 @@ describe('monitoring stack', () => {
 
   it('the sync run alarms watch exactly what the handler logs: its EMF namespace, dimension and per-run metric', () => {
     const record = {
-      runId: 'r', status: 'failed', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:01:00.000Z', durationMs: 60_000, forced: false,
-      counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0 }, memberships: { groupsChanged: 0, added: 0, removed: 0 },
-      apiCalls: 0, retries: 0, itemWrites: 0, invocations: 1, errors: [],
+      runId: 'r',
+      status: 'failed',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:01:00.000Z',
+      durationMs: 60_000,
+      forced: false,
+      counts: { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0 },
+      memberships: { groupsChanged: 0, added: 0, removed: 0 },
+      apiCalls: 0,
+      retries: 0,
+      itemWrites: 0,
+      invocations: 1,
+      errors: [],
     } as const;
-    const line = runMetrics(record as unknown as Parameters<typeof runMetrics>[0]) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Json;
+    const line = runMetrics(record as unknown as Parameters<typeof runMetrics>[0]) as {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+    } & Json;
     const [directive] = line._aws.CloudWatchMetrics;
     expect(directive!.Namespace).toBe(SYNC_RUN_METRICS.namespace);
     expect(directive!.Dimensions).toEqual([[SYNC_RUN_METRICS.statusDimension]]);
@@ -370,7 +448,9 @@ describe('monitoring stack', () => {
   });
 
   it('no throttle alarm for the sync (its queued async events are retried by Lambda); it alarms on dropped events instead', () => {
-    const forSync = monitoringAlarms().filter((a) => a.Namespace === 'AWS/Lambda' && JSON.stringify(a.Dimensions).includes(logicalId(synthesized.bridge.sync!.sync.fn)));
+    const forSync = monitoringAlarms().filter(
+      (a) => a.Namespace === 'AWS/Lambda' && JSON.stringify(a.Dimensions).includes(logicalId(synthesized.bridge.sync!.sync.fn)),
+    );
     expect(forSync.map((a) => a.MetricName).sort()).toEqual(['AsyncEventsDropped', 'Errors']);
     expect(forSync.find((a) => a.MetricName === 'AsyncEventsDropped')).toMatchObject({
       Dimensions: [{ Name: 'FunctionName', Value: syncFunctionRef() }],

@@ -34,13 +34,15 @@ export interface Synthesized {
  * Builds the whole app as `cdk synth` does (cdk.json context, cdk-nag included) and synthesizes it:
  * a cdk-nag violation throws here. Bundling is skipped unless named stacks ask for it.
  */
-export function synthesize(options: {
-  context?: Record<string, unknown>;
-  httpFunctions?: readonly HttpFunction[];
-  syncEntry?: string;
-  bundlingStacks?: string[];
-  outdir?: string;
-} = {}): Synthesized {
+export function synthesize(
+  options: {
+    context?: Record<string, unknown>;
+    httpFunctions?: readonly HttpFunction[];
+    syncEntry?: string;
+    bundlingStacks?: string[];
+    outdir?: string;
+  } = {},
+): Synthesized {
   const app = new App({
     outdir: options.outdir,
     // aws-cdk-lib's own CloudFormation linter costs ~15 s per process; the `npx cdk synth` test runs it.
@@ -54,7 +56,10 @@ export function synthesize(options: {
     syncEntry: options.syncEntry ?? FIXTURE_HANDLER,
   });
   const assembly = app.synth();
-  return { bridge, template: (stack) => Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template as Record<string, unknown>) };
+  return {
+    bridge,
+    template: (stack) => Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template as Record<string, unknown>),
+  };
 }
 
 type Json = Record<string, unknown>;
@@ -78,12 +83,17 @@ export function headersFromPolicy(policy: Json): Record<string, string> {
   if (security.ContentSecurityPolicy) headers['content-security-policy'] = security.ContentSecurityPolicy.ContentSecurityPolicy as string;
   if (security.StrictTransportSecurity) {
     const hsts = security.StrictTransportSecurity;
-    headers['strict-transport-security'] = [`max-age=${hsts.AccessControlMaxAgeSec}`, ...(hsts.IncludeSubdomains ? ['includeSubDomains'] : []), ...(hsts.Preload ? ['preload'] : [])].join('; ');
+    headers['strict-transport-security'] = [
+      `max-age=${hsts.AccessControlMaxAgeSec}`,
+      ...(hsts.IncludeSubdomains ? ['includeSubDomains'] : []),
+      ...(hsts.Preload ? ['preload'] : []),
+    ].join('; ');
   }
   if (security.ContentTypeOptions) headers['x-content-type-options'] = 'nosniff';
   if (security.FrameOptions) headers['x-frame-options'] = security.FrameOptions.FrameOption as string;
   if (security.ReferrerPolicy) headers['referrer-policy'] = security.ReferrerPolicy.ReferrerPolicy as string;
-  for (const item of ((config.CustomHeadersConfig as Json | undefined)?.Items ?? []) as Json[]) headers[item.Header as string] = item.Value as string;
+  for (const item of ((config.CustomHeadersConfig as Json | undefined)?.Items ?? []) as Json[])
+    headers[item.Header as string] = item.Value as string;
   return headers;
 }
 

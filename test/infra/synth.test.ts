@@ -18,7 +18,11 @@ const run = promisify(execFile);
 describe('cdk-nag (AWS Solutions pack) on every synth', () => {
   it('fails synth on an unacknowledged finding (the check is live)', () => {
     const app = new App({ builtinCloudFormationValidation: false, context: { ...FULL_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-    const bridge = buildWorkspaceBridge(app, { config: readInfraConfig((k: ContextKey) => app.node.tryGetContext(k)), httpFunctions: FIXTURE_FUNCTIONS, syncEntry: FIXTURE_HANDLER });
+    const bridge = buildWorkspaceBridge(app, {
+      config: readInfraConfig((k: ContextKey) => app.node.tryGetContext(k)),
+      httpFunctions: FIXTURE_FUNCTIONS,
+      syncEntry: FIXTURE_HANDLER,
+    });
     new Bucket(bridge.web, 'Unchecked');
     expect(() => app.synth()).toThrow(/AwsSolutions-S1[\s\S]*WorkspaceBridge-Web\/Unchecked/);
   });
@@ -86,14 +90,19 @@ describe('bundling', () => {
   it('bundles a function with the local esbuild: minified ESM with a require shim and a source map, no Docker', async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'wb-cdk-'));
     const { bridge, template } = synthesize({ bundlingStacks: ['WorkspaceBridge-Data'], outdir });
-    const code = template(bridge.data).toJSON().Resources[bridge.data.getLogicalId(bridge.data.rotation.fn.node.defaultChild as never)].Properties.Code;
+    const code = template(bridge.data).toJSON().Resources[bridge.data.getLogicalId(bridge.data.rotation.fn.node.defaultChild as never)]
+      .Properties.Code;
     const assetDir = join(outdir, `asset.${(code.S3Key as string).replace(/\.zip$/, '')}`);
     expect((await readdir(assetDir)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
     const bundle = await readFile(join(assetDir, 'index.mjs'), 'utf8');
     expect(bundle.startsWith("import { createRequire as __wbCreateRequire } from 'node:module'")).toBe(true);
     expect(bundle).toMatch(/export\s*\{[^}]*as handler/);
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(2000); // minified: long lines, not source layout
-    expect(JSON.parse(await readFile(join(assetDir, 'index.mjs.map'), 'utf8')).sources.some((s: string) => s.endsWith('functions/rotate-session-keys.ts'))).toBe(true);
+    expect(
+      JSON.parse(await readFile(join(assetDir, 'index.mjs.map'), 'utf8')).sources.some((s: string) =>
+        s.endsWith('functions/rotate-session-keys.ts'),
+      ),
+    ).toBe(true);
     expect(typeof (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)).handler).toBe('function');
   });
 });
@@ -102,14 +111,25 @@ describe('npx cdk synth', () => {
   it('synthesizes the real app offline (cdk.json, tsx, esbuild bundling, cdk-nag) with every stack', async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'wb-cdk-out-'));
     const context = Object.entries({ ...FULL_CONTEXT }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-    const { stdout, stderr } = await run('npx', ['cdk', 'synth', '--no-notices', '-q', '-o', outdir, ...context], { cwd: join(import.meta.dirname, '../..'), maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await run('npx', ['cdk', 'synth', '--no-notices', '-q', '-o', outdir, ...context], {
+      cwd: join(import.meta.dirname, '../..'),
+      maxBuffer: 1 << 24,
+    });
     expect(`${stdout}${stderr}`).not.toMatch(/AwsSolutions-|Synthesis finished with errors/);
     const manifest = JSON.parse(await readFile(join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string }> };
-    const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id]) => id);
-    expect(stacks).toEqual(expect.arrayContaining(['WorkspaceBridge-Data', 'WorkspaceBridge-Api', 'WorkspaceBridge-Web', 'WorkspaceBridge-Monitoring']));
+    const stacks = Object.entries(manifest.artifacts)
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+      .map(([id]) => id);
+    expect(stacks).toEqual(
+      expect.arrayContaining(['WorkspaceBridge-Data', 'WorkspaceBridge-Api', 'WorkspaceBridge-Web', 'WorkspaceBridge-Monitoring']),
+    );
     // Every bundled function loads as the Lambda runtime loads it (ESM, CommonJS dependencies through the require shim).
-    const template = JSON.parse(await readFile(join(outdir, 'WorkspaceBridge-Api.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { Code: { S3Key: string } } }> };
-    const bundles = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'));
+    const template = JSON.parse(await readFile(join(outdir, 'WorkspaceBridge-Api.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: { Code: { S3Key: string } } }>;
+    };
+    const bundles = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'));
     expect(bundles.length).toBeGreaterThan(0);
     for (const bundle of bundles) {
       expect(typeof (await import(pathToFileURL(bundle).href)).handler, bundle).toBe('function');

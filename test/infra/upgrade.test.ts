@@ -8,7 +8,10 @@ import { synthesize } from './support.js';
  * resource on upgrade: a retained table or bucket is orphaned and a new, empty one created; a named
  * secret, function or dashboard clashes with its old self; an export in use cannot change.
  */
-const BEFORE = JSON.parse(readFileSync(new URL('./fixtures/logical-ids.json', import.meta.url), 'utf8')) as Record<string, Record<string, string>>;
+const BEFORE = JSON.parse(readFileSync(new URL('./fixtures/logical-ids.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Record<string, string>
+>;
 
 describe('upgrading an installation', () => {
   it('keeps the logical ID and type of every resource an earlier version deployed', () => {

@@ -35,13 +35,20 @@ describe('security headers', () => {
     ['none', ["'self'", 'https://accounts.google.com/gsi/']],
   ])('connect-src names only the API hosts the enabled integrations call (enabledIntegrations=%s)', (enabledIntegrations, connectSrc) => {
     const narrowed = synthesize({ context: { ...FULL_CONTEXT, enabledIntegrations } });
-    const csp = headersFromPolicy(onlyResource(narrowed.template(narrowed.bridge.web), 'AWS::CloudFront::ResponseHeadersPolicy'))['content-security-policy']!;
+    const csp = headersFromPolicy(onlyResource(narrowed.template(narrowed.bridge.web), 'AWS::CloudFront::ResponseHeadersPolicy'))[
+      'content-security-policy'
+    ]!;
     expect(csp.split('; ').find((d) => d.startsWith('connect-src '))).toBe(`connect-src ${connectSrc.join(' ')}`);
   });
 
-  it('each integration\'s connect-src host is the host of the API base URL the browser gets for it (/api/config)', () => {
+  it("each integration's connect-src host is the host of the API base URL the browser gets for it (/api/config)", () => {
     for (const integration of INTEGRATIONS) {
-      const config = webConfig({ googleClientId: 'x', oidcIssuer: 'https://accounts.google.com', googleApiRoot: 'https://www.googleapis.com/', enabledIntegrations: [integration] });
+      const config = webConfig({
+        googleClientId: 'x',
+        oidcIssuer: 'https://accounts.google.com',
+        googleApiRoot: 'https://www.googleapis.com/',
+        enabledIntegrations: [integration],
+      });
       expect(googleOriginsFor([integration]).apis, integration).toContain(new URL(config.googleApis[integration]).origin);
     }
   });
@@ -60,8 +67,13 @@ describe('security headers', () => {
   it('every behavior, API and static, carries the policy and it overrides what an origin sends', () => {
     const template = synthesized.template(synthesized.bridge.web);
     const [policyId] = Object.keys(resourcesOf(template, 'AWS::CloudFront::ResponseHeadersPolicy'));
-    const config = (onlyResource(template, 'AWS::CloudFront::Distribution').Properties as { DistributionConfig: { DefaultCacheBehavior: object; CacheBehaviors: object[] } }).DistributionConfig;
-    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) expect(behavior).toMatchObject({ ResponseHeadersPolicyId: { Ref: policyId } });
+    const config = (
+      onlyResource(template, 'AWS::CloudFront::Distribution').Properties as {
+        DistributionConfig: { DefaultCacheBehavior: object; CacheBehaviors: object[] };
+      }
+    ).DistributionConfig;
+    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors])
+      expect(behavior).toMatchObject({ ResponseHeadersPolicyId: { Ref: policyId } });
     const policy = JSON.stringify(onlyResource(template, 'AWS::CloudFront::ResponseHeadersPolicy'));
     expect(policy).not.toContain('"Override":false');
   });
@@ -85,16 +97,22 @@ describe('static client', () => {
     return handler({ request: { uri } }).uri;
   };
 
-  it.each(['/', '/people', '/people/ada@example.com', '/groups/eng.team/members', '/index.html', '/assets/index-Bq3xY7zK.js', '/missing.png', '/assets/gone-Zz99.js'])(
-    'SPA fallback: %s is answered by the same file in CloudFront and locally',
-    async (path) => {
-      const rewritten = cloudFrontUri(path);
-      const fromBucket = await readFile(join(webRoot, rewritten), 'utf8').catch(() => undefined);
-      const response = await fetch(`${origin}${path}`);
-      if (fromBucket === undefined) expect(response.status).toBe(404);
-      else expect(await response.text()).toBe(fromBucket);
-    },
-  );
+  it.each([
+    '/',
+    '/people',
+    '/people/ada@example.com',
+    '/groups/eng.team/members',
+    '/index.html',
+    '/assets/index-Bq3xY7zK.js',
+    '/missing.png',
+    '/assets/gone-Zz99.js',
+  ])('SPA fallback: %s is answered by the same file in CloudFront and locally', async (path) => {
+    const rewritten = cloudFrontUri(path);
+    const fromBucket = await readFile(join(webRoot, rewritten), 'utf8').catch(() => undefined);
+    const response = await fetch(`${origin}${path}`);
+    if (fromBucket === undefined) expect(response.status).toBe(404);
+    else expect(await response.text()).toBe(fromBucket);
+  });
 
   it('the deployment sets the Cache-Control the local host sends: a year for hashed assets, revalidate for pages', async () => {
     const deployments = Object.values(resourcesOf(synthesized.template(synthesized.bridge.web), 'Custom::CDKBucketDeployment')).map(

@@ -21,7 +21,9 @@ describe('access check as a directory oracle', () => {
     api = await startDirectoryApp({ users: 30, groups: 6 });
     const { directory } = api.harness.emulator;
     everyone = directory.group('everyone@example.com')!.id;
-    const live = directory.users.filter((u) => !u.isAdmin && !u.suspended && !u.archived && !u.deletionTime && u.includeInGlobalAddressList);
+    const live = directory.users.filter(
+      (u) => !u.isAdmin && !u.suspended && !u.archived && !u.deletionTime && u.includeInGlobalAddressList,
+    );
     [self, listedColleague] = live as [DirectoryUserResource, DirectoryUserResource];
     const [hidden, suspended, archived] = live.slice(2, 5);
     directory.updateUser(hidden!.id, { includeInGlobalAddressList: false });
@@ -44,15 +46,27 @@ describe('access check as a directory oracle', () => {
   });
 
   it('refuses an employee any other id with one 403, whoever holds it', async () => {
-    const answers = await Promise.all([listedColleague.id, UNKNOWN, ...Object.values(unlisted).map((u) => u.id)].map((id) => check(employee, id)));
-    for (const answer of answers) expect(answer).toEqual({ status: 403, body: { error: { code: 'forbidden', message: expect.any(String) } } });
+    const answers = await Promise.all(
+      [listedColleague.id, UNKNOWN, ...Object.values(unlisted).map((u) => u.id)].map((id) => check(employee, id)),
+    );
+    for (const answer of answers)
+      expect(answer).toEqual({ status: 403, body: { error: { code: 'forbidden', message: expect.any(String) } } });
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
   });
 
   it('answers an admin about hidden, suspended and archived people exactly as about an unknown id', async () => {
     const withoutId = ({ status, body: { userId: _id, ...rest } }: Awaited<ReturnType<typeof check>>) => ({ status, rest });
     const unknown = withoutId(await check(admin, UNKNOWN));
-    expect(unknown).toEqual({ status: 200, rest: { granted: [], results: [{ groupId: everyone, granted: false }, { groupId: 'CUSTOMER', granted: false }] } });
+    expect(unknown).toEqual({
+      status: 200,
+      rest: {
+        granted: [],
+        results: [
+          { groupId: everyone, granted: false },
+          { groupId: 'CUSTOMER', granted: false },
+        ],
+      },
+    });
     for (const [kind, user] of Object.entries(unlisted)) expect(withoutId(await check(admin, user.id)), kind).toEqual(unknown);
     expect((await check(admin, listedColleague.id)).body).toMatchObject({ granted: [everyone, 'CUSTOMER'] });
   });
@@ -80,7 +94,10 @@ describe('access check as a directory oracle', () => {
     }
     expect((await answer(`/api/groups/${everyone}/members?limit=100&transitive=true`)).body).toContain(listedColleague.id);
     for (const user of Object.values(unlisted)) {
-      expect(JSON.parse((await answer(`/api/people?q=${encodeURIComponent(user.primaryEmail)}`)).body)).toMatchObject({ items: [], total: 0 });
+      expect(JSON.parse((await answer(`/api/people?q=${encodeURIComponent(user.primaryEmail)}`)).body)).toMatchObject({
+        items: [],
+        total: 0,
+      });
     }
   });
 });

@@ -53,23 +53,55 @@ describe('the API under malformed input', () => {
   const badId = (valid: RegExp): string => {
     for (;;) {
       const candidate = random.pick([
-        () => random.junk(30), () => '9'.repeat(41), () => 'A'.repeat(random.int(70) + 1), () => '-1', () => '1e5', () => '...', () => ' 1', () => 'x'.repeat(2000),
-        () => `${'1'.repeat(5)}%00`, () => 'CUSTOMER', () => '0x1F', () => '1'.repeat(22), () => 'a'.repeat(33), () => 'A'.repeat(42), () => 'A'.repeat(44),
+        () => random.junk(30),
+        () => '9'.repeat(41),
+        () => 'A'.repeat(random.int(70) + 1),
+        () => '-1',
+        () => '1e5',
+        () => '...',
+        () => ' 1',
+        () => 'x'.repeat(2000),
+        () => `${'1'.repeat(5)}%00`,
+        () => 'CUSTOMER',
+        () => '0x1F',
+        () => '1'.repeat(22),
+        () => 'a'.repeat(33),
+        () => 'A'.repeat(42),
+        () => 'A'.repeat(44),
       ])();
       // `.` and `..` segments (even percent-encoded) are resolved by the client's URL parser before sending.
       if (candidate !== '' && candidate !== '.' && candidate !== '..' && !valid.test(candidate)) return encodeURIComponent(candidate);
     }
   };
   const badPercent = () => random.pick(['%E0%A4%A', '%', '%zz', '%C3%28']);
-  const badCursor = () => encodeURIComponent(random.pick([
-    () => random.junk(40), () => 'a.b.c', () => 'a.b', () => `${cursor}x`, () => cursor.replace(/\.[^.]+$/, '.AAAA'), () => cursor.split('').reverse().join(''),
-    () => 'x'.repeat(3000), () => `${cursor.split('.')[0]}.${Buffer.from('{"b":"people|x|example","p":0}').toString('base64url')}.${cursor.split('.')[2]}`, () => '..',
-  ])());
+  const badCursor = () =>
+    encodeURIComponent(
+      random.pick([
+        () => random.junk(40),
+        () => 'a.b.c',
+        () => 'a.b',
+        () => `${cursor}x`,
+        () => cursor.replace(/\.[^.]+$/, '.AAAA'),
+        () => cursor.split('').reverse().join(''),
+        () => 'x'.repeat(3000),
+        () => `${cursor.split('.')[0]}.${Buffer.from('{"b":"people|x|example","p":0}').toString('base64url')}.${cursor.split('.')[2]}`,
+        () => '..',
+      ])(),
+    );
   const badLimit = () => encodeURIComponent(random.pick(['0', '101', '-1', 'abc', '1.5', '', '1e2', ' 5', '99999999999999999999']));
   // A blank q is refused by people search; group listing treats it as "all groups", so it is not among these.
-  const badQuery = () => encodeURIComponent(random.pick([() => '.,;!?', () => 'a'.repeat(201 + random.int(500)), () => Array.from({ length: 11 }, (_, i) => `w${i}`).join(' '), () => '\u0301\u200b'])());
+  const badQuery = () =>
+    encodeURIComponent(
+      random.pick([
+        () => '.,;!?',
+        () => 'a'.repeat(201 + random.int(500)),
+        () => Array.from({ length: 11 }, (_, i) => `w${i}`).join(' '),
+        () => '\u0301\u200b',
+      ])(),
+    );
   const badTransitive = () => encodeURIComponent(random.pick(['yes', '1', 'TRUE', '', 'null', 'true ']));
-  const listParams = () => random.pick([() => `limit=${badLimit()}`, () => `cursor=${badCursor()}`, () => 'limit=5&limit=6', () => 'cursor='])();
+  const listParams = () =>
+    random.pick([() => `limit=${badLimit()}`, () => `cursor=${badCursor()}`, () => 'limit=5&limit=6', () => 'cursor='])();
 
   type Request = { method: string; path: string; body?: string; contentType?: string };
   const bodies = (): Array<Pick<Request, 'body' | 'contentType'>> => [
@@ -97,18 +129,25 @@ describe('the API under malformed input', () => {
     const withId = (id: string) => route.path.replace('{id}', id);
     if (route.path.includes('{id}')) {
       const valid = route.path.startsWith('/api/groups') ? GROUP_ID : route.path.startsWith('/api/me/') ? SESSION_ID : USER_ID;
-      for (let i = 0; i < 12; i++) requests.push({ method: route.method, path: withId(badId(valid)), body: route.method === 'POST' ? '{}' : undefined });
+      for (let i = 0; i < 12; i++)
+        requests.push({ method: route.method, path: withId(badId(valid)), body: route.method === 'POST' ? '{}' : undefined });
       requests.push({ method: route.method, path: withId(badPercent()) });
     }
     const lists = ['/api/people', '/api/groups', '/api/people/{id}/groups', '/api/groups/{id}/members', '/api/admin/sync/runs'];
     if (route.method === 'GET' && lists.includes(route.path)) {
       const base = route.path === '/api/people' ? 'q=example&' : '';
       for (let i = 0; i < 10; i++) requests.push({ method: 'GET', path: `${path()}?${base}${listParams()}` });
-      if (route.path.endsWith('{id}/groups') || route.path.endsWith('/members')) for (let i = 0; i < 4; i++) requests.push({ method: 'GET', path: `${path()}?transitive=${badTransitive()}` });
+      if (route.path.endsWith('{id}/groups') || route.path.endsWith('/members'))
+        for (let i = 0; i < 4; i++) requests.push({ method: 'GET', path: `${path()}?transitive=${badTransitive()}` });
     }
     if (route.path === '/api/people' || route.path === '/api/groups') {
       for (let i = 0; i < 8; i++) requests.push({ method: 'GET', path: `${route.path}?q=${badQuery()}` });
-      if (route.path === '/api/people') requests.push({ method: 'GET', path: '/api/people?q=a&q=b' }, { method: 'GET', path: '/api/people?manager=x1' }, { method: 'GET', path: `/api/people?title=${'t'.repeat(201)}` });
+      if (route.path === '/api/people')
+        requests.push(
+          { method: 'GET', path: '/api/people?q=a&q=b' },
+          { method: 'GET', path: '/api/people?manager=x1' },
+          { method: 'GET', path: `/api/people?title=${'t'.repeat(201)}` },
+        );
     }
     if (route.path === '/api/access/check') {
       for (const body of accessBodies()) requests.push({ method: 'POST', path: route.path, body, contentType: 'application/json' });
@@ -116,28 +155,36 @@ describe('the API under malformed input', () => {
     }
     if (route.path === '/api/admin/sync/run') {
       for (const body of bodies()) requests.push({ method: 'POST', path: route.path, ...body });
-      for (const force of ['"yes"', '1', 'null', '{}']) requests.push({ method: 'POST', path: route.path, body: `{"force": ${force}}`, contentType: 'application/json' });
+      for (const force of ['"yes"', '1', 'null', '{}'])
+        requests.push({ method: 'POST', path: route.path, body: `{"force": ${force}}`, contentType: 'application/json' });
     }
-    for (const method of ['PUT', 'PATCH', 'DELETE', 'POST', 'GET'].filter((m) => !API_ROUTES.some((r) => r.path === route.path && r.method === m))) {
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'POST', 'GET'].filter(
+      (m) => !API_ROUTES.some((r) => r.path === route.path && r.method === m),
+    )) {
       requests.push({ method, path: path(), body: method === 'GET' ? undefined : '{}', contentType: 'application/json' });
     }
     return requests;
   }
 
-  it.each(API_ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s answers malformed input with a 4xx JSON error', async (_name, route) => {
-    const requests = malformed(route);
-    expect(requests.length).toBeGreaterThan(0);
-    for (const request of requests) {
-      const response = await browserFetch(api.app.origin, request.path, admin, {
-        method: request.method, body: request.body, headers: request.contentType ? { 'content-type': request.contentType } : {},
-      });
-      const text = await response.text();
-      const label = `${request.method} ${request.path.slice(0, 120)} ${request.body?.slice(0, 80) ?? ''} → ${response.status} ${text.slice(0, 200)}`;
-      expect(response.status, label).toBeGreaterThanOrEqual(400);
-      expect(response.status, label).toBeLessThan(500);
-      expect(JSON.parse(text), label).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-    }
-  });
+  it.each(API_ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s answers malformed input with a 4xx JSON error',
+    async (_name, route) => {
+      const requests = malformed(route);
+      expect(requests.length).toBeGreaterThan(0);
+      for (const request of requests) {
+        const response = await browserFetch(api.app.origin, request.path, admin, {
+          method: request.method,
+          body: request.body,
+          headers: request.contentType ? { 'content-type': request.contentType } : {},
+        });
+        const text = await response.text();
+        const label = `${request.method} ${request.path.slice(0, 120)} ${request.body?.slice(0, 80) ?? ''} → ${response.status} ${text.slice(0, 200)}`;
+        expect(response.status, label).toBeGreaterThanOrEqual(400);
+        expect(response.status, label).toBeLessThan(500);
+        expect(JSON.parse(text), label).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+      }
+    },
+  );
 });
 
 /** Every route a deployed function serves: the API's list and the /auth functions' routes, so a new route is fuzzed without a change here. */
@@ -164,8 +211,28 @@ describe('every route under hostile values', () => {
 
   /** Raw (unencoded) hostile strings; each is sent percent-encoded, and some also raw. */
   const hostile = (): string[] => [
-    'x'.repeat(3000), '9'.repeat(3000), 'A'.repeat(43 * 3), '\u0000\u0001\u007f', '\uffff\ufffe', '\ud800', '😀'.repeat(200), '\u202e\u200b\u0301',
-    '../../etc/passwd', '%', '%zz', '%C3%28', '%2F', '%252F', 'a/b', '<script>', "'; DROP TABLE", '{"$ne":null}', 'null', '-1', '1e400', ' ',
+    'x'.repeat(3000),
+    '9'.repeat(3000),
+    'A'.repeat(43 * 3),
+    '\u0000\u0001\u007f',
+    '\uffff\ufffe',
+    '\ud800',
+    '😀'.repeat(200),
+    '\u202e\u200b\u0301',
+    '../../etc/passwd',
+    '%',
+    '%zz',
+    '%C3%28',
+    '%2F',
+    '%252F',
+    'a/b',
+    '<script>',
+    "'; DROP TABLE",
+    '{"$ne":null}',
+    'null',
+    '-1',
+    '1e400',
+    ' ',
     random.junk(60),
   ];
   /** How a hostile string goes into a URL: percent-encoded, and (for a few) raw, malformed percent-encoding included. */
@@ -182,32 +249,64 @@ describe('every route under hostile values', () => {
     // A harmless stand-in for each path parameter while another part is fuzzed; a state-changing route gets a body it refuses, so nothing runs.
     const plain = route.path.replace(/\{\w+\}/g, '1');
     const refused = route.method === 'GET' ? undefined : '{"unknown":1}';
-    for (const param of params) for (const value of hostile()) for (const segment of inUrl(value)) out.push({ path: route.path.replace(`{${param}}`, segment), body: refused });
-    for (const name of QUERY_NAMES) for (const value of hostile()) for (const encoded of inUrl(value)) out.push({ path: `${plain}?${name}=${encoded}`, body: refused });
-    out.push({ path: `${plain}?${'a'.repeat(1000)}=${'b'.repeat(3000)}`, body: refused }, { path: `${plain}?q=a&q=b&limit=1&limit=2`, body: refused });
+    for (const param of params)
+      for (const value of hostile())
+        for (const segment of inUrl(value)) out.push({ path: route.path.replace(`{${param}}`, segment), body: refused });
+    for (const name of QUERY_NAMES)
+      for (const value of hostile()) for (const encoded of inUrl(value)) out.push({ path: `${plain}?${name}=${encoded}`, body: refused });
+    out.push(
+      { path: `${plain}?${'a'.repeat(1000)}=${'b'.repeat(3000)}`, body: refused },
+      { path: `${plain}?q=a&q=b&limit=1&limit=2`, body: refused },
+    );
     if (route.method !== 'GET') {
-      const values: unknown[] = [...hostile(), Number.MAX_SAFE_INTEGER * 1000, -1, 1.5, true, null, [], {}, ['x'.repeat(3000)], Array.from({ length: 1000 }, () => '1'), { a: { b: { c: [] } } }];
-      for (const field of BODY_FIELDS) for (const value of values) out.push({ path: plain, body: JSON.stringify({ [field]: value, ...(field === 'userId' ? { groupIds: ['CUSTOMER'] } : {}) }) });
-      out.push({ path: plain, body: '\u0000\u00ff' }, { path: plain, body: `{"userId":"${'1'.repeat(3000)}","groupIds":["CUSTOMER"]}` }, { path: plain, body: '{"a":'.repeat(5000) });
+      const values: unknown[] = [
+        ...hostile(),
+        Number.MAX_SAFE_INTEGER * 1000,
+        -1,
+        1.5,
+        true,
+        null,
+        [],
+        {},
+        ['x'.repeat(3000)],
+        Array.from({ length: 1000 }, () => '1'),
+        { a: { b: { c: [] } } },
+      ];
+      for (const field of BODY_FIELDS)
+        for (const value of values)
+          out.push({ path: plain, body: JSON.stringify({ [field]: value, ...(field === 'userId' ? { groupIds: ['CUSTOMER'] } : {}) }) });
+      out.push(
+        { path: plain, body: '\u0000\u00ff' },
+        { path: plain, body: `{"userId":"${'1'.repeat(3000)}","groupIds":["CUSTOMER"]}` },
+        { path: plain, body: '{"a":'.repeat(5000) },
+      );
     }
     return out;
   }
 
-  const cases = EVERY_ROUTE.flatMap((route) => (['employee', 'admin'] as const).map((role) => [`${role}: ${route.method} ${route.path}`, role, route] as const));
-  it.each(cases)('%s: never a 5xx, and a JSON error from /api', async (_name, role, route) => {
-    const base = await api.sessionFor(emails[role]!);
-    for (const request of requests(route)) {
-      // A sign-out ends the session it is sent with; each gets its own, so every request is tried signed in.
-      const jar = route.path.startsWith('/auth/logout') ? await api.sessionFor(emails[role]!) : new Map(base);
-      const response = await browserFetch(api.app.origin, request.path, jar, {
-        method: route.method, body: request.body, headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
-      });
-      const text = await response.text();
-      const label = `${route.method} ${request.path.slice(0, 120)} ${request.body?.slice(0, 80) ?? ''} → ${response.status} ${text.slice(0, 200)}`;
-      expect(response.status, label).toBeLessThan(500);
-      if (route.path.startsWith('/api/') && response.status >= 400) {
-        expect(JSON.parse(text), label).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  const cases = EVERY_ROUTE.flatMap((route) =>
+    (['employee', 'admin'] as const).map((role) => [`${role}: ${route.method} ${route.path}`, role, route] as const),
+  );
+  it.each(cases)(
+    '%s: never a 5xx, and a JSON error from /api',
+    async (_name, role, route) => {
+      const base = await api.sessionFor(emails[role]!);
+      for (const request of requests(route)) {
+        // A sign-out ends the session it is sent with; each gets its own, so every request is tried signed in.
+        const jar = route.path.startsWith('/auth/logout') ? await api.sessionFor(emails[role]!) : new Map(base);
+        const response = await browserFetch(api.app.origin, request.path, jar, {
+          method: route.method,
+          body: request.body,
+          headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
+        });
+        const text = await response.text();
+        const label = `${route.method} ${request.path.slice(0, 120)} ${request.body?.slice(0, 80) ?? ''} → ${response.status} ${text.slice(0, 200)}`;
+        expect(response.status, label).toBeLessThan(500);
+        if (route.path.startsWith('/api/') && response.status >= 400) {
+          expect(JSON.parse(text), label).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+        }
       }
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });

@@ -10,9 +10,25 @@ import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import type { CookieJar } from '../support/sign-in.js';
 
-interface Person { id: string; primaryEmail: string; name: { fullName: string }; title?: string; department?: string; location?: string }
-interface Group { id: string; email: string; name: string; description: string; directMembersCount: number }
-interface Page<T> { items: T[]; nextCursor?: string }
+interface Person {
+  id: string;
+  primaryEmail: string;
+  name: { fullName: string };
+  title?: string;
+  department?: string;
+  location?: string;
+}
+interface Group {
+  id: string;
+  email: string;
+  name: string;
+  description: string;
+  directMembersCount: number;
+}
+interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
 
 /**
  * The people and groups API over real HTTP, on a directory the real sync copied from the Google
@@ -100,11 +116,21 @@ describe('people and groups API', () => {
       const inKrakow = await all<Person & { matched?: unknown }>('/api/people?q=krakow&limit=10');
       // Nobody is called Kraków: each result says it matched on the place.
       expect(inKrakow.items.every((p) => JSON.stringify(p.matched) === JSON.stringify({ field: 'location', value: 'Kraków' }))).toBe(true);
-      expect(inKrakow.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && sharesContacts(u) && u.locations?.[0]?.buildingId === 'KRK-1').map((u) => u.id).sort());
+      expect(inKrakow.items.map((p) => p.id).sort()).toEqual(
+        users
+          .filter((u) => listed(u) && sharesContacts(u) && u.locations?.[0]?.buildingId === 'KRK-1')
+          .map((u) => u.id)
+          .sort(),
+      );
       expect(inKrakow.items.every((p) => p.location === 'Kraków')).toBe(true);
       const directors = await all<Person & { matched?: unknown }>('/api/people?q=Director&limit=100');
       expect(directors.items.every((p) => JSON.stringify(p.matched) === JSON.stringify({ field: 'title', value: 'Director' }))).toBe(true);
-      expect(directors.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.organizations?.[0]?.title === 'Director').map((u) => u.id).sort());
+      expect(directors.items.map((p) => p.id).sort()).toEqual(
+        users
+          .filter((u) => listed(u) && u.organizations?.[0]?.title === 'Director')
+          .map((u) => u.id)
+          .sort(),
+      );
     });
 
     it('filters by department, location, title and manager, with or without words, and counts facets over the whole result', async () => {
@@ -115,26 +141,41 @@ describe('people and groups API', () => {
       expect(byDepartment.items.map((p) => p.id).sort()).toEqual(engineers.map((u) => u.id).sort());
       expect(byDepartment.items.every((p) => p.department === 'Engineering')).toBe(true);
 
-      const first = await getJson<{ total: number; facets: Record<string, { value: string; count: number }[]> }>('/api/people?department=Engineering&limit=1');
+      const first = await getJson<{ total: number; facets: Record<string, { value: string; count: number }[]> }>(
+        '/api/people?department=Engineering&limit=1',
+      );
       expect(first.total).toBe(engineers.length);
       expect(first.facets.department).toEqual([{ value: 'Engineering', count: engineers.length }]);
       const titles = new Map<string, number>();
-      for (const u of engineers) if (u.organizations?.[0]?.title) titles.set(u.organizations[0].title, (titles.get(u.organizations[0].title) ?? 0) + 1);
+      for (const u of engineers)
+        if (u.organizations?.[0]?.title) titles.set(u.organizations[0].title, (titles.get(u.organizations[0].title) ?? 0) + 1);
       expect(new Map(first.facets.title!.map((f) => [f.value, f.count]))).toEqual(titles);
       expect(first.facets.title!.map((f) => f.count)).toEqual([...first.facets.title!.map((f) => f.count)].sort((a, b) => b - a));
 
       const [someTitle] = titles.keys();
       const narrowed = await all<Person>(`/api/people?department=Engineering&title=${encodeURIComponent(someTitle!)}&limit=100`);
-      expect(narrowed.items.map((p) => p.id).sort()).toEqual(engineers.filter((u) => u.organizations?.[0]?.title === someTitle).map((u) => u.id).sort());
+      expect(narrowed.items.map((p) => p.id).sort()).toEqual(
+        engineers
+          .filter((u) => u.organizations?.[0]?.title === someTitle)
+          .map((u) => u.id)
+          .sort(),
+      );
 
       const engineer = engineers[0]!;
-      const withWords = await all<Person>(`/api/people?q=${encodeURIComponent(engineer.name!.familyName)}&department=Engineering&limit=100`);
+      const withWords = await all<Person>(
+        `/api/people?q=${encodeURIComponent(engineer.name!.familyName)}&department=Engineering&limit=100`,
+      );
       expect(withWords.items.map((p) => p.id)).toContain(engineer.id);
       expect(withWords.items.every((p) => p.department === 'Engineering')).toBe(true);
 
       const manager = users.find((m) => listed(m) && users.some((u) => listed(u) && u.relations?.[0]?.value === m.primaryEmail))!;
       const reports = await all<Person>(`/api/people?manager=${manager.id}&limit=100`);
-      expect(reports.items.map((p) => p.id).sort()).toEqual(users.filter((u) => listed(u) && u.relations?.[0]?.value === manager.primaryEmail).map((u) => u.id).sort());
+      expect(reports.items.map((p) => p.id).sort()).toEqual(
+        users
+          .filter((u) => listed(u) && u.relations?.[0]?.value === manager.primaryEmail)
+          .map((u) => u.id)
+          .sort(),
+      );
       expect((await getJson<{ items: unknown[] }>('/api/people?department=No%20such%20department')).items).toEqual([]);
       // Neither words nor filters: everyone listed, by name, with the facets to start narrowing.
       const everyone = await getJson<{ total: number; items: Person[]; facets: Record<string, { count: number }[]> }>('/api/people?q=');
@@ -161,7 +202,12 @@ describe('people and groups API', () => {
       const { items, pages } = await all<Person>('/api/people?q=example&limit=7');
       const ids = items.map((p) => p.id);
       expect(new Set(ids).size).toBe(ids.length);
-      expect(ids.sort()).toEqual(users.filter(listed).map((u) => u.id).sort());
+      expect(ids.sort()).toEqual(
+        users
+          .filter(listed)
+          .map((u) => u.id)
+          .sort(),
+      );
       expect(pages).toBe(Math.ceil(ids.length / 7));
     });
 
@@ -187,10 +233,20 @@ describe('people and groups API', () => {
 
   describe('profiles and groups', () => {
     it('shows a profile with contact, manager, direct reports and every group, directly or not', async () => {
-      const user = users.find((u) => listed(u) && sharesContacts(u) && u.relations?.length && listed(users.find((m) => m.primaryEmail === u.relations![0]!.value)!))!;
+      const user = users.find(
+        (u) =>
+          listed(u) && sharesContacts(u) && u.relations?.length && listed(users.find((m) => m.primaryEmail === u.relations![0]!.value)!),
+      )!;
       const manager = users.find((m) => m.primaryEmail === user.relations![0]!.value)!;
-      const profile = await getJson<Person & { manager: Person; phones: unknown[]; groups: (Group & { direct: boolean })[] }>(`/api/people/${user.id}`);
-      expect(profile).toMatchObject({ id: user.id, primaryEmail: user.primaryEmail, title: user.organizations![0]!.title, manager: { id: manager.id } });
+      const profile = await getJson<Person & { manager: Person; phones: unknown[]; groups: (Group & { direct: boolean })[] }>(
+        `/api/people/${user.id}`,
+      );
+      expect(profile).toMatchObject({
+        id: user.id,
+        primaryEmail: user.primaryEmail,
+        title: user.organizations![0]!.title,
+        manager: { id: manager.id },
+      });
       expect(profile.phones).toEqual([{ type: 'work', value: user.phones![0]!.value }]);
       const groups = new Map(profile.groups.map((g) => [g.email, g.direct]));
       expect(groups.get('all-staff@example.com')).toBe(true);
@@ -204,11 +260,15 @@ describe('people and groups API', () => {
       const managerOf = (u: DirectoryUserResource) => byEmail.get(u.relations?.find((r) => r.type === 'manager')?.value ?? '');
       const reportsOf = (m: DirectoryUserResource) => users.filter((u) => listed(u) && managerOf(u)?.id === m.id);
       // The deepest listed person whose chain is all listed: the chain the API must answer, nearest first.
-      const chains = users.filter(listed).map((u) => {
-        const chain: DirectoryUserResource[] = [];
-        for (let m = managerOf(u); m && listed(m) && !chain.includes(m) && m !== u; m = managerOf(m)) chain.push(m);
-        return { u, chain };
-      }).filter(({ chain }) => chain.length > 0 && !managerOf(chain.at(-1)!)).sort((a, b) => b.chain.length - a.chain.length);
+      const chains = users
+        .filter(listed)
+        .map((u) => {
+          const chain: DirectoryUserResource[] = [];
+          for (let m = managerOf(u); m && listed(m) && !chain.includes(m) && m !== u; m = managerOf(m)) chain.push(m);
+          return { u, chain };
+        })
+        .filter(({ chain }) => chain.length > 0 && !managerOf(chain.at(-1)!))
+        .sort((a, b) => b.chain.length - a.chain.length);
       const { u: deepest, chain } = chains[0]!;
       expect(chain.length).toBeGreaterThan(1);
       const profile = await getJson<{ managerChain: unknown; reportCount: number }>(`/api/people/${deepest.id}`);
@@ -216,7 +276,11 @@ describe('people and groups API', () => {
 
       const boss = chain.at(-1)!;
       const reports = await all<Person & { reportCount: number }>(`/api/people/${boss.id}/reports?limit=2`);
-      expect(reports.items.map((p) => p.id).sort()).toEqual(reportsOf(boss).map((u) => u.id).sort());
+      expect(reports.items.map((p) => p.id).sort()).toEqual(
+        reportsOf(boss)
+          .map((u) => u.id)
+          .sort(),
+      );
       for (const report of reports.items) expect(report.reportCount, report.id).toBe(reportsOf(byEmail.get(report.primaryEmail)!).length);
       expect((await getJson<{ reportCount: number }>(`/api/people/${boss.id}`)).reportCount).toBe(reports.items.length);
       expect((await api.get('/api/people/999999999999/reports', member)).status).toBe(404);
@@ -225,13 +289,18 @@ describe('people and groups API', () => {
 
     it("shows colleagues only what Google's directory shows them, and each person their own full record", async () => {
       const colleague = users.find((u) => listed(u) && !sharesContacts(u) && u.phones?.length && u.locations?.length)!;
-      const profile = await getJson<Person & { phones: unknown[]; locations: unknown[]; customFields: Array<{ field: string }> }>(`/api/people/${colleague.id}`);
+      const profile = await getJson<Person & { phones: unknown[]; locations: unknown[]; customFields: Array<{ field: string }> }>(
+        `/api/people/${colleague.id}`,
+      );
       expect(profile).toMatchObject({ id: colleague.id, title: colleague.organizations![0]!.title, phones: [], locations: [] });
       expect(profile).not.toHaveProperty('location');
       expect(profile.customFields.map((f) => f.field)).toEqual(['Pronouns']);
       const phoneDigits = colleague.phones![0]!.value.replace(/\D/g, '');
       expect((await all<Person>(`/api/people?q=${phoneDigits}&limit=100`)).items.map((p) => p.id)).not.toContain(colleague.id);
-      const own = await getJson<{ user: { phones: unknown[]; customSchemas: Record<string, Record<string, unknown>> } }>('/api/me', await api.sessionFor(colleague.primaryEmail));
+      const own = await getJson<{ user: { phones: unknown[]; customSchemas: Record<string, Record<string, unknown>> } }>(
+        '/api/me',
+        await api.sessionFor(colleague.primaryEmail),
+      );
       expect(own.user.phones).toEqual([{ type: 'work', value: colleague.phones![0]!.value }]);
       expect(own.user.customSchemas.Employment).toHaveProperty('CostCenter');
       expect(own.user).not.toHaveProperty('shared');
@@ -242,7 +311,11 @@ describe('people and groups API', () => {
       expect(items[0]).toMatchObject({ email: 'engineering@example.com', name: 'Engineering' });
       const engineering = groupByEmail('engineering@example.com');
       expect(await getJson<Group>(`/api/groups/${engineering.id}`)).toEqual({
-        id: engineering.id, email: engineering.email, name: engineering.name, description: engineering.description, directMembersCount: Number(engineering.directMembersCount),
+        id: engineering.id,
+        email: engineering.email,
+        name: engineering.name,
+        description: engineering.description,
+        directMembersCount: Number(engineering.directMembersCount),
       });
       const everything = await all<Group>('/api/groups?limit=5');
       expect(everything.items).toHaveLength(api.harness.emulator.directory.groups.length);
@@ -255,24 +328,40 @@ describe('people and groups API', () => {
       const transitive = await all<Person & { direct: boolean }>(`/api/groups/${engineering.id}/members?transitive=true&limit=9`);
       const expected = [...usersIn(engineering.id)].filter((id) => listed(users.find((u) => u.id === id)!));
       expect(transitive.items.map((p) => p.id).sort()).toEqual(expected.sort());
-      const deepest = api.harness.emulator.directory.members(groupByEmail('team-comet-4@example.com').id).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
+      const deepest = api.harness.emulator.directory
+        .members(groupByEmail('team-comet-4@example.com').id)
+        .find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
       expect(transitive.items.map((p) => p.id)).toContain(deepest.id);
     });
 
-    it('resolves the cycle: each of the two teams holds the other one\'s people', async () => {
+    it("resolves the cycle: each of the two teams holds the other one's people", async () => {
       const delta = groupByEmail('team-delta-5@example.com');
       const ember = groupByEmail('team-ember-6@example.com');
-      const [ofDelta, ofEmber] = await Promise.all([delta, ember].map((g) => all<Person>(`/api/groups/${g.id}/members?transitive=true&limit=100`)));
+      const [ofDelta, ofEmber] = await Promise.all(
+        [delta, ember].map((g) => all<Person>(`/api/groups/${g.id}/members?transitive=true&limit=100`)),
+      );
       expect(new Set(ofDelta!.items.map((p) => p.id))).toEqual(new Set(ofEmber!.items.map((p) => p.id)));
-      expect(ofDelta!.items.map((p) => p.id).sort()).toEqual([...usersIn(delta.id)].filter((id) => listed(users.find((u) => u.id === id)!)).sort());
+      expect(ofDelta!.items.map((p) => p.id).sort()).toEqual(
+        [...usersIn(delta.id)].filter((id) => listed(users.find((u) => u.id === id)!)).sort(),
+      );
     });
 
     it("lists a person's groups, transitively or directly only", async () => {
       const comet = groupByEmail('team-comet-4@example.com');
-      const person = api.harness.emulator.directory.members(comet.id).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
+      const person = api.harness.emulator.directory
+        .members(comet.id)
+        .find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
       const transitive = await all<Group & { direct: boolean }>(`/api/people/${person.id}/groups?limit=3`);
       const direct = await all<Group & { direct: boolean }>(`/api/people/${person.id}/groups?transitive=false&limit=3`);
-      expect(transitive.items.map((g) => g.email)).toEqual(expect.arrayContaining(['team-comet-4@example.com', 'team-beacon-3@example.com', 'team-alpha-1@example.com', 'engineering@example.com', 'everyone@example.com']));
+      expect(transitive.items.map((g) => g.email)).toEqual(
+        expect.arrayContaining([
+          'team-comet-4@example.com',
+          'team-beacon-3@example.com',
+          'team-alpha-1@example.com',
+          'engineering@example.com',
+          'everyone@example.com',
+        ]),
+      );
       expect(direct.items.every((g) => g.direct)).toBe(true);
       expect(direct.items.map((g) => g.email)).toContain('team-comet-4@example.com');
       expect(direct.items.map((g) => g.email)).not.toContain('team-alpha-1@example.com');
@@ -289,8 +378,18 @@ describe('people and groups API', () => {
 
     it('grants through nesting, the cycle, the whole tenant, and nothing else', async () => {
       const ids = (emails: string[]) => emails.map((e) => groupByEmail(e).id);
-      const [engineering, alpha, comet, delta, ember, everyone, sales] = ids(['engineering@example.com', 'team-alpha-1@example.com', 'team-comet-4@example.com', 'team-delta-5@example.com', 'team-ember-6@example.com', 'everyone@example.com', 'sales@example.com']);
-      const person = api.harness.emulator.directory.members(comet!).find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
+      const [engineering, alpha, comet, delta, ember, everyone, sales] = ids([
+        'engineering@example.com',
+        'team-alpha-1@example.com',
+        'team-comet-4@example.com',
+        'team-delta-5@example.com',
+        'team-ember-6@example.com',
+        'everyone@example.com',
+        'sales@example.com',
+      ]);
+      const person = api.harness.emulator.directory
+        .members(comet!)
+        .find((m) => m.type === 'USER' && listed(users.find((u) => u.id === m.id)!))!;
       const asked = [engineering!, alpha!, comet!, delta!, ember!, everyone!, sales!, 'CUSTOMER'];
       const answer = await check({ userId: person.id, groupIds: asked });
       const expected = asked.filter((g) => g === 'CUSTOMER' || usersIn(g).has(person.id));
@@ -302,7 +401,11 @@ describe('people and groups API', () => {
     it('answers 401 to a caller without a session whatever the body, and 400 for a bad body only once signed in', async () => {
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
       const bodies: Array<[string, Record<string, string> | undefined]> = [
-        ['{', undefined], ['[]', undefined], ['{"userId":"1"}', undefined], ['{"userId":"1","groupIds":[],"extra":1}', undefined], ['userId=1', form],
+        ['{', undefined],
+        ['[]', undefined],
+        ['{"userId":"1"}', undefined],
+        ['{"userId":"1","groupIds":[],"extra":1}', undefined],
+        ['userId=1', form],
       ];
       for (const [body, headers] of bodies) {
         const anonymous = await api.post('/api/access/check', new Map(), body, headers);
@@ -333,7 +436,8 @@ describe('people and groups API', () => {
       ['POST', '/api/admin/users/not-an-id/sessions/revoke', undefined],
       ['POST', '/api/admin/sessions/revoke-all', undefined],
     ];
-    const send = (jar: CookieJar, [method, path, body]: [string, string, string | undefined]) => (method === 'GET' ? api.get(path, jar) : api.post(path, jar, body));
+    const send = (jar: CookieJar, [method, path, body]: [string, string, string | undefined]) =>
+      method === 'GET' ? api.get(path, jar) : api.post(path, jar, body);
 
     it('answers 403 to a signed-in non-admin and 401 without a session, on every admin route', async () => {
       for (const request of adminRequests(users[1]!.id)) {
@@ -352,7 +456,10 @@ describe('people and groups API', () => {
       const alphaMembers = new Set(api.harness.emulator.directory.members(groupByEmail('team-alpha-1@example.com').id).map((m) => m.id));
       const inside = await api.sessionFor(nonAdmins.findLast((u) => alphaMembers.has(u.id))!.primaryEmail);
       const outside = await api.sessionFor(nonAdmins.findLast((u) => !usersIn(engineering.id).has(u.id))!.primaryEmail);
-      const adminStatus = async (jar: CookieJar) => [(await getJson<{ isAdmin: boolean }>('/api/me', jar)).isAdmin, (await api.get('/api/admin/sync/pending', jar)).status];
+      const adminStatus = async (jar: CookieJar) => [
+        (await getJson<{ isAdmin: boolean }>('/api/me', jar)).isAdmin,
+        (await api.get('/api/admin/sync/pending', jar)).status,
+      ];
       expect(await adminStatus(inside)).toEqual([false, 403]);
       provideDependencies({ ...api.app.deps, config: { ...api.app.deps.config, adminGroupEmail: engineering.email } });
       try {
@@ -381,20 +488,35 @@ describe('people and groups API', () => {
       expect(await getJson('/api/admin/sync/pending', admin)).toEqual({ pending: null });
     });
 
-    it('shows admins the running sync\'s phase and counts from its checkpoint, and null when none runs', async () => {
+    it("shows admins the running sync's phase and counts from its checkpoint, and null when none runs", async () => {
       expect(await getJson('/api/admin/sync/progress', admin)).toEqual({ progress: null });
       const store = new SyncStateStore(api.app.deps.db, api.app.deps.config.tableName);
       const checkpoint = {
-        runId: 'run-in-progress', owner: 'invocation-1', startedAt: '2026-12-06T22:00:00.000Z', force: false, phase: 'applying' as const,
-        chunks: ['c1', 'c2', 'c3'], stats: { apiCalls: 12, retries: 1, itemWrites: 40, invocations: 2 },
+        runId: 'run-in-progress',
+        owner: 'invocation-1',
+        startedAt: '2026-12-06T22:00:00.000Z',
+        force: false,
+        phase: 'applying' as const,
+        chunks: ['c1', 'c2', 'c3'],
+        stats: { apiCalls: 12, retries: 1, itemWrites: 40, invocations: 2 },
         approvedCounts: { fetched: 100, created: 3, updated: 5, unchanged: 92, deleted: 0 },
       };
       await store.putCheckpoint(checkpoint, { first: true });
       try {
-        expect(await getJson('/api/admin/sync/progress', admin)).toEqual({ progress: {
-          runId: 'run-in-progress', startedAt: checkpoint.startedAt, force: false, phase: 'applying', stagedChunks: 3,
-          apiCalls: 12, retries: 1, itemWrites: 40, invocations: 2, counts: checkpoint.approvedCounts,
-        } });
+        expect(await getJson('/api/admin/sync/progress', admin)).toEqual({
+          progress: {
+            runId: 'run-in-progress',
+            startedAt: checkpoint.startedAt,
+            force: false,
+            phase: 'applying',
+            stagedChunks: 3,
+            apiCalls: 12,
+            retries: 1,
+            itemWrites: 40,
+            invocations: 2,
+            counts: checkpoint.approvedCounts,
+          },
+        });
         expect((await api.get('/api/admin/sync/progress', member)).status).toBe(403);
       } finally {
         await store.deleteCheckpoint();
@@ -412,14 +534,23 @@ describe('people and groups API', () => {
       ];
       const otherPort = new URL(api.app.origin);
       otherPort.port = String(Number(otherPort.port) + 1);
-      const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: `${api.app.origin}.evil.example` }, { origin: otherPort.origin }, { 'sec-fetch-site': 'cross-site' }, {}];
+      const crossSite: Array<Record<string, string>> = [
+        { origin: 'https://evil.example' },
+        { origin: 'null' },
+        { origin: `${api.app.origin}.evil.example` },
+        { origin: otherPort.origin },
+        { 'sec-fetch-site': 'cross-site' },
+        {},
+      ];
       const runsBefore = (await all<{ runId: string }>('/api/admin/sync/runs', admin)).items.length;
       for (const [path, body] of requests) {
         const caller = path.startsWith('/api/admin') ? admin : member;
         for (const headers of crossSite) {
           // Plain fetch: browserFetch would add our own Origin.
           const response = await fetch(`${api.app.origin}${path}`, {
-            method: 'POST', body, headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${caller.get(SESSION_COOKIE)}`, ...headers },
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${caller.get(SESSION_COOKIE)}`, ...headers },
           });
           expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
           expect(await response.json()).toMatchObject({ error: { code: 'cross_site_request' } });
@@ -430,7 +561,7 @@ describe('people and groups API', () => {
       expect((await all<{ runId: string }>('/api/admin/sync/runs', admin)).items).toHaveLength(runsBefore);
     });
 
-    it("ends every session of a user", async () => {
+    it('ends every session of a user', async () => {
       const victim = users.find((u) => listed(u) && !u.isAdmin && u.primaryEmail !== users[1]!.primaryEmail)!;
       const [a, b] = [await api.sessionFor(victim.primaryEmail), await api.sessionFor(victim.primaryEmail)];
       expect((await api.get('/api/me', a)).status).toBe(200);
@@ -446,7 +577,9 @@ describe('people and groups API', () => {
       const [renamed, suspended] = users.filter((u) => listed(u) && !u.isAdmin).slice(5, 7);
       const before = await getJson<Page<Person>>(`/api/people?q=${encodeURIComponent(suspended!.name.fullName)}&limit=100`);
       expect(before.items.map((p) => p.id)).toContain(suspended!.id);
-      api.harness.emulator.directory.updateUser(renamed!.id, { name: { givenName: 'Zygmunt', familyName: 'Quackenbush', fullName: 'Zygmunt Quackenbush' } });
+      api.harness.emulator.directory.updateUser(renamed!.id, {
+        name: { givenName: 'Zygmunt', familyName: 'Quackenbush', fullName: 'Zygmunt Quackenbush' },
+      });
       api.harness.emulator.directory.suspendUser(suspended!.id);
       expect((await api.harness.sync()).status).toBe('succeeded');
 
@@ -465,11 +598,18 @@ describe('people and groups API', () => {
 
   // Last: it ends every session, the shared member's and admin's too.
   describe('signing everyone out', () => {
-    const auditEntries = async () => (await api.app.deps.db.send(new QueryCommand({
-      TableName: api.app.deps.config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT' },
-    }))).Items ?? [];
+    const auditEntries = async () =>
+      (
+        await api.app.deps.db.send(
+          new QueryCommand({
+            TableName: api.app.deps.config.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': 'AUDIT' },
+          }),
+        )
+      ).Items ?? [];
 
-    it('ends every session of every user as an admin asks (the admin\'s own too), and records who, when and how many', async () => {
+    it("ends every session of every user as an admin asks (the admin's own too), and records who, when and how many", async () => {
       const people = users.filter((u) => listed(u)).slice(0, 6);
       const jars = await Promise.all(people.map((u) => api.sessionFor(u.primaryEmail)));
       for (const jar of jars) expect((await api.get('/api/me', jar)).status).toBe(200);
@@ -481,7 +621,9 @@ describe('people and groups API', () => {
       for (const jar of [...jars, member, admin]) expect((await api.get('/api/me', jar)).status).toBe(401);
       const adminId = users.find((u) => u.isAdmin && !u.suspended)!.id;
       const added = (await auditEntries()).filter((e) => !before.some((b) => b.sk === e.sk));
-      expect(added).toEqual([expect.objectContaining({ action: 'sessions.revoke-all', actor: adminId, revoked, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+      expect(added).toEqual([
+        expect.objectContaining({ action: 'sessions.revoke-all', actor: adminId, revoked, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
+      ]);
     });
 
     it('does the same from the CLI (npm run sessions -- --revoke-all), recorded as the operator', async () => {
@@ -489,12 +631,22 @@ describe('people and groups API', () => {
       const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'local/sessions-cli.ts', '--revoke-all'], {
           cwd: resolve(import.meta.dirname, '../..'),
-          env: { ...process.env, RUNTIME_MODE: 'local', TABLE_NAME: api.app.deps.config.tableName, DYNAMODB_ENDPOINT: api.app.deps.config.dynamodbEndpoint, SESSIONS_CLI_OPERATOR: 'ops-test' },
+          env: {
+            ...process.env,
+            RUNTIME_MODE: 'local',
+            TABLE_NAME: api.app.deps.config.tableName,
+            DYNAMODB_ENDPOINT: api.app.deps.config.dynamodbEndpoint,
+            SESSIONS_CLI_OPERATOR: 'ops-test',
+          },
         });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString('utf8');
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+        });
         child.on('close', (code) => ok({ code, stdout, stderr }));
       });
       expect(run.code, run.stderr).toBe(0);

@@ -6,7 +6,11 @@ import { OidcTestProvider } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';
 import { browserFetch, followProviderRedirect, signIn } from '../support/sign-in.js';
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => 'accepted', (error: unknown) => (error instanceof LoginRejected ? error.reason : String(error)));
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'accepted',
+    (error: unknown) => (error instanceof LoginRejected ? error.reason : String(error)),
+  );
 
 describe('JWKS cache against a real JWKS endpoint', () => {
   let provider: OidcTestProvider;
@@ -55,8 +59,25 @@ describe('JWKS cache against a real JWKS endpoint', () => {
     expect(acceptedIssuers('http://localhost:4000')).toEqual(['http://localhost:4000']);
     const jwks = new JwksCache(`${provider.issuer}/jwks`);
     const now = Math.floor(Date.now() / 1000);
-    const expected = { issuers: acceptedIssuers('https://accounts.google.com'), clientId: provider.clientId, nonce: 'n', allowedDomains: ['example.com'], jwks };
-    const token = (iss: string) => provider.sign({ iss, aud: provider.clientId, sub: '1', iat: now, exp: now + 60, nonce: 'n', email: 'a@example.com', email_verified: true, hd: 'example.com' });
+    const expected = {
+      issuers: acceptedIssuers('https://accounts.google.com'),
+      clientId: provider.clientId,
+      nonce: 'n',
+      allowedDomains: ['example.com'],
+      jwks,
+    };
+    const token = (iss: string) =>
+      provider.sign({
+        iss,
+        aud: provider.clientId,
+        sub: '1',
+        iat: now,
+        exp: now + 60,
+        nonce: 'n',
+        email: 'a@example.com',
+        email_verified: true,
+        hd: 'example.com',
+      });
     for (const iss of ['https://accounts.google.com', 'accounts.google.com']) {
       expect((await verifyIdToken(await token(iss), expected)).sub).toBe('1');
     }

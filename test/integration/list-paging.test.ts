@@ -9,7 +9,10 @@ import { rotate } from '../../shared/adapters/secrets/key-ring.js';
 import type { SecretStore } from '../../shared/adapters/secrets/secret-store.js';
 import { freshTable, type TestTable } from '../support/dynamodb.js';
 
-interface Stored { n: number; hidden: boolean }
+interface Stored {
+  n: number;
+  hidden: boolean;
+}
 
 /**
  * The list contract of DynamoDB-backed lists (members, a person's groups, sync runs) on DynamoDB
@@ -24,21 +27,35 @@ describe('DynamoDB list pages', () => {
   /** Items 0..count-1 in one partition (and one gsi2 partition), hidden where `hidden(n)`. */
   async function seed(list: string, count: number, hidden: (n: number) => boolean): Promise<number[]> {
     const items = Array.from({ length: count }, (_, n) => ({
-      pk: `LIST#${list}`, sk: `ITEM#${String(n).padStart(4, '0')}`, gsi2pk: `GLIST#${list}`, gsi2sk: String(n).padStart(4, '0'), n, hidden: hidden(n),
+      pk: `LIST#${list}`,
+      sk: `ITEM#${String(n).padStart(4, '0')}`,
+      gsi2pk: `GLIST#${list}`,
+      gsi2sk: String(n).padStart(4, '0'),
+      n,
+      hidden: hidden(n),
     }));
     for (let i = 0; i < items.length; i += 25) {
-      await table.db.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+      await table.db.send(
+        new BatchWriteCommand({ RequestItems: { [table.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+      );
     }
     return items.filter((i) => !i.hidden).map((i) => i.n);
   }
 
   const base = (list: string): QueryCommandInput => ({
-    TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `LIST#${list}` },
-    ProjectionExpression: 'n, #hidden', ExpressionAttributeNames: { '#hidden': 'hidden' },
+    TableName: table.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `LIST#${list}` },
+    ProjectionExpression: 'n, #hidden',
+    ExpressionAttributeNames: { '#hidden': 'hidden' },
   });
   const onIndex = (list: string): QueryCommandInput => ({
-    TableName: table.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `GLIST#${list}` },
-    ProjectionExpression: 'n, #hidden', ExpressionAttributeNames: { '#hidden': 'hidden' },
+    TableName: table.tableName,
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': `GLIST#${list}` },
+    ProjectionExpression: 'n, #hidden',
+    ExpressionAttributeNames: { '#hidden': 'hidden' },
   });
   const showVisible = (item: Stored) => (item.hidden ? undefined : item.n);
 
@@ -62,12 +79,19 @@ describe('DynamoDB list pages', () => {
     table = await freshTable();
     // A client of its own with a counter on Query calls: the read count per page is part of the contract.
     const db = createDocumentClient({ endpoint: table.endpoint });
-    db.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'QueryCommand') queries += 1;
-      return next(args);
-    }, { step: 'initialize' });
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand') queries += 1;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
     const ring = JSON.stringify(rotate(undefined));
-    deps = { config: loadConfig({ RUNTIME_MODE: 'local', TABLE_NAME: table.tableName }), db, secrets: { get: async () => ring } as unknown as SecretStore };
+    deps = {
+      config: loadConfig({ RUNTIME_MODE: 'local', TABLE_NAME: table.tableName }),
+      db,
+      secrets: { get: async () => ring } as unknown as SecretStore,
+    };
   });
 
   it('ends an exactly full last page without a cursor, in one Query per page', async () => {
@@ -98,7 +122,11 @@ describe('DynamoDB list pages', () => {
 
   it('does the same when a FilterExpression drops the items', async () => {
     const shown = await seed('filtered', 40, (n) => n % 4 !== 0 || (n > 8 && n < 30));
-    const filtered = { ...base('filtered'), FilterExpression: '#hidden = :no', ExpressionAttributeValues: { ':pk': 'LIST#filtered', ':no': false } };
+    const filtered = {
+      ...base('filtered'),
+      FilterExpression: '#hidden = :no',
+      ExpressionAttributeValues: { ':pk': 'LIST#filtered', ':no': false },
+    };
     for (const limit of [1, 2, 3, 5]) {
       const { items, pages } = await pageThrough(filtered, limit, (item) => item.n);
       expect(items, `limit ${limit}`).toEqual(shown);
@@ -117,7 +145,13 @@ describe('DynamoDB list pages', () => {
     await seed('sealed', 5, () => false);
     const { nextCursor } = await queryPage<Stored, number>(deps, 'test-list', base('sealed'), 2, undefined, showVisible);
     const tampered = `${nextCursor!.slice(0, -1)}${nextCursor!.endsWith('A') ? 'B' : 'A'}`;
-    await expect(queryPage(deps, 'other-list', base('sealed'), 2, nextCursor, showVisible)).rejects.toMatchObject({ status: 400, code: 'invalid_cursor' });
-    await expect(queryPage(deps, 'test-list', base('sealed'), 2, tampered, showVisible)).rejects.toMatchObject({ status: 400, code: 'invalid_cursor' });
+    await expect(queryPage(deps, 'other-list', base('sealed'), 2, nextCursor, showVisible)).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_cursor',
+    });
+    await expect(queryPage(deps, 'test-list', base('sealed'), 2, tampered, showVisible)).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_cursor',
+    });
   });
 });

@@ -59,9 +59,13 @@ describe('function-URL event conversion, both ways, over real HTTP', () => {
   const handler = lambdaHttp(async (request) => {
     if (request.path === '/boom') throw new Error('database password hunter2 leaked in a stack');
     if (request.path === '/bad') throw new HttpError(422, 'invalid_thing', 'The thing is invalid.');
-    return json(200, { cookies: Object.fromEntries(request.cookies), body: request.body ?? null, q: request.query.getAll('a') }, {
-      cookies: ['a=1; Path=/; HttpOnly', 'b=2; Path=/; Secure'],
-    });
+    return json(
+      200,
+      { cookies: Object.fromEntries(request.cookies), body: request.body ?? null, q: request.query.getAll('a') },
+      {
+        cookies: ['a=1; Path=/; HttpOnly', 'b=2; Path=/; Secure'],
+      },
+    );
   });
 
   beforeAll(async () => {
@@ -69,7 +73,17 @@ describe('function-URL event conversion, both ways, over real HTTP', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        void invoke(async (event, context) => { seen = event; return handler(event, context); }, 'test', req, Buffer.concat(chunks), res, {});
+        void invoke(
+          async (event, context) => {
+            seen = event;
+            return handler(event, context);
+          },
+          'test',
+          req,
+          Buffer.concat(chunks),
+          res,
+          {},
+        );
       });
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -94,7 +108,11 @@ describe('function-URL event conversion, both ways, over real HTTP', () => {
   });
 
   it('base64-encodes binary bodies as function URLs do', async () => {
-    await fetch(`${origin}/echo`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 255, 1]) });
+    await fetch(`${origin}/echo`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0, 255, 1]),
+    });
     expect(seen?.isBase64Encoded).toBe(true);
     expect(Buffer.from(seen?.body ?? '', 'base64')).toEqual(Buffer.from([0, 255, 1]));
   });

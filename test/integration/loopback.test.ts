@@ -12,21 +12,31 @@ import { startTestEmulator } from '../support/emulator.js';
 const root = join(import.meta.dirname, '../..');
 
 /** This machine's addresses other than loopback: where a neighbour on the network would connect. */
-const networkAddresses = Object.values(networkInterfaces()).flat()
-  .filter((i) => i && !i.internal && !i.address.startsWith('fe80:')).map((i) => i!.address);
+const networkAddresses = Object.values(networkInterfaces())
+  .flat()
+  .filter((i) => i && !i.internal && !i.address.startsWith('fe80:'))
+  .map((i) => i!.address);
 
 function connects(host: string, port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect({ host, port, timeout: 2000 });
-    socket.once('connect', () => { socket.destroy(); done(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
     socket.once('error', () => done(false));
-    socket.once('timeout', () => { socket.destroy(); done(false); });
+    socket.once('timeout', () => {
+      socket.destroy();
+      done(false);
+    });
   });
 }
 
 describe('local services listen on loopback only', () => {
   let emulator: Emulator;
-  beforeAll(async () => { emulator = await startTestEmulator({ users: 3, groups: 1 }); });
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ users: 3, groups: 1 });
+  });
   afterAll(() => emulator.stop());
 
   it('has a network address to try from (else the checks below prove nothing)', () => {
@@ -71,8 +81,12 @@ describe('a port in use', () => {
 
   it('npm run emulator prints that one line, no stack trace', async () => {
     const run = await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), ['local/emulator/main.ts'], {
-      cwd: root, env: { ...process.env, GOOGLE_EMULATOR_PORT: String(port), GOOGLE_EMULATOR_USERS: '3' },
-    }).then(() => ({ stderr: '', code: 0 }), (e: { stderr: string; code: number }) => e);
+      cwd: root,
+      env: { ...process.env, GOOGLE_EMULATOR_PORT: String(port), GOOGLE_EMULATOR_USERS: '3' },
+    }).then(
+      () => ({ stderr: '', code: 0 }),
+      (e: { stderr: string; code: number }) => e,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(`Port ${port} is already in use: stop whatever holds it, or set GOOGLE_EMULATOR_PORT to another port.`);
   });

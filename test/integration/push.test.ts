@@ -64,9 +64,11 @@ describe('push-driven sync through the local host', () => {
     expect(JSON.stringify(channels)).not.toMatch(/"token"/);
   });
 
-  it('a new hire becomes visible through the intranet\'s API without a full sync', async () => {
+  it("a new hire becomes visible through the intranet's API without a full sync", async () => {
     const runsBefore = (await listRunRecords(deps.db, deps.config.tableName)).length;
-    const { data } = await admin.users.insert({ requestBody: { primaryEmail: 'push.hire@example.com', name: { givenName: 'Pushy', familyName: 'Newhire' }, password: 'p'.repeat(12) } });
+    const { data } = await admin.users.insert({
+      requestBody: { primaryEmail: 'push.hire@example.com', name: { givenName: 'Pushy', familyName: 'Newhire' }, password: 'p'.repeat(12) },
+    });
     await eventually(async () => {
       const response = await app.get(`/api/people/${data.id}`, adminJar);
       expect(response.status).toBe(200);
@@ -85,7 +87,9 @@ describe('push-driven sync through the local host', () => {
     await admin.users.patch({ userKey: person.id, requestBody: { suspended: true } });
     await eventually(async () => expect((await app.get('/api/me', jar)).status).toBe(401));
     await eventually(async () => {
-      const found = (await (await app.get(`/api/people?q=${encodeURIComponent(person.name.familyName)}`, adminJar)).json()) as { items: Array<{ id: string }> };
+      const found = (await (await app.get(`/api/people?q=${encodeURIComponent(person.name.familyName)}`, adminJar)).json()) as {
+        items: Array<{ id: string }>;
+      };
       expect(found.items.map((p) => p.id)).not.toContain(person.id);
     });
   });
@@ -94,7 +98,12 @@ describe('push-driven sync through the local host', () => {
     const person = liveUser(5);
     const { data: group } = await admin.groups.insert({ requestBody: { email: 'push-access@example.com', name: 'Push access' } });
     await eventually(async () => expect((await app.get(`/api/groups/${group.id}`, adminJar)).status).toBe(200));
-    const check = async () => ((await (await app.post('/api/access/check', adminJar, JSON.stringify({ userId: person.id, groupIds: [group.id!] }))).json()) as { granted: string[] }).granted;
+    const check = async () =>
+      (
+        (await (await app.post('/api/access/check', adminJar, JSON.stringify({ userId: person.id, groupIds: [group.id!] }))).json()) as {
+          granted: string[];
+        }
+      ).granted;
     expect(await check()).toEqual([]);
     await admin.members.insert({ groupKey: group.id!, requestBody: { email: person.primaryEmail, role: 'MEMBER' } });
     await eventually(async () => expect(await check()).toEqual([group.id]));
@@ -105,14 +114,15 @@ describe('push-driven sync through the local host', () => {
   it('duplicated and out-of-order notifications are applied once, and the last state wins', async () => {
     const person = liveUser(7);
     app.harness.emulator.push.setSettings({ duplicateRate: 1, jitterMs: 300 });
-    for (const title of ['First', 'Second', 'Third']) await admin.users.patch({ userKey: person.id, requestBody: { organizations: [{ title, primary: true }] } });
+    for (const title of ['First', 'Second', 'Third'])
+      await admin.users.patch({ userKey: person.id, requestBody: { organizations: [{ title, primary: true }] } });
     await app.harness.emulator.push.idle();
     await deps.pushQueue.idle();
     const profile = (await (await app.get(`/api/people/${person.id}`, adminJar)).json()) as { title?: string };
     expect(profile.title).toBe('Third');
   });
 
-  it('Google failing the worker\'s calls delays a change but does not lose it', async () => {
+  it("Google failing the worker's calls delays a change but does not lose it", async () => {
     const person = liveUser(9);
     await admin.users.patch({ userKey: person.id, requestBody: { name: { givenName: 'Backoff', familyName: 'Survivor' } } });
     // From now on Google answers 500/503 to every call, the worker's users.get included, for 1.5 s.
@@ -130,7 +140,13 @@ describe('push-driven sync through the local host', () => {
   it('push health names every channel, the changes applied and their lag, and a daily full sync', async () => {
     const response = await app.get('/api/admin/push', adminJar);
     expect(response.status).toBe(200);
-    const health = (await response.json()) as { healthy: boolean; appliedLastHour: number; lagP95Ms?: number; feeds: Array<{ live: boolean }>; fullSync: { schedule: string } };
+    const health = (await response.json()) as {
+      healthy: boolean;
+      appliedLastHour: number;
+      lagP95Ms?: number;
+      feeds: Array<{ live: boolean }>;
+      fullSync: { schedule: string };
+    };
     expect(health.healthy).toBe(true);
     expect(health.feeds.every((f) => f.live)).toBe(true);
     expect(health.appliedLastHour).toBeGreaterThan(3);
@@ -148,7 +164,8 @@ describe('faults: lost notifications and a channel that ends early', () => {
     await admin.users.patch({ userKey: person.id, requestBody: { name: { givenName: 'Never', familyName: 'Notified' } } });
     await app.harness.emulator.push.idle();
     await deps.pushQueue.idle();
-    const name = async () => ((await (await app.get(`/api/people/${person.id}`, adminJar)).json()) as { name?: { familyName?: string } }).name?.familyName;
+    const name = async () =>
+      ((await (await app.get(`/api/people/${person.id}`, adminJar)).json()) as { name?: { familyName?: string } }).name?.familyName;
     expect(await name()).not.toBe('Notified');
     expect((await app.harness.sync()).status).toBe('succeeded');
     expect(await name()).toBe('Notified');
@@ -156,7 +173,7 @@ describe('faults: lost notifications and a channel that ends early', () => {
     expect(health.fullSync.lastRepaired).toBeGreaterThanOrEqual(1);
   });
 
-  it('when a channel ends, the manager opens a successor before the old one\'s recorded expiry, and changes flow again', async () => {
+  it("when a channel ends, the manager opens a successor before the old one's recorded expiry, and changes flow again", async () => {
     const person = liveUser(15);
     const [old] = (await listChannels(deps.db, deps.config.tableName)).filter((c) => c.feed === 'users' && c.status === 'active');
     app.harness.emulator.push.expireNow(old!.id);
@@ -174,15 +191,30 @@ describe('faults: lost notifications and a channel that ends early', () => {
 });
 
 describe('the receiver refuses what it cannot verify, without calling Google', () => {
-  const post = (headers: Record<string, string>, body = '{}') => browserFetch(app.app.origin, '/hooks/google', new Map(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const post = (headers: Record<string, string>, body = '{}') =>
+    browserFetch(app.app.origin, '/hooks/google', new Map(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
 
   it('answers unknown channels, bad tokens, malformed and oversized notifications with 4xx JSON', async () => {
     const [users] = (await listChannels(deps.db, deps.config.tableName)).filter((c) => c.feed === 'users' && c.status === 'active');
-    const good = { 'x-goog-channel-id': users!.id, 'x-goog-resource-id': users!.resourceId, 'x-goog-resource-state': 'update', 'x-goog-message-number': '900001' };
+    const good = {
+      'x-goog-channel-id': users!.id,
+      'x-goog-resource-id': users!.resourceId,
+      'x-goog-resource-state': 'update',
+      'x-goog-message-number': '900001',
+    };
     app.harness.emulator.resetCounters();
     const answers = await Promise.all([
       post({ ...good, 'x-goog-channel-id': 'no-such-channel', 'x-goog-channel-token': 'x' }),
-      ...Array.from({ length: 50 }, (_, i) => post({ ...good, 'x-goog-channel-token': `guess-${i}`, 'x-goog-message-number': String(900002 + i) }, JSON.stringify({ id: liveUser(1).id }))),
+      ...Array.from({ length: 50 }, (_, i) =>
+        post(
+          { ...good, 'x-goog-channel-token': `guess-${i}`, 'x-goog-message-number': String(900002 + i) },
+          JSON.stringify({ id: liveUser(1).id }),
+        ),
+      ),
       post({ ...good, 'x-goog-channel-token': 'x', 'x-goog-message-number': 'NaN' }),
       post({ ...good, 'x-goog-channel-token': 'x' }, 'x'.repeat(70 * 1024)),
     ]);

@@ -4,18 +4,39 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { putUser } from '../../shared/adapters/dynamodb/users.js';
 import type { DirectoryUser } from '../../shared/domain/directory/model.js';
 import { buildDirectoryIndex } from '../../shared/domain/people/directory-index.js';
-import { CHUNK_BYTES, markSearchIndexStale, publishDirectoryIndex, readPointer, rebuildSearchIndex, refreshSearchIndex, SearchIndexCache } from '../../shared/adapters/dynamodb/people-index-store.js';
+import {
+  CHUNK_BYTES,
+  markSearchIndexStale,
+  publishDirectoryIndex,
+  readPointer,
+  rebuildSearchIndex,
+  refreshSearchIndex,
+  SearchIndexCache,
+} from '../../shared/adapters/dynamodb/people-index-store.js';
 
 import { makeUser } from '../support/directory.js';
 import { freshTable, type TestTable } from '../support/dynamodb.js';
 import { KEYS } from '../../shared/adapters/dynamodb/table-definition.js';
 
-const user = (n: number, extra: Partial<DirectoryUser> = {}) => makeUser({
-  id: String(1000 + n), primaryEmail: `person${n}@example.com`, name: { fullName: `Person ${n}`, givenName: 'Person', familyName: String(n) }, ...extra,
-});
-const synced = (table: TestTable, u: DirectoryUser) => putUser(table.db, table.tableName, u, [], { gsi1pk: KEYS.users.partition, gsi1sk: u.primaryEmail });
+const user = (n: number, extra: Partial<DirectoryUser> = {}) =>
+  makeUser({
+    id: String(1000 + n),
+    primaryEmail: `person${n}@example.com`,
+    name: { fullName: `Person ${n}`, givenName: 'Person', familyName: String(n) },
+    ...extra,
+  });
+const synced = (table: TestTable, u: DirectoryUser) =>
+  putUser(table.db, table.tableName, u, [], { gsi1pk: KEYS.users.partition, gsi1sk: u.primaryEmail });
 const chunkVersions = async (table: TestTable, version: string) =>
-  (await table.db.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SEARCHINDEX#${version}` } }))).Items?.length ?? 0;
+  (
+    await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `SEARCHINDEX#${version}` },
+      }),
+    )
+  ).Items?.length ?? 0;
 
 describe('the published search index in DynamoDB', () => {
   let table: TestTable;
@@ -34,7 +55,11 @@ describe('the published search index in DynamoDB', () => {
     await synced(table, user(3));
     const third = await rebuildSearchIndex(table.db, table.tableName);
     expect(new Set([first.version, second.version, third.version]).size).toBe(3);
-    expect(await readPointer(table.db, table.tableName)).toMatchObject({ version: third.version, people: 3, previous: { version: second.version } });
+    expect(await readPointer(table.db, table.tableName)).toMatchObject({
+      version: third.version,
+      people: 3,
+      previous: { version: second.version },
+    });
     expect(await chunkVersions(table, first.version)).toBe(0);
     expect(await chunkVersions(table, second.version)).toBe(1);
     expect(await chunkVersions(table, third.version)).toBe(1);
@@ -71,7 +96,12 @@ describe('the published search index in DynamoDB', () => {
     const pointer = await readPointer(table.db, table.tableName);
     // As an older release left it: no format field, and a version hashed over the older layout.
     const { format: _format, ...olderPointer } = pointer!;
-    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...KEYS.searchIndexPointer, pointer: { ...olderPointer, version: 'older-layout' } } }));
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...KEYS.searchIndexPointer, pointer: { ...olderPointer, version: 'older-layout' } },
+      }),
+    );
     expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: true, version: first!.version });
     expect(await readPointer(table.db, table.tableName)).toMatchObject({ format: pointer!.format });
     expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
@@ -83,7 +113,12 @@ describe('the published search index in DynamoDB', () => {
     let now = 0;
     let reads = 0;
     const send = table.db.send.bind(table.db) as (command: unknown) => Promise<unknown>;
-    const counted = Object.assign(Object.create(table.db) as typeof table.db, { send: (command: unknown) => { reads += 1; return send(command); } });
+    const counted = Object.assign(Object.create(table.db) as typeof table.db, {
+      send: (command: unknown) => {
+        reads += 1;
+        return send(command);
+      },
+    });
     const cache = new SearchIndexCache(counted, table.tableName, 30_000, () => now);
     const first = await cache.current();
     expect(reads).toBe(2);

@@ -3,7 +3,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESSION_COOKIE } from '../../shared/http/cookies.js';
 import {
-  createSession, endUserSession, endUserSessions, hashSessionIdentifier, listUserSessions, readSession, refreshUserSessions, type SessionPolicy,
+  createSession,
+  endUserSession,
+  endUserSessions,
+  hashSessionIdentifier,
+  listUserSessions,
+  readSession,
+  refreshUserSessions,
+  type SessionPolicy,
 } from '../../shared/adapters/dynamodb/sessions.js';
 import { getUserById } from '../../shared/adapters/dynamodb/users.js';
 import { makeUser } from '../support/directory.js';
@@ -28,7 +35,9 @@ describe('session store on DynamoDB Local, with a test clock', () => {
     expect(identifier).toMatch(/^[\w-]{43}$/); // 256 bits
     expect(session.id).toBe(hashSessionIdentifier(identifier));
     expect(session.device).toBe('Chrome on macOS');
-    const { Item } = await table.db.send(new GetCommand({ TableName: table.tableName, Key: { pk: `SESSION#${session.id}`, sk: 'SESSION' } }));
+    const { Item } = await table.db.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: `SESSION#${session.id}`, sk: 'SESSION' } }),
+    );
     expect(JSON.stringify(Item)).not.toContain(identifier);
     expect(Item?.expiresAt).toBe((t0 + policy.idleTimeoutMs) / 1000);
 
@@ -37,7 +46,9 @@ describe('session store on DynamoDB Local, with a test clock', () => {
     expect(await readSession(table.db, table.tableName, identifier, policy, t0 + 2 * policy.idleTimeoutMs - 2)).toBeDefined();
     expect(await readSession(table.db, table.tableName, identifier, policy, t0 + 3 * policy.idleTimeoutMs)).toBeUndefined();
     // The expired session was deleted, not just refused.
-    expect((await table.db.send(new GetCommand({ TableName: table.tableName, Key: { pk: `SESSION#${session.id}`, sk: 'SESSION' } }))).Item).toBeUndefined();
+    expect(
+      (await table.db.send(new GetCommand({ TableName: table.tableName, Key: { pk: `SESSION#${session.id}`, sk: 'SESSION' } }))).Item,
+    ).toBeUndefined();
   });
 
   it('ends an active session at its absolute lifetime', async () => {
@@ -59,23 +70,37 @@ describe('session store on DynamoDB Local, with a test clock', () => {
   });
 
   it('refuses identifiers of the wrong shape without a read', async () => {
-    for (const bad of [undefined, '', 'short', `${'a'.repeat(42)}!`]) expect(await readSession(table.db, table.tableName, bad, policy)).toBeUndefined();
+    for (const bad of [undefined, '', 'short', `${'a'.repeat(42)}!`])
+      expect(await readSession(table.db, table.tableName, bad, policy)).toBeUndefined();
   });
 
   it("lists a user's sessions, ends one only for its owner, ends all, and follows sync's changes", async () => {
     const grace = makeUser({ id: 'grace', primaryEmail: 'grace@example.com' });
     const now = Date.now();
     const a = await createSession(table.db, table.tableName, grace, CHROME_MAC, policy, now - 1000);
-    const b = await createSession(table.db, table.tableName, grace, 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile/15E148 Safari/604.1', policy, now);
+    const b = await createSession(
+      table.db,
+      table.tableName,
+      grace,
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile/15E148 Safari/604.1',
+      policy,
+      now,
+    );
     const other = await createSession(table.db, table.tableName, ada, undefined, policy, now);
     const listed = await listUserSessions(table.db, table.tableName, 'grace', policy, now);
-    expect(listed.map((s) => [s.id, s.device])).toEqual([[b.session.id, 'Safari on iOS'], [a.session.id, 'Chrome on macOS']]);
+    expect(listed.map((s) => [s.id, s.device])).toEqual([
+      [b.session.id, 'Safari on iOS'],
+      [a.session.id, 'Chrome on macOS'],
+    ]);
 
     expect(await endUserSession(table.db, table.tableName, 'grace', other.session.id)).toBe(false);
     expect(await readSession(table.db, table.tableName, other.identifier, policy, now)).toBeDefined();
 
     await refreshUserSessions(table.db, table.tableName, { ...grace, isAdmin: true, title: 'Rear Admiral' });
-    expect((await readSession(table.db, table.tableName, a.identifier, policy, now))?.user).toMatchObject({ isAdmin: true, title: 'Rear Admiral' });
+    expect((await readSession(table.db, table.tableName, a.identifier, policy, now))?.user).toMatchObject({
+      isAdmin: true,
+      title: 'Rear Admiral',
+    });
 
     expect(await endUserSession(table.db, table.tableName, 'grace', a.session.id)).toBe(true);
     expect(await readSession(table.db, table.tableName, a.identifier, policy, now)).toBeUndefined();
@@ -122,7 +147,9 @@ describe('sessions over HTTP', () => {
     const laptop = await newSession();
     const phone = await newSession();
     const response = await browserFetch(fx.app.origin, '/api/me/sessions', laptop);
-    const { sessions } = (await response.json()) as { sessions: { id: string; current: boolean; device: string; createdAt: string; lastSeenAt: string }[] };
+    const { sessions } = (await response.json()) as {
+      sessions: { id: string; current: boolean; device: string; createdAt: string; lastSeenAt: string }[];
+    };
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ device: expect.any(String), createdAt: expect.any(String), lastSeenAt: expect.any(String) });
@@ -166,19 +193,36 @@ describe('sessions over HTTP', () => {
       {},
     ];
     for (const headers of cross) {
-      const response = await fetch(`${fx.app.origin}/auth/logout`, { method: 'POST', headers: { cookie: `${SESSION_COOKIE}=${jar.get(SESSION_COOKIE)}`, ...headers } });
+      const response = await fetch(`${fx.app.origin}/auth/logout`, {
+        method: 'POST',
+        headers: { cookie: `${SESSION_COOKIE}=${jar.get(SESSION_COOKIE)}`, ...headers },
+      });
       expect(response.status, JSON.stringify(headers)).toBe(403);
       expect(await response.json()).toMatchObject({ error: { code: 'cross_site_request' } });
     }
-    const deleteCross = await fetch(`${fx.app.origin}/api/me/sessions/x`, { method: 'DELETE', headers: { cookie: `${SESSION_COOKIE}=${jar.get(SESSION_COOKIE)}`, origin: 'https://evil.example' } });
+    const deleteCross = await fetch(`${fx.app.origin}/api/me/sessions/x`, {
+      method: 'DELETE',
+      headers: { cookie: `${SESSION_COOKIE}=${jar.get(SESSION_COOKIE)}`, origin: 'https://evil.example' },
+    });
     expect(deleteCross.status).toBe(403);
     expect((await me(jar)).status).toBe(200);
     // A form navigation without Origin but with Fetch Metadata: signed out and sent home.
     // (node:http, because fetch overrides Sec-Fetch-Mode.)
     const logout = await new Promise<IncomingMessage>((ok, fail) => {
-      request(`${fx.app.origin}/auth/logout`, {
-        method: 'POST', headers: { cookie: `${SESSION_COOKIE}=${jar.get(SESSION_COOKIE)}`, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate' },
-      }, ok).on('error', fail).end();
+      request(
+        `${fx.app.origin}/auth/logout`,
+        {
+          method: 'POST',
+          headers: {
+            cookie: `${SESSION_COOKIE}=${jar.get(SESSION_COOKIE)}`,
+            'sec-fetch-site': 'same-origin',
+            'sec-fetch-mode': 'navigate',
+          },
+        },
+        ok,
+      )
+        .on('error', fail)
+        .end();
     });
     logout.resume();
     expect([logout.statusCode, logout.headers.location]).toEqual([303, '/']);

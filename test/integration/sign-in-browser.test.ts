@@ -23,7 +23,11 @@ describe('sign-in in a real browser', () => {
     app = await startLocalApp({ OIDC_ISSUER: emulator.issuer });
     emulator.addRedirectUri(app.deps.config.googleClientId, `${app.origin}/auth/callback`);
     const admin = emulator.directory.admin;
-    await putUser(app.deps.db, app.deps.config.tableName, makeUser({ id: admin.id, primaryEmail: admin.primaryEmail, name: admin.name, isAdmin: true }));
+    await putUser(
+      app.deps.db,
+      app.deps.config.tableName,
+      makeUser({ id: admin.id, primaryEmail: admin.primaryEmail, name: admin.name, isAdmin: true }),
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM });
   });
   afterAll(async () => {
@@ -38,7 +42,10 @@ describe('sign-in in a real browser', () => {
     await page.goto(`${app.origin}/auth/login?returnTo=${encodeURIComponent('/api/me')}`);
     await page.getByRole('button', { name: new RegExp(admin.primaryEmail.replace(/[.]/g, '\\.')) }).click();
     await page.waitForURL(`${app.origin}/api/me`);
-    expect(JSON.parse((await page.textContent('body'))!)).toMatchObject({ user: { id: admin.id, primaryEmail: admin.primaryEmail }, isAdmin: true });
+    expect(JSON.parse((await page.textContent('body'))!)).toMatchObject({
+      user: { id: admin.id, primaryEmail: admin.primaryEmail },
+      isAdmin: true,
+    });
     const cookies = await page.context().cookies(app.origin);
     expect(cookies.map((c) => [c.name, c.httpOnly, c.secure, c.sameSite])).toEqual([['__Host-wb-session', true, true, 'Lax']]);
 

@@ -19,7 +19,10 @@ import { browserFetch, signIn, type Authorize } from '../support/sign-in.js';
 describe('sign-in through the Google emulator', () => {
   let emulator: Emulator;
   let app: LocalApp;
-  const as = (email: string): Authorize => (url) => emulator.signInAs(url, email);
+  const as =
+    (email: string): Authorize =>
+    (url) =>
+      emulator.signInAs(url, email);
 
   beforeAll(async () => {
     emulator = await startTestEmulator({ users: 20, groups: 5 });
@@ -27,10 +30,19 @@ describe('sign-in through the Google emulator', () => {
     emulator.addRedirectUri(app.deps.config.googleClientId, `${app.origin}/auth/callback`);
     // Directory sync is its own issue: seed the directory table from the emulator's tenant.
     for (const user of emulator.directory.users) {
-      await putUser(app.deps.db, app.deps.config.tableName, makeUser({
-        id: user.id, primaryEmail: user.primaryEmail, aliases: user.aliases ?? [], name: user.name, isAdmin: user.isAdmin ?? false,
-        suspended: user.suspended ?? false, archived: user.archived ?? false,
-      }));
+      await putUser(
+        app.deps.db,
+        app.deps.config.tableName,
+        makeUser({
+          id: user.id,
+          primaryEmail: user.primaryEmail,
+          aliases: user.aliases ?? [],
+          name: user.name,
+          isAdmin: user.isAdmin ?? false,
+          suspended: user.suspended ?? false,
+          archived: user.archived ?? false,
+        }),
+      );
     }
   });
   afterAll(async () => {
@@ -44,7 +56,10 @@ describe('sign-in through the Google emulator', () => {
     expect(response.status, await response.clone().text()).toBe(302);
     expect(response.headers.get('location')).toBe('/people');
     const me = await browserFetch(app.origin, '/api/me', jar);
-    expect(await me.json()).toMatchObject({ user: { id: admin.id, primaryEmail: admin.primaryEmail, name: { fullName: admin.name.fullName } }, isAdmin: true });
+    expect(await me.json()).toMatchObject({
+      user: { id: admin.id, primaryEmail: admin.primaryEmail, name: { fullName: admin.name.fullName } },
+      isAdmin: true,
+    });
     expect((await browserFetch(app.origin, '/auth/logout', jar, { method: 'POST' })).status).toBe(204);
     expect((await browserFetch(app.origin, '/api/me', jar)).status).toBe(401);
   });
@@ -80,7 +95,13 @@ describe('sign-in through the Google emulator', () => {
     const issued = emulator.issuedTokens();
     expect(issued.length).toBeGreaterThan(6); // codes, access tokens and ID tokens of four sign-ins
     expect(sessionIds).toHaveLength(3);
-    const secrets = [EMULATOR_TOKEN_MARKER, EMULATOR_JWT_PREFIX, ...issued, ...issued.flatMap((t) => t.split('.').filter((part) => part.length > 20)), ...sessionIds];
+    const secrets = [
+      EMULATOR_TOKEN_MARKER,
+      EMULATOR_JWT_PREFIX,
+      ...issued,
+      ...issued.flatMap((t) => t.split('.').filter((part) => part.length > 20)),
+      ...sessionIds,
+    ];
 
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;

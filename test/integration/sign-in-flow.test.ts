@@ -20,14 +20,21 @@ describe('sign-in flow against an in-process OpenID provider', () => {
     const params = authorizationUrl.searchParams;
     expect(`${authorizationUrl.origin}${authorizationUrl.pathname}`).toBe(`${fx.provider.issuer}/authorize`);
     expect(Object.fromEntries(params)).toMatchObject({
-      response_type: 'code', response_mode: 'query', client_id: fx.provider.clientId, redirect_uri: `${fx.app.origin}/auth/callback`,
-      scope: 'openid profile email', code_challenge_method: 'S256', prompt: 'select_account',
+      response_type: 'code',
+      response_mode: 'query',
+      client_id: fx.provider.clientId,
+      redirect_uri: `${fx.app.origin}/auth/callback`,
+      scope: 'openid profile email',
+      code_challenge_method: 'S256',
+      prompt: 'select_account',
     });
     for (const name of ['state', 'nonce', 'code_challenge']) expect(params.get(name)).toMatch(/^[\w-]{43}$/);
     // Two domains are allowed by default: no hd hint.
     expect(params.has('hd')).toBe(false);
     const [cookie] = response.headers.getSetCookie();
-    expect(cookie).toMatch(/^__Host-wb-tx-[\w-]{16}=[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+; Path=\/; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/);
+    expect(cookie).toMatch(
+      /^__Host-wb-tx-[\w-]{16}=[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+; Path=\/; Max-Age=600; HttpOnly; Secure; SameSite=Lax$/,
+    );
     expect(cookie).toContain(params.get('state')!.slice(0, 16));
     // The cookie is encrypted: neither the state, the nonce nor the return path shows.
     expect(cookie).not.toContain(params.get('nonce'));
@@ -47,7 +54,9 @@ describe('sign-in flow against an in-process OpenID provider', () => {
     expect(response.headers.get('location')).toBe('/people?q=ada#top');
     const setCookies = response.headers.getSetCookie();
     expect(setCookies.find((c) => c.startsWith('__Host-wb-tx-'))).toMatch(/Max-Age=0/);
-    expect(setCookies.find((c) => c.startsWith(SESSION_COOKIE))).toMatch(new RegExp(`^${SESSION_COOKIE}=[\\w-]{43}; Path=/; Max-Age=604800; HttpOnly; Secure; SameSite=Lax$`));
+    expect(setCookies.find((c) => c.startsWith(SESSION_COOKIE))).toMatch(
+      new RegExp(`^${SESSION_COOKIE}=[\\w-]{43}; Path=/; Max-Age=604800; HttpOnly; Secure; SameSite=Lax$`),
+    );
     expect(sessionId).toMatch(/^[\w-]{43}$/);
     expect([...jar.keys()]).toEqual([SESSION_COOKIE]);
     expect(capture.lines().some((line) => line.includes('"signed in"') && line.includes(`"userId":"${ADA.sub}"`))).toBe(true);

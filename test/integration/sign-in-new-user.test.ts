@@ -21,8 +21,15 @@ import { browserFetch, signIn, type Authorize } from '../support/sign-in.js';
 describe('first sign-in of a person the directory does not hold yet', () => {
   let emulator: Emulator;
   let app: LocalApp;
-  const as = (email: string): Authorize => (url) => emulator.signInAs(url, email);
-  const reason = (promise: Promise<unknown>) => promise.then(() => 'matched', (error: unknown) => (error instanceof LoginRejected ? error.reason : String(error)));
+  const as =
+    (email: string): Authorize =>
+    (url) =>
+      emulator.signInAs(url, email);
+  const reason = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'matched',
+      (error: unknown) => (error instanceof LoginRejected ? error.reason : String(error)),
+    );
 
   beforeAll(async () => {
     emulator = await startTestEmulator({ users: 12, groups: 2 });
@@ -70,7 +77,9 @@ describe('first sign-in of a person the directory does not hold yet', () => {
     const suspended = emulator.directory.suspendUser(emulator.directory.users.find((u) => !u.suspended && !u.isAdmin && !u.archived)!.id);
     expect(await fetchOneUser(deps, wiring, suspended.id)).toMatch(/created|updated/);
     expect(await reason(matchUser(deps, identity(suspended.id)))).toBe('account_suspended');
-    const archived = emulator.directory.updateUser(emulator.directory.users.find((u) => !u.suspended && !u.isAdmin && !u.archived)!.id, { archived: true });
+    const archived = emulator.directory.updateUser(emulator.directory.users.find((u) => !u.suspended && !u.isAdmin && !u.archived)!.id, {
+      archived: true,
+    });
     await fetchOneUser(deps, wiring, archived.id);
     expect(await reason(matchUser(deps, identity(archived.id)))).toBe('account_archived');
   });
@@ -83,7 +92,8 @@ describe('first sign-in of a person the directory does not hold yet', () => {
     // Past the window the same person may be asked for again.
     expect(await claimUserFetch(db, config.tableName, 'same-sub', minute + REQUEST_WINDOW_MS + 1)).toEqual({ kind: 'requested' });
     const kinds: string[] = [];
-    for (let i = 0; i < FETCHES_PER_MINUTE + 5; i++) kinds.push((await claimUserFetch(db, config.tableName, `many-${i}`, minute + 2_000)).kind);
+    for (let i = 0; i < FETCHES_PER_MINUTE + 5; i++)
+      kinds.push((await claimUserFetch(db, config.tableName, `many-${i}`, minute + 2_000)).kind);
     // One of this minute's budget went to same-sub above.
     expect(kinds.filter((k) => k === 'requested')).toHaveLength(FETCHES_PER_MINUTE - 1);
     expect(kinds.slice(FETCHES_PER_MINUTE - 1).every((k) => k === 'over_budget')).toBe(true);

@@ -9,7 +9,15 @@ import { SETUP_WAIT_MS } from '../../shared/adapters/dynamodb/user-fetch-request
 import { captureOutput } from '../support/logs.js';
 import { newSigningKey, type IdTokenMinter } from '../support/oidc-test-provider.js';
 import { ADA, startSignInFixture, type SignInFixture } from '../support/sign-in-app.js';
-import { browserFetch, completeCallback, cookieHeader, followProviderRedirect, signIn, startLogin, type CookieJar } from '../support/sign-in.js';
+import {
+  browserFetch,
+  completeCallback,
+  cookieHeader,
+  followProviderRedirect,
+  signIn,
+  startLogin,
+  type CookieJar,
+} from '../support/sign-in.js';
 
 /**
  * The relying party's negative list (OpenID RP conformance plus Google's specifics): each attack
@@ -44,7 +52,10 @@ async function expectRejected(attack: () => Promise<Response>, reason: string, s
   expect(body).toContain(reason);
   expect(body).not.toMatch(/\bat \w+ \(|Error:/); // no stack trace
   expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
-  const logged = capture.lines().filter((line) => line.includes('"sign-in rejected"')).map((line) => JSON.parse(line) as { reason: string });
+  const logged = capture
+    .lines()
+    .filter((line) => line.includes('"sign-in rejected"'))
+    .map((line) => JSON.parse(line) as { reason: string });
   expect(logged.map((line) => line.reason)).toEqual([reason]);
 }
 
@@ -65,7 +76,11 @@ describe('ID token claims', () => {
     ['nonce missing', without('nonce'), 'nonce_mismatch'],
     ['aud another client', withClaims((c) => ({ ...c, aud: 'other.apps.googleusercontent.com' })), 'aud_mismatch'],
     ['aud missing', without('aud'), 'aud_mismatch'],
-    ['aud with an extra untrusted audience', withClaims((c) => ({ ...c, aud: [fx.provider.clientId, 'other.apps.googleusercontent.com'] })), 'aud_mismatch'],
+    [
+      'aud with an extra untrusted audience',
+      withClaims((c) => ({ ...c, aud: [fx.provider.clientId, 'other.apps.googleusercontent.com'] })),
+      'aud_mismatch',
+    ],
     ['azp another client', withClaims((c) => ({ ...c, azp: 'other.apps.googleusercontent.com' })), 'azp_mismatch'],
     ['iss another issuer', withClaims((c) => ({ ...c, iss: 'https://accounts.google.com' })), 'iss_mismatch'],
     ['iss missing', without('iss'), 'iss_mismatch'],
@@ -92,26 +107,56 @@ describe('ID token claims', () => {
 
 describe('ID token signature and key selection', () => {
   it('rejects a signature made with another key under a published kid', () =>
-    expectRejected(withToken(async ({ claims, provider }) => provider.sign(claims, { kid: provider.keys[0]!.kid }, await newSigningKey('RS256'))), 'signature_invalid', 400));
+    expectRejected(
+      withToken(async ({ claims, provider }) => provider.sign(claims, { kid: provider.keys[0]!.kid }, await newSigningKey('RS256'))),
+      'signature_invalid',
+      400,
+    ));
 
   it('rejects alg none', () =>
-    expectRejected(withToken(async ({ claims }) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`), 'alg_not_allowed', 400));
+    expectRejected(
+      withToken(async ({ claims }) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`),
+      'alg_not_allowed',
+      400,
+    ));
 
   it('rejects HS256 signed with the public key as the HMAC secret', () =>
-    expectRejected(withToken(async ({ claims, provider }) => {
-      const publicJwk = provider.keys[0]!.publicJwk;
-      const pem = await exportSPKI((await importJWK(publicJwk, 'RS256', { extractable: true })) as CryptoKey);
-      return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid }).sign(new TextEncoder().encode(pem));
-    }), 'alg_not_allowed', 400));
+    expectRejected(
+      withToken(async ({ claims, provider }) => {
+        const publicJwk = provider.keys[0]!.publicJwk;
+        const pem = await exportSPKI((await importJWK(publicJwk, 'RS256', { extractable: true })) as CryptoKey);
+        return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid }).sign(new TextEncoder().encode(pem));
+      }),
+      'alg_not_allowed',
+      400,
+    ));
 
   it('rejects ES256 even with a published EC key', () =>
-    expectRejected(withToken(({ claims, provider }) => provider.sign(claims, {}, provider.keys.find((k) => k.alg === 'ES256'))), 'alg_not_allowed', 400));
+    expectRejected(
+      withToken(({ claims, provider }) =>
+        provider.sign(
+          claims,
+          {},
+          provider.keys.find((k) => k.alg === 'ES256'),
+        ),
+      ),
+      'alg_not_allowed',
+      400,
+    ));
 
   it('rejects an unknown kid', () =>
-    expectRejected(withToken(async ({ claims, provider }) => provider.sign(claims, {}, await newSigningKey('RS256'))), 'kid_unknown', 400));
+    expectRejected(
+      withToken(async ({ claims, provider }) => provider.sign(claims, {}, await newSigningKey('RS256'))),
+      'kid_unknown',
+      400,
+    ));
 
   it('rejects a token without kid when several keys are published', () =>
-    expectRejected(withToken(({ claims, provider }) => provider.sign(claims, { kid: undefined })), 'kid_ambiguous', 400));
+    expectRejected(
+      withToken(({ claims, provider }) => provider.sign(claims, { kid: undefined })),
+      'kid_ambiguous',
+      400,
+    ));
 });
 
 describe('state, transaction cookie and authorization response', () => {
@@ -121,74 +166,125 @@ describe('state, transaction cookie and authorization response', () => {
   };
   const callback = async (jar: CookieJar, url: URL) => (await completeCallback(fx.app.origin, url, jar)).response;
 
-  it('rejects a missing state', () => expectRejected(async () => {
-    const { jar, callbackUrl } = await begin();
-    callbackUrl.searchParams.delete('state');
-    return callback(jar, callbackUrl);
-  }, 'state_missing', 400));
+  it('rejects a missing state', () =>
+    expectRejected(
+      async () => {
+        const { jar, callbackUrl } = await begin();
+        callbackUrl.searchParams.delete('state');
+        return callback(jar, callbackUrl);
+      },
+      'state_missing',
+      400,
+    ));
 
-  it('rejects a wrong state that shares the cookie-name prefix', () => expectRejected(async () => {
-    const { jar, callbackUrl } = await begin();
-    const state = callbackUrl.searchParams.get('state')!;
-    callbackUrl.searchParams.set('state', `${state.slice(0, 16)}${'A'.repeat(state.length - 16)}`);
-    return callback(jar, callbackUrl);
-  }, 'state_mismatch', 400));
+  it('rejects a wrong state that shares the cookie-name prefix', () =>
+    expectRejected(
+      async () => {
+        const { jar, callbackUrl } = await begin();
+        const state = callbackUrl.searchParams.get('state')!;
+        callbackUrl.searchParams.set('state', `${state.slice(0, 16)}${'A'.repeat(state.length - 16)}`);
+        return callback(jar, callbackUrl);
+      },
+      'state_mismatch',
+      400,
+    ));
 
   it.each([
     ['a cookie attribute after it', (state: string) => `${state.slice(0, 8)};Domain=evil.example`],
     ['CR/LF and a header after it', (state: string) => `${state.slice(0, 8)}\r\nSet-Cookie: injected=1`],
     ['one character too many', (state: string) => `${state}A`],
     ['a character base64url does not use', (state: string) => `${state.slice(0, 42)}=`],
-  ])('rejects a state with %s as malformed, naming no cookie after it', (_name, malform) => expectRejected(async () => {
-    const { jar, callbackUrl } = await begin();
-    callbackUrl.searchParams.set('state', malform(callbackUrl.searchParams.get('state')!));
-    const response = await callback(jar, callbackUrl);
-    expect(response.headers.getSetCookie()).toEqual([]);
-    return response;
-  }, 'state_invalid', 400));
+  ])('rejects a state with %s as malformed, naming no cookie after it', (_name, malform) =>
+    expectRejected(
+      async () => {
+        const { jar, callbackUrl } = await begin();
+        callbackUrl.searchParams.set('state', malform(callbackUrl.searchParams.get('state')!));
+        const response = await callback(jar, callbackUrl);
+        expect(response.headers.getSetCookie()).toEqual([]);
+        return response;
+      },
+      'state_invalid',
+      400,
+    ),
+  );
 
-  it("rejects the state of another browser's transaction", () => expectRejected(async () => {
-    const victim = await begin();
-    const attacker = await begin();
-    return callback(victim.jar, attacker.callbackUrl);
-  }, 'state_mismatch', 400));
+  it("rejects the state of another browser's transaction", () =>
+    expectRejected(
+      async () => {
+        const victim = await begin();
+        const attacker = await begin();
+        return callback(victim.jar, attacker.callbackUrl);
+      },
+      'state_mismatch',
+      400,
+    ));
 
-  it('rejects a callback without the transaction cookie', () => expectRejected(async () => {
-    const { callbackUrl } = await begin();
-    return callback(new Map(), callbackUrl);
-  }, 'transaction_missing', 400));
+  it('rejects a callback without the transaction cookie', () =>
+    expectRejected(
+      async () => {
+        const { callbackUrl } = await begin();
+        return callback(new Map(), callbackUrl);
+      },
+      'transaction_missing',
+      400,
+    ));
 
-  it('rejects a tampered transaction cookie', () => expectRejected(async () => {
-    const { jar, callbackUrl } = await begin();
-    const [name, value] = [...jar][0]!;
-    const parts = value.split('.');
-    parts[3] = `${parts[3]!.startsWith('A') ? 'B' : 'A'}${parts[3]!.slice(1)}`; // a ciphertext byte, not padding bits
-    jar.set(name, parts.join('.'));
-    return callback(jar, callbackUrl);
-  }, 'transaction_invalid', 400));
+  it('rejects a tampered transaction cookie', () =>
+    expectRejected(
+      async () => {
+        const { jar, callbackUrl } = await begin();
+        const [name, value] = [...jar][0]!;
+        const parts = value.split('.');
+        parts[3] = `${parts[3]!.startsWith('A') ? 'B' : 'A'}${parts[3]!.slice(1)}`; // a ciphertext byte, not padding bits
+        jar.set(name, parts.join('.'));
+        return callback(jar, callbackUrl);
+      },
+      'transaction_invalid',
+      400,
+    ));
 
-  it('rejects an expired transaction cookie', () => expectRejected(async () => {
-    const { jar, callbackUrl } = await begin();
-    vi.setSystemTime(Date.now() + 11 * 60_000);
-    return callback(jar, callbackUrl);
-  }, 'transaction_expired', 400));
+  it('rejects an expired transaction cookie', () =>
+    expectRejected(
+      async () => {
+        const { jar, callbackUrl } = await begin();
+        vi.setSystemTime(Date.now() + 11 * 60_000);
+        return callback(jar, callbackUrl);
+      },
+      'transaction_expired',
+      400,
+    ));
 
-  it('rejects a replayed authorization code', () => expectRejected(async () => {
-    const { jar, callbackUrl } = await begin();
-    const copy = new Map(jar);
-    expect((await callback(jar, callbackUrl)).status).toBe(302);
-    return callback(copy, callbackUrl);
-  }, 'code_rejected', 400));
+  it('rejects a replayed authorization code', () =>
+    expectRejected(
+      async () => {
+        const { jar, callbackUrl } = await begin();
+        const copy = new Map(jar);
+        expect((await callback(jar, callbackUrl)).status).toBe(302);
+        return callback(copy, callbackUrl);
+      },
+      'code_rejected',
+      400,
+    ));
 
-  it('rejects a wrong RFC 9207 iss response parameter', () => expectRejected(async () => {
-    fx.provider.responseIss = 'https://accounts.google.com';
-    return signInResponse();
-  }, 'iss_param_mismatch', 400));
+  it('rejects a wrong RFC 9207 iss response parameter', () =>
+    expectRejected(
+      async () => {
+        fx.provider.responseIss = 'https://accounts.google.com';
+        return signInResponse();
+      },
+      'iss_param_mismatch',
+      400,
+    ));
 
-  it('rejects a missing iss response parameter when the provider advertises it', () => expectRejected(async () => {
-    fx.provider.responseIss = null;
-    return signInResponse();
-  }, 'iss_param_mismatch', 400));
+  it('rejects a missing iss response parameter when the provider advertises it', () =>
+    expectRejected(
+      async () => {
+        fx.provider.responseIss = null;
+        return signInResponse();
+      },
+      'iss_param_mismatch',
+      400,
+    ));
 
   it('refuses an unsafe returnTo in the transaction before the session changes (previous session kept)', async () => {
     const { jar } = await signIn(fx.app.origin, followProviderRedirect);
@@ -204,50 +300,84 @@ describe('state, transaction cookie and authorization response', () => {
     expect((await browserFetch(fx.app.origin, '/api/me', jar)).status).toBe(200);
   });
 
-  it('rejects an authorization response without a code', () => expectRejected(async () => {
-    const { jar, callbackUrl } = await begin();
-    callbackUrl.searchParams.delete('code');
-    return callback(jar, callbackUrl);
-  }, 'code_missing', 400));
+  it('rejects an authorization response without a code', () =>
+    expectRejected(
+      async () => {
+        const { jar, callbackUrl } = await begin();
+        callbackUrl.searchParams.delete('code');
+        return callback(jar, callbackUrl);
+      },
+      'code_missing',
+      400,
+    ));
 
   it.each([
     ['not JSON', '<html>gateway</html>'],
     ['JSON null', 'null'],
     ['a JSON string', '"id_token"'],
-  ])('rejects a token response that is %s', (_name, body) => expectRejected(() => {
-    fx.provider.answerNextTokenRequestWith(body);
-    return signInResponse();
-  }, 'token_response_invalid', 400));
+  ])('rejects a token response that is %s', (_name, body) =>
+    expectRejected(
+      () => {
+        fx.provider.answerNextTokenRequestWith(body);
+        return signInResponse();
+      },
+      'token_response_invalid',
+      400,
+    ),
+  );
 
   it.each([
     ['no id_token', { access_token: 'a', token_type: 'Bearer' }],
     ['an empty id_token', { access_token: 'a', token_type: 'Bearer', id_token: '' }],
     ['an id_token that is not a string', { access_token: 'a', token_type: 'Bearer', id_token: { sub: ADA.sub } }],
-  ])('rejects a token response with %s', (_name, body) => expectRejected(() => {
-    fx.provider.answerNextTokenRequestWith(JSON.stringify(body));
-    return signInResponse();
-  }, 'id_token_missing', 400));
+  ])('rejects a token response with %s', (_name, body) =>
+    expectRejected(
+      () => {
+        fx.provider.answerNextTokenRequestWith(JSON.stringify(body));
+        return signInResponse();
+      },
+      'id_token_missing',
+      400,
+    ),
+  );
 
   it.each([
     ['not a JWS at all', withToken(async () => 'not-a-token')],
     ['a JWS of two parts', withToken(async ({ claims }) => `${b64({ alg: 'RS256' })}.${b64(claims)}`)],
     ['a header that is not JSON', withToken(async ({ claims }) => `${Buffer.from('{alg').toString('base64url')}.${b64(claims)}.c2ln`)],
-    ['a signed payload that is not JSON', withToken(async ({ provider }) => {
-      const key = provider.keys[0]!;
-      return new CompactSign(new TextEncoder().encode('not json')).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
-    })],
-    ['a signed payload that is a JSON array', withToken(async ({ provider }) => {
-      const key = provider.keys[0]!;
-      return new CompactSign(new TextEncoder().encode('[1,2]')).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
-    })],
+    [
+      'a signed payload that is not JSON',
+      withToken(async ({ provider }) => {
+        const key = provider.keys[0]!;
+        return new CompactSign(new TextEncoder().encode('not json'))
+          .setProtectedHeader({ alg: key.alg, kid: key.kid })
+          .sign(key.privateKey);
+      }),
+    ],
+    [
+      'a signed payload that is a JSON array',
+      withToken(async ({ provider }) => {
+        const key = provider.keys[0]!;
+        return new CompactSign(new TextEncoder().encode('[1,2]')).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(key.privateKey);
+      }),
+    ],
   ])('rejects an ID token that is %s as malformed', (_name, attack) => expectRejected(attack, 'id_token_malformed', 400));
 
-  it("shows the provider's error (the user cancelled) as a refusal", () => expectRejected(async () => {
-    const { jar, callbackUrl } = await begin();
-    const denied = new URL(callbackUrl);
-    denied.search = new URLSearchParams({ error: 'access_denied', state: callbackUrl.searchParams.get('state')!, iss: fx.provider.issuer }).toString();
-    return callback(jar, denied);
-  }, 'provider_error', 400));
+  it("shows the provider's error (the user cancelled) as a refusal", () =>
+    expectRejected(
+      async () => {
+        const { jar, callbackUrl } = await begin();
+        const denied = new URL(callbackUrl);
+        denied.search = new URLSearchParams({
+          error: 'access_denied',
+          state: callbackUrl.searchParams.get('state')!,
+          iss: fx.provider.issuer,
+        }).toString();
+        return callback(jar, denied);
+      },
+      'provider_error',
+      400,
+    ));
 });
 
 describe('when something fails unexpectedly', () => {
@@ -304,7 +434,7 @@ describe('a cookie bomb', () => {
     expect(cookieHeader(jar).length).toBeLessThan(4096);
   });
 
-  it('evicts the oldest transaction, so an older tab\'s sign-in fails while the newer ones complete', async () => {
+  it("evicts the oldest transaction, so an older tab's sign-in fails while the newer ones complete", async () => {
     const jar: CookieJar = new Map();
     const tabs: URL[] = [];
     for (let i = 0; i <= MAX_TRANSACTIONS; i++) {
@@ -328,12 +458,32 @@ describe('open redirects', () => {
   };
 
   it.each([
-    '//evil.example', '/\\evil.example', '\\\\evil.example', '\\/evil.example', 'https://evil.example', 'HTTPS://evil.example/',
-    'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'evil.example', '%2F%2Fevil.example', '%2f%2fevil.example', '/%2Fevil.example',
-    '/%5Cevil.example', '/%5cevil.example', '%252F%252Fevil.example', '/%252F%252Fevil.example', '/%09/evil.example', '/\t/evil.example',
-    '%', 'http:%2F%2Fevil.example',
+    '//evil.example',
+    '/\\evil.example',
+    '\\\\evil.example',
+    '\\/evil.example',
+    'https://evil.example',
+    'HTTPS://evil.example/',
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'evil.example',
+    '%2F%2Fevil.example',
+    '%2f%2fevil.example',
+    '/%2Fevil.example',
+    '/%5Cevil.example',
+    '/%5cevil.example',
+    '%252F%252Fevil.example',
+    '/%252F%252Fevil.example',
+    '/%09/evil.example',
+    '/\t/evil.example',
+    '%',
+    'http:%2F%2Fevil.example',
     // Dot segments the URL parser removes, leaving `//evil.example`.
-    '/.//evil.example', '/a/..//evil.example', '/%2e//evil.example', '/%2E%2E//evil.example', '/a/%2e%2e//evil.example',
+    '/.//evil.example',
+    '/a/..//evil.example',
+    '/%2e//evil.example',
+    '/%2E%2E//evil.example',
+    '/a/%2e%2e//evil.example',
   ])('refuses returnTo=%s at /auth/login', (returnTo) => expectRejected(refusedAtLogin(returnTo), 'return_to_invalid', 400));
 
   it('refuses a returnTo under the length cap that percent-encoding takes over it (500 × "é": 3,001 characters)', () =>
@@ -349,7 +499,12 @@ describe('open redirects', () => {
     expect(cookieHeader(jar).length).toBeLessThan(4096);
   });
 
-  it.each([['/people?q=a%20b#x', '/people?q=a%20b#x'], ['/a/../b', '/b'], ['/docs/100%25', '/docs/100%25'], ['', '/']])('accepts returnTo=%s', async (returnTo, expected) => {
+  it.each([
+    ['/people?q=a%20b#x', '/people?q=a%20b#x'],
+    ['/a/../b', '/b'],
+    ['/docs/100%25', '/docs/100%25'],
+    ['', '/'],
+  ])('accepts returnTo=%s', async (returnTo, expected) => {
     const { response } = await signIn(fx.app.origin, followProviderRedirect, { returnTo });
     expect(response.headers.get('location')).toBe(expected);
   });

@@ -23,15 +23,26 @@ function cli(h: SyncHarness, args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/sync-cli.ts', ...args], {
     cwd: root,
     env: {
-      ...process.env, RUNTIME_MODE: 'local', TABLE_NAME: h.table.tableName, DYNAMODB_ENDPOINT: h.table.endpoint,
-      GOOGLE_API_ROOT: h.emulator.origin, GOOGLE_ADMIN_SUBJECT: h.emulator.directory.admin.primaryEmail,
-      SYNC_LOCAL_STATE_DIR: dirname(dirname(h.emulator.serviceAccountKeyPath)), SYNC_QUOTA_PER_MINUTE: '600000', LOG_LEVEL: 'ERROR', ...env,
+      ...process.env,
+      RUNTIME_MODE: 'local',
+      TABLE_NAME: h.table.tableName,
+      DYNAMODB_ENDPOINT: h.table.endpoint,
+      GOOGLE_API_ROOT: h.emulator.origin,
+      GOOGLE_ADMIN_SUBJECT: h.emulator.directory.admin.primaryEmail,
+      SYNC_LOCAL_STATE_DIR: dirname(dirname(h.emulator.serviceAccountKeyPath)),
+      SYNC_QUOTA_PER_MINUTE: '600000',
+      LOG_LEVEL: 'ERROR',
+      ...env,
     },
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const done = new Promise<CliRun>((ok) => child.on('close', (code) => ok({ code, stdout, stderr })));
   return { child, done };
 }
@@ -61,7 +72,16 @@ describe('npm run sync', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     const summary = summaryOf(run);
-    expect(summary).toMatchObject({ status: 'succeeded', fetched: live + 25, created: live + 25, updated: 0, unchanged: 0, deleted: 0, apiCalls: minimumCalls(h.emulator), retries: 0 });
+    expect(summary).toMatchObject({
+      status: 'succeeded',
+      fetched: live + 25,
+      created: live + 25,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+      apiCalls: minimumCalls(h.emulator),
+      retries: 0,
+    });
     expect(summary.durationMs).toEqual(expect.any(Number));
     expect(run.stderr).toMatch(/sync: applying/);
   }, 60_000);
@@ -74,7 +94,10 @@ describe('npm run sync', () => {
       expect(await readFile(h.emulator.serviceAccountKeyPath, 'utf8')).toBe(keyBefore);
       expect(beside.serviceAccountKey.client_id).toBe(h.emulator.serviceAccountKey.client_id);
       const run = await cli(h, [], { GOOGLE_API_ROOT: '', GOOGLE_EMULATOR_PORT: String(h.emulator.port) }).done;
-      expect(summaryOf(run)).toMatchObject({ status: 'succeeded', fetched: h.emulator.directory.users.filter((u) => !u.deletionTime).length + 25 });
+      expect(summaryOf(run)).toMatchObject({
+        status: 'succeeded',
+        fetched: h.emulator.directory.users.filter((u) => !u.deletionTime).length + 25,
+      });
       expect(beside.counters()['oauth2.token']).toBeUndefined();
     } finally {
       await beside.stop();
@@ -105,7 +128,9 @@ describe('npm run sync', () => {
     h.emulator.setDelegatedScopes(SYNC_SCOPE_URLS.filter((s) => s !== GROUP_MEMBER_SCOPE));
     const check = await cli(h, ['--check']).done;
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain(`FAIL  scope ${GROUP_MEMBER_SCOPE}: NOT delegated: add ${GROUP_MEMBER_SCOPE} for client id ${h.emulator.serviceAccountKey.client_id}`);
+    expect(check.stderr).toContain(
+      `FAIL  scope ${GROUP_MEMBER_SCOPE}: NOT delegated: add ${GROUP_MEMBER_SCOPE} for client id ${h.emulator.serviceAccountKey.client_id}`,
+    );
     expect(check.stderr.match(/FAIL/g)).toHaveLength(1);
     // Push's extra scope is named as a warning: without it only push-driven sync stays off.
     expect(check.stderr).toContain('WARN  scope https://www.googleapis.com/auth/admin.reports.audit.readonly: NOT delegated');
@@ -152,22 +177,38 @@ describe('npm run sync', () => {
     const noKey = await cli(h, [], { SYNC_LOCAL_STATE_DIR: await mkdtemp(join(tmpdir(), 'wb-no-key-')) }).done;
     expect(noKey.code).toBe(1);
     const summary = summaryOf(noKey);
-    expect(summary).toMatchObject({ status: 'failed', ...NOTHING_RAN, errors: [{ code: 'setup', message: expect.stringContaining('service-account key') }] });
-    expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([expect.objectContaining({ status: 'failed', runId: summary.runId })]);
+    expect(summary).toMatchObject({
+      status: 'failed',
+      ...NOTHING_RAN,
+      errors: [{ code: 'setup', message: expect.stringContaining('service-account key') }],
+    });
+    expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([
+      expect.objectContaining({ status: 'failed', runId: summary.runId }),
+    ]);
   }, 30_000);
 
   it('in AWS mode needs only the keys sync reads: it gets past configuration to the AWS calls', async () => {
     // No APP_ORIGIN, GOOGLE_CLIENT_ID or ALLOWED_DOMAINS, and no AWS credentials: the secret cannot be read.
     const run = await cli(h, [], {
-      RUNTIME_MODE: 'aws', GOOGLE_API_ROOT: '', AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      RUNTIME_MODE: 'aws',
+      GOOGLE_API_ROOT: '',
+      AWS_REGION: 'eu-west-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
     }).done;
     expect(run.code).toBe(1);
     expect(run.stderr).not.toMatch(/Configuration key/);
     const summary = summaryOf(run);
-    expect(summary).toMatchObject({ status: 'failed', ...NOTHING_RAN, errors: [{ code: 'setup', message: expect.stringMatching(/credentials/i) }] });
+    expect(summary).toMatchObject({
+      status: 'failed',
+      ...NOTHING_RAN,
+      errors: [{ code: 'setup', message: expect.stringMatching(/credentials/i) }],
+    });
     // The failure is on record in the table (DYNAMODB_ENDPOINT points at the test's).
-    expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([expect.objectContaining({ status: 'failed', runId: summary.runId })]);
+    expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([
+      expect.objectContaining({ status: 'failed', runId: summary.runId }),
+    ]);
   }, 30_000);
 
   it('resumes a run killed midway from its checkpoint and ends consistent', async () => {

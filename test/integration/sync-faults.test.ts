@@ -28,7 +28,9 @@ async function stormyRun(limits: Partial<Limits>) {
   try {
     const outcome = await h.sync({}, { clock });
     if (!('record' in outcome)) throw new Error(outcome.status);
-    const served = Object.entries(h.emulator.counters()).filter(([method]) => method.startsWith('directory.')).reduce((sum, [, n]) => sum + n, 0);
+    const served = Object.entries(h.emulator.counters())
+      .filter(([method]) => method.startsWith('directory.'))
+      .reduce((sum, [, n]) => sum + n, 0);
     return { record: outcome.record, items: await h.directoryItems(), minimum: minimumCalls(h.emulator), served };
   } finally {
     await h.close();

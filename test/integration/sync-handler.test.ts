@@ -12,7 +12,12 @@ import { saveChannel, WATCHED_FEEDS } from '../../shared/adapters/dynamodb/push-
 import { captureOutput } from '../support/logs.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 
-const context = { awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:sync', functionName: 'sync', getRemainingTimeInMillis: () => 600_000 } as unknown as Context;
+const context = {
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:sync',
+  functionName: 'sync',
+  getRemainingTimeInMillis: () => 600_000,
+} as unknown as Context;
 
 /** The handler with its log lines (where the metric lines go). */
 async function invoke(event: Parameters<typeof handler>[0]) {
@@ -33,7 +38,7 @@ describe('the sync Lambda handler', () => {
   });
   afterEach(() => h.close());
 
-  it('records a run that cannot start because the key secret still holds the deploy\'s placeholder, and emits its metric', async () => {
+  it("records a run that cannot start because the key secret still holds the deploy's placeholder, and emits its metric", async () => {
     // The alarms read only the metric line: an operator's quieter log level must not silence it.
     logger.setLogLevel('WARN');
     onTestFinished(() => logger.setLogLevel('INFO'));
@@ -44,13 +49,28 @@ describe('the sync Lambda handler', () => {
     try {
       const { result, lines } = await invoke({});
       expect(result).toMatchObject({
-        status: 'failed', fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, apiCalls: 0, retries: 0, durationMs: 0,
-        errors: [{ code: 'setup', message: expect.stringMatching(/service-account key in the secret google-service-account is empty .*docs\/deploy.md, step 7/) }],
+        status: 'failed',
+        fetched: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        deleted: 0,
+        apiCalls: 0,
+        retries: 0,
+        durationMs: 0,
+        errors: [
+          {
+            code: 'setup',
+            message: expect.stringMatching(/service-account key in the secret google-service-account is empty .*docs\/deploy.md, step 7/),
+          },
+        ],
       });
       const [record] = await listRunRecords(h.table.db, h.table.tableName);
       expect(record).toMatchObject({ status: 'failed', runId: result.runId, errors: result.errors });
       expect(lines.find((l) => l._aws)).toMatchObject({
-        _aws: { CloudWatchMetrics: [{ Namespace: 'WorkspaceBridge/Sync', Dimensions: [['status']] }] }, status: 'failed', ApiCalls: 0,
+        _aws: { CloudWatchMetrics: [{ Namespace: 'WorkspaceBridge/Sync', Dimensions: [['status']] }] },
+        status: 'failed',
+        ApiCalls: 0,
       });
     } finally {
       secretsManager.restore();
@@ -58,15 +78,22 @@ describe('the sync Lambda handler', () => {
   });
 
   it('answers { preflight: true } with the preflight, and runs no sync', async () => {
-    expect((await invoke({ preflight: true })).result).toMatchObject({ status: 'ok', checks: expect.arrayContaining([expect.objectContaining({ name: 'service-account key', ok: true })]) });
+    expect((await invoke({ preflight: true })).result).toMatchObject({
+      status: 'ok',
+      checks: expect.arrayContaining([expect.objectContaining({ name: 'service-account key', ok: true })]),
+    });
 
     const groupMembers = 'https://www.googleapis.com/auth/admin.directory.group.member.readonly';
     h.emulator.setDelegatedScopes(SYNC_SCOPE_URLS.filter((s) => s !== groupMembers));
     const { result } = await invoke({ preflight: true });
     expect(result).toMatchObject({ status: 'failed' });
     // The Reports scope (push only) is missing too: named, but it does not fail the preflight.
-    const failing = (result.checks as Array<{ name: string; ok: boolean; detail: string; optional?: boolean }>).filter((c) => !c.ok && !c.optional);
-    expect(failing).toEqual([{ name: `scope ${groupMembers}`, ok: false, detail: expect.stringContaining(`NOT delegated: add ${groupMembers}`) }]);
+    const failing = (result.checks as Array<{ name: string; ok: boolean; detail: string; optional?: boolean }>).filter(
+      (c) => !c.ok && !c.optional,
+    );
+    expect(failing).toEqual([
+      { name: `scope ${groupMembers}`, ok: false, detail: expect.stringContaining(`NOT delegated: add ${groupMembers}`) },
+    ]);
 
     expect(await listRunRecords(h.table.db, h.table.tableName)).toEqual([]);
     expect(await h.directoryItems()).toEqual(new Map());
@@ -76,14 +103,30 @@ describe('the sync Lambda handler', () => {
     expect((await invoke({ trigger: 'schedule' })).result).toMatchObject({ status: 'succeeded' });
     const now = Date.now();
     for (const feed of WATCHED_FEEDS) {
-      await saveChannel(h.deps.db, h.deps.config.tableName, { id: `${feed}-test`, feed, resourceId: 'r', tokenHash: '00', expiresAt: now + 3_600_000, openedAt: now, status: 'active' });
+      await saveChannel(h.deps.db, h.deps.config.tableName, {
+        id: `${feed}-test`,
+        feed,
+        resourceId: 'r',
+        tokenHash: '00',
+        expiresAt: now + 3_600_000,
+        openedAt: now,
+        status: 'active',
+      });
     }
     const skipped = (await invoke({ trigger: 'schedule' })).result;
     expect(skipped).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/healthy/) });
     expect(await listRunRecords(h.table.db, h.table.tableName)).toHaveLength(1);
     // An admin's run and a forced run are never skipped.
     expect((await invoke({})).result).toMatchObject({ status: 'succeeded' });
-    await saveChannel(h.deps.db, h.deps.config.tableName, { id: 'users-test', feed: 'users', resourceId: 'r', tokenHash: '00', expiresAt: now - 1, openedAt: now - 7_200_000, status: 'active' });
+    await saveChannel(h.deps.db, h.deps.config.tableName, {
+      id: 'users-test',
+      feed: 'users',
+      resourceId: 'r',
+      tokenHash: '00',
+      expiresAt: now - 1,
+      openedAt: now - 7_200_000,
+      status: 'active',
+    });
     expect((await invoke({ trigger: 'schedule' })).result).toMatchObject({ status: 'succeeded' });
   });
 });

@@ -17,7 +17,11 @@ import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 describe('directory sync with Workload Identity Federation (no key)', () => {
   let h: SyncHarness;
   const syncRole = awsRoleOf(LOCAL_AWS_IDENTITIES.syncRole.arn);
-  const signingAs = (identity: LocalAwsIdentity) => async () => ({ accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey, token: identity.sessionToken });
+  const signingAs = (identity: LocalAwsIdentity) => async () => ({
+    accessKeyId: identity.accessKeyId,
+    secretAccessKey: identity.secretAccessKey,
+    token: identity.sessionToken,
+  });
 
   beforeAll(async () => {
     // A small tenant: the credential chain is under test here, not paging (sync.test.ts covers that).
@@ -29,11 +33,23 @@ describe('directory sync with Workload Identity Federation (no key)', () => {
     await expect(access(h.emulator.serviceAccountKeyPath)).rejects.toThrow();
     const outcome = await h.sync();
     expect(outcome.status).toBe('succeeded');
-    expect(h.emulator.counters()).toMatchObject({ 'sts.token': 1, 'iamcredentials.projects.serviceAccounts.signJwt': 1, 'oauth2.token': 1 });
+    expect(h.emulator.counters()).toMatchObject({
+      'sts.token': 1,
+      'iamcredentials.projects.serviceAccounts.signJwt': 1,
+      'oauth2.token': 1,
+    });
     // The assertion signJwt signed: the service account impersonating the admin with exactly the read-only scopes, for an hour at most.
-    const assertions = h.emulator.issuedTokens().filter((t) => t.startsWith(EMULATOR_JWT_PREFIX)).map((t) => decodeJwt(t)).filter((c) => c.iss === LOCAL_DEFAULTS.googleServiceAccount);
+    const assertions = h.emulator
+      .issuedTokens()
+      .filter((t) => t.startsWith(EMULATOR_JWT_PREFIX))
+      .map((t) => decodeJwt(t))
+      .filter((c) => c.iss === LOCAL_DEFAULTS.googleServiceAccount);
     expect(assertions).toHaveLength(1);
-    expect(assertions[0]).toMatchObject({ sub: h.emulator.directory.admin.primaryEmail, scope: SYNC_SCOPE_URLS.join(' '), aud: 'https://oauth2.googleapis.com/token' });
+    expect(assertions[0]).toMatchObject({
+      sub: h.emulator.directory.admin.primaryEmail,
+      scope: SYNC_SCOPE_URLS.join(' '),
+      aud: 'https://oauth2.googleapis.com/token',
+    });
     expect(assertions[0]!.exp! - assertions[0]!.iat!).toBeLessThanOrEqual(3600);
     const live = h.emulator.directory.users.filter((u) => !u.deletionTime).length + h.emulator.directory.groups.length;
     expect(outcome.status === 'succeeded' && outcome.record.counts).toMatchObject({ fetched: live, created: live });
@@ -52,7 +68,11 @@ describe('directory sync with Workload Identity Federation (no key)', () => {
     expect(failed?.name).toBe('workload identity federation');
     expect(failed?.detail).toContain('rejected by the attribute condition');
     expect(failed?.detail).toContain('attribute.aws_role');
-    const refused = await startSync(deps, { sessions: sessionTerminator(deps) }, { invocationId: 'wrong-role', remainingMs: () => Number.POSITIVE_INFINITY });
+    const refused = await startSync(
+      deps,
+      { sessions: sessionTerminator(deps) },
+      { invocationId: 'wrong-role', remainingMs: () => Number.POSITIVE_INFINITY },
+    );
     const errors = refused.status === 'failed' ? refused.record.errors : [];
     expect(errors.map((e) => e.code)).toEqual(['google-credentials']);
     expect(errors[0]!.message).toContain('STS refused');
@@ -62,7 +82,9 @@ describe('directory sync with Workload Identity Federation (no key)', () => {
     const stranger = { ...LOCAL_AWS_IDENTITIES.syncRole, accessKeyId: 'ASIAUNKNOWNKEY000001' };
     const forged = { ...LOCAL_AWS_IDENTITIES.syncRole, secretAccessKey: 'not-the-secret' };
     for (const identity of [stranger, forged]) {
-      const error = await syncTokenSource({ ...h.deps, awsCredentials: signingAs(identity) }).then((s) => s.token(SYNC_SCOPE_URLS)).catch((e: unknown) => e);
+      const error = await syncTokenSource({ ...h.deps, awsCredentials: signingAs(identity) })
+        .then((s) => s.token(SYNC_SCOPE_URLS))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DelegatedTokenError);
       expect((error as DelegatedTokenError).step).toBe('sts');
       expect((error as DelegatedTokenError).reason).toBe('invalid_grant');
@@ -74,7 +96,9 @@ describe('directory sync with Workload Identity Federation (no key)', () => {
     const late = await startTestEmulator({ users: 5, groups: 1, writeServiceAccountKey: false, now: () => Date.now() + 16 * 60_000 });
     try {
       const config = loadSyncConfig({ RUNTIME_MODE: 'local', GOOGLE_CREDENTIALS: 'workload-identity', GOOGLE_API_ROOT: late.origin });
-      const error = await syncTokenSource({ ...h.deps, config }).then((s) => s.token(SYNC_SCOPE_URLS)).catch((e: unknown) => e);
+      const error = await syncTokenSource({ ...h.deps, config })
+        .then((s) => s.token(SYNC_SCOPE_URLS))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DelegatedTokenError);
       expect(error).toMatchObject({ step: 'sts', reason: 'invalid_grant' });
       expect((error as Error).message).toContain('Signature expired');
@@ -106,21 +130,29 @@ describe('directory sync with Workload Identity Federation (no key)', () => {
     } finally {
       h.emulator.workloadIdentity.configure({ iamCredentialsEnabled: true });
     }
-    const wrongProvider = { ...h.deps.config, googleCredentials: { ...(h.deps.config.googleCredentials as Extract<typeof h.deps.config.googleCredentials, { mode: 'workload-identity' }>), provider: 'projects/123456789012/locations/global/workloadIdentityPools/other-pool/providers/aws-sync' } };
+    const wrongProvider = {
+      ...h.deps.config,
+      googleCredentials: {
+        ...(h.deps.config.googleCredentials as Extract<typeof h.deps.config.googleCredentials, { mode: 'workload-identity' }>),
+        provider: 'projects/123456789012/locations/global/workloadIdentityPools/other-pool/providers/aws-sync',
+      },
+    };
     const failed = (await preflightReport({ ...h.deps, config: wrongProvider })).checks.find((c) => !c.ok);
     expect(failed?.name).toBe('workload identity federation');
     expect(failed?.detail).toContain('invalid_target');
     expect(failed?.detail).toContain('GOOGLE_WORKLOAD_IDENTITY_PROVIDER');
   });
 
-  it('names a scope missing from domain-wide delegation for the service account\'s client id', async () => {
+  it("names a scope missing from domain-wide delegation for the service account's client id", async () => {
     h.emulator.setDelegatedScopes(SYNC_SCOPE_URLS.slice(1));
     try {
       const report = await preflightReport(h.deps);
       // Required checks only: push's Reports scope is optional (without it only push stays off).
       const failed = report.checks.filter((c) => !c.ok && !c.optional);
       expect(failed.map((c) => c.name)).toEqual([`scope ${SYNC_SCOPE_URLS[0]}`]);
-      expect(failed[0]!.detail).toContain(`NOT delegated: add ${SYNC_SCOPE_URLS[0]} for the client id of ${h.deps.config.googleCredentials.mode === 'workload-identity' ? h.deps.config.googleCredentials.serviceAccount : ''}`);
+      expect(failed[0]!.detail).toContain(
+        `NOT delegated: add ${SYNC_SCOPE_URLS[0]} for the client id of ${h.deps.config.googleCredentials.mode === 'workload-identity' ? h.deps.config.googleCredentials.serviceAccount : ''}`,
+      );
     } finally {
       h.emulator.setDelegatedScopes(SYNC_SCOPE_URLS);
     }

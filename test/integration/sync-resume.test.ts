@@ -61,8 +61,13 @@ describe('resuming a run', () => {
   it('continues a run that ran out of time while applying, with no further Google calls', async () => {
     let applying = false;
     const first = await h.sync({
-      onProgress: (m) => { if (m.startsWith('applying')) applying = true; },
-      remainingMs: (() => { let checks = 0; return () => (applying && ++checks > 20 ? 0 : Number.POSITIVE_INFINITY); })(),
+      onProgress: (m) => {
+        if (m.startsWith('applying')) applying = true;
+      },
+      remainingMs: (() => {
+        let checks = 0;
+        return () => (applying && ++checks > 20 ? 0 : Number.POSITIVE_INFINITY);
+      })(),
     });
     expect(first.status).toBe('continue');
     expect(await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint()).toMatchObject({ phase: 'applying' });
@@ -75,7 +80,7 @@ describe('resuming a run', () => {
     await storedMatchesEmulator(h);
   });
 
-  it('keeps a failed invocation\'s errors on the record of the run its resume completes', async () => {
+  it("keeps a failed invocation's errors on the record of the run its resume completes", async () => {
     // DynamoDB fails the first user write: the invocation fails while applying, after a complete fetch.
     const flaky = failingOnce(h.table.db, (command) => command instanceof TransactWriteCommand);
     const failed = await h.sync({}, {}, flaky.db);
@@ -105,7 +110,10 @@ describe('resuming a run', () => {
     const handedOver = await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint();
     expect(handedOver?.stats).toMatchObject({ retries: 0 });
     h.emulator.setLimits({ errorRate: 0 });
-    expect(await h.sync()).toMatchObject({ status: 'succeeded', record: { invocations: 2, retries: 0, apiCalls: minimumCalls(h.emulator) + handedOver!.stats.apiCalls } });
+    expect(await h.sync()).toMatchObject({
+      status: 'succeeded',
+      record: { invocations: 2, retries: 0, apiCalls: minimumCalls(h.emulator) + handedOver!.stats.apiCalls },
+    });
   });
 
   it('stops a run whose invocations keep handing over without fetching anything, keeping it for the next run', async () => {
@@ -114,7 +122,13 @@ describe('resuming a run', () => {
     expect((await idle()).status).toBe('continue');
     expect((await idle()).status).toBe('continue');
     // The third idle invocation in a row ends the chain of continuations.
-    expect(await idle()).toMatchObject({ status: 'failed', record: { invocations: 3, errors: [{ code: 'google-unavailable', message: expect.stringMatching(/3 invocations in a row fetched nothing/) }] } });
+    expect(await idle()).toMatchObject({
+      status: 'failed',
+      record: {
+        invocations: 3,
+        errors: [{ code: 'google-unavailable', message: expect.stringMatching(/3 invocations in a row fetched nothing/) }],
+      },
+    });
     const kept = await new SyncStateStore(h.table.db, h.table.tableName).getCheckpoint();
     expect(kept).toMatchObject({ phase: 'fetching' });
     expect(kept?.idleHandOvers ?? 0).toBe(0);
@@ -125,7 +139,18 @@ describe('resuming a run', () => {
   it('starts over from a checkpoint of the older format (numbered chunks) rather than misread it', async () => {
     const store = new SyncStateStore(h.table.db, h.table.tableName);
     const stats = { apiCalls: 3, retries: 0, itemWrites: 0, invocations: 1 };
-    await store.putCheckpoint({ runId: 'before-the-deploy', owner: 'old', startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: 2 as unknown as string[], stats }, { first: true });
+    await store.putCheckpoint(
+      {
+        runId: 'before-the-deploy',
+        owner: 'old',
+        startedAt: new Date().toISOString(),
+        force: false,
+        phase: 'fetching',
+        chunks: 2 as unknown as string[],
+        stats,
+      },
+      { first: true },
+    );
     const progress: string[] = [];
     const outcome = await h.sync({ onProgress: (m) => progress.push(m) });
     expect(progress).toContain('abandoning run before-the-deploy: its checkpoint has an older format');
@@ -146,31 +171,52 @@ describe('resuming a run', () => {
     const lambda = mockClient(LambdaClient);
     lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
     try {
-      const context = (remaining: () => number) => ({
-        awsRequestId: `req-${Math.random()}`, invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:sync',
-        functionName: 'sync', getRemainingTimeInMillis: remaining,
-      }) as unknown as Context;
+      const context = (remaining: () => number) =>
+        ({
+          awsRequestId: `req-${Math.random()}`,
+          invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:sync',
+          functionName: 'sync',
+          getRemainingTimeInMillis: remaining,
+        }) as unknown as Context;
       const first = await handler({}, context(runsOutAfter(6)));
       expect(first).toMatchObject({ status: 'continue' });
       const calls = lambda.commandCalls(InvokeCommand);
       expect(calls).toHaveLength(1);
-      expect(calls[0]!.args[0].input).toMatchObject({ FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:sync', InvocationType: 'Event' });
+      expect(calls[0]!.args[0].input).toMatchObject({
+        FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:sync',
+        InvocationType: 'Event',
+      });
       const payload = JSON.parse(Buffer.from(calls[0]!.args[0].input.Payload as Uint8Array).toString('utf8')) as { continuation: string };
       expect(payload.continuation).toBe(first.runId);
 
       const output = captureOutput();
       let second: Record<string, unknown>;
       try {
-        second = await handler(payload, context(() => 600_000));
+        second = await handler(
+          payload,
+          context(() => 600_000),
+        );
       } finally {
         output.restore();
       }
-      expect(second).toMatchObject({ status: 'succeeded', runId: first.runId, invocations: 2, apiCalls: minimumCalls(h.emulator), deleted: 0 });
+      expect(second).toMatchObject({
+        status: 'succeeded',
+        runId: first.runId,
+        invocations: 2,
+        apiCalls: minimumCalls(h.emulator),
+        deleted: 0,
+      });
       // The run record as a CloudWatch Embedded Metric Format line.
-      const emf = output.lines().map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l._aws);
+      const emf = output
+        .lines()
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l._aws);
       expect(emf).toMatchObject({
         _aws: { CloudWatchMetrics: [{ Namespace: 'WorkspaceBridge/Sync', Dimensions: [['status']] }] },
-        status: 'succeeded', ApiCalls: minimumCalls(h.emulator), Retries: 0, Deleted: 0,
+        status: 'succeeded',
+        ApiCalls: minimumCalls(h.emulator),
+        Retries: 0,
+        Deleted: 0,
       });
       expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
     } finally {
@@ -181,7 +227,9 @@ describe('resuming a run', () => {
 
 /** The staging write of a chunk that holds a users page with more pages after it. */
 function stagesUsersPageWithMoreToCome(command: { input: unknown }): boolean {
-  const items = Object.values((command.input as { RequestItems?: Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> } }>> }).RequestItems ?? {}).flat();
+  const items = Object.values(
+    (command.input as { RequestItems?: Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> } }>> }).RequestItems ?? {},
+  ).flat();
   const item = items[0]?.PutRequest?.Item;
   if (!item || !String(item.pk).startsWith('SYNCRUN#') || item.parts !== 1) return false;
   const delta = JSON.parse(gunzipSync(item.data as Uint8Array).toString('utf8')) as SnapshotDelta;
@@ -215,7 +263,10 @@ describe('a checkpoint write that fails', () => {
       // No guard: a lost page would show as deletions here, as it does under the guard in a tenant of
       // more than ten users pages.
       const resumed = await h.sync({ maxDeleteShare: 1 });
-      expect(resumed).toMatchObject({ status: 'succeeded', record: { runId: failed.record.runId, invocations: 2, counts: { deleted: 0 }, itemWrites: 0 } });
+      expect(resumed).toMatchObject({
+        status: 'succeeded',
+        record: { runId: failed.record.runId, invocations: 2, counts: { deleted: 0 }, itemWrites: 0 },
+      });
       expect(h.endedSessions).toHaveLength(endedBefore);
     });
   }, 90_000);
@@ -238,7 +289,9 @@ describe('a user renamed while the users list is being paged', () => {
 
       const resumed = await h.sync({ maxDeleteShare: 1 });
       expect(resumed).toMatchObject({ status: 'succeeded', record: { invocations: 2, counts: { deleted: 0 } } }); // updated: the user and the groups listing their new address
-      expect(await getUserById(h.table.db, h.table.tableName, moved.id)).toMatchObject({ primaryEmail: expect.stringMatching(/^aaaa\.moved@/) });
+      expect(await getUserById(h.table.db, h.table.tableName, moved.id)).toMatchObject({
+        primaryEmail: expect.stringMatching(/^aaaa\.moved@/),
+      });
       expect(h.endedSessions).toHaveLength(endedBefore);
     });
   }, 90_000);
@@ -271,7 +324,6 @@ describe('a group deleted in Google', () => {
   });
 });
 
-
 describe('a user applied on its own (the push notification step)', () => {
   it('gets into the search index at the next full run, which finds nothing else to write', async () => {
     const h = await startSyncHarness(SMALL);
@@ -280,8 +332,16 @@ describe('a user applied on its own (the push notification step)', () => {
       const { db, tableName } = h.table;
       const before = await readPointer(db, tableName);
       const user = h.emulator.directory.users.find((u) => !u.deletionTime && !u.suspended)!;
-      const renamed = h.emulator.directory.updateUser(user.id, { name: { ...user.name, fullName: 'Renamed Person', familyName: 'Person', givenName: 'Renamed' } });
-      const ctx = { db, tableName, sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+      const renamed = h.emulator.directory.updateUser(user.id, {
+        name: { ...user.name, fullName: 'Renamed Person', familyName: 'Person', givenName: 'Renamed' },
+      });
+      const ctx = {
+        db,
+        tableName,
+        sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined },
+        stats: { itemWrites: 0 },
+        now: () => new Date().toISOString(),
+      };
       // A rename leaves what colleagues see as the full run stored it.
       const { shared } = (await getUserById(db, tableName, user.id))!;
       expect(await applyChangedUser(ctx, { ...toDirectoryUser(renamed), shared })).toBe('updated');

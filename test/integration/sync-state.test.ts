@@ -8,7 +8,12 @@ import { makeUser } from '../support/directory.js';
 import { freshTable } from '../support/dynamodb.js';
 
 const checkpoint = (owner: string): Checkpoint => ({
-  runId: 'run-1', owner, startedAt: new Date().toISOString(), force: false, phase: 'fetching', chunks: [],
+  runId: 'run-1',
+  owner,
+  startedAt: new Date().toISOString(),
+  force: false,
+  phase: 'fetching',
+  chunks: [],
   stats: { apiCalls: 0, retries: 0, itemWrites: 0, invocations: 1 },
 });
 
@@ -17,7 +22,9 @@ describe('sync state in DynamoDB', () => {
     const { db, tableName } = await freshTable();
     const store = new SyncStateStore(db, tableName);
     // Barely compressible content: about 600 KB gzip'd, more than one item holds.
-    const users = Array.from({ length: 300 }, (_, i) => makeUser({ id: `u${i}`, primaryEmail: `u${i}@example.com`, keywords: [randomBytes(2_000).toString('base64')] }));
+    const users = Array.from({ length: 300 }, (_, i) =>
+      makeUser({ id: `u${i}`, primaryEmail: `u${i}@example.com`, keywords: [randomBytes(2_000).toString('base64')] }),
+    );
     const delta = { ...emptyDelta(), users, usersCursor: { next: 'token-2', done: false } };
     expect(await store.stageChunk('run-1', 'first', delta, Date.now())).toBeGreaterThanOrEqual(2);
     await store.stageChunk('run-1', 'second', { ...emptyDelta(), usersCursor: { done: true } }, Date.now());
@@ -28,10 +35,14 @@ describe('sync state in DynamoDB', () => {
     expect(await store.readChunks('run-1', ['first'])).toHaveLength(1);
   });
 
-  it('never lets a stalled invocation overwrite a chunk the run\'s new owner staged', async () => {
+  it("never lets a stalled invocation overwrite a chunk the run's new owner staged", async () => {
     const { db, tableName } = await freshTable();
     const store = new SyncStateStore(db, tableName);
-    const page = (next: string) => ({ ...emptyDelta(), users: [makeUser({ id: next, primaryEmail: `${next}@example.com` })], usersCursor: { next, done: false } });
+    const page = (next: string) => ({
+      ...emptyDelta(),
+      users: [makeUser({ id: next, primaryEmail: `${next}@example.com` })],
+      usersCursor: { next, done: false },
+    });
     // Both resumed from a checkpoint listing no chunk: the new owner stages its pages, then the stalled one stages its own.
     await store.stageChunk('run-1', 'by-new-owner', page('b'), Date.now());
     await store.stageChunk('run-1', 'by-stalled', page('a'), Date.now());
@@ -59,9 +70,19 @@ describe('sync state in DynamoDB', () => {
     const { db, tableName } = await freshTable();
     const store = new SyncStateStore(db, tableName);
     const record = (status: RunRecord['status'], errors: RunRecord['errors']): RunRecord => ({
-      runId: 'run-1', status, startedAt: '2030-01-01T00:00:00.000Z', endedAt: '2030-01-01T00:05:00.000Z', durationMs: 300_000, forced: false,
-      counts: { fetched: 1, created: 0, updated: 0, unchanged: 1, deleted: 0 }, memberships: { groupsChanged: 0, added: 0, removed: 0 },
-      apiCalls: 5, retries: 0, itemWrites: 0, invocations: 1, errors,
+      runId: 'run-1',
+      status,
+      startedAt: '2030-01-01T00:00:00.000Z',
+      endedAt: '2030-01-01T00:05:00.000Z',
+      durationMs: 300_000,
+      forced: false,
+      counts: { fetched: 1, created: 0, updated: 0, unchanged: 1, deleted: 0 },
+      memberships: { groupsChanged: 0, added: 0, removed: 0 },
+      apiCalls: 5,
+      retries: 0,
+      itemWrites: 0,
+      invocations: 1,
+      errors,
     });
     const googleDown = { code: 'google-unavailable', message: 'Google kept failing' };
     expect(await store.acquireLease('a', Date.now(), 60_000)).toBe(true);
@@ -89,7 +110,18 @@ describe('sync state in DynamoDB', () => {
   it('applies one changed user on its own, idempotently (the step push notifications will use)', async () => {
     const { db, tableName } = await freshTable();
     const ended: string[] = [];
-    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async (id) => { ended.push(id); }, refreshUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+    const ctx: ApplyContext = {
+      db,
+      tableName,
+      sessions: {
+        endUserSessions: async (id) => {
+          ended.push(id);
+        },
+        refreshUserSessions: async () => undefined,
+      },
+      stats: { itemWrites: 0 },
+      now: () => new Date().toISOString(),
+    };
     const user = makeUser({ id: '7', primaryEmail: 'kay@example.com', aliases: ['k@example.com'] });
     expect(await applyChangedUser(ctx, user)).toBe('created');
     expect(ctx.stats.itemWrites).toBe(3);
@@ -104,7 +136,13 @@ describe('sync state in DynamoDB', () => {
 
   it('lets an address move to another user in the same run, whichever is written first', async () => {
     const { db, tableName } = await freshTable();
-    const ctx: ApplyContext = { db, tableName, sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined }, stats: { itemWrites: 0 }, now: () => new Date().toISOString() };
+    const ctx: ApplyContext = {
+      db,
+      tableName,
+      sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined },
+      stats: { itemWrites: 0 },
+      now: () => new Date().toISOString(),
+    };
     const a = makeUser({ id: 'a', primaryEmail: 'a@example.com', aliases: ['team-lead@example.com'] });
     const b = makeUser({ id: 'b', primaryEmail: 'b@example.com' });
     await applyChangedUser(ctx, a);

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDomains, getGroupByEmail, getSchemas, isUserInGroup, listDirectMembers, listGroupsOfUser, listUsersInGroup, userGroupsAmong } from '../../shared/adapters/dynamodb/groups.js';
+import {
+  getDomains,
+  getGroupByEmail,
+  getSchemas,
+  isUserInGroup,
+  listDirectMembers,
+  listGroupsOfUser,
+  listUsersInGroup,
+  userGroupsAmong,
+} from '../../shared/adapters/dynamodb/groups.js';
 import { createSession, readSession, sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
 import { getUserByEmail, getUserById } from '../../shared/adapters/dynamodb/users.js';
 import { getPendingDiff, listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.js';
@@ -38,7 +47,11 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     if (!('record' in outcome)) throw new Error('no record');
     expect(outcome.record).toMatchObject({ status: 'succeeded', errors: [] });
     const live = emulator.directory.users.filter((u) => !u.deletionTime);
-    expect(outcome.record.counts).toMatchObject({ fetched: live.length + emulator.directory.groups.length, created: live.length + emulator.directory.groups.length, deleted: 0 });
+    expect(outcome.record.counts).toMatchObject({
+      fetched: live.length + emulator.directory.groups.length,
+      created: live.length + emulator.directory.groups.length,
+      deleted: 0,
+    });
     expect(outcome.record.apiCalls).toBe(minimumCalls(emulator));
     expect(outcome.record.retries).toBe(0);
 
@@ -46,8 +59,13 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     const withAlias = live.find((u) => u.aliases?.length && u.relations?.length)!;
     const stored = await getUserById(table.db, table.tableName, withAlias.id);
     expect(stored).toMatchObject({
-      primaryEmail: withAlias.primaryEmail, title: withAlias.organizations![0]!.title, department: withAlias.organizations![0]!.department,
-      managerEmail: withAlias.relations![0]!.value, customSchemas: withAlias.customSchemas, photoUrl: withAlias.thumbnailPhotoUrl, etag: withAlias.etag,
+      primaryEmail: withAlias.primaryEmail,
+      title: withAlias.organizations![0]!.title,
+      department: withAlias.organizations![0]!.department,
+      managerEmail: withAlias.relations![0]!.value,
+      customSchemas: withAlias.customSchemas,
+      photoUrl: withAlias.thumbnailPhotoUrl,
+      etag: withAlias.etag,
     });
     expect((await getUserByEmail(table.db, table.tableName, withAlias.aliases![0]!))?.id).toBe(withAlias.id);
     const suspended = live.find((u) => u.suspended)!;
@@ -78,16 +96,27 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     }
     const everyone = (await getGroupByEmail(table.db, table.tableName, 'everyone@example.com'))!;
     expect(await listUsersInGroup(table.db, table.tableName, everyone.id)).toHaveLength(live.length);
-    const external = emulator.directory.groups.flatMap((g) => emulator.directory.members(g.id).filter((m) => m.email?.endsWith('@partner.example.net')).map((m) => ({ g, m })))[0]!;
-    expect(await listDirectMembers(table.db, table.tableName, external.g.id)).toContainEqual(expect.objectContaining({ kind: 'EXTERNAL', memberKey: `EXTERNAL#${external.m.email}` }));
+    const external = emulator.directory.groups.flatMap((g) =>
+      emulator.directory
+        .members(g.id)
+        .filter((m) => m.email?.endsWith('@partner.example.net'))
+        .map((m) => ({ g, m })),
+    )[0]!;
+    expect(await listDirectMembers(table.db, table.tableName, external.g.id)).toContainEqual(
+      expect.objectContaining({ kind: 'EXTERNAL', memberKey: `EXTERNAL#${external.m.email}` }),
+    );
     const engineering = (await getGroupByEmail(table.db, table.tableName, 'engineering@example.com'))!;
     const deepTeam = emulator.directory.groups.find((g) => g.email.startsWith('team-') && g.email.includes('-4@'))!;
     const deepMember = emulator.directory.members(deepTeam.id).find((m) => m.type === 'USER' && !m.email?.endsWith('partner.example.net'))!;
     expect(await isUserInGroup(table.db, table.tableName, deepMember.id, engineering.id)).toBe(true);
-    expect((await listGroupsOfUser(table.db, table.tableName, deepMember.id)).map((g) => g.groupId)).toEqual(expect.arrayContaining([engineering.id, deepTeam.id]));
+    expect((await listGroupsOfUser(table.db, table.tableName, deepMember.id)).map((g) => g.groupId)).toEqual(
+      expect.arrayContaining([engineering.id, deepTeam.id]),
+    );
     const outsider = live.find((u) => !expectedTransitive(emulator, engineering.id).has(u.id))!;
     expect(await isUserInGroup(table.db, table.tableName, outsider.id, engineering.id)).toBe(false);
-    expect(await userGroupsAmong(table.db, table.tableName, deepMember.id, [engineering.id, everyone.id, 'no-such-group'])).toEqual(new Set([engineering.id, everyone.id]));
+    expect(await userGroupsAmong(table.db, table.tableName, deepMember.id, [engineering.id, everyone.id, 'no-such-group'])).toEqual(
+      new Set([engineering.id, everyone.id]),
+    );
   }, 120_000);
 
   it('writes nothing but the run record on a second run over an unchanged directory', async () => {
@@ -105,13 +134,19 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     const { emulator, table } = h;
     const live = emulator.directory.users.filter((u) => !u.deletionTime && !u.suspended && !u.isAdmin);
     const [changed, removedMember, deleted] = [live[10]!, live[20]!, live[30]!];
-    const team = emulator.directory.groups.find((g) => g.email.startsWith('team-') && emulator.directory.members(g.id).some((m) => m.id === removedMember.id))
-      ?? emulator.directory.group('all-staff@example.com')!;
+    const team =
+      emulator.directory.groups.find(
+        (g) => g.email.startsWith('team-') && emulator.directory.members(g.id).some((m) => m.id === removedMember.id),
+      ) ?? emulator.directory.group('all-staff@example.com')!;
     const groupsOfRemovedBefore = new Set((await listGroupsOfUser(table.db, table.tableName, removedMember.id)).map((g) => g.groupId));
     const groupsOfDeleted = (await listGroupsOfUser(table.db, table.tableName, deleted.id)).map((g) => g.groupId);
-    const directGroupsOfDeleted = emulator.directory.groups.filter((g) => emulator.directory.members(g.id).some((m) => m.id === deleted.id)).map((g) => g.id);
+    const directGroupsOfDeleted = emulator.directory.groups
+      .filter((g) => emulator.directory.members(g.id).some((m) => m.id === deleted.id))
+      .map((g) => g.id);
 
-    emulator.directory.updateUser(changed.id, { organizations: [{ title: 'Principal Engineer', department: changed.organizations![0]!.department, primary: true }] });
+    emulator.directory.updateUser(changed.id, {
+      organizations: [{ title: 'Principal Engineer', department: changed.organizations![0]!.department, primary: true }],
+    });
     emulator.directory.removeMember(team.id, removedMember.id);
     emulator.directory.deleteUser(deleted.id);
     const before = await h.directoryItems();
@@ -126,12 +161,14 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     expect(lostByRemoved).toContain(team.id);
     const affectedGroups = new Set([...lostByRemoved, ...groupsOfDeleted]);
     expect(diff.added).toEqual([]);
-    expect(diff.removed).toEqual([
-      `GROUP#${team.id} MEMBER#USER#${removedMember.id}`,
-      ...directGroupsOfDeleted.map((g) => `GROUP#${g} MEMBER#USER#${deleted.id}`),
-      ...groupsOfDeleted.map((g) => `USER#${deleted.id} INGROUP#${g}`),
-      ...lostByRemoved.map((g) => `USER#${removedMember.id} INGROUP#${g}`),
-    ].sort());
+    expect(diff.removed).toEqual(
+      [
+        `GROUP#${team.id} MEMBER#USER#${removedMember.id}`,
+        ...directGroupsOfDeleted.map((g) => `GROUP#${g} MEMBER#USER#${deleted.id}`),
+        ...groupsOfDeleted.map((g) => `USER#${deleted.id} INGROUP#${g}`),
+        ...lostByRemoved.map((g) => `USER#${removedMember.id} INGROUP#${g}`),
+      ].sort(),
+    );
     expect(diff.changed).toEqual({
       [`USER#${changed.id} PROFILE`]: ['hash', 'user'],
       [`USER#${deleted.id} PROFILE`]: ['gsi1pk', 'user'],
@@ -151,7 +188,9 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     const signedIn = async (id: string) => createSession(db, tableName, (await getUserById(db, tableName, id))!, 'test', policy);
     const [suspendedSession, renamedSession] = await Promise.all([signedIn(user!.id), signedIn(renamed!.id)]);
     h.emulator.directory.suspendUser(user!.id);
-    h.emulator.directory.updateUser(renamed!.id, { name: { ...renamed!.name, fullName: 'Renamed Person', givenName: 'Renamed', familyName: 'Person' } });
+    h.emulator.directory.updateUser(renamed!.id, {
+      name: { ...renamed!.name, fullName: 'Renamed Person', givenName: 'Renamed', familyName: 'Person' },
+    });
     h.endedSessions.length = 0;
     await h.sync();
     expect(h.endedSessions).toEqual([user!.id]);
@@ -177,8 +216,17 @@ describe('directory sync against the emulator (600 users, 250 groups)', () => {
     // The held diff by kind, for the admin page: deletions, the newly suspended person, and the groups whose members change.
     const kinds = new Map(pending?.kinds?.map((k) => [k.kind, k]));
     expect(kinds.get('users-deleted')?.count).toBe(75);
-    expect(kinds.get('users-deleted')?.samples.map((u) => u.id).sort()).toEqual(victims.map((u) => u.id).sort());
-    expect(kinds.get('users-suspended')).toEqual({ kind: 'users-suspended', count: 1, samples: [{ id: suspended.id, email: suspended.primaryEmail }] });
+    expect(
+      kinds
+        .get('users-deleted')
+        ?.samples.map((u) => u.id)
+        .sort(),
+    ).toEqual(victims.map((u) => u.id).sort());
+    expect(kinds.get('users-suspended')).toEqual({
+      kind: 'users-suspended',
+      count: 1,
+      samples: [{ id: suspended.id, email: suspended.primaryEmail }],
+    });
     expect(kinds.get('memberships-changed')?.count).toBeGreaterThan(0);
     expect(kinds.get('memberships-changed')?.samples.every((g) => emulator.directory.group(g.email)?.id === g.id)).toBe(true);
 

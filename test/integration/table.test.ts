@@ -15,7 +15,9 @@ describe('table creation from the shared definition', () => {
       { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
       { AttributeName: TABLE.sortKey.name, KeyType: 'RANGE' },
     ]);
-    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(TABLE.globalSecondaryIndexes.map((i) => i.indexName).sort());
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
+      TABLE.globalSecondaryIndexes.map((i) => i.indexName).sort(),
+    );
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe(TABLE.timeToLiveAttribute);
   });

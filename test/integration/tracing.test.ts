@@ -30,15 +30,27 @@ afterAll(() => daemon.close());
 function invokeTraced(): Promise<string> {
   const { port } = daemon.address() as AddressInfo;
   return new Promise((done, fail) => {
-    execFile(process.execPath, ['--import', 'tsx', resolve(ROOT, 'test/support/traced-invocation.ts')], {
-      cwd: ROOT,
-      env: {
-        // Lambda's tracing environment: LAMBDA_TASK_ROOT puts the X-Ray SDK in Lambda mode (a facade segment from the trace header).
-        PATH: process.env.PATH, WB_TRACING: 'true', AWS_REGION: 'eu-west-1',
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', AWS_LAMBDA_FUNCTION_NAME: 'api', POWERTOOLS_SERVICE_NAME: 'api',
-        _X_AMZN_TRACE_ID: TRACE_ID, AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${port}`, DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), LAMBDA_TASK_ROOT: ROOT,
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', resolve(ROOT, 'test/support/traced-invocation.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          // Lambda's tracing environment: LAMBDA_TASK_ROOT puts the X-Ray SDK in Lambda mode (a facade segment from the trace header).
+          PATH: process.env.PATH,
+          WB_TRACING: 'true',
+          AWS_REGION: 'eu-west-1',
+          AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+          AWS_LAMBDA_FUNCTION_NAME: 'api',
+          POWERTOOLS_SERVICE_NAME: 'api',
+          _X_AMZN_TRACE_ID: TRACE_ID,
+          AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${port}`,
+          DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+          LAMBDA_TASK_ROOT: ROOT,
+        },
       },
-    }, (error, stdout, stderr) => (error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout)));
+      (error, stdout, stderr) => (error ? fail(new Error(`${error.message}\n${stderr}`)) : done(stdout)),
+    );
   });
 }
 

@@ -30,8 +30,17 @@ beforeAll(async () => {
   for (let run = 0; run < 2; run++) await harness.sync();
   const { emulator } = harness;
   app = await startLocalApp(
-    { OIDC_ISSUER: emulator.issuer, GOOGLE_API_ROOT: emulator.origin, GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SYNC_QUOTA_PER_MINUTE: '600000' },
-    { table: harness.table, stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)), googleOrigins: localGoogleOrigins(emulator.origin) },
+    {
+      OIDC_ISSUER: emulator.issuer,
+      GOOGLE_API_ROOT: emulator.origin,
+      GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
+      SYNC_QUOTA_PER_MINUTE: '600000',
+    },
+    {
+      table: harness.table,
+      stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)),
+      googleOrigins: localGoogleOrigins(emulator.origin),
+    },
   );
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${app.origin}/auth/callback`);
   browser = await launchBrowser();
@@ -65,12 +74,24 @@ it('photographs every page', { timeout: 300_000 }, async () => {
   await signIn(page, app.origin, emulator.directory.admin);
   // The home page with its widgets connected (the token lives in this tab only: no reload until shot).
   for (const name of ['gmail', 'drive', 'calendar']) await answerConsent(browser.context, () => page.check(`#toggle-${name}`));
-  await page.waitForFunction(() => document.querySelectorAll('section[data-widget] li').length > 0 && !document.querySelector('section[data-widget] [role="status"]'));
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('section[data-widget] li').length > 0 && !document.querySelector('section[data-widget] [role="status"]'),
+  );
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: width > 600 ? 800 : 812 });
     await shoot('home', width);
   }
-  const colleague = emulator.directory.users.find((u) => !u.isAdmin && !u.suspended && !u.deletionTime && u.includeInGlobalAddressList && emulator.directory.groups.some((g) => emulator.directory.members(g.id).some((m) => m.id === u.id)))!;
+  const colleague = emulator.directory.users.find(
+    (u) =>
+      !u.isAdmin &&
+      !u.suspended &&
+      !u.deletionTime &&
+      u.includeInGlobalAddressList &&
+      emulator.directory.groups.some((g) => emulator.directory.members(g.id).some((m) => m.id === u.id)),
+  )!;
   const group = emulator.directory.groups.find((g) => emulator.directory.members(g.id).some((m) => m.id === colleague.id))!;
-  await tour(signedInStops({ person: colleague.id, personName: colleague.name.fullName, group: group.id }).filter((stop) => stop.name !== 'home'));
+  await tour(
+    signedInStops({ person: colleague.id, personName: colleague.name.fullName, group: group.id }).filter((stop) => stop.name !== 'home'),
+  );
 });

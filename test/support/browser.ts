@@ -8,7 +8,16 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 
 export interface Browser {
@@ -22,12 +31,21 @@ export interface Browser {
 
 export async function launchBrowser(): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'wb-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
   const cspViolations: string[] = [];
-  await context.exposeBinding('__reportCspViolation', (_source, text: string) => { cspViolations.push(text); });
+  await context.exposeBinding('__reportCspViolation', (_source, text: string) => {
+    cspViolations.push(text);
+  });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      void (window as unknown as { __reportCspViolation: (t: string) => Promise<void> }).__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI} on ${location.href}`);
+      void (window as unknown as { __reportCspViolation: (t: string) => Promise<void> }).__reportCspViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI} on ${location.href}`,
+      );
     });
   });
   const pageErrors: string[] = [];
@@ -66,7 +84,12 @@ export async function storageOf(page: Page): Promise<string> {
           if (names.length === 0) return resolve({});
           const tx = db.transaction(names, 'readonly');
           const out: Record<string, unknown> = {};
-          names.forEach((n) => { const r = tx.objectStore(n).getAll(); r.onsuccess = () => { out[n] = r.result; }; });
+          names.forEach((n) => {
+            const r = tx.objectStore(n).getAll();
+            r.onsuccess = () => {
+              out[n] = r.result;
+            };
+          });
           tx.oncomplete = () => resolve(out);
         };
       });
@@ -92,7 +115,11 @@ export async function ensureWebBuild(): Promise<void> {
 async function newestSource(web: string): Promise<number> {
   const { readdir } = await import('node:fs/promises');
   const entries = await readdir(join(web, 'src'), { recursive: true, withFileTypes: true });
-  const files = [join(web, 'index.html'), join(web, 'vite.config.ts'), ...entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))];
+  const files = [
+    join(web, 'index.html'),
+    join(web, 'vite.config.ts'),
+    ...entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)),
+  ];
   const times = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
   return Math.max(...times);
 }

@@ -31,7 +31,13 @@ export async function startDirectoryApp(options: EmulatorOptions & { env?: Recor
   if (outcome.status !== 'succeeded') throw new Error(`The first sync did not succeed: ${JSON.stringify(outcome)}`);
   const { emulator } = harness;
   const app = await startLocalApp(
-    { GOOGLE_API_ROOT: emulator.origin, OIDC_ISSUER: emulator.issuer, GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SYNC_QUOTA_PER_MINUTE: '600000', ...env },
+    {
+      GOOGLE_API_ROOT: emulator.origin,
+      OIDC_ISSUER: emulator.issuer,
+      GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
+      SYNC_QUOTA_PER_MINUTE: '600000',
+      ...env,
+    },
     { table: harness.table, stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)) },
   );
   const { db, config } = app.deps;
@@ -45,7 +51,8 @@ export async function startDirectoryApp(options: EmulatorOptions & { env?: Recor
       return new Map([[SESSION_COOKIE, identifier]]);
     },
     get: (path, jar) => browserFetch(app.origin, path, jar),
-    post: (path, jar, body, headers = { 'content-type': 'application/json' }) => browserFetch(app.origin, path, jar, { method: 'POST', body, headers }),
+    post: (path, jar, body, headers = { 'content-type': 'application/json' }) =>
+      browserFetch(app.origin, path, jar, { method: 'POST', body, headers }),
     async close() {
       await app.close();
       await harness.close();

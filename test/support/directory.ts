@@ -20,5 +20,10 @@ export function makeUser(overrides: Partial<DirectoryUser> & Pick<DirectoryUser,
   };
   if ('shared' in overrides) return user;
   const { aliases, title, department, locations, phones, managerEmail, keywords, customSchemas } = user;
-  return { ...user, shared: JSON.parse(JSON.stringify({ aliases, title, department, locations, phones, managerEmail, keywords, customSchemas })) as SharedProfile };
+  return {
+    ...user,
+    shared: JSON.parse(
+      JSON.stringify({ aliases, title, department, locations, phones, managerEmail, keywords, customSchemas }),
+    ) as SharedProfile,
+  };
 }

@@ -63,7 +63,8 @@ export function conformance(document: DiscoveryDocument, schema: DiscoverySchema
     case 'any':
       return [];
     case 'string': {
-      if (typeof value !== 'string') return [`${path}: expected a string${schema.format ? ` (${schema.format})` : ''}, got ${JSON.stringify(value)}`];
+      if (typeof value !== 'string')
+        return [`${path}: expected a string${schema.format ? ` (${schema.format})` : ''}, got ${JSON.stringify(value)}`];
       const format = schema.format ? FORMATS[schema.format] : undefined;
       if (format && !format.test(value)) return [`${path}: ${JSON.stringify(value)} is not ${schema.format}`];
       if (schema.enum && !schema.enum.includes(value)) return [`${path}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`];
@@ -79,7 +80,8 @@ export function conformance(document: DiscoveryDocument, schema: DiscoverySchema
       if (!Array.isArray(value)) return [`${path}: expected an array, got ${JSON.stringify(value)}`];
       return value.flatMap((item, i) => conformance(document, schema.items ?? {}, item, `${path}[${i}]`));
     case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${path}: expected an object, got ${JSON.stringify(value)}`];
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return [`${path}: expected an object, got ${JSON.stringify(value)}`];
       const record = value as Record<string, unknown>;
       const properties = schema.properties ?? {};
       const problems = Object.entries(properties)

@@ -22,7 +22,10 @@ export async function freshTable(): Promise<TestTable> {
  * The real client, except that the first command `matches` accepts fails (as DynamoDB would after
  * the SDK's own retries): a fault at one precise write, everything else real.
  */
-export function failingOnce(db: DynamoDBDocumentClient, matches: (command: { input: unknown }) => boolean): { db: DynamoDBDocumentClient; failed: () => boolean } {
+export function failingOnce(
+  db: DynamoDBDocumentClient,
+  matches: (command: { input: unknown }) => boolean,
+): { db: DynamoDBDocumentClient; failed: () => boolean } {
   let failed = false;
   const send = ((command: { input: unknown }, ...rest: unknown[]) => {
     if (!failed && matches(command)) {
@@ -31,5 +34,8 @@ export function failingOnce(db: DynamoDBDocumentClient, matches: (command: { inp
     }
     return (db.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
   }) as DynamoDBDocumentClient['send'];
-  return { db: new Proxy(db, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) }), failed: () => failed };
+  return {
+    db: new Proxy(db, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) }),
+    failed: () => failed,
+  };
 }

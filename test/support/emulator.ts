@@ -22,7 +22,10 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
  */
 export async function delegatedAuth(emulator: Emulator, options: { scopes?: readonly string[]; subject?: string } = {}) {
   const key = parseServiceAccountKey(await readFile(emulator.serviceAccountKeyPath, 'utf8'));
-  return delegatedJwtClient(key, { scopes: options.scopes ?? DIRECTORY_READONLY_SCOPES, subject: options.subject ?? emulator.directory.admin.primaryEmail });
+  return delegatedJwtClient(key, {
+    scopes: options.scopes ?? DIRECTORY_READONLY_SCOPES,
+    subject: options.subject ?? emulator.directory.admin.primaryEmail,
+  });
 }
 
 /** Google's own Directory API client, pointed at the emulator with `rootUrl`. */

@@ -28,17 +28,29 @@ export async function startLocalApp(
   const table = options.table ?? (await freshTable());
   const stateDirectory = options.stateDirectory ?? (await mkdtemp(join(tmpdir(), 'wb-local-')));
   const root = resolve(import.meta.dirname, '../..');
-  const server = createLocalHost({ root, webRoot: join(root, 'web', 'dist'), securityHeaders: securityHeaders(options.googleOrigins ?? GOOGLE_ORIGINS) });
+  const server = createLocalHost({
+    root,
+    webRoot: join(root, 'web', 'dist'),
+    securityHeaders: securityHeaders(options.googleOrigins ?? GOOGLE_ORIGINS),
+  });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config: Config = loadConfig({
-    RUNTIME_MODE: 'local', APP_ORIGIN: origin, TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint, ...env,
+    RUNTIME_MODE: 'local',
+    APP_ORIGIN: origin,
+    TABLE_NAME: table.tableName,
+    DYNAMODB_ENDPOINT: table.endpoint,
+    ...env,
   });
   const deps = localDependencies(config, stateDirectory);
   provideDependencies(deps);
   return {
     origin,
     deps,
-    close: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -8,8 +8,12 @@ import type { DirectoryStore } from '../../local/emulator/directory/store.js';
 export function minimumSyncCalls(directory: DirectoryStore): number {
   const pages = (items: number, pageSize: number) => Math.max(1, Math.ceil(items / pageSize));
   const live = directory.users.filter((u) => !u.deletionTime);
-  const publicCalls = directory.data.domains.reduce((sum, { domainName }) =>
-    sum + pages(live.filter((u) => !u.suspended && u.includeInGlobalAddressList && u.primaryEmail.endsWith(`@${domainName}`)).length, 500), 0);
+  const publicCalls = directory.data.domains.reduce(
+    (sum, { domainName }) =>
+      sum +
+      pages(live.filter((u) => !u.suspended && u.includeInGlobalAddressList && u.primaryEmail.endsWith(`@${domainName}`)).length, 500),
+    0,
+  );
   const memberCalls = directory.groups.reduce((sum, g) => sum + pages(directory.members(g.id).length, 200), 0);
   return 2 + pages(live.length, 500) + publicCalls + pages(directory.groups.length, 200) + memberCalls;
 }

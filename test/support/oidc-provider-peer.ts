@@ -39,10 +39,16 @@ export async function startOidcProviderPeer(options: { account: TestAccount }): 
     policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
     const configuration: Configuration = {
       interactions: { policy },
-      clients: [{
-        client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri],
-        grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
-      }],
+      clients: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uris: [redirectUri],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+      ],
       jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'peer-key-1', alg: 'RS256', use: 'sig' }] },
       conformIdTokenClaims: false,
       claims: { openid: ['sub'], email: ['email', 'email_verified', 'hd'], profile: ['name', 'given_name', 'family_name', 'picture'] },
@@ -50,7 +56,13 @@ export async function startOidcProviderPeer(options: { account: TestAccount }): 
       cookies: { keys: ['interop-test-cookie-key'] },
       findAccount: (_ctx, sub) => ({
         accountId: sub,
-        claims: () => ({ sub, email: peer.account.email, email_verified: peer.account.email_verified ?? true, hd: peer.account.hd, name: peer.account.name }),
+        claims: () => ({
+          sub,
+          email: peer.account.email,
+          email_verified: peer.account.email_verified ?? true,
+          hd: peer.account.hd,
+          name: peer.account.name,
+        }),
       }),
       // An internal app: consent is implied, as Google does for an organisation's own OAuth client.
       loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
@@ -67,7 +79,8 @@ export async function startOidcProviderPeer(options: { account: TestAccount }): 
     server.on('request', (req, res) => {
       if (!req.url?.startsWith('/interaction/')) return void callback(req, res);
       // The account chooser and login page: pick and sign in `account` at once.
-      void provider.interactionFinished(req, res, { select_account: {}, login: { accountId: peer.account.sub } }, { mergeWithLastSubmission: false })
+      void provider
+        .interactionFinished(req, res, { select_account: {}, login: { accountId: peer.account.sub } }, { mergeWithLastSubmission: false })
         .catch((error: unknown) => res.writeHead(500).end(String(error)));
     });
   };
@@ -85,9 +98,10 @@ export async function startOidcProviderPeer(options: { account: TestAccount }): 
     }
     throw new Error('Too many redirects at oidc-provider');
   };
-  peer.close = () => new Promise<void>((ok) => {
-    server.close(() => ok());
-    server.closeAllConnections();
-  });
+  peer.close = () =>
+    new Promise<void>((ok) => {
+      server.close(() => ok());
+      server.closeAllConnections();
+    });
   return peer;
 }

@@ -124,7 +124,9 @@ export class OidcTestProvider {
   private async handle(req: IncomingMessage): Promise<Answer> {
     const url = new URL(req.url ?? '/', this.issuer);
     const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => ({
-      status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+      status,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
     });
     if (url.pathname === '/.well-known/openid-configuration') {
       this.discoveryFetches++;
@@ -152,12 +154,21 @@ export class OidcTestProvider {
 
   private authorize(params: URLSearchParams): Answer {
     const redirectUri = params.get('redirect_uri') ?? '';
-    if (params.get('client_id') !== this.clientId || params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256') {
+    if (
+      params.get('client_id') !== this.clientId ||
+      params.get('response_type') !== 'code' ||
+      params.get('code_challenge_method') !== 'S256'
+    ) {
       return { status: 400, headers: { 'content-type': 'text/plain' }, body: 'invalid authorization request' };
     }
     const code = `${TEST_PROVIDER_TOKEN_MARKER}-code-${randomBytes(16).toString('hex')}`;
     this.codes.set(code, {
-      clientId: this.clientId, redirectUri, challenge: params.get('code_challenge') ?? '', nonce: params.get('nonce') ?? undefined, account: this.account, used: false,
+      clientId: this.clientId,
+      redirectUri,
+      challenge: params.get('code_challenge') ?? '',
+      nonce: params.get('nonce') ?? undefined,
+      account: this.account,
+      used: false,
     });
     const target = new URL(redirectUri);
     target.searchParams.set('code', code);
@@ -171,12 +182,19 @@ export class OidcTestProvider {
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const [id, secret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent) : [form.get('client_id'), form.get('client_secret')];
+    const [id, secret] = basic
+      ? Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent)
+      : [form.get('client_id'), form.get('client_secret')];
     if (id !== this.clientId || secret !== this.clientSecret) return json(401, { error: 'invalid_client' });
     const issued = this.codes.get(form.get('code') ?? '');
     const verifier = form.get('code_verifier') ?? '';
-    if (form.get('grant_type') !== 'authorization_code' || !issued || issued.used || issued.redirectUri !== form.get('redirect_uri')
-      || createHash('sha256').update(verifier).digest('base64url') !== issued.challenge) {
+    if (
+      form.get('grant_type') !== 'authorization_code' ||
+      !issued ||
+      issued.used ||
+      issued.redirectUri !== form.get('redirect_uri') ||
+      createHash('sha256').update(verifier).digest('base64url') !== issued.challenge
+    ) {
       return json(400, { error: 'invalid_grant' });
     }
     issued.used = true;
@@ -185,15 +203,25 @@ export class OidcTestProvider {
     if (override !== undefined) return { status: 200, headers: { 'content-type': 'application/json' }, body: override };
     const now = Math.floor(Date.now() / 1000);
     const claims = {
-      iss: this.issuer, aud: this.clientId, azp: this.clientId, iat: now, exp: now + 3600,
+      iss: this.issuer,
+      aud: this.clientId,
+      azp: this.clientId,
+      iat: now,
+      exp: now + 3600,
       ...(issued.nonce !== undefined ? { nonce: issued.nonce } : {}),
-      email_verified: true, ...issued.account,
+      email_verified: true,
+      ...issued.account,
     };
     const minter = this.minter;
     this.minter = undefined;
     const idToken = minter ? await minter({ claims, provider: this }) : await this.sign(claims);
     this.issuedIdTokens.push(idToken);
-    return json(200, { access_token: `${TEST_PROVIDER_TOKEN_MARKER}-access-${randomBytes(16).toString('hex')}`, token_type: 'Bearer', expires_in: 3599, id_token: idToken });
+    return json(200, {
+      access_token: `${TEST_PROVIDER_TOKEN_MARKER}-access-${randomBytes(16).toString('hex')}`,
+      token_type: 'Bearer',
+      expires_in: 3599,
+      id_token: idToken,
+    });
   }
 }
 

@@ -16,12 +16,29 @@ export const ADA: TestAccount = { sub: '110000000000000000001', email: 'ada@exam
 
 export async function startSignInFixture(env: Record<string, string> = {}, account: TestAccount = ADA): Promise<SignInFixture> {
   const provider = await OidcTestProvider.start({ account });
-  const app = await startLocalApp({ OIDC_ISSUER: provider.issuer, GOOGLE_CLIENT_ID: provider.clientId, GOOGLE_CLIENT_SECRET: provider.clientSecret, ...env });
+  const app = await startLocalApp({
+    OIDC_ISSUER: provider.issuer,
+    GOOGLE_CLIENT_ID: provider.clientId,
+    GOOGLE_CLIENT_SECRET: provider.clientSecret,
+    ...env,
+  });
   const seed = async (overrides: Partial<DirectoryUser> & Pick<DirectoryUser, 'id' | 'primaryEmail'>) => {
     const user = makeUser(overrides);
     await putUser(app.deps.db, app.deps.config.tableName, user);
     return user;
   };
-  await seed({ id: account.sub, primaryEmail: account.email, name: { fullName: 'Ada Lovelace', givenName: 'Ada', familyName: 'Lovelace' } });
-  return { app, provider, seed, close: async () => { await app.close(); await provider.close(); } };
+  await seed({
+    id: account.sub,
+    primaryEmail: account.email,
+    name: { fullName: 'Ada Lovelace', givenName: 'Ada', familyName: 'Lovelace' },
+  });
+  return {
+    app,
+    provider,
+    seed,
+    close: async () => {
+      await app.close();
+      await provider.close();
+    },
+  };
 }

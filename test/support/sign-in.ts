@@ -28,7 +28,11 @@ export async function browserFetch(origin: string, path: string, jar: CookieJar,
   const response = await fetch(`${origin}${path}`, {
     redirect: 'manual',
     ...init,
-    headers: { cookie: cookieHeader(jar), ...(init.method && init.method !== 'GET' ? { origin } : {}), ...(init.headers as Record<string, string> | undefined) },
+    headers: {
+      cookie: cookieHeader(jar),
+      ...(init.method && init.method !== 'GET' ? { origin } : {}),
+      ...(init.headers as Record<string, string> | undefined),
+    },
   });
   storeCookies(jar, response);
   return response;
@@ -71,7 +75,11 @@ export async function completeCallback(origin: string, callbackUrl: URL, jar: Co
 }
 
 /** The whole flow; `jar` carries cookies across (a browser that already has a session, or parallel tabs). */
-export async function signIn(origin: string, authorize: Authorize, options: { returnTo?: string; jar?: CookieJar } = {}): Promise<SignInResult> {
+export async function signIn(
+  origin: string,
+  authorize: Authorize,
+  options: { returnTo?: string; jar?: CookieJar } = {},
+): Promise<SignInResult> {
   const jar = options.jar ?? new Map<string, string>();
   const { authorizationUrl } = await startLogin(origin, jar, options.returnTo);
   return completeCallback(origin, await authorize(authorizationUrl), jar);

@@ -30,8 +30,13 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
   const emulator = await startTestEmulator(options);
   const table = await freshTable();
   const config = loadConfig({
-    RUNTIME_MODE: 'local', TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint, GOOGLE_API_ROOT: emulator.origin,
-    GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail, SYNC_QUOTA_PER_MINUTE: '600000', ...options.env,
+    RUNTIME_MODE: 'local',
+    TABLE_NAME: table.tableName,
+    DYNAMODB_ENDPOINT: table.endpoint,
+    GOOGLE_API_ROOT: emulator.origin,
+    GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
+    SYNC_QUOTA_PER_MINUTE: '600000',
+    ...options.env,
   });
   const deps = localDependencies(config, dirname(dirname(emulator.serviceAccountKeyPath)));
   const endedSessions: string[] = [];
@@ -45,15 +50,22 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
     async sync(overrides = {}, wiring = {}, db = deps.db) {
       invocation += 1;
       // The entry points' path: setup (a failure recorded), then the run.
-      return startSync({ ...deps, db }, {
-        // The real session store, with a record of whom it signed out.
-        sessions: {
-          endUserSessions: async (id) => { endedSessions.push(id); await sessions.endUserSessions(id); },
-          refreshUserSessions: (user) => sessions.refreshUserSessions(user),
+      return startSync(
+        { ...deps, db },
+        {
+          // The real session store, with a record of whom it signed out.
+          sessions: {
+            endUserSessions: async (id) => {
+              endedSessions.push(id);
+              await sessions.endUserSessions(id);
+            },
+            refreshUserSessions: (user) => sessions.refreshUserSessions(user),
+          },
+          retry: { baseDelayMs: 20, maxDelayMs: 200 },
+          ...wiring,
         },
-        retry: { baseDelayMs: 20, maxDelayMs: 200 },
-        ...wiring,
-      }, { invocationId: `test-${invocation}`, remainingMs: () => Number.POSITIVE_INFINITY, ...overrides });
+        { invocationId: `test-${invocation}`, remainingMs: () => Number.POSITIVE_INFINITY, ...overrides },
+      );
     },
     async directoryItems() {
       const items = new Map<string, Record<string, unknown>>();
@@ -81,7 +93,9 @@ export function itemDiff(before: Map<string, Record<string, unknown>>, after: Ma
   for (const [key, item] of after) {
     const old = before.get(key);
     if (!old) continue;
-    const attributes = [...new Set([...Object.keys(old), ...Object.keys(item)])].filter((a) => JSON.stringify(old[a]) !== JSON.stringify(item[a])).sort();
+    const attributes = [...new Set([...Object.keys(old), ...Object.keys(item)])]
+      .filter((a) => JSON.stringify(old[a]) !== JSON.stringify(item[a]))
+      .sort();
     if (attributes.length > 0) changed[key] = attributes;
   }
   return { added, removed, changed };
@@ -91,4 +105,3 @@ export function itemDiff(before: Map<string, Record<string, unknown>>, after: Ma
 export function minimumCalls(emulator: Emulator): number {
   return minimumSyncCalls(emulator.directory);
 }
-

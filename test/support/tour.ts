@@ -23,7 +23,9 @@ export function signedInStops(ids: { readonly person: string; readonly personNam
   return [
     { name: 'home', path: '/', ready: 'section[data-widget]' },
     {
-      name: 'people', path: '/people', ready: '#people-search',
+      name: 'people',
+      path: '/people',
+      ready: '#people-search',
       act: async (page) => {
         await page.fill('#people-search', ids.personName);
         // The list first shows everyone: wait for the search's own answer (the URL takes the words as it is asked).
@@ -56,7 +58,9 @@ export async function visit(page: Page, origin: string, stop: TourStop): Promise
 
 /** Waits until every image has loaded or failed (a failed one is replaced by initials); lazy ones below the fold are loaded first. */
 export async function imagesSettled(page: Page): Promise<void> {
-  await page.evaluate(() => { for (const image of Array.from(document.images)) image.loading = 'eager'; });
+  await page.evaluate(() => {
+    for (const image of Array.from(document.images)) image.loading = 'eager';
+  });
   await page.waitForFunction(() => Array.from(document.images).every((image) => image.complete));
 }
 
@@ -89,6 +93,10 @@ export async function problemsOf(page: Page): Promise<PageProblems> {
     };
   });
   const sidewaysScroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  const brokenImages = await page.evaluate(() => Array.from(document.images).filter((i) => i.naturalWidth === 0).map((i) => i.src));
+  const brokenImages = await page.evaluate(() =>
+    Array.from(document.images)
+      .filter((i) => i.naturalWidth === 0)
+      .map((i) => i.src),
+  );
   return { accessibility, rulesPassed, sidewaysScroll, brokenImages };
 }

@@ -9,7 +9,11 @@ import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
  * Runs `trigger` (a click), waits for the GIS popup, lets `choose` untick scopes, approves, and
  * returns the scopes the popup was opened for. A popup with nothing new to consent to closes by itself.
  */
-export async function answerConsent(context: BrowserContext, trigger: () => Promise<void>, choose?: (popup: Page) => Promise<void>): Promise<string[]> {
+export async function answerConsent(
+  context: BrowserContext,
+  trigger: () => Promise<void>,
+  choose?: (popup: Page) => Promise<void>,
+): Promise<string[]> {
   const opened = context.waitForEvent('page');
   await trigger();
   const popup = await opened;
@@ -19,7 +23,12 @@ export async function answerConsent(context: BrowserContext, trigger: () => Prom
     if (popup.isClosed()) resolve();
   });
   const scopes = new URL(popup.url()).searchParams.get('scope')?.split(' ') ?? [];
-  if (await popup.locator('#allow').count().catch(() => 0)) {
+  if (
+    await popup
+      .locator('#allow')
+      .count()
+      .catch(() => 0)
+  ) {
     await choose?.(popup);
     await popup.click('#allow');
   }
@@ -28,7 +37,12 @@ export async function answerConsent(context: BrowserContext, trigger: () => Prom
 }
 
 /** Signs `user` in from the signed-out page through the emulator's account chooser, and waits for the home page. */
-export async function signIn(page: Page, appOrigin: string, user: DirectoryUserResource, onSignedOutPage?: (page: Page) => Promise<void>): Promise<void> {
+export async function signIn(
+  page: Page,
+  appOrigin: string,
+  user: DirectoryUserResource,
+  onSignedOutPage?: (page: Page) => Promise<void>,
+): Promise<void> {
   await page.goto(`${appOrigin}/`);
   await onSignedOutPage?.(page);
   await page.click('#sign-in');

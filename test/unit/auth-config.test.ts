@@ -5,13 +5,26 @@ import { sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
 describe('sign-in configuration', () => {
   it('defaults to 8 h idle, 7 days absolute, no unsynced sign-in, all integrations', () => {
     const config = loadConfig({ RUNTIME_MODE: 'local' });
-    expect(config).toMatchObject({ sessionIdleTimeoutMinutes: 480, sessionAbsoluteLifetimeHours: 168, enabledIntegrations: ['gmail', 'drive', 'calendar'] });
+    expect(config).toMatchObject({
+      sessionIdleTimeoutMinutes: 480,
+      sessionAbsoluteLifetimeHours: 168,
+      enabledIntegrations: ['gmail', 'drive', 'calendar'],
+    });
     expect(sessionPolicy(config)).toEqual({ idleTimeoutMs: 8 * 3_600_000, absoluteLifetimeMs: 7 * 24 * 3_600_000 });
   });
 
   it('reads the switches and lists', () => {
-    const config = loadConfig({ RUNTIME_MODE: 'local', ENABLED_INTEGRATIONS: ' Drive, gmail,drive ', SESSION_IDLE_TIMEOUT_MINUTES: '30', SESSION_ABSOLUTE_LIFETIME_HOURS: '12' });
-    expect(config).toMatchObject({ enabledIntegrations: ['drive', 'gmail'], sessionIdleTimeoutMinutes: 30, sessionAbsoluteLifetimeHours: 12 });
+    const config = loadConfig({
+      RUNTIME_MODE: 'local',
+      ENABLED_INTEGRATIONS: ' Drive, gmail,drive ',
+      SESSION_IDLE_TIMEOUT_MINUTES: '30',
+      SESSION_ABSOLUTE_LIFETIME_HOURS: '12',
+    });
+    expect(config).toMatchObject({
+      enabledIntegrations: ['drive', 'gmail'],
+      sessionIdleTimeoutMinutes: 30,
+      sessionAbsoluteLifetimeHours: 12,
+    });
     expect(loadConfig({ RUNTIME_MODE: 'local', ENABLED_INTEGRATIONS: 'none' }).enabledIntegrations).toEqual([]);
   });
 

@@ -70,26 +70,50 @@ describe('configuration', () => {
 
 describe('Google credential mode', () => {
   const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/wb-pool/providers/aws-sync';
-  const KEYLESS = { ...AWS_ENV, GOOGLE_CREDENTIALS: 'workload-identity', GOOGLE_WORKLOAD_IDENTITY_PROVIDER: PROVIDER, GOOGLE_SERVICE_ACCOUNT: 'sync@wb-prod.iam.gserviceaccount.com', AWS_REGION: 'eu-west-1' };
+  const KEYLESS = {
+    ...AWS_ENV,
+    GOOGLE_CREDENTIALS: 'workload-identity',
+    GOOGLE_WORKLOAD_IDENTITY_PROVIDER: PROVIDER,
+    GOOGLE_SERVICE_ACCOUNT: 'sync@wb-prod.iam.gserviceaccount.com',
+    AWS_REGION: 'eu-west-1',
+  };
 
   it('defaults to the service-account key, with its secret name', () => {
-    expect(loadConfig(AWS_ENV).googleCredentials).toEqual({ mode: 'service-account-key', secretName: 'workspace-bridge/google-service-account' });
+    expect(loadConfig(AWS_ENV).googleCredentials).toEqual({
+      mode: 'service-account-key',
+      secretName: 'workspace-bridge/google-service-account',
+    });
   });
 
   it("reads the keyless settings with Google's endpoints in AWS, and the emulator's locally", () => {
     expect(loadConfig(KEYLESS).googleCredentials).toEqual({
-      mode: 'workload-identity', provider: PROVIDER, serviceAccount: 'sync@wb-prod.iam.gserviceaccount.com', awsRegion: 'eu-west-1',
-      stsTokenUrl: 'https://sts.googleapis.com/v1/token', iamCredentialsRoot: 'https://iamcredentials.googleapis.com/', oauthTokenUrl: 'https://oauth2.googleapis.com/token',
+      mode: 'workload-identity',
+      provider: PROVIDER,
+      serviceAccount: 'sync@wb-prod.iam.gserviceaccount.com',
+      awsRegion: 'eu-west-1',
+      stsTokenUrl: 'https://sts.googleapis.com/v1/token',
+      iamCredentialsRoot: 'https://iamcredentials.googleapis.com/',
+      oauthTokenUrl: 'https://oauth2.googleapis.com/token',
     });
-    expect(loadConfig({ RUNTIME_MODE: 'local', GOOGLE_CREDENTIALS: 'workload-identity', GOOGLE_API_ROOT: 'http://localhost:4123' }).googleCredentials).toMatchObject({
-      stsTokenUrl: 'http://localhost:4123/v1/token', iamCredentialsRoot: 'http://localhost:4123/', oauthTokenUrl: 'http://localhost:4123/token',
+    expect(
+      loadConfig({ RUNTIME_MODE: 'local', GOOGLE_CREDENTIALS: 'workload-identity', GOOGLE_API_ROOT: 'http://localhost:4123' })
+        .googleCredentials,
+    ).toMatchObject({
+      stsTokenUrl: 'http://localhost:4123/v1/token',
+      iamCredentialsRoot: 'http://localhost:4123/',
+      oauthTokenUrl: 'http://localhost:4123/token',
     });
   });
 
   it('names a missing or malformed keyless setting', () => {
     expect(() => loadConfig({ ...KEYLESS, GOOGLE_WORKLOAD_IDENTITY_PROVIDER: '' })).toThrow(/GOOGLE_WORKLOAD_IDENTITY_PROVIDER is missing/);
     // The project id where Google wants the project number, and the audience form with its host.
-    expect(() => loadConfig({ ...KEYLESS, GOOGLE_WORKLOAD_IDENTITY_PROVIDER: 'projects/wb-prod/locations/global/workloadIdentityPools/wb-pool/providers/aws-sync' })).toThrow(/project number/);
+    expect(() =>
+      loadConfig({
+        ...KEYLESS,
+        GOOGLE_WORKLOAD_IDENTITY_PROVIDER: 'projects/wb-prod/locations/global/workloadIdentityPools/wb-pool/providers/aws-sync',
+      }),
+    ).toThrow(/project number/);
     expect(() => loadConfig({ ...KEYLESS, GOOGLE_SERVICE_ACCOUNT: 'admin@example.com' })).toThrow(/GOOGLE_SERVICE_ACCOUNT is invalid/);
     expect(() => loadConfig({ ...KEYLESS, GOOGLE_CREDENTIALS: 'keyless' })).toThrow(ConfigError);
   });
@@ -111,13 +135,19 @@ describe('Lambda entry points', () => {
   // The rotation function reads no configuration (its stack gives it none), so it validates none.
   const entries = [...HTTP_FUNCTIONS.map((f) => f.entry), 'functions/sync.ts'];
   /** Imports the modules in a fresh Node with only `env`, as Lambda's init phase does (no handler runs). */
-  const coldStart = (modules: readonly string[], env: Record<string, string>) => new Promise<{ exitCode: number; stderr: string }>((done) => {
-    const imports = modules.map((m) => `await import(${JSON.stringify(pathToFileURL(join(root, m)).href)});`).join(' ');
-    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', imports], {
-      cwd: root,
-      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...env },
-    }, (error, _stdout, stderr) => done({ exitCode: error ? Number(error.code) : 0, stderr }));
-  });
+  const coldStart = (modules: readonly string[], env: Record<string, string>) =>
+    new Promise<{ exitCode: number; stderr: string }>((done) => {
+      const imports = modules.map((m) => `await import(${JSON.stringify(pathToFileURL(join(root, m)).href)});`).join(' ');
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', imports],
+        {
+          cwd: root,
+          env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...env },
+        },
+        (error, _stdout, stderr) => done({ exitCode: error ? Number(error.code) : 0, stderr }),
+      );
+    });
 
   it.each(entries)('%s fails its cold start on a missing key, with one line naming it', async (entry) => {
     const { TABLE_NAME: _missing, ...env } = AWS_ENV;

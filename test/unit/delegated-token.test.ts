@@ -7,12 +7,24 @@ describe('delegated token cache', () => {
     let clock = 1_000_000;
     const asked: string[][] = [];
     let fail = false;
-    const token = cachedPerScopeSet(async (scopes): Promise<DelegatedToken> => {
-      asked.push([...scopes]);
-      if (fail) throw new Error('refused');
-      return { accessToken: `token-${asked.length}`, expiresAt: clock + lifetimeMs };
-    }, () => clock);
-    return { token, asked, advance: (ms: number) => { clock += ms; }, failNext: (value: boolean) => { fail = value; } };
+    const token = cachedPerScopeSet(
+      async (scopes): Promise<DelegatedToken> => {
+        asked.push([...scopes]);
+        if (fail) throw new Error('refused');
+        return { accessToken: `token-${asked.length}`, expiresAt: clock + lifetimeMs };
+      },
+      () => clock,
+    );
+    return {
+      token,
+      asked,
+      advance: (ms: number) => {
+        clock += ms;
+      },
+      failNext: (value: boolean) => {
+        fail = value;
+      },
+    };
   };
 
   it('asks once per scope set, whatever the order, and once for concurrent askers', async () => {

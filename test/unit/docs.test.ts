@@ -4,15 +4,30 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const documents = async () => ['README.md', ...(await readdir(join(root, 'docs'))).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const documents = async () => [
+  'README.md',
+  ...(await readdir(join(root, 'docs'))).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+];
 
 /** Relative Markdown link targets of one document (`deploy.md#upgrading`, `#sessions`). */
-const relativeHrefs = (markdown: string) => [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((href) => !/^[a-z]+:/i.test(href));
+const relativeHrefs = (markdown: string) =>
+  [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((href) => !/^[a-z]+:/i.test(href));
 /** The same, without their #fragment and without links inside the document. */
-const relativeLinks = (markdown: string) => relativeHrefs(markdown).filter((href) => !href.startsWith('#')).map((href) => href.split('#')[0]!);
+const relativeLinks = (markdown: string) =>
+  relativeHrefs(markdown)
+    .filter((href) => !href.startsWith('#'))
+    .map((href) => href.split('#')[0]!);
 /** The anchors GitHub gives a document's headings: lower case, punctuation dropped, spaces as hyphens. */
 const headingAnchors = (markdown: string) =>
-  new Set([...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}_\s-]/gu, '').replace(/\s/g, '-')));
+  new Set(
+    [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+      m[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}_\s-]/gu, '')
+        .replace(/\s/g, '-'),
+    ),
+  );
 
 /** Top-level folders of the repository whose files the documents cite by path. */
 const CITED_FOLDERS = ['shared', 'infra', 'local', 'functions', 'web', 'test', 'bench', 'docs'];
@@ -56,7 +71,8 @@ describe('documentation', () => {
       for (const href of relativeHrefs(markdown).filter((h) => h.includes('#'))) {
         const [file, anchor] = href.split('#') as [string, string];
         const target = file ? resolve(root, dirname(document), file) : join(root, document);
-        if (target.endsWith('.md') && existsSync(target) && !headingAnchors(await readFile(target, 'utf8')).has(anchor)) broken.push(`${document} → ${href}`);
+        if (target.endsWith('.md') && existsSync(target) && !headingAnchors(await readFile(target, 'utf8')).has(anchor))
+          broken.push(`${document} → ${href}`);
       }
     }
     expect(broken).toEqual([]);
@@ -69,7 +85,8 @@ describe('documentation', () => {
     for (const document of (await documents()).filter((d) => !d.startsWith('docs/_'))) {
       for (const path of citedPaths(await readFile(join(root, document), 'utf8'))) {
         cited += 1;
-        if (!BUILT.some((built) => path === built || path.startsWith(`${built}/`)) && !existsSync(join(root, path))) missing.push(`${document}: ${path}`);
+        if (!BUILT.some((built) => path === built || path.startsWith(`${built}/`)) && !existsSync(join(root, path)))
+          missing.push(`${document}: ${path}`);
       }
     }
     expect(cited).toBeGreaterThan(50);

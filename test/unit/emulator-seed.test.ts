@@ -31,7 +31,11 @@ describe('emulator seed', () => {
     expect(count((u) => u.deletionTime !== undefined)).toBeGreaterThan(0);
     expect(count((u) => (u.aliases?.length ?? 0) > 0)).toBeGreaterThan(0);
     expect(count((u) => u.relations?.[0]?.type === 'manager')).toBe(199);
-    expect(demo.users[1]).toMatchObject({ organizations: [{ title: expect.any(String), department: expect.any(String) }], phones: [{ type: 'work' }], locations: [{ type: 'desk' }] });
+    expect(demo.users[1]).toMatchObject({
+      organizations: [{ title: expect.any(String), department: expect.any(String) }],
+      phones: [{ type: 'work' }],
+      locations: [{ type: 'desk' }],
+    });
     expect(demo.users[1]!.customSchemas?.Employment).toMatchObject({ EmployeeNumber: 'E000002' });
   });
 
@@ -39,7 +43,12 @@ describe('emulator seed', () => {
     const byId = new Map(demo.groups.map((g) => [g.id, g]));
     const children = (id: string) => (demo.members.get(id) ?? []).filter((m) => m.type === 'GROUP').map((m) => m.id);
     const depth = (id: string, seen: Set<string>): number =>
-      Math.max(0, ...children(id).filter((c) => !seen.has(c)).map((c) => 1 + depth(c, new Set([...seen, c]))));
+      Math.max(
+        0,
+        ...children(id)
+          .filter((c) => !seen.has(c))
+          .map((c) => 1 + depth(c, new Set([...seen, c]))),
+      );
     const engineering = demo.groups.find((g) => g.email === 'engineering@example.com')!;
     expect(depth(engineering.id, new Set([engineering.id]))).toBeGreaterThanOrEqual(4);
     const cycles = demo.groups.filter((g) => children(g.id).some((c) => children(c).includes(g.id)));

@@ -40,13 +40,20 @@ describe('rotation function steps (Secrets Manager has no local twin: mocked cli
   const sm = mockClient(SecretsManagerClient);
   afterEach(() => sm.reset());
   const rotation = keyRingRotation(new SecretsManagerClient({ region: 'eu-west-1' }), () => day(40));
-  const event = (Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret') => ({ Step, SecretId: 'wb/keys', ClientRequestToken: 'v2' });
-  const versions = (stages: Record<string, string[]>) => sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: stages });
+  const event = (Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret') => ({
+    Step,
+    SecretId: 'wb/keys',
+    ClientRequestToken: 'v2',
+  });
+  const versions = (stages: Record<string, string[]>) =>
+    sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: stages });
 
   it('createSecret writes the next ring as AWSPENDING under the request token', async () => {
     versions({ v1: ['AWSCURRENT'], v2: ['AWSPENDING'] });
     const current = rotate(undefined, day(0));
-    sm.on(GetSecretValueCommand, { VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no value', $metadata: {} }));
+    sm.on(GetSecretValueCommand, { VersionStage: 'AWSPENDING' }).rejects(
+      new ResourceNotFoundException({ message: 'no value', $metadata: {} }),
+    );
     sm.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify(current) });
     await rotation(event('createSecret'));
     const put = sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
@@ -73,7 +80,10 @@ describe('rotation function steps (Secrets Manager has no local twin: mocked cli
     versions({ v1: ['AWSCURRENT'], v2: ['AWSPENDING'] });
     await rotation(event('finishSecret'));
     expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]!.args[0].input).toEqual({
-      SecretId: 'wb/keys', VersionStage: 'AWSCURRENT', MoveToVersionId: 'v2', RemoveFromVersionId: 'v1',
+      SecretId: 'wb/keys',
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: 'v2',
+      RemoveFromVersionId: 'v1',
     });
   });
 

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { NODE_RUNTIME } from '../../infra/app-function.js';
 
 /** The Node the project brings with it (the npm `node` package, pinned in package.json), whatever the system has. */
-const pinned = (JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.node!;
+const pinned = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+).devDependencies.node!;
 const major = (version: string) => Number(/^v?(\d+)\./.exec(version)![1]);
 
 describe('the Node the project runs on', () => {

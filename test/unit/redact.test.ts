@@ -11,7 +11,9 @@ describe('log redaction', () => {
   afterEach(() => capture?.restore());
 
   it('replaces values under sensitive keys, whatever their case or separator', () => {
-    expect(redact({ Authorization: 'x', 'set-cookie': ['a'], client_secret: 's', idToken: 't', nested: { refresh_token: 'r', keep: 'k' } })).toEqual({
+    expect(
+      redact({ Authorization: 'x', 'set-cookie': ['a'], client_secret: 's', idToken: 't', nested: { refresh_token: 'r', keep: 'k' } }),
+    ).toEqual({
       Authorization: REDACTED,
       'set-cookie': REDACTED,
       client_secret: REDACTED,
@@ -22,14 +24,22 @@ describe('log redaction', () => {
 
   it('keeps status and error codes visible but removes an authorization code under `code`', () => {
     expect(redact({ code: 401, status: { code: '503' }, error: { code: 'ECONNRESET' }, oauth: { code: 'invalid_grant' } })).toEqual({
-      code: 401, status: { code: '503' }, error: { code: 'ECONNRESET' }, oauth: { code: 'invalid_grant' },
+      code: 401,
+      status: { code: '503' },
+      error: { code: 'ECONNRESET' },
+      oauth: { code: 'invalid_grant' },
     });
     // Google's authorization codes, and an opaque one of any other shape (the emulator's, a peer's).
-    expect(redact({ code: '4/0AX4XfWauthcode', query: { code: 'SplxlOBeZQQYbYS6WxSbIA' } })).toEqual({ code: REDACTED, query: { code: REDACTED } });
+    expect(redact({ code: '4/0AX4XfWauthcode', query: { code: 'SplxlOBeZQQYbYS6WxSbIA' } })).toEqual({
+      code: REDACTED,
+      query: { code: REDACTED },
+    });
   });
 
   it('scrubs token-shaped content from free text', () => {
-    const text = redactString(`got ${JWT} and Bearer ya29.abc, url /auth/callback?state=s1&code=4/0AX4&iss=x cookie __Host-wb_session=abc123; pem -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----`);
+    const text = redactString(
+      `got ${JWT} and Bearer ya29.abc, url /auth/callback?state=s1&code=4/0AX4&iss=x cookie __Host-wb_session=abc123; pem -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----`,
+    );
     expect(text).not.toMatch(/eyJ|ya29|4\/0AX4|abc123|MIIE|s1/);
     expect(text).toContain('iss=x');
   });

@@ -11,10 +11,12 @@ import { captureOutput } from '../support/logs.js';
 describe('starting a sync run from the API in AWS', () => {
   const lambda = mockClient(LambdaClient);
   afterEach(() => lambda.reset());
-  const deps = (syncFunctionName?: string) => ({
-    config: { ...loadConfig({ RUNTIME_MODE: 'local' }), mode: 'aws', syncFunctionName },
-    db: undefined, secrets: undefined,
-  }) as unknown as Dependencies;
+  const deps = (syncFunctionName?: string) =>
+    ({
+      config: { ...loadConfig({ RUNTIME_MODE: 'local' }), mode: 'aws', syncFunctionName },
+      db: undefined,
+      secrets: undefined,
+    }) as unknown as Dependencies;
 
   it('invokes the sync function with InvocationType Event and the force flag as its payload', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
@@ -46,7 +48,9 @@ describe('starting a sync run from the API locally', () => {
   it("hands it to the local host's runner, one run at a time (409 while one is going)", async () => {
     // The run waits on the service-account key until the test releases it with an error.
     let release: (error: Error) => void = () => undefined;
-    const keyRead = new Promise<string>((_, reject) => { release = reject; });
+    const keyRead = new Promise<string>((_, reject) => {
+      release = reject;
+    });
     const config = loadConfig({ RUNTIME_MODE: 'local' });
     const runner = createLocalSyncRunner(() => ({ config, secrets: { get: () => keyRead } }) as unknown as Dependencies);
     const deps = { config, startSyncInProcess: startSyncForAdmin(runner) } as unknown as Dependencies;

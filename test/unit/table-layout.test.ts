@@ -8,7 +8,11 @@ const LAYOUT = 'shared/adapters/dynamodb/table-definition.ts';
 
 /** Deployed and local source (tests spell the stored layout out on purpose, as an independent check). */
 function sourceFiles(): string[] {
-  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'shared', 'functions', 'local', 'infra', 'bench', 'web/src'], { cwd: ROOT, encoding: 'utf8' });
+  const listed = execFileSync(
+    'git',
+    ['ls-files', '--cached', '--others', '--exclude-standard', 'shared', 'functions', 'local', 'infra', 'bench', 'web/src'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   return listed.split('\n').filter((f) => /\.(ts|tsx|mts)$/.test(f) && f !== LAYOUT);
 }
 
@@ -19,7 +23,22 @@ describe('table layout', () => {
   it('is the only module that spells a key prefix, a key attribute value or an index name', async () => {
     const layout = await readFile(new URL(LAYOUT, ROOT), 'utf8');
     const prefixes = [...new Set([...layout.matchAll(/[`'"]([A-Z][A-Z_]+)#/g)].map((m) => m[1]!))];
-    expect(prefixes).toEqual(expect.arrayContaining(['SESSION', 'USER_SESSIONS', 'USER', 'EMAIL', 'GROUP', 'MEMBER', 'INGROUP', 'MEMBEROF', 'TMEMBERS', 'SYNCRUN', 'CHUNK', 'SEARCHINDEX']));
+    expect(prefixes).toEqual(
+      expect.arrayContaining([
+        'SESSION',
+        'USER_SESSIONS',
+        'USER',
+        'EMAIL',
+        'GROUP',
+        'MEMBER',
+        'INGROUP',
+        'MEMBEROF',
+        'TMEMBERS',
+        'SYNCRUN',
+        'CHUNK',
+        'SEARCHINDEX',
+      ]),
+    );
     const prefixLiteral = new RegExp(`[\`'"](${prefixes.join('|')})#`);
     const keyLiteral = /\b(pk|sk|gsi\d(pk|sk))\s*:\s*[`'"]|IndexName:\s*[`'"]/;
     const offenders: string[] = [];
@@ -37,7 +56,11 @@ describe('table layout', () => {
     for (const partition of [KEYS.users, KEYS.groups, KEYS.userSessions('1'), KEYS.memberOf('USER#1'), KEYS.usersInGroup('g')]) {
       expect(names).toContain(indexQuery(partition).IndexName);
     }
-    expect(indexQuery(KEYS.usersInGroup('g'))).toEqual({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': 'TMEMBERS#g' } });
+    expect(indexQuery(KEYS.usersInGroup('g'))).toEqual({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'TMEMBERS#g' },
+    });
     expect(prefixQuery(KEYS.groupsOfUser('7')).ExpressionAttributeValues).toEqual({ ':pk': 'USER#7', ':prefix': 'INGROUP#' });
     expect(KEYS.sessionIdOf(KEYS.session('abc').pk)).toBe('abc');
   });

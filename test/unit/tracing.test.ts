@@ -8,8 +8,15 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** The api function bundled as infra/app-function.ts bundles it, with tracing on or off. */
 async function apiBundle(tracing: boolean): Promise<string> {
   const result = await build({
-    entryPoints: [join(ROOT, 'functions/api.ts')], bundle: true, write: false, minify: true, platform: 'node', format: 'esm', target: 'node24',
-    mainFields: FUNCTION_BUNDLE_MAIN_FIELDS, define: { ...functionBundleDefine(tracing) },
+    entryPoints: [join(ROOT, 'functions/api.ts')],
+    bundle: true,
+    write: false,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: FUNCTION_BUNDLE_MAIN_FIELDS,
+    define: { ...functionBundleDefine(tracing) },
     alias: Object.fromEntries(Object.entries(FUNCTION_BUNDLE_ALIAS).map(([path, file]) => [path, join(ROOT, file)])),
     logLevel: 'silent',
   });

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LoginRejected } from '../../shared/domain/auth/errors.js';
 import { FRESH_READ_INTERVAL_MS, purposeKeys, RING_TTL_MS } from '../../shared/services/purpose-keys.js';
-import { MAX_TRANSACTIONS, openTransaction, sealTransaction, TRANSACTION_TTL_SECONDS, transactionsToEvict } from '../../shared/domain/auth/transaction-cookie.js';
+import {
+  MAX_TRANSACTIONS,
+  openTransaction,
+  sealTransaction,
+  TRANSACTION_TTL_SECONDS,
+  transactionsToEvict,
+} from '../../shared/domain/auth/transaction-cookie.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { SECRET_CACHE_SECONDS } from '../../shared/adapters/secrets/aws-secret-store.js';
 import { KEY_ACTIVATION_DELAY_MS, rotate, type KeyRing } from '../../shared/adapters/secrets/key-ring.js';
@@ -11,7 +17,11 @@ const config = loadConfig({ RUNTIME_MODE: 'local' });
 /** A secret store holding one key ring; each instance has its own key cache. */
 const ringStore = (ring: KeyRing): SecretStore => ({ get: async () => JSON.stringify(ring) });
 const keysFor = (ring: KeyRing) => purposeKeys({ config, secrets: ringStore(ring) }, 'transaction-cookie');
-const reason = (promise: Promise<unknown>) => promise.then(() => 'opened', (error: unknown) => (error instanceof LoginRejected ? error.reason : String(error)));
+const reason = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'opened',
+    (error: unknown) => (error instanceof LoginRejected ? error.reason : String(error)),
+  );
 const transaction = { state: 's'.repeat(43), nonce: 'n'.repeat(43), codeVerifier: 'v'.repeat(43), returnTo: '/x' };
 
 /** A function's view of the secret: a ring that can change under it, counting the reads that bypass caches. */
@@ -96,7 +106,8 @@ describe('a key rotation seen by functions at different times', () => {
     const store = changingStore(old);
     const reader = { config, secrets: store };
     const forged = await sealTransaction(transaction, await keysFor(rotate(undefined)));
-    for (let i = 0; i < 5; i++) expect(await reason(openTransaction(forged, await purposeKeys(reader, 'transaction-cookie')))).toBe('transaction_invalid');
+    for (let i = 0; i < 5; i++)
+      expect(await reason(openTransaction(forged, await purposeKeys(reader, 'transaction-cookie')))).toBe('transaction_invalid');
     expect(store.freshReads).toBe(1);
     at(FRESH_READ_INTERVAL_MS);
     expect(await reason(openTransaction(forged, await purposeKeys(reader, 'transaction-cookie')))).toBe('transaction_invalid');
@@ -108,7 +119,13 @@ describe('transaction cookie eviction', () => {
   it('evicts the oldest by sealing time, unreadable ones first, leaving room for one more', async () => {
     const keys = await keysFor(rotate(undefined));
     const at = (seconds: number) => sealTransaction(transaction, keys, Date.UTC(2026, 0, 1, 0, 0, seconds));
-    const cookies: Array<[string, string]> = [['c', await at(3)], ['a', await at(1)], ['junk', 'not-a-jwe'], ['d', await at(4)], ['b', await at(2)]];
+    const cookies: Array<[string, string]> = [
+      ['c', await at(3)],
+      ['a', await at(1)],
+      ['junk', 'not-a-jwe'],
+      ['d', await at(4)],
+      ['b', await at(2)],
+    ];
     expect(transactionsToEvict(cookies)).toEqual(['junk', 'a', 'b']);
     expect(transactionsToEvict(cookies.slice(0, MAX_TRANSACTIONS - 1))).toEqual([]);
   });

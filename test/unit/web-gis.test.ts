@@ -28,10 +28,20 @@ function dropIn() {
     addEventListener: (_type: string, listener: (event: { origin: string; data: unknown }) => void) => listeners.add(listener),
     removeEventListener: (_type: string, listener: (event: { origin: string; data: unknown }) => void) => listeners.delete(listener),
   };
-  runInContext(SCRIPT, createContext({
-    window, document: { currentScript: { src: `${EMULATOR}/gsi/client` } }, URL, URLSearchParams, crypto: globalThis.crypto,
-    setInterval: () => 0, clearInterval: () => undefined, fetch, console,
-  }));
+  runInContext(
+    SCRIPT,
+    createContext({
+      window,
+      document: { currentScript: { src: `${EMULATOR}/gsi/client` } },
+      URL,
+      URLSearchParams,
+      crypto: globalThis.crypto,
+      setInterval: () => 0,
+      clearInterval: () => undefined,
+      fetch,
+      console,
+    }),
+  );
   const oauth2 = (window.google as { accounts: { oauth2: Oauth2 } }).accounts.oauth2;
   const answer = (response: object) => {
     const state = opened.at(-1)!.searchParams.get('state');
@@ -41,7 +51,7 @@ function dropIn() {
 }
 
 describe("the emulator's GIS drop-in", () => {
-  it('refuses a token client without a scope, as Google\'s reference requires one', () => {
+  it("refuses a token client without a scope, as Google's reference requires one", () => {
     const { oauth2 } = dropIn();
     const config = { client_id: 'client', callback: () => undefined };
     for (const scope of [undefined, '', '   ']) {
@@ -58,8 +68,12 @@ describe('the GIS wrapper', () => {
     const token = gis.request(['https://www.googleapis.com/auth/gmail.metadata', 'https://www.googleapis.com/auth/drive.readonly']);
     expect(opened).toHaveLength(1);
     expect(Object.fromEntries(opened[0]!.searchParams)).toMatchObject({
-      client_id: 'client', scope: 'https://www.googleapis.com/auth/gmail.metadata https://www.googleapis.com/auth/drive.readonly',
-      include_granted_scopes: 'true', prompt: '', login_hint: 'ada@example.com', origin: APP,
+      client_id: 'client',
+      scope: 'https://www.googleapis.com/auth/gmail.metadata https://www.googleapis.com/auth/drive.readonly',
+      include_granted_scopes: 'true',
+      prompt: '',
+      login_hint: 'ada@example.com',
+      origin: APP,
     });
     await expect(gis.request(['email'])).rejects.toMatchObject({ type: 'busy' });
     answer({ access_token: 't1', expires_in: 3599, scope: 'x' });

@@ -29,10 +29,20 @@ describe('Gmail calls under gmail.metadata', () => {
   });
 
   it('summarizes headers, falling back on internalDate and placeholders', () => {
-    const m = summarize({
-      id: '18c', threadId: '18c', internalDate: '1700000000000',
-      payload: { headers: [{ name: 'from', value: '"Grace Hopper" <grace@example.com>' }, { name: 'Subject', value: '  ' }] },
-    }, 'ada@example.com');
+    const m = summarize(
+      {
+        id: '18c',
+        threadId: '18c',
+        internalDate: '1700000000000',
+        payload: {
+          headers: [
+            { name: 'from', value: '"Grace Hopper" <grace@example.com>' },
+            { name: 'Subject', value: '  ' },
+          ],
+        },
+      },
+      'ada@example.com',
+    );
     expect(m).toMatchObject({ from: 'Grace Hopper', subject: '(no subject)', date: new Date(1_700_000_000_000) });
     expect(m.link).toBe('https://mail.google.com/mail/?authuser=ada%40example.com#all/18c');
     expect(senderName('bob@example.com')).toBe('bob@example.com');
@@ -78,12 +88,26 @@ describe('Calendar calls', () => {
     const start = new Date('2026-11-28T10:00:00Z');
     const request = insertEvent(CAL, { summary: 'Sync', start, end: new Date('2026-11-28T10:30:00Z') }, 'req-1');
     expect(params(request.url).get('conferenceDataVersion')).toBe('1');
-    expect(request.body).toMatchObject({ summary: 'Sync', start: { dateTime: '2026-11-28T10:00:00.000Z' }, conferenceData: { createRequest: { requestId: 'req-1' } } });
+    expect(request.body).toMatchObject({
+      summary: 'Sync',
+      start: { dateTime: '2026-11-28T10:00:00.000Z' },
+      conferenceData: { createRequest: { requestId: 'req-1' } },
+    });
   });
 
   it('finds the join link in hangoutLink or the video entry point; all-day events start at local midnight', () => {
     expect(joinLink({ id: '1', hangoutLink: 'https://meet.google.com/abc' })).toBe('https://meet.google.com/abc');
-    expect(joinLink({ id: '2', conferenceData: { entryPoints: [{ entryPointType: 'phone', uri: 'tel:1' }, { entryPointType: 'video', uri: 'https://v' }] } })).toBe('https://v');
+    expect(
+      joinLink({
+        id: '2',
+        conferenceData: {
+          entryPoints: [
+            { entryPointType: 'phone', uri: 'tel:1' },
+            { entryPointType: 'video', uri: 'https://v' },
+          ],
+        },
+      }),
+    ).toBe('https://v');
     expect(joinLink({ id: '3' })).toBeUndefined();
     expect(eventStart({ id: '4', start: { date: '2026-12-01' } })).toEqual(new Date(2026, 11, 1));
   });
@@ -91,10 +115,23 @@ describe('Calendar calls', () => {
   it('offers only https: meeting links (an invited event can carry any link)', () => {
     expect(joinLink({ id: '1', hangoutLink: 'javascript:alert(document.cookie)' })).toBeUndefined();
     expect(joinLink({ id: '2', hangoutLink: ' JavaScript:alert(1)' })).toBeUndefined();
-    expect(joinLink({ id: '3', conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'data:text/html,<script>alert(1)</script>' }] } })).toBeUndefined();
-    expect(joinLink({ id: '4', conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'http://meet.example.com/x' }] } })).toBeUndefined();
+    expect(
+      joinLink({
+        id: '3',
+        conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'data:text/html,<script>alert(1)</script>' }] },
+      }),
+    ).toBeUndefined();
+    expect(
+      joinLink({ id: '4', conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'http://meet.example.com/x' }] } }),
+    ).toBeUndefined();
     expect(joinLink({ id: '5', hangoutLink: 'not a url' })).toBeUndefined();
-    expect(joinLink({ id: '6', hangoutLink: 'javascript:x', conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'https://zoom.example.com/j/1' }] } })).toBe('https://zoom.example.com/j/1');
+    expect(
+      joinLink({
+        id: '6',
+        hangoutLink: 'javascript:x',
+        conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'https://zoom.example.com/j/1' }] },
+      }),
+    ).toBe('https://zoom.example.com/j/1');
   });
 });
 
@@ -116,8 +153,13 @@ describe("Google's errors as messages that say what to do", () => {
 describe('Calendar days across daylight-saving changes (Europe/Berlin)', () => {
   const zone = process.env.TZ;
   // Node reads TZ again when it changes: Dates in this block are Berlin's local time.
-  beforeAll(() => { process.env.TZ = 'Europe/Berlin'; });
-  afterAll(() => { if (zone === undefined) delete process.env.TZ; else process.env.TZ = zone; });
+  beforeAll(() => {
+    process.env.TZ = 'Europe/Berlin';
+  });
+  afterAll(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
 
   it('ends the week at local midnight when the clocks go back inside it (a 25-hour day)', () => {
     const now = new Date('2026-10-20T13:00:00Z'); // Tuesday 15:00 CEST; the clocks go back on Sunday 25 October
@@ -140,15 +182,29 @@ describe('Free/busy now', () => {
 
   it('asks freebusy.query for the colleague from now to the end of the day', () => {
     const request = freeBusy(CAL, 'ana@example.com', now, addDays(now, 1));
-    expect(request).toMatchObject({ method: 'POST', url: `${CAL}freeBusy`, body: { timeMin: now.toISOString(), items: [{ id: 'ana@example.com' }] } });
+    expect(request).toMatchObject({
+      method: 'POST',
+      url: `${CAL}freeBusy`,
+      body: { timeMin: now.toISOString(), items: [{ id: 'ana@example.com' }] },
+    });
   });
 
   it('is busy until the end of back-to-back meetings, free until the next one, unknown when Google will not say', async () => {
-    const busy = answering({ 'ana@example.com': { busy: [{ start: at('09:30'), end: at('10:30') }, { start: at('10:30'), end: at('11:00') }, { start: at('12:00'), end: at('13:00') }] } });
+    const busy = answering({
+      'ana@example.com': {
+        busy: [
+          { start: at('09:30'), end: at('10:30') },
+          { start: at('10:30'), end: at('11:00') },
+          { start: at('12:00'), end: at('13:00') },
+        ],
+      },
+    });
     expect(await availability(busy, CAL, 'ana@example.com', now)).toEqual({ kind: 'busy', until: new Date(at('11:00')) });
     const free = answering({ 'ana@example.com': { busy: [{ start: at('12:00'), end: at('13:00') }] } });
     expect(await availability(free, CAL, 'ana@example.com', now)).toEqual({ kind: 'free', until: new Date(at('12:00')) });
     expect(await availability(answering({ 'ana@example.com': { busy: [] } }), CAL, 'ana@example.com', now)).toEqual({ kind: 'free' });
-    expect(await availability(answering({ 'ana@example.com': { errors: [{ reason: 'notFound' }], busy: [] } }), CAL, 'ana@example.com', now)).toEqual({ kind: 'unknown' });
+    expect(
+      await availability(answering({ 'ana@example.com': { errors: [{ reason: 'notFound' }], busy: [] } }), CAL, 'ana@example.com', now),
+    ).toEqual({ kind: 'unknown' });
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { GoogleAccess, ScopeDeniedError } from '../../web/src/google/access.js';
 import type { Gis } from '../../web/src/google/gis.js';
-import { accessFor, EXPIRY_MARGIN_MS, scopesToRequest, tokenFromResponse, TokenResponseError, type TokenResponse } from '../../web/src/google/ledger.js';
+import {
+  accessFor,
+  EXPIRY_MARGIN_MS,
+  scopesToRequest,
+  tokenFromResponse,
+  TokenResponseError,
+  type TokenResponse,
+} from '../../web/src/google/ledger.js';
 import { allows, LEDGER, REVOKE_SCOPE, SCOPES } from '../../web/src/google/scopes.js';
 
 const NOW = 1_700_000_000_000;
@@ -150,7 +157,12 @@ describe('GoogleAccess: incremental requests through GIS', () => {
 
   it('disconnects without a token in the tab (after a reload) or with an expired one: asks for one with the sign-in scope, then revokes it', async () => {
     let n = 0;
-    const { gis, requests, revoked } = fakeGis((scopes) => ({ access_token: `fresh-${++n}`, expires_in: 3599, scope: [SCOPES.gmailMetadata, ...scopes].join(' '), token_type: 'Bearer' }));
+    const { gis, requests, revoked } = fakeGis((scopes) => ({
+      access_token: `fresh-${++n}`,
+      expires_in: 3599,
+      scope: [SCOPES.gmailMetadata, ...scopes].join(' '),
+      token_type: 'Bearer',
+    }));
     let now = NOW;
     const access = new GoogleAccess(() => now);
     access.attach(gis);

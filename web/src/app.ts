@@ -24,7 +24,10 @@ export function whileShown(lifetime: PageLifetime, ...subscriptions: Array<() =>
 export class IntegrationPrefs {
   private readonly key: string;
   private readonly listeners = new Set<() => void>();
-  constructor(userId: string, private readonly available: readonly Integration[]) {
+  constructor(
+    userId: string,
+    private readonly available: readonly Integration[],
+  ) {
     this.key = `wb:integrations:${userId}`;
   }
 

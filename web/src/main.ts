@@ -25,7 +25,14 @@ async function start(): Promise<void> {
   try {
     [config, me] = await Promise.all([api.config(), api.me()]);
   } catch (error) {
-    mount(root, h('main', { id: 'main', class: 'page' }, errorBox(error instanceof ApiError ? error.message : 'The intranet could not start. Reload the page.')));
+    mount(
+      root,
+      h(
+        'main',
+        { id: 'main', class: 'page' },
+        errorBox(error instanceof ApiError ? error.message : 'The intranet could not start. Reload the page.'),
+      ),
+    );
     return;
   }
   if (!me) return signedOut();
@@ -35,15 +42,21 @@ async function start(): Promise<void> {
   if (enabled.length > 0) {
     loadGis(config.gsiScriptUrl)
       .then((oauth2) => access.attach(createGis(oauth2, config.clientId, me.user.primaryEmail)))
-      .catch((error: unknown) => access.unavailable(error instanceof Error ? error.message : 'Google sign-in could not be loaded. Reload the page.'));
+      .catch((error: unknown) =>
+        access.unavailable(error instanceof Error ? error.message : 'Google sign-in could not be loaded. Reload the page.'),
+      );
   }
   const main = h('main', { id: 'main', class: 'page', tabindex: -1 });
   const app: App = { config: effective, me, access, prefs: new IntegrationPrefs(me.user.id, enabled) };
   mount(root, h('a', { href: '#main', class: 'skip' }, 'Skip to content'), header(app), main);
-  sessionEnded.addEventListener('ended', () => {
-    access.forget();
-    signedOut('Your session has ended: you were signed out on another device, or an administrator ended your sessions.');
-  }, { once: true });
+  sessionEnded.addEventListener(
+    'ended',
+    () => {
+      access.forget();
+      signedOut('Your session has ended: you were signed out on another device, or an administrator ended your sessions.');
+    },
+    { once: true },
+  );
   startRouter((route) => void show(app, route, main));
 }
 
@@ -87,22 +100,47 @@ function header(app: App): HTMLElement {
     app.access.forget();
     void api.logout().finally(() => location.assign('/'));
   };
-  return h('header', { class: 'top' },
+  return h(
+    'header',
+    { class: 'top' },
     h('a', { href: '/', 'data-route': true, class: 'brand' }, 'Workspace Bridge'),
-    h('nav', { 'aria-label': 'Main' }, h('ul', {},
-      h('li', {}, link('/', 'Home')), h('li', {}, link('/people', 'People')), h('li', {}, link('/groups', 'Groups')), h('li', {}, link('/org', 'Org chart')), h('li', {}, link('/settings', 'Settings')),
-      app.me.isAdmin ? h('li', {}, link('/admin', 'Admin')) : null)),
-    h('div', { class: 'who' }, h('span', { class: 'muted email', title: app.me.user.primaryEmail }, app.me.user.primaryEmail), h('button', { type: 'button', onclick: signOut }, 'Sign out')));
+    h(
+      'nav',
+      { 'aria-label': 'Main' },
+      h(
+        'ul',
+        {},
+        h('li', {}, link('/', 'Home')),
+        h('li', {}, link('/people', 'People')),
+        h('li', {}, link('/groups', 'Groups')),
+        h('li', {}, link('/org', 'Org chart')),
+        h('li', {}, link('/settings', 'Settings')),
+        app.me.isAdmin ? h('li', {}, link('/admin', 'Admin')) : null,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'who' },
+      h('span', { class: 'muted email', title: app.me.user.primaryEmail }, app.me.user.primaryEmail),
+      h('button', { type: 'button', onclick: signOut }, 'Sign out'),
+    ),
+  );
 }
 
 /** The signed-out page; `ended` says why a signed-in page was replaced by it (once, with the sign-in link). */
 function signedOut(ended?: string): void {
   const returnTo = location.pathname + location.search;
-  mount(root, h('main', { id: 'main', class: 'page signin' },
-    h('h1', {}, 'Workspace Bridge'),
-    ended ? h('p', { class: 'notice', role: 'status', 'data-state': 'session-ended' }, ended) : null,
-    h('p', {}, 'Your company intranet: colleagues, groups, and your mail, files and meetings at a glance.'),
-    h('a', { href: loginUrl(returnTo), class: 'button primary', id: 'sign-in' }, 'Sign in with Google')));
+  mount(
+    root,
+    h(
+      'main',
+      { id: 'main', class: 'page signin' },
+      h('h1', {}, 'Workspace Bridge'),
+      ended ? h('p', { class: 'notice', role: 'status', 'data-state': 'session-ended' }, ended) : null,
+      h('p', {}, 'Your company intranet: colleagues, groups, and your mail, files and meetings at a glance.'),
+      h('a', { href: loginUrl(returnTo), class: 'button primary', id: 'sign-in' }, 'Sign in with Google'),
+    ),
+  );
 }
 
 void start();

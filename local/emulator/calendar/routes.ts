@@ -52,7 +52,9 @@ export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
 
   return [
     {
-      method: 'GET', path: BASE, name: 'calendar.events.list',
+      method: 'GET',
+      path: BASE,
+      name: 'calendar.events.list',
       handler: (request) => {
         const caller = callerFor(context, request, READ);
         own(caller, request);
@@ -60,19 +62,30 @@ export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
         const size = maxResults(query, 2500, 250);
         const timeMin = time(query.get('timeMin'), 'timeMin');
         const timeMax = time(query.get('timeMax'), 'timeMax');
-        if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.');
+        if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin)
+          throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.');
         const orderBy = query.get('orderBy');
         const single = query.get('singleEvents') === 'true';
         const since = syncPoint(caller, query);
         if (orderBy !== null && orderBy !== 'startTime' && orderBy !== 'updated') throw new GoogleApiError(400, 'invalid', 'Invalid Value');
-        if (orderBy === 'startTime' && !single) throw new GoogleApiError(400, 'badRequest', 'The requested ordering is not available for the particular query.');
+        if (orderBy === 'startTime' && !single)
+          throw new GoogleApiError(400, 'badRequest', 'The requested ordering is not available for the particular query.');
         const matching = events(caller)
-          .filter((e) => (timeMin === undefined || e.end > timeMin) && (timeMax === undefined || e.start < timeMax) && (since === undefined || e.change > since))
+          .filter(
+            (e) =>
+              (timeMin === undefined || e.end > timeMin) &&
+              (timeMax === undefined || e.start < timeMax) &&
+              (since === undefined || e.change > since),
+          )
           .sort(orderBy === 'updated' ? (a, b) => a.created - b.created : (a, b) => a.start - b.start);
         const result = page(matching, size, query.get('pageToken'), `calendar:${caller.user.id}:${timeMin}:${timeMax}:${orderBy}:${since}`);
         return json(200, {
-          kind: 'calendar#events', etag: `"p3${caller.user.id.slice(0, 12)}"`, summary: caller.user.primaryEmail,
-          updated: rfc3339(context.now()), timeZone: 'UTC', accessRole: 'owner',
+          kind: 'calendar#events',
+          etag: `"p3${caller.user.id.slice(0, 12)}"`,
+          summary: caller.user.primaryEmail,
+          updated: rfc3339(context.now()),
+          timeZone: 'UTC',
+          accessRole: 'owner',
           defaultReminders: [{ method: 'popup', minutes: 10 }],
           // The last page carries the token for the next incremental sync, as Google's does.
           ...(result.nextPageToken ? { nextPageToken: result.nextPageToken } : { nextSyncToken: syncToken(caller, changes) }),
@@ -81,7 +94,9 @@ export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
       },
     },
     {
-      method: 'POST', path: '/calendar/v3/freeBusy', name: 'calendar.freebusy.query',
+      method: 'POST',
+      path: '/calendar/v3/freeBusy',
+      name: 'calendar.freebusy.query',
       handler: (request) => {
         callerFor(context, request, FREEBUSY);
         const body = jsonBody(request);
@@ -89,26 +104,35 @@ export function calendarRoutes(context: EmulatorContext): EmulatorRoute[] {
         const timeMax = time(typeof body.timeMax === 'string' ? body.timeMax : null, 'timeMax');
         if (timeMin === undefined || timeMax === undefined) throw new GoogleApiError(400, 'required', 'Missing timeMin or timeMax.');
         if (timeMax <= timeMin) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.');
-        const items = Array.isArray(body.items) ? body.items.map((i) => (i as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string') : [];
-        const calendars = Object.fromEntries(items.map((id) => {
-          const user = context.directory.user(id);
-          if (!user || user.deletionTime || user.suspended) return [id, { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] }];
-          const busy = events({ user, data: context.personal.for(user) })
-            .filter((e) => !e.allDay && e.end > timeMin && e.start < timeMax)
-            .sort((a, b) => a.start - b.start)
-            .map((e) => ({ start: rfc3339(Math.max(e.start, timeMin)), end: rfc3339(Math.min(e.end, timeMax)) }));
-          return [id, { busy }];
-        }));
+        const items = Array.isArray(body.items)
+          ? body.items.map((i) => (i as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string')
+          : [];
+        const calendars = Object.fromEntries(
+          items.map((id) => {
+            const user = context.directory.user(id);
+            if (!user || user.deletionTime || user.suspended) return [id, { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] }];
+            const busy = events({ user, data: context.personal.for(user) })
+              .filter((e) => !e.allDay && e.end > timeMin && e.start < timeMax)
+              .sort((a, b) => a.start - b.start)
+              .map((e) => ({ start: rfc3339(Math.max(e.start, timeMin)), end: rfc3339(Math.min(e.end, timeMax)) }));
+            return [id, { busy }];
+          }),
+        );
         return json(200, { kind: 'calendar#freeBusy', timeMin: rfc3339(timeMin), timeMax: rfc3339(timeMax), calendars });
       },
     },
     {
-      method: 'POST', path: BASE, name: 'calendar.events.insert',
+      method: 'POST',
+      path: BASE,
+      name: 'calendar.events.insert',
       handler: (request) => {
         const caller = callerFor(context, request, WRITE);
         own(caller, request);
         changes += 1;
-        const event = { ...newEvent(caller, jsonBody(request), request.query.get('conferenceDataVersion') === '1', context.now()), change: changes };
+        const event = {
+          ...newEvent(caller, jsonBody(request), request.query.get('conferenceDataVersion') === '1', context.now()),
+          change: changes,
+        };
         inserted.set(caller.user.id, [...(inserted.get(caller.user.id) ?? []), event]);
         return json(200, eventResource(caller, event));
       },
@@ -121,7 +145,16 @@ function syncToken(caller: Caller, change: number): string {
 }
 
 /** Google refuses a sync token with the filters it cannot be combined with, and a foreign or stale one with 410. */
-const NOT_WITH_SYNC_TOKEN = ['timeMin', 'timeMax', 'orderBy', 'q', 'iCalUID', 'privateExtendedProperty', 'sharedExtendedProperty', 'updatedMin'];
+const NOT_WITH_SYNC_TOKEN = [
+  'timeMin',
+  'timeMax',
+  'orderBy',
+  'q',
+  'iCalUID',
+  'privateExtendedProperty',
+  'sharedExtendedProperty',
+  'updatedMin',
+];
 
 function syncPoint(caller: Caller, query: URLSearchParams): number | undefined {
   const token = query.get('syncToken');
@@ -129,7 +162,8 @@ function syncPoint(caller: Caller, query: URLSearchParams): number | undefined {
   const conflicting = NOT_WITH_SYNC_TOKEN.find((name) => query.has(name));
   if (conflicting) throw new GoogleApiError(400, 'invalid', `${conflicting} is not allowed with syncToken`);
   const [user, change] = Buffer.from(token, 'base64url').toString('utf8').split(':');
-  if (user !== caller.user.id || !/^\d+$/.test(change ?? '')) throw new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
+  if (user !== caller.user.id || !/^\d+$/.test(change ?? ''))
+    throw new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
   return Number(change);
 }
 
@@ -156,20 +190,32 @@ function eventTime(value: unknown, which: 'start' | 'end'): { ms: number; date?:
 function newEvent(caller: Caller, body: Record<string, unknown>, withConference: boolean, now: number): Omit<StoredEvent, 'change'> {
   const start = eventTime(body.start, 'start');
   const end = eventTime(body.end, 'end');
-  if (end.ms <= start.ms && !(start.date && end.date && end.ms === start.ms)) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.');
+  if (end.ms <= start.ms && !(start.date && end.date && end.ms === start.ms))
+    throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.');
   const me: Person = { name: caller.user.name.fullName, email: caller.user.primaryEmail };
   const createRequest = (body.conferenceData as { createRequest?: { requestId?: unknown } } | undefined)?.createRequest;
   const requestId = typeof createRequest?.requestId === 'string' ? createRequest.requestId : undefined;
-  const code = () => randomBytes(6).toString('hex').replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
-  const meet = withConference && requestId ? { requestId, meetCode: `${code().slice(0, 3)}-${code().slice(0, 4)}-${code().slice(0, 3)}` } : undefined;
+  const code = () =>
+    randomBytes(6)
+      .toString('hex')
+      .replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!);
+  const meet =
+    withConference && requestId ? { requestId, meetCode: `${code().slice(0, 3)}-${code().slice(0, 4)}-${code().slice(0, 3)}` } : undefined;
   const attendees = Array.isArray(body.attendees)
-    ? body.attendees.filter((a): a is { email: string } => typeof (a as { email?: unknown })?.email === 'string').map((a) => ({ name: a.email, email: a.email }))
+    ? body.attendees
+        .filter((a): a is { email: string } => typeof (a as { email?: unknown })?.email === 'string')
+        .map((a) => ({ name: a.email, email: a.email }))
     : [];
   return {
-    id: randomBytes(13).toString('hex'), summary: typeof body.summary === 'string' ? body.summary : '',
+    id: randomBytes(13).toString('hex'),
+    summary: typeof body.summary === 'string' ? body.summary : '',
     description: typeof body.description === 'string' ? body.description : '',
     ...(typeof body.location === 'string' ? { location: body.location } : {}),
-    organizer: me, attendees, start: start.ms, end: end.ms, created: now,
+    organizer: me,
+    attendees,
+    start: start.ms,
+    end: end.ms,
+    created: now,
     ...(start.date && end.date ? { allDay: { start: start.date, end: end.date } } : {}),
     ...(meet ? { hangoutLink: `https://meet.google.com/${meet.meetCode}`, conference: meet } : {}),
   };
@@ -177,28 +223,58 @@ function newEvent(caller: Caller, body: Record<string, unknown>, withConference:
 
 function eventResource(caller: Caller, event: StoredEvent) {
   const me = caller.user.primaryEmail;
-  const person = (p: Person) => ({ email: p.email, ...(p.name !== p.email ? { displayName: p.name } : {}), ...(p.email === me ? { self: true } : {}) });
+  const person = (p: Person) => ({
+    email: p.email,
+    ...(p.name !== p.email ? { displayName: p.name } : {}),
+    ...(p.email === me ? { self: true } : {}),
+  });
   return {
-    kind: 'calendar#event', etag: `"${event.created}"`, id: event.id, status: 'confirmed',
+    kind: 'calendar#event',
+    etag: `"${event.created}"`,
+    id: event.id,
+    status: 'confirmed',
     htmlLink: `https://www.google.com/calendar/event?eid=${Buffer.from(`${event.id} ${me}`).toString('base64url')}`,
-    created: rfc3339(event.created), updated: rfc3339(event.created), summary: event.summary,
+    created: rfc3339(event.created),
+    updated: rfc3339(event.created),
+    summary: event.summary,
     ...(event.description ? { description: event.description } : {}),
     ...(event.location ? { location: event.location } : {}),
-    creator: person(event.organizer), organizer: person(event.organizer),
+    creator: person(event.organizer),
+    organizer: person(event.organizer),
     start: event.allDay ? { date: event.allDay.start } : { dateTime: rfc3339(event.start), timeZone: 'UTC' },
     end: event.allDay ? { date: event.allDay.end } : { dateTime: rfc3339(event.end), timeZone: 'UTC' },
-    iCalUID: `${event.id}@google.com`, sequence: 0,
-    ...(event.attendees.length > 0 ? { attendees: event.attendees.map((a) => ({ ...person(a), responseStatus: a.email === event.organizer.email ? 'accepted' : 'needsAction', ...(a.email === event.organizer.email ? { organizer: true } : {}) })) } : {}),
-    ...(event.hangoutLink ? {
-      hangoutLink: event.hangoutLink,
-      conferenceData: {
-        ...(event.conference ? { createRequest: { requestId: event.conference.requestId, conferenceSolutionKey: { type: 'hangoutsMeet' }, status: { statusCode: 'success' } } } : {}),
-        entryPoints: [{ entryPointType: 'video', uri: event.hangoutLink, label: event.hangoutLink.replace('https://', '') }],
-        conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' },
-        conferenceId: event.hangoutLink.split('/').pop(),
-      },
-    } : {}),
-    reminders: { useDefault: true }, eventType: 'default',
+    iCalUID: `${event.id}@google.com`,
+    sequence: 0,
+    ...(event.attendees.length > 0
+      ? {
+          attendees: event.attendees.map((a) => ({
+            ...person(a),
+            responseStatus: a.email === event.organizer.email ? 'accepted' : 'needsAction',
+            ...(a.email === event.organizer.email ? { organizer: true } : {}),
+          })),
+        }
+      : {}),
+    ...(event.hangoutLink
+      ? {
+          hangoutLink: event.hangoutLink,
+          conferenceData: {
+            ...(event.conference
+              ? {
+                  createRequest: {
+                    requestId: event.conference.requestId,
+                    conferenceSolutionKey: { type: 'hangoutsMeet' },
+                    status: { statusCode: 'success' },
+                  },
+                }
+              : {}),
+            entryPoints: [{ entryPointType: 'video', uri: event.hangoutLink, label: event.hangoutLink.replace('https://', '') }],
+            conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' },
+            conferenceId: event.hangoutLink.split('/').pop(),
+          },
+        }
+      : {}),
+    reminders: { useDefault: true },
+    eventType: 'default',
   };
 }
 

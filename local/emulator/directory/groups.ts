@@ -21,13 +21,23 @@ export function listGroups(context: DirectoryContext, request: EmulatorRequest):
   const memberId = userKey ? resolveMemberKey(store, userKey) : undefined;
   const size = maxResults(q, 200, 200);
   const descending = oneOf(q, 'sortOrder', ['ASCENDING', 'DESCENDING'] as const, 'ASCENDING') === 'DESCENDING';
-  const listKey = JSON.stringify(['groups', customer ? '*' : domain ?? '', memberId ?? '', descending]);
+  const listKey = JSON.stringify(['groups', customer ? '*' : (domain ?? ''), memberId ?? '', descending]);
   const groups = store.cachedList(listKey, () => {
-    const selected = store.groups.filter((g) =>
-      (!domain || g.email.endsWith(`@${domain}`)) && (memberId === undefined || store.members(g.id).some((m) => m.id === memberId || m.email === memberId)));
+    const selected = store.groups.filter(
+      (g) =>
+        (!domain || g.email.endsWith(`@${domain}`)) &&
+        (memberId === undefined || store.members(g.id).some((m) => m.id === memberId || m.email === memberId)),
+    );
     return [...selected].sort((a, b) => (a.email < b.email ? -1 : 1) * (descending ? -1 : 1));
   });
-  return listResponse(store, request, { kind: 'admin#directory#groups', member: 'groups', items: groups, pageSize: size, listKey, order: { position: (g) => g.email, descending } });
+  return listResponse(store, request, {
+    kind: 'admin#directory#groups',
+    member: 'groups',
+    items: groups,
+    pageSize: size,
+    listKey,
+    order: { position: (g) => g.email, descending },
+  });
 }
 
 export function getGroup(context: DirectoryContext, request: EmulatorRequest): EmulatorResponse {
@@ -41,7 +51,10 @@ export function listMembers(context: DirectoryContext, request: EmulatorRequest)
   requireCaller(store, context.authorize(request, ACCEPTED_SCOPES.members), true);
   const group = requireGroup(store, request.params.groupKey!);
   const size = maxResults(q, 200, 200);
-  const roles = (q.get('roles') ?? '').split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);
+  const roles = (q.get('roles') ?? '')
+    .split(',')
+    .map((r) => r.trim().toUpperCase())
+    .filter(Boolean);
   if (roles.some((r) => !['OWNER', 'MANAGER', 'MEMBER'].includes(r))) throw new GoogleApiError(400, 'invalid', 'Invalid Input: roles');
   const derived = q.get('includeDerivedMembership') === 'true';
   const listKey = JSON.stringify(['members', group.id, roles, derived]);
@@ -50,7 +63,14 @@ export function listMembers(context: DirectoryContext, request: EmulatorRequest)
     // In id order, so that a page token can carry a position (Google documents no order of its own).
     return (roles.length > 0 ? all.filter((m) => roles.includes(m.role)) : [...all]).sort((a, b) => (a.id < b.id ? -1 : 1));
   });
-  return listResponse(store, request, { kind: 'admin#directory#members', member: 'members', items: members, pageSize: size, listKey, order: { position: (m) => m.id, descending: false } });
+  return listResponse(store, request, {
+    kind: 'admin#directory#members',
+    member: 'members',
+    items: members,
+    pageSize: size,
+    listKey,
+    order: { position: (m) => m.id, descending: false },
+  });
 }
 
 /**
@@ -128,6 +148,10 @@ export function listDomains(context: DirectoryContext, request: EmulatorRequest)
 export function listSchemas(context: DirectoryContext, request: EmulatorRequest): EmulatorResponse {
   requireCaller(context.directory, context.authorize(request, ACCEPTED_SCOPES.schemas), true);
   requireCustomer(context.directory, request.params.customerId!);
-  const body = { kind: 'admin#directory#schemas', etag: listEtag(context.directory, 'schemas', null), schemas: context.directory.data.schemas };
+  const body = {
+    kind: 'admin#directory#schemas',
+    etag: listEtag(context.directory, 'schemas', null),
+    schemas: context.directory.data.schemas,
+  };
   return json(200, withFields(body, request.query.get('fields')));
 }

@@ -46,7 +46,13 @@ export interface ListOrder<T> {
  * items that moved across the position, never one that stayed put, as an offset would.
  */
 function pageAfter<T>(items: readonly T[], size: number, token: string | null, listKey: string, order: ListOrder<T>): Page<T> {
-  const start = token ? firstAfter(items, decodeToken(token, listKey, (o): o is string => typeof o === 'string'), order) : 0;
+  const start = token
+    ? firstAfter(
+        items,
+        decodeToken(token, listKey, (o): o is string => typeof o === 'string'),
+        order,
+      )
+    : 0;
   const slice = items.slice(start, start + size);
   return {
     items: slice,

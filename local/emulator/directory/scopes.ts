@@ -16,8 +16,11 @@ export const DIRECTORY_SCOPES = {
 
 /** The read-only scopes directory sync asks for: the emulator's default delegation grant. */
 export const DIRECTORY_READONLY_SCOPES = [
-  DIRECTORY_SCOPES.userReadonly, DIRECTORY_SCOPES.groupReadonly, DIRECTORY_SCOPES.groupMemberReadonly,
-  DIRECTORY_SCOPES.domainReadonly, DIRECTORY_SCOPES.userschemaReadonly,
+  DIRECTORY_SCOPES.userReadonly,
+  DIRECTORY_SCOPES.groupReadonly,
+  DIRECTORY_SCOPES.groupMemberReadonly,
+  DIRECTORY_SCOPES.domainReadonly,
+  DIRECTORY_SCOPES.userschemaReadonly,
 ] as const;
 
 export const ACCEPTED_SCOPES = {

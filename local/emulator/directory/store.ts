@@ -4,9 +4,7 @@
  * sorted, filtered user lists per query so a page of a 100,000-user listing is a slice, not a scan.
  */
 import { randomBytes } from 'node:crypto';
-import type {
-  DirectoryData, DirectoryGroupResource, DirectoryMemberResource, DirectoryUserResource, MemberRole,
-} from '../seed/model.js';
+import type { DirectoryData, DirectoryGroupResource, DirectoryMemberResource, DirectoryUserResource, MemberRole } from '../seed/model.js';
 import { randomGoogleId } from '../seed/random.js';
 
 export type UserPatch = Partial<Omit<DirectoryUserResource, 'kind' | 'id' | 'etag' | 'customerId'>>;
@@ -124,7 +122,8 @@ export class DirectoryStore {
     this.indexUser(user);
     for (const list of this.data.members.values()) {
       for (const member of list) {
-        if (member.id === user.id) Object.assign(member, { email: user.primaryEmail, status: user.suspended ? 'SUSPENDED' : 'ACTIVE', etag: newEtag() });
+        if (member.id === user.id)
+          Object.assign(member, { email: user.primaryEmail, status: user.suspended ? 'SUSPENDED' : 'ACTIVE', etag: newEtag() });
       }
     }
     this.changed();
@@ -132,13 +131,20 @@ export class DirectoryStore {
   }
 
   suspendUser(key: string, suspended = true): DirectoryUserResource {
-    return this.updateUser(key, suspended ? { suspended: true, suspensionReason: 'ADMIN' } : { suspended: false, suspensionReason: undefined });
+    return this.updateUser(
+      key,
+      suspended ? { suspended: true, suspensionReason: 'ADMIN' } : { suspended: false, suspensionReason: undefined },
+    );
   }
 
   /** Google keeps a deleted user for 20 days (listed with showDeleted=true) and drops its memberships. */
   deleteUser(key: string): DirectoryUserResource {
     const user = this.requireUser(key);
-    for (const [groupId, list] of this.data.members) this.setMembers(groupId, list.filter((m) => m.id !== user.id));
+    for (const [groupId, list] of this.data.members)
+      this.setMembers(
+        groupId,
+        list.filter((m) => m.id !== user.id),
+      );
     return this.updateUser(user.id, { deletionTime: new Date().toISOString() });
   }
 
@@ -147,10 +153,28 @@ export class DirectoryStore {
     const user = this.user(memberKey);
     const nested = user ? undefined : this.group(memberKey);
     const member: DirectoryMemberResource = user
-      ? { kind: 'admin#directory#member', etag: newEtag(), id: user.id, email: user.primaryEmail, role, type: 'USER', status: user.suspended ? 'SUSPENDED' : 'ACTIVE', delivery_settings: 'ALL_MAIL' }
+      ? {
+          kind: 'admin#directory#member',
+          etag: newEtag(),
+          id: user.id,
+          email: user.primaryEmail,
+          role,
+          type: 'USER',
+          status: user.suspended ? 'SUSPENDED' : 'ACTIVE',
+          delivery_settings: 'ALL_MAIL',
+        }
       : nested
         ? { kind: 'admin#directory#member', etag: newEtag(), id: nested.id, email: nested.email, role, type: 'GROUP', status: 'ACTIVE' }
-        : { kind: 'admin#directory#member', etag: newEtag(), id: randomGoogleId(), email: memberKey.toLowerCase(), role, type: 'USER', status: 'ACTIVE', delivery_settings: 'ALL_MAIL' };
+        : {
+            kind: 'admin#directory#member',
+            etag: newEtag(),
+            id: randomGoogleId(),
+            email: memberKey.toLowerCase(),
+            role,
+            type: 'USER',
+            status: 'ACTIVE',
+            delivery_settings: 'ALL_MAIL',
+          };
     const list = this.members(group.id).filter((m) => m.id !== member.id);
     this.setMembers(group.id, [...list, member]);
     this.changed();
@@ -161,15 +185,24 @@ export class DirectoryStore {
     const group = this.requireGroup(groupKey);
     const key = memberKey.toLowerCase();
     const id = this.user(memberKey)?.id ?? this.group(memberKey)?.id ?? memberKey;
-    this.setMembers(group.id, this.members(group.id).filter((m) => m.id !== id && m.email !== key));
+    this.setMembers(
+      group.id,
+      this.members(group.id).filter((m) => m.id !== id && m.email !== key),
+    );
     this.changed();
   }
 
   addGroup(input: { readonly email: string; readonly name: string; readonly description?: string }): DirectoryGroupResource {
     if (this.group(input.email)) throw new Error(`Group ${input.email} exists.`);
     const group: DirectoryGroupResource = {
-      kind: 'admin#directory#group', id: `0${randomBytes(7).toString('hex')}`, etag: newEtag(), email: input.email.toLowerCase(),
-      name: input.name, directMembersCount: '0', description: input.description ?? '', adminCreated: true,
+      kind: 'admin#directory#group',
+      id: `0${randomBytes(7).toString('hex')}`,
+      etag: newEtag(),
+      email: input.email.toLowerCase(),
+      name: input.name,
+      directMembersCount: '0',
+      description: input.description ?? '',
+      adminCreated: true,
     };
     this.data.groups.push(group);
     this.data.members.set(group.id, []);
@@ -184,7 +217,11 @@ export class DirectoryStore {
     this.data.members.delete(group.id);
     this.groupsById.delete(group.id);
     for (const email of [group.email, ...(group.aliases ?? [])]) this.groupsByEmail.delete(email.toLowerCase());
-    for (const [groupId, list] of this.data.members) this.setMembers(groupId, list.filter((m) => m.id !== group.id));
+    for (const [groupId, list] of this.data.members)
+      this.setMembers(
+        groupId,
+        list.filter((m) => m.id !== group.id),
+      );
     this.changed();
   }
 

@@ -19,7 +19,11 @@ export function parseUserQuery(query: string, managerOf: Lookup): UserPredicate 
   return (user) => predicates.every((p) => p(user));
 }
 
-interface Term { field?: string; op: ':' | '='; value: string }
+interface Term {
+  field?: string;
+  op: ':' | '=';
+  value: string;
+}
 
 function tokenize(query: string): Term[] {
   const terms: Term[] = [];
@@ -44,7 +48,7 @@ function termPredicate(term: Term, query: string, managerOf: Lookup): UserPredic
   const manager = (u: DirectoryUserResource) => u.relations?.find((r) => r.type === 'manager')?.value;
   const managerChain = (u: DirectoryUserResource): DirectoryUserResource[] => {
     const chain: DirectoryUserResource[] = [];
-    for (let next = manager(u); next !== undefined && chain.length < 64; ) {
+    for (let next = manager(u); next !== undefined && chain.length < 64;) {
       const boss = managerOf(next);
       if (!boss || chain.includes(boss)) break;
       chain.push(boss);
@@ -53,22 +57,46 @@ function termPredicate(term: Term, query: string, managerOf: Lookup): UserPredic
     return chain;
   };
   switch (field) {
-    case 'email': return (u) => matchText(u.primaryEmail) || (u.aliases ?? []).some(matchText);
-    case 'givenName': return (u) => matchText(u.name.givenName);
-    case 'familyName': return (u) => matchText(u.name.familyName);
-    case 'name': return (u) => matchText(u.name.fullName);
-    case 'isAdmin': return bool((u) => u.isAdmin);
-    case 'isSuspended': return bool((u) => u.suspended);
-    case 'isArchived': return bool((u) => u.archived);
-    case 'orgTitle': return (u) => (u.organizations ?? []).some((o) => o.title !== undefined && matchText(o.title));
-    case 'orgDepartment': return (u) => (u.organizations ?? []).some((o) => o.department !== undefined && matchText(o.department));
-    case 'orgUnitPath': return (u) => u.orgUnitPath.toLowerCase() === term.value.toLowerCase() || u.orgUnitPath.toLowerCase().startsWith(`${term.value.toLowerCase().replace(/\/$/, '')}/`);
-    case 'directManager': return (u) => { const m = manager(u); return m !== undefined && matchText(m); };
-    case 'directManagerId': return (u) => { const m = manager(u); return m !== undefined && managerOf(m)?.id === term.value; };
-    case 'manager': return (u) => managerChain(u).some((m) => matchText(m.primaryEmail));
-    case 'managerId': return (u) => managerChain(u).some((m) => m.id === term.value);
-    case 'phone': return (u) => (u.phones ?? []).some((p) => p.value.replace(/\D/g, '').includes(term.value.replace(/\D/g, '')));
-    case 'externalId': return (u) => (u.externalIds ?? []).some((e) => matchText(e.value));
+    case 'email':
+      return (u) => matchText(u.primaryEmail) || (u.aliases ?? []).some(matchText);
+    case 'givenName':
+      return (u) => matchText(u.name.givenName);
+    case 'familyName':
+      return (u) => matchText(u.name.familyName);
+    case 'name':
+      return (u) => matchText(u.name.fullName);
+    case 'isAdmin':
+      return bool((u) => u.isAdmin);
+    case 'isSuspended':
+      return bool((u) => u.suspended);
+    case 'isArchived':
+      return bool((u) => u.archived);
+    case 'orgTitle':
+      return (u) => (u.organizations ?? []).some((o) => o.title !== undefined && matchText(o.title));
+    case 'orgDepartment':
+      return (u) => (u.organizations ?? []).some((o) => o.department !== undefined && matchText(o.department));
+    case 'orgUnitPath':
+      return (u) =>
+        u.orgUnitPath.toLowerCase() === term.value.toLowerCase() ||
+        u.orgUnitPath.toLowerCase().startsWith(`${term.value.toLowerCase().replace(/\/$/, '')}/`);
+    case 'directManager':
+      return (u) => {
+        const m = manager(u);
+        return m !== undefined && matchText(m);
+      };
+    case 'directManagerId':
+      return (u) => {
+        const m = manager(u);
+        return m !== undefined && managerOf(m)?.id === term.value;
+      };
+    case 'manager':
+      return (u) => managerChain(u).some((m) => matchText(m.primaryEmail));
+    case 'managerId':
+      return (u) => managerChain(u).some((m) => m.id === term.value);
+    case 'phone':
+      return (u) => (u.phones ?? []).some((p) => p.value.replace(/\D/g, '').includes(term.value.replace(/\D/g, '')));
+    case 'externalId':
+      return (u) => (u.externalIds ?? []).some((e) => matchText(e.value));
     default: {
       const [schema, schemaField, ...rest] = field.split('.');
       if (!schema || !schemaField || rest.length > 0) throw invalid(query);

@@ -12,7 +12,17 @@ import { oneOf, requireCaller, resolveScope, type DirectoryContext } from './con
  * the contact fields among them only where the user's domain's sharing settings share them.
  */
 const DOMAIN_PUBLIC_FIELDS = [
-  'kind', 'id', 'etag', 'primaryEmail', 'name', 'emails', 'aliases', 'thumbnailPhotoUrl', 'thumbnailPhotoEtag', 'customSchemas', ...SHARED_CONTACT_FIELDS,
+  'kind',
+  'id',
+  'etag',
+  'primaryEmail',
+  'name',
+  'emails',
+  'aliases',
+  'thumbnailPhotoUrl',
+  'thumbnailPhotoEtag',
+  'customSchemas',
+  ...SHARED_CONTACT_FIELDS,
 ] as const;
 
 function sharedContactFields(data: DirectoryData, user: DirectoryUserResource): ReadonlySet<string> {
@@ -39,15 +49,24 @@ export function listUsers(context: DirectoryContext, request: EmulatorRequest): 
   const showDeleted = q.get('showDeleted') === 'true';
   const text = q.get('query') ?? '';
   const listKey = JSON.stringify(['users', domain ?? '*', showDeleted, view.viewType, orderBy, descending, text]);
-  const name = orderBy === 'givenName' ? (u: DirectoryUserResource) => u.name.givenName.toLowerCase() : (u: DirectoryUserResource) => u.name.familyName.toLowerCase();
+  const name =
+    orderBy === 'givenName'
+      ? (u: DirectoryUserResource) => u.name.givenName.toLowerCase()
+      : (u: DirectoryUserResource) => u.name.familyName.toLowerCase();
   // The sort key, then the email that breaks ties ("\u0000" sorts below any character, so a key that is a prefix of another comes first).
-  const position = orderBy === 'email' ? (u: DirectoryUserResource) => u.primaryEmail : (u: DirectoryUserResource) => `${name(u)}\u0000${u.primaryEmail}`;
+  const position =
+    orderBy === 'email' ? (u: DirectoryUserResource) => u.primaryEmail : (u: DirectoryUserResource) => `${name(u)}\u0000${u.primaryEmail}`;
   const users = store.cachedList(listKey, () => {
     const matches = text ? parseUserQuery(text, (email) => store.user(email)) : () => true;
-    const selected = store.usersInEmailOrder().filter((u) => (showDeleted ? u.deletionTime !== undefined : u.deletionTime === undefined)
-      && (domain === undefined || u.primaryEmail.endsWith(`@${domain}`))
-      && (view.viewType === 'admin_view' || (u.includeInGlobalAddressList && !u.suspended))
-      && matches(u));
+    const selected = store
+      .usersInEmailOrder()
+      .filter(
+        (u) =>
+          (showDeleted ? u.deletionTime !== undefined : u.deletionTime === undefined) &&
+          (domain === undefined || u.primaryEmail.endsWith(`@${domain}`)) &&
+          (view.viewType === 'admin_view' || (u.includeInGlobalAddressList && !u.suspended)) &&
+          matches(u),
+      );
     if (orderBy !== 'email') {
       const keyed = selected.map((u) => ({ u, k: position(u) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
       keyed.forEach(({ u }, i) => {
@@ -57,7 +76,13 @@ export function listUsers(context: DirectoryContext, request: EmulatorRequest): 
     return descending ? selected.reverse() : selected;
   });
   return listResponse(store, request, {
-    kind: 'admin#directory#users', member: 'users', items: users, pageSize: size, listKey, order: { position, descending }, present: (u) => presentUser(u, view, store.data),
+    kind: 'admin#directory#users',
+    member: 'users',
+    items: users,
+    pageSize: size,
+    listKey,
+    order: { position, descending },
+    present: (u) => presentUser(u, view, store.data),
   });
 }
 
@@ -76,7 +101,10 @@ function userView(context: DirectoryContext, request: EmulatorRequest): UserView
   const viewType = oneOf(q, 'viewType', ['admin_view', 'domain_public'] as const, 'admin_view');
   requireCaller(context.directory, grant, viewType === 'admin_view');
   const projection = oneOf(q, 'projection', ['basic', 'custom', 'full'] as const, 'basic');
-  const customFieldMask = (q.get('customFieldMask') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const customFieldMask = (q.get('customFieldMask') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (projection === 'custom' && customFieldMask.length === 0) throw new GoogleApiError(400, 'invalid', 'Invalid Input: custom_field_mask');
   return { projection, customFieldMask, viewType };
 }
@@ -112,4 +140,3 @@ function publicFields(schemaName: string, values: Record<string, unknown>, data:
   }
   return out;
 }
-

@@ -21,8 +21,20 @@ const GROUP_WRITE = [DIRECTORY_SCOPES.group];
 const MEMBER_WRITE = [DIRECTORY_SCOPES.groupMember, DIRECTORY_SCOPES.group];
 /** What users.update/patch may change here; anything else in the body is ignored, as read-only fields are by Google. */
 const WRITABLE_USER_FIELDS = [
-  'primaryEmail', 'name', 'suspended', 'archived', 'orgUnitPath', 'organizations', 'locations', 'phones', 'relations', 'externalIds',
-  'keywords', 'customSchemas', 'includeInGlobalAddressList', 'changePasswordAtNextLogin',
+  'primaryEmail',
+  'name',
+  'suspended',
+  'archived',
+  'orgUnitPath',
+  'organizations',
+  'locations',
+  'phones',
+  'relations',
+  'externalIds',
+  'keywords',
+  'customSchemas',
+  'includeInGlobalAddressList',
+  'changePasswordAtNextLogin',
 ] as const;
 
 export interface DirectoryWriteContext extends DirectoryContext {
@@ -47,7 +59,12 @@ export function directoryWriteRoutes(context: DirectoryWriteContext): EmulatorRo
     { method: 'PATCH', path: `${BASE}/groups/{groupKey}`, name: 'directory.groups.patch', handler: bind(updateGroup) },
     { method: 'DELETE', path: `${BASE}/groups/{groupKey}`, name: 'directory.groups.delete', handler: bind(deleteGroup) },
     { method: 'POST', path: `${BASE}/groups/{groupKey}/members`, name: 'directory.members.insert', handler: bind(insertMember) },
-    { method: 'DELETE', path: `${BASE}/groups/{groupKey}/members/{memberKey}`, name: 'directory.members.delete', handler: bind(deleteMember) },
+    {
+      method: 'DELETE',
+      path: `${BASE}/groups/{groupKey}/members/{memberKey}`,
+      name: 'directory.members.delete',
+      handler: bind(deleteMember),
+    },
   ];
 }
 
@@ -64,8 +81,10 @@ function insertUser(context: DirectoryWriteContext, request: EmulatorRequest): E
   const email = typeof body.primaryEmail === 'string' ? body.primaryEmail.toLowerCase() : '';
   const name = body.name as { givenName?: unknown; familyName?: unknown } | undefined;
   if (!email.includes('@')) throw new GoogleApiError(400, 'invalid', 'Invalid Input: primary_user_email');
-  if (typeof name?.givenName !== 'string' || typeof name.familyName !== 'string' || !name.givenName || !name.familyName) throw new GoogleApiError(400, 'required', 'Invalid Given/Family Name: FamilyName');
-  if (!context.directory.isTenantDomain(email.split('@')[1]!)) throw new GoogleApiError(403, 'forbidden', 'Not Authorized to access this resource/api');
+  if (typeof name?.givenName !== 'string' || typeof name.familyName !== 'string' || !name.givenName || !name.familyName)
+    throw new GoogleApiError(400, 'required', 'Invalid Given/Family Name: FamilyName');
+  if (!context.directory.isTenantDomain(email.split('@')[1]!))
+    throw new GoogleApiError(403, 'forbidden', 'Not Authorized to access this resource/api');
   if (context.directory.user(email) || context.directory.group(email)) throw new GoogleApiError(409, 'duplicate', 'Entity already exists.');
   const user = context.directory.addUser({
     ...writableFields(body),
@@ -86,15 +105,18 @@ function updateUser(context: DirectoryWriteContext, request: EmulatorRequest): E
   if (patch.primaryEmail !== undefined) {
     const email = String(patch.primaryEmail).toLowerCase();
     const holder = context.directory.user(email);
-    if (!email.includes('@') || !context.directory.isTenantDomain(email.split('@')[1]!)) throw new GoogleApiError(400, 'invalid', 'Invalid Input: primary_user_email');
-    if ((holder && holder.id !== user.id) || context.directory.group(email)) throw new GoogleApiError(409, 'duplicate', 'Entity already exists.');
+    if (!email.includes('@') || !context.directory.isTenantDomain(email.split('@')[1]!))
+      throw new GoogleApiError(400, 'invalid', 'Invalid Input: primary_user_email');
+    if ((holder && holder.id !== user.id) || context.directory.group(email))
+      throw new GoogleApiError(409, 'duplicate', 'Entity already exists.');
     patch.primaryEmail = email;
   }
   if (patch.name) {
     const name = { ...user.name, ...(patch.name as Partial<DirectoryUserResource['name']>) };
     patch.name = { ...name, fullName: `${name.givenName} ${name.familyName}` };
   }
-  if (patch.suspended !== undefined) Object.assign(patch, patch.suspended ? { suspensionReason: 'ADMIN' } : { suspensionReason: undefined });
+  if (patch.suspended !== undefined)
+    Object.assign(patch, patch.suspended ? { suspensionReason: 'ADMIN' } : { suspensionReason: undefined });
   const updated = context.directory.updateUser(user.id, patch);
   context.push.userChanged('update', updated);
   return json(200, withFields(updated, request.query.get('fields')));
@@ -136,9 +158,14 @@ function insertGroup(context: DirectoryWriteContext, request: EmulatorRequest): 
   const body = jsonBody(request);
   const email = typeof body.email === 'string' ? body.email.toLowerCase() : '';
   if (!email.includes('@')) throw new GoogleApiError(400, 'required', 'Missing required field: email');
-  if (!context.directory.isTenantDomain(email.split('@')[1]!)) throw new GoogleApiError(403, 'forbidden', 'Not Authorized to access this resource/api');
+  if (!context.directory.isTenantDomain(email.split('@')[1]!))
+    throw new GoogleApiError(403, 'forbidden', 'Not Authorized to access this resource/api');
   if (context.directory.group(email) || context.directory.user(email)) throw new GoogleApiError(409, 'duplicate', 'Entity already exists.');
-  const group = context.directory.addGroup({ email, name: typeof body.name === 'string' ? body.name : email.split('@')[0]!, description: typeof body.description === 'string' ? body.description : '' });
+  const group = context.directory.addGroup({
+    email,
+    name: typeof body.name === 'string' ? body.name : email.split('@')[0]!,
+    description: typeof body.description === 'string' ? body.description : '',
+  });
   announceGroup(context, actor, 'CREATE_GROUP', group);
   return json(200, group);
 }
@@ -148,7 +175,8 @@ function updateGroup(context: DirectoryWriteContext, request: EmulatorRequest): 
   const actor = callerEmail(context, request, GROUP_WRITE);
   const group = requireGroup(context, request.params.groupKey!);
   const body = jsonBody(request);
-  if (typeof body.email === 'string' && body.email.toLowerCase() !== group.email) throw new GoogleApiError(400, 'invalid', 'The emulator does not change a group\'s email address.');
+  if (typeof body.email === 'string' && body.email.toLowerCase() !== group.email)
+    throw new GoogleApiError(400, 'invalid', "The emulator does not change a group's email address.");
   const changes: Partial<Pick<DirectoryGroupResource, 'name' | 'description'>> = {};
   if (typeof body.name === 'string') changes.name = body.name;
   if (typeof body.description === 'string') changes.description = body.description;
@@ -175,7 +203,8 @@ function insertMember(context: DirectoryWriteContext, request: EmulatorRequest):
   const known = context.directory.user(key) ?? context.directory.group(key);
   if (!known && !key.includes('@')) throw new GoogleApiError(404, 'notFound', 'Resource Not Found: memberKey');
   const id = known?.id;
-  if (context.directory.members(group.id).some((m) => (id !== undefined && m.id === id) || m.email === key.toLowerCase())) throw new GoogleApiError(409, 'duplicate', 'Member already exists.');
+  if (context.directory.members(group.id).some((m) => (id !== undefined && m.id === id) || m.email === key.toLowerCase()))
+    throw new GoogleApiError(409, 'duplicate', 'Member already exists.');
   const member = context.directory.addMember(group.id, key, role);
   announceGroup(context, actor, 'ADD_GROUP_MEMBER', group, { USER_EMAIL: member.email ?? member.id });
   return json(200, member);
@@ -194,12 +223,23 @@ function deleteMember(context: DirectoryWriteContext, request: EmulatorRequest):
 }
 
 /** An `admin` application activity of type GROUP_SETTINGS, as the admin audit log records group changes. */
-function announceGroup(context: DirectoryWriteContext, actor: string, name: string, group: DirectoryGroupResource, extra: Record<string, string> = {}): void {
+function announceGroup(
+  context: DirectoryWriteContext,
+  actor: string,
+  name: string,
+  group: DirectoryGroupResource,
+  extra: Record<string, string> = {},
+): void {
   const actorUser = context.directory.user(actor);
   const parameters = Object.entries({ GROUP_EMAIL: group.email, ...extra }).map(([n, value]) => ({ name: n, value }));
   context.push.activity('admin', {
     kind: 'admin#reports#activity',
-    id: { time: new Date(context.now()).toISOString(), uniqueQualifier: `-${BigInt(`0x${randomBytes(7).toString('hex')}`).toString()}`, applicationName: 'admin', customerId: context.directory.customerId },
+    id: {
+      time: new Date(context.now()).toISOString(),
+      uniqueQualifier: `-${BigInt(`0x${randomBytes(7).toString('hex')}`).toString()}`,
+      applicationName: 'admin',
+      customerId: context.directory.customerId,
+    },
     etag: `"${randomBytes(20).toString('base64url')}"`,
     actor: { callerType: 'USER', email: actor, ...(actorUser ? { profileId: actorUser.id } : {}) },
     events: [{ type: 'GROUP_SETTINGS', name, parameters }],

@@ -27,15 +27,25 @@ function tokenize(q: string): string[] {
   let i = 0;
   while (i < q.length) {
     const c = q[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === "'") {
       let value = '';
       i++;
       for (;;) {
         if (i >= q.length) invalid();
         const ch = q[i]!;
-        if (ch === '\\') { value += q[i + 1] ?? invalid(); i += 2; continue; }
-        if (ch === "'") { i++; break; }
+        if (ch === '\\') {
+          value += q[i + 1] ?? invalid();
+          i += 2;
+          continue;
+        }
+        if (ch === "'") {
+          i++;
+          break;
+        }
         value += ch;
         i++;
       }
@@ -43,7 +53,11 @@ function tokenize(q: string): string[] {
       continue;
     }
     const op = /^(!=|<=|>=|=|<|>|\(|\))/.exec(q.slice(i));
-    if (op) { tokens.push(op[1]!); i += op[1]!.length; continue; }
+    if (op) {
+      tokens.push(op[1]!);
+      i += op[1]!.length;
+      continue;
+    }
     const word = /^[A-Za-z_][\w.]*/.exec(q.slice(i));
     if (!word) invalid();
     tokens.push(word![0]);
@@ -117,12 +131,18 @@ export function parseDriveQuery(q: string): Test {
   };
   const conjunction = (): Test => {
     const parts = [term()];
-    while (peek()?.toLowerCase() === 'and') { pos++; parts.push(term()); }
+    while (peek()?.toLowerCase() === 'and') {
+      pos++;
+      parts.push(term());
+    }
     return (f) => parts.every((p) => p(f));
   };
   const disjunction = (): Test => {
     const parts = [conjunction()];
-    while (peek()?.toLowerCase() === 'or') { pos++; parts.push(conjunction()); }
+    while (peek()?.toLowerCase() === 'or') {
+      pos++;
+      parts.push(conjunction());
+    }
     return (f) => parts.some((p) => p(f));
   };
   if (tokens.length === 0) return () => true;

@@ -79,20 +79,30 @@ export function driveRoutes(context: EmulatorContext): EmulatorRoute[] {
     ...(created.get(file.id) ?? []),
   ];
   const resource = (caller: Caller, file: StoredFile) => fileResource(context, caller, file, permissionsOf(file));
-  const as = (scopes: readonly string[], handler: (caller: Caller, request: EmulatorRequest) => ReturnType<EmulatorRoute['handler']>) =>
-    (request: EmulatorRequest) => handler(callerFor(context, request, scopes), request);
+  const as =
+    (scopes: readonly string[], handler: (caller: Caller, request: EmulatorRequest) => ReturnType<EmulatorRoute['handler']>) =>
+    (request: EmulatorRequest) =>
+      handler(callerFor(context, request, scopes), request);
 
   return [
     {
-      method: 'GET', path: `${BASE}/files`, name: 'drive.files.list',
+      method: 'GET',
+      path: `${BASE}/files`,
+      name: 'drive.files.list',
       handler: as(READ, (caller, { query }) => {
         const size = pageSize(query.get('pageSize'));
         const test = parseDriveQuery(query.get('q') ?? '');
         const order = ordering(query.get('orderBy'));
         const matching = files(caller).filter(test).sort(order);
-        const result = page(matching, size, query.get('pageToken'), `drive:${caller.user.id}:${query.get('q') ?? ''}:${query.get('orderBy') ?? ''}`);
+        const result = page(
+          matching,
+          size,
+          query.get('pageToken'),
+          `drive:${caller.user.id}:${query.get('q') ?? ''}:${query.get('orderBy') ?? ''}`,
+        );
         const body = {
-          kind: 'drive#fileList', incompleteSearch: false,
+          kind: 'drive#fileList',
+          incompleteSearch: false,
           ...(result.nextPageToken ? { nextPageToken: result.nextPageToken } : {}),
           files: result.items.map((f) => resource(caller, f)),
         };
@@ -100,22 +110,34 @@ export function driveRoutes(context: EmulatorContext): EmulatorRoute[] {
       }),
     },
     {
-      method: 'GET', path: `${BASE}/files/{fileId}`, name: 'drive.files.get',
+      method: 'GET',
+      path: `${BASE}/files/{fileId}`,
+      name: 'drive.files.get',
       handler: as(READ, (caller, request) => {
         const file = find(caller, request.params.fileId ?? '');
         return json(200, withFields(resource(caller, file), request.query.get('fields') ?? 'kind,id,name,mimeType'));
       }),
     },
     {
-      method: 'GET', path: `${BASE}/files/{fileId}/permissions`, name: 'drive.permissions.list',
+      method: 'GET',
+      path: `${BASE}/files/{fileId}/permissions`,
+      name: 'drive.permissions.list',
       handler: as(READ, (caller, request) => {
         const file = find(caller, request.params.fileId ?? '');
         const body = { kind: 'drive#permissionList', permissions: permissionsOf(file) };
-        return json(200, withFields(body, request.query.get('fields') ?? 'kind,permissions(kind,id,type,role,emailAddress,domain,displayName,deleted,pendingOwner)'));
+        return json(
+          200,
+          withFields(
+            body,
+            request.query.get('fields') ?? 'kind,permissions(kind,id,type,role,emailAddress,domain,displayName,deleted,pendingOwner)',
+          ),
+        );
       }),
     },
     {
-      method: 'POST', path: `${BASE}/files/{fileId}/permissions`, name: 'drive.permissions.create',
+      method: 'POST',
+      path: `${BASE}/files/{fileId}/permissions`,
+      name: 'drive.permissions.create',
       handler: as(SHARE, (caller, request) => {
         const file = find(caller, request.params.fileId ?? '');
         if (file.owner.email !== caller.user.primaryEmail && !file.sharedWith.some((p) => p.email === caller.user.primaryEmail)) {
@@ -123,12 +145,15 @@ export function driveRoutes(context: EmulatorContext): EmulatorRoute[] {
         }
         const permission = newPermission(context, jsonBody(request));
         const list = created.get(file.id) ?? [];
-        const existing = list.findIndex((p) => p.type === permission.type && (p.emailAddress ?? p.domain) === (permission.emailAddress ?? permission.domain));
+        const existing = list.findIndex(
+          (p) => p.type === permission.type && (p.emailAddress ?? p.domain) === (permission.emailAddress ?? permission.domain),
+        );
         // Sharing again with the same grantee updates the role, as Drive does.
         if (existing >= 0) list.splice(existing, 1, permission);
         else list.push(permission);
         created.set(file.id, list);
-        const defaults = permission.type === 'domain' || permission.type === 'anyone' ? 'kind,id,type,role,allowFileDiscovery' : 'kind,id,type,role';
+        const defaults =
+          permission.type === 'domain' || permission.type === 'anyone' ? 'kind,id,type,role,allowFileDiscovery' : 'kind,id,type,role';
         return json(200, withFields(permission, request.query.get('fields') ?? defaults));
       }),
     },
@@ -178,9 +203,18 @@ function ordering(raw: string | null): (a: StoredFile, b: StoredFile) => number 
 
 function fromSeed(file: DriveFile): StoredFile {
   return {
-    id: file.id, name: file.name, mimeType: file.mimeType, trashed: file.trashed, starred: file.starred, parents: ['root'],
-    text: file.name, owner: file.owner, createdTime: file.modifiedTime - 86_400_000, modifiedTime: file.modifiedTime,
-    viewedByMeTime: file.viewedByMeTime, ...(file.mimeType.startsWith('application/vnd.google-apps.') ? {} : { size: file.size }),
+    id: file.id,
+    name: file.name,
+    mimeType: file.mimeType,
+    trashed: file.trashed,
+    starred: file.starred,
+    parents: ['root'],
+    text: file.name,
+    owner: file.owner,
+    createdTime: file.modifiedTime - 86_400_000,
+    modifiedTime: file.modifiedTime,
+    viewedByMeTime: file.viewedByMeTime,
+    ...(file.mimeType.startsWith('application/vnd.google-apps.') ? {} : { size: file.size }),
     sharedWith: file.sharedWith,
   };
 }
@@ -193,16 +227,32 @@ function folders(user: DirectoryUserResource): StoredFile[] {
   return FOLDER_NAMES.map((name, i) => {
     const modifiedTime = base + random.int(0, 300) * 86_400_000;
     return {
-      id: random.hex(33), name, mimeType: FOLDER_MIME, trashed: false, starred: false, parents: ['root'], text: name,
-      owner: me, createdTime: modifiedTime - (i + 1) * 86_400_000, modifiedTime, viewedByMeTime: modifiedTime, sharedWith: [],
+      id: random.hex(33),
+      name,
+      mimeType: FOLDER_MIME,
+      trashed: false,
+      starred: false,
+      parents: ['root'],
+      text: name,
+      owner: me,
+      createdTime: modifiedTime - (i + 1) * 86_400_000,
+      modifiedTime,
+      viewedByMeTime: modifiedTime,
+      sharedWith: [],
     };
   });
 }
 
 function personPermission(context: EmulatorContext, person: Person, role: DrivePermission['role']): DrivePermission {
   return {
-    kind: 'drive#permission', id: context.directory.user(person.email)?.id ?? permissionId(person.email), type: 'user', role,
-    emailAddress: person.email, displayName: person.name, deleted: false, pendingOwner: false,
+    kind: 'drive#permission',
+    id: context.directory.user(person.email)?.id ?? permissionId(person.email),
+    type: 'user',
+    role,
+    emailAddress: person.email,
+    displayName: person.name,
+    deleted: false,
+    pendingOwner: false,
   };
 }
 
@@ -212,10 +262,17 @@ function permissionId(key: string): string {
 
 function newPermission(context: EmulatorContext, body: Record<string, unknown>): DrivePermission {
   const type = TYPES.find((t) => t === body.type);
-  if (!type) throw new GoogleApiError(400, 'required', body.type === undefined ? 'Required: type' : `Invalid permission type: ${String(body.type)}`);
+  if (!type)
+    throw new GoogleApiError(400, 'required', body.type === undefined ? 'Required: type' : `Invalid permission type: ${String(body.type)}`);
   const role = ROLES.find((r) => r === body.role);
-  if (!role) throw new GoogleApiError(400, 'required', body.role === undefined ? 'Required: role' : `Invalid permission role: ${String(body.role)}`);
-  if (role === 'owner') throw new GoogleApiError(403, 'consentRequiredForOwnershipTransfer', 'Consent is required to transfer ownership of a file to another user.');
+  if (!role)
+    throw new GoogleApiError(400, 'required', body.role === undefined ? 'Required: role' : `Invalid permission role: ${String(body.role)}`);
+  if (role === 'owner')
+    throw new GoogleApiError(
+      403,
+      'consentRequiredForOwnershipTransfer',
+      'Consent is required to transfer ownership of a file to another user.',
+    );
   const base = { kind: 'drive#permission' as const, type, role, deleted: false, pendingOwner: false };
   if (type === 'user' || type === 'group') {
     const email = typeof body.emailAddress === 'string' ? body.emailAddress.trim().toLowerCase() : '';
@@ -225,7 +282,12 @@ function newPermission(context: EmulatorContext, body: Record<string, unknown>):
     if (type === 'group' && context.directory.isTenantDomain(domain)) {
       // Inside the tenant Google knows its groups: a group permission must name one.
       const group = context.directory.group(email);
-      if (!group) throw new GoogleApiError(400, 'invalidSharingRequest', `Bad Request. User message: "The email address ${email} is not a Google group."`);
+      if (!group)
+        throw new GoogleApiError(
+          400,
+          'invalidSharingRequest',
+          `Bad Request. User message: "The email address ${email} is not a Google group."`,
+        );
       return { ...base, id: group.id, emailAddress: group.email, displayName: group.name };
     }
     const user = type === 'user' ? context.directory.user(email) : undefined;
@@ -254,17 +316,48 @@ function fileResource(context: EmulatorContext, caller: Caller, file: StoredFile
   const me = caller.user.primaryEmail;
   const ownedByMe = file.owner.email === me;
   const editor = EDITORS[file.mimeType];
-  const webViewLink = file.mimeType === FOLDER_MIME ? `https://drive.google.com/drive/folders/${file.id}`
-    : editor ? `https://docs.google.com/${editor}/d/${file.id}/edit?usp=drivesdk` : `https://drive.google.com/file/d/${file.id}/view?usp=drivesdk`;
+  const webViewLink =
+    file.mimeType === FOLDER_MIME
+      ? `https://drive.google.com/drive/folders/${file.id}`
+      : editor
+        ? `https://docs.google.com/${editor}/d/${file.id}/edit?usp=drivesdk`
+        : `https://drive.google.com/file/d/${file.id}/view?usp=drivesdk`;
   return {
-    kind: 'drive#file', id: file.id, name: file.name, mimeType: file.mimeType, starred: file.starred, trashed: file.trashed,
-    explicitlyTrashed: file.trashed, parents: file.parents, spaces: ['drive'], version: '1', webViewLink,
-    iconLink: `https://drive-thirdparty.googleusercontent.com/16/type/${file.mimeType}`, hasThumbnail: false,
-    viewedByMe: true, viewedByMeTime: rfc3339(file.viewedByMeTime), createdTime: rfc3339(file.createdTime), modifiedTime: rfc3339(file.modifiedTime),
+    kind: 'drive#file',
+    id: file.id,
+    name: file.name,
+    mimeType: file.mimeType,
+    starred: file.starred,
+    trashed: file.trashed,
+    explicitlyTrashed: file.trashed,
+    parents: file.parents,
+    spaces: ['drive'],
+    version: '1',
+    webViewLink,
+    iconLink: `https://drive-thirdparty.googleusercontent.com/16/type/${file.mimeType}`,
+    hasThumbnail: false,
+    viewedByMe: true,
+    viewedByMeTime: rfc3339(file.viewedByMeTime),
+    createdTime: rfc3339(file.createdTime),
+    modifiedTime: rfc3339(file.modifiedTime),
     ...(ownedByMe ? { modifiedByMeTime: rfc3339(file.modifiedTime) } : {}),
-    owners: [{ kind: 'drive#user', displayName: file.owner.name, me: ownedByMe, permissionId: personPermission(context, file.owner, 'owner').id, emailAddress: file.owner.email }],
-    shared: permissions.length > 1, ownedByMe,
-    capabilities: { canEdit: ownedByMe, canShare: ownedByMe || file.sharedWith.some((p) => p.email === me), canDelete: ownedByMe, canListChildren: file.mimeType === FOLDER_MIME },
+    owners: [
+      {
+        kind: 'drive#user',
+        displayName: file.owner.name,
+        me: ownedByMe,
+        permissionId: personPermission(context, file.owner, 'owner').id,
+        emailAddress: file.owner.email,
+      },
+    ],
+    shared: permissions.length > 1,
+    ownedByMe,
+    capabilities: {
+      canEdit: ownedByMe,
+      canShare: ownedByMe || file.sharedWith.some((p) => p.email === me),
+      canDelete: ownedByMe,
+      canListChildren: file.mimeType === FOLDER_MIME,
+    },
     permissionIds: permissions.map((p) => p.id),
     ...(file.size === undefined ? {} : { size: String(file.size), quotaBytesUsed: String(file.size) }),
   };

@@ -24,11 +24,27 @@ const READ_LABELS = [...READ_MESSAGES, GMAIL_SCOPES.labels];
 const BASE = '/gmail/v1/users/{userId}';
 
 /** Gmail's system labels, in the order labels.list returns them. */
-const SYSTEM_LABELS = ['CHAT', 'SENT', 'INBOX', 'IMPORTANT', 'TRASH', 'DRAFT', 'SPAM', 'CATEGORY_FORUMS', 'CATEGORY_UPDATES', 'CATEGORY_PERSONAL', 'CATEGORY_PROMOTIONS', 'CATEGORY_SOCIAL', 'STARRED', 'UNREAD'];
+const SYSTEM_LABELS = [
+  'CHAT',
+  'SENT',
+  'INBOX',
+  'IMPORTANT',
+  'TRASH',
+  'DRAFT',
+  'SPAM',
+  'CATEGORY_FORUMS',
+  'CATEGORY_UPDATES',
+  'CATEGORY_PERSONAL',
+  'CATEGORY_PROMOTIONS',
+  'CATEGORY_SOCIAL',
+  'STARRED',
+  'UNREAD',
+];
 const HIDDEN_IN_LIST = new Set(['SENT', 'INBOX', 'IMPORTANT', 'TRASH', 'DRAFT', 'SPAM', 'STARRED', 'UNREAD', 'CHAT']);
 
 export function gmailRoutes(context: EmulatorContext): EmulatorRoute[] {
-  const as = (scopes: readonly string[], handler: (caller: Caller, request: EmulatorRequest) => ReturnType<EmulatorRoute['handler']>) =>
+  const as =
+    (scopes: readonly string[], handler: (caller: Caller, request: EmulatorRequest) => ReturnType<EmulatorRoute['handler']>) =>
     (request: EmulatorRequest) => {
       const caller = callerFor(context, request, scopes);
       if (!isSelf(request.params.userId ?? '', caller.user)) {
@@ -48,12 +64,18 @@ function label(id: string, messages: readonly MailMessage[], withCounts: boolean
   const tagged = messages.filter((m) => m.labelIds.includes(id));
   const unread = tagged.filter((m) => m.labelIds.includes('UNREAD'));
   return {
-    id, name: id, type: 'system',
+    id,
+    name: id,
+    type: 'system',
     ...(HIDDEN_IN_LIST.has(id) ? {} : { messageListVisibility: 'hide', labelListVisibility: 'labelHide' }),
-    ...(withCounts ? {
-      messagesTotal: tagged.length, messagesUnread: unread.length,
-      threadsTotal: new Set(tagged.map((m) => m.threadId)).size, threadsUnread: new Set(unread.map((m) => m.threadId)).size,
-    } : {}),
+    ...(withCounts
+      ? {
+          messagesTotal: tagged.length,
+          messagesUnread: unread.length,
+          threadsTotal: new Set(tagged.map((m) => m.threadId)).size,
+          threadsUnread: new Set(unread.map((m) => m.threadId)).size,
+        }
+      : {}),
   };
 }
 
@@ -78,9 +100,18 @@ function listMessages(caller: Caller, request: EmulatorRequest) {
   const size = maxResults(query, 500, 100);
   const labelIds = query.getAll('labelIds');
   const includeSpamTrash = query.get('includeSpamTrash') === 'true';
-  const matching = caller.data.messages.filter((m) => labelIds.every((l) => m.labelIds.includes(l)) && search(m)
-    && (includeSpamTrash || (!m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'))));
-  const result = page(matching, size, query.get('pageToken'), `gmail:${caller.user.id}:${labelIds.join(',')}:${includeSpamTrash}:${query.get('q') ?? ''}`);
+  const matching = caller.data.messages.filter(
+    (m) =>
+      labelIds.every((l) => m.labelIds.includes(l)) &&
+      search(m) &&
+      (includeSpamTrash || (!m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'))),
+  );
+  const result = page(
+    matching,
+    size,
+    query.get('pageToken'),
+    `gmail:${caller.user.id}:${labelIds.join(',')}:${includeSpamTrash}:${query.get('q') ?? ''}`,
+  );
   return json(200, {
     ...(result.items.length > 0 ? { messages: result.items.map((m) => ({ id: m.id, threadId: m.threadId })) } : {}),
     ...(result.nextPageToken ? { nextPageToken: result.nextPageToken } : {}),
@@ -93,17 +124,25 @@ function listMessages(caller: Caller, request: EmulatorRequest) {
  * and plain words matched against subject and snippet (all terms must match).
  */
 function searchFilter(q: string): (m: MailMessage) => boolean {
-  const tests = q.split(/\s+/).filter(Boolean).map((term): ((m: MailMessage) => boolean) => {
-    const [op, ...rest] = term.split(':');
-    const value = rest.join(':').toLowerCase();
-    if (rest.length === 0) return (m) => `${m.subject} ${m.snippet}`.toLowerCase().includes(term.toLowerCase());
-    switch (op?.toLowerCase()) {
-      case 'is': return value === 'read' ? (m) => !m.labelIds.includes('UNREAD') : (m) => m.labelIds.includes(value.toUpperCase());
-      case 'in': case 'label': return (m) => m.labelIds.includes(value.toUpperCase());
-      case 'from': return (m) => m.from.email.toLowerCase().includes(value) || m.from.name.toLowerCase().includes(value);
-      default: throw new GoogleApiError(400, 'invalidArgument', `Invalid search query: unsupported operator ${op}:`);
-    }
-  });
+  const tests = q
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((term): ((m: MailMessage) => boolean) => {
+      const [op, ...rest] = term.split(':');
+      const value = rest.join(':').toLowerCase();
+      if (rest.length === 0) return (m) => `${m.subject} ${m.snippet}`.toLowerCase().includes(term.toLowerCase());
+      switch (op?.toLowerCase()) {
+        case 'is':
+          return value === 'read' ? (m) => !m.labelIds.includes('UNREAD') : (m) => m.labelIds.includes(value.toUpperCase());
+        case 'in':
+        case 'label':
+          return (m) => m.labelIds.includes(value.toUpperCase());
+        case 'from':
+          return (m) => m.from.email.toLowerCase().includes(value) || m.from.name.toLowerCase().includes(value);
+        default:
+          throw new GoogleApiError(400, 'invalidArgument', `Invalid search query: unsupported operator ${op}:`);
+      }
+    });
   return (m) => tests.every((test) => test(m));
 }
 
@@ -112,13 +151,23 @@ const FORMATS = ['minimal', 'full', 'raw', 'metadata'] as const;
 function getMessage(caller: Caller, request: EmulatorRequest) {
   const raw = (request.query.get('format') ?? 'full').toLowerCase();
   const format = FORMATS.find((f) => f === raw);
-  if (!format) throw new GoogleApiError(400, 'invalidArgument', `Invalid value at 'format' (type.googleapis.com/google.apps.gmail.v1.Format), "${raw}"`);
+  if (!format)
+    throw new GoogleApiError(
+      400,
+      'invalidArgument',
+      `Invalid value at 'format' (type.googleapis.com/google.apps.gmail.v1.Format), "${raw}"`,
+    );
   if (format === 'full' || format === 'raw') refuseUnderMetadata(caller, `Metadata scope doesn't allow format ${format.toUpperCase()}`);
   const message = caller.data.messages.find((m) => m.id === request.params.id);
   if (!message) throw new GoogleApiError(404, 'notFound', 'Requested entity was not found.');
   const base = {
-    id: message.id, threadId: message.threadId, labelIds: message.labelIds, snippet: message.snippet,
-    sizeEstimate: message.body.length + 600, historyId: historyId(caller.data.messages, message), internalDate: String(message.internalDate),
+    id: message.id,
+    threadId: message.threadId,
+    labelIds: message.labelIds,
+    snippet: message.snippet,
+    sizeEstimate: message.body.length + 600,
+    historyId: historyId(caller.data.messages, message),
+    internalDate: String(message.internalDate),
   };
   if (format === 'minimal') return json(200, base);
   const headers = messageHeaders(message);
@@ -134,7 +183,10 @@ function getMessage(caller: Caller, request: EmulatorRequest) {
   return json(200, {
     ...base,
     payload: {
-      partId: '', mimeType: 'text/plain', filename: '', headers,
+      partId: '',
+      mimeType: 'text/plain',
+      filename: '',
+      headers,
       body: { size: Buffer.byteLength(message.body), data: Buffer.from(message.body).toString('base64url') },
     },
   });

@@ -8,7 +8,9 @@
   var origin = new URL(script && script.src ? script.src : window.location.href).origin;
 
   function scopesOf(response) {
-    return String((response && response.scope) || '').split(/\s+/).filter(Boolean);
+    return String((response && response.scope) || '')
+      .split(/\s+/)
+      .filter(Boolean);
   }
 
   function initTokenClient(config) {
@@ -26,8 +28,12 @@
         var include = o.include_granted_scopes !== undefined ? o.include_granted_scopes : config.include_granted_scopes !== false;
         var state = crypto.randomUUID();
         var params = new URLSearchParams({
-          client_id: config.client_id, scope: scope || '', include_granted_scopes: String(include),
-          prompt: o.prompt !== undefined ? o.prompt : config.prompt || '', origin: window.location.origin, state: state,
+          client_id: config.client_id,
+          scope: scope || '',
+          include_granted_scopes: String(include),
+          prompt: o.prompt !== undefined ? o.prompt : config.prompt || '',
+          origin: window.location.origin,
+          state: state,
         });
         var hint = o.login_hint || config.login_hint;
         if (hint) params.set('login_hint', hint);
@@ -61,14 +67,27 @@
 
   function revoke(token, done) {
     fetch(origin + '/revoke', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=' + encodeURIComponent(token),
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        if (done) done(response.ok ? { successful: true } : { successful: false, error: body.error, error_description: body.error_description });
-      });
-    }, function () {
-      if (done) done({ successful: false, error: 'network_error' });
-    });
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=' + encodeURIComponent(token),
+    }).then(
+      function (response) {
+        return response
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (body) {
+            if (done)
+              done(
+                response.ok ? { successful: true } : { successful: false, error: body.error, error_description: body.error_description },
+              );
+          });
+      },
+      function () {
+        if (done) done({ successful: false, error: 'network_error' });
+      },
+    );
   }
 
   window.google = window.google || {};
@@ -77,11 +96,15 @@
     initTokenClient: initTokenClient,
     hasGrantedAllScopes: function (response) {
       var granted = scopesOf(response);
-      return Array.prototype.slice.call(arguments, 1).every(function (s) { return granted.indexOf(s) >= 0; });
+      return Array.prototype.slice.call(arguments, 1).every(function (s) {
+        return granted.indexOf(s) >= 0;
+      });
     },
     hasGrantedAnyScope: function (response) {
       var granted = scopesOf(response);
-      return Array.prototype.slice.call(arguments, 1).some(function (s) { return granted.indexOf(s) >= 0; });
+      return Array.prototype.slice.call(arguments, 1).some(function (s) {
+        return granted.indexOf(s) >= 0;
+      });
     },
     revoke: revoke,
   };

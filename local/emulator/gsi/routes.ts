@@ -51,7 +51,11 @@ export function gsiRoutes(context: EmulatorContext): EmulatorRoute[] {
     if (!registered) throw new OAuthError(401, 'invalid_client', 'The OAuth client was not found.');
     const origin = params.get('origin') ?? '';
     if (!(registered.javascriptOrigins ?? []).includes(origin)) {
-      throw new OAuthError(400, 'origin_mismatch', `Not a valid origin for the client: ${origin} has not been registered for client ID ${clientId}.`);
+      throw new OAuthError(
+        400,
+        'origin_mismatch',
+        `Not a valid origin for the client: ${origin} has not been registered for client ID ${clientId}.`,
+      );
     }
     const scopes = [...new Set((params.get(scopeParam) ?? '').split(/\s+/).filter(Boolean))];
     if (scopes.length === 0) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: scope');
@@ -66,46 +70,84 @@ export function gsiRoutes(context: EmulatorContext): EmulatorRoute[] {
   /** The page that hands the answer to the opener and closes. */
   const answer = (request: TokenRequest, response: Record<string, unknown>): EmulatorResponse => {
     const data = JSON.stringify({ state: request.state, origin: request.origin, response }).replace(/</g, '\\u003c');
-    return html(200, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing in…</title></head><body><p>Returning to the app…</p><script type="application/json" id="gsi-result">${data}</script><script src="/gsi/popup.js"></script></body></html>`);
+    return html(
+      200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing in…</title></head><body><p>Returning to the app…</p><script type="application/json" id="gsi-result">${data}</script><script src="/gsi/popup.js"></script></body></html>`,
+    );
   };
 
   const grant = (request: TokenRequest, user: DirectoryUserResource, chosen: readonly string[]): EmulatorResponse => {
     const earlier = earlierGrant(request.clientId, user);
     const scopes = [...new Set([...(request.includeGranted ? earlier : []), ...chosen])];
-    if (scopes.length === 0) return answer(request, { error: 'access_denied', error_description: 'The user did not grant any permission.' });
-    const { token, grant: issued } = context.tokens.issueAccess({ clientId: request.clientId, scopes, email: user.primaryEmail, userId: user.id }, GSI_TOKEN_SECONDS);
+    if (scopes.length === 0)
+      return answer(request, { error: 'access_denied', error_description: 'The user did not grant any permission.' });
+    const { token, grant: issued } = context.tokens.issueAccess(
+      { clientId: request.clientId, scopes, email: user.primaryEmail, userId: user.id },
+      GSI_TOKEN_SECONDS,
+    );
     remembered.set(key(request.clientId, user), { scopes: new Set([...earlier, ...chosen]), token, expiresAt: issued.expiresAt });
     return answer(request, {
-      access_token: token, token_type: 'Bearer', expires_in: GSI_TOKEN_SECONDS, scope: scopes.join(' '),
-      prompt: 'consent', authuser: '0', hd: user.primaryEmail.split('@')[1],
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: GSI_TOKEN_SECONDS,
+      scope: scopes.join(' '),
+      prompt: 'consent',
+      authuser: '0',
+      hd: user.primaryEmail.split('@')[1],
     });
   };
 
   return [
-    { method: 'GET', path: '/gsi/client', name: 'gsi.client', kind: 'oauth', handler: () => ({ status: 200, headers: SCRIPT_HEADERS, body: client }) },
-    { method: 'GET', path: '/gsi/popup.js', name: 'gsi.popup', kind: 'oauth', handler: () => ({ status: 200, headers: SCRIPT_HEADERS, body: popup }) },
     {
-      method: 'GET', path: '/gsi/authorize', name: 'gsi.authorize', kind: 'oauth',
-      handler: (r) => shownAsPage(() => {
-        const request = tokenRequest(r.query);
-        const user = liveUser(r.query.get('login_hint'));
-        const earlier = user ? earlierGrant(request.clientId, user) : new Set<string>();
-        // Like Google with prompt='' : nothing new to consent to, so the popup answers at once.
-        if (user && r.query.get('prompt') !== 'consent' && request.scopes.every((s) => earlier.has(s))) return grant(request, user, request.scopes);
-        return html(200, consentPage(request, user, earlier, r.query.get('login_hint')));
-      }),
+      method: 'GET',
+      path: '/gsi/client',
+      name: 'gsi.client',
+      kind: 'oauth',
+      handler: () => ({ status: 200, headers: SCRIPT_HEADERS, body: client }),
     },
     {
-      method: 'POST', path: '/gsi/authorize', name: 'gsi.consent', kind: 'oauth',
-      handler: (r) => shownAsPage(() => {
-        const form = formBody(r);
-        const request = tokenRequest(form, 'scope_list');
-        if (form.get('action') !== 'allow') return answer(request, { error: 'access_denied', error_description: 'The user denied the request.' });
-        const user = liveUser(form.get('account'));
-        if (!user) return html(400, consentPage(request, undefined, new Set(), form.get('account'), 'No active account with that address in this Workspace.'));
-        const chosen = form.getAll('scope').filter((s) => request.scopes.includes(s));
-        return grant(request, user, chosen);
-      }),
+      method: 'GET',
+      path: '/gsi/popup.js',
+      name: 'gsi.popup',
+      kind: 'oauth',
+      handler: () => ({ status: 200, headers: SCRIPT_HEADERS, body: popup }),
+    },
+    {
+      method: 'GET',
+      path: '/gsi/authorize',
+      name: 'gsi.authorize',
+      kind: 'oauth',
+      handler: (r) =>
+        shownAsPage(() => {
+          const request = tokenRequest(r.query);
+          const user = liveUser(r.query.get('login_hint'));
+          const earlier = user ? earlierGrant(request.clientId, user) : new Set<string>();
+          // Like Google with prompt='' : nothing new to consent to, so the popup answers at once.
+          if (user && r.query.get('prompt') !== 'consent' && request.scopes.every((s) => earlier.has(s)))
+            return grant(request, user, request.scopes);
+          return html(200, consentPage(request, user, earlier, r.query.get('login_hint')));
+        }),
+    },
+    {
+      method: 'POST',
+      path: '/gsi/authorize',
+      name: 'gsi.consent',
+      kind: 'oauth',
+      handler: (r) =>
+        shownAsPage(() => {
+          const form = formBody(r);
+          const request = tokenRequest(form, 'scope_list');
+          if (form.get('action') !== 'allow')
+            return answer(request, { error: 'access_denied', error_description: 'The user denied the request.' });
+          const user = liveUser(form.get('account'));
+          if (!user)
+            return html(
+              400,
+              consentPage(request, undefined, new Set(), form.get('account'), 'No active account with that address in this Workspace.'),
+            );
+          const chosen = form.getAll('scope').filter((s) => request.scopes.includes(s));
+          return grant(request, user, chosen);
+        }),
     },
   ];
 }
@@ -129,9 +171,20 @@ const SCOPE_TEXT: Record<string, string> = {
   'https://www.googleapis.com/auth/calendar.events': 'View and edit events on all your calendars',
 };
 
-function consentPage(request: TokenRequest, user: DirectoryUserResource | undefined, earlier: ReadonlySet<string>, hint: string | null, error?: string): string {
+function consentPage(
+  request: TokenRequest,
+  user: DirectoryUserResource | undefined,
+  earlier: ReadonlySet<string>,
+  hint: string | null,
+  error?: string,
+): string {
   const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
-  const rows = request.scopes.map((scope, i) => `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked id="scope-${i}"> ${escapeHtml(SCOPE_TEXT[scope] ?? scope)} <code>${escapeHtml(scope)}</code></label></li>`).join('');
+  const rows = request.scopes
+    .map(
+      (scope, i) =>
+        `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked id="scope-${i}"> ${escapeHtml(SCOPE_TEXT[scope] ?? scope)} <code>${escapeHtml(scope)}</code></label></li>`,
+    )
+    .join('');
   const account = user
     ? `<p>Signed in as <strong>${escapeHtml(user.primaryEmail)}</strong></p>${hidden('account', user.primaryEmail)}`
     : `<p><label for="account">Choose an account</label> <input type="email" id="account" name="account" required value="${escapeHtml(hint ?? '')}"></p>`;

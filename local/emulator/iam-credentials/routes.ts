@@ -20,12 +20,14 @@ export interface IamCredentialsContext {
 }
 
 export function iamCredentialsRoutes(context: IamCredentialsContext): readonly EmulatorRoute[] {
-  return [{
-    method: 'POST',
-    path: '/v1/projects/{project}/serviceAccounts/{accountAndMethod}',
-    name: 'iamcredentials.projects.serviceAccounts.signJwt',
-    handler: (request) => signJwt(context, request),
-  }];
+  return [
+    {
+      method: 'POST',
+      path: '/v1/projects/{project}/serviceAccounts/{accountAndMethod}',
+      name: 'iamcredentials.projects.serviceAccounts.signJwt',
+      handler: (request) => signJwt(context, request),
+    },
+  ];
 }
 
 async function signJwt(context: IamCredentialsContext, request: EmulatorRequest): Promise<EmulatorResponse> {
@@ -33,14 +35,27 @@ async function signJwt(context: IamCredentialsContext, request: EmulatorRequest)
   if (method !== 'signJwt') throw new GoogleApiError(404, 'notFound', `Method ${method ?? ''} not found.`);
   const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   const principal = token ? context.pool.principal(token) : undefined;
-  if (!principal) throw new GoogleApiError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+  if (!principal)
+    throw new GoogleApiError(
+      401,
+      'authError',
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+    );
   const { key } = context.serviceAccount;
   if (!context.pool.settings.iamCredentialsEnabled) {
-    throw new GoogleApiError(403, 'SERVICE_DISABLED', `IAM Service Account Credentials API has not been used in project ${key.project_id} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/iamcredentials.googleapis.com/overview?project=${key.project_id} then retry.`);
+    throw new GoogleApiError(
+      403,
+      'SERVICE_DISABLED',
+      `IAM Service Account Credentials API has not been used in project ${key.project_id} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/iamcredentials.googleapis.com/overview?project=${key.project_id} then retry.`,
+    );
   }
   if (account !== key.client_email || !context.pool.mayImpersonate(principal)) {
     // Google answers the same for a missing account and a missing permission.
-    throw new GoogleApiError(403, 'IAM_PERMISSION_DENIED', `Permission 'iam.serviceAccounts.signJwt' denied on resource (or it may not exist).`);
+    throw new GoogleApiError(
+      403,
+      'IAM_PERMISSION_DENIED',
+      `Permission 'iam.serviceAccounts.signJwt' denied on resource (or it may not exist).`,
+    );
   }
   let payload: unknown;
   try {
@@ -48,7 +63,8 @@ async function signJwt(context: IamCredentialsContext, request: EmulatorRequest)
   } catch {
     throw new GoogleApiError(400, 'badRequest', 'Invalid JSON payload: "payload" must be a JSON object serialized as a string.');
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new GoogleApiError(400, 'badRequest', 'The payload must be a JSON object.');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    throw new GoogleApiError(400, 'badRequest', 'The payload must be a JSON object.');
   const signedJwt = await new CompactSign(Buffer.from(JSON.stringify(payload)))
     .setProtectedHeader({ ...EMULATOR_JWT_HEADER_MEMBER, alg: 'RS256', typ: 'JWT', kid: key.private_key_id })
     .sign(createPrivateKey(key.private_key));

@@ -27,7 +27,10 @@ export const UNVERIFIED_EMAIL = 'uma.unverified@example.com';
 export class OidcAccounts {
   private readonly extra: readonly OidcAccount[];
 
-  constructor(private readonly store: DirectoryStore, seed: string) {
+  constructor(
+    private readonly store: DirectoryStore,
+    seed: string,
+  ) {
     const random = new Random('oidc-accounts', seed);
     this.extra = [
       account(`1${random.digits(20)}`, CONSUMER_EMAIL, true, undefined, 'Casey', 'Consumer'),
@@ -74,9 +77,22 @@ function fromUser(user: DirectoryUserResource): OidcAccount {
   };
 }
 
-function account(sub: string, email: string, emailVerified: boolean, hd: string | undefined, givenName: string, familyName: string): OidcAccount {
+function account(
+  sub: string,
+  email: string,
+  emailVerified: boolean,
+  hd: string | undefined,
+  givenName: string,
+  familyName: string,
+): OidcAccount {
   return {
-    sub, email, emailVerified, ...(hd ? { hd } : {}), name: `${givenName} ${familyName}`, givenName, familyName,
+    sub,
+    email,
+    emailVerified,
+    ...(hd ? { hd } : {}),
+    name: `${givenName} ${familyName}`,
+    givenName,
+    familyName,
     picture: `https://lh3.googleusercontent.com/a/emulator-${sub}=s96-c`,
   };
 }

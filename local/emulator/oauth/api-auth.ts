@@ -12,23 +12,41 @@ export function authorize(request: EmulatorRequest, tokens: TokenRegistry, accep
   const header = request.headers.authorization ?? '';
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? request.query.get('access_token') ?? undefined;
   if (!token) {
-    throw new GoogleApiError(401, 'required', `Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. ${CONSOLE_HINT}`);
+    throw new GoogleApiError(
+      401,
+      'required',
+      `Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. ${CONSOLE_HINT}`,
+    );
   }
   const grant = tokens.accessGrant(token);
   if (!grant) {
-    throw new GoogleApiError(401, 'authError', `Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. ${CONSOLE_HINT}`, {
-      'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
-    });
+    throw new GoogleApiError(
+      401,
+      'authError',
+      `Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. ${CONSOLE_HINT}`,
+      {
+        'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
+      },
+    );
   }
   if (!grant.scopes.some((scope) => acceptedScopes.includes(scope))) {
-    throw new GoogleApiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
-      'www-authenticate': `Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="${acceptedScopes.join(' ')}"`,
-    }, 'global', [{
-      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-      reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
-      domain: 'googleapis.com',
-      metadata: { service: serviceOf(request.path) },
-    }]);
+    throw new GoogleApiError(
+      403,
+      'insufficientPermissions',
+      'Request had insufficient authentication scopes.',
+      {
+        'www-authenticate': `Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="${acceptedScopes.join(' ')}"`,
+      },
+      'global',
+      [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+          domain: 'googleapis.com',
+          metadata: { service: serviceOf(request.path) },
+        },
+      ],
+    );
   }
   return grant;
 }

@@ -72,23 +72,33 @@ export class AuthorizationEndpoint {
     const id = form.get('request') ?? '';
     const entry = this.pending.get(id);
     this.pending.delete(id);
-    if (!entry || entry.expiresAt < this.deps.now()) return html(400, errorPage('invalid_request', 'This sign-in request expired or was already used. Start again from the application.'));
+    if (!entry || entry.expiresAt < this.deps.now())
+      return html(400, errorPage('invalid_request', 'This sign-in request expired or was already used. Start again from the application.'));
     const { request: authorization } = entry;
     if (form.has('cancel')) return redirect(callbackUrl(authorization, { error: 'access_denied' }, this.deps.issuer));
     const account = this.deps.accounts.find((form.get('account') ?? '').trim());
     if (!account) {
       this.pending.set(id, entry);
-      return html(200, chooserPage(id, authorization, this.deps.accounts.chooserList(authorization.loginHint), "Couldn't find your Google Account"));
+      return html(
+        200,
+        chooserPage(id, authorization, this.deps.accounts.chooserList(authorization.loginHint), "Couldn't find your Google Account"),
+      );
     }
     const code = this.deps.tokens.mint('code');
     this.codes.set(code, { request: authorization, account, expiresAt: this.deps.now() + CODE_LIFETIME_MS, used: false });
-    return redirect(callbackUrl(authorization, {
-      code,
-      scope: authorization.scopes.join(' '),
-      authuser: '0',
-      ...(account.hd ? { hd: account.hd } : {}),
-      prompt: 'consent',
-    }, this.deps.issuer));
+    return redirect(
+      callbackUrl(
+        authorization,
+        {
+          code,
+          scope: authorization.scopes.join(' '),
+          authuser: '0',
+          ...(account.hd ? { hd: account.hd } : {}),
+          prompt: 'consent',
+        },
+        this.deps.issuer,
+      ),
+    );
   }
 
   private parse(query: URLSearchParams): AuthorizationRequest | { error: EmulatorResponse } {
@@ -100,13 +110,18 @@ export class AuthorizationEndpoint {
     const redirectUri = query.get('redirect_uri');
     if (!redirectUri) return fail(400, 'invalid_request', 'Missing required parameter: redirect_uri');
     if (!client.redirectUris.includes(redirectUri)) {
-      return fail(400, 'redirect_uri_mismatch', `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. redirect_uri=${redirectUri}`);
+      return fail(
+        400,
+        'redirect_uri_mismatch',
+        `You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. redirect_uri=${redirectUri}`,
+      );
     }
     const responseType = query.get('response_type');
     if (!responseType) return fail(400, 'invalid_request', 'Missing required parameter: response_type');
     if (responseType !== 'code') return fail(400, 'unsupported_response_type', `Invalid response_type: ${responseType}`);
     const responseMode = query.get('response_mode');
-    if (responseMode && responseMode !== 'query') return fail(400, 'invalid_request', `Invalid response_mode: ${responseMode} (the emulator answers in the query)`);
+    if (responseMode && responseMode !== 'query')
+      return fail(400, 'invalid_request', `Invalid response_mode: ${responseMode} (the emulator answers in the query)`);
     const requested = (query.get('scope') ?? '').split(/\s+/).filter(Boolean);
     if (requested.length === 0) return fail(400, 'invalid_request', 'Missing required parameter: scope');
     const invalid = requested.filter((s) => s !== 'openid' && !SCOPE_ALIASES[s] && !s.startsWith(API_SCOPE_PREFIX));
@@ -120,11 +135,14 @@ export class AuthorizationEndpoint {
     if (accessType !== 'online' && accessType !== 'offline') return fail(400, 'invalid_request', `Invalid access_type: ${accessType}`);
     const optional = (name: string) => query.get(name) ?? undefined;
     return {
-      clientId, redirectUri,
+      clientId,
+      redirectUri,
       scopes: [...new Set(requested.map((s) => SCOPE_ALIASES[s] ?? s))],
-      state: optional('state'), nonce: optional('nonce'),
+      state: optional('state'),
+      nonce: optional('nonce'),
       ...(challenge ? { codeChallenge: challenge, codeChallengeMethod: (method ?? 'plain') as 'S256' | 'plain' } : {}),
-      loginHint: optional('login_hint'), hd: optional('hd'),
+      loginHint: optional('login_hint'),
+      hd: optional('hd'),
       offline: accessType === 'offline',
     };
   }

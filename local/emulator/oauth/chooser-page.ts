@@ -11,13 +11,19 @@ export interface ChooserRequest {
   readonly loginHint?: string;
 }
 
-const STYLE = 'body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;color:#202124}'
-  + 'button.account{display:block;width:100%;text-align:left;padding:.6rem;margin:.3rem 0;border:1px solid #dadce0;border-radius:8px;background:#fff;cursor:pointer}'
-  + 'small{color:#5f6368}';
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;color:#202124}' +
+  'button.account{display:block;width:100%;text-align:left;padding:.6rem;margin:.3rem 0;border:1px solid #dadce0;border-radius:8px;background:#fff;cursor:pointer}' +
+  'small{color:#5f6368}';
 
 export function chooserPage(requestId: string, request: ChooserRequest, accounts: readonly OidcAccount[], problem?: string): string {
-  const items = accounts.map((a) => `<button class="account" type="submit" name="account" value="${e(a.email)}">`
-    + `<strong>${e(a.name)}</strong><br><small>${e(a.email)}${a.hd ? '' : ' · personal account'}${a.emailVerified ? '' : ' · email not verified'}</small></button>`).join('\n');
+  const items = accounts
+    .map(
+      (a) =>
+        `<button class="account" type="submit" name="account" value="${e(a.email)}">` +
+        `<strong>${e(a.name)}</strong><br><small>${e(a.email)}${a.hd ? '' : ' · personal account'}${a.emailVerified ? '' : ' · email not verified'}</small></button>`,
+    )
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in – Google Accounts (emulator)</title><style>${STYLE}</style></head><body>
 <h1>Choose an account</h1>
 <p>to continue to <strong>${e(request.clientId)}</strong></p>

@@ -25,7 +25,11 @@ export class OAuthClients {
   }
 
   register(client: OAuthClient): void {
-    this.clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris], javascriptOrigins: [...(client.javascriptOrigins ?? [])] });
+    this.clients.set(client.clientId, {
+      ...client,
+      redirectUris: [...client.redirectUris],
+      javascriptOrigins: [...(client.javascriptOrigins ?? [])],
+    });
   }
 
   addRedirectUri(clientId: string, redirectUri: string): void {

@@ -30,7 +30,8 @@ export function authorizationCodeGrant(deps: CodeGrantDeps) {
     const code = form.get('code');
     if (!code) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: code');
     const issued = deps.authorization.codes.get(code);
-    if (!issued || issued.expiresAt < deps.now() || issued.request.clientId !== client.clientId) throw new OAuthError(400, 'invalid_grant', 'Bad Request');
+    if (!issued || issued.expiresAt < deps.now() || issued.request.clientId !== client.clientId)
+      throw new OAuthError(400, 'invalid_grant', 'Bad Request');
     if (issued.used) {
       for (const token of issuedFromCode.get(code) ?? []) deps.tokens.revoke(token);
       throw new OAuthError(400, 'invalid_grant', 'Bad Request');
@@ -57,7 +58,8 @@ export function refreshTokenGrant(deps: CodeGrantDeps) {
     if (!token) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
     const grant = deps.tokens.refreshGrant(token);
     const account = grant?.userId ? deps.accounts.bySub(grant.userId) : undefined;
-    if (!grant || grant.clientId !== client.clientId || !account) throw new OAuthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+    if (!grant || grant.clientId !== client.clientId || !account)
+      throw new OAuthError(400, 'invalid_grant', 'Token has been expired or revoked.');
     return json(200, await issueTokens(deps, client, account, grant.scopes, undefined, false));
   };
 }
@@ -71,7 +73,14 @@ interface TokenAnswer {
   id_token?: string;
 }
 
-async function issueTokens(deps: CodeGrantDeps, client: OAuthClient, account: OidcAccount, scopes: readonly string[], nonce: string | undefined, offline: boolean): Promise<TokenAnswer> {
+async function issueTokens(
+  deps: CodeGrantDeps,
+  client: OAuthClient,
+  account: OidcAccount,
+  scopes: readonly string[],
+  nonce: string | undefined,
+  offline: boolean,
+): Promise<TokenAnswer> {
   const grant = { clientId: client.clientId, scopes, email: account.email, userId: account.sub };
   const { token: accessToken } = deps.tokens.issueAccess(grant);
   const answer: TokenAnswer = { access_token: accessToken, expires_in: 3599, scope: scopes.join(' '), token_type: 'Bearer' };
@@ -83,7 +92,14 @@ async function issueTokens(deps: CodeGrantDeps, client: OAuthClient, account: Oi
 }
 
 /** Google's ID token claims, in Google's order; email and profile claims only with those scopes. */
-export function idTokenClaims(deps: Pick<CodeGrantDeps, 'issuer' | 'now'>, clientId: string, account: OidcAccount, scopes: readonly string[], nonce: string | undefined, accessToken: string) {
+export function idTokenClaims(
+  deps: Pick<CodeGrantDeps, 'issuer' | 'now'>,
+  clientId: string,
+  account: OidcAccount,
+  scopes: readonly string[],
+  nonce: string | undefined,
+  accessToken: string,
+) {
   const iat = Math.floor(deps.now() / 1000);
   const email = scopes.includes(SCOPE_ALIASES.email!);
   const profile = scopes.includes(SCOPE_ALIASES.profile!);
@@ -113,7 +129,8 @@ export function authenticateClient(clients: OAuthClients, form: URLSearchParams,
     if (colon < 0 || secret !== undefined) throw new OAuthError(400, 'invalid_request', 'Client authentication must use one method.');
     try {
       const basicId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      if (clientId !== undefined && clientId !== basicId) throw new OAuthError(400, 'invalid_request', 'Client authentication must use one method.');
+      if (clientId !== undefined && clientId !== basicId)
+        throw new OAuthError(400, 'invalid_request', 'Client authentication must use one method.');
       clientId = basicId;
       secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
     } catch (error) {

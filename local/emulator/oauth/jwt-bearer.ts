@@ -45,9 +45,19 @@ export async function jwtBearerGrant(context: JwtBearerContext, form: URLSearchP
   }
   const now = Math.floor(context.now() / 1000);
   const { iat, exp } = claims;
-  if (typeof iat !== 'number' || typeof exp !== 'number' || exp <= iat || exp - iat > MAX_LIFETIME_SECONDS
-    || exp < now - CLOCK_SKEW_SECONDS || iat > now + CLOCK_SKEW_SECONDS) {
-    throw new OAuthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.');
+  if (
+    typeof iat !== 'number' ||
+    typeof exp !== 'number' ||
+    exp <= iat ||
+    exp - iat > MAX_LIFETIME_SECONDS ||
+    exp < now - CLOCK_SKEW_SECONDS ||
+    iat > now + CLOCK_SKEW_SECONDS
+  ) {
+    throw new OAuthError(
+      400,
+      'invalid_grant',
+      'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.',
+    );
   }
   const scopes = typeof claims.scope === 'string' ? claims.scope.split(/\s+/).filter(Boolean) : [];
   if (scopes.length === 0) throw new OAuthError(400, 'invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
@@ -61,8 +71,18 @@ export async function jwtBearerGrant(context: JwtBearerContext, form: URLSearchP
     throw new OAuthError(400, 'invalid_grant', 'Invalid email or User ID');
   }
   if (!context.delegation.allows(key.client_id, scopes)) {
-    throw new OAuthError(401, 'unauthorized_client', 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.');
+    throw new OAuthError(
+      401,
+      'unauthorized_client',
+      'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
+    );
   }
-  const { token } = context.tokens.issueAccess({ clientId: key.client_id, scopes, serviceAccount: key.client_email, email: user.primaryEmail, userId: user.id });
+  const { token } = context.tokens.issueAccess({
+    clientId: key.client_id,
+    scopes,
+    serviceAccount: key.client_email,
+    email: user.primaryEmail,
+    userId: user.id,
+  });
   return json(200, { access_token: token, expires_in: 3599, token_type: 'Bearer' });
 }

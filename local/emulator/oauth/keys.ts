@@ -38,6 +38,8 @@ export class SigningKeys {
   /** Signs with the newest key; the header starts with the emulator marker (see EMULATOR_JWT_PREFIX). */
   async sign(payload: JWTPayload): Promise<string> {
     const key = this.keys[0]!;
-    return new SignJWT(payload).setProtectedHeader({ ...EMULATOR_JWT_HEADER_MEMBER, alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+    return new SignJWT(payload)
+      .setProtectedHeader({ ...EMULATOR_JWT_HEADER_MEMBER, alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .sign(key.privateKey);
   }
 }

@@ -14,9 +14,19 @@ export const oauthModule: EmulatorModule = {
   routes(context) {
     const { origin: issuer, clients, accounts, tokens, keys, now } = context;
     const authorization = new AuthorizationEndpoint({ issuer, clients, accounts, tokens, now });
-    const jwtBearer = { serviceAccount: context.serviceAccount, delegation: context.delegation, store: context.directory, tokens, tokenEndpoint: `${issuer}/token`, now };
+    const jwtBearer = {
+      serviceAccount: context.serviceAccount,
+      delegation: context.delegation,
+      store: context.directory,
+      tokens,
+      tokenEndpoint: `${issuer}/token`,
+      now,
+    };
     const codeGrant = { issuer, clients, authorization, tokens, keys, accounts, now };
-    const token = tokenEndpoint(jwtBearer, { authorization_code: authorizationCodeGrant(codeGrant), refresh_token: refreshTokenGrant(codeGrant) });
+    const token = tokenEndpoint(jwtBearer, {
+      authorization_code: authorizationCodeGrant(codeGrant),
+      refresh_token: refreshTokenGrant(codeGrant),
+    });
     return [
       { method: 'POST', path: '/token', name: 'oauth2.token', kind: 'oauth', handler: token },
       ...oidcRoutes({ issuer, authorization, keys, tokens, accounts, authorize: context.authorize }),

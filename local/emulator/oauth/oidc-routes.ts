@@ -36,9 +36,27 @@ export function discoveryDocument(issuer: string) {
     id_token_signing_alg_values_supported: ['RS256'],
     scopes_supported: ['openid', 'email', 'profile'],
     token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-    claims_supported: ['aud', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'locale', 'name', 'picture', 'sub'],
+    claims_supported: [
+      'aud',
+      'email',
+      'email_verified',
+      'exp',
+      'family_name',
+      'given_name',
+      'iat',
+      'iss',
+      'locale',
+      'name',
+      'picture',
+      'sub',
+    ],
     code_challenge_methods_supported: ['plain', 'S256'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
+      'urn:ietf:params:oauth:grant-type:jwt-bearer',
+    ],
   };
 }
 
@@ -63,16 +81,42 @@ export function oidcRoutes(deps: OidcRouteDeps): EmulatorRoute[] {
   };
   const publicCache = { 'cache-control': 'public, max-age=3600' };
   return [
-    { method: 'GET', path: '/.well-known/openid-configuration', name: 'oauth2.discovery', kind: 'oauth', handler: () => json(200, discoveryDocument(deps.issuer), publicCache) },
-    { method: 'GET', path: '/oauth2/v3/certs', name: 'oauth2.certs', kind: 'oauth', handler: () => json(200, deps.keys.jwks(), { 'cache-control': 'public, max-age=300, must-revalidate, no-transform' }) },
+    {
+      method: 'GET',
+      path: '/.well-known/openid-configuration',
+      name: 'oauth2.discovery',
+      kind: 'oauth',
+      handler: () => json(200, discoveryDocument(deps.issuer), publicCache),
+    },
+    {
+      method: 'GET',
+      path: '/oauth2/v3/certs',
+      name: 'oauth2.certs',
+      kind: 'oauth',
+      handler: () => json(200, deps.keys.jwks(), { 'cache-control': 'public, max-age=300, must-revalidate, no-transform' }),
+    },
     { method: 'GET', path: '/o/oauth2/v2/auth', name: 'oauth2.authorize', kind: 'oauth', handler: (r) => deps.authorization.start(r) },
     { method: 'GET', path: '/o/oauth2/auth', name: 'oauth2.authorize', kind: 'oauth', handler: (r) => deps.authorization.start(r) },
-    { method: 'POST', path: '/o/oauth2/v2/auth/choose', name: 'oauth2.chooser', kind: 'oauth', handler: (r) => deps.authorization.choose(r) },
+    {
+      method: 'POST',
+      path: '/o/oauth2/v2/auth/choose',
+      name: 'oauth2.chooser',
+      kind: 'oauth',
+      handler: (r) => deps.authorization.choose(r),
+    },
     { method: 'GET', path: '/v1/userinfo', name: 'oauth2.userinfo', kind: 'oauth', handler: userinfo },
     { method: 'POST', path: '/v1/userinfo', name: 'oauth2.userinfo', kind: 'oauth', handler: userinfo },
     { method: 'GET', path: '/oauth2/v3/userinfo', name: 'oauth2.userinfo', kind: 'oauth', handler: userinfo },
     { method: 'POST', path: '/revoke', name: 'oauth2.revoke', kind: 'oauth', handler: revoke },
     // The device flow is for "TVs and Limited Input devices" clients; every client here is a web client.
-    { method: 'POST', path: '/device/code', name: 'oauth2.deviceCode', kind: 'oauth', handler: () => { throw new OAuthError(401, 'invalid_client', 'Invalid client type.'); } },
+    {
+      method: 'POST',
+      path: '/device/code',
+      name: 'oauth2.deviceCode',
+      kind: 'oauth',
+      handler: () => {
+        throw new OAuthError(401, 'invalid_client', 'Invalid client type.');
+      },
+    },
   ];
 }

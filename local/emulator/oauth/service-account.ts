@@ -48,15 +48,21 @@ export interface ServiceAccount {
  */
 export async function provisionServiceAccount(stateDirectory: string, origin: string, { writeKey = true } = {}): Promise<ServiceAccount> {
   const path = serviceAccountKeyPath(stateDirectory);
-  const created = forOrigin({ private_key: await newPrivateKey(), private_key_id: randomBytes(20).toString('hex'), client_id: randomGoogleId() }, origin);
+  const created = forOrigin(
+    { private_key: await newPrivateKey(), private_key_id: randomBytes(20).toString('hex'), client_id: randomGoogleId() },
+    origin,
+  );
   if (!writeKey) return { key: created, publicKey: createPublicKey(created.private_key) };
   const existing = await readExisting(path);
   if (existing) return { key: forOrigin(existing, origin), publicKey: createPublicKey(existing.private_key) };
   await mkdir(dirname(path), { recursive: true });
-  const written = await writeFile(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' }).then(() => true, (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-    return false; // another emulator created it at the same moment: use theirs
-  });
+  const written = await writeFile(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' }).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+      return false; // another emulator created it at the same moment: use theirs
+    },
+  );
   if (!written) return provisionServiceAccount(stateDirectory, origin, { writeKey });
   return { key: created, publicKey: createPublicKey(created.private_key) };
 }
@@ -81,7 +87,8 @@ function forOrigin(identity: Pick<ServiceAccountKey, 'private_key' | 'private_ke
 async function readExisting(path: string): Promise<ServiceAccountKey | undefined> {
   try {
     const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<ServiceAccountKey>;
-    if (parsed.client_email !== SERVICE_ACCOUNT_EMAIL || !parsed.private_key || !parsed.client_id || !parsed.private_key_id) return undefined;
+    if (parsed.client_email !== SERVICE_ACCOUNT_EMAIL || !parsed.private_key || !parsed.client_id || !parsed.private_key_id)
+      return undefined;
     createPublicKey(parsed.private_key);
     return parsed as ServiceAccountKey;
   } catch {

@@ -83,7 +83,8 @@ export class TokenRegistry {
     const grant = this.access.get(token) ?? this.refresh.get(token);
     if (!grant) return false;
     for (const map of [this.access, this.refresh]) {
-      for (const [key, value] of map) if (value.clientId === grant.clientId && value.userId === grant.userId && value.email === grant.email) map.delete(key);
+      for (const [key, value] of map)
+        if (value.clientId === grant.clientId && value.userId === grant.userId && value.email === grant.email) map.delete(key);
     }
     return true;
   }

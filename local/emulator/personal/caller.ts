@@ -18,7 +18,11 @@ export function callerFor(context: EmulatorContext, request: EmulatorRequest, ac
   const grant = context.authorize(request, acceptedScopes);
   const user = grant.email ? context.directory.user(grant.email) : undefined;
   if (!user || user.deletionTime || user.suspended) {
-    throw new GoogleApiError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    throw new GoogleApiError(
+      401,
+      'authError',
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+    );
   }
   return { user, data: context.personal.for(user), scopes: grant.scopes };
 }

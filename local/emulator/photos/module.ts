@@ -31,13 +31,18 @@ export function portrait(userId: string): Buffer {
 
 export const photosModule: EmulatorModule = {
   name: 'photos',
-  routes: ({ directory }) => [{
-    method: 'GET', path: '/a-/{photo}', name: 'photos.get', kind: 'admin',
-    handler: (request) => {
-      const id = /^emulator-(\d+)=s\d+-c$/.exec(request.params.photo ?? '')?.[1];
-      const user = id === undefined ? undefined : directory.users.find((u) => u.id === id && u.thumbnailPhotoUrl);
-      if (!user) throw new GoogleApiError(404, 'notFound', 'No photo at this address.');
-      return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' }, body: portrait(user.id) };
+  routes: ({ directory }) => [
+    {
+      method: 'GET',
+      path: '/a-/{photo}',
+      name: 'photos.get',
+      kind: 'admin',
+      handler: (request) => {
+        const id = /^emulator-(\d+)=s\d+-c$/.exec(request.params.photo ?? '')?.[1];
+        const user = id === undefined ? undefined : directory.users.find((u) => u.id === id && u.thumbnailPhotoUrl);
+        if (!user) throw new GoogleApiError(404, 'notFound', 'No photo at this address.');
+        return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400' }, body: portrait(user.id) };
+      },
     },
-  }],
+  ],
 };

@@ -104,16 +104,22 @@ export class PushHub {
   watch(request: WatchRequest): Record<string, unknown> {
     const { body } = request;
     const id = body.id;
-    if (typeof id !== 'string' || id === '' || id.length > 64 || !/^[A-Za-z0-9\-_+/=]+$/.test(id)) throw new GoogleApiError(400, 'required', 'Required: channel id (at most 64 characters of [A-Za-z0-9-_+/=]).');
-    if (body.type !== 'web_hook' && body.type !== 'webhook') throw new GoogleApiError(400, 'invalid', 'Invalid value for: type (only web_hook).');
+    if (typeof id !== 'string' || id === '' || id.length > 64 || !/^[A-Za-z0-9\-_+/=]+$/.test(id))
+      throw new GoogleApiError(400, 'required', 'Required: channel id (at most 64 characters of [A-Za-z0-9-_+/=]).');
+    if (body.type !== 'web_hook' && body.type !== 'webhook')
+      throw new GoogleApiError(400, 'invalid', 'Invalid value for: type (only web_hook).');
     const address = typeof body.address === 'string' ? deliveryAddress(body.address) : undefined;
     if (!address) throw new GoogleApiError(400, 'invalid', 'WebHook callback must be HTTPS: address.');
-    if (body.token !== undefined && (typeof body.token !== 'string' || body.token.length > 256)) throw new GoogleApiError(400, 'invalid', 'Invalid value for: token (a string of at most 256 characters).');
+    if (body.token !== undefined && (typeof body.token !== 'string' || body.token.length > 256))
+      throw new GoogleApiError(400, 'invalid', 'Invalid value for: token (a string of at most 256 characters).');
     if ([...this.channels.values()].some((c) => c.id === id && !c.stopped && c.expiration > this.now())) {
       throw new GoogleApiError(400, 'channelIdNotUnique', `Channel id ${id} not unique`);
     }
     const channel: Channel = {
-      id, resource: request.resource, address: address.href, resourceUri: request.resourceUri,
+      id,
+      resource: request.resource,
+      address: address.href,
+      resourceUri: request.resourceUri,
       resourceId: randomBytes(16).toString('base64url'),
       ...(typeof body.token === 'string' ? { token: body.token } : {}),
       ...(request.event ? { event: request.event } : {}),
@@ -125,14 +131,21 @@ export class PushHub {
     this.channels.set(channelKey(channel.id, channel.resourceId), channel);
     this.notify(channel, 'sync', undefined, 0);
     return {
-      kind: 'api#channel', id: channel.id, resourceId: channel.resourceId, resourceUri: channel.resourceUri,
-      ...(channel.token !== undefined ? { token: channel.token } : {}), expiration: String(channel.expiration),
+      kind: 'api#channel',
+      id: channel.id,
+      resourceId: channel.resourceId,
+      resourceUri: channel.resourceUri,
+      ...(channel.token !== undefined ? { token: channel.token } : {}),
+      expiration: String(channel.expiration),
     };
   }
 
   /** channels.stop: Google's 404 when no live channel has this id and resource id. */
   stop(body: Record<string, unknown>): void {
-    const channel = typeof body.id === 'string' && typeof body.resourceId === 'string' ? this.channels.get(channelKey(body.id, body.resourceId)) : undefined;
+    const channel =
+      typeof body.id === 'string' && typeof body.resourceId === 'string'
+        ? this.channels.get(channelKey(body.id, body.resourceId))
+        : undefined;
     if (!channel || channel.stopped) throw new GoogleApiError(404, 'notFound', `Channel '${String(body.id)}' not found for project`);
     channel.stopped = true;
   }
@@ -150,7 +163,10 @@ export class PushHub {
   }
 
   /** A user changed through the Directory API: `event` is users.watch's event name. */
-  userChanged(event: 'add' | 'delete' | 'update' | 'makeAdmin' | 'undelete', user: { id: string; etag: string; primaryEmail: string }): void {
+  userChanged(
+    event: 'add' | 'delete' | 'update' | 'makeAdmin' | 'undelete',
+    user: { id: string; etag: string; primaryEmail: string },
+  ): void {
     const body = { kind: 'admin#directory#user', id: user.id, etag: user.etag, primaryEmail: user.primaryEmail };
     for (const channel of this.live('directory.users')) {
       if (channel.event && channel.event !== event) continue;
@@ -160,8 +176,12 @@ export class PushHub {
   }
 
   /** An audit event (an Activity resource of `applicationName`), delivered after the audit lag. */
-  activity(applicationName: 'admin' | 'groups_enterprise', activity: Record<string, unknown> & { events: Array<{ name: string } & Record<string, unknown>> }): void {
-    for (const channel of this.live(`reports.${applicationName}`)) this.notify(channel, activity.events[0]!.name, activity, this.settingsNow.auditLagMs);
+  activity(
+    applicationName: 'admin' | 'groups_enterprise',
+    activity: Record<string, unknown> & { events: Array<{ name: string } & Record<string, unknown>> },
+  ): void {
+    for (const channel of this.live(`reports.${applicationName}`))
+      this.notify(channel, activity.events[0]!.name, activity, this.settingsNow.auditLagMs);
   }
 
   list(): readonly Channel[] {

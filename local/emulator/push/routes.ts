@@ -27,9 +27,24 @@ export function pushRoutes(context: PushRouteContext): EmulatorRoute[] {
   const { push } = context;
   return [
     { method: 'POST', path: '/admin/directory/v1/users/watch', name: 'directory.users.watch', handler: (r) => watchUsers(context, r) },
-    { method: 'POST', path: '/admin/reports/v1/activity/users/{userKey}/applications/{applicationName}/watch', name: 'reports.activities.watch', handler: (r) => watchActivities(context, r) },
-    { method: 'POST', path: '/admin/directory_v1/channels/stop', name: 'directory.channels.stop', handler: (r) => stopChannel(context, r, ACCEPTED_SCOPES.users) },
-    { method: 'POST', path: '/admin/reports_v1/channels/stop', name: 'reports.channels.stop', handler: (r) => stopChannel(context, r, [REPORTS_AUDIT_SCOPE]) },
+    {
+      method: 'POST',
+      path: '/admin/reports/v1/activity/users/{userKey}/applications/{applicationName}/watch',
+      name: 'reports.activities.watch',
+      handler: (r) => watchActivities(context, r),
+    },
+    {
+      method: 'POST',
+      path: '/admin/directory_v1/channels/stop',
+      name: 'directory.channels.stop',
+      handler: (r) => stopChannel(context, r, ACCEPTED_SCOPES.users),
+    },
+    {
+      method: 'POST',
+      path: '/admin/reports_v1/channels/stop',
+      name: 'reports.channels.stop',
+      handler: (r) => stopChannel(context, r, [REPORTS_AUDIT_SCOPE]),
+    },
     admin('GET', 'push', () => json(200, { settings: push.settings, counters: push.counters, channels: push.list() })),
     admin('PUT', 'push', (r) => {
       try {
@@ -39,12 +54,20 @@ export function pushRoutes(context: PushRouteContext): EmulatorRoute[] {
         throw error;
       }
     }),
-    admin('POST', 'push/channels/{id}/expire', (r) => (push.expireNow(r.params.id!) ? json(200, {}) : json(404, { error: 'no live channel with this id' }))),
+    admin('POST', 'push/channels/{id}/expire', (r) =>
+      push.expireNow(r.params.id!) ? json(200, {}) : json(404, { error: 'no live channel with this id' }),
+    ),
   ];
 }
 
 function admin(method: EmulatorRoute['method'], path: string, handler: EmulatorRoute['handler']): EmulatorRoute {
-  return { method, path: `${ADMIN_PATH_PREFIX}${path}`, name: `emulator.${path.replace(/\W+/g, '.')}.${method.toLowerCase()}`, kind: 'admin', handler };
+  return {
+    method,
+    path: `${ADMIN_PATH_PREFIX}${path}`,
+    name: `emulator.${path.replace(/\W+/g, '.')}.${method.toLowerCase()}`,
+    kind: 'admin',
+    handler,
+  };
 }
 
 function watchUsers(context: PushRouteContext, request: EmulatorRequest): EmulatorResponse {
@@ -52,7 +75,8 @@ function watchUsers(context: PushRouteContext, request: EmulatorRequest): Emulat
   requireCaller(context.directory, context.authorize(request, ACCEPTED_SCOPES.users), true);
   const domain = resolveScope(context.directory, q.get('customer'), q.get('domain'));
   const event = q.get('event') ?? undefined;
-  if (event !== undefined && !(USER_EVENTS as readonly string[]).includes(event)) throw new GoogleApiError(400, 'invalidParameter', 'Invalid value for: event is not a valid value');
+  if (event !== undefined && !(USER_EVENTS as readonly string[]).includes(event))
+    throw new GoogleApiError(400, 'invalidParameter', 'Invalid value for: event is not a valid value');
   const resourceUri = `${context.origin}/admin/directory/v1/users?${new URLSearchParams({ alt: 'json', ...(domain ? { domain } : { customer: q.get('customer')! }), ...(event ? { event } : {}) }).toString()}`;
   return json(200, context.push.watch({ resource: 'directory.users', body: jsonBody(request), resourceUri, event, domain }));
 }
@@ -62,11 +86,22 @@ function watchActivities(context: PushRouteContext, request: EmulatorRequest): E
   requireCaller(context.directory, grant, true);
   const application = request.params.applicationName!;
   if (!(WATCHED_APPLICATIONS as readonly string[]).includes(application)) {
-    throw new GoogleApiError(400, 'invalid', `The emulator watches only ${WATCHED_APPLICATIONS.join(' and ')} activities, not ${application}.`);
+    throw new GoogleApiError(
+      400,
+      'invalid',
+      `The emulator watches only ${WATCHED_APPLICATIONS.join(' and ')} activities, not ${application}.`,
+    );
   }
   if (request.params.userKey !== 'all') throw new GoogleApiError(400, 'invalid', 'The emulator watches userKey "all" only.');
   const resourceUri = `${context.origin}/admin/reports/v1/activity/users/all/applications/${application}?alt=json`;
-  return json(200, context.push.watch({ resource: `reports.${application as (typeof WATCHED_APPLICATIONS)[number]}`, body: jsonBody(request), resourceUri }));
+  return json(
+    200,
+    context.push.watch({
+      resource: `reports.${application as (typeof WATCHED_APPLICATIONS)[number]}`,
+      body: jsonBody(request),
+      resourceUri,
+    }),
+  );
 }
 
 function stopChannel(context: PushRouteContext, request: EmulatorRequest, scopes: readonly string[]): EmulatorResponse {

@@ -5,7 +5,12 @@
  */
 import { Random } from './random.js';
 import type {
-  DirectoryData, DirectoryGroupResource, DirectoryMemberResource, DirectorySchemaResource, DirectoryUserResource, MemberRole,
+  DirectoryData,
+  DirectoryGroupResource,
+  DirectoryMemberResource,
+  DirectorySchemaResource,
+  DirectoryUserResource,
+  MemberRole,
 } from './model.js';
 import { SHARED_CONTACT_FIELDS } from './model.js';
 import { BUILDINGS, DEPARTMENTS, FAMILY_NAMES, GIVEN_NAMES, TEAM_WORDS, TITLES, emailLocalPart } from './vocabulary.js';
@@ -40,7 +45,11 @@ export function generateDirectory(options: SeedOptions): DirectoryData {
     customerId,
     primaryDomain: PRIMARY_DOMAIN,
     domains: [PRIMARY_DOMAIN, SECONDARY_DOMAIN].map((domainName, i) => ({
-      kind: 'admin#directory#domain', etag: etag(random), domainName, isPrimary: i === 0, verified: true,
+      kind: 'admin#directory#domain',
+      etag: etag(random),
+      domainName,
+      isPrimary: i === 0,
+      verified: true,
       creationTime: String(EPOCH - 900 * DAY),
     })),
     schemas: [employmentSchema(random)],
@@ -130,14 +139,36 @@ function generateUsers(count: number, random: Random, ids: UniqueIds, customerId
       // One person in eight has no photo, as in real tenants (the intranet shows initials then).
       thumbnailPhotoUrl: Number(id.slice(-3)) % 8 === 0 ? undefined : `https://lh3.googleusercontent.com/a-/emulator-${id}=s96-c`,
       thumbnailPhotoEtag: `"${random.hex(16)}"`,
-      organizations: [{ title: isAdmin ? 'Chief Operating Officer' : random.pick(TITLES), department, primary: true, customType: '', description: 'Employee' }],
-      locations: [{ type: 'desk', area: building.city, buildingId: building.buildingId, floorName: String(random.int(1, 6)), deskCode: `${random.int(1, 6)}-${random.int(100, 199)}` }],
+      organizations: [
+        {
+          title: isAdmin ? 'Chief Operating Officer' : random.pick(TITLES),
+          department,
+          primary: true,
+          customType: '',
+          description: 'Employee',
+        },
+      ],
+      locations: [
+        {
+          type: 'desk',
+          area: building.city,
+          buildingId: building.buildingId,
+          floorName: String(random.int(1, 6)),
+          deskCode: `${random.int(1, 6)}-${random.int(100, 199)}`,
+        },
+      ],
       phones: [{ value: `+49 30 ${random.digits(4)} ${random.digits(3)}`, type: 'work', primary: true }],
       relations: manager ? [{ value: manager.primaryEmail, type: 'manager' }] : undefined,
       externalIds: [{ value: `E${String(i + 1).padStart(6, '0')}`, type: 'organization' }],
-      keywords: random.chance(0.3) ? [{ value: random.pick(['mentor', 'first-aider', 'fire-warden', 'polyglot']), type: 'custom' }] : undefined,
+      keywords: random.chance(0.3)
+        ? [{ value: random.pick(['mentor', 'first-aider', 'fire-warden', 'polyglot']), type: 'custom' }]
+        : undefined,
       customSchemas: {
-        [EMPLOYMENT_SCHEMA]: { EmployeeNumber: `E${String(i + 1).padStart(6, '0')}`, CostCenter: `CC-${random.int(100, 999)}`, Pronouns: random.pick(['she/her', 'he/him', 'they/them']) },
+        [EMPLOYMENT_SCHEMA]: {
+          EmployeeNumber: `E${String(i + 1).padStart(6, '0')}`,
+          CostCenter: `CC-${random.int(100, 999)}`,
+          Pronouns: random.pick(['she/her', 'he/him', 'they/them']),
+        },
       },
       deletionTime: !isAdmin && random.chance(0.01) ? new Date(EPOCH - random.int(1, 19) * DAY).toISOString() : undefined,
     };
@@ -148,11 +179,21 @@ function generateUsers(count: number, random: Random, ids: UniqueIds, customerId
 
 function employmentSchema(random: Random): DirectorySchemaResource {
   const field = (fieldName: string, displayName: string, readAccessType: 'ALL_DOMAIN_USERS' | 'ADMINS_AND_SELF') => ({
-    kind: 'admin#directory#schema#fieldspec' as const, fieldId: random.hex(22), etag: etag(random), fieldType: 'STRING' as const,
-    fieldName, displayName, multiValued: false, readAccessType,
+    kind: 'admin#directory#schema#fieldspec' as const,
+    fieldId: random.hex(22),
+    etag: etag(random),
+    fieldType: 'STRING' as const,
+    fieldName,
+    displayName,
+    multiValued: false,
+    readAccessType,
   });
   return {
-    kind: 'admin#directory#schema', schemaId: random.hex(22), etag: etag(random), schemaName: EMPLOYMENT_SCHEMA, displayName: 'Employment',
+    kind: 'admin#directory#schema',
+    schemaId: random.hex(22),
+    etag: etag(random),
+    schemaName: EMPLOYMENT_SCHEMA,
+    displayName: 'Employment',
     fields: [
       field('EmployeeNumber', 'Employee number', 'ADMINS_AND_SELF'),
       field('CostCenter', 'Cost center', 'ADMINS_AND_SELF'),
@@ -173,7 +214,14 @@ function generateGroups(count: number, users: DirectoryUserResource[], random: R
   const live = users.filter((u) => !u.deletionTime);
   const addGroup = (email: string, name: string, description: string): DirectoryGroupResource => {
     const group: DirectoryGroupResource = {
-      kind: 'admin#directory#group', id: ids.group(), etag: etag(random), email, name, directMembersCount: '0', description, adminCreated: true,
+      kind: 'admin#directory#group',
+      id: ids.group(),
+      etag: etag(random),
+      email,
+      name,
+      directMembersCount: '0',
+      description,
+      adminCreated: true,
     };
     groups.push(group);
     members.set(group.id, []);
@@ -185,9 +233,26 @@ function generateGroups(count: number, users: DirectoryUserResource[], random: R
     group.directMembersCount = String(list.length);
   };
   const addUser = (group: DirectoryGroupResource, user: DirectoryUserResource, role: MemberRole = 'MEMBER') =>
-    add(group, { kind: 'admin#directory#member', etag: etag(random), id: user.id, email: user.primaryEmail, role, type: 'USER', status: user.suspended ? 'SUSPENDED' : 'ACTIVE', delivery_settings: 'ALL_MAIL' });
+    add(group, {
+      kind: 'admin#directory#member',
+      etag: etag(random),
+      id: user.id,
+      email: user.primaryEmail,
+      role,
+      type: 'USER',
+      status: user.suspended ? 'SUSPENDED' : 'ACTIVE',
+      delivery_settings: 'ALL_MAIL',
+    });
   const addGroupMember = (parent: DirectoryGroupResource, child: DirectoryGroupResource) =>
-    add(parent, { kind: 'admin#directory#member', etag: etag(random), id: child.id, email: child.email, role: 'MEMBER', type: 'GROUP', status: 'ACTIVE' });
+    add(parent, {
+      kind: 'admin#directory#member',
+      etag: etag(random),
+      id: child.id,
+      email: child.email,
+      role: 'MEMBER',
+      type: 'GROUP',
+      status: 'ACTIVE',
+    });
   const admin = users[0]!;
 
   const plan: Array<() => void> = [
@@ -223,7 +288,11 @@ function generateGroups(count: number, users: DirectoryUserResource[], random: R
     // The chain and the cycle stay in the primary domain: hasMember resolves nesting within one domain only.
     const domain = t > 5 && random.chance(0.2) ? SECONDARY_DOMAIN : PRIMARY_DOMAIN;
     const word = TEAM_WORDS[t % TEAM_WORDS.length]!;
-    const team = addGroup(`team-${word}-${t + 1}@${domain}`, `Team ${word[0]!.toUpperCase()}${word.slice(1)} ${t + 1}`, `Project team ${t + 1}`);
+    const team = addGroup(
+      `team-${word}-${t + 1}@${domain}`,
+      `Team ${word[0]!.toUpperCase()}${word.slice(1)} ${t + 1}`,
+      `Project team ${t + 1}`,
+    );
     teams.push(team);
     const size = random.int(3, 25);
     const chosen = new Set<DirectoryUserResource>();
@@ -235,7 +304,16 @@ function generateGroups(count: number, users: DirectoryUserResource[], random: R
     }
     if (random.chance(0.3)) {
       const local = emailLocalPart(random.pick(GIVEN_NAMES), random.pick(FAMILY_NAMES));
-      add(team, { kind: 'admin#directory#member', etag: etag(random), id: `1${random.digits(20)}`, email: `${local}@${EXTERNAL_DOMAIN}`, role: 'MEMBER', type: 'USER', status: 'ACTIVE', delivery_settings: 'ALL_MAIL' });
+      add(team, {
+        kind: 'admin#directory#member',
+        etag: etag(random),
+        id: `1${random.digits(20)}`,
+        email: `${local}@${EXTERNAL_DOMAIN}`,
+        role: 'MEMBER',
+        type: 'USER',
+        status: 'ACTIVE',
+        delivery_settings: 'ALL_MAIL',
+      });
     }
     if (t === 0) {
       const engineering = departmentGroups.get('Engineering');

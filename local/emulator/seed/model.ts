@@ -2,7 +2,11 @@
  * The emulator's directory in Google's own wire shapes (Admin SDK Directory API resources), so the
  * API serves stored objects as they are, with only projection and field masks applied.
  */
-export interface UserName { givenName: string; familyName: string; fullName: string }
+export interface UserName {
+  givenName: string;
+  familyName: string;
+  fullName: string;
+}
 
 export interface DirectoryUserResource {
   kind: 'admin#directory#user';

@@ -6,7 +6,10 @@
 import { Random } from './random.js';
 import type { DirectoryUserResource } from './model.js';
 
-export interface Person { readonly name: string; readonly email: string }
+export interface Person {
+  readonly name: string;
+  readonly email: string;
+}
 
 export interface MailMessage {
   readonly id: string;
@@ -52,11 +55,34 @@ export interface PersonalData {
   readonly events: readonly CalendarEvent[];
 }
 
-const SUBJECTS = ['Quarterly planning', 'Lunch on Thursday?', 'Re: Budget review', 'Offsite agenda', 'Welcome aboard!', 'Café machine fixed', 'Draft for review', 'Sprint retro notes', 'Reunião de equipa', 'Prüfbericht'];
-const FILE_NAMES = ['Roadmap', 'Budget', 'Onboarding checklist', 'Meeting notes', 'Résumé template', 'Design spec', 'Retro board', 'Hiring plan', 'Straßenfest flyer'];
+const SUBJECTS = [
+  'Quarterly planning',
+  'Lunch on Thursday?',
+  'Re: Budget review',
+  'Offsite agenda',
+  'Welcome aboard!',
+  'Café machine fixed',
+  'Draft for review',
+  'Sprint retro notes',
+  'Reunião de equipa',
+  'Prüfbericht',
+];
+const FILE_NAMES = [
+  'Roadmap',
+  'Budget',
+  'Onboarding checklist',
+  'Meeting notes',
+  'Résumé template',
+  'Design spec',
+  'Retro board',
+  'Hiring plan',
+  'Straßenfest flyer',
+];
 const FILE_TYPES = [
-  ['application/vnd.google-apps.document', ''], ['application/vnd.google-apps.spreadsheet', ''],
-  ['application/vnd.google-apps.presentation', ''], ['application/pdf', '.pdf'],
+  ['application/vnd.google-apps.document', ''],
+  ['application/vnd.google-apps.spreadsheet', ''],
+  ['application/vnd.google-apps.presentation', ''],
+  ['application/pdf', '.pdf'],
 ] as const;
 const EVENT_TITLES = ['1:1', 'Team sync', 'Design review', 'All hands', 'Coffee chat', 'Customer call', 'Planning poker', 'Focus time'];
 const HOUR = 3_600_000;
@@ -97,10 +123,14 @@ export class PersonalDataset {
       const subject = random.pick(SUBJECTS);
       const unread = random.chance(0.3);
       messages.push({
-        id, threadId: random.chance(0.7) ? id : messages[messages.length - 1]?.threadId ?? id,
+        id,
+        threadId: random.chance(0.7) ? id : (messages[messages.length - 1]?.threadId ?? id),
         labelIds: ['INBOX', ...(unread ? ['UNREAD'] : []), ...(random.chance(0.1) ? ['IMPORTANT'] : [])],
-        from: someone(), to: [me], subject,
-        snippet: `${subject}: a short preview of the message…`, body: `Hello ${user.name.givenName},\n\n${subject}.\n\nBest regards`,
+        from: someone(),
+        to: [me],
+        subject,
+        snippet: `${subject}: a short preview of the message…`,
+        body: `Hello ${user.name.givenName},\n\n${subject}.\n\nBest regards`,
         internalDate: anchor - random.int(0, 30 * 24) * HOUR,
       });
     }
@@ -111,9 +141,15 @@ export class PersonalDataset {
       const [mimeType, extension] = random.pick(FILE_TYPES);
       const modifiedTime = anchor - random.int(0, 90 * 24) * HOUR;
       files.push({
-        id: random.hex(33), name: `${random.pick(FILE_NAMES)} ${i + 1}${extension}`, mimeType,
-        owner: random.chance(0.7) ? me : someone(), modifiedTime, viewedByMeTime: modifiedTime + random.int(0, 48) * HOUR,
-        size: random.int(2_000, 4_000_000), starred: random.chance(0.1), trashed: random.chance(0.05),
+        id: random.hex(33),
+        name: `${random.pick(FILE_NAMES)} ${i + 1}${extension}`,
+        mimeType,
+        owner: random.chance(0.7) ? me : someone(),
+        modifiedTime,
+        viewedByMeTime: modifiedTime + random.int(0, 48) * HOUR,
+        size: random.int(2_000, 4_000_000),
+        starred: random.chance(0.1),
+        trashed: random.chance(0.05),
         sharedWith: random.chance(0.4) ? [someone()] : [],
       });
     }
@@ -123,10 +159,16 @@ export class PersonalDataset {
       const start = anchor + random.int(-3, 10) * DAY + random.int(8, 17) * HOUR;
       const withMeet = random.chance(0.6);
       events.push({
-        id: random.hex(26), summary: random.pick(EVENT_TITLES), description: 'Agenda in the doc.',
-        ...(withMeet ? { hangoutLink: `https://meet.google.com/${random.hex(3)}-${random.hex(4)}-${random.hex(3)}` } : { location: 'Room Ümläut' }),
-        organizer: random.chance(0.5) ? me : someone(), attendees: [me, someone(), someone()],
-        start, end: start + random.pick([30, 45, 60]) * 60_000,
+        id: random.hex(26),
+        summary: random.pick(EVENT_TITLES),
+        description: 'Agenda in the doc.',
+        ...(withMeet
+          ? { hangoutLink: `https://meet.google.com/${random.hex(3)}-${random.hex(4)}-${random.hex(3)}` }
+          : { location: 'Room Ümläut' }),
+        organizer: random.chance(0.5) ? me : someone(),
+        attendees: [me, someone(), someone()],
+        start,
+        end: start + random.pick([30, 45, 60]) * 60_000,
       });
     }
     events.sort((a, b) => a.start - b.start);

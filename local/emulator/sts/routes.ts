@@ -31,12 +31,19 @@ export function stsRoutes(context: StsContext): readonly EmulatorRoute[] {
 
 async function exchangeToken(context: StsContext, request: EmulatorRequest): Promise<EmulatorResponse> {
   const form = formBody(request);
-  if (form.get('grant_type') !== TOKEN_EXCHANGE) throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${form.get('grant_type') ?? ''}`);
-  if (form.get('requested_token_type') !== ACCESS_TOKEN_TYPE) throw new OAuthError(400, 'invalid_request', 'Invalid value for "requested_token_type".');
-  if (form.get('subject_token_type') !== AWS4_REQUEST) throw new OAuthError(400, 'invalid_request', 'Invalid value for "subject_token_type": the provider is an AWS provider.');
+  if (form.get('grant_type') !== TOKEN_EXCHANGE)
+    throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant_type: ${form.get('grant_type') ?? ''}`);
+  if (form.get('requested_token_type') !== ACCESS_TOKEN_TYPE)
+    throw new OAuthError(400, 'invalid_request', 'Invalid value for "requested_token_type".');
+  if (form.get('subject_token_type') !== AWS4_REQUEST)
+    throw new OAuthError(400, 'invalid_request', 'Invalid value for "subject_token_type": the provider is an AWS provider.');
   const { pool } = context;
   if (form.get('audience') !== pool.audience) {
-    throw new OAuthError(400, 'invalid_target', 'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.');
+    throw new OAuthError(
+      400,
+      'invalid_target',
+      'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.',
+    );
   }
   const signed = parseSubjectToken(form.get('subject_token'));
   if (signed.headers.get('x-goog-cloud-target-resource') !== pool.audience) {
@@ -49,16 +56,23 @@ async function exchangeToken(context: StsContext, request: EmulatorRequest): Pro
   if (signedAt === undefined || Math.abs(context.now() - signedAt) > SIGNATURE_MAX_AGE_MS) {
     throw awsRefusal('SignatureDoesNotMatch', 'Signature expired: the request was signed more than 15 minutes from now.');
   }
-  if (signed.headers.get('x-amz-security-token') !== identity.sessionToken) throw awsRefusal('InvalidClientTokenId', 'The security token included in the request is invalid.');
-  if (!await signatureMatches(signed, auth, identity, signedAt)) {
+  if (signed.headers.get('x-amz-security-token') !== identity.sessionToken)
+    throw awsRefusal('InvalidClientTokenId', 'The security token included in the request is invalid.');
+  if (!(await signatureMatches(signed, auth, identity, signedAt))) {
     throw awsRefusal('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
   }
   // Google's default AWS mapping: google.subject=assertion.arn, attribute.aws_role=the role ARN; then the condition.
   const principal = { subject: identity.arn, awsRole: awsRoleOf(identity.arn), expiresAt: context.now() + FEDERATED_TOKEN_SECONDS * 1000 };
-  if (!pool.admits(principal.awsRole)) throw new OAuthError(400, 'unauthorized_client', 'The given credential is rejected by the attribute condition.');
+  if (!pool.admits(principal.awsRole))
+    throw new OAuthError(400, 'unauthorized_client', 'The given credential is rejected by the attribute condition.');
   const token = context.tokens.mint('access');
   pool.remember(token, principal);
-  return json(200, { access_token: token, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: FEDERATED_TOKEN_SECONDS });
+  return json(200, {
+    access_token: token,
+    issued_token_type: ACCESS_TOKEN_TYPE,
+    token_type: 'Bearer',
+    expires_in: FEDERATED_TOKEN_SECONDS,
+  });
 }
 
 /** `encodeURIComponent(JSON.stringify({ url, method, headers: [{ key, value }] }))`. */
@@ -70,7 +84,8 @@ function parseSubjectToken(token: string | null): { url: URL; method: string; he
   } catch {
     throw malformed;
   }
-  if (typeof parsed.url !== 'string' || !GET_CALLER_IDENTITY.test(parsed.url) || parsed.method !== 'POST' || !Array.isArray(parsed.headers)) throw malformed;
+  if (typeof parsed.url !== 'string' || !GET_CALLER_IDENTITY.test(parsed.url) || parsed.method !== 'POST' || !Array.isArray(parsed.headers))
+    throw malformed;
   const headers = new Map<string, string>();
   for (const header of parsed.headers as Array<{ key?: unknown; value?: unknown }>) {
     if (typeof header.key !== 'string' || typeof header.value !== 'string') throw malformed;

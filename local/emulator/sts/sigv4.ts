@@ -22,13 +22,21 @@ export interface ParsedAuthorization {
   readonly signature: string;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 
 export function parseAuthorization(value: string | undefined): ParsedAuthorization | undefined {
   const match = value ? AUTHORIZATION.exec(value) : null;
   if (!match) return undefined;
   const [, accessKeyId, date, region, service, signedHeaders, signature] = match as unknown as string[];
-  return { accessKeyId: accessKeyId!, date: date!, region: region!, service: service!, signedHeaders: signedHeaders!.split(';'), signature: signature! };
+  return {
+    accessKeyId: accessKeyId!,
+    date: date!,
+    region: region!,
+    service: service!,
+    signedHeaders: signedHeaders!.split(';'),
+    signature: signature!,
+  };
 }
 
 /** `20261206T213000Z` → epoch ms, or undefined when it is not that shape. */
@@ -39,7 +47,12 @@ export function parseAmzDate(value: string | undefined): number | undefined {
   return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
 }
 
-export async function signatureMatches(request: SignedRequest, auth: ParsedAuthorization, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, signedAt: number): Promise<boolean> {
+export async function signatureMatches(
+  request: SignedRequest,
+  auth: ParsedAuthorization,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  signedAt: number,
+): Promise<boolean> {
   const signer = new SignatureV4({
     credentials,
     region: auth.region,
@@ -53,14 +66,17 @@ export async function signatureMatches(request: SignedRequest, auth: ParsedAutho
     if (value === undefined) return false;
     headers[name] = value;
   }
-  const signed = await signer.sign({
-    method: request.method,
-    protocol: request.url.protocol,
-    hostname: request.url.hostname,
-    path: request.url.pathname,
-    query: Object.fromEntries(request.url.searchParams),
-    headers,
-  }, { signingDate: new Date(signedAt), signingRegion: auth.region, signingService: auth.service });
+  const signed = await signer.sign(
+    {
+      method: request.method,
+      protocol: request.url.protocol,
+      hostname: request.url.hostname,
+      path: request.url.pathname,
+      query: Object.fromEntries(request.url.searchParams),
+      headers,
+    },
+    { signingDate: new Date(signedAt), signingRegion: auth.region, signingService: auth.service },
+  );
   const expected = parseAuthorization(String(signed.headers.authorization ?? signed.headers.Authorization));
   if (!expected || expected.signedHeaders.join(';') !== auth.signedHeaders.join(';')) return false;
   return timingSafeEqual(Buffer.from(expected.signature, 'hex'), Buffer.from(auth.signature, 'hex'));

@@ -44,7 +44,10 @@ export class WorkloadIdentityPool {
   private setup: WorkloadIdentitySetup;
   private readonly federated = new Map<string, FederatedPrincipal>();
 
-  constructor(setup: Partial<WorkloadIdentitySetup>, private readonly now: () => number) {
+  constructor(
+    setup: Partial<WorkloadIdentitySetup>,
+    private readonly now: () => number,
+  ) {
     this.setup = { ...defaultWorkloadIdentitySetup(), ...setup };
   }
 

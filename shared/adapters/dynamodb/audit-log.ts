@@ -15,8 +15,10 @@ export interface AuditEntry {
 
 export async function recordAudit(db: DynamoDBDocumentClient, table: string, entry: AuditEntry, now = new Date()): Promise<void> {
   const at = now.toISOString();
-  await db.send(new PutCommand({
-    TableName: table,
-    Item: { ...KEYS.auditEntry(at, randomUUID()), action: entry.action, actor: entry.actor, at, ...entry.details },
-  }));
+  await db.send(
+    new PutCommand({
+      TableName: table,
+      Item: { ...KEYS.auditEntry(at, randomUUID()), action: entry.action, actor: entry.actor, at, ...entry.details },
+    }),
+  );
 }

@@ -1,4 +1,9 @@
-import { BatchWriteCommand, type BatchWriteCommandInput, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 
 export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
@@ -10,7 +15,12 @@ const MAX_UNPROCESSED_ROUNDS = 10;
  * (throttling, partition limits) with exponential backoff until every item is written; gives up
  * loudly, never silently.
  */
-export async function batchWriteAll(db: DynamoDBDocumentClient, tableName: string, requests: readonly WriteRequest[], parallel = 4): Promise<void> {
+export async function batchWriteAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  parallel = 4,
+): Promise<void> {
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += BATCH_LIMIT) batches.push(requests.slice(i, i + BATCH_LIMIT));
   let next = 0;

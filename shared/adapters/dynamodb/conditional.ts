@@ -12,12 +12,23 @@ export const isTransactionConditionFailure = (error: unknown): boolean => {
  * Deletes an email index entry only while it still points at `owner` (attribute `ownerAttribute`):
  * when the address moved to someone else meanwhile, their entry stays. A lost race is not an error.
  */
-export async function deleteIfOwned(db: DynamoDBDocumentClient, tableName: string, key: Record<string, unknown>, ownerAttribute: string, owner: string): Promise<void> {
+export async function deleteIfOwned(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: Record<string, unknown>,
+  ownerAttribute: string,
+  owner: string,
+): Promise<void> {
   try {
-    await db.send(new DeleteCommand({
-      TableName: tableName, Key: key, ConditionExpression: '#owner = :owner',
-      ExpressionAttributeNames: { '#owner': ownerAttribute }, ExpressionAttributeValues: { ':owner': owner },
-    }));
+    await db.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: key,
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': ownerAttribute },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }

@@ -34,18 +34,27 @@ export async function getGroupByEmail(db: DynamoDBDocumentClient, tableName: str
 
 /** Whether the user is in the group, directly or through nesting: one GetItem. */
 export async function isUserInGroup(db: DynamoDBDocumentClient, tableName: string, userId: string, groupId: string): Promise<boolean> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.transitiveMembership(userId, groupId), ProjectionExpression: 'pk' }));
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: KEYS.transitiveMembership(userId, groupId), ProjectionExpression: 'pk' }),
+  );
   return Item !== undefined;
 }
 
 /** Which of `groupIds` the user is in (directly or not): one BatchGetItem per 100 groups, for "shared with any of these groups". */
-export async function userGroupsAmong(db: DynamoDBDocumentClient, tableName: string, userId: string, groupIds: readonly string[]): Promise<Set<string>> {
+export async function userGroupsAmong(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  userId: string,
+  groupIds: readonly string[],
+): Promise<Set<string>> {
   const found = new Set<string>();
   const unique = [...new Set(groupIds)];
   for (let i = 0; i < unique.length; i += 100) {
     let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((g) => KEYS.transitiveMembership(userId, g));
     while (keys && keys.length > 0) {
-      const result: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'groupId' } } }));
+      const result: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'groupId' } } }),
+      );
       for (const item of result.Responses?.[tableName] ?? []) found.add(String(item.groupId));
       keys = result.UnprocessedKeys?.[tableName]?.Keys;
     }

@@ -1,4 +1,11 @@
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from './batch.js';
 import { queryAll } from './query.js';
 import { logger } from '../../logging/logger.js';
@@ -6,7 +13,13 @@ import { getSchemas } from './groups.js';
 import type { DirectoryUser } from '../../domain/directory/model.js';
 
 import type { SyncPlan } from '../../domain/sync/plan.js';
-import { buildDirectoryIndex, DIRECTORY_INDEX_FORMAT, DirectoryIndex, type BuiltIndex, type IndexedGroup } from '../../domain/people/directory-index.js';
+import {
+  buildDirectoryIndex,
+  DIRECTORY_INDEX_FORMAT,
+  DirectoryIndex,
+  type BuiltIndex,
+  type IndexedGroup,
+} from '../../domain/people/directory-index.js';
 import { CorruptIndexError } from '../../domain/people/pack.js';
 import { indexQuery, KEYS } from './table-definition.js';
 
@@ -47,7 +60,12 @@ export interface PublishResult {
 }
 
 /** Stores a built index and points readers at it; a version already current is left alone. */
-export async function publishDirectoryIndex(db: DynamoDBDocumentClient, tableName: string, built: BuiltIndex, now = new Date()): Promise<PublishResult> {
+export async function publishDirectoryIndex(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  built: BuiltIndex,
+  now = new Date(),
+): Promise<PublishResult> {
   const current = await readPointer(db, tableName);
   const chunks = Math.max(1, Math.ceil(built.data.length / CHUNK_BYTES));
   const result = { version: built.version, people: built.people, groups: built.groups, bytes: built.data.length, chunks };
@@ -55,17 +73,33 @@ export async function publishDirectoryIndex(db: DynamoDBDocumentClient, tableNam
     await db.send(new UpdateCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, UpdateExpression: 'REMOVE stale' }));
     return { ...result, published: false };
   }
-  await batchWriteAll(db, tableName, Array.from({ length: chunks }, (_, n) => ({
-    PutRequest: { Item: { ...KEYS.searchIndexChunk(built.version, n), data: built.data.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) } },
-  })));
+  await batchWriteAll(
+    db,
+    tableName,
+    Array.from({ length: chunks }, (_, n) => ({
+      PutRequest: {
+        Item: { ...KEYS.searchIndexChunk(built.version, n), data: built.data.subarray(n * CHUNK_BYTES, (n + 1) * CHUNK_BYTES) },
+      },
+    })),
+  );
   const pointer: IndexPointer = {
-    version: built.version, format: DIRECTORY_INDEX_FORMAT, chunks, bytes: built.data.length, builtAt: now.toISOString(), people: built.people, groups: built.groups,
+    version: built.version,
+    format: DIRECTORY_INDEX_FORMAT,
+    chunks,
+    bytes: built.data.length,
+    builtAt: now.toISOString(),
+    people: built.people,
+    groups: built.groups,
     ...(current ? { previous: { version: current.version, chunks: current.chunks } } : {}),
   };
   await db.send(new PutCommand({ TableName: tableName, Item: { ...KEYS.searchIndexPointer, pointer } }));
   const stale = current?.previous;
   if (stale && stale.version !== built.version) {
-    await batchWriteAll(db, tableName, Array.from({ length: stale.chunks }, (_, n) => ({ DeleteRequest: { Key: KEYS.searchIndexChunk(stale.version, n) } })));
+    await batchWriteAll(
+      db,
+      tableName,
+      Array.from({ length: stale.chunks }, (_, n) => ({ DeleteRequest: { Key: KEYS.searchIndexChunk(stale.version, n) } })),
+    );
   }
   return { ...result, published: true };
 }
@@ -74,18 +108,27 @@ export async function publishDirectoryIndex(db: DynamoDBDocumentClient, tableNam
 export async function rebuildSearchIndex(db: DynamoDBDocumentClient, tableName: string, now = new Date()): Promise<PublishResult> {
   const [users, groups, schemas] = await Promise.all([
     queryAll<{ user: DirectoryUser }>(db, {
-      TableName: tableName, ...indexQuery(KEYS.users), ProjectionExpression: '#user', ExpressionAttributeNames: { '#user': 'user' },
+      TableName: tableName,
+      ...indexQuery(KEYS.users),
+      ProjectionExpression: '#user',
+      ExpressionAttributeNames: { '#user': 'user' },
     }),
     queryAll<{ group: IndexedGroup; directMembersCount?: number }>(db, {
-      TableName: tableName, ...indexQuery(KEYS.groups), ProjectionExpression: '#group, directMembersCount', ExpressionAttributeNames: { '#group': 'group' },
+      TableName: tableName,
+      ...indexQuery(KEYS.groups),
+      ProjectionExpression: '#group, directMembersCount',
+      ExpressionAttributeNames: { '#group': 'group' },
     }),
     getSchemas(db, tableName),
   ]);
-  const built = buildDirectoryIndex({
-    users: users.map((i) => i.user),
-    groups: groups.map((i) => ({ ...i.group, directMembersCount: i.directMembersCount ?? 0 })),
-    schemas,
-  }, now);
+  const built = buildDirectoryIndex(
+    {
+      users: users.map((i) => i.user),
+      groups: groups.map((i) => ({ ...i.group, directMembersCount: i.directMembersCount ?? 0 })),
+      schemas,
+    },
+    now,
+  );
   return publishDirectoryIndex(db, tableName, built, now);
 }
 
@@ -96,7 +139,9 @@ export async function loadDirectoryIndex(db: DynamoDBDocumentClient, tableName: 
   for (let i = 0; i < all.length; i += 100) {
     let keys: Record<string, unknown>[] | undefined = all.slice(i, i + 100);
     while (keys && keys.length > 0) {
-      const result: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+      const result: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
       for (const item of result.Responses?.[tableName] ?? []) parts.set(String(item.sk), item.data as Uint8Array);
       keys = result.UnprocessedKeys?.[tableName]?.Keys;
     }
@@ -104,7 +149,8 @@ export async function loadDirectoryIndex(db: DynamoDBDocumentClient, tableName: 
   const ordered = all.map((k) => parts.get(k.sk));
   if (ordered.some((p) => p === undefined)) throw new CorruptIndexError(`Search index ${pointer.version} is missing chunks.`);
   const data = Buffer.concat(ordered as Uint8Array[]);
-  if (data.length !== pointer.bytes) throw new CorruptIndexError(`Search index ${pointer.version} has ${data.length} bytes, not ${pointer.bytes}.`);
+  if (data.length !== pointer.bytes)
+    throw new CorruptIndexError(`Search index ${pointer.version} has ${data.length} bytes, not ${pointer.bytes}.`);
   return DirectoryIndex.fromData(pointer.version, data);
 }
 
@@ -134,13 +180,19 @@ export class SearchIndexCache {
     const refreshing = this.refreshed();
     if (!this.loaded || this.checkEveryMs === 0) return refreshing;
     // Not awaited: a failed check must not reject unobserved (it would end the process); the next request retries.
-    refreshing.catch((error: unknown) => logger.warn('search index refresh failed; serving the loaded version', { error: error instanceof Error ? error.message : String(error) }));
+    refreshing.catch((error: unknown) =>
+      logger.warn('search index refresh failed; serving the loaded version', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
     return this.loaded;
   }
 
   /** The refresh under way (or a new one): resolves once the newest published version is in hand. */
   refreshed(): Promise<DirectoryIndex | undefined> {
-    this.pending ??= this.refresh().finally(() => { this.pending = undefined; });
+    this.pending ??= this.refresh().finally(() => {
+      this.pending = undefined;
+    });
     return this.pending;
   }
 
@@ -153,8 +205,17 @@ export class SearchIndexCache {
 }
 
 /** Whether applying the plan changes anything the search index holds. */
-export function changesDirectory(plan: Pick<SyncPlan, 'userUpserts' | 'groupUpserts' | 'memberships' | 'userTombstones' | 'groupTombstones' | 'schemas'>): boolean {
-  return plan.userUpserts.length + plan.groupUpserts.length + plan.memberships.length + plan.userTombstones.length + plan.groupTombstones.length > 0 || plan.schemas !== undefined;
+export function changesDirectory(
+  plan: Pick<SyncPlan, 'userUpserts' | 'groupUpserts' | 'memberships' | 'userTombstones' | 'groupTombstones' | 'schemas'>,
+): boolean {
+  return (
+    plan.userUpserts.length +
+      plan.groupUpserts.length +
+      plan.memberships.length +
+      plan.userTombstones.length +
+      plan.groupTombstones.length >
+      0 || plan.schemas !== undefined
+  );
 }
 
 /**
@@ -163,14 +224,25 @@ export function changesDirectory(plan: Pick<SyncPlan, 'userUpserts' | 'groupUpse
  * it finds nothing new to apply.
  */
 export async function markSearchIndexStale(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  await db.send(new UpdateCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, UpdateExpression: 'SET stale = :yes', ExpressionAttributeValues: { ':yes': true } }));
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: KEYS.searchIndexPointer,
+      UpdateExpression: 'SET stale = :yes',
+      ExpressionAttributeValues: { ':yes': true },
+    }),
+  );
 }
 
 /**
  * After a sync run applied its plan: rebuilds and publishes the index when it is stale, missing, or
  * stored in a layout this code does not read (the first run after an upgrade); otherwise nothing (one read).
  */
-export async function refreshSearchIndex(db: DynamoDBDocumentClient, tableName: string, now = new Date()): Promise<PublishResult | undefined> {
+export async function refreshSearchIndex(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  now = new Date(),
+): Promise<PublishResult | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.searchIndexPointer, ConsistentRead: true }));
   const pointer = Item?.pointer as IndexPointer | undefined;
   if (pointer && pointer.format === DIRECTORY_INDEX_FORMAT && Item!.stale !== true) return undefined;

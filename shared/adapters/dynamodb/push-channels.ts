@@ -28,16 +28,32 @@ export interface ChannelRecord {
 }
 
 export async function saveChannel(db: DynamoDBDocumentClient, tableName: string, channel: ChannelRecord): Promise<void> {
-  await db.send(new PutCommand({ TableName: tableName, Item: { ...KEYS.pushChannel(channel.id), gsi1pk: KEYS.pushChannels.partition, gsi1sk: channel.id, channel } }));
+  await db.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...KEYS.pushChannel(channel.id), gsi1pk: KEYS.pushChannels.partition, gsi1sk: channel.id, channel },
+    }),
+  );
 }
 
 /** Google's answer to the watch: the resource id and the expiry it granted (other fields, e.g. an early sync message, kept). */
-export async function activateChannel(db: DynamoDBDocumentClient, tableName: string, channelId: string, resourceId: string, expiresAt: number): Promise<void> {
-  await db.send(new UpdateCommand({
-    TableName: tableName, Key: KEYS.pushChannel(channelId), ConditionExpression: 'attribute_exists(pk)',
-    UpdateExpression: 'SET #channel.resourceId = :r, #channel.expiresAt = :e',
-    ExpressionAttributeNames: { '#channel': 'channel' }, ExpressionAttributeValues: { ':r': resourceId, ':e': expiresAt },
-  }));
+export async function activateChannel(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  channelId: string,
+  resourceId: string,
+  expiresAt: number,
+): Promise<void> {
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: KEYS.pushChannel(channelId),
+      ConditionExpression: 'attribute_exists(pk)',
+      UpdateExpression: 'SET #channel.resourceId = :r, #channel.expiresAt = :e',
+      ExpressionAttributeNames: { '#channel': 'channel' },
+      ExpressionAttributeValues: { ':r': resourceId, ':e': expiresAt },
+    }),
+  );
 }
 
 export async function getChannel(db: DynamoDBDocumentClient, tableName: string, channelId: string): Promise<ChannelRecord | undefined> {
@@ -47,18 +63,27 @@ export async function getChannel(db: DynamoDBDocumentClient, tableName: string, 
 
 export async function listChannels(db: DynamoDBDocumentClient, tableName: string): Promise<ChannelRecord[]> {
   const items = await queryAll<{ channel: ChannelRecord }>(db, {
-    TableName: tableName, IndexName: KEYS.pushChannels.indexName, KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': KEYS.pushChannels.partition }, ProjectionExpression: '#channel', ExpressionAttributeNames: { '#channel': 'channel' },
+    TableName: tableName,
+    IndexName: KEYS.pushChannels.indexName,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': KEYS.pushChannels.partition },
+    ProjectionExpression: '#channel',
+    ExpressionAttributeNames: { '#channel': 'channel' },
   });
   return items.map((i) => i.channel);
 }
 
 export async function markChannelStopped(db: DynamoDBDocumentClient, tableName: string, channelId: string, at: number): Promise<void> {
-  await db.send(new UpdateCommand({
-    TableName: tableName, Key: KEYS.pushChannel(channelId), ConditionExpression: 'attribute_exists(pk)',
-    UpdateExpression: 'SET #channel.#status = :stopped, #channel.stoppedAt = :at',
-    ExpressionAttributeNames: { '#channel': 'channel', '#status': 'status' }, ExpressionAttributeValues: { ':stopped': 'stopped', ':at': at },
-  }));
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: KEYS.pushChannel(channelId),
+      ConditionExpression: 'attribute_exists(pk)',
+      UpdateExpression: 'SET #channel.#status = :stopped, #channel.stoppedAt = :at',
+      ExpressionAttributeNames: { '#channel': 'channel', '#status': 'status' },
+      ExpressionAttributeValues: { ':stopped': 'stopped', ':at': at },
+    }),
+  );
 }
 
 export async function deleteChannel(db: DynamoDBDocumentClient, tableName: string, channelId: string): Promise<void> {
@@ -66,15 +91,28 @@ export async function deleteChannel(db: DynamoDBDocumentClient, tableName: strin
 }
 
 /** The channel's latest message, for push health; a later number already recorded wins. */
-export async function noteChannelMessage(db: DynamoDBDocumentClient, tableName: string, channelId: string, messageNumber: number, at: number): Promise<void> {
-  await db.send(new UpdateCommand({
-    TableName: tableName, Key: KEYS.pushChannel(channelId),
-    UpdateExpression: 'SET #channel.lastMessageNumber = :n, #channel.lastMessageAt = :at',
-    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#channel.lastMessageNumber) OR #channel.lastMessageNumber < :n)',
-    ExpressionAttributeNames: { '#channel': 'channel' }, ExpressionAttributeValues: { ':n': messageNumber, ':at': at },
-  })).catch((error: unknown) => {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-  });
+export async function noteChannelMessage(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  channelId: string,
+  messageNumber: number,
+  at: number,
+): Promise<void> {
+  await db
+    .send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: KEYS.pushChannel(channelId),
+        UpdateExpression: 'SET #channel.lastMessageNumber = :n, #channel.lastMessageAt = :at',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(#channel.lastMessageNumber) OR #channel.lastMessageNumber < :n)',
+        ExpressionAttributeNames: { '#channel': 'channel' },
+        ExpressionAttributeValues: { ':n': messageNumber, ':at': at },
+      }),
+    )
+    .catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    });
 }
 
 /**
@@ -82,12 +120,21 @@ export async function noteChannelMessage(db: DynamoDBDocumentClient, tableName: 
  * duplicate or replay (one conditional put; the item expires after a day). Out-of-order numbers
  * are each taken once, unlike a high-water mark that would drop a late, older message.
  */
-export async function takeMessage(db: DynamoDBDocumentClient, tableName: string, channelId: string, messageNumber: number, nowMs: number): Promise<boolean> {
+export async function takeMessage(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  channelId: string,
+  messageNumber: number,
+  nowMs: number,
+): Promise<boolean> {
   try {
-    await db.send(new PutCommand({
-      TableName: tableName, Item: { ...KEYS.pushSeenMessage(channelId, messageNumber), expiresAt: Math.floor(nowMs / 1000) + SEEN_TTL_SECONDS },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...KEYS.pushSeenMessage(channelId, messageNumber), expiresAt: Math.floor(nowMs / 1000) + SEEN_TTL_SECONDS },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return true;
   } catch (error) {
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
@@ -96,7 +143,12 @@ export async function takeMessage(db: DynamoDBDocumentClient, tableName: string,
 }
 
 /** Gives a taken message back (its work could not be queued), so Google's retry is not dropped as a duplicate. */
-export async function releaseMessage(db: DynamoDBDocumentClient, tableName: string, channelId: string, messageNumber: number): Promise<void> {
+export async function releaseMessage(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  channelId: string,
+  messageNumber: number,
+): Promise<void> {
   await db.send(new DeleteCommand({ TableName: tableName, Key: KEYS.pushSeenMessage(channelId, messageNumber) }));
 }
 
@@ -109,17 +161,26 @@ export interface HourStats {
 /** Adds applied changes and their lags (change in Google → stored here) to the hour's counters. */
 export async function recordApplied(db: DynamoDBDocumentClient, tableName: string, at: Date, lagsMs: readonly number[]): Promise<void> {
   if (lagsMs.length === 0) return;
-  await db.send(new UpdateCommand({
-    TableName: tableName, Key: KEYS.pushStatsHour(at),
-    UpdateExpression: 'ADD applied :n SET lagsMs = list_append(if_not_exists(lagsMs, :empty), :lags), expiresAt = :expires',
-    ExpressionAttributeValues: { ':n': lagsMs.length, ':lags': lagsMs.map((l) => Math.max(0, Math.round(l))), ':empty': [], ':expires': Math.floor(at.getTime() / 1000) + STATS_TTL_SECONDS },
-  }));
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: KEYS.pushStatsHour(at),
+      UpdateExpression: 'ADD applied :n SET lagsMs = list_append(if_not_exists(lagsMs, :empty), :lags), expiresAt = :expires',
+      ExpressionAttributeValues: {
+        ':n': lagsMs.length,
+        ':lags': lagsMs.map((l) => Math.max(0, Math.round(l))),
+        ':empty': [],
+        ':expires': Math.floor(at.getTime() / 1000) + STATS_TTL_SECONDS,
+      },
+    }),
+  );
 }
 
 /** The hourly counters from `since` on. */
 export async function readStats(db: DynamoDBDocumentClient, tableName: string, since: Date): Promise<HourStats[]> {
   const items = await queryAll<{ sk: string; applied?: number; lagsMs?: number[] }>(db, {
-    TableName: tableName, KeyConditionExpression: 'pk = :pk AND sk >= :from',
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND sk >= :from',
     ExpressionAttributeValues: { ':pk': KEYS.pushStats, ':from': KEYS.pushStatsHour(since).sk },
   });
   return items.map((i) => ({ hour: KEYS.pushStatsHourOf(i.sk), applied: i.applied ?? 0, lagsMs: i.lagsMs ?? [] }));

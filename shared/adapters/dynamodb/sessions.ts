@@ -67,7 +67,14 @@ export interface NewSession {
 }
 
 /** A new session with a new identifier (ASVS 7.2.4: never reuse one across sign-ins). */
-export async function createSession(db: DynamoDBDocumentClient, table: string, user: DirectoryUser, userAgent: string | undefined, policy: SessionPolicy, now = Date.now()): Promise<NewSession> {
+export async function createSession(
+  db: DynamoDBDocumentClient,
+  table: string,
+  user: DirectoryUser,
+  userAgent: string | undefined,
+  policy: SessionPolicy,
+  now = Date.now(),
+): Promise<NewSession> {
   const identifier = randomToken();
   const id = hashSessionIdentifier(identifier);
   const absoluteExpiresAt = now + policy.absoluteLifetimeMs;
@@ -92,7 +99,13 @@ export async function createSession(db: DynamoDBDocumentClient, table: string, u
  * logout elsewhere is seen at once), expiry checked here because TTL deletion lags, and
  * lastSeenAt moved forward at most every few minutes.
  */
-export async function readSession(db: DynamoDBDocumentClient, table: string, identifier: string | undefined, policy: SessionPolicy, now = Date.now()): Promise<Session | undefined> {
+export async function readSession(
+  db: DynamoDBDocumentClient,
+  table: string,
+  identifier: string | undefined,
+  policy: SessionPolicy,
+  now = Date.now(),
+): Promise<Session | undefined> {
   if (!identifier || !SESSION_IDENTIFIER.test(identifier)) return undefined;
   const id = hashSessionIdentifier(identifier);
   const { Item } = await db.send(new GetCommand({ TableName: table, Key: KEYS.session(id), ConsistentRead: true }));
@@ -106,13 +119,16 @@ export async function readSession(db: DynamoDBDocumentClient, table: string, ide
   if (now - item.lastSeenAt < touchInterval(policy)) return toSession(item, policy);
   const touched = { ...item, lastSeenAt: now, expiresAt: ttl(now, item.absoluteExpiresAt, policy) };
   try {
-    await db.send(new UpdateCommand({
-      TableName: table, Key: KEYS.session(id),
-      UpdateExpression: 'SET lastSeenAt = :now, expiresAt = :ttl',
-      // Never resurrect a session that was ended between our read and this write.
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':now': now, ':ttl': touched.expiresAt },
-    }));
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: KEYS.session(id),
+        UpdateExpression: 'SET lastSeenAt = :now, expiresAt = :ttl',
+        // Never resurrect a session that was ended between our read and this write.
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': now, ':ttl': touched.expiresAt },
+      }),
+    );
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
     throw error;
@@ -127,9 +143,14 @@ export async function endSession(db: DynamoDBDocumentClient, table: string, id: 
 /** Ends one of a user's sessions by public id; false when it is not theirs or already gone. */
 export async function endUserSession(db: DynamoDBDocumentClient, table: string, userId: string, id: string): Promise<boolean> {
   try {
-    await db.send(new DeleteCommand({
-      TableName: table, Key: KEYS.session(id), ConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': userId },
-    }));
+    await db.send(
+      new DeleteCommand({
+        TableName: table,
+        Key: KEYS.session(id),
+        ConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': userId },
+      }),
+    );
     return true;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -161,9 +182,14 @@ export async function endAllSessions(db: DynamoDBDocumentClient, table: string):
   let ended = 0;
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(new QueryCommand({
-      TableName: table, ...indexQuery(KEYS.users), ProjectionExpression: 'pk', ExclusiveStartKey: start,
-    }));
+    const page = await db.send(
+      new QueryCommand({
+        TableName: table,
+        ...indexQuery(KEYS.users),
+        ProjectionExpression: 'pk',
+        ExclusiveStartKey: start,
+      }),
+    );
     const userIds = (page.Items ?? []).map((item) => KEYS.userIdOf(String(item.pk)));
     for (let i = 0; i < userIds.length; i += REVOKE_ALL_CONCURRENCY) {
       const counts = await Promise.all(userIds.slice(i, i + REVOKE_ALL_CONCURRENCY).map((id) => endUserSessions(db, table, id)));
@@ -185,28 +211,52 @@ export async function refreshUserSessions(db: DynamoDBDocumentClient, table: str
     return;
   }
   const items = await userSessionItems(db, table, user.id);
-  await Promise.all(items.map((item) => db.send(new UpdateCommand({
-    TableName: table, Key: { pk: item.pk, sk: item.sk },
-    UpdateExpression: 'SET #user = :user', ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeNames: { '#user': 'user' }, ExpressionAttributeValues: { ':user': user },
-  })).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
-  })));
+  await Promise.all(
+    items.map((item) =>
+      db
+        .send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'SET #user = :user',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#user': 'user' },
+            ExpressionAttributeValues: { ':user': user },
+          }),
+        )
+        .catch((error: Error) => {
+          if (error.name !== 'ConditionalCheckFailedException') throw error;
+        }),
+    ),
+  );
 }
 
 /** A user's live sessions, newest first (ASVS 7.5.2). */
-export async function listUserSessions(db: DynamoDBDocumentClient, table: string, userId: string, policy: SessionPolicy, now = Date.now()): Promise<Session[]> {
+export async function listUserSessions(
+  db: DynamoDBDocumentClient,
+  table: string,
+  userId: string,
+  policy: SessionPolicy,
+  now = Date.now(),
+): Promise<Session[]> {
   const items = await userSessionItems(db, table, userId);
-  return items.filter((item) => !isExpired(item, policy, now)).map((item) => toSession(item, policy)).reverse();
+  return items
+    .filter((item) => !isExpired(item, policy, now))
+    .map((item) => toSession(item, policy))
+    .reverse();
 }
 
 async function userSessionItems(db: DynamoDBDocumentClient, table: string, userId: string): Promise<SessionItem[]> {
   const items: SessionItem[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(new QueryCommand({
-      TableName: table, ...indexQuery(KEYS.userSessions(userId)), ExclusiveStartKey: start,
-    }));
+    const page = await db.send(
+      new QueryCommand({
+        TableName: table,
+        ...indexQuery(KEYS.userSessions(userId)),
+        ExclusiveStartKey: start,
+      }),
+    );
     items.push(...((page.Items ?? []) as SessionItem[]));
     start = page.LastEvaluatedKey;
   } while (start);

@@ -7,7 +7,16 @@ import { memberKeyOf, type DirectoryUser, type GroupMember } from '../../domain/
 import { putUser, userEmails } from './users.js';
 import { markSearchIndexStale } from './people-index-store.js';
 import { canonicalJson } from '../../domain/sync/hash.js';
-import { recordHash, type GroupUpsert, type MembershipTarget, type StoredGroup, type StoredState, type StoredUser, type SyncPlan, type UserUpsert } from '../../domain/sync/plan.js';
+import {
+  recordHash,
+  type GroupUpsert,
+  type MembershipTarget,
+  type StoredGroup,
+  type StoredState,
+  type StoredUser,
+  type SyncPlan,
+  type UserUpsert,
+} from '../../domain/sync/plan.js';
 import { indexQuery, KEYS, prefixQuery } from './table-definition.js';
 
 /**
@@ -36,28 +45,59 @@ export interface ApplyContext {
 /** Reads what planning compares against: every active synced user and group (one index query each) and the domain/schema hashes. */
 export async function readStoredState(db: DynamoDBDocumentClient, tableName: string): Promise<StoredState> {
   const [userItems, groupItems, domains, schemas] = await Promise.all([
-    queryAll<{ user: { id: string; primaryEmail: string; suspended?: boolean; archived?: boolean }; hash?: string; emails?: string[] }>(db, {
-      TableName: tableName,
-      ...indexQuery(KEYS.users),
-      ProjectionExpression: '#user.id, #user.primaryEmail, #user.suspended, #user.archived, #hash, emails',
-      ExpressionAttributeNames: { '#user': 'user', '#hash': 'hash' },
-    }),
+    queryAll<{ user: { id: string; primaryEmail: string; suspended?: boolean; archived?: boolean }; hash?: string; emails?: string[] }>(
+      db,
+      {
+        TableName: tableName,
+        ...indexQuery(KEYS.users),
+        ProjectionExpression: '#user.id, #user.primaryEmail, #user.suspended, #user.archived, #hash, emails',
+        ExpressionAttributeNames: { '#user': 'user', '#hash': 'hash' },
+      },
+    ),
     queryAll<{ group: { id: string; email: string }; hash?: string; emails?: string[]; memberHash?: string; transitiveHash?: string }>(db, {
       TableName: tableName,
       ...indexQuery(KEYS.groups),
       ProjectionExpression: '#group.id, #group.email, #hash, emails, memberHash, transitiveHash',
       ExpressionAttributeNames: { '#group': 'group', '#hash': 'hash' },
     }),
-    db.send(new GetCommand({ TableName: tableName, Key: KEYS.domains, ProjectionExpression: '#hash', ExpressionAttributeNames: { '#hash': 'hash' } })),
-    db.send(new GetCommand({ TableName: tableName, Key: KEYS.schemas, ProjectionExpression: '#hash', ExpressionAttributeNames: { '#hash': 'hash' } })),
+    db.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: KEYS.domains,
+        ProjectionExpression: '#hash',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+      }),
+    ),
+    db.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: KEYS.schemas,
+        ProjectionExpression: '#hash',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+      }),
+    ),
   ]);
   const users = new Map<string, StoredUser>();
   for (const item of userItems) {
-    users.set(item.user.id, { id: item.user.id, email: item.user.primaryEmail, hash: item.hash, emails: item.emails ?? [], suspended: item.user.suspended === true, archived: item.user.archived === true });
+    users.set(item.user.id, {
+      id: item.user.id,
+      email: item.user.primaryEmail,
+      hash: item.hash,
+      emails: item.emails ?? [],
+      suspended: item.user.suspended === true,
+      archived: item.user.archived === true,
+    });
   }
   const groups = new Map<string, StoredGroup>();
   for (const item of groupItems) {
-    groups.set(item.group.id, { id: item.group.id, email: item.group.email, hash: item.hash, emails: item.emails ?? [], memberHash: item.memberHash, transitiveHash: item.transitiveHash });
+    groups.set(item.group.id, {
+      id: item.group.id,
+      email: item.group.email,
+      hash: item.hash,
+      emails: item.emails ?? [],
+      memberHash: item.memberHash,
+      transitiveHash: item.transitiveHash,
+    });
   }
   return { users, groups, domainsHash: domains.Item?.hash as string | undefined, schemasHash: schemas.Item?.hash as string | undefined };
 }
@@ -70,7 +110,8 @@ export async function applyUserUpsert(ctx: ApplyContext, upsert: UserUpsert): Pr
   // A new user has no sessions yet; a changed one may (name, admin flag, or blocked: then they end).
   if (!upsert.created) await ctx.sessions.refreshUserSessions(upsert.user);
   const emails = userEmails(upsert.user);
-  const changedEmails = emails.filter((e) => !upsert.previousEmails.includes(e)).length + upsert.previousEmails.filter((e) => !emails.includes(e)).length;
+  const changedEmails =
+    emails.filter((e) => !upsert.previousEmails.includes(e)).length + upsert.previousEmails.filter((e) => !emails.includes(e)).length;
   ctx.stats.itemWrites += 1 + changedEmails;
 }
 
@@ -89,7 +130,13 @@ export async function applyChangedUser(ctx: ApplyContext, user: DirectoryUser): 
   const before = Item?.user as DirectoryUser | undefined;
   const wasBlocked = before ? before.suspended || before.archived : false;
   await markSearchIndexStale(ctx.db, ctx.tableName);
-  await applyUserUpsert(ctx, { user, hash, previousEmails: (Item?.emails as string[] | undefined) ?? [], created: !Item, endSessions: (user.suspended || user.archived) && !wasBlocked });
+  await applyUserUpsert(ctx, {
+    user,
+    hash,
+    previousEmails: (Item?.emails as string[] | undefined) ?? [],
+    created: !Item,
+    endSessions: (user.suspended || user.archived) && !wasBlocked,
+  });
   return Item ? 'updated' : 'created';
 }
 
@@ -99,26 +146,45 @@ export async function applyGroupUpsert(ctx: ApplyContext, upsert: GroupUpsert): 
   const emails = groupEmails(group);
   const added = emails.filter((e) => !upsert.previousEmails.includes(e));
   const dropped = upsert.previousEmails.filter((e) => !emails.includes(e));
-  await ctx.db.send(new TransactWriteCommand({
-    TransactItems: [
-      {
-        Update: {
-          TableName: ctx.tableName,
-          Key: KEYS.group(group.id),
-          UpdateExpression: 'SET #group = :group, #hash = :hash, emails = :emails, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE deletedAt',
-          ExpressionAttributeNames: { '#group': 'group', '#hash': 'hash' },
-          ExpressionAttributeValues: { ':group': group, ':hash': upsert.hash, ':emails': emails, ':gsi1pk': KEYS.groups.partition, ':gsi1sk': group.email },
+  await ctx.db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: ctx.tableName,
+            Key: KEYS.group(group.id),
+            UpdateExpression: 'SET #group = :group, #hash = :hash, emails = :emails, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk REMOVE deletedAt',
+            ExpressionAttributeNames: { '#group': 'group', '#hash': 'hash' },
+            ExpressionAttributeValues: {
+              ':group': group,
+              ':hash': upsert.hash,
+              ':emails': emails,
+              ':gsi1pk': KEYS.groups.partition,
+              ':gsi1sk': group.email,
+            },
+          },
         },
-      },
-      ...added.map((email) => ({ Put: { TableName: ctx.tableName, Item: { ...KEYS.groupEmail(email), groupId: group.id } } })),
-    ],
-  }));
+        ...added.map((email) => ({ Put: { TableName: ctx.tableName, Item: { ...KEYS.groupEmail(email), groupId: group.id } } })),
+      ],
+    }),
+  );
   for (const email of dropped) await deleteIfOwned(ctx.db, ctx.tableName, KEYS.groupEmail(email), 'groupId', group.id);
   ctx.stats.itemWrites += 1 + added.length + dropped.length;
 }
 
-const directItem = (groupId: string, member: GroupMember) => ({ ...KEYS.directMember(groupId, member.memberKey), ...KEYS.memberOfIndexKey(member.memberKey, groupId), groupId, member });
-const transitiveItem = (groupId: string, userId: string, direct: boolean) => ({ ...KEYS.transitiveMembership(userId, groupId), ...KEYS.transitiveIndexKey(userId, groupId), userId, groupId, direct });
+const directItem = (groupId: string, member: GroupMember) => ({
+  ...KEYS.directMember(groupId, member.memberKey),
+  ...KEYS.memberOfIndexKey(member.memberKey, groupId),
+  groupId,
+  member,
+});
+const transitiveItem = (groupId: string, userId: string, direct: boolean) => ({
+  ...KEYS.transitiveMembership(userId, groupId),
+  ...KEYS.transitiveIndexKey(userId, groupId),
+  userId,
+  groupId,
+  direct,
+});
 
 /**
  * Makes one group's stored membership — direct members and every user in it transitively — equal
@@ -133,7 +199,7 @@ export async function applyMembership(ctx: ApplyContext, target: MembershipTarge
       TableName: tableName,
       ...prefixQuery(KEYS.directMembersOf(target.groupId)),
       ProjectionExpression: '#member',
-    ExpressionAttributeNames: { '#member': 'member' },
+      ExpressionAttributeNames: { '#member': 'member' },
     }),
     queryAll<{ userId: string; direct: boolean }>(db, {
       TableName: tableName,
@@ -147,23 +213,27 @@ export async function applyMembership(ctx: ApplyContext, target: MembershipTarge
   const have = new Map(storedDirect.map((i) => [i.member.memberKey, i.member]));
   for (const [key, member] of wanted) {
     const current = have.get(key);
-    if (!current || canonicalJson(current) !== canonicalJson(member)) requests.push({ PutRequest: { Item: directItem(target.groupId, member) } });
+    if (!current || canonicalJson(current) !== canonicalJson(member))
+      requests.push({ PutRequest: { Item: directItem(target.groupId, member) } });
   }
   for (const key of have.keys()) if (!wanted.has(key)) requests.push({ DeleteRequest: { Key: KEYS.directMember(target.groupId, key) } });
   const haveTransitive = new Map(storedTransitive.map((i) => [i.userId, i.direct]));
   for (const [userId, direct] of target.transitive) {
     if (haveTransitive.get(userId) !== direct) requests.push({ PutRequest: { Item: transitiveItem(target.groupId, userId, direct) } });
   }
-  for (const userId of haveTransitive.keys()) if (!target.transitive.has(userId)) requests.push({ DeleteRequest: { Key: KEYS.transitiveMembership(userId, target.groupId) } });
+  for (const userId of haveTransitive.keys())
+    if (!target.transitive.has(userId)) requests.push({ DeleteRequest: { Key: KEYS.transitiveMembership(userId, target.groupId) } });
   await batchWriteAll(db, tableName, requests);
-  await db.send(new UpdateCommand({
-    TableName: tableName,
-    Key: KEYS.group(target.groupId),
-    // directMembersCount: what group lists show, without a query per group.
-    UpdateExpression: 'SET memberHash = :m, transitiveHash = :t, directMembersCount = :c',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':m': target.memberHash, ':t': target.transitiveHash, ':c': target.members.length },
-  }));
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: KEYS.group(target.groupId),
+      // directMembersCount: what group lists show, without a query per group.
+      UpdateExpression: 'SET memberHash = :m, transitiveHash = :t, directMembersCount = :c',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':m': target.memberHash, ':t': target.transitiveHash, ':c': target.members.length },
+    }),
+  );
   ctx.stats.itemWrites += requests.length + 1;
   const removed = requests.filter((r) => 'DeleteRequest' in r).length;
   return { added: requests.length - removed, removed };
@@ -171,9 +241,15 @@ export async function applyMembership(ctx: ApplyContext, target: MembershipTarge
 
 /** Deletes the items the given queries find (memberships left behind by a deleted user or group). */
 async function deleteMatching(ctx: ApplyContext, queries: Parameters<typeof queryAll>[1][]): Promise<void> {
-  const found = (await Promise.all(queries.map((q) => queryAll<{ pk: string; sk: string }>(ctx.db, { ...q, ProjectionExpression: 'pk, sk' })))).flat();
+  const found = (
+    await Promise.all(queries.map((q) => queryAll<{ pk: string; sk: string }>(ctx.db, { ...q, ProjectionExpression: 'pk, sk' })))
+  ).flat();
   const keys = [...new Map(found.map((k) => [`${k.pk}\n${k.sk}`, { pk: k.pk, sk: k.sk }])).values()];
-  await batchWriteAll(ctx.db, ctx.tableName, keys.map((Key) => ({ DeleteRequest: { Key } })));
+  await batchWriteAll(
+    ctx.db,
+    ctx.tableName,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+  );
   ctx.stats.itemWrites += keys.length;
 }
 
@@ -181,14 +257,16 @@ async function deleteMatching(ctx: ApplyContext, queries: Parameters<typeof quer
 export async function tombstoneUser(ctx: ApplyContext, user: StoredUser): Promise<void> {
   await ctx.sessions.endUserSessions(user.id);
   const deletedAt = ctx.now();
-  await ctx.db.send(new UpdateCommand({
-    TableName: ctx.tableName,
-    Key: KEYS.user(user.id),
-    UpdateExpression: 'SET #user.deletedAt = :at, gsi1pk = :deleted',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeNames: { '#user': 'user' },
-    ExpressionAttributeValues: { ':at': deletedAt, ':deleted': KEYS.deletedUsers },
-  }));
+  await ctx.db.send(
+    new UpdateCommand({
+      TableName: ctx.tableName,
+      Key: KEYS.user(user.id),
+      UpdateExpression: 'SET #user.deletedAt = :at, gsi1pk = :deleted',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#user': 'user' },
+      ExpressionAttributeValues: { ':at': deletedAt, ':deleted': KEYS.deletedUsers },
+    }),
+  );
   ctx.stats.itemWrites += 1;
   await deleteMatching(ctx, [
     { TableName: ctx.tableName, ...prefixQuery(KEYS.groupsOfUser(user.id)) },
@@ -203,25 +281,31 @@ export async function tombstoneGroup(ctx: ApplyContext, group: StoredGroup): Pro
     { TableName: ctx.tableName, ...indexQuery(KEYS.usersInGroup(group.id)) },
     { TableName: ctx.tableName, ...indexQuery(KEYS.memberOf(memberKeyOf('GROUP', group.id))) },
   ]);
-  await ctx.db.send(new UpdateCommand({
-    TableName: ctx.tableName,
-    Key: KEYS.group(group.id),
-    UpdateExpression: 'SET #group.deletedAt = :at, gsi1pk = :deleted REMOVE memberHash, transitiveHash',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeNames: { '#group': 'group' },
-    ExpressionAttributeValues: { ':at': ctx.now(), ':deleted': KEYS.deletedGroups },
-  }));
+  await ctx.db.send(
+    new UpdateCommand({
+      TableName: ctx.tableName,
+      Key: KEYS.group(group.id),
+      UpdateExpression: 'SET #group.deletedAt = :at, gsi1pk = :deleted REMOVE memberHash, transitiveHash',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#group': 'group' },
+      ExpressionAttributeValues: { ':at': ctx.now(), ':deleted': KEYS.deletedGroups },
+    }),
+  );
   ctx.stats.itemWrites += 1;
 }
 
 /** Domains and schemas: one small item each, replaced when their content changed. */
 export async function applyDirectoryItems(ctx: ApplyContext, plan: Pick<SyncPlan, 'domains' | 'schemas'>): Promise<void> {
   if (plan.domains) {
-    await ctx.db.send(new PutCommand({ TableName: ctx.tableName, Item: { ...KEYS.domains, domains: plan.domains.domains, hash: plan.domains.hash } }));
+    await ctx.db.send(
+      new PutCommand({ TableName: ctx.tableName, Item: { ...KEYS.domains, domains: plan.domains.domains, hash: plan.domains.hash } }),
+    );
     ctx.stats.itemWrites += 1;
   }
   if (plan.schemas) {
-    await ctx.db.send(new PutCommand({ TableName: ctx.tableName, Item: { ...KEYS.schemas, schemas: plan.schemas.schemas, hash: plan.schemas.hash } }));
+    await ctx.db.send(
+      new PutCommand({ TableName: ctx.tableName, Item: { ...KEYS.schemas, schemas: plan.schemas.schemas, hash: plan.schemas.hash } }),
+    );
     ctx.stats.itemWrites += 1;
   }
 }

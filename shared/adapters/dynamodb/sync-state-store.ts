@@ -1,5 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from './batch.js';
 import { isConditionFailure, isTransactionConditionFailure } from './conditional.js';
 import { queryAll } from './query.js';
@@ -22,7 +29,10 @@ const RUN_RECORD_RETENTION_DAYS = 90;
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 
 export class SyncStateStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   /**
    * Takes the run lease if it is free, expired, or already ours (a conditional write, so two
@@ -30,13 +40,15 @@ export class SyncStateStore {
    */
   async acquireLease(owner: string, now: number, durationMs: number): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...KEYS.syncLease, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
-        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':now': now, ':owner': owner },
-      }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...KEYS.syncLease, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': now, ':owner': owner },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -47,13 +59,15 @@ export class SyncStateStore {
   /** Extends our lease; false when it is no longer ours (it expired and another run took it). */
   async renewLease(owner: string, now: number, durationMs: number): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...KEYS.syncLease, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': owner },
-      }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...KEYS.syncLease, owner, leaseUntil: now + durationMs, expiresAt: epochSeconds(now + durationMs) + 60 },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -63,10 +77,15 @@ export class SyncStateStore {
 
   async releaseLease(owner: string): Promise<void> {
     try {
-      await this.db.send(new DeleteCommand({
-        TableName: this.tableName, Key: KEYS.syncLease, ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner },
-      }));
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: KEYS.syncLease,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -84,24 +103,42 @@ export class SyncStateStore {
    * needs there to be none; `takeOver` is for the invocation that holds the lease now.
    */
   async putCheckpoint(checkpoint: Checkpoint, options: { first?: boolean; takeOver?: boolean } = {}): Promise<void> {
-    await this.db.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...KEYS.syncCheckpoint, checkpoint, expiresAt: epochSeconds(Date.parse(checkpoint.startedAt) + CHECKPOINT_MAX_AGE_MS) + 86_400 },
-      ...(options.takeOver ? {} : options.first ? { ConditionExpression: 'attribute_not_exists(pk)' } : {
-        ConditionExpression: 'checkpoint.#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': checkpoint.owner },
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...KEYS.syncCheckpoint,
+          checkpoint,
+          expiresAt: epochSeconds(Date.parse(checkpoint.startedAt) + CHECKPOINT_MAX_AGE_MS) + 86_400,
+        },
+        ...(options.takeOver
+          ? {}
+          : options.first
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'checkpoint.#owner = :owner',
+                ExpressionAttributeNames: { '#owner': 'owner' },
+                ExpressionAttributeValues: { ':owner': checkpoint.owner },
+              }),
       }),
-    }));
+    );
   }
 
   /** Deletes the checkpoint; given an owner, only that owner's (a finished run must not delete its successor's). */
   async deleteCheckpoint(owner?: string): Promise<void> {
-    await this.db.send(new DeleteCommand({
-      TableName: this.tableName,
-      Key: KEYS.syncCheckpoint,
-      ...(owner === undefined ? {} : { ConditionExpression: 'checkpoint.#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }),
-    }));
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: KEYS.syncCheckpoint,
+        ...(owner === undefined
+          ? {}
+          : {
+              ConditionExpression: 'checkpoint.#owner = :owner',
+              ExpressionAttributeNames: { '#owner': 'owner' },
+              ExpressionAttributeValues: { ':owner': owner },
+            }),
+      }),
+    );
   }
 
   /**
@@ -114,9 +151,13 @@ export class SyncStateStore {
     const parts: Buffer[] = [];
     for (let offset = 0; offset < data.length; offset += PART_BYTES) parts.push(data.subarray(offset, offset + PART_BYTES));
     const expiresAt = epochSeconds(now + CHECKPOINT_MAX_AGE_MS) + 86_400;
-    await batchWriteAll(this.db, this.tableName, parts.map((part, index) => ({
-      PutRequest: { Item: { ...KEYS.stagedChunk(runId, chunkId, index), data: part, parts: parts.length, expiresAt } },
-    })));
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      parts.map((part, index) => ({
+        PutRequest: { Item: { ...KEYS.stagedChunk(runId, chunkId, index), data: part, parts: parts.length, expiresAt } },
+      })),
+    );
     return parts.length;
   }
 
@@ -144,7 +185,9 @@ export class SyncStateStore {
 
   /** Records a run that never got going (its setup failed): a new run id, so there is nothing to fence or keep. */
   async putRunRecord(record: RunRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...runRecordKey(record), record, expiresAt: runRecordExpiry(record) } }));
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...runRecordKey(record), record, expiresAt: runRecordExpiry(record) } }),
+    );
   }
 
   /**
@@ -158,17 +201,22 @@ export class SyncStateStore {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     const recorded: RunRecord = { ...record, errors: [...((Item?.record as RunRecord | undefined)?.errors ?? []), ...record.errors] };
     try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: this.tableName, Key: KEYS.syncLease, ConditionExpression: '#owner = :owner',
-              ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': leaseOwner },
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: KEYS.syncLease,
+                ConditionExpression: '#owner = :owner',
+                ExpressionAttributeNames: { '#owner': 'owner' },
+                ExpressionAttributeValues: { ':owner': leaseOwner },
+              },
             },
-          },
-          { Put: { TableName: this.tableName, Item: { ...key, record: recorded, expiresAt: runRecordExpiry(record) } } },
-        ],
-      }));
+            { Put: { TableName: this.tableName, Item: { ...key, record: recorded, expiresAt: runRecordExpiry(record) } } },
+          ],
+        }),
+      );
       return recorded;
     } catch (error) {
       if (isTransactionConditionFailure(error)) return undefined;
@@ -195,9 +243,14 @@ const runRecordExpiry = (record: RunRecord) => epochSeconds(Date.parse(record.st
 
 /** The newest run records, newest first (for the admin page of a later issue). */
 export async function listRunRecords(db: DynamoDBDocumentClient, tableName: string, limit = 20): Promise<RunRecord[]> {
-  const { Items } = await db.send(new QueryCommand({
-    TableName: tableName, ...partitionQuery(KEYS.runRecords), ScanIndexForward: false, Limit: limit,
-  }));
+  const { Items } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      ...partitionQuery(KEYS.runRecords),
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
   return (Items ?? []).map((i) => i.record as RunRecord);
 }
 

@@ -135,7 +135,10 @@ export const KEYS = {
   syncLease: { pk: 'SYNC', sk: 'LEASE' } satisfies ItemKey,
   syncCheckpoint: { pk: 'SYNC', sk: 'CHECKPOINT' } satisfies ItemKey,
   syncPending: { pk: 'SYNC', sk: 'PENDING' } satisfies ItemKey,
-  stagedChunk: (runId: string, chunkId: string, part: number): ItemKey => ({ pk: stagedRunPartition(runId), sk: `CHUNK#${chunkId}#${String(part).padStart(3, '0')}` }),
+  stagedChunk: (runId: string, chunkId: string, part: number): ItemKey => ({
+    pk: stagedRunPartition(runId),
+    sk: `CHUNK#${chunkId}#${String(part).padStart(3, '0')}`,
+  }),
   /** The partition of a run's staged chunks. */
   stagedRun: stagedRunPartition,
   runRecords: 'SYNCRUNS',
@@ -168,8 +171,14 @@ export const KEYS = {
 } as const;
 
 /** The key condition of a `begins_with` query of one partition: spread into a QueryCommand's input. */
-export function prefixQuery(target: PartitionPrefix): { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> } {
-  return { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': target.pk, ':prefix': target.skPrefix } };
+export function prefixQuery(target: PartitionPrefix): {
+  KeyConditionExpression: string;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
+  return {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': target.pk, ':prefix': target.skPrefix },
+  };
 }
 
 /** The key condition of a query of one whole partition of the table. */
@@ -178,8 +187,16 @@ export function partitionQuery(pk: string): { KeyConditionExpression: string; Ex
 }
 
 /** The index and key condition of a query of one index partition: spread into a QueryCommand's input. */
-export function indexQuery(target: IndexPartition): { IndexName: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> } {
+export function indexQuery(target: IndexPartition): {
+  IndexName: string;
+  KeyConditionExpression: string;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   const index = TABLE.globalSecondaryIndexes.find((i) => i.indexName === target.indexName);
   if (!index) throw new Error(`No index ${target.indexName} in the table definition.`);
-  return { IndexName: index.indexName, KeyConditionExpression: `${index.partitionKey.name} = :pk`, ExpressionAttributeValues: { ':pk': target.partition } };
+  return {
+    IndexName: index.indexName,
+    KeyConditionExpression: `${index.partitionKey.name} = :pk`,
+    ExpressionAttributeValues: { ':pk': target.partition },
+  };
 }

@@ -19,24 +19,47 @@ export interface StoredGroupState {
   readonly transitiveHash?: string;
 }
 
-export async function storedGroupState(db: DynamoDBDocumentClient, tableName: string, groupId: string): Promise<StoredGroupState | undefined> {
+export async function storedGroupState(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  groupId: string,
+): Promise<StoredGroupState | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.group(groupId) }));
   if (!Item) return undefined;
   return {
-    hash: Item.hash as string | undefined, emails: (Item.emails as string[] | undefined) ?? [], deleted: Boolean(Item.group?.deletedAt),
-    memberHash: Item.memberHash as string | undefined, transitiveHash: Item.transitiveHash as string | undefined,
+    hash: Item.hash as string | undefined,
+    emails: (Item.emails as string[] | undefined) ?? [],
+    deleted: Boolean(Item.group?.deletedAt),
+    memberHash: Item.memberHash as string | undefined,
+    transitiveHash: Item.transitiveHash as string | undefined,
   };
 }
 
 /** Which fetched member ids are live users or groups of the stored directory (one BatchGetItem per 100 members). */
-export async function knownMemberIds(db: DynamoDBDocumentClient, tableName: string, fetched: readonly FetchedMember[]): Promise<{ users: Set<string>; groups: Set<string> }> {
+export async function knownMemberIds(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  fetched: readonly FetchedMember[],
+): Promise<{ users: Set<string>; groups: Set<string> }> {
   const users = new Set<string>();
   const groups = new Set<string>();
-  const keys = fetched.flatMap((m) => (m.id && m.type === 'USER' ? [KEYS.user(m.id)] : m.id && m.type === 'GROUP' ? [KEYS.group(m.id)] : []));
+  const keys = fetched.flatMap((m) =>
+    m.id && m.type === 'USER' ? [KEYS.user(m.id)] : m.id && m.type === 'GROUP' ? [KEYS.group(m.id)] : [],
+  );
   for (let i = 0; i < keys.length; i += 100) {
     let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
     while (batch && batch.length > 0) {
-      const result: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ProjectionExpression: 'pk, #user.id, #user.deletedAt, #group.id, #group.deletedAt', ExpressionAttributeNames: { '#user': 'user', '#group': 'group' } } } }));
+      const result: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: batch,
+              ProjectionExpression: 'pk, #user.id, #user.deletedAt, #group.id, #group.deletedAt',
+              ExpressionAttributeNames: { '#user': 'user', '#group': 'group' },
+            },
+          },
+        }),
+      );
       for (const item of result.Responses?.[tableName] ?? []) {
         if (item.user?.id && !item.user.deletedAt) users.add(String(item.user.id));
         if (item.group?.id && !item.group.deletedAt) groups.add(String(item.group.id));
@@ -65,7 +88,10 @@ export async function ancestorGroups(db: DynamoDBDocumentClient, tableName: stri
 /** Every synced user's id (gsi1 USERS). */
 export async function allSyncedUserIds(db: DynamoDBDocumentClient, tableName: string): Promise<string[]> {
   const items = await queryAll<{ user: { id: string } }>(db, {
-    TableName: tableName, ...indexQuery(KEYS.users), ProjectionExpression: '#user.id', ExpressionAttributeNames: { '#user': 'user' },
+    TableName: tableName,
+    ...indexQuery(KEYS.users),
+    ProjectionExpression: '#user.id',
+    ExpressionAttributeNames: { '#user': 'user' },
   });
   return items.map((i) => i.user.id);
 }

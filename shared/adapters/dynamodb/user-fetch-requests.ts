@@ -36,7 +36,12 @@ export function isGoogleUserId(value: unknown): value is string {
 }
 
 /** Claims the fetch of `sub`, or reports the one already claimed; the budget is spent only by a new claim. */
-export async function claimUserFetch(db: DynamoDBDocumentClient, tableName: string, sub: string, now = Date.now()): Promise<FetchRequestState> {
+export async function claimUserFetch(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  sub: string,
+  now = Date.now(),
+): Promise<FetchRequestState> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.userFetchRequest(sub), ConsistentRead: true }));
   const existing = Item as { requestedAt: number; outcome?: FetchOutcome } | undefined;
   if (existing && existing.requestedAt > now - REQUEST_WINDOW_MS) {
@@ -44,26 +49,30 @@ export async function claimUserFetch(db: DynamoDBDocumentClient, tableName: stri
   }
   const minute = Math.floor(now / 60_000);
   try {
-    await db.send(new UpdateCommand({
-      TableName: tableName,
-      Key: KEYS.userFetchBudget(minute),
-      UpdateExpression: 'ADD #count :one SET expiresAt = :ttl',
-      ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':one': 1, ':max': FETCHES_PER_MINUTE, ':ttl': (minute + 2) * 60 },
-    }));
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: KEYS.userFetchBudget(minute),
+        UpdateExpression: 'ADD #count :one SET expiresAt = :ttl',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':max': FETCHES_PER_MINUTE, ':ttl': (minute + 2) * 60 },
+      }),
+    );
   } catch (error) {
     if (isConditionFailure(error)) return { kind: 'over_budget' };
     throw error;
   }
   try {
-    await db.send(new PutCommand({
-      TableName: tableName,
-      Item: { ...KEYS.userFetchRequest(sub), requestedAt: now, expiresAt: Math.ceil((now + REQUEST_WINDOW_MS) / 1000) },
-      // Two sign-ins of the same person at once: one claims, the other waits for it.
-      ConditionExpression: 'attribute_not_exists(pk) OR requestedAt <= :stale',
-      ExpressionAttributeValues: { ':stale': now - REQUEST_WINDOW_MS },
-    }));
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...KEYS.userFetchRequest(sub), requestedAt: now, expiresAt: Math.ceil((now + REQUEST_WINDOW_MS) / 1000) },
+        // Two sign-ins of the same person at once: one claims, the other waits for it.
+        ConditionExpression: 'attribute_not_exists(pk) OR requestedAt <= :stale',
+        ExpressionAttributeValues: { ':stale': now - REQUEST_WINDOW_MS },
+      }),
+    );
   } catch (error) {
     if (isConditionFailure(error)) return { kind: 'pending', requestedAt: now };
     throw error;
@@ -72,15 +81,24 @@ export async function claimUserFetch(db: DynamoDBDocumentClient, tableName: stri
 }
 
 /** The sync side's answer, read by the person's next sign-in attempt. */
-export async function recordUserFetchOutcome(db: DynamoDBDocumentClient, tableName: string, sub: string, outcome: FetchOutcome): Promise<void> {
-  await db.send(new UpdateCommand({
-    TableName: tableName,
-    Key: KEYS.userFetchRequest(sub),
-    UpdateExpression: 'SET outcome = :outcome',
-    // Only for a request sign-in made: a stray invocation does not create items.
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':outcome': outcome },
-  })).catch((error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+export async function recordUserFetchOutcome(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  sub: string,
+  outcome: FetchOutcome,
+): Promise<void> {
+  await db
+    .send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: KEYS.userFetchRequest(sub),
+        UpdateExpression: 'SET outcome = :outcome',
+        // Only for a request sign-in made: a stray invocation does not create items.
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':outcome': outcome },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 }

@@ -10,12 +10,17 @@ import type { Dependencies } from '../../runtime/dependencies.js';
  * on the function's AWS identity (no I/O until the first token).
  */
 export async function syncTokenSource(
-  deps: Pick<Dependencies, 'secrets' | 'awsCredentials'> & { readonly config: Pick<SyncConfig, 'googleCredentials' | 'googleAdminSubject'> },
+  deps: Pick<Dependencies, 'secrets' | 'awsCredentials'> & {
+    readonly config: Pick<SyncConfig, 'googleCredentials' | 'googleAdminSubject'>;
+  },
 ): Promise<DelegatedTokenSource> {
   const { googleCredentials: credentials, googleAdminSubject: subject } = deps.config;
   if (credentials.mode === 'workload-identity') {
-    return workloadIdentityTokenSource({ settings: credentials, subject, awsCredentials: deps.awsCredentials ?? awsCredentialsFromEnvironment() });
+    return workloadIdentityTokenSource({
+      settings: credentials,
+      subject,
+      awsCredentials: deps.awsCredentials ?? awsCredentialsFromEnvironment(),
+    });
   }
   return keyTokenSource(parseServiceAccountKey(await deps.secrets.get(credentials.secretName)), subject);
 }
-

@@ -63,7 +63,10 @@ export function cachedPerScopeSet(fetch: (scopes: readonly string[]) => Promise<
     let request = inFlight.get(key);
     if (!request) {
       request = fetch(scopes)
-        .then((fresh) => { tokens.set(key, fresh); return fresh; })
+        .then((fresh) => {
+          tokens.set(key, fresh);
+          return fresh;
+        })
         .finally(() => inFlight.delete(key));
       inFlight.set(key, request);
     }

@@ -2,7 +2,15 @@ import { admin_directory_v1 } from '@googleapis/admin';
 import type { OAuth2Client } from 'google-auth-library';
 import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, PublicProfile } from '../../domain/directory/model.js';
 import { SyncError, type GoogleCallRunner } from './google-calls.js';
-import { toDirectoryDomain, toDirectoryGroup, toDirectorySchema, toDirectoryUser, toFetchedMember, toPublicProfile, type FetchedMember } from './map.js';
+import {
+  toDirectoryDomain,
+  toDirectoryGroup,
+  toDirectorySchema,
+  toDirectoryUser,
+  toFetchedMember,
+  toPublicProfile,
+  type FetchedMember,
+} from './map.js';
 
 export interface Page<T> {
   readonly items: T[];
@@ -38,7 +46,8 @@ export interface DirectorySource {
 export const PAGE_SIZES = { users: 500, groups: 200, members: 200 } as const;
 
 // Every fields mask names nextPageToken: without it Google omits the token and paging stops after page one.
-const USER_ITEM_FIELDS = 'id,primaryEmail,aliases,nonEditableAliases,name,thumbnailPhotoUrl,organizations,orgUnitPath,locations,phones,relations,keywords,customSchemas,suspended,archived,isAdmin,includeInGlobalAddressList,etag';
+const USER_ITEM_FIELDS =
+  'id,primaryEmail,aliases,nonEditableAliases,name,thumbnailPhotoUrl,organizations,orgUnitPath,locations,phones,relations,keywords,customSchemas,suspended,archived,isAdmin,includeInGlobalAddressList,etag';
 const USER_FIELDS = `nextPageToken,users(${USER_ITEM_FIELDS})`;
 const PUBLIC_USER_ITEM_FIELDS = 'id,aliases,nonEditableAliases,organizations,locations,phones,relations,keywords,customSchemas';
 const PUBLIC_USER_FIELDS = `nextPageToken,users(${PUBLIC_USER_ITEM_FIELDS})`;
@@ -54,30 +63,51 @@ const NO_GAXIOS_RETRY = { retry: false } as const;
 export class GoogleDirectorySource implements DirectorySource {
   private readonly admin: admin_directory_v1.Admin;
 
-  constructor(auth: OAuth2Client, rootUrl: string, private readonly runner: GoogleCallRunner) {
+  constructor(
+    auth: OAuth2Client,
+    rootUrl: string,
+    private readonly runner: GoogleCallRunner,
+  ) {
     this.admin = new admin_directory_v1.Admin({ auth, rootUrl });
   }
 
   async listDomains(): Promise<DirectoryDomain[]> {
-    const { data } = await this.runner.call('domains.list', () => this.admin.domains.list({ customer: 'my_customer', fields: DOMAIN_FIELDS }, NO_GAXIOS_RETRY));
+    const { data } = await this.runner.call('domains.list', () =>
+      this.admin.domains.list({ customer: 'my_customer', fields: DOMAIN_FIELDS }, NO_GAXIOS_RETRY),
+    );
     return (data.domains ?? []).map(toDirectoryDomain);
   }
 
   async listSchemas(): Promise<DirectorySchema[]> {
-    const { data } = await this.runner.call('schemas.list', () => this.admin.schemas.list({ customerId: 'my_customer', fields: SCHEMA_FIELDS }, NO_GAXIOS_RETRY));
+    const { data } = await this.runner.call('schemas.list', () =>
+      this.admin.schemas.list({ customerId: 'my_customer', fields: SCHEMA_FIELDS }, NO_GAXIOS_RETRY),
+    );
     return (data.schemas ?? []).map(toDirectorySchema);
   }
 
   async listUsers(pageToken?: string): Promise<Page<DirectoryUser>> {
     const { data } = await this.runner.call('users.list', () =>
-      this.admin.users.list({ customer: 'my_customer', projection: 'full', viewType: 'admin_view', maxResults: PAGE_SIZES.users, fields: USER_FIELDS, pageToken }, NO_GAXIOS_RETRY),
+      this.admin.users.list(
+        {
+          customer: 'my_customer',
+          projection: 'full',
+          viewType: 'admin_view',
+          maxResults: PAGE_SIZES.users,
+          fields: USER_FIELDS,
+          pageToken,
+        },
+        NO_GAXIOS_RETRY,
+      ),
     );
     return page((data.users ?? []).map(toDirectoryUser), data.nextPageToken);
   }
 
   async listPublicUsers(domain: string, pageToken?: string): Promise<Page<PublicProfile>> {
     const { data } = await this.runner.call(`users.list (domain_public) of ${domain}`, () =>
-      this.admin.users.list({ domain, projection: 'full', viewType: 'domain_public', maxResults: PAGE_SIZES.users, fields: PUBLIC_USER_FIELDS, pageToken }, NO_GAXIOS_RETRY),
+      this.admin.users.list(
+        { domain, projection: 'full', viewType: 'domain_public', maxResults: PAGE_SIZES.users, fields: PUBLIC_USER_FIELDS, pageToken },
+        NO_GAXIOS_RETRY,
+      ),
     );
     return page((data.users ?? []).map(toPublicProfile), data.nextPageToken);
   }
@@ -114,7 +144,10 @@ export class GoogleDirectorySource implements DirectorySource {
   async getPublicUser(userId: string): Promise<PublicProfile | undefined> {
     try {
       const { data } = await this.runner.call(`users.get (domain_public) of user ${userId}`, () =>
-        this.admin.users.get({ userKey: userId, projection: 'full', viewType: 'domain_public', fields: PUBLIC_USER_ITEM_FIELDS }, NO_GAXIOS_RETRY),
+        this.admin.users.get(
+          { userKey: userId, projection: 'full', viewType: 'domain_public', fields: PUBLIC_USER_ITEM_FIELDS },
+          NO_GAXIOS_RETRY,
+        ),
       );
       return toPublicProfile(data);
     } catch (error) {
@@ -124,7 +157,9 @@ export class GoogleDirectorySource implements DirectorySource {
 
   async getGroup(groupId: string): Promise<DirectoryGroup | undefined> {
     try {
-      const { data } = await this.runner.call(`groups.get of group ${groupId}`, () => this.admin.groups.get({ groupKey: groupId, fields: GROUP_ITEM_FIELDS }, NO_GAXIOS_RETRY));
+      const { data } = await this.runner.call(`groups.get of group ${groupId}`, () =>
+        this.admin.groups.get({ groupKey: groupId, fields: GROUP_ITEM_FIELDS }, NO_GAXIOS_RETRY),
+      );
       return toDirectoryGroup(data);
     } catch (error) {
       return notFoundAsUndefined(error);

@@ -19,7 +19,11 @@ export type SyncErrorCode =
 
 export class SyncError extends Error {
   override name = 'SyncError';
-  constructor(readonly code: SyncErrorCode, message: string, readonly googleStatus?: number) {
+  constructor(
+    readonly code: SyncErrorCode,
+    message: string,
+    readonly googleStatus?: number,
+  ) {
     super(message);
   }
 }
@@ -79,21 +83,41 @@ interface GaxiosLike {
 export function describeGoogleFailure(error: unknown, now: number): GoogleFailure {
   if (error instanceof DelegatedTokenError) {
     const { status, reason, step } = error;
-    const kind = status === 429 ? 'rate-limit' : status !== undefined && status >= 500 ? 'server' : status === undefined && error.cause !== undefined ? 'network' : 'fatal';
+    const kind =
+      status === 429
+        ? 'rate-limit'
+        : status !== undefined && status >= 500
+          ? 'server'
+          : status === undefined && error.cause !== undefined
+            ? 'network'
+            : 'fatal';
     return { status, reason, message: error.message, retryAfterMs: undefined, tokenError: step === 'token', credentialStep: step, kind };
   }
   const e = (typeof error === 'object' && error !== null ? error : {}) as GaxiosLike;
   const status = e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined);
   const data = (e.response?.data ?? {}) as { error?: unknown; error_description?: unknown };
-  const apiError = typeof data.error === 'object' && data.error !== null
-    ? (data.error as { message?: unknown; errors?: Array<{ reason?: unknown }>; details?: Array<{ '@type'?: unknown; reason?: unknown }> })
+  const apiError =
+    typeof data.error === 'object' && data.error !== null
+      ? (data.error as {
+          message?: unknown;
+          errors?: Array<{ reason?: unknown }>;
+          details?: Array<{ '@type'?: unknown; reason?: unknown }>;
+        })
+      : undefined;
+  const errorInfo = Array.isArray(apiError?.details)
+    ? apiError.details.find((d) => String(d['@type']).endsWith('google.rpc.ErrorInfo'))
     : undefined;
-  const errorInfo = Array.isArray(apiError?.details) ? apiError.details.find((d) => String(d['@type']).endsWith('google.rpc.ErrorInfo')) : undefined;
   const tokenError = typeof data.error === 'string';
-  const reason = tokenError ? String(data.error) : typeof apiError?.errors?.[0]?.reason === 'string' ? String(apiError.errors[0].reason) : undefined;
+  const reason = tokenError
+    ? String(data.error)
+    : typeof apiError?.errors?.[0]?.reason === 'string'
+      ? String(apiError.errors[0].reason)
+      : undefined;
   const message = tokenError
     ? String(data.error_description ?? data.error)
-    : typeof apiError?.message === 'string' ? apiError.message : String(e.message ?? error);
+    : typeof apiError?.message === 'string'
+      ? apiError.message
+      : String(e.message ?? error);
   const retryAfterMs = parseRetryAfter(headerValue(e.response?.headers, 'retry-after'), now);
   let kind: GoogleFailure['kind'] = 'fatal';
   if (status === 429 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason))) kind = 'rate-limit';
@@ -119,7 +143,11 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /** Full-jitter exponential backoff: uniform in [0, min(cap, base·2^attempt)), never below Retry-After. */
-export function backoffDelay(attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>, retryAfterMs?: number): number {
+export function backoffDelay(
+  attempt: number,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+  retryAfterMs?: number,
+): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
   const jittered = Math.floor(options.random() * ceiling);
   return Math.max(jittered, retryAfterMs ?? 0);
@@ -150,13 +178,18 @@ export class GoogleCallRunner {
         const failure = describeGoogleFailure(error, this.options.clock.now());
         if (failure.kind === 'fatal') throw explainFailure(failure, what, this.subject);
         if (attempt + 1 >= this.options.maxAttempts) {
-          throw new SyncError('google-unavailable', `Google kept failing ${what} after ${attempt + 1} attempts (last: ${failure.status ?? 'network error'} ${failure.reason ?? ''} ${failure.message}). The next run resumes from the checkpoint.`);
+          throw new SyncError(
+            'google-unavailable',
+            `Google kept failing ${what} after ${attempt + 1} attempts (last: ${failure.status ?? 'network error'} ${failure.reason ?? ''} ${failure.message}). The next run resumes from the checkpoint.`,
+          );
         }
         const delay = backoffDelay(attempt, this.options, failure.retryAfterMs);
         // Waiting into the invocation's reserve (8 attempts can add up to minutes) could end in a hard
         // timeout with nothing checkpointed; handing over keeps the pages fetched so far.
         if (delay > (this.options.timeLeftMs?.() ?? Number.POSITIVE_INFINITY)) {
-          throw new OutOfTimeError(`Retrying ${what} in ${delay} ms would run past this invocation's time; the next invocation retries it.`);
+          throw new OutOfTimeError(
+            `Retrying ${what} in ${delay} ms would run past this invocation's time; the next invocation retries it.`,
+          );
         }
         this.stats.retries += 1;
         if (failure.kind === 'rate-limit') this.limiter.pauseUntil(this.options.clock.now() + delay);
@@ -173,33 +206,70 @@ export function explainFailure(failure: GoogleFailure, what: string, subject: st
   if (failure.credentialStep && !delegationAnswer) return new SyncError('google-credentials', message, status);
   if (failure.tokenError) return explainTokenFailure(failure, subject);
   if (status === 401) {
-    return new SyncError('token-rejected', `Google did not accept the access token for ${what} (401 ${reason ?? ''}: ${message}): it expired or was revoked, or another token endpoint issued it than the API answering (the key's token_uri and GOOGLE_API_ROOT must be the same Google; locally, the same emulator: GOOGLE_EMULATOR_PORT).`, status);
+    return new SyncError(
+      'token-rejected',
+      `Google did not accept the access token for ${what} (401 ${reason ?? ''}: ${message}): it expired or was revoked, or another token endpoint issued it than the API answering (the key's token_uri and GOOGLE_API_ROOT must be the same Google; locally, the same emulator: GOOGLE_EMULATOR_PORT).`,
+      status,
+    );
   }
-  if (status === 403 && (failure.errorInfoReason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' || reason === 'insufficientPermissions' || /scope/i.test(message))) {
-    return new SyncError('scope-not-delegated', `Google refused ${what}: the token lacks a scope (${message}). Add the sync's scopes in ${DELEGATION_CONSOLE}.`, status);
+  if (
+    status === 403 &&
+    (failure.errorInfoReason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' || reason === 'insufficientPermissions' || /scope/i.test(message))
+  ) {
+    return new SyncError(
+      'scope-not-delegated',
+      `Google refused ${what}: the token lacks a scope (${message}). Add the sync's scopes in ${DELEGATION_CONSOLE}.`,
+      status,
+    );
   }
   if (status === 403) {
-    return new SyncError('subject-not-admin', `Google refused ${what} for ${subject} (${status} ${reason ?? ''}: ${message}): the impersonated user must be an admin who may read users and groups (Admin console > Account > Admin roles).`, status);
+    return new SyncError(
+      'subject-not-admin',
+      `Google refused ${what} for ${subject} (${status} ${reason ?? ''}: ${message}): the impersonated user must be an admin who may read users and groups (Admin console > Account > Admin roles).`,
+      status,
+    );
   }
-  return new SyncError('google-request-rejected', `Google rejected ${what} (${status ?? 'no status'} ${reason ?? ''}: ${message}).`, status);
+  return new SyncError(
+    'google-request-rejected',
+    `Google rejected ${what} (${status ?? 'no status'} ${reason ?? ''}: ${message}).`,
+    status,
+  );
 }
 
 /** The token endpoint's OAuth errors (RFC 6749 §5.2), each as Google means it for a delegated service account. */
 function explainTokenFailure({ reason, message }: GoogleFailure, subject: string): SyncError {
   if (reason === 'unauthorized_client') {
-    return new SyncError('scope-not-delegated', `Google refused a token for ${subject} (unauthorized_client): domain-wide delegation is not granted to the service account's client id for one or more of the sync's scopes. Add them in ${DELEGATION_CONSOLE}; \`npm run sync -- --check\` names each missing scope.`);
+    return new SyncError(
+      'scope-not-delegated',
+      `Google refused a token for ${subject} (unauthorized_client): domain-wide delegation is not granted to the service account's client id for one or more of the sync's scopes. Add them in ${DELEGATION_CONSOLE}; \`npm run sync -- --check\` names each missing scope.`,
+    );
   }
   if (reason === 'invalid_grant' && /email or user id/i.test(message)) {
-    return new SyncError('subject-rejected', `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be the primary email of an existing, active admin of the Workspace tenant.`);
+    return new SyncError(
+      'subject-rejected',
+      `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be the primary email of an existing, active admin of the Workspace tenant.`,
+    );
   }
   if (reason === 'invalid_grant' && /timeframe|short-lived|\biat\b|\bexp\b/i.test(message)) {
-    return new SyncError('clock-skew', `Google refused the signed token request (${message}): this machine's clock is off by more than a few minutes; synchronise it (NTP).`);
+    return new SyncError(
+      'clock-skew',
+      `Google refused the signed token request (${message}): this machine's clock is off by more than a few minutes; synchronise it (NTP).`,
+    );
   }
   if (reason === 'invalid_grant' && /signature|account not found/i.test(message)) {
-    return new SyncError('key-rejected', `Google refused the service-account key (${message}): the key was deleted or disabled, or belongs to another service account. Store a current key of the service account in the secret.`);
+    return new SyncError(
+      'key-rejected',
+      `Google refused the service-account key (${message}): the key was deleted or disabled, or belongs to another service account. Store a current key of the service account in the secret.`,
+    );
   }
   if (reason === 'invalid_grant') {
-    return new SyncError('subject-rejected', `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be an existing, active admin of the Workspace tenant, and the key must not be deleted or disabled.`);
+    return new SyncError(
+      'subject-rejected',
+      `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be an existing, active admin of the Workspace tenant, and the key must not be deleted or disabled.`,
+    );
   }
-  return new SyncError('key-rejected', `Google refused the service-account key (${reason}: ${message}): store a current key of the service account in the secret.`);
+  return new SyncError(
+    'key-rejected',
+    `Google refused the service-account key (${reason}: ${message}): store a current key of the service account in the secret.`,
+  );
 }

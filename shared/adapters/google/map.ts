@@ -1,5 +1,13 @@
 import type { admin_directory_v1 } from '@googleapis/admin';
-import type { DirectoryDomain, DirectoryGroup, DirectorySchema, DirectoryUser, FetchedMember, PublicProfile, SharedProfile } from '../../domain/directory/model.js';
+import type {
+  DirectoryDomain,
+  DirectoryGroup,
+  DirectorySchema,
+  DirectoryUser,
+  FetchedMember,
+  PublicProfile,
+  SharedProfile,
+} from '../../domain/directory/model.js';
 
 export type { FetchedMember };
 
@@ -10,11 +18,30 @@ export type { FetchedMember };
  */
 type GUser = admin_directory_v1.Schema$User;
 
-interface GOrganization { title?: string; department?: string; primary?: boolean }
-interface GLocation { type?: string; area?: string; buildingId?: string; floorName?: string; deskCode?: string }
-interface GPhone { type?: string; value?: string; primary?: boolean }
-interface GRelation { type?: string; value?: string }
-interface GKeyword { value?: string }
+interface GOrganization {
+  title?: string;
+  department?: string;
+  primary?: boolean;
+}
+interface GLocation {
+  type?: string;
+  area?: string;
+  buildingId?: string;
+  floorName?: string;
+  deskCode?: string;
+}
+interface GPhone {
+  type?: string;
+  value?: string;
+  primary?: boolean;
+}
+interface GRelation {
+  type?: string;
+  value?: string;
+}
+interface GKeyword {
+  value?: string;
+}
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
@@ -54,10 +81,22 @@ function profileFields(user: GUser): SharedProfile {
     aliases: [...(user.aliases ?? []), ...(user.nonEditableAliases ?? [])].map((a) => a.toLowerCase()),
     title: text(organization?.title),
     department: text(organization?.department),
-    locations: list<GLocation>(user.locations).map((l) => compact({ type: text(l.type), area: text(l.area), buildingId: text(l.buildingId), floorName: text(l.floorName), deskCode: text(l.deskCode) })),
-    phones: list<GPhone>(user.phones).filter((p) => text(p.value)).map((p) => compact({ type: text(p.type), value: String(p.value) })),
+    locations: list<GLocation>(user.locations).map((l) =>
+      compact({
+        type: text(l.type),
+        area: text(l.area),
+        buildingId: text(l.buildingId),
+        floorName: text(l.floorName),
+        deskCode: text(l.deskCode),
+      }),
+    ),
+    phones: list<GPhone>(user.phones)
+      .filter((p) => text(p.value))
+      .map((p) => compact({ type: text(p.type), value: String(p.value) })),
     managerEmail: text(manager?.value)?.toLowerCase(),
-    keywords: list<GKeyword>(user.keywords).map((k) => text(k.value)).filter((k): k is string => k !== undefined),
+    keywords: list<GKeyword>(user.keywords)
+      .map((k) => text(k.value))
+      .filter((k): k is string => k !== undefined),
     customSchemas: (user.customSchemas ?? {}) as SharedProfile['customSchemas'],
   });
 }
@@ -97,15 +136,17 @@ export function toDirectorySchema(schema: admin_directory_v1.Schema$Schema): Dir
   return compact<DirectorySchema>({
     schemaName: String(schema.schemaName),
     displayName: text(schema.displayName),
-    fields: (schema.fields ?? []).map((f) => compact({
-      fieldName: String(f.fieldName),
-      fieldType: text(f.fieldType) ?? 'STRING',
-      displayName: text(f.displayName),
-      multiValued: f.multiValued === true,
-      // Google's default: a field every user of the domain may read.
-      readAccessType: text(f.readAccessType) ?? 'ALL_DOMAIN_USERS',
-      // Google's default is indexed (searchable); kept only when Google says otherwise, so stored hashes do not move.
-      indexed: f.indexed === false ? false : undefined,
-    })),
+    fields: (schema.fields ?? []).map((f) =>
+      compact({
+        fieldName: String(f.fieldName),
+        fieldType: text(f.fieldType) ?? 'STRING',
+        displayName: text(f.displayName),
+        multiValued: f.multiValued === true,
+        // Google's default: a field every user of the domain may read.
+        readAccessType: text(f.readAccessType) ?? 'ALL_DOMAIN_USERS',
+        // Google's default is indexed (searchable); kept only when Google says otherwise, so stored hashes do not move.
+        indexed: f.indexed === false ? false : undefined,
+      }),
+    ),
   });
 }

@@ -43,7 +43,11 @@ export function discover(issuer: string): Promise<Provider> {
 
 async function fetchMetadata(issuer: string): Promise<ProviderMetadata> {
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+  const response = await fetch(url, {
+    headers: { accept: 'application/json' },
+    redirect: 'error',
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
   if (!response.ok) throw new Error(`OpenID discovery at ${url} failed with HTTP ${response.status}`);
   const metadata = (await response.json()) as Partial<ProviderMetadata>;
   // OpenID Connect Discovery 4.3: the document must name exactly the issuer we asked.
@@ -150,13 +154,19 @@ export async function exchangeCode(provider: Provider, exchange: CodeExchange): 
     body.set('client_secret', exchange.clientSecret);
   }
   const response = await fetch(provider.metadata.token_endpoint, {
-    method: 'POST', headers, body, redirect: 'error', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    method: 'POST',
+    headers,
+    body,
+    redirect: 'error',
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
   });
   const result = (await response.json().catch(() => undefined)) as { id_token?: unknown; error?: unknown } | undefined;
   if (response.status === 400 && result?.error === 'invalid_grant') throw new LoginRejected('code_rejected');
   if (!response.ok) {
     // Our client credentials or the provider are at fault, not the user: a server error, logged with the OAuth error code only.
-    throw new Error(`Token endpoint answered HTTP ${response.status} (${typeof result?.error === 'string' ? result.error : 'no error code'})`);
+    throw new Error(
+      `Token endpoint answered HTTP ${response.status} (${typeof result?.error === 'string' ? result.error : 'no error code'})`,
+    );
   }
   if (typeof result !== 'object' || result === null) throw new LoginRejected('token_response_invalid');
   if (typeof result.id_token !== 'string' || result.id_token === '') throw new LoginRejected('id_token_missing');

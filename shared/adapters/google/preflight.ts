@@ -72,29 +72,39 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
       await call();
       checks.push({ name: `admin subject: ${name}`, ok: true, detail: `${input.subject} may ${name}` });
     } catch (error) {
-      checks.push({ name: `admin subject: ${name}`, ok: false, detail: explainFailure(describeGoogleFailure(error, Date.now()), name, input.subject).message });
+      checks.push({
+        name: `admin subject: ${name}`,
+        ok: false,
+        detail: explainFailure(describeGoogleFailure(error, Date.now()), name, input.subject).message,
+      });
     }
   }
   return checks;
 }
 
 /** One token request per scope: a scope missing from domain-wide delegation is named, not guessed. */
-export async function checkScopes(tokens: DelegatedTokenSource, subject: string, scopes: ReadonlyArray<{ scope: string; reads: string }> = SYNC_SCOPES): Promise<PreflightCheck[]> {
-  return Promise.all(scopes.map(async ({ scope, reads }) => {
-    try {
-      await tokens.token([scope]);
-      return { name: `scope ${scope}`, ok: true, detail: `delegated (reads ${reads})` };
-    } catch (error) {
-      const failure = describeGoogleFailure(error, Date.now());
-      let detail: string;
-      if (failure.tokenError && failure.reason === 'unauthorized_client') {
-        detail = `NOT delegated: add ${scope} for ${tokens.delegationClient} in ${DELEGATION_CONSOLE} (sync needs it to read ${reads}).`;
-      } else {
-        detail = error instanceof DelegatedTokenError ? error.message : explainFailure(failure, 'a token', subject).message;
+export async function checkScopes(
+  tokens: DelegatedTokenSource,
+  subject: string,
+  scopes: ReadonlyArray<{ scope: string; reads: string }> = SYNC_SCOPES,
+): Promise<PreflightCheck[]> {
+  return Promise.all(
+    scopes.map(async ({ scope, reads }) => {
+      try {
+        await tokens.token([scope]);
+        return { name: `scope ${scope}`, ok: true, detail: `delegated (reads ${reads})` };
+      } catch (error) {
+        const failure = describeGoogleFailure(error, Date.now());
+        let detail: string;
+        if (failure.tokenError && failure.reason === 'unauthorized_client') {
+          detail = `NOT delegated: add ${scope} for ${tokens.delegationClient} in ${DELEGATION_CONSOLE} (sync needs it to read ${reads}).`;
+        } else {
+          detail = error instanceof DelegatedTokenError ? error.message : explainFailure(failure, 'a token', subject).message;
+        }
+        return { name: `scope ${scope}`, ok: false, detail };
       }
-      return { name: `scope ${scope}`, ok: false, detail };
-    }
-  }));
+    }),
+  );
 }
 
 /** The run's message when Google refuses its token: which scopes are missing and where to add them. */

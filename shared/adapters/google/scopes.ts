@@ -15,10 +15,14 @@ export const SYNC_SCOPES = [
  * above; group and membership changes come only from the audit log (Reports activities.watch).
  */
 export const PUSH_SCOPES = [
-  { scope: 'https://www.googleapis.com/auth/admin.reports.audit.readonly', reads: 'group and membership changes (Reports activities.watch, for push-driven sync)' },
+  {
+    scope: 'https://www.googleapis.com/auth/admin.reports.audit.readonly',
+    reads: 'group and membership changes (Reports activities.watch, for push-driven sync)',
+  },
 ] as const;
 
 export const SYNC_SCOPE_URLS: readonly string[] = SYNC_SCOPES.map((s) => s.scope);
 
 /** Where a Workspace super admin grants scopes to a service account's client id. */
-export const DELEGATION_CONSOLE = 'Admin console > Security > Access and data control > API controls > Manage Domain Wide Delegation (https://admin.google.com/ac/owl/domainwidedelegation)';
+export const DELEGATION_CONSOLE =
+  'Admin console > Security > Access and data control > API controls > Manage Domain Wide Delegation (https://admin.google.com/ac/owl/domainwidedelegation)';

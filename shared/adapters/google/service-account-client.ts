@@ -39,9 +39,12 @@ export function parseServiceAccountKey(text: string): ServiceAccountKeyJson {
   } catch {
     throw new ServiceAccountKeyError('The service-account key is not valid JSON.');
   }
-  if (parsed.type !== 'service_account') throw new ServiceAccountKeyError('The key is not a service-account key (type must be "service_account").');
-  if (typeof parsed.client_email !== 'string' || !parsed.client_email.includes('@')) throw new ServiceAccountKeyError('The service-account key has no client_email.');
-  if (typeof parsed.private_key !== 'string' || !parsed.private_key.includes('PRIVATE KEY')) throw new ServiceAccountKeyError('The service-account key has no private_key.');
+  if (parsed.type !== 'service_account')
+    throw new ServiceAccountKeyError('The key is not a service-account key (type must be "service_account").');
+  if (typeof parsed.client_email !== 'string' || !parsed.client_email.includes('@'))
+    throw new ServiceAccountKeyError('The service-account key has no client_email.');
+  if (typeof parsed.private_key !== 'string' || !parsed.private_key.includes('PRIVATE KEY'))
+    throw new ServiceAccountKeyError('The service-account key has no private_key.');
   if (parsed.token_uri !== undefined) tokenUrl(parsed.token_uri);
   return parsed as ServiceAccountKeyJson;
 }
@@ -75,7 +78,9 @@ export function keyTokenSource(key: ServiceAccountKeyJson, subject: string): Del
       if (!credentials.access_token) throw new Error('Google answered the JWT-bearer grant without an access token.');
       return { accessToken: credentials.access_token, expiresAt: credentials.expiry_date ?? Date.now() + 3_600_000 };
     }),
-    verify: async () => [{ name: 'service-account key', ok: true, detail: `${key.client_email} (client id ${key.client_id ?? 'unknown'})` }],
+    verify: async () => [
+      { name: 'service-account key', ok: true, detail: `${key.client_email} (client id ${key.client_id ?? 'unknown'})` },
+    ],
   };
 }
 

@@ -28,16 +28,31 @@ const ASSERTION_LIFETIME_SECONDS = 3600;
 const REQUEST_TIMEOUT_MS = 15_000;
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-export async function delegatedTokenBySignJwt(federatedToken: string, scopes: readonly string[], options: SignJwtDelegationOptions): Promise<DelegatedToken> {
+export async function delegatedTokenBySignJwt(
+  federatedToken: string,
+  scopes: readonly string[],
+  options: SignJwtDelegationOptions,
+): Promise<DelegatedToken> {
   const assertion = await signDelegationAssertion(federatedToken, scopes, options);
   return exchangeAssertion(assertion, scopes, options, options.now ?? Date.now);
 }
 
 /** The assertion JWT wants `{iss, sub, scope, aud, iat, exp}`; signJwt signs it with a key Google holds for the service account. */
-export async function signDelegationAssertion(federatedToken: string, scopes: readonly string[], options: SignJwtDelegationOptions): Promise<string> {
+export async function signDelegationAssertion(
+  federatedToken: string,
+  scopes: readonly string[],
+  options: SignJwtDelegationOptions,
+): Promise<string> {
   const iat = Math.floor((options.now ?? Date.now)() / 1000);
   // The audience is Google's token URL whatever endpoint receives it: Google checks exactly that value.
-  const payload = { iss: options.serviceAccount, sub: options.subject, scope: scopes.join(' '), aud: GOOGLE_TOKEN_URL, iat, exp: iat + ASSERTION_LIFETIME_SECONDS };
+  const payload = {
+    iss: options.serviceAccount,
+    sub: options.subject,
+    scope: scopes.join(' '),
+    aud: GOOGLE_TOKEN_URL,
+    iat,
+    exp: iat + ASSERTION_LIFETIME_SECONDS,
+  };
   return signJwt(federatedToken, payload, options);
 }
 
@@ -47,12 +62,21 @@ async function signJwt(federatedToken: string, payload: object, options: SignJwt
     headers: { authorization: `Bearer ${federatedToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ payload: JSON.stringify(payload) }),
   });
-  const body = await response.json().catch(() => ({})) as { signedJwt?: unknown; error?: { message?: unknown; status?: unknown; details?: Array<{ reason?: unknown }> } };
+  const body = (await response.json().catch(() => ({}))) as {
+    signedJwt?: unknown;
+    error?: { message?: unknown; status?: unknown; details?: Array<{ reason?: unknown }> };
+  };
   if (response.ok && typeof body.signedJwt === 'string') return body.signedJwt;
   const message = typeof body.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`;
-  const reason = body.error?.details?.find((d) => typeof d.reason === 'string')?.reason as string | undefined
-    ?? (typeof body.error?.status === 'string' ? body.error.status : undefined);
-  throw new DelegatedTokenError('sign-jwt', explainSignJwtFailure(response.status, reason, message, options.serviceAccount), reason, response.status);
+  const reason =
+    (body.error?.details?.find((d) => typeof d.reason === 'string')?.reason as string | undefined) ??
+    (typeof body.error?.status === 'string' ? body.error.status : undefined);
+  throw new DelegatedTokenError(
+    'sign-jwt',
+    explainSignJwtFailure(response.status, reason, message, options.serviceAccount),
+    reason,
+    response.status,
+  );
 }
 
 function explainSignJwtFailure(status: number, reason: string | undefined, message: string, serviceAccount: string): string {
@@ -62,20 +86,32 @@ function explainSignJwtFailure(status: number, reason: string | undefined, messa
     return `${prefix} The IAM Service Account Credentials API is not enabled: gcloud services enable iamcredentials.googleapis.com --project=${project}.`;
   }
   if (status === 403) {
-    return `${prefix} The sync's federated identity lacks iam.serviceAccounts.signJwt on the service account: grant it roles/iam.serviceAccountTokenCreator `
-      + '(gcloud iam service-accounts add-iam-policy-binding … --role=roles/iam.serviceAccountTokenCreator --member=principalSet://iam.googleapis.com/<pool>/attribute.aws_role/<sync role ARN>).';
+    return (
+      `${prefix} The sync's federated identity lacks iam.serviceAccounts.signJwt on the service account: grant it roles/iam.serviceAccountTokenCreator ` +
+      '(gcloud iam service-accounts add-iam-policy-binding … --role=roles/iam.serviceAccountTokenCreator --member=principalSet://iam.googleapis.com/<pool>/attribute.aws_role/<sync role ARN>).'
+    );
   }
   if (status === 404) return `${prefix} No such service account: check GOOGLE_SERVICE_ACCOUNT (-c googleServiceAccount).`;
   if (status === 401) return `${prefix} The federated token was not accepted; run the preflight again (npm run sync -- --check).`;
   return prefix;
 }
 
-async function exchangeAssertion(assertion: string, scopes: readonly string[], options: SignJwtDelegationOptions, now: () => number): Promise<DelegatedToken> {
+async function exchangeAssertion(
+  assertion: string,
+  scopes: readonly string[],
+  options: SignJwtDelegationOptions,
+  now: () => number,
+): Promise<DelegatedToken> {
   const response = await post('token', options.oauthTokenUrl, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
   });
-  const body = await response.json().catch(() => ({})) as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
+  const body = (await response.json().catch(() => ({}))) as {
+    access_token?: unknown;
+    expires_in?: unknown;
+    error?: unknown;
+    error_description?: unknown;
+  };
   if (response.ok && typeof body.access_token === 'string') {
     const lifetimeSeconds = typeof body.expires_in === 'number' ? body.expires_in : ASSERTION_LIFETIME_SECONDS;
     return { accessToken: body.access_token, expiresAt: now() + lifetimeSeconds * 1000 };
@@ -96,6 +132,12 @@ async function post(step: 'sign-jwt' | 'token', url: string, init: { headers: Re
   try {
     return await fetch(url, { method: 'POST', ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (error) {
-    throw new DelegatedTokenError(step, `Could not reach ${new URL(url).origin} (${error instanceof Error ? error.message : String(error)}).`, undefined, undefined, { cause: error });
+    throw new DelegatedTokenError(
+      step,
+      `Could not reach ${new URL(url).origin} (${error instanceof Error ? error.message : String(error)}).`,
+      undefined,
+      undefined,
+      { cause: error },
+    );
   }
 }

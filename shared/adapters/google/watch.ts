@@ -40,10 +40,17 @@ export class GoogleWatchClient implements WatchClient {
   }
 
   async watch(feed: WatchedFeed, request: ChannelRequest): Promise<OpenedChannel> {
-    const requestBody = { id: request.id, type: 'web_hook', address: request.address, token: request.token, expiration: String(request.expiresAt) };
-    const { data } = feed === 'users'
-      ? await this.directory.users.watch({ customer: 'my_customer', requestBody })
-      : await this.reports.activities.watch({ userKey: 'all', applicationName: feed, requestBody });
+    const requestBody = {
+      id: request.id,
+      type: 'web_hook',
+      address: request.address,
+      token: request.token,
+      expiration: String(request.expiresAt),
+    };
+    const { data } =
+      feed === 'users'
+        ? await this.directory.users.watch({ customer: 'my_customer', requestBody })
+        : await this.reports.activities.watch({ userKey: 'all', applicationName: feed, requestBody });
     if (!data.resourceId) throw new Error(`Google opened the ${feed} channel without a resource id.`);
     return { resourceId: data.resourceId, expiresAt: Number(data.expiration ?? request.expiresAt) };
   }

@@ -26,8 +26,11 @@ export function awsCredentialsFromEnvironment(env: Readonly<Record<string, strin
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
     if (!accessKeyId || !secretAccessKey) {
-      throw new DelegatedTokenError('aws-credentials', 'No AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): '
-        + 'keyless mode runs as the sync function\'s execution role; outside Lambda, export that role\'s session credentials.');
+      throw new DelegatedTokenError(
+        'aws-credentials',
+        'No AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): ' +
+          "keyless mode runs as the sync function's execution role; outside Lambda, export that role's session credentials.",
+      );
     }
     return { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { token: env.AWS_SESSION_TOKEN } : {}) };
   };
@@ -81,11 +84,14 @@ export function workloadIdentityTokenSource(options: WorkloadIdentityOptions): D
           return false;
         }
       };
-      const ok = await step('aws credentials', `the function's AWS credentials (region ${settings.awsRegion})`, options.awsCredentials)
-        && await step('workload identity federation', `Google's STS accepted the AWS identity for ${settings.provider}`, federatedToken);
+      const ok =
+        (await step('aws credentials', `the function's AWS credentials (region ${settings.awsRegion})`, options.awsCredentials)) &&
+        (await step('workload identity federation', `Google's STS accepted the AWS identity for ${settings.provider}`, federatedToken));
       if (ok) {
         // Signing is the step to prove here; the scope checks that follow exchange assertions per scope.
-        await step('signJwt', `the federated identity may sign as ${settings.serviceAccount}`, async () => signDelegationAssertion(await federatedToken(), [], delegation));
+        await step('signJwt', `the federated identity may sign as ${settings.serviceAccount}`, async () =>
+          signDelegationAssertion(await federatedToken(), [], delegation),
+        );
       }
       return checks;
     },
@@ -97,17 +103,21 @@ function stsFailure(error: unknown, settings: WorkloadIdentitySettings): Delegat
   const e = error as { response?: { status?: number; data?: { error?: unknown; error_description?: unknown } }; message?: string };
   const status = e.response?.status;
   const reason = typeof e.response?.data?.error === 'string' ? e.response.data.error : undefined;
-  const description = typeof e.response?.data?.error_description === 'string' ? e.response.data.error_description : e.message ?? String(error);
+  const description =
+    typeof e.response?.data?.error_description === 'string' ? e.response.data.error_description : (e.message ?? String(error));
   const prefix = `Google's STS refused the sync's AWS identity (${reason ?? status ?? 'no answer'}: ${description}).`;
   let fix: string;
   if (reason === 'invalid_target' || /audience/i.test(description)) {
-    fix = `The pool or provider is wrong, disabled or deleted: GOOGLE_WORKLOAD_IDENTITY_PROVIDER (-c googleWorkloadIdentityProvider) is ${settings.provider}; `
-      + 'it must be projects/<project NUMBER>/locations/global/workloadIdentityPools/<pool>/providers/<provider> (gcloud iam workload-identity-pools providers describe).';
+    fix =
+      `The pool or provider is wrong, disabled or deleted: GOOGLE_WORKLOAD_IDENTITY_PROVIDER (-c googleWorkloadIdentityProvider) is ${settings.provider}; ` +
+      'it must be projects/<project NUMBER>/locations/global/workloadIdentityPools/<pool>/providers/<provider> (gcloud iam workload-identity-pools providers describe).';
   } else if (reason === 'unauthorized_client' || reason === 'access_denied' || status === 403) {
-    fix = 'The provider does not admit this AWS role: its attribute condition (or AWS account id) must admit the sync function\'s execution role, '
-      + 'e.g. attribute.aws_role == "arn:aws:sts::<account>:assumed-role/<sync role name>".';
+    fix =
+      "The provider does not admit this AWS role: its attribute condition (or AWS account id) must admit the sync function's execution role, " +
+      'e.g. attribute.aws_role == "arn:aws:sts::<account>:assumed-role/<sync role name>".';
   } else if (reason === 'invalid_grant') {
-    fix = 'The signed GetCallerIdentity request was not accepted (signature expired or not valid): check the function\'s clock and that its credentials are current.';
+    fix =
+      "The signed GetCallerIdentity request was not accepted (signature expired or not valid): check the function's clock and that its credentials are current.";
   } else {
     fix = `Check that ${settings.stsTokenUrl} is reachable and that the Security Token Service API is enabled.`;
   }

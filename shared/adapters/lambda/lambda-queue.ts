@@ -13,13 +13,18 @@ export interface PushWorkerEvent {
  * the receiver already ships client-lambda; an SQS queue in between is the alternative (notes).
  */
 export class LambdaInvokeQueue implements ChangeQueue {
-  constructor(private readonly functionName: string, private readonly lambda = new LambdaClient({})) {}
+  constructor(
+    private readonly functionName: string,
+    private readonly lambda = new LambdaClient({}),
+  ) {}
 
   async enqueue(changes: readonly PushChange[]): Promise<void> {
-    await this.lambda.send(new InvokeCommand({
-      FunctionName: this.functionName,
-      InvocationType: 'Event',
-      Payload: Buffer.from(JSON.stringify({ changes } satisfies PushWorkerEvent)),
-    }));
+    await this.lambda.send(
+      new InvokeCommand({
+        FunctionName: this.functionName,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify({ changes } satisfies PushWorkerEvent)),
+      }),
+    );
   }
 }

@@ -45,7 +45,9 @@ export function nextKeyRing(currentValue: string | undefined, now: Date, graceDa
   if (!current) return rotate(undefined, now);
   const oldestAccepted = now.getTime() - graceDays * 86_400_000;
   // A key retires when its successor starts sealing; the newest key retires after this rotation.
-  const kept = current.keys.filter((_, i) => i === 0 || Date.parse(current.keys[i - 1]!.createdAt) + KEY_ACTIVATION_DELAY_MS >= oldestAccepted);
+  const kept = current.keys.filter(
+    (_, i) => i === 0 || Date.parse(current.keys[i - 1]!.createdAt) + KEY_ACTIVATION_DELAY_MS >= oldestAccepted,
+  );
   return rotate({ keys: kept }, now);
 }
 
@@ -69,7 +71,12 @@ export function keyRingRotation(client: SecretsManagerClient, clock: () => Date 
       const current = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
       const ring = nextKeyRing(current.SecretString, clock());
       await client.send(
-        new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: JSON.stringify(ring), VersionStages: ['AWSPENDING'] }),
+        new PutSecretValueCommand({
+          SecretId: secretId,
+          ClientRequestToken: token,
+          SecretString: JSON.stringify(ring),
+          VersionStages: ['AWSPENDING'],
+        }),
       );
     },
     // The ring is only read by our own functions; there is no downstream service to update.
@@ -83,7 +90,12 @@ export function keyRingRotation(client: SecretsManagerClient, clock: () => Date 
       const current = Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
       if (current === token) return;
       await client.send(
-        new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: current }),
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: token,
+          RemoveFromVersionId: current,
+        }),
       );
     },
   };

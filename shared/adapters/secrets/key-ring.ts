@@ -30,7 +30,12 @@ export function parseKeyRing(raw: string): KeyRing {
   const keys = (parsed as { keys?: unknown })?.keys;
   if (!Array.isArray(keys) || keys.length === 0) throw new InvalidKeyRingError('The key ring has no keys.');
   for (const key of keys as KeyRingKey[]) {
-    if (typeof key?.id !== 'string' || typeof key.secret !== 'string' || Buffer.from(key.secret, 'base64url').length !== 32 || typeof key.createdAt !== 'string') {
+    if (
+      typeof key?.id !== 'string' ||
+      typeof key.secret !== 'string' ||
+      Buffer.from(key.secret, 'base64url').length !== 32 ||
+      typeof key.createdAt !== 'string'
+    ) {
       throw new InvalidKeyRingError('Every key needs an id, a 32-byte base64url secret and a createdAt time.');
     }
   }

@@ -13,7 +13,10 @@ export interface SecretStore {
 
 export class SecretNotFoundError extends Error {
   override name = 'SecretNotFoundError';
-  constructor(readonly secretName: string, hint: string) {
+  constructor(
+    readonly secretName: string,
+    hint: string,
+  ) {
     super(`Secret ${secretName} is missing or empty: ${hint}`);
   }
 }

@@ -14,7 +14,11 @@ export interface AdminGroupLookup {
  * three GetItems (the group's email item, the group, the membership), so a deployment without
  * ADMIN_GROUP_EMAIL, and every Workspace admin, stays at the session's one read per request.
  */
-export async function isIntranetAdmin(user: Pick<DirectoryUser, 'id' | 'isAdmin'>, adminGroupEmail: string | undefined, groups: AdminGroupLookup): Promise<boolean> {
+export async function isIntranetAdmin(
+  user: Pick<DirectoryUser, 'id' | 'isAdmin'>,
+  adminGroupEmail: string | undefined,
+  groups: AdminGroupLookup,
+): Promise<boolean> {
   if (user.isAdmin) return true;
   if (!adminGroupEmail) return false;
   const group = await groups.groupByEmail(adminGroupEmail);

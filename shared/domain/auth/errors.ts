@@ -23,22 +23,22 @@ export const LOGIN_REASONS = {
   id_token_malformed: 'The identity token is malformed.',
   alg_not_allowed: 'The identity token is signed with an algorithm we do not accept.',
   kid_unknown: 'The identity token is signed with a key Google does not publish.',
-  kid_ambiguous: 'The identity token does not say which of Google\'s keys signed it.',
-  signature_invalid: 'The identity token\'s signature is not valid.',
+  kid_ambiguous: "The identity token does not say which of Google's keys signed it.",
+  signature_invalid: "The identity token's signature is not valid.",
   iss_mismatch: 'The identity token comes from an issuer we do not trust.',
   aud_mismatch: 'The identity token was issued to another application.',
   azp_mismatch: 'The identity token was requested by another application.',
   token_expired: 'The identity token has expired or carries no expiry time.',
-  iat_invalid: 'The identity token\'s issue time is missing or implausible.',
+  iat_invalid: "The identity token's issue time is missing or implausible.",
   token_not_yet_valid: 'The identity token is not valid yet (its "not before" time is in the future).',
   nonce_mismatch: 'The identity token does not belong to this sign-in.',
   sub_missing: 'The identity token does not name the user.',
   // Who signed in.
   hd_missing: 'You signed in with a personal Google account.',
   hd_not_allowed: 'You signed in with an account of an organisation that does not use this intranet.',
-  email_domain_mismatch: 'The email address of this account is not in your organisation\'s domain.',
+  email_domain_mismatch: "The email address of this account is not in your organisation's domain.",
   email_unverified: 'Google has not verified the email address of this account.',
-  user_unknown: 'Google\'s directory does not list your account for this intranet.',
+  user_unknown: "Google's directory does not list your account for this intranet.",
   account_setup_busy: 'Many new accounts are being set up right now.',
   account_suspended: 'Your account is suspended.',
   account_archived: 'Your account is archived.',
@@ -49,13 +49,24 @@ export type LoginReason = keyof typeof LOGIN_REASONS;
 
 /** Refusals that are about who the user is (403) rather than a broken or forged exchange (400). */
 const ACCOUNT_REASONS: ReadonlySet<LoginReason> = new Set([
-  'hd_missing', 'hd_not_allowed', 'email_domain_mismatch', 'email_unverified', 'user_unknown', 'account_setup_busy', 'account_suspended', 'account_archived', 'account_deleted',
+  'hd_missing',
+  'hd_not_allowed',
+  'email_domain_mismatch',
+  'email_unverified',
+  'user_unknown',
+  'account_setup_busy',
+  'account_suspended',
+  'account_archived',
+  'account_deleted',
 ]);
 
 export class LoginRejected extends Error {
   override name = 'LoginRejected';
   readonly status: 400 | 403;
-  constructor(readonly reason: LoginReason, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: LoginReason,
+    options?: { cause?: unknown },
+  ) {
     super(LOGIN_REASONS[reason], options);
     this.status = ACCOUNT_REASONS.has(reason) ? 403 : 400;
   }

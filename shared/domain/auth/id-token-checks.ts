@@ -52,16 +52,23 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
   }
   if (claims.azp !== undefined && claims.azp !== expected.clientId) throw new LoginRejected('azp_mismatch');
   if (typeof claims.exp !== 'number' || claims.exp + CLOCK_SKEW_SECONDS <= now) throw new LoginRejected('token_expired');
-  if (typeof claims.iat !== 'number' || claims.iat > now + CLOCK_SKEW_SECONDS || claims.iat < now - MAX_ID_TOKEN_AGE_SECONDS - CLOCK_SKEW_SECONDS) {
+  if (
+    typeof claims.iat !== 'number' ||
+    claims.iat > now + CLOCK_SKEW_SECONDS ||
+    claims.iat < now - MAX_ID_TOKEN_AGE_SECONDS - CLOCK_SKEW_SECONDS
+  ) {
     throw new LoginRejected('iat_invalid');
   }
-  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now + CLOCK_SKEW_SECONDS)) throw new LoginRejected('token_not_yet_valid');
+  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now + CLOCK_SKEW_SECONDS))
+    throw new LoginRejected('token_not_yet_valid');
   if (typeof claims.nonce !== 'string' || claims.nonce !== expected.nonce) throw new LoginRejected('nonce_mismatch');
   if (typeof claims.sub !== 'string' || claims.sub === '' || claims.sub.length > 255) throw new LoginRejected('sub_missing');
 
-  if (claims.email_verified !== true || typeof claims.email !== 'string' || !claims.email.includes('@')) throw new LoginRejected('email_unverified');
+  if (claims.email_verified !== true || typeof claims.email !== 'string' || !claims.email.includes('@'))
+    throw new LoginRejected('email_unverified');
   if (claims.hd === undefined) throw new LoginRejected('hd_missing');
-  if (typeof claims.hd !== 'string' || !expected.allowedDomains.includes(claims.hd.toLowerCase())) throw new LoginRejected('hd_not_allowed');
+  if (typeof claims.hd !== 'string' || !expected.allowedDomains.includes(claims.hd.toLowerCase()))
+    throw new LoginRejected('hd_not_allowed');
   if (emailDomain(claims.email) !== claims.hd.toLowerCase()) throw new LoginRejected('email_domain_mismatch');
 
   return {

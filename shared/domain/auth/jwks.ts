@@ -33,7 +33,10 @@ export class JwksCache {
   /** Fetches so far (benchmarks and tests watch it). */
   fetchCount = 0;
 
-  constructor(private readonly uri: string, options: JwksCacheOptions = {}) {
+  constructor(
+    private readonly uri: string,
+    options: JwksCacheOptions = {},
+  ) {
     this.fetcher = options.fetch ?? fetch;
     this.now = options.now ?? (() => Date.now());
     this.minRefetchIntervalMs = options.minRefetchIntervalMs ?? 30_000;
@@ -58,9 +61,13 @@ export class JwksCache {
   }
 
   private select(kid: string | undefined): JWK | undefined {
-    const candidates = this.keys.filter((k) =>
-      k.kty === 'RSA' && (k.use === undefined || k.use === 'sig') && (k.alg === undefined || k.alg === ID_TOKEN_ALG)
-      && (k.key_ops === undefined || k.key_ops.includes('verify')));
+    const candidates = this.keys.filter(
+      (k) =>
+        k.kty === 'RSA' &&
+        (k.use === undefined || k.use === 'sig') &&
+        (k.alg === undefined || k.alg === ID_TOKEN_ALG) &&
+        (k.key_ops === undefined || k.key_ops.includes('verify')),
+    );
     if (kid !== undefined) return candidates.find((k) => k.kid === kid);
     // Without a kid the choice is only unambiguous when the issuer publishes a single key.
     if (candidates.length > 1) throw new LoginRejected('kid_ambiguous');
@@ -76,10 +83,15 @@ export class JwksCache {
 
   private async download(): Promise<void> {
     this.fetchCount++;
-    const response = await this.fetcher(this.uri, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(5000) });
+    const response = await this.fetcher(this.uri, {
+      headers: { accept: 'application/json' },
+      redirect: 'error',
+      signal: AbortSignal.timeout(5000),
+    });
     if (!response.ok) throw new Error(`JWKS request failed with HTTP ${response.status}`);
     const body = (await response.json()) as { keys?: unknown };
-    if (!Array.isArray(body.keys) || !body.keys.every((k) => typeof k === 'object' && k !== null)) throw new Error('JWKS response has no keys array');
+    if (!Array.isArray(body.keys) || !body.keys.every((k) => typeof k === 'object' && k !== null))
+      throw new Error('JWKS response has no keys array');
     this.keys = body.keys as JWK[];
     this.fetchedAt = this.now();
     this.maxAgeMs = cacheMaxAge(response.headers.get('cache-control'));

@@ -27,12 +27,14 @@ export const MAX_TRANSACTIONS = 3;
 
 export async function sealTransaction(transaction: LoginTransaction, keys: PurposeKeys, now = Date.now()): Promise<string> {
   const iat = Math.floor(now / 1000);
-  return new EncryptJWT({ ...transaction })
-    // `iat` in the (authenticated, readable) header too: the eviction order, without decrypting every cookie.
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: keys.current.id, iat })
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + TRANSACTION_TTL_SECONDS)
-    .encrypt(keys.current.key);
+  return (
+    new EncryptJWT({ ...transaction })
+      // `iat` in the (authenticated, readable) header too: the eviction order, without decrypting every cookie.
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: keys.current.id, iat })
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + TRANSACTION_TTL_SECONDS)
+      .encrypt(keys.current.key)
+  );
 }
 
 export async function openTransaction(sealed: string, keys: PurposeKeys, now = Date.now()): Promise<LoginTransaction> {
@@ -40,7 +42,10 @@ export async function openTransaction(sealed: string, keys: PurposeKeys, now = D
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtDecrypt(sealed, key.key, {
-      keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'], currentDate: new Date(now), requiredClaims: ['exp'],
+      keyManagementAlgorithms: ['dir'],
+      contentEncryptionAlgorithms: ['A256GCM'],
+      currentDate: new Date(now),
+      requiredClaims: ['exp'],
     }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw new LoginRejected('transaction_expired');

@@ -99,7 +99,14 @@ export interface DirectoryDomain {
 export interface DirectorySchema {
   readonly schemaName: string;
   readonly displayName?: string;
-  readonly fields: readonly { readonly fieldName: string; readonly fieldType: string; readonly displayName?: string; readonly multiValued: boolean; readonly readAccessType: string; readonly indexed?: boolean }[];
+  readonly fields: readonly {
+    readonly fieldName: string;
+    readonly fieldType: string;
+    readonly displayName?: string;
+    readonly multiValued: boolean;
+    readonly readAccessType: string;
+    readonly indexed?: boolean;
+  }[];
 }
 
 /** A member as members.list returns it; classified against the fetched directory when the run plans. */

@@ -1,9 +1,31 @@
 import { createHash } from 'node:crypto';
-import type { FacetCount, GroupSummary, ManagerChain, MatchReason, OrgPerson, PeopleFacets, PersonRef, PersonSummary } from '../../contract/api.js';
+import type {
+  FacetCount,
+  GroupSummary,
+  ManagerChain,
+  MatchReason,
+  OrgPerson,
+  PeopleFacets,
+  PersonRef,
+  PersonSummary,
+} from '../../contract/api.js';
 import { accountBlock, sharedProfileOf, type DirectoryGroup, type DirectorySchema, type DirectoryUser } from '../directory/model.js';
 import { words, wordsOfEach } from './normalize.js';
 import { CorruptIndexError, pack, unpack } from './pack.js';
-import { buildTokenIndex, compareCodeUnits, EMAIL, field, loadTokenIndex, matchAll, NAME, OTHER, weakestMatch, type DocumentWords, type StoredTokenIndex, type TokenIndex } from './token-index.js';
+import {
+  buildTokenIndex,
+  compareCodeUnits,
+  EMAIL,
+  field,
+  loadTokenIndex,
+  matchAll,
+  NAME,
+  OTHER,
+  weakestMatch,
+  type DocumentWords,
+  type StoredTokenIndex,
+  type TokenIndex,
+} from './token-index.js';
 
 /** A person and a group as search results, member lists and profiles show them: the wire contract's shapes. */
 export type { GroupSummary, PersonSummary };
@@ -29,9 +51,16 @@ export type PeopleFilter = Partial<Record<FacetName, string>> & { readonly manag
 
 /** Each field of a person the search covers, as the token index codes it: its class ranks, the detail names it. */
 const PERSON_FIELDS = {
-  name: field(NAME), email: field(EMAIL, 0), alias: field(EMAIL, 1),
-  title: field(OTHER, 0), department: field(OTHER, 1), manager: field(OTHER, 2), location: field(OTHER, 3),
-  phone: field(OTHER, 4), keyword: field(OTHER, 5), custom: field(OTHER, 6),
+  name: field(NAME),
+  email: field(EMAIL, 0),
+  alias: field(EMAIL, 1),
+  title: field(OTHER, 0),
+  department: field(OTHER, 1),
+  manager: field(OTHER, 2),
+  location: field(OTHER, 3),
+  phone: field(OTHER, 4),
+  keyword: field(OTHER, 5),
+  custom: field(OTHER, 6),
 } as const;
 const FIELD_NAMES = new Map(Object.entries(PERSON_FIELDS).map(([name, code]) => [code, name as keyof typeof PERSON_FIELDS]));
 
@@ -43,11 +72,18 @@ const MANAGER_NOT_LISTED = 0xfffffffe;
 interface Columns {
   readonly meta: { readonly builtAt: string };
   readonly people: {
-    readonly ids: string[]; readonly emails: string[]; readonly fullNames: string[]; readonly givenNames: string[]; readonly familyNames: string[];
+    readonly ids: string[];
+    readonly emails: string[];
+    readonly fullNames: string[];
+    readonly givenNames: string[];
+    readonly familyNames: string[];
     /** The facets, dictionary-coded: few distinct values, one number per person (cheap to load, count and filter). */
-    readonly titles: CodedColumn; readonly departments: CodedColumn; readonly locations: CodedColumn;
+    readonly titles: CodedColumn;
+    readonly departments: CodedColumn;
+    readonly locations: CodedColumn;
     /** Photo URLs without `photoPrefix` (their common prefix: most of a Google photo URL). */
-    readonly photoUrls: string[]; readonly photoPrefix: string;
+    readonly photoUrls: string[];
+    readonly photoPrefix: string;
     /** Position of the person's manager, NO_MANAGER or MANAGER_NOT_LISTED. */
     readonly managers: Uint32Array;
     /** Manager → direct reports, built with the index (no scan per request): person p's reports are `reports[reportOffsets[p]] … reports[reportOffsets[p + 1] - 1]`, by name. */
@@ -56,7 +92,10 @@ interface Columns {
     readonly index: StoredTokenIndex;
   };
   readonly groups: {
-    readonly ids: string[]; readonly emails: string[]; readonly names: string[]; readonly descriptions: string[];
+    readonly ids: string[];
+    readonly emails: string[];
+    readonly names: string[];
+    readonly descriptions: string[];
     readonly memberCounts: Uint32Array;
     readonly index: StoredTokenIndex;
   };
@@ -70,34 +109,115 @@ function toPacked(c: Columns): Buffer {
   const p = c.people;
   const g = c.groups;
   return pack(
-    [[FORMAT, c.meta.builtAt, p.photoPrefix], p.ids, p.emails, p.fullNames, p.givenNames, p.familyNames, p.titles.values, p.departments.values, p.photoUrls, p.locations.values, [...p.index.tokens],
-      g.ids, g.emails, g.names, g.descriptions, [...g.index.tokens]],
-    [p.titles.codes, p.departments.codes, p.locations.codes, p.managers, p.reportOffsets, p.reports, p.index.entryOffsets, p.index.entries, g.memberCounts, g.index.entryOffsets, g.index.entries],
+    [
+      [FORMAT, c.meta.builtAt, p.photoPrefix],
+      p.ids,
+      p.emails,
+      p.fullNames,
+      p.givenNames,
+      p.familyNames,
+      p.titles.values,
+      p.departments.values,
+      p.photoUrls,
+      p.locations.values,
+      [...p.index.tokens],
+      g.ids,
+      g.emails,
+      g.names,
+      g.descriptions,
+      [...g.index.tokens],
+    ],
+    [
+      p.titles.codes,
+      p.departments.codes,
+      p.locations.codes,
+      p.managers,
+      p.reportOffsets,
+      p.reports,
+      p.index.entryOffsets,
+      p.index.entries,
+      g.memberCounts,
+      g.index.entryOffsets,
+      g.index.entries,
+    ],
   );
 }
 
 function fromPacked(data: Uint8Array): Columns {
   const { lists, arrays } = unpack(data);
-  const [meta, ids, emails, fullNames, givenNames, familyNames, titles, departments, photoUrls, locations, tokens, gIds, gEmails, gNames, gDescriptions, gTokens] = lists;
-  const [titleCodes, departmentCodes, locationCodes, managers, reportOffsets, reports, pOffsets, pEntries, memberCounts, gOffsets, gEntries] = arrays;
+  const [
+    meta,
+    ids,
+    emails,
+    fullNames,
+    givenNames,
+    familyNames,
+    titles,
+    departments,
+    photoUrls,
+    locations,
+    tokens,
+    gIds,
+    gEmails,
+    gNames,
+    gDescriptions,
+    gTokens,
+  ] = lists;
+  const [
+    titleCodes,
+    departmentCodes,
+    locationCodes,
+    managers,
+    reportOffsets,
+    reports,
+    pOffsets,
+    pEntries,
+    memberCounts,
+    gOffsets,
+    gEntries,
+  ] = arrays;
   if (meta?.[0] !== FORMAT || !gTokens || !gEntries) throw new CorruptIndexError('Unknown search index format.');
   const n = ids!.length;
   const m = gIds!.length;
-  const coded = (values: string[] | undefined, codes: Uint32Array | undefined) => codes!.length === n && codes!.every((c) => c < values!.length);
-  const sized = [emails, fullNames, givenNames, familyNames, photoUrls].every((l) => l!.length === n)
-    && coded(titles, titleCodes) && coded(departments, departmentCodes) && coded(locations, locationCodes) && managers!.length === n && reportOffsets!.length === n + 1
-    && reportOffsets![n] === reports!.length && pOffsets!.length === n + 1
-    && [gEmails, gNames, gDescriptions].every((l) => l!.length === m) && memberCounts!.length === m && gOffsets!.length === m + 1;
+  const coded = (values: string[] | undefined, codes: Uint32Array | undefined) =>
+    codes!.length === n && codes!.every((c) => c < values!.length);
+  const sized =
+    [emails, fullNames, givenNames, familyNames, photoUrls].every((l) => l!.length === n) &&
+    coded(titles, titleCodes) &&
+    coded(departments, departmentCodes) &&
+    coded(locations, locationCodes) &&
+    managers!.length === n &&
+    reportOffsets!.length === n + 1 &&
+    reportOffsets![n] === reports!.length &&
+    pOffsets!.length === n + 1 &&
+    [gEmails, gNames, gDescriptions].every((l) => l!.length === m) &&
+    memberCounts!.length === m &&
+    gOffsets!.length === m + 1;
   if (!sized) throw new CorruptIndexError('The search index columns do not have the same length.');
   return {
     meta: { builtAt: meta[1] ?? '' },
     people: {
-      ids: ids!, emails: emails!, fullNames: fullNames!, givenNames: givenNames!, familyNames: familyNames!, 
-      titles: { values: titles!, codes: titleCodes! }, departments: { values: departments!, codes: departmentCodes! },
-      photoUrls: photoUrls!, photoPrefix: meta[2] ?? '', locations: { values: locations!, codes: locationCodes! }, managers: managers!, reportOffsets: reportOffsets!, reports: reports!, index: { tokens: tokens!, entryOffsets: pOffsets!, entries: pEntries! },
+      ids: ids!,
+      emails: emails!,
+      fullNames: fullNames!,
+      givenNames: givenNames!,
+      familyNames: familyNames!,
+      titles: { values: titles!, codes: titleCodes! },
+      departments: { values: departments!, codes: departmentCodes! },
+      photoUrls: photoUrls!,
+      photoPrefix: meta[2] ?? '',
+      locations: { values: locations!, codes: locationCodes! },
+      managers: managers!,
+      reportOffsets: reportOffsets!,
+      reports: reports!,
+      index: { tokens: tokens!, entryOffsets: pOffsets!, entries: pEntries! },
     },
     groups: {
-      ids: gIds!, emails: gEmails!, names: gNames!, descriptions: gDescriptions!, memberCounts: memberCounts!,
+      ids: gIds!,
+      emails: gEmails!,
+      names: gNames!,
+      descriptions: gDescriptions!,
+      memberCounts: memberCounts!,
       index: { tokens: gTokens, entryOffsets: gOffsets!, entries: gEntries },
     },
   };
@@ -128,11 +248,14 @@ export function isListed(user: DirectoryUser): boolean {
  * `indexed` (its default).
  */
 export function searchableFields(schemas: readonly DirectorySchema[]): Array<readonly [string, string]> {
-  return schemas.flatMap((s) => s.fields.filter((f) => f.readAccessType === 'ALL_DOMAIN_USERS' && f.indexed !== false).map((f) => [s.schemaName, f.fieldName] as const));
+  return schemas.flatMap((s) =>
+    s.fields.filter((f) => f.readAccessType === 'ALL_DOMAIN_USERS' && f.indexed !== false).map((f) => [s.schemaName, f.fieldName] as const),
+  );
 }
 
 function customValues(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap((v) => customValues(typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v));
+  if (Array.isArray(value))
+    return value.flatMap((v) => customValues(typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v));
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? [String(value)] : [];
 }
 
@@ -173,7 +296,9 @@ function reportsByManager(managerOf: readonly number[]): { reportOffsets: Uint32
   for (let p = 0; p < n; p++) reportOffsets[p + 1]! += reportOffsets[p]!;
   const fill = reportOffsets.slice(0, n);
   const reports = new Uint32Array(reportOffsets[n]!);
-  managerOf.forEach((m, p) => { if (m < n) reports[fill[m]!++] = p; });
+  managerOf.forEach((m, p) => {
+    if (m < n) reports[fill[m]!++] = p;
+  });
   return { reportOffsets, reports };
 }
 
@@ -182,20 +307,28 @@ const valueAt = (column: CodedColumn, position: number) => column.values[column.
 /** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
 export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
   // Every employee reads this index: past name, email and photo it holds only what colleagues may see.
-  const people = input.users.filter(isListed)
+  const people = input.users
+    .filter(isListed)
     .map((user) => ({ user, seen: sharedProfileOf(user), key: nameKey(user.name.fullName) }))
     .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.user.primaryEmail, b.user.primaryEmail));
   const byEmail = new Map<string, number>();
-  people.forEach(({ user, seen }, i) => { for (const e of [user.primaryEmail, ...seen.aliases]) byEmail.set(e.toLowerCase(), i); });
+  people.forEach(({ user, seen }, i) => {
+    for (const e of [user.primaryEmail, ...seen.aliases]) byEmail.set(e.toLowerCase(), i);
+  });
   const fields = searchableFields(input.schemas);
-  const managerOf = people.map(({ seen }) => (seen.managerEmail ? byEmail.get(seen.managerEmail.toLowerCase()) ?? MANAGER_NOT_LISTED : NO_MANAGER));
+  const managerOf = people.map(({ seen }) =>
+    seen.managerEmail ? (byEmail.get(seen.managerEmail.toLowerCase()) ?? MANAGER_NOT_LISTED) : NO_MANAGER,
+  );
 
   const personWords: DocumentWords[] = people.map(({ user, seen }, i) => {
     const manager = managerOf[i]! < people.length ? people[managerOf[i]!]!.user.name.fullName : '';
     const texts: Array<readonly [number, string | undefined]> = [
       [PERSON_FIELDS.name, `${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`],
-      [PERSON_FIELDS.email, user.primaryEmail], [PERSON_FIELDS.alias, seen.aliases.join(' ')],
-      [PERSON_FIELDS.title, seen.title], [PERSON_FIELDS.department, seen.department], [PERSON_FIELDS.manager, manager],
+      [PERSON_FIELDS.email, user.primaryEmail],
+      [PERSON_FIELDS.alias, seen.aliases.join(' ')],
+      [PERSON_FIELDS.title, seen.title],
+      [PERSON_FIELDS.department, seen.department],
+      [PERSON_FIELDS.manager, manager],
       [PERSON_FIELDS.location, seen.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]).join(' ')],
       [PERSON_FIELDS.phone, seen.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]).join(' ')],
       [PERSON_FIELDS.keyword, seen.keywords.join(' ')],
@@ -204,29 +337,41 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
     const folded = wordsOfEach(texts.map(([, text]) => text ?? ''));
     return texts.map(([code], n) => [code, folded[n]!] as const);
   });
-  const groups = input.groups.filter((g) => !g.deletedAt)
+  const groups = input.groups
+    .filter((g) => !g.deletedAt)
     .map((group) => ({ group, key: nameKey(group.name) }))
     .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.group.email, b.group.email));
   const groupWords: DocumentWords[] = groups.map(({ group }) => {
     const [name, emails, description] = wordsOfEach([group.name, [group.email, ...group.aliases].join(' '), group.description]);
-    return [[field(NAME), name!], [field(EMAIL), emails!], [field(OTHER), description!]];
+    return [
+      [field(NAME), name!],
+      [field(EMAIL), emails!],
+      [field(OTHER), description!],
+    ];
   });
 
   const photoPrefix = commonPrefix(people.flatMap((p) => (p.user.photoUrl ? [p.user.photoUrl] : [])));
   const columns: Columns = {
     meta: { builtAt: now.toISOString() },
     people: {
-      ids: people.map((p) => p.user.id), emails: people.map((p) => p.user.primaryEmail),
-      fullNames: people.map((p) => p.user.name.fullName), givenNames: people.map((p) => p.user.name.givenName), familyNames: people.map((p) => p.user.name.familyName),
-      titles: codedColumn(people.map((p) => p.seen.title ?? '')), departments: codedColumn(people.map((p) => p.seen.department ?? '')),
-      photoUrls: people.map((p) => p.user.photoUrl?.slice(photoPrefix.length) ?? ''), photoPrefix,
+      ids: people.map((p) => p.user.id),
+      emails: people.map((p) => p.user.primaryEmail),
+      fullNames: people.map((p) => p.user.name.fullName),
+      givenNames: people.map((p) => p.user.name.givenName),
+      familyNames: people.map((p) => p.user.name.familyName),
+      titles: codedColumn(people.map((p) => p.seen.title ?? '')),
+      departments: codedColumn(people.map((p) => p.seen.department ?? '')),
+      photoUrls: people.map((p) => p.user.photoUrl?.slice(photoPrefix.length) ?? ''),
+      photoPrefix,
       locations: codedColumn(people.map((p) => p.seen.locations.find((l) => l.area)?.area ?? '')),
       managers: Uint32Array.from(managerOf),
       ...reportsByManager(managerOf),
       index: buildTokenIndex(personWords),
     },
     groups: {
-      ids: groups.map((g) => g.group.id), emails: groups.map((g) => g.group.email), names: groups.map((g) => g.group.name),
+      ids: groups.map((g) => g.group.id),
+      emails: groups.map((g) => g.group.email),
+      names: groups.map((g) => g.group.name),
       descriptions: groups.map((g) => g.group.description),
       memberCounts: Uint32Array.from(groups, (g) => g.group.directMembersCount ?? 0),
       index: buildTokenIndex(groupWords),
@@ -234,7 +379,10 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
   };
   const data = toPacked(columns);
   // The version hashes content only (not builtAt), so rebuilding an unchanged directory is a no-op.
-  const version = createHash('sha256').update(toPacked({ ...columns, meta: { builtAt: '' } })).digest('base64url').slice(0, 16);
+  const version = createHash('sha256')
+    .update(toPacked({ ...columns, meta: { builtAt: '' } }))
+    .digest('base64url')
+    .slice(0, 16);
   return { version, data, people: people.length, groups: groups.length };
 }
 
@@ -245,7 +393,10 @@ export class DirectoryIndex {
   private readonly personPositions: Map<string, number>;
   private readonly groupPositions: Map<string, number>;
 
-  private constructor(readonly version: string, private readonly columns: Columns) {
+  private constructor(
+    readonly version: string,
+    private readonly columns: Columns,
+  ) {
     this.people = loadTokenIndex(columns.people.index);
     this.groupIndex = loadTokenIndex(columns.groups.index);
     this.personPositions = new Map(columns.people.ids.map((id, i) => [id, i]));
@@ -286,7 +437,10 @@ export class DirectoryIndex {
     if (!name || name === 'name') return undefined;
     const summary = this.person(position);
     const whole: Partial<Record<MatchReason['field'], string | undefined>> = {
-      email: summary.primaryEmail, title: summary.title, department: summary.department, manager: this.managerOf(summary.id)?.name.fullName,
+      email: summary.primaryEmail,
+      title: summary.title,
+      department: summary.department,
+      manager: this.managerOf(summary.id)?.name.fullName,
       // The city when the word is in it (not a building, floor or desk code).
       location: summary.location && words(summary.location).includes(match.word) ? summary.location : undefined,
     };
@@ -306,10 +460,17 @@ export class DirectoryIndex {
    */
   findPeople(query: string | undefined, filter: PeopleFilter): { positions: number[]; facets: PeopleFacets } {
     const managerPosition = filter.managerId === undefined ? undefined : this.personPositions.get(filter.managerId);
-    const wanted = FACETS.flatMap((facet) => (filter[facet] === undefined ? [] : [[this.facetColumn(facet), this.facetCode(facet, filter[facet])] as const]));
+    const wanted = FACETS.flatMap((facet) =>
+      filter[facet] === undefined ? [] : [[this.facetColumn(facet), this.facetCode(facet, filter[facet])] as const],
+    );
     const nothing = (filter.managerId !== undefined && managerPosition === undefined) || wanted.some(([, code]) => code < 0);
-    const candidates: ArrayLike<number> = nothing ? [] : query !== undefined ? this.searchPeople(query)
-      : managerPosition !== undefined ? this.reportsOf(filter.managerId!) : { length: this.peopleCount };
+    const candidates: ArrayLike<number> = nothing
+      ? []
+      : query !== undefined
+        ? this.searchPeople(query)
+        : managerPosition !== undefined
+          ? this.reportsOf(filter.managerId!)
+          : { length: this.peopleCount };
     const { managers } = this.columns.people;
     const positions: number[] = [];
     for (let i = 0; i < candidates.length; i++) {
@@ -317,7 +478,10 @@ export class DirectoryIndex {
       if (managerPosition !== undefined && managers[position] !== managerPosition) continue;
       if (wanted.every(([column, code]) => column.codes[position] === code)) positions.push(position);
     }
-    return { positions, facets: Object.fromEntries(FACETS.map((facet) => [facet, this.facetCounts(facet, positions)])) as unknown as PeopleFacets };
+    return {
+      positions,
+      facets: Object.fromEntries(FACETS.map((facet) => [facet, this.facetCounts(facet, positions)])) as unknown as PeopleFacets,
+    };
   }
 
   private facetColumn(facet: FacetName): CodedColumn {
@@ -344,7 +508,9 @@ export class DirectoryIndex {
     for (const position of positions) counts[codes[position]!]! += 1;
     const present: number[] = [];
     for (let code = 1; code < counts.length; code++) if (counts[code]! > 0) present.push(code);
-    return present.sort((a, b) => counts[b]! - counts[a]! || compareCodeUnits(values[a]!, values[b]!)).slice(0, FACET_VALUES)
+    return present
+      .sort((a, b) => counts[b]! - counts[a]! || compareCodeUnits(values[a]!, values[b]!))
+      .slice(0, FACET_VALUES)
       .map((code) => ({ value: values[code]!, count: counts[code]! }));
   }
 
@@ -352,10 +518,13 @@ export class DirectoryIndex {
     const p = this.columns.people;
     const optional = (key: string, value: string) => (value ? { [key]: value } : {});
     return {
-      id: p.ids[position]!, primaryEmail: p.emails[position]!,
+      id: p.ids[position]!,
+      primaryEmail: p.emails[position]!,
       name: { fullName: p.fullNames[position]!, givenName: p.givenNames[position]!, familyName: p.familyNames[position]! },
-      ...optional('title', valueAt(p.titles, position)), ...optional('department', valueAt(p.departments, position)),
-      ...optional('photoUrl', p.photoUrls[position] ? `${p.photoPrefix}${p.photoUrls[position]}` : ''), ...optional('location', valueAt(p.locations, position)),
+      ...optional('title', valueAt(p.titles, position)),
+      ...optional('department', valueAt(p.departments, position)),
+      ...optional('photoUrl', p.photoUrls[position] ? `${p.photoPrefix}${p.photoUrls[position]}` : ''),
+      ...optional('location', valueAt(p.locations, position)),
     };
   }
 
@@ -420,7 +589,13 @@ export class DirectoryIndex {
 
   group(position: number): GroupSummary {
     const g = this.columns.groups;
-    return { id: g.ids[position]!, email: g.emails[position]!, name: g.names[position]!, description: g.descriptions[position]!, directMembersCount: g.memberCounts[position]! };
+    return {
+      id: g.ids[position]!,
+      email: g.emails[position]!,
+      name: g.names[position]!,
+      description: g.descriptions[position]!,
+      directMembersCount: g.memberCounts[position]!,
+    };
   }
 
   groupById(id: string): GroupSummary | undefined {

@@ -5,14 +5,28 @@
  * letters and digits: punctuation, @ and dots separate words, so an email address is several words.
  */
 const FOLDS: Readonly<Record<string, string>> = {
-  ł: 'l', ø: 'o', ß: 'ss', ı: 'i', đ: 'd', ð: 'd', æ: 'ae', œ: 'oe', þ: 'th', ħ: 'h', ŀ: 'l',
+  ł: 'l',
+  ø: 'o',
+  ß: 'ss',
+  ı: 'i',
+  đ: 'd',
+  ð: 'd',
+  æ: 'ae',
+  œ: 'oe',
+  þ: 'th',
+  ħ: 'h',
+  ŀ: 'l',
 };
 const COMBINING_MARKS = /\p{M}+/gu;
 const UNFOLDED = /[łøßıđðæœþħŀ]/g;
 const WORD = /[\p{L}\p{N}]+/gu;
 
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase().replace(UNFOLDED, (c) => FOLDS[c] ?? c);
+  return text
+    .normalize('NFD')
+    .replace(COMBINING_MARKS, '')
+    .toLowerCase()
+    .replace(UNFOLDED, (c) => FOLDS[c] ?? c);
 }
 
 /** The folded words of a text, in order, duplicates kept. */
@@ -25,5 +39,7 @@ export function words(text: string): string[] {
  * cost): the texts are joined by a line break, which folding keeps, and split again.
  */
 export function wordsOfEach(texts: readonly string[]): string[][] {
-  return fold(texts.map((t) => t.replaceAll('\n', ' ')).join('\n')).split('\n').map((part) => part.match(WORD) ?? []);
+  return fold(texts.map((t) => t.replaceAll('\n', ' ')).join('\n'))
+    .split('\n')
+    .map((part) => part.match(WORD) ?? []);
 }

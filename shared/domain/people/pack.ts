@@ -42,7 +42,8 @@ export function pack(lists: readonly (readonly string[])[], arrays: readonly Uin
 
 export function unpack(compressed: Uint8Array): { lists: string[][]; arrays: Uint32Array[] } {
   const data = gunzipSync(compressed);
-  if (data.length < 12 || data.toString('latin1', 0, 4) !== MAGIC) throw new CorruptIndexError('The search index does not start with its format marker.');
+  if (data.length < 12 || data.toString('latin1', 0, 4) !== MAGIC)
+    throw new CorruptIndexError('The search index does not start with its format marker.');
   const listCount = data.readUInt32LE(4);
   const arrayCount = data.readUInt32LE(8);
   const need = (end: number) => {

@@ -130,7 +130,8 @@ export function matchAll(index: TokenIndex, queryWords: readonly string[], optio
     }
     if (weakest < 0) continue;
     // A query equal to the whole name matches it in the name only: the exact test runs for name-tier documents alone.
-    const tier = weakest === NAME ? (options.isExactName?.(document) ? TIER_EXACT_NAME : TIER_NAME) : weakest === EMAIL ? TIER_EMAIL : TIER_OTHER;
+    const tier =
+      weakest === NAME ? (options.isExactName?.(document) ? TIER_EXACT_NAME : TIER_NAME) : weakest === EMAIL ? TIER_EMAIL : TIER_OTHER;
     tiers[tier]!.push(document);
   }
   return tiers.flat();
@@ -158,7 +159,11 @@ function bestFieldInRange(index: StoredTokenIndex, document: number, lo: number,
  * Why a matching document matched: for the query word matched in the weakest field (the one that
  * set its tier), that field and the dictionary word it matched. Undefined when it does not match.
  */
-export function weakestMatch(index: StoredTokenIndex, document: number, queryWords: readonly string[]): { field: number; word: string } | undefined {
+export function weakestMatch(
+  index: StoredTokenIndex,
+  document: number,
+  queryWords: readonly string[],
+): { field: number; word: string } | undefined {
   let weakest: { field: number; token: number } | undefined;
   for (const word of queryWords) {
     const [lo, hi] = prefixRange(index.tokens, word);

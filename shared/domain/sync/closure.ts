@@ -5,15 +5,22 @@ import { memberKeyOf, type FetchedMember, type GroupMember } from '../directory/
  * is not in this tenant's users or groups (another domain, a consumer account) is EXTERNAL, keyed by
  * address; CUSTOMER stands for every user of the tenant. Duplicates (same key) keep the first.
  */
-export function classifyMembers(fetched: readonly FetchedMember[], userIds: ReadonlySet<string>, groupIds: ReadonlySet<string>): GroupMember[] {
+export function classifyMembers(
+  fetched: readonly FetchedMember[],
+  userIds: ReadonlySet<string>,
+  groupIds: ReadonlySet<string>,
+): GroupMember[] {
   const byKey = new Map<string, GroupMember>();
   for (const m of fetched) {
     const role = m.role === 'OWNER' || m.role === 'MANAGER' ? m.role : 'MEMBER';
     let member: GroupMember | undefined;
     if (m.type === 'CUSTOMER' && m.id) member = { memberKey: memberKeyOf('CUSTOMER', m.id), kind: 'CUSTOMER', memberId: m.id, role };
-    else if (m.type === 'USER' && m.id && userIds.has(m.id)) member = { memberKey: memberKeyOf('USER', m.id), kind: 'USER', memberId: m.id, email: m.email, role, status: m.status };
-    else if (m.type === 'GROUP' && m.id && groupIds.has(m.id)) member = { memberKey: memberKeyOf('GROUP', m.id), kind: 'GROUP', memberId: m.id, email: m.email, role };
-    else if (m.email) member = { memberKey: memberKeyOf('EXTERNAL', m.email), kind: 'EXTERNAL', memberId: m.id, email: m.email, role, status: m.status };
+    else if (m.type === 'USER' && m.id && userIds.has(m.id))
+      member = { memberKey: memberKeyOf('USER', m.id), kind: 'USER', memberId: m.id, email: m.email, role, status: m.status };
+    else if (m.type === 'GROUP' && m.id && groupIds.has(m.id))
+      member = { memberKey: memberKeyOf('GROUP', m.id), kind: 'GROUP', memberId: m.id, email: m.email, role };
+    else if (m.email)
+      member = { memberKey: memberKeyOf('EXTERNAL', m.email), kind: 'EXTERNAL', memberId: m.id, email: m.email, role, status: m.status };
     if (member && !byKey.has(member.memberKey)) byKey.set(member.memberKey, stripUndefined(member));
   }
   return [...byKey.values()].sort((a, b) => (a.memberKey < b.memberKey ? -1 : 1));
@@ -29,7 +36,10 @@ function stripUndefined<T extends object>(value: T): T {
  * a group in a cycle contains everyone of every group on the cycle, itself included. A CUSTOMER
  * member brings in every user of the tenant.
  */
-export function transitiveMembers(directMembers: ReadonlyMap<string, readonly GroupMember[]>, allUserIds: readonly string[]): Map<string, Map<string, boolean>> {
+export function transitiveMembers(
+  directMembers: ReadonlyMap<string, readonly GroupMember[]>,
+  allUserIds: readonly string[],
+): Map<string, Map<string, boolean>> {
   const result = new Map<string, Map<string, boolean>>();
   for (const [groupId, members] of directMembers) {
     const users = new Map<string, boolean>();

@@ -25,7 +25,8 @@ export class RateLimiter {
   private readonly queue: Array<() => void> = [];
 
   constructor(private readonly options: RateLimiterOptions) {
-    if (!(options.perMinute > 0) || !(options.burst >= 1) || !(options.maxConcurrent >= 1)) throw new RangeError('RateLimiter needs perMinute > 0, burst >= 1, maxConcurrent >= 1.');
+    if (!(options.perMinute > 0) || !(options.burst >= 1) || !(options.maxConcurrent >= 1))
+      throw new RangeError('RateLimiter needs perMinute > 0, burst >= 1, maxConcurrent >= 1.');
     this.interval = 60_000 / options.perMinute;
     this.tolerance = (options.burst - 1) * this.interval;
   }
@@ -69,7 +70,8 @@ export class RateLimiter {
 
   private leave(): void {
     const next = this.queue.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else this.active -= 1;
   }
 }

@@ -79,9 +79,17 @@ export interface SyncPlan {
 export const recordHash = (record: DirectoryUser | DirectoryGroup): string => contentHash({ ...record, etag: undefined });
 
 /** One group's membership with the hashes that let a later run (or push update) skip it when nothing changed. */
-export function membershipTarget(groupId: string, email: string, members: readonly GroupMember[], transitive: ReadonlyMap<string, boolean>): MembershipTarget {
+export function membershipTarget(
+  groupId: string,
+  email: string,
+  members: readonly GroupMember[],
+  transitive: ReadonlyMap<string, boolean>,
+): MembershipTarget {
   return {
-    groupId, email, members, transitive,
+    groupId,
+    email,
+    members,
+    transitive,
     memberHash: contentHash(members),
     transitiveHash: contentHash([...transitive].sort(([a], [b]) => (a < b ? -1 : 1))),
   };
@@ -104,7 +112,13 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
     const before = stored.users.get(user.id);
     if (before?.hash === hash) continue;
     const blocked = user.suspended || user.archived;
-    userUpserts.push({ user, hash, previousEmails: before?.emails ?? [], created: !before, endSessions: blocked && !(before?.suspended || before?.archived) });
+    userUpserts.push({
+      user,
+      hash,
+      previousEmails: before?.emails ?? [],
+      created: !before,
+      endSessions: blocked && !(before?.suspended || before?.archived),
+    });
   }
 
   const groupUpserts: GroupUpsert[] = [];
@@ -133,7 +147,10 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
   const schemas = snapshot.schemas ?? [];
   const schemasHash = contentHash(schemas);
 
-  const changedGroups = new Set([...groupUpserts.filter((g) => !g.created).map((g) => g.group.id), ...memberships.filter((m) => stored.groups.has(m.groupId)).map((m) => m.groupId)]);
+  const changedGroups = new Set([
+    ...groupUpserts.filter((g) => !g.created).map((g) => g.group.id),
+    ...memberships.filter((m) => stored.groups.has(m.groupId)).map((m) => m.groupId),
+  ]);
   const created = userUpserts.filter((u) => u.created).length + groupUpserts.filter((g) => g.created).length;
   const updated = userUpserts.filter((u) => !u.created).length + changedGroups.size;
   const fetched = users.length + groups.length;
@@ -158,14 +175,25 @@ export function planSync(snapshot: Snapshot, stored: StoredState): SyncPlan {
  */
 export function heldChanges(plan: SyncPlan, limit: number): HeldChange[] {
   const kind = (name: HeldChangeKind, items: readonly DeletionSample[]): HeldChange => ({
-    kind: name, count: items.length, samples: items.slice(0, limit).map(({ id, email }) => ({ id, email })),
+    kind: name,
+    count: items.length,
+    samples: items.slice(0, limit).map(({ id, email }) => ({ id, email })),
   });
   return [
     kind('users-deleted', plan.userTombstones),
     kind('groups-deleted', plan.groupTombstones),
-    kind('users-suspended', plan.userUpserts.filter((u) => u.endSessions).map(({ user }) => ({ id: user.id, email: user.primaryEmail }))),
-    kind('groups-changed', plan.groupUpserts.filter((g) => !g.created).map((g) => g.group)),
-    kind('memberships-changed', plan.memberships.map((m) => ({ id: m.groupId, email: m.email }))),
+    kind(
+      'users-suspended',
+      plan.userUpserts.filter((u) => u.endSessions).map(({ user }) => ({ id: user.id, email: user.primaryEmail })),
+    ),
+    kind(
+      'groups-changed',
+      plan.groupUpserts.filter((g) => !g.created).map((g) => g.group),
+    ),
+    kind(
+      'memberships-changed',
+      plan.memberships.map((m) => ({ id: m.groupId, email: m.email })),
+    ),
   ].filter((k) => k.count > 0);
 }
 
@@ -179,7 +207,10 @@ export function withShared(user: DirectoryUser, shared: SharedProfile | undefine
 export function missingFromSnapshot(snapshot: Snapshot, stored: StoredState): { users: string[]; groups: string[] } {
   const userIds = new Set(snapshot.users.map((u) => u.id));
   const groupIds = new Set(snapshot.groups.map((g) => g.id));
-  return { users: [...stored.users.keys()].filter((id) => !userIds.has(id)), groups: [...stored.groups.keys()].filter((id) => !groupIds.has(id)) };
+  return {
+    users: [...stored.users.keys()].filter((id) => !userIds.has(id)),
+    groups: [...stored.groups.keys()].filter((id) => !groupIds.has(id)),
+  };
 }
 
 function lastCopies<T extends { readonly id: string }>(items: readonly T[]): T[] {
@@ -199,13 +230,22 @@ export interface GuardVerdict {
  * wipe the intranet.
  */
 export function checkGuard(plan: SyncPlan, maxDeleteShare: number): GuardVerdict {
-  if (plan.fetchedUsers === 0) return { ok: false, reason: 'Google returned zero users: refusing to treat the whole directory as deleted.' };
+  if (plan.fetchedUsers === 0)
+    return { ok: false, reason: 'Google returned zero users: refusing to treat the whole directory as deleted.' };
   const share = (deleted: number, base: number) => (base === 0 ? 0 : deleted / base);
   const users = share(plan.userTombstones.length, plan.storedUsers);
   const groups = share(plan.groupTombstones.length, plan.storedGroups);
   const limit = `${Math.round(maxDeleteShare * 1000) / 10}%`;
-  if (users > maxDeleteShare) return { ok: false, reason: `The run would delete ${plan.userTombstones.length} of ${plan.storedUsers} users (${percent(users)}), more than the allowed ${limit}.` };
-  if (groups > maxDeleteShare) return { ok: false, reason: `The run would delete ${plan.groupTombstones.length} of ${plan.storedGroups} groups (${percent(groups)}), more than the allowed ${limit}.` };
+  if (users > maxDeleteShare)
+    return {
+      ok: false,
+      reason: `The run would delete ${plan.userTombstones.length} of ${plan.storedUsers} users (${percent(users)}), more than the allowed ${limit}.`,
+    };
+  if (groups > maxDeleteShare)
+    return {
+      ok: false,
+      reason: `The run would delete ${plan.groupTombstones.length} of ${plan.storedGroups} groups (${percent(groups)}), more than the allowed ${limit}.`,
+    };
   return { ok: true };
 }
 

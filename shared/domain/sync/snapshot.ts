@@ -44,7 +44,15 @@ export interface SnapshotDelta {
 }
 
 export function emptySnapshot(): Snapshot {
-  return { users: [], usersCursor: { done: false }, publicProfiles: [], publicCursors: {}, groups: [], groupsCursor: { done: false }, members: new Map() };
+  return {
+    users: [],
+    usersCursor: { done: false },
+    publicProfiles: [],
+    publicCursors: {},
+    groups: [],
+    groupsCursor: { done: false },
+    members: new Map(),
+  };
 }
 
 export function emptyDelta(): SnapshotDelta {
@@ -52,7 +60,14 @@ export function emptyDelta(): SnapshotDelta {
 }
 
 export function isDeltaEmpty(delta: SnapshotDelta): boolean {
-  return !delta.domains && !delta.schemas && !delta.usersCursor && Object.keys(delta.publicCursors).length === 0 && !delta.groupsCursor && delta.memberPages.length === 0;
+  return (
+    !delta.domains &&
+    !delta.schemas &&
+    !delta.usersCursor &&
+    Object.keys(delta.publicCursors).length === 0 &&
+    !delta.groupsCursor &&
+    delta.memberPages.length === 0
+  );
 }
 
 /** Replays a delta onto a snapshot (resume) — the same mutation the fetcher makes live. */
@@ -89,7 +104,12 @@ export function appendDelta(delta: SnapshotDelta, later: SnapshotDelta): void {
 }
 
 export function isSnapshotComplete(snapshot: Snapshot): boolean {
-  return snapshot.domains !== undefined && snapshot.schemas !== undefined && snapshot.usersCursor.done && snapshot.groupsCursor.done
-    && snapshot.domains.every((d) => snapshot.publicCursors[d.domainName]?.done === true)
-    && snapshot.groups.every((g) => snapshot.members.get(g.id)?.done === true);
+  return (
+    snapshot.domains !== undefined &&
+    snapshot.schemas !== undefined &&
+    snapshot.usersCursor.done &&
+    snapshot.groupsCursor.done &&
+    snapshot.domains.every((d) => snapshot.publicCursors[d.domainName]?.done === true) &&
+    snapshot.groups.every((g) => snapshot.members.get(g.id)?.done === true)
+  );
 }

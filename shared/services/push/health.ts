@@ -19,10 +19,13 @@ export async function pushHealth(db: DynamoDBDocumentClient, tableName: string, 
     listRunRecords(db, tableName, 50),
   ]);
   const feeds = WATCHED_FEEDS.map((feed): FeedHealth => {
-    const live = channels.filter((c) => c.feed === feed && c.status === 'active' && c.expiresAt > now && c.resourceId !== '').sort((a, b) => b.expiresAt - a.expiresAt)[0];
+    const live = channels
+      .filter((c) => c.feed === feed && c.status === 'active' && c.expiresAt > now && c.resourceId !== '')
+      .sort((a, b) => b.expiresAt - a.expiresAt)[0];
     const last = Math.max(0, ...channels.filter((c) => c.feed === feed).map((c) => c.lastMessageAt ?? 0));
     return {
-      feed, live: live !== undefined,
+      feed,
+      live: live !== undefined,
       ...(live ? { channelId: live.id, expiresAt: new Date(live.expiresAt).toISOString() } : {}),
       ...(last > 0 ? { lastMessageAt: new Date(last).toISOString() } : {}),
     };
@@ -33,14 +36,26 @@ export async function pushHealth(db: DynamoDBDocumentClient, tableName: string, 
   const healthy = feeds.every((f) => f.live);
   const lastSucceeded = runs.find((r: RunRecord) => r.status === 'succeeded');
   return {
-    healthy, feeds, channelsPastExpiry,
+    healthy,
+    feeds,
+    channelsPastExpiry,
     appliedLastHour: stats.filter((s) => s.hour >= lastHourKey).reduce((n, s) => n + s.applied, 0),
     appliedLastDay: stats.reduce((n, s) => n + s.applied, 0),
     ...(lags.length > 0 ? { lagP50Ms: percentile(lags, 0.5), lagP95Ms: percentile(lags, 0.95) } : {}),
     fullSync: {
       schedule: healthy ? 'daily' : 'hourly',
-      reason: healthy ? 'Every feed has a live channel: changes arrive by push; the full sync reconciles once a day.' : `No live channel for ${feeds.filter((f) => !f.live).map((f) => f.feed).join(', ')}: the full sync runs every hour.`,
-      ...(lastSucceeded ? { lastSucceededAt: lastSucceeded.startedAt, lastRepaired: lastSucceeded.counts.created + lastSucceeded.counts.updated + lastSucceeded.counts.deleted } : {}),
+      reason: healthy
+        ? 'Every feed has a live channel: changes arrive by push; the full sync reconciles once a day.'
+        : `No live channel for ${feeds
+            .filter((f) => !f.live)
+            .map((f) => f.feed)
+            .join(', ')}: the full sync runs every hour.`,
+      ...(lastSucceeded
+        ? {
+            lastSucceededAt: lastSucceeded.startedAt,
+            lastRepaired: lastSucceeded.counts.created + lastSucceeded.counts.updated + lastSucceeded.counts.deleted,
+          }
+        : {}),
     },
   };
 }
@@ -50,7 +65,11 @@ export async function pushHealth(db: DynamoDBDocumentClient, tableName: string, 
  * run is skipped unless the last successful run is a day old, so the choice between daily and
  * hourly needs no change to the schedule itself.
  */
-export async function scheduledSyncDue(db: DynamoDBDocumentClient, tableName: string, now: number): Promise<{ due: boolean; reason: string }> {
+export async function scheduledSyncDue(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  now: number,
+): Promise<{ due: boolean; reason: string }> {
   const health = await pushHealth(db, tableName, now);
   if (!health.healthy) return { due: true, reason: health.fullSync.reason };
   const last = health.fullSync.lastSucceededAt ? Date.parse(health.fullSync.lastSucceededAt) : 0;

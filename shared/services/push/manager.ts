@@ -5,7 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { activateChannel, deleteChannel, listChannels, markChannelStopped, saveChannel, WATCHED_FEEDS, type ChannelRecord, type WatchedFeed } from '../../adapters/dynamodb/push-channels.js';
+import {
+  activateChannel,
+  deleteChannel,
+  listChannels,
+  markChannelStopped,
+  saveChannel,
+  WATCHED_FEEDS,
+  type ChannelRecord,
+  type WatchedFeed,
+} from '../../adapters/dynamodb/push-channels.js';
 import type { WatchClient } from '../../adapters/google/watch.js';
 import { hashChannelToken, newChannelToken } from '../../domain/push/token.js';
 
@@ -79,7 +88,8 @@ export async function manageChannels(deps: ManagerDeps): Promise<ManagerReport> 
     }
   }
   const now = deps.now();
-  for (const old of channels) if (old.status === 'stopped' && (old.stoppedAt ?? 0) < now - KEEP_STOPPED_MS) await deleteChannel(deps.db, deps.tableName, old.id);
+  for (const old of channels)
+    if (old.status === 'stopped' && (old.stoppedAt ?? 0) < now - KEEP_STOPPED_MS) await deleteChannel(deps.db, deps.tableName, old.id);
   return { opened, stopped, failures };
 }
 
@@ -100,7 +110,15 @@ async function openChannel(deps: ManagerDeps, feed: WatchedFeed, policy: Channel
   const token = newChannelToken();
   const openedAt = deps.now();
   // Stored before the watch: Google's sync message can arrive before the watch call returns.
-  const pending: ChannelRecord = { id, feed, resourceId: '', tokenHash: hashChannelToken(token), expiresAt: openedAt + policy.ttlMs, openedAt, status: 'active' };
+  const pending: ChannelRecord = {
+    id,
+    feed,
+    resourceId: '',
+    tokenHash: hashChannelToken(token),
+    expiresAt: openedAt + policy.ttlMs,
+    openedAt,
+    status: 'active',
+  };
   await saveChannel(deps.db, deps.tableName, pending);
   try {
     const answer = await deps.watch.watch(feed, { id, token, address: deps.address, expiresAt: openedAt + policy.ttlMs });

@@ -36,7 +36,8 @@ interface NotificationHeaders {
 
 export async function receiveNotification(request: HttpRequest, deps: ReceiverDeps): Promise<HttpResponse> {
   const body = request.body ?? '';
-  if (Buffer.byteLength(body) > MAX_NOTIFICATION_BYTES) throw new HttpError(413, 'body_too_large', `A notification is at most ${MAX_NOTIFICATION_BYTES} bytes.`);
+  if (Buffer.byteLength(body) > MAX_NOTIFICATION_BYTES)
+    throw new HttpError(413, 'body_too_large', `A notification is at most ${MAX_NOTIFICATION_BYTES} bytes.`);
   const headers = notificationHeaders(request.headers);
   const channel = await getChannel(deps.db, deps.tableName, headers.channelId);
   if (!channel) throw new HttpError(404, 'unknown_channel', 'No notification channel has this id.');
@@ -63,19 +64,24 @@ function notificationHeaders(headers: Readonly<Record<string, string>>): Notific
   const resourceId = headers['x-goog-resource-id'] ?? '';
   const state = headers['x-goog-resource-state'] ?? '';
   const number = headers['x-goog-message-number'] ?? '';
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(channelId)) throw new HttpError(400, 'invalid_notification', 'X-Goog-Channel-ID is missing or malformed.');
-  if (token.length === 0 || token.length > 256) throw new HttpError(400, 'invalid_notification', 'X-Goog-Channel-Token is missing or malformed.');
-  if (!/^[A-Za-z0-9_=+/-]{1,256}$/.test(resourceId)) throw new HttpError(400, 'invalid_notification', 'X-Goog-Resource-ID is missing or malformed.');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(channelId))
+    throw new HttpError(400, 'invalid_notification', 'X-Goog-Channel-ID is missing or malformed.');
+  if (token.length === 0 || token.length > 256)
+    throw new HttpError(400, 'invalid_notification', 'X-Goog-Channel-Token is missing or malformed.');
+  if (!/^[A-Za-z0-9_=+/-]{1,256}$/.test(resourceId))
+    throw new HttpError(400, 'invalid_notification', 'X-Goog-Resource-ID is missing or malformed.');
   if (!/^[A-Za-z_]{1,64}$/.test(state)) throw new HttpError(400, 'invalid_notification', 'X-Goog-Resource-State is missing or malformed.');
   if (!/^[1-9]\d{0,14}$/.test(number)) throw new HttpError(400, 'invalid_notification', 'X-Goog-Message-Number is missing or malformed.');
   return { channelId, token, resourceId, state, messageNumber: Number(number) };
 }
 
 function verify(channel: ChannelRecord, headers: NotificationHeaders, now: number): void {
-  if (!channelTokenMatches(headers.token, channel.tokenHash)) throw new HttpError(401, 'invalid_token', 'The channel token does not match.');
+  if (!channelTokenMatches(headers.token, channel.tokenHash))
+    throw new HttpError(401, 'invalid_token', 'The channel token does not match.');
   // A channel is stored before Google answers the watch; only its sync message can come before the resource id does.
   const opening = channel.resourceId === '' && headers.state === 'sync';
-  if (!opening && headers.resourceId !== channel.resourceId) throw new HttpError(403, 'wrong_resource', 'The resource id is not this channel\'s.');
+  if (!opening && headers.resourceId !== channel.resourceId)
+    throw new HttpError(403, 'wrong_resource', "The resource id is not this channel's.");
   if (now > channel.expiresAt + EXPIRY_GRACE_MS) throw new HttpError(410, 'channel_expired', 'The channel has expired.');
 }
 
@@ -84,16 +90,21 @@ function changesOf(channel: ChannelRecord, headers: NotificationHeaders, body: s
   const origin = { channelId: channel.id, messageNumber: headers.messageNumber, receivedAt };
   if (channel.feed === 'users') {
     const id = parsed.id;
-    if (typeof id !== 'string' || !/^\d{1,32}$/.test(id)) throw new HttpError(400, 'invalid_notification', 'A users notification names the user by its numeric id.');
+    if (typeof id !== 'string' || !/^\d{1,32}$/.test(id))
+      throw new HttpError(400, 'invalid_notification', 'A users notification names the user by its numeric id.');
     return [{ kind: 'user', userId: id, event: headers.state, ...origin }];
   }
   return groupChanges(parsed, origin);
 }
 
 /** The groups an audit activity names: GROUP_EMAIL (admin) or group_id / group_email (groups_enterprise). */
-function groupChanges(activity: Record<string, unknown>, origin: Pick<PushChange, 'channelId' | 'messageNumber' | 'receivedAt'>): PushChange[] {
+function groupChanges(
+  activity: Record<string, unknown>,
+  origin: Pick<PushChange, 'channelId' | 'messageNumber' | 'receivedAt'>,
+): PushChange[] {
   const events = activity.events;
-  if (!Array.isArray(events) || events.length === 0 || events.length > 100) throw new HttpError(400, 'invalid_notification', 'An activity notification carries 1 to 100 events.');
+  if (!Array.isArray(events) || events.length === 0 || events.length > 100)
+    throw new HttpError(400, 'invalid_notification', 'An activity notification carries 1 to 100 events.');
   const time = Date.parse(String((activity.id as { time?: unknown } | undefined)?.time ?? ''));
   const changes = new Map<string, PushChange>();
   for (const event of events as Array<{ name?: unknown; parameters?: unknown }>) {
@@ -102,7 +113,13 @@ function groupChanges(activity: Record<string, unknown>, origin: Pick<PushChange
       if (!['GROUP_EMAIL', 'group_email', 'group_id'].includes(String(p?.name)) || typeof p.value !== 'string') continue;
       const groupKey = p.value.toLowerCase();
       if (groupKey.length > 254 || !/^[^@\s]+@[^@\s]+$/.test(groupKey)) continue;
-      changes.set(groupKey, { kind: 'group', groupKey, event: typeof event.name === 'string' ? event.name.slice(0, 64) : 'unknown', ...origin, ...(Number.isFinite(time) ? { changedAt: time } : {}) });
+      changes.set(groupKey, {
+        kind: 'group',
+        groupKey,
+        event: typeof event.name === 'string' ? event.name.slice(0, 64) : 'unknown',
+        ...origin,
+        ...(Number.isFinite(time) ? { changedAt: time } : {}),
+      });
     }
   }
   return [...changes.values()];

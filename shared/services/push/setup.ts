@@ -21,7 +21,11 @@ export async function createManagerDeps(deps: PushDependencies, now: () => numbe
   // The sync's own credentials, key or keyless (adapters/google/credentials.ts), with the watch scopes.
   const auth = delegatedAuthClient(await syncTokenSource(deps), WATCH_SCOPES);
   return {
-    db: deps.db, tableName: config.tableName, watch: new GoogleWatchClient(auth, config.googleApiRoot), address: config.push.receiverUrl, now,
+    db: deps.db,
+    tableName: config.tableName,
+    watch: new GoogleWatchClient(auth, config.googleApiRoot),
+    address: config.push.receiverUrl,
+    now,
     policy: channelPolicy(config.push.channelTtlHours * 3_600_000),
   };
 }

@@ -38,7 +38,11 @@ export interface PushBatchOptions {
   readonly publishIndex?: boolean;
 }
 
-export async function applyPushChanges(env: TargetedEnvironment, changes: readonly PushChange[], options: PushBatchOptions = {}): Promise<PushBatchResult> {
+export async function applyPushChanges(
+  env: TargetedEnvironment,
+  changes: readonly PushChange[],
+  options: PushBatchOptions = {},
+): Promise<PushBatchResult> {
   const targets = new Map<string, Target>();
   for (const change of changes) {
     const key = change.kind === 'user' ? `user:${change.userId}` : `group:${change.groupKey}`;
@@ -53,12 +57,20 @@ export async function applyPushChanges(env: TargetedEnvironment, changes: readon
       const outcome = change.kind === 'user' ? await syncOneUser(env, change.userId) : await syncOneGroup(env, change.groupKey);
       outcomes.push({ target, outcome });
     } catch (error) {
-      logger.warn('push change not applied; it will be retried', { kind: change.kind, event: change.event, error: error instanceof Error ? error.message : String(error) });
+      logger.warn('push change not applied; it will be retried', {
+        kind: change.kind,
+        event: change.event,
+        error: error instanceof Error ? error.message : String(error),
+      });
       outcomes.push({ target, outcome: 'failed' });
     }
   };
   const all = [...targets.values()];
-  await forEachConcurrent(all.filter((t) => t.change.kind === 'user'), USER_CONCURRENCY, run);
+  await forEachConcurrent(
+    all.filter((t) => t.change.kind === 'user'),
+    USER_CONCURRENCY,
+    run,
+  );
   for (const target of all.filter((t) => t.change.kind === 'group')) await run(target);
 
   const applied = outcomes.filter((o) => o.outcome !== 'failed' && o.outcome !== 'unchanged' && o.outcome !== 'absent');

@@ -24,7 +24,10 @@ export async function startLogin(request: HttpRequest, deps: Dependencies): Prom
     const state = randomToken();
     const nonce = randomToken();
     const pkce = pkcePair();
-    const sealed = await sealTransaction({ state, nonce, codeVerifier: pkce.verifier, returnTo }, await purposeKeys(deps, 'transaction-cookie'));
+    const sealed = await sealTransaction(
+      { state, nonce, codeVerifier: pkce.verifier, returnTo },
+      await purposeKeys(deps, 'transaction-cookie'),
+    );
     const location = authorizationUrl(provider, {
       clientId: config.googleClientId,
       redirectUri: redirectUri(config.appOrigin),
@@ -34,7 +37,9 @@ export async function startLogin(request: HttpRequest, deps: Dependencies): Prom
       ...(config.allowedDomains.length === 1 ? { hostedDomain: config.allowedDomains[0] } : {}),
     });
     const evicted = transactionsToEvict([...request.cookies].filter(([name]) => isTransactionCookie(name)));
-    return redirect(location.href, { cookies: [...evicted.map(clearCookie), setCookie(transactionCookieName(state), sealed, TRANSACTION_TTL_SECONDS)] });
+    return redirect(location.href, {
+      cookies: [...evicted.map(clearCookie), setCookie(transactionCookieName(state), sealed, TRANSACTION_TTL_SECONDS)],
+    });
   } catch (error) {
     return rejectionResponse(error, request, config);
   }

@@ -21,7 +21,11 @@ export type MatchResult = { readonly user: DirectoryUser } | { readonly settingU
  * first attempt answers "being set up", later ones find the stored record, or the recorded "not
  * found" (refused), or, past SETUP_WAIT_MS without an answer, give up (refused).
  */
-export async function matchUser(deps: Pick<Dependencies, 'db' | 'config' | 'fetchUserInProcess'> & { config: Pick<Config, 'tableName'> }, identity: VerifiedIdentity, now = Date.now()): Promise<MatchResult> {
+export async function matchUser(
+  deps: Pick<Dependencies, 'db' | 'config' | 'fetchUserInProcess'> & { config: Pick<Config, 'tableName'> },
+  identity: VerifiedIdentity,
+  now = Date.now(),
+): Promise<MatchResult> {
   const { db, config } = deps;
   const user = await getUserById(db, config.tableName, identity.sub);
   if (user) {

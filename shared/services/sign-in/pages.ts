@@ -38,9 +38,20 @@ function whatToDo(reason: LoginReason, context: PageContext): string {
   }
 }
 
-export function loginRejectedPage(status: number, reason: LoginReason, context: PageContext, cookies: readonly string[] = []): HttpResponse {
+export function loginRejectedPage(
+  status: number,
+  reason: LoginReason,
+  context: PageContext,
+  cookies: readonly string[] = [],
+): HttpResponse {
   const title = status === 403 ? 'You cannot sign in with this account' : 'Sign-in did not complete';
-  return page(status, title, `<p>${escapeHtml(LOGIN_REASONS[reason])}</p>${whatToDo(reason, context)}`, `${reason} · request ${context.requestId}`, cookies);
+  return page(
+    status,
+    title,
+    `<p>${escapeHtml(LOGIN_REASONS[reason])}</p>${whatToDo(reason, context)}`,
+    `${reason} · request ${context.requestId}`,
+    cookies,
+  );
 }
 
 /** Seconds between the "being set up" page's attempts; with SETUP_WAIT_MS it bounds them (about six). */
@@ -54,16 +65,31 @@ export const SETUP_RETRY_SECONDS = 10;
 export function accountSetupPage(requestId: string, returnTo: string, cookies: readonly string[] = []): HttpResponse {
   const again = `/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
   const body = `<p>This is your first sign-in: the intranet is fetching your profile from Google's directory. This takes a few seconds; the page continues by itself.</p><p><a href="${escapeHtml(again)}">Continue now</a></p>`;
-  return page(200, 'Your account is being set up', body, `account_setup · request ${requestId}`, cookies, `<meta http-equiv="refresh" content="${SETUP_RETRY_SECONDS}; url=${escapeHtml(again)}">`);
+  return page(
+    200,
+    'Your account is being set up',
+    body,
+    `account_setup · request ${requestId}`,
+    cookies,
+    `<meta http-equiv="refresh" content="${SETUP_RETRY_SECONDS}; url=${escapeHtml(again)}">`,
+  );
 }
 
 /** An unexpected failure: 500 like every other one (the foundation's rule), with the request id to quote. */
 export function signInUnavailablePage(requestId: string, cookies: readonly string[] = []): HttpResponse {
-  return page(500, 'Sign-in is unavailable right now', `<p>We could not complete the sign-in with Google. Please try again in a minute.</p>${TRY_AGAIN}`, `request ${requestId}`, cookies);
+  return page(
+    500,
+    'Sign-in is unavailable right now',
+    `<p>We could not complete the sign-in with Google. Please try again in a minute.</p>${TRY_AGAIN}`,
+    `request ${requestId}`,
+    cookies,
+  );
 }
 
 function page(status: number, title: string, body: string, reference: string, cookies: readonly string[], head = ''): HttpResponse {
-  return html(status, `<!doctype html>
+  return html(
+    status,
+    `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">${head}
 <title>${escapeHtml(title)} · Intranet</title><link rel="stylesheet" href="/theme.css"><link rel="icon" href="/favicon.svg" type="image/svg+xml"></head>
@@ -76,7 +102,9 @@ function page(status: number, title: string, body: string, reference: string, co
 </main>
 </body>
 </html>
-`, { cookies });
+`,
+    { cookies },
+  );
 }
 
 export function escapeHtml(text: string): string {

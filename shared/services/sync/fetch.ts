@@ -23,7 +23,10 @@ export class SnapshotFetcher {
   private failure: unknown;
   private waiters: Array<() => void> = [];
 
-  constructor(private readonly source: DirectorySource, readonly snapshot: Snapshot) {}
+  constructor(
+    private readonly source: DirectorySource,
+    readonly snapshot: Snapshot,
+  ) {}
 
   /** The pages fetched since the previous call: what a checkpoint stages. */
   takeDelta(): SnapshotDelta {
@@ -101,7 +104,11 @@ export class SnapshotFetcher {
   private publicUsersPage(domain: string, token: string | undefined): Task {
     return async () => {
       const page = await this.source.listPublicUsers(domain, token);
-      this.record({ ...emptyDelta(), publicProfiles: page.items, publicCursors: { [domain]: { next: page.nextPageToken, done: !page.nextPageToken } } });
+      this.record({
+        ...emptyDelta(),
+        publicProfiles: page.items,
+        publicCursors: { [domain]: { next: page.nextPageToken, done: !page.nextPageToken } },
+      });
       if (page.nextPageToken) this.queue.unshift(this.publicUsersPage(domain, page.nextPageToken));
     };
   }
@@ -121,7 +128,10 @@ export class SnapshotFetcher {
    * exists; only those Google answers 404 for are gone. One still there joins the snapshot (a group
    * with its members), so the run neither tombstones it nor ends its sessions.
    */
-  async confirmMissing(missing: { readonly users: readonly string[]; readonly groups: readonly string[] }, options: FetchOptions): Promise<'complete' | 'stopped'> {
+  async confirmMissing(
+    missing: { readonly users: readonly string[]; readonly groups: readonly string[] },
+    options: FetchOptions,
+  ): Promise<'complete' | 'stopped'> {
     for (const id of missing.users) {
       this.queue.push(async () => {
         const user = await this.source.getUser(id);
@@ -146,7 +156,10 @@ export class SnapshotFetcher {
         this.record({ ...emptyDelta(), memberPages: [{ groupId, members: [], cursor: { done: true }, gone: true }] });
         return;
       }
-      this.record({ ...emptyDelta(), memberPages: [{ groupId, members: page.items, cursor: { next: page.nextPageToken, done: !page.nextPageToken } }] });
+      this.record({
+        ...emptyDelta(),
+        memberPages: [{ groupId, members: page.items, cursor: { next: page.nextPageToken, done: !page.nextPageToken } }],
+      });
       // A group's remaining pages go first: a finished group is one less partial entry to checkpoint.
       if (page.nextPageToken) this.queue.unshift(this.membersPage(groupId, page.nextPageToken));
     };

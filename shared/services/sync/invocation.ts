@@ -29,15 +29,28 @@ export async function startSync(
   } catch (error) {
     const at = new Date((wiring.clock ?? systemClock).now()).toISOString();
     const record: RunRecord = {
-      runId: randomUUID(), status: 'failed', startedAt: at, endedAt: at, durationMs: 0, forced: request.force === true, counts: zeroCounts(),
-      memberships: { groupsChanged: 0, added: 0, removed: 0 }, apiCalls: 0, retries: 0, itemWrites: 0, invocations: 1,
+      runId: randomUUID(),
+      status: 'failed',
+      startedAt: at,
+      endedAt: at,
+      durationMs: 0,
+      forced: request.force === true,
+      counts: zeroCounts(),
+      memberships: { groupsChanged: 0, added: 0, removed: 0 },
+      apiCalls: 0,
+      retries: 0,
+      itemWrites: 0,
+      invocations: 1,
       errors: [{ code: 'setup', message: explainSetupFailure(error, deps.config) }],
     };
     if (request.dryRun) return { status: 'failed', record }; // a dry run writes nothing, this included
     try {
       await new SyncStateStore(deps.db, deps.config.tableName).putRunRecord(record);
     } catch (writeError) {
-      throw new Error(`${record.errors[0]!.message} The run record could not be written either: ${writeError instanceof Error ? writeError.message : String(writeError)}`, { cause: writeError });
+      throw new Error(
+        `${record.errors[0]!.message} The run record could not be written either: ${writeError instanceof Error ? writeError.message : String(writeError)}`,
+        { cause: writeError },
+      );
     }
     return { status: 'failed', record };
   }
@@ -49,9 +62,14 @@ export async function startSync(
 
 function explainSetupFailure(error: unknown, config: SyncDependencies['config']): string {
   const message = error instanceof Error ? error.message : String(error);
-  if ((error instanceof SecretNotFoundError || error instanceof ServiceAccountKeyError) && config.googleCredentials.mode === 'service-account-key') {
-    return `The service-account key in the secret ${config.googleCredentials.secretName} is empty or not a service-account key JSON (${message}) `
-      + 'Put the key JSON there (docs/deploy.md, step 7: aws secretsmanager put-secret-value), then run the preflight (step 9).';
+  if (
+    (error instanceof SecretNotFoundError || error instanceof ServiceAccountKeyError) &&
+    config.googleCredentials.mode === 'service-account-key'
+  ) {
+    return (
+      `The service-account key in the secret ${config.googleCredentials.secretName} is empty or not a service-account key JSON (${message}) ` +
+      'Put the key JSON there (docs/deploy.md, step 7: aws secretsmanager put-secret-value), then run the preflight (step 9).'
+    );
   }
   return `Directory sync could not start: ${message}`;
 }

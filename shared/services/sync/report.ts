@@ -10,10 +10,28 @@ export function runSummary(outcome: SyncOutcome): Record<string, unknown> {
   if (outcome.status === 'skipped') return { status: 'skipped', ...NOTHING_RAN, reason: outcome.reason };
   const r = outcome.record;
   return {
-    status: r.status, runId: r.runId, ...r.counts, apiCalls: r.apiCalls, retries: r.retries, durationMs: r.durationMs,
-    itemWrites: r.itemWrites, invocations: r.invocations, forced: r.forced, memberships: r.memberships,
+    status: r.status,
+    runId: r.runId,
+    ...r.counts,
+    apiCalls: r.apiCalls,
+    retries: r.retries,
+    durationMs: r.durationMs,
+    itemWrites: r.itemWrites,
+    invocations: r.invocations,
+    forced: r.forced,
+    memberships: r.memberships,
     ...(r.errors.length > 0 ? { errors: r.errors } : {}),
-    ...(outcome.diff ? { diff: { created: outcome.diff.created.length, updated: outcome.diff.updated.length, deleted: outcome.diff.deleted.length, membershipChanges: outcome.diff.membershipChanges, guard: outcome.diff.guard } } : {}),
+    ...(outcome.diff
+      ? {
+          diff: {
+            created: outcome.diff.created.length,
+            updated: outcome.diff.updated.length,
+            deleted: outcome.diff.deleted.length,
+            membershipChanges: outcome.diff.membershipChanges,
+            guard: outcome.diff.guard,
+          },
+        }
+      : {}),
   };
 }
 
@@ -37,17 +55,26 @@ export function emitRunMetrics(record: RunRecord): void {
  */
 export function runMetrics(record: RunRecord): Record<string, unknown> {
   const metrics = {
-    Fetched: record.counts.fetched, Created: record.counts.created, Updated: record.counts.updated, Unchanged: record.counts.unchanged,
-    Deleted: record.counts.deleted, ApiCalls: record.apiCalls, Retries: record.retries, ItemWrites: record.itemWrites, DurationMs: record.durationMs,
+    Fetched: record.counts.fetched,
+    Created: record.counts.created,
+    Updated: record.counts.updated,
+    Unchanged: record.counts.unchanged,
+    Deleted: record.counts.deleted,
+    ApiCalls: record.apiCalls,
+    Retries: record.retries,
+    ItemWrites: record.itemWrites,
+    DurationMs: record.durationMs,
   };
   return {
     _aws: {
       Timestamp: Date.parse(record.endedAt),
-      CloudWatchMetrics: [{
-        Namespace: 'WorkspaceBridge/Sync',
-        Dimensions: [['status']],
-        Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: Name === 'DurationMs' ? 'Milliseconds' : 'Count' })),
-      }],
+      CloudWatchMetrics: [
+        {
+          Namespace: 'WorkspaceBridge/Sync',
+          Dimensions: [['status']],
+          Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: Name === 'DurationMs' ? 'Milliseconds' : 'Count' })),
+        },
+      ],
     },
     status: record.status,
     runId: record.runId,

@@ -1,18 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  applyDirectoryItems, applyGroupUpsert, applyMembership, applyUserUpsert, readStoredState, tombstoneGroup, tombstoneUser,
-  type ApplyContext, type SessionTerminator,
+  applyDirectoryItems,
+  applyGroupUpsert,
+  applyMembership,
+  applyUserUpsert,
+  readStoredState,
+  tombstoneGroup,
+  tombstoneUser,
+  type ApplyContext,
+  type SessionTerminator,
 } from '../../adapters/dynamodb/sync-apply.js';
 import { changesDirectory, markSearchIndexStale, refreshSearchIndex } from '../../adapters/dynamodb/people-index-store.js';
 import type { Clock } from '../../adapters/clock/clock.js';
 import type { DirectorySource } from '../../adapters/google/directory-source.js';
 import { SnapshotFetcher } from './fetch.js';
 import { OutOfTimeError, SyncError, type CallStats } from '../../adapters/google/google-calls.js';
-import { checkGuard, heldChanges, missingFromSnapshot, planSync, type StoredState, type SyncCounts, type SyncPlan } from '../../domain/sync/plan.js';
+import {
+  checkGuard,
+  heldChanges,
+  missingFromSnapshot,
+  planSync,
+  type StoredState,
+  type SyncCounts,
+  type SyncPlan,
+} from '../../domain/sync/plan.js';
 import { forEachConcurrent } from '../../domain/sync/pool.js';
 import { applyDelta, emptySnapshot, isDeltaEmpty, type Snapshot } from '../../domain/sync/snapshot.js';
-import { CHECKPOINT_MAX_AGE_MS, SyncStateStore, type Checkpoint, type PendingDiff, type RunRecord, type RunStats, type RunStatus } from '../../adapters/dynamodb/sync-state-store.js';
+import {
+  CHECKPOINT_MAX_AGE_MS,
+  SyncStateStore,
+  type Checkpoint,
+  type PendingDiff,
+  type RunRecord,
+  type RunStats,
+  type RunStatus,
+} from '../../adapters/dynamodb/sync-state-store.js';
 
 export interface SyncEnvironment {
   readonly db: DynamoDBDocumentClient;
@@ -82,7 +105,12 @@ export async function runSync(env: SyncEnvironment, options: SyncOptions): Promi
   }
   let leaseLost = false;
   const heartbeat = setInterval(() => {
-    store.renewLease(owner, env.clock.now(), options.leaseDurationMs).then((held) => { if (!held) leaseLost = true; }, () => undefined);
+    store.renewLease(owner, env.clock.now(), options.leaseDurationMs).then(
+      (held) => {
+        if (!held) leaseLost = true;
+      },
+      () => undefined,
+    );
   }, options.leaseDurationMs / 3);
   heartbeat.unref();
   try {
@@ -121,7 +149,13 @@ class Invocation {
     this.startedAt = new Date(env.clock.now()).toISOString();
     this.force = options.force === true;
     this.lastFlush = this.lastProgress = env.clock.now();
-    this.ctx = { db: env.db, tableName: env.tableName, sessions: env.sessions, stats: { itemWrites: 0 }, now: () => new Date(env.clock.now()).toISOString() };
+    this.ctx = {
+      db: env.db,
+      tableName: env.tableName,
+      sessions: env.sessions,
+      stats: { itemWrites: 0 },
+      now: () => new Date(env.clock.now()).toISOString(),
+    };
   }
 
   async run(): Promise<SyncOutcome> {
@@ -140,11 +174,12 @@ class Invocation {
         this.progress('planning');
         stored = await readStoredState(this.env.db, this.env.tableName);
         const missing = confirmable(missingFromSnapshot(this.snapshot, stored), this.progress.bind(this));
-        if (missing && (await this.fetchStep(() => fetcher.confirmMissing(missing, options))) === 'stopped') return await this.handOver('fetching');
+        if (missing && (await this.fetchStep(() => fetcher.confirmMissing(missing, options))) === 'stopped')
+          return await this.handOver('fetching');
       } else {
         this.progress('planning');
       }
-      const plan = planSync(this.snapshot, stored ?? await readStoredState(this.env.db, this.env.tableName));
+      const plan = planSync(this.snapshot, stored ?? (await readStoredState(this.env.db, this.env.tableName)));
       let counts = this.checkpoint?.approvedCounts;
       if (!counts) {
         const verdict = checkGuard(plan, this.options.maxDeleteShare);
@@ -152,7 +187,9 @@ class Invocation {
         counts = plan.counts;
         this.approvedCounts = counts;
       }
-      this.progress(`applying: ${plan.userUpserts.length} users, ${plan.groupUpserts.length} groups, ${plan.memberships.length} memberships, ${plan.userTombstones.length + plan.groupTombstones.length} deletions`);
+      this.progress(
+        `applying: ${plan.userUpserts.length} users, ${plan.groupUpserts.length} groups, ${plan.memberships.length} memberships, ${plan.userTombstones.length + plan.groupTombstones.length} deletions`,
+      );
       if (changesDirectory(plan)) await markSearchIndexStale(this.env.db, this.env.tableName);
       if ((await this.apply(plan)) === 'stopped') return await this.handOver('applying');
       await refreshSearchIndex(this.env.db, this.env.tableName);
@@ -201,7 +238,9 @@ class Invocation {
     this.checkpoint = { ...existing, owner: this.options.invocationId, force: this.force };
     this.chunksAtStart = existing.chunks.length;
     await this.store.putCheckpoint(this.checkpoint, { takeOver: true });
-    this.progress(`resuming run ${this.runId} (${existing.phase}, ${this.snapshot.users.length} users and ${this.snapshot.groups.length} groups already fetched)`);
+    this.progress(
+      `resuming run ${this.runId} (${existing.phase}, ${this.snapshot.users.length} users and ${this.snapshot.groups.length} groups already fetched)`,
+    );
   }
 
   /** Checked before every call and step: time to hand over? Also where periodic checkpoints start. */
@@ -209,13 +248,19 @@ class Invocation {
     const now = this.env.clock.now();
     if (fetching && now - this.lastFlush >= this.options.checkpointIntervalMs) {
       this.lastFlush = now;
-      this.flushing = this.flushing.then(() => this.saveCheckpoint('fetching')).catch((error: unknown) => { this.flushFailure ??= error; });
+      this.flushing = this.flushing
+        .then(() => this.saveCheckpoint('fetching'))
+        .catch((error: unknown) => {
+          this.flushFailure ??= error;
+        });
     }
     if (now - this.lastProgress >= PROGRESS_INTERVAL_MS) {
       this.lastProgress = now;
       const s = this.snapshot;
       const groupsDone = [...s.members.values()].filter((m) => m.done).length;
-      this.progress(`fetched ${s.users.length} users, ${s.groups.length} groups, members of ${groupsDone} groups; ${this.totals().apiCalls} calls, ${this.totals().retries} retries`);
+      this.progress(
+        `fetched ${s.users.length} users, ${s.groups.length} groups, members of ${groupsDone} groups; ${this.totals().apiCalls} calls, ${this.totals().retries} retries`,
+      );
     }
     return this.flushFailure !== undefined || this.leaseLost() || this.options.remainingMs() < this.options.reserveMs;
   }
@@ -231,8 +276,14 @@ class Invocation {
         chunks = [...chunks, chunkId];
       }
       const checkpoint: Checkpoint = {
-        runId: this.runId, owner: this.options.invocationId, startedAt: this.startedAt, force: this.force, phase, chunks,
-        stats: this.totals(), ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
+        runId: this.runId,
+        owner: this.options.invocationId,
+        startedAt: this.startedAt,
+        force: this.force,
+        phase,
+        chunks,
+        stats: this.totals(),
+        ...(this.approvedCounts ? { approvedCounts: this.approvedCounts } : {}),
         ...(idleHandOvers > 0 ? { idleHandOvers } : {}),
       };
       await this.store.putCheckpoint(checkpoint, { first: this.checkpoint === undefined });
@@ -246,7 +297,11 @@ class Invocation {
   }
 
   private async handOver(phase: Checkpoint['phase']): Promise<SyncOutcome> {
-    if (this.leaseLost()) throw new SyncError('lease-lost', 'This invocation lost the sync lease (it stalled past the lease time); another invocation carries the run on.');
+    if (this.leaseLost())
+      throw new SyncError(
+        'lease-lost',
+        'This invocation lost the sync lease (it stalled past the lease time); another invocation carries the run on.',
+      );
     await this.flushing;
     // Each hand-over starts the next invocation at once: when Google refuses every call (or asks to
     // wait longer than an invocation can), invocations would chain doing nothing until the checkpoint
@@ -256,7 +311,10 @@ class Invocation {
     const idle = phase === 'fetching' && !staged ? (this.checkpoint?.idleHandOvers ?? 0) + 1 : 0;
     if (idle >= MAX_IDLE_HAND_OVERS) {
       if (this.checkpoint) this.checkpoint = { ...this.checkpoint, idleHandOvers: 0 };
-      throw new SyncError('google-unavailable', `${idle} invocations in a row fetched nothing: Google kept failing or asking to wait. The run stops here; the next scheduled run resumes from the checkpoint.`);
+      throw new SyncError(
+        'google-unavailable',
+        `${idle} invocations in a row fetched nothing: Google kept failing or asking to wait. The run stops here; the next scheduled run resumes from the checkpoint.`,
+      );
     }
     await this.saveCheckpoint(phase, idle);
     this.progress(`checkpointed run ${this.runId} (${phase}); continuing in a fresh invocation`);
@@ -271,12 +329,18 @@ class Invocation {
     const stages: Array<() => Promise<'complete' | 'stopped'>> = [
       () => forEachConcurrent(plan.userUpserts, concurrency, (u) => applyUserUpsert(this.ctx, u), stop),
       () => forEachConcurrent(plan.groupUpserts, concurrency, (g) => applyGroupUpsert(this.ctx, g), stop),
-      () => forEachConcurrent(plan.memberships, concurrency, async (m) => {
-        const { added, removed } = await applyMembership(this.ctx, m);
-        this.memberships.groupsChanged += 1;
-        this.memberships.added += added;
-        this.memberships.removed += removed;
-      }, stop),
+      () =>
+        forEachConcurrent(
+          plan.memberships,
+          concurrency,
+          async (m) => {
+            const { added, removed } = await applyMembership(this.ctx, m);
+            this.memberships.groupsChanged += 1;
+            this.memberships.added += added;
+            this.memberships.removed += removed;
+          },
+          stop,
+        ),
       () => forEachConcurrent(plan.userTombstones, concurrency, (u) => tombstoneUser(this.ctx, u), stop),
       () => forEachConcurrent(plan.groupTombstones, concurrency, (g) => tombstoneGroup(this.ctx, g), stop),
     ];
@@ -285,7 +349,8 @@ class Invocation {
   }
 
   private async refuse(plan: SyncPlan, reason: string): Promise<SyncOutcome> {
-    const sample = <T extends { id: string; email: string }>(items: readonly T[]) => items.slice(0, SAMPLE_LIMIT).map((i) => ({ id: i.id, email: i.email }));
+    const sample = <T extends { id: string; email: string }>(items: readonly T[]) =>
+      items.slice(0, SAMPLE_LIMIT).map((i) => ({ id: i.id, email: i.email }));
     await this.store.putPendingDiff({
       runId: this.runId,
       refusedAt: new Date(this.env.clock.now()).toISOString(),
@@ -298,7 +363,9 @@ class Invocation {
     });
     if (this.checkpoint) await this.store.deleteCheckpoint(this.options.invocationId);
     this.progress(`refused: ${reason} Review the pending diff, then run again with --force to apply it.`);
-    return this.finish('refused', plan.counts, [{ code: 'mass-deletion-guard', message: `${reason} Nothing was applied; run with --force to apply.` }]);
+    return this.finish('refused', plan.counts, [
+      { code: 'mass-deletion-guard', message: `${reason} Nothing was applied; run with --force to apply.` },
+    ]);
   }
 
   private async explain(error: unknown): Promise<{ code: string; message: string }> {
@@ -337,11 +404,23 @@ class Invocation {
     const endedAt = this.env.clock.now();
     const totals = this.totals();
     const record: RunRecord = {
-      runId: this.runId, status, startedAt: this.startedAt, endedAt: new Date(endedAt).toISOString(), durationMs: endedAt - Date.parse(this.startedAt),
-      forced: this.force, counts, memberships: { ...this.memberships }, ...totals, errors,
+      runId: this.runId,
+      status,
+      startedAt: this.startedAt,
+      endedAt: new Date(endedAt).toISOString(),
+      durationMs: endedAt - Date.parse(this.startedAt),
+      forced: this.force,
+      counts,
+      memberships: { ...this.memberships },
+      ...totals,
+      errors,
     };
     const recorded = await this.store.recordRun(record, this.options.invocationId);
-    if (!recorded) return { status: 'skipped', reason: `This invocation lost the sync lease before it could record run ${this.runId} as ${status}; the invocation that took the run over records it.` };
+    if (!recorded)
+      return {
+        status: 'skipped',
+        reason: `This invocation lost the sync lease before it could record run ${this.runId} as ${status}; the invocation that took the run over records it.`,
+      };
     return { status, record: recorded };
   }
 
@@ -385,17 +464,33 @@ async function dryRun(env: SyncEnvironment, options: SyncOptions): Promise<SyncO
   const plan = planSync(snapshot, stored);
   const verdict = checkGuard(plan, options.maxDeleteShare);
   const diff: DiffSummary = {
-    created: [...plan.userUpserts.filter((u) => u.created).map((u) => u.user.primaryEmail), ...plan.groupUpserts.filter((g) => g.created).map((g) => g.group.email)],
-    updated: [...plan.userUpserts.filter((u) => !u.created).map((u) => u.user.primaryEmail), ...plan.groupUpserts.filter((g) => !g.created).map((g) => g.group.email)],
+    created: [
+      ...plan.userUpserts.filter((u) => u.created).map((u) => u.user.primaryEmail),
+      ...plan.groupUpserts.filter((g) => g.created).map((g) => g.group.email),
+    ],
+    updated: [
+      ...plan.userUpserts.filter((u) => !u.created).map((u) => u.user.primaryEmail),
+      ...plan.groupUpserts.filter((g) => !g.created).map((g) => g.group.email),
+    ],
     deleted: [...plan.userTombstones.map((u) => u.email), ...plan.groupTombstones.map((g) => g.email)],
     membershipChanges: plan.memberships.length,
     guard: verdict.ok || options.force ? { ok: true } : verdict,
   };
   const ended = env.clock.now();
   const record: RunRecord = {
-    runId: `dry-run-${options.invocationId}`, status: 'dry-run', startedAt: new Date(started).toISOString(), endedAt: new Date(ended).toISOString(),
-    durationMs: ended - started, forced: options.force === true, counts: plan.counts, memberships: { groupsChanged: plan.memberships.length, added: 0, removed: 0 },
-    apiCalls: env.callStats.apiCalls, retries: env.callStats.retries, itemWrites: 0, invocations: 1, errors: [],
+    runId: `dry-run-${options.invocationId}`,
+    status: 'dry-run',
+    startedAt: new Date(started).toISOString(),
+    endedAt: new Date(ended).toISOString(),
+    durationMs: ended - started,
+    forced: options.force === true,
+    counts: plan.counts,
+    memberships: { groupsChanged: plan.memberships.length, added: 0, removed: 0 },
+    apiCalls: env.callStats.apiCalls,
+    retries: env.callStats.retries,
+    itemWrites: 0,
+    invocations: 1,
+    errors: [],
   };
   return { status: 'dry-run', record, diff };
 }

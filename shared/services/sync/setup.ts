@@ -47,7 +47,12 @@ export async function createSyncEnvironment(deps: SyncDependencies, wiring: Sync
   const callStats: CallStats = { apiCalls: 0, retries: 0 };
   const perMinute = config.sync.quotaPerMinute * QUOTA_HEADROOM;
   const limiter = new RateLimiter({ perMinute, burst: Math.max(1, Math.round(perMinute / 60)), maxConcurrent: SYNC_CONCURRENCY, clock });
-  const runner = new GoogleCallRunner(limiter, { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random, timeLeftMs: wiring.timeLeftMs }, callStats, subject);
+  const runner = new GoogleCallRunner(
+    limiter,
+    { ...DEFAULT_RETRY, ...wiring.retry, clock, random: wiring.random ?? Math.random, timeLeftMs: wiring.timeLeftMs },
+    callStats,
+    subject,
+  );
   return {
     db: deps.db,
     tableName: config.tableName,
@@ -60,7 +65,10 @@ export async function createSyncEnvironment(deps: SyncDependencies, wiring: Sync
 }
 
 /** Run options from configuration; `remainingMs` and the invocation id come from the caller. */
-export function syncOptions(deps: SyncDependencies, options: Pick<SyncOptions, 'invocationId' | 'remainingMs'> & Partial<SyncOptions>): SyncOptions {
+export function syncOptions(
+  deps: SyncDependencies,
+  options: Pick<SyncOptions, 'invocationId' | 'remainingMs'> & Partial<SyncOptions>,
+): SyncOptions {
   return {
     maxDeleteShare: deps.config.sync.maxDeleteShare,
     concurrency: SYNC_CONCURRENCY,

@@ -10,7 +10,14 @@ import { allSyncedUserIds, ancestorGroups, knownMemberIds, storedGroupState } fr
 import type { DirectoryGroup, DirectoryUser, GroupMember, SharedProfile } from '../../domain/directory/model.js';
 import { getUserById } from '../../adapters/dynamodb/users.js';
 import { markSearchIndexStale } from '../../adapters/dynamodb/people-index-store.js';
-import { applyChangedUser, applyGroupUpsert, applyMembership, tombstoneGroup, tombstoneUser, type ApplyContext } from '../../adapters/dynamodb/sync-apply.js';
+import {
+  applyChangedUser,
+  applyGroupUpsert,
+  applyMembership,
+  tombstoneGroup,
+  tombstoneUser,
+  type ApplyContext,
+} from '../../adapters/dynamodb/sync-apply.js';
 import { classifyMembers, transitiveMembers } from '../../domain/sync/closure.js';
 import type { FetchedMember } from '../../adapters/google/map.js';
 import { membershipTarget, recordHash, withShared } from '../../domain/sync/plan.js';
@@ -103,13 +110,23 @@ async function listAllMembers(env: TargetedEnvironment, groupId: string): Promis
 }
 
 /** Writes the group's direct members and the transitive members of it and its ancestors; true when anything changed. */
-async function applyClosure(env: TargetedEnvironment, ctx: ApplyContext, group: DirectoryGroup, members: readonly GroupMember[]): Promise<boolean> {
+async function applyClosure(
+  env: TargetedEnvironment,
+  ctx: ApplyContext,
+  group: DirectoryGroup,
+  members: readonly GroupMember[],
+): Promise<boolean> {
   const affected = await ancestorGroups(env.db, env.tableName, group.id);
   affected.add(group.id);
   return recomputeTransitive(env, ctx, affected, new Map([[group.id, members]]));
 }
 
-async function recomputeTransitive(env: TargetedEnvironment, ctx: ApplyContext, affected: ReadonlySet<string>, known: Map<string, readonly GroupMember[]>): Promise<boolean> {
+async function recomputeTransitive(
+  env: TargetedEnvironment,
+  ctx: ApplyContext,
+  affected: ReadonlySet<string>,
+  known: Map<string, readonly GroupMember[]>,
+): Promise<boolean> {
   const direct = await directMembersBelow(env.db, env.tableName, affected, known);
   const needsEveryone = [...direct.values()].some((list) => list.some((m) => m.kind === 'CUSTOMER'));
   const everyone = needsEveryone ? await allSyncedUserIds(env.db, env.tableName) : [];
@@ -119,7 +136,7 @@ async function recomputeTransitive(env: TargetedEnvironment, ctx: ApplyContext, 
     const stored = await storedGroupState(env.db, env.tableName, groupId);
     if (!stored) continue;
     const target = membershipTarget(groupId, stored.emails[0] ?? '', direct.get(groupId) ?? [], closure.get(groupId) ?? new Map());
-    if ( (stored.memberHash === target.memberHash && stored.transitiveHash === target.transitiveHash)) continue;
+    if (stored.memberHash === target.memberHash && stored.transitiveHash === target.transitiveHash) continue;
     await markSearchIndexStale(env.db, env.tableName);
     await applyMembership(ctx, target);
     changed = true;
@@ -128,7 +145,12 @@ async function recomputeTransitive(env: TargetedEnvironment, ctx: ApplyContext, 
 }
 
 /** Direct members of the given groups and of every group nested below them: `known` first, the table otherwise. */
-async function directMembersBelow(db: DynamoDBDocumentClient, tableName: string, roots: ReadonlySet<string>, known: Map<string, readonly GroupMember[]>): Promise<Map<string, readonly GroupMember[]>> {
+async function directMembersBelow(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  roots: ReadonlySet<string>,
+  known: Map<string, readonly GroupMember[]>,
+): Promise<Map<string, readonly GroupMember[]>> {
   const direct = new Map<string, readonly GroupMember[]>();
   const queue = [...roots];
   while (queue.length > 0) {
@@ -140,4 +162,3 @@ async function directMembersBelow(db: DynamoDBDocumentClient, tableName: string,
   }
   return direct;
 }
-

@@ -6,22 +6,39 @@ import { makeUser } from '../../support/directory.js';
 
 const person = (id: string, fullName: string, extra: Partial<DirectoryUser> = {}): DirectoryUser => {
   const [givenName = '', ...rest] = fullName.split(' ');
-  return makeUser({ id, primaryEmail: `${fold(fullName).replace(/[^a-z]+/g, '.')}@example.com`, name: { fullName, givenName, familyName: rest.join(' ') }, ...extra });
+  return makeUser({
+    id,
+    primaryEmail: `${fold(fullName).replace(/[^a-z]+/g, '.')}@example.com`,
+    name: { fullName, givenName, familyName: rest.join(' ') },
+    ...extra,
+  });
 };
 
-const schemas: DirectorySchema[] = [{
-  schemaName: 'Employment',
-  fields: [
-    { fieldName: 'CostCenter', fieldType: 'STRING', multiValued: false, readAccessType: 'ADMINS_AND_SELF' },
-    { fieldName: 'Pronouns', fieldType: 'STRING', multiValued: false, readAccessType: 'ALL_DOMAIN_USERS' },
-    { fieldName: 'Hobbies', fieldType: 'STRING', multiValued: true, readAccessType: 'ALL_DOMAIN_USERS' },
-    { fieldName: 'Internal', fieldType: 'STRING', multiValued: false, readAccessType: 'ALL_DOMAIN_USERS', indexed: false },
-  ],
-}];
+const schemas: DirectorySchema[] = [
+  {
+    schemaName: 'Employment',
+    fields: [
+      { fieldName: 'CostCenter', fieldType: 'STRING', multiValued: false, readAccessType: 'ADMINS_AND_SELF' },
+      { fieldName: 'Pronouns', fieldType: 'STRING', multiValued: false, readAccessType: 'ALL_DOMAIN_USERS' },
+      { fieldName: 'Hobbies', fieldType: 'STRING', multiValued: true, readAccessType: 'ALL_DOMAIN_USERS' },
+      { fieldName: 'Internal', fieldType: 'STRING', multiValued: false, readAccessType: 'ALL_DOMAIN_USERS', indexed: false },
+    ],
+  },
+];
 
 const users: DirectoryUser[] = [
-  person('1', 'José García', { title: 'Senior Engineer', department: 'Engineering', locations: [{ area: 'Montréal', buildingId: 'MTL-3' }], customSchemas: { Employment: { CostCenter: 'CC-777', Pronouns: 'he/him', Hobbies: [{ value: 'kayaking' }], Internal: 'zebra' } } }),
-  person('2', 'Josefine Berg', { title: 'Designer', department: 'Design', managerEmail: 'jose.garcia@example.com', phones: [{ value: '+49 30 1234 567' }] }),
+  person('1', 'José García', {
+    title: 'Senior Engineer',
+    department: 'Engineering',
+    locations: [{ area: 'Montréal', buildingId: 'MTL-3' }],
+    customSchemas: { Employment: { CostCenter: 'CC-777', Pronouns: 'he/him', Hobbies: [{ value: 'kayaking' }], Internal: 'zebra' } },
+  }),
+  person('2', 'Josefine Berg', {
+    title: 'Designer',
+    department: 'Design',
+    managerEmail: 'jose.garcia@example.com',
+    phones: [{ value: '+49 30 1234 567' }],
+  }),
   person('3', 'Łukasz Weiß', { title: 'Manager', department: 'Sales', aliases: ['lukas@example.org'], keywords: ['first-aider'] }),
   person('4', 'Anna Kowal', { title: 'Engineer', primaryEmail: 'jose@example.com' } as Partial<DirectoryUser>),
   person('5', 'Hidden Jose', { visibleInDirectory: false }),
@@ -32,7 +49,14 @@ const users: DirectoryUser[] = [
   person('10', 'Jose', { title: 'Intern' }),
 ];
 const groups: IndexedGroup[] = [
-  { id: 'g1', email: 'engineering@example.com', name: 'Engineering', description: 'Builders', aliases: ['eng@example.com'], directMembersCount: 3 },
+  {
+    id: 'g1',
+    email: 'engineering@example.com',
+    name: 'Engineering',
+    description: 'Builders',
+    aliases: ['eng@example.com'],
+    directMembersCount: 3,
+  },
   { id: 'g2', email: 'team-nova@example.com', name: 'Team Nova', description: 'Engineering project', aliases: [], directMembersCount: 2 },
   { id: 'g3', email: 'gone@example.com', name: 'Gone', description: '', aliases: [], deletedAt: '2026-01-01T00:00:00Z' },
 ];
@@ -96,11 +120,17 @@ describe('people search', () => {
 
   it('gives summaries, managers and direct reports without reads', () => {
     expect(index.personById('1')).toEqual({
-      id: '1', primaryEmail: 'jose.garcia@example.com', name: { fullName: 'José García', givenName: 'José', familyName: 'García' },
-      title: 'Senior Engineer', department: 'Engineering', location: 'Montréal',
+      id: '1',
+      primaryEmail: 'jose.garcia@example.com',
+      name: { fullName: 'José García', givenName: 'José', familyName: 'García' },
+      title: 'Senior Engineer',
+      department: 'Engineering',
+      location: 'Montréal',
     });
     expect(index.managerOf('2')?.id).toBe('1');
-    expect(index.directReportsOf('1').map((p) => p.id)).toEqual(['9', '2'].sort((a, b) => index.personById(a)!.name.fullName.localeCompare(index.personById(b)!.name.fullName)));
+    expect(index.directReportsOf('1').map((p) => p.id)).toEqual(
+      ['9', '2'].sort((a, b) => index.personById(a)!.name.fullName.localeCompare(index.personById(b)!.name.fullName)),
+    );
   });
 
   it('answers nothing for a query without words', () => {
@@ -109,7 +139,11 @@ describe('people search', () => {
 });
 
 describe('why it matched', () => {
-  const why = (q: string, id: string) => index.whyMatched(index.searchPeople(q).find((p) => index.person(p).id === id)!, q);
+  const why = (q: string, id: string) =>
+    index.whyMatched(
+      index.searchPeople(q).find((p) => index.person(p).id === id)!,
+      q,
+    );
 
   it('says nothing for a match on the name, and names the field and value otherwise', () => {
     expect(why('jose garcia', '1')).toBeUndefined();
@@ -134,7 +168,8 @@ describe('why it matched', () => {
 });
 
 describe('filters and facets', () => {
-  const found = (q: string | undefined, filter: Parameters<typeof index.findPeople>[1]) => index.findPeople(q, filter).positions.map((p) => index.person(p).id);
+  const found = (q: string | undefined, filter: Parameters<typeof index.findPeople>[1]) =>
+    index.findPeople(q, filter).positions.map((p) => index.person(p).id);
 
   it('narrows by department, location, title and manager, alone or with words, in any case or accents', () => {
     expect(found(undefined, { title: 'engineer' })).toEqual(['4', '9']);
@@ -154,10 +189,20 @@ describe('filters and facets', () => {
   it('counts each facet value over the whole result, the most common first', () => {
     expect(index.findPeople('jose', {}).facets).toEqual({
       // José García (Engineering), Josefine Berg (Design), Anna Kowal and Bruno Silva (no department), Jose (none)
-      department: [{ value: 'Design', count: 1 }, { value: 'Engineering', count: 1 }],
-      location: [{ value: 'Kraków', count: 1 }, { value: 'Montréal', count: 1 }],
-      title: [{ value: 'Designer', count: 1 }, { value: 'Engineer', count: 2 }, { value: 'Intern', count: 1 }, { value: 'Senior Engineer', count: 1 }]
-        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)),
+      department: [
+        { value: 'Design', count: 1 },
+        { value: 'Engineering', count: 1 },
+      ],
+      location: [
+        { value: 'Kraków', count: 1 },
+        { value: 'Montréal', count: 1 },
+      ],
+      title: [
+        { value: 'Designer', count: 1 },
+        { value: 'Engineer', count: 2 },
+        { value: 'Intern', count: 1 },
+        { value: 'Senior Engineer', count: 1 },
+      ].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)),
     });
     expect(index.findPeople(undefined, { title: 'engineer' }).facets.title).toEqual([{ value: 'Engineer', count: 2 }]);
   });
@@ -171,7 +216,13 @@ describe('org chart', () => {
 
   it('walks the manager chain to the top, nearest manager first, with names', () => {
     const org = chart([person('20', 'Vera Lind', { managerEmail: 'bruno.silva@example.com' })]);
-    expect(org.managerChain('20')).toEqual({ people: [{ id: '9', name: 'Bruno Silva' }, { id: '1', name: 'José García' }], end: 'top' });
+    expect(org.managerChain('20')).toEqual({
+      people: [
+        { id: '9', name: 'Bruno Silva' },
+        { id: '1', name: 'José García' },
+      ],
+      end: 'top',
+    });
     expect(org.managerChain('1')).toEqual({ people: [], end: 'top' });
   });
 
@@ -182,7 +233,13 @@ describe('org chart', () => {
       person('23', 'Cy Ring', { managerEmail: 'ada.ring@example.com' }),
       person('24', 'Self Managed', { managerEmail: 'self.managed@example.com' }),
     ]);
-    expect(org.managerChain('21')).toEqual({ people: [{ id: '22', name: 'Bo Ring' }, { id: '23', name: 'Cy Ring' }], end: 'cycle' });
+    expect(org.managerChain('21')).toEqual({
+      people: [
+        { id: '22', name: 'Bo Ring' },
+        { id: '23', name: 'Cy Ring' },
+      ],
+      end: 'cycle',
+    });
     expect(org.managerChain('24')).toEqual({ people: [], end: 'cycle' });
     expect(org.directReportsOf('24').map((p) => p.id)).toEqual(['24']);
   });
@@ -202,7 +259,10 @@ describe('org chart', () => {
 
   it('pages direct reports by name, each with their own report count', () => {
     const org = chart([person('20', 'Vera Lind', { managerEmail: 'bruno.silva@example.com' })]);
-    expect(Array.from(org.reportsOf('1'), (p) => org.orgPerson(p)).map((p) => [p.id, p.reportCount])).toEqual([['9', 1], ['2', 0]]);
+    expect(Array.from(org.reportsOf('1'), (p) => org.orgPerson(p)).map((p) => [p.id, p.reportCount])).toEqual([
+      ['9', 1],
+      ['2', 0],
+    ]);
     expect(org.reportCount('1')).toBe(2);
     expect(org.reportsOf('unknown')).toHaveLength(0);
   });
@@ -213,7 +273,13 @@ describe('group search', () => {
     expect(index.searchGroups('engineering').map((g) => index.group(g).id)).toEqual(['g1', 'g2']);
     expect(index.searchGroups('eng').map((g) => index.group(g).id)).toEqual(['g1', 'g2']);
     expect(index.searchGroups('gone')).toEqual([]);
-    expect(index.groupById('g1')).toEqual({ id: 'g1', email: 'engineering@example.com', name: 'Engineering', description: 'Builders', directMembersCount: 3 });
+    expect(index.groupById('g1')).toEqual({
+      id: 'g1',
+      email: 'engineering@example.com',
+      name: 'Engineering',
+      description: 'Builders',
+      directMembersCount: 3,
+    });
   });
 });
 

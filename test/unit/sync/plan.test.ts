@@ -30,7 +30,10 @@ describe('planning', () => {
     s.users.push({ ...user('u1'), title: 'Renamed between pages' });
     s.groups.push({ ...group('g1'), name: 'g1 again' });
     const plan = planSync(s, nothingStored);
-    expect(plan.userUpserts.map((u) => [u.user.id, u.user.title])).toEqual([['u1', 'Renamed between pages'], ['u2', undefined]]);
+    expect(plan.userUpserts.map((u) => [u.user.id, u.user.title])).toEqual([
+      ['u1', 'Renamed between pages'],
+      ['u2', undefined],
+    ]);
     expect(plan.groupUpserts.map((g) => g.group.name)).toEqual(['g1 again']);
     expect(plan.memberships).toHaveLength(1);
     expect(plan.counts).toMatchObject({ fetched: 3, created: 3 });
@@ -42,11 +45,35 @@ describe('transitive membership', () => {
   it('resolves nested groups through a cycle, and CUSTOMER as every user', () => {
     const users = new Set(['u1', 'u2', 'u3', 'u4']);
     const groups = new Set(['a', 'b', 'c', 'all']);
-    const classify = (list: Array<{ id?: string; email?: string; type: string }>) => classifyMembers(list.map((m) => ({ ...m, role: 'MEMBER' })), users, groups);
+    const classify = (list: Array<{ id?: string; email?: string; type: string }>) =>
+      classifyMembers(
+        list.map((m) => ({ ...m, role: 'MEMBER' })),
+        users,
+        groups,
+      );
     const direct = new Map([
-      ['a', classify([{ id: 'u1', type: 'USER' }, { id: 'b', type: 'GROUP' }])],
-      ['b', classify([{ id: 'u2', type: 'USER' }, { id: 'c', type: 'GROUP' }])],
-      ['c', classify([{ id: 'u3', type: 'USER' }, { id: 'a', type: 'GROUP' }, { id: 'ext', email: 'x@partner.org', type: 'USER' }])],
+      [
+        'a',
+        classify([
+          { id: 'u1', type: 'USER' },
+          { id: 'b', type: 'GROUP' },
+        ]),
+      ],
+      [
+        'b',
+        classify([
+          { id: 'u2', type: 'USER' },
+          { id: 'c', type: 'GROUP' },
+        ]),
+      ],
+      [
+        'c',
+        classify([
+          { id: 'u3', type: 'USER' },
+          { id: 'a', type: 'GROUP' },
+          { id: 'ext', email: 'x@partner.org', type: 'USER' },
+        ]),
+      ],
       ['all', classify([{ id: 'C01', type: 'CUSTOMER' }])],
     ]);
     const closure = transitiveMembers(direct, [...users]);
@@ -61,21 +88,43 @@ describe('transitive membership', () => {
 describe('mapping a Google user', () => {
   it('keeps what the intranet needs, custom schemas included, with explicit defaults', () => {
     const mapped = toDirectoryUser({
-      id: '42', primaryEmail: 'Grace@Example.com', aliases: ['g@example.com'], nonEditableAliases: ['grace@example.org'],
+      id: '42',
+      primaryEmail: 'Grace@Example.com',
+      aliases: ['g@example.com'],
+      nonEditableAliases: ['grace@example.org'],
       name: { givenName: 'Grace', familyName: 'Hopper', fullName: 'Grace Hopper' },
-      organizations: [{ title: 'Engineer', department: 'R&D', primary: true }], orgUnitPath: '/Eng',
-      phones: [{ type: 'work', value: '+1 555' }], relations: [{ type: 'manager', value: 'Ada@example.com' }],
-      locations: [{ type: 'desk', buildingId: 'HQ', floorName: '2' }], keywords: [{ type: 'occupation', value: 'compilers' }],
+      organizations: [{ title: 'Engineer', department: 'R&D', primary: true }],
+      orgUnitPath: '/Eng',
+      phones: [{ type: 'work', value: '+1 555' }],
+      relations: [{ type: 'manager', value: 'Ada@example.com' }],
+      locations: [{ type: 'desk', buildingId: 'HQ', floorName: '2' }],
+      keywords: [{ type: 'occupation', value: 'compilers' }],
       customSchemas: { Employment: { costCenter: 'CC-7', skills: [{ value: 'COBOL' }] } },
-      suspended: false, isAdmin: true, includeInGlobalAddressList: false, thumbnailPhotoUrl: 'https://photos/42', etag: '"e1"',
+      suspended: false,
+      isAdmin: true,
+      includeInGlobalAddressList: false,
+      thumbnailPhotoUrl: 'https://photos/42',
+      etag: '"e1"',
     });
     expect(mapped).toEqual({
-      id: '42', primaryEmail: 'grace@example.com', aliases: ['g@example.com', 'grace@example.org'],
-      name: { fullName: 'Grace Hopper', givenName: 'Grace', familyName: 'Hopper' }, photoUrl: 'https://photos/42',
-      title: 'Engineer', department: 'R&D', orgUnitPath: '/Eng', locations: [{ type: 'desk', buildingId: 'HQ', floorName: '2' }],
-      phones: [{ type: 'work', value: '+1 555' }], managerEmail: 'ada@example.com', keywords: ['compilers'],
+      id: '42',
+      primaryEmail: 'grace@example.com',
+      aliases: ['g@example.com', 'grace@example.org'],
+      name: { fullName: 'Grace Hopper', givenName: 'Grace', familyName: 'Hopper' },
+      photoUrl: 'https://photos/42',
+      title: 'Engineer',
+      department: 'R&D',
+      orgUnitPath: '/Eng',
+      locations: [{ type: 'desk', buildingId: 'HQ', floorName: '2' }],
+      phones: [{ type: 'work', value: '+1 555' }],
+      managerEmail: 'ada@example.com',
+      keywords: ['compilers'],
       customSchemas: { Employment: { costCenter: 'CC-7', skills: [{ value: 'COBOL' }] } },
-      suspended: false, archived: false, isAdmin: true, visibleInDirectory: false, etag: '"e1"',
+      suspended: false,
+      archived: false,
+      isAdmin: true,
+      visibleInDirectory: false,
+      etag: '"e1"',
     });
   });
 });
@@ -87,8 +136,25 @@ describe('planning', () => {
     expect(first.counts).toEqual({ fetched: 3, created: 3, updated: 0, unchanged: 0, deleted: 0 });
     expect(first.memberships).toHaveLength(1);
     const stored: StoredState = {
-      users: new Map(snapshot.users.map((u) => [u.id, { id: u.id, email: u.primaryEmail, hash: recordHash(u), emails: [u.primaryEmail], suspended: false, archived: false }])),
-      groups: new Map([['g', { id: 'g', email: 'g@example.com', hash: recordHash(snapshot.groups[0]!), emails: [], memberHash: first.memberships[0]!.memberHash, transitiveHash: first.memberships[0]!.transitiveHash }]]),
+      users: new Map(
+        snapshot.users.map((u) => [
+          u.id,
+          { id: u.id, email: u.primaryEmail, hash: recordHash(u), emails: [u.primaryEmail], suspended: false, archived: false },
+        ]),
+      ),
+      groups: new Map([
+        [
+          'g',
+          {
+            id: 'g',
+            email: 'g@example.com',
+            hash: recordHash(snapshot.groups[0]!),
+            emails: [],
+            memberHash: first.memberships[0]!.memberHash,
+            transitiveHash: first.memberships[0]!.transitiveHash,
+          },
+        ],
+      ]),
       domainsHash: first.domains!.hash,
       schemasHash: first.schemas!.hash,
     };
@@ -100,7 +166,15 @@ describe('planning', () => {
 
   it('ignores an etag-only change and ends sessions of newly suspended users', () => {
     const u = user('u1');
-    const stored: StoredState = { users: new Map([['u1', { id: 'u1', email: 'u1@example.com', hash: recordHash({ ...u, etag: '"old"' }), emails: [], suspended: false, archived: false }]]), groups: new Map() };
+    const stored: StoredState = {
+      users: new Map([
+        [
+          'u1',
+          { id: 'u1', email: 'u1@example.com', hash: recordHash({ ...u, etag: '"old"' }), emails: [], suspended: false, archived: false },
+        ],
+      ]),
+      groups: new Map(),
+    };
     const etagOnly = snapshotOf([], {});
     etagOnly.users = [{ ...u, etag: '"new"' }];
     expect(planSync(etagOnly, stored).userUpserts).toEqual([]);
@@ -108,14 +182,19 @@ describe('planning', () => {
     expect(planSync(etagOnly, stored).userUpserts).toMatchObject([{ created: false, endSessions: true }]);
   });
 
-  it("stores with each user only what the domain_public listing showed of them, and writes when that alone changes", () => {
+  it('stores with each user only what the domain_public listing showed of them, and writes when that alone changes', () => {
     const snapshot = snapshotOf(['u1', 'hidden'], {});
     snapshot.users[0] = { ...snapshot.users[0]!, phones: [{ value: '+49 30 private' }], title: 'Engineer' };
     snapshot.publicProfiles = [{ id: 'u1', aliases: [], title: 'Engineer', locations: [], phones: [], keywords: [], customSchemas: {} }];
     const [seen, hidden] = planSync(snapshot, nothingStored).userUpserts.map((u) => u.user);
     expect(seen).toMatchObject({ phones: [{ value: '+49 30 private' }], shared: { title: 'Engineer', phones: [] } });
     expect(hidden!.shared).toBeUndefined();
-    const stored: StoredState = { users: new Map([['u1', { id: 'u1', email: 'u1@example.com', hash: recordHash(seen!), emails: [], suspended: false, archived: false }]]), groups: new Map() };
+    const stored: StoredState = {
+      users: new Map([
+        ['u1', { id: 'u1', email: 'u1@example.com', hash: recordHash(seen!), emails: [], suspended: false, archived: false }],
+      ]),
+      groups: new Map(),
+    };
     snapshot.users = [snapshot.users[0]!];
     expect(planSync(snapshot, stored).userUpserts).toEqual([]);
     snapshot.publicProfiles = [{ ...snapshot.publicProfiles[0]!, phones: [{ value: '+49 30 private' }] }];
@@ -123,10 +202,18 @@ describe('planning', () => {
   });
 
   it('guards against zero users and mass deletion', () => {
-    const storedUsers = new Map(Array.from({ length: 10 }, (_, i) => [`u${i}`, { id: `u${i}`, email: `u${i}@example.com`, emails: [], suspended: false, archived: false }]));
+    const storedUsers = new Map(
+      Array.from({ length: 10 }, (_, i) => [
+        `u${i}`,
+        { id: `u${i}`, email: `u${i}@example.com`, emails: [], suspended: false, archived: false },
+      ]),
+    );
     const stored: StoredState = { users: storedUsers, groups: new Map() };
     expect(checkGuard(planSync(snapshotOf([], {}), stored), 0.1)).toMatchObject({ ok: false, reason: expect.stringMatching(/zero users/) });
     expect(checkGuard(planSync(snapshotOf(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8'], {}), stored), 0.1).ok).toBe(true);
-    expect(checkGuard(planSync(snapshotOf(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'], {}), stored), 0.1)).toMatchObject({ ok: false, reason: expect.stringMatching(/delete 2 of 10 users \(20%\)/) });
+    expect(checkGuard(planSync(snapshotOf(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'], {}), stored), 0.1)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/delete 2 of 10 users \(20%\)/),
+    });
   });
 });

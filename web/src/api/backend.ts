@@ -3,7 +3,22 @@
  * a 404 means "not deployed yet" and becomes NotAvailableError so pages can say so instead of
  * crashing; a 401 means the session ended.
  */
-import type { DirectMember, Group, Me, MembershipGroup, OrgPerson, Page, PeopleSearchPage, PendingDiff, Profile, Session, SyncProgress, SyncRun, TransitiveMember, WebConfig } from './types.js';
+import type {
+  DirectMember,
+  Group,
+  Me,
+  MembershipGroup,
+  OrgPerson,
+  Page,
+  PeopleSearchPage,
+  PendingDiff,
+  Profile,
+  Session,
+  SyncProgress,
+  SyncRun,
+  TransitiveMember,
+  WebConfig,
+} from './types.js';
 
 /** What the people list asks for: words, facet values and a manager's id, each optional (the page's URL holds the same names). */
 export interface PeopleQuery {
@@ -16,7 +31,11 @@ export interface PeopleQuery {
 
 export class ApiError extends Error {
   override name = 'ApiError';
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -99,10 +118,12 @@ export const api = {
   groups: (q: string | undefined, cursor?: string) => get<Page<Group>>(`/api/groups${qs({ q, cursor })}`),
   group: (groupId: string) => get<Group>(`/api/groups/${id(groupId)}`),
   members: (groupId: string, cursor?: string) => get<Page<DirectMember>>(`/api/groups/${id(groupId)}/members${qs({ cursor })}`),
-  allMembers: (groupId: string, cursor?: string) => get<Page<TransitiveMember>>(`/api/groups/${id(groupId)}/members${qs({ transitive: 'true', cursor })}`),
+  allMembers: (groupId: string, cursor?: string) =>
+    get<Page<TransitiveMember>>(`/api/groups/${id(groupId)}/members${qs({ transitive: 'true', cursor })}`),
   syncRuns: () => get<Page<SyncRun>>('/api/admin/sync/runs'),
   runSync: (force: boolean) => request<{ started: string; force: boolean }>('POST', '/api/admin/sync/run', { force }),
-  revokeSessions: (userId: string) => request<{ userId: string; revoked: number }>('POST', `/api/admin/users/${id(userId)}/sessions/revoke`),
+  revokeSessions: (userId: string) =>
+    request<{ userId: string; revoked: number }>('POST', `/api/admin/users/${id(userId)}/sessions/revoke`),
   pendingDiff: () => get<{ pending: PendingDiff | null }>('/api/admin/sync/pending').then((answer) => answer.pending),
   syncProgress: () => get<{ progress: SyncProgress | null }>('/api/admin/sync/progress').then((answer) => answer.progress),
 };

@@ -4,7 +4,27 @@
  */
 import type { MeResponse, SessionInfo } from '../../../shared/contract/api.js';
 
-export type { DirectMember, Group, HeldChange, Integration, ManagerChain, MatchReason, MembershipGroup, OrgPerson, Page, PeopleFacets, PeopleSearchPage, PendingDiff, Person, PersonMatch, Profile, SyncProgress, SyncRun, TransitiveMember, WebConfig } from '../../../shared/contract/api.js';
+export type {
+  DirectMember,
+  Group,
+  HeldChange,
+  Integration,
+  ManagerChain,
+  MatchReason,
+  MembershipGroup,
+  OrgPerson,
+  Page,
+  PeopleFacets,
+  PeopleSearchPage,
+  PendingDiff,
+  Person,
+  PersonMatch,
+  Profile,
+  SyncProgress,
+  SyncRun,
+  TransitiveMember,
+  WebConfig,
+} from '../../../shared/contract/api.js';
 
 /** GET /api/me. */
 export type Me = MeResponse;

@@ -12,7 +12,11 @@ export function upcomingEvents(base: string, now: Date, maxResults: number): Api
   return {
     method: 'GET',
     url: `${base}calendars/primary/events${query({
-      timeMin: startOfToday.toISOString(), timeMax: until.toISOString(), singleEvents: true, orderBy: 'startTime', maxResults,
+      timeMin: startOfToday.toISOString(),
+      timeMax: until.toISOString(),
+      singleEvents: true,
+      orderBy: 'startTime',
+      maxResults,
     })}`,
   };
 }
@@ -89,17 +93,27 @@ export async function loadEvents(call: Call, base: string, now: Date, max: numbe
 
 /** freebusy.query for one colleague's primary calendar (their address), from `from` to `until`. */
 export function freeBusy(base: string, email: string, from: Date, until: Date): ApiRequest {
-  return { method: 'POST', url: `${base}freeBusy`, body: { timeMin: from.toISOString(), timeMax: until.toISOString(), items: [{ id: email }] } };
+  return {
+    method: 'POST',
+    url: `${base}freeBusy`,
+    body: { timeMin: from.toISOString(), timeMax: until.toISOString(), items: [{ id: email }] },
+  };
 }
 
-export interface BusyInterval { readonly start: string; readonly end: string }
-interface FreeBusyAnswer { readonly calendars?: Record<string, { readonly busy?: readonly BusyInterval[]; readonly errors?: ReadonlyArray<{ readonly reason?: string }> }> }
+export interface BusyInterval {
+  readonly start: string;
+  readonly end: string;
+}
+interface FreeBusyAnswer {
+  readonly calendars?: Record<
+    string,
+    { readonly busy?: readonly BusyInterval[]; readonly errors?: ReadonlyArray<{ readonly reason?: string }> }
+  >;
+}
 
 /** What a colleague's calendar says about now: busy until when, free until when, or not visible to you. */
 export type Availability =
-  | { readonly kind: 'busy'; readonly until: Date }
-  | { readonly kind: 'free'; readonly until?: Date }
-  | { readonly kind: 'unknown' };
+  { readonly kind: 'busy'; readonly until: Date } | { readonly kind: 'free'; readonly until?: Date } | { readonly kind: 'unknown' };
 
 /** Busy now (until the end of the busy stretch, merging back-to-back meetings) or free until the next one, up to the end of today. */
 export async function availability(call: Call, base: string, email: string, now: Date): Promise<Availability> {

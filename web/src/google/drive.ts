@@ -14,7 +14,10 @@ export function driveString(value: string): string {
 
 /** The files changed last, newest first ("recency" would mix in files the user only opened). */
 export function recentFiles(base: string, pageSize: number): ApiRequest {
-  return { method: 'GET', url: `${base}files${query({ q: 'trashed = false', orderBy: 'modifiedTime desc', pageSize, fields: FILE_FIELDS })}` };
+  return {
+    method: 'GET',
+    url: `${base}files${query({ q: 'trashed = false', orderBy: 'modifiedTime desc', pageSize, fields: FILE_FIELDS })}`,
+  };
 }
 
 export function searchFiles(base: string, text: string, pageSize: number): ApiRequest {
@@ -53,7 +56,12 @@ export interface DriveFile {
   readonly modifiedTime?: string;
 }
 
-export interface Permission { readonly id: string; readonly type: string; readonly role: string; readonly emailAddress?: string }
+export interface Permission {
+  readonly id: string;
+  readonly type: string;
+  readonly role: string;
+  readonly emailAddress?: string;
+}
 
 export async function listFiles(call: Call, request: ApiRequest): Promise<DriveFile[]> {
   return (await call<{ files?: DriveFile[] }>(request)).files ?? [];

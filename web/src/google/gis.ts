@@ -31,7 +31,10 @@ declare global {
 /** Why a request ended without a token response (GIS error_callback types, plus our own). */
 export class PopupError extends Error {
   override name = 'PopupError';
-  constructor(readonly type: 'popup_closed' | 'popup_failed_to_open' | 'busy' | 'not_loaded' | 'unknown', message: string) {
+  constructor(
+    readonly type: 'popup_closed' | 'popup_failed_to_open' | 'busy' | 'not_loaded' | 'unknown',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -95,10 +98,12 @@ export function createGis(oauth2: Oauth2, clientId: string, loginHint: string | 
           },
           error_callback: (error) => {
             busy = false;
-            reject(new PopupError(
-              error.type === 'popup_closed' || error.type === 'popup_failed_to_open' ? error.type : 'unknown',
-              POPUP_MESSAGES[error.type] ?? `Google sign-in failed (${error.type}). Click again to retry.`,
-            ));
+            reject(
+              new PopupError(
+                error.type === 'popup_closed' || error.type === 'popup_failed_to_open' ? error.type : 'unknown',
+                POPUP_MESSAGES[error.type] ?? `Google sign-in failed (${error.type}). Click again to retry.`,
+              ),
+            );
           },
         });
         busy = true;

@@ -22,8 +22,13 @@ export function messageMetadata(base: string, id: string): ApiRequest {
   };
 }
 
-interface Label { messagesUnread?: number }
-interface MessageList { messages?: Array<{ id: string; threadId: string }>; resultSizeEstimate?: number }
+interface Label {
+  messagesUnread?: number;
+}
+interface MessageList {
+  messages?: Array<{ id: string; threadId: string }>;
+  resultSizeEstimate?: number;
+}
 interface Message {
   id: string;
   threadId: string;

@@ -20,7 +20,12 @@ interface GoogleErrorBody {
 
 export class GoogleApiError extends Error {
   override name = 'GoogleApiError';
-  constructor(readonly kind: GoogleErrorKind, readonly status: number, readonly reason: string | undefined, message: string) {
+  constructor(
+    readonly kind: GoogleErrorKind,
+    readonly status: number,
+    readonly reason: string | undefined,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -31,12 +36,25 @@ export function googleError(status: number, body: unknown): GoogleApiError {
   const error = (body as GoogleErrorBody | undefined)?.error;
   const reason = error?.errors?.[0]?.reason ?? error?.details?.[0]?.reason ?? error?.status;
   const detail = error?.message ? ` (Google said: ${error.message})` : '';
-  if (status === 401) return new GoogleApiError('expired', status, reason, 'Your Google connection expired. Click "Reconnect" to continue.');
+  if (status === 401)
+    return new GoogleApiError('expired', status, reason, 'Your Google connection expired. Click "Reconnect" to continue.');
   if (status === 429 || (status === 403 && reason !== undefined && RATE_REASONS.has(reason))) {
     return new GoogleApiError('rate-limited', status, reason, 'Google is limiting requests right now. Wait a minute, then refresh.');
   }
-  if (status === 403) return new GoogleApiError('permission', status, reason, `Google refused: the permission you granted does not cover this${detail}. Grant access again or ask your admin.`);
-  if (status === 404) return new GoogleApiError('not-found', status, reason, `Google could not find it; it may have been deleted or not shared with you${detail}.`);
+  if (status === 403)
+    return new GoogleApiError(
+      'permission',
+      status,
+      reason,
+      `Google refused: the permission you granted does not cover this${detail}. Grant access again or ask your admin.`,
+    );
+  if (status === 404)
+    return new GoogleApiError(
+      'not-found',
+      status,
+      reason,
+      `Google could not find it; it may have been deleted or not shared with you${detail}.`,
+    );
   return new GoogleApiError('failed', status, reason, `Google answered with an error ${status}${detail}. Try again later.`);
 }
 

@@ -37,7 +37,10 @@ export type Access =
 
 export class TokenResponseError extends Error {
   override name = 'TokenResponseError';
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -45,9 +48,12 @@ export class TokenResponseError extends Error {
 /** Validates a token response and turns it into the held token. */
 export function tokenFromResponse(response: TokenResponse, now: number): GoogleToken {
   if (response.error) {
-    throw new TokenResponseError(response.error, response.error === 'access_denied'
-      ? 'You declined the permission in the Google window.'
-      : `Google answered "${response.error}"${response.error_description ? `: ${response.error_description}` : ''}.`);
+    throw new TokenResponseError(
+      response.error,
+      response.error === 'access_denied'
+        ? 'You declined the permission in the Google window.'
+        : `Google answered "${response.error}"${response.error_description ? `: ${response.error_description}` : ''}.`,
+    );
   }
   const accessToken = response.access_token;
   if (!accessToken) throw new TokenResponseError('invalid_response', 'Google sent no access token.');

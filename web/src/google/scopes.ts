@@ -42,27 +42,44 @@ export interface LedgerEntry {
 
 export const LEDGER: readonly LedgerEntry[] = [
   {
-    scope: SCOPES.gmailMetadata, feature: 'mail.read', integration: 'gmail', label: 'Gmail: message headers',
-    reason: 'Shows your unread count and the sender, subject and date of your latest unread messages. It cannot read message bodies or attachments, and cannot send or delete mail.',
+    scope: SCOPES.gmailMetadata,
+    feature: 'mail.read',
+    integration: 'gmail',
+    label: 'Gmail: message headers',
+    reason:
+      'Shows your unread count and the sender, subject and date of your latest unread messages. It cannot read message bodies or attachments, and cannot send or delete mail.',
     askedWhen: 'When you turn on Mail',
   },
   {
-    scope: SCOPES.driveReadonly, feature: 'drive.read', integration: 'drive', label: 'Drive: view files',
+    scope: SCOPES.driveReadonly,
+    feature: 'drive.read',
+    integration: 'drive',
+    label: 'Drive: view files',
     reason: 'Lists your recent Drive files and searches them by name. Read-only: it cannot change, delete or share anything.',
     askedWhen: 'When you turn on Drive',
   },
   {
-    scope: SCOPES.drive, feature: 'drive.share', integration: 'drive', label: 'Drive: manage sharing',
+    scope: SCOPES.drive,
+    feature: 'drive.share',
+    integration: 'drive',
+    label: 'Drive: manage sharing',
     reason: 'Shares a folder you pick with a Google group. Asked only at the moment you share; the intranet never uses it otherwise.',
     askedWhen: 'When you share a folder with a group',
   },
   {
-    scope: SCOPES.calendarReadonly, feature: 'calendar.read', integration: 'calendar', label: 'Calendar: view events',
-    reason: "Shows today's and upcoming events with their meeting links, and on a colleague's profile whether they are free now. Read-only.",
+    scope: SCOPES.calendarReadonly,
+    feature: 'calendar.read',
+    integration: 'calendar',
+    label: 'Calendar: view events',
+    reason:
+      "Shows today's and upcoming events with their meeting links, and on a colleague's profile whether they are free now. Read-only.",
     askedWhen: 'When you turn on Calendar',
   },
   {
-    scope: SCOPES.calendarEvents, feature: 'calendar.write', integration: 'calendar', label: 'Calendar: create events',
+    scope: SCOPES.calendarEvents,
+    feature: 'calendar.write',
+    integration: 'calendar',
+    label: 'Calendar: create events',
     reason: 'Creates the event you fill in with "New event" (with a Meet link). Asked only when you create one.',
     askedWhen: 'When you create an event',
   },

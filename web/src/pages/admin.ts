@@ -10,10 +10,14 @@ export const SYNC_POLL_MS = 1500;
 const SYNC_POLL_LIMIT_MS = 20 * 60_000;
 
 const STATUS_NAMES: Readonly<Record<SyncRun['status'], string>> = {
-  succeeded: 'Succeeded', failed: 'Failed', refused: 'Refused by the deletion guard', 'dry-run': 'Dry run',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  refused: 'Refused by the deletion guard',
+  'dry-run': 'Dry run',
 };
 
-const message = (error: unknown, what: string) => errorBox(error instanceof ApiError ? error.message : `${what} could not be loaded. Try again.`);
+const message = (error: unknown, what: string) =>
+  errorBox(error instanceof ApiError ? error.message : `${what} could not be loaded. Try again.`);
 
 export function adminPage(app: App): HTMLElement {
   if (!app.me.isAdmin) return h('div', {}, h('h1', {}, 'Admin'), errorBox('This page is for Workspace Bridge administrators.'));
@@ -26,7 +30,8 @@ export function adminPage(app: App): HTMLElement {
   let newest: string | undefined;
 
   const load = async (): Promise<readonly SyncRun[]> => {
-    api.pendingDiff()
+    api
+      .pendingDiff()
       .then((diff) => mount(pending, diff ? pendingView(diff) : empty('No change is waiting for review.')))
       .catch((error: unknown) => mount(pending, message(error, 'The pending change')));
     try {
@@ -51,7 +56,9 @@ export function adminPage(app: App): HTMLElement {
     const phase = h('span', { 'data-phase': 'starting' }, force ? 'Starting a forced run…' : 'Starting…');
     const elapsed = h('span', { class: 'muted' });
     mount(status, h('div', { class: 'progress', role: 'status' }, progress, phase, elapsed));
-    const tick = setInterval(() => { elapsed.textContent = `${Math.round((Date.now() - started) / 1000)} s`; }, 1000);
+    const tick = setInterval(() => {
+      elapsed.textContent = `${Math.round((Date.now() - started) / 1000)} s`;
+    }, 1000);
     try {
       await api.runSync(force);
       phase.dataset.phase = 'running';
@@ -64,8 +71,14 @@ export function adminPage(app: App): HTMLElement {
         }
         const done = items[0] && items[0].runId !== before ? items[0] : undefined;
         if (done) {
-          mount(status, h('p', { role: 'status', 'data-phase': 'finished', class: `status-${done.status}` },
-            `Finished: ${STATUS_NAMES[done.status]}. ${countsText(done)}.`));
+          mount(
+            status,
+            h(
+              'p',
+              { role: 'status', 'data-phase': 'finished', class: `status-${done.status}` },
+              `Finished: ${STATUS_NAMES[done.status]}. ${countsText(done)}.`,
+            ),
+          );
           return;
         }
         if (Date.now() - started > SYNC_POLL_LIMIT_MS) {
@@ -82,20 +95,41 @@ export function adminPage(app: App): HTMLElement {
     }
   };
 
-  const pendingView = (diff: PendingDiff) => h('div', { class: 'notice' },
-    h('p', {}, h('strong', {}, `The sync of ${formatDateTime(diff.refusedAt)} was held back: `), diff.reason),
-    h('p', {}, `It would create ${diff.counts.created}, update ${diff.counts.updated} and delete ${diff.counts.deleted} users and groups.`),
-    heldKinds(diff),
-    diff.truncated ? h('p', { class: 'muted' }, 'More deletions than listed here.') : null,
-    h('button', { type: 'button', class: 'danger', onclick: () => { if (confirm('Apply this change to the directory?')) void run(true); } }, 'Apply anyway (force)'));
+  const pendingView = (diff: PendingDiff) =>
+    h(
+      'div',
+      { class: 'notice' },
+      h('p', {}, h('strong', {}, `The sync of ${formatDateTime(diff.refusedAt)} was held back: `), diff.reason),
+      h(
+        'p',
+        {},
+        `It would create ${diff.counts.created}, update ${diff.counts.updated} and delete ${diff.counts.deleted} users and groups.`,
+      ),
+      heldKinds(diff),
+      diff.truncated ? h('p', { class: 'muted' }, 'More deletions than listed here.') : null,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'danger',
+          onclick: () => {
+            if (confirm('Apply this change to the directory?')) void run(true);
+          },
+        },
+        'Apply anyway (force)',
+      ),
+    );
 
   void load();
-  return h('div', {},
+  return h(
+    'div',
+    {},
     h('h1', {}, 'Admin'),
     h('section', {}, h('h2', {}, 'Directory sync'), runButton, status, runs),
     h('section', {}, h('h2', {}, 'Sync history'), chart),
     h('section', {}, h('h2', {}, 'Held change'), pending),
-    h('section', {}, h('h2', {}, 'End a person\u2019s sessions'), sessionRevoker()));
+    h('section', {}, h('h2', {}, 'End a person\u2019s sessions'), sessionRevoker()),
+  );
 }
 
 function countsText(run: SyncRun): string {
@@ -112,8 +146,11 @@ export function progressText(progress: SyncProgress): string {
 }
 
 const HELD_KIND_TITLES: Readonly<Record<HeldChange['kind'], string>> = {
-  'users-deleted': 'Users deleted', 'groups-deleted': 'Groups deleted', 'users-suspended': 'Users suspended or archived',
-  'groups-changed': 'Groups changed', 'memberships-changed': 'Group memberships changed',
+  'users-deleted': 'Users deleted',
+  'groups-deleted': 'Groups deleted',
+  'users-suspended': 'Users suspended or archived',
+  'groups-changed': 'Groups changed',
+  'memberships-changed': 'Group memberships changed',
 };
 
 /** The held diff by kind, each collapsed with its count in the summary (a diff held before kinds were recorded lists its deletions). */
@@ -122,23 +159,72 @@ export function heldKinds(diff: PendingDiff): HTMLElement {
     { kind: 'users-deleted', count: diff.deletedUsers.length, samples: diff.deletedUsers },
     { kind: 'groups-deleted', count: diff.deletedGroups.length, samples: diff.deletedGroups },
   ];
-  return h('div', {}, kinds.filter((k) => k.count > 0).map((k) => h('details', { class: 'more', 'data-kind': k.kind },
-    h('summary', {}, `${HELD_KIND_TITLES[k.kind]} (${k.count})`),
-    h('ul', { class: 'list' }, k.samples.map((i) => h('li', {}, i.email))),
-    k.samples.length < k.count ? h('p', { class: 'muted' }, `and ${k.count - k.samples.length} more`) : null)));
+  return h(
+    'div',
+    {},
+    kinds
+      .filter((k) => k.count > 0)
+      .map((k) =>
+        h(
+          'details',
+          { class: 'more', 'data-kind': k.kind },
+          h('summary', {}, `${HELD_KIND_TITLES[k.kind]} (${k.count})`),
+          h(
+            'ul',
+            { class: 'list' },
+            k.samples.map((i) => h('li', {}, i.email)),
+          ),
+          k.samples.length < k.count ? h('p', { class: 'muted' }, `and ${k.count - k.samples.length} more`) : null,
+        ),
+      ),
+  );
 }
 
 const COUNT_COLUMNS = ['fetched', 'created', 'updated', 'unchanged', 'deleted'] as const;
 
 function runTable(items: readonly SyncRun[]): HTMLElement {
-  return h('div', { class: 'table-scroll' }, h('table', { class: 'cards' },
-    h('thead', {}, h('tr', {}, ['Started', 'Status', ...COUNT_COLUMNS, 'Memberships ±', 'Errors'].map((k) => h('th', { scope: 'col' }, k)))),
-    h('tbody', {}, items.map((r) => h('tr', {},
-      h('td', { 'data-label': 'Started' }, formatDateTime(r.startedAt)),
-      h('td', { 'data-label': 'Status', class: `status-${r.status}` }, r.forced ? `${r.status} (forced)` : r.status),
-      COUNT_COLUMNS.map((k) => h('td', { class: 'number', 'data-label': k }, r.counts[k])),
-      h('td', { class: 'number', 'data-label': 'Memberships ±' }, `+${r.memberships.added} −${r.memberships.removed}`),
-      h('td', { 'data-label': 'Errors' }, r.errors.length ? h('ul', { class: 'plain' }, r.errors.map((e) => h('li', {}, `${e.code}: ${e.message}`))) : '—'))))));
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    h(
+      'table',
+      { class: 'cards' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Started', 'Status', ...COUNT_COLUMNS, 'Memberships ±', 'Errors'].map((k) => h('th', { scope: 'col' }, k)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        items.map((r) =>
+          h(
+            'tr',
+            {},
+            h('td', { 'data-label': 'Started' }, formatDateTime(r.startedAt)),
+            h('td', { 'data-label': 'Status', class: `status-${r.status}` }, r.forced ? `${r.status} (forced)` : r.status),
+            COUNT_COLUMNS.map((k) => h('td', { class: 'number', 'data-label': k }, r.counts[k])),
+            h('td', { class: 'number', 'data-label': 'Memberships ±' }, `+${r.memberships.added} −${r.memberships.removed}`),
+            h(
+              'td',
+              { 'data-label': 'Errors' },
+              r.errors.length
+                ? h(
+                    'ul',
+                    { class: 'plain' },
+                    r.errors.map((e) => h('li', {}, `${e.code}: ${e.message}`)),
+                  )
+                : '—',
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /**
@@ -171,8 +257,13 @@ export function historyChart(items: readonly SyncRun[]): Element {
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-labelledby': 'chart-title' });
   const counts = new Map<SyncRun['status'], number>();
   for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  svg.append(el('title', { id: 'chart-title' },
-    `${runs.length} sync runs from ${formatDateTime(runs[0]!.startedAt)} to ${formatDateTime(runs.at(-1)!.startedAt)}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}; latest ${value(runs.at(-1)!)} ${what}`));
+  svg.append(
+    el(
+      'title',
+      { id: 'chart-title' },
+      `${runs.length} sync runs from ${formatDateTime(runs[0]!.startedAt)} to ${formatDateTime(runs.at(-1)!.startedAt)}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}; latest ${value(runs.at(-1)!)} ${what}`,
+    ),
+  );
   for (const v of [0, max / 2, max]) {
     svg.append(el('line', { x1: left, y1: y(v), x2: width - right, y2: y(v), class: v === 0 ? 'axis' : 'grid' }));
     svg.append(el('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, String(Math.round(v))));
@@ -189,9 +280,12 @@ export function historyChart(items: readonly SyncRun[]): Element {
     dot.append(el('title', {}, `${formatDateTime(r.startedAt)}: ${STATUS_NAMES[r.status]}, ${value(r)} ${what}`));
     svg.append(dot);
   });
-  const legend = h('ul', { class: 'legend' },
+  const legend = h(
+    'ul',
+    { class: 'legend' },
     h('li', { class: 'key line-key' }, h('span', {}, what)),
-    [...counts].map(([s, n]) => h('li', { class: `key status-${s}`, 'data-status': s }, h('span', {}, `${STATUS_NAMES[s]} (${n})`))));
+    [...counts].map(([s, n]) => h('li', { class: `key status-${s}`, 'data-status': s }, h('span', {}, `${STATUS_NAMES[s]} (${n})`))),
+  );
   const box = h('figure', {}, legend);
   box.prepend(svg);
   return box;
@@ -206,7 +300,12 @@ function timeTicks(from: number, to: number): Array<{ at: number; label: string 
   }
   const day = new Date(from);
   const days: number[] = [];
-  for (let d = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1); d.getTime() <= to; d = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1)) days.push(d.getTime());
+  for (
+    let d = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1);
+    d.getTime() <= to;
+    d = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1)
+  )
+    days.push(d.getTime());
   const step = Math.ceil(days.length / 5);
   return days.filter((_, i) => i % step === 0).map((at) => ({ at, label: formatShortDate(new Date(at)) }));
 }
@@ -219,28 +318,65 @@ function sessionRevoker(): HTMLElement {
   const revoke = (person: Person, outcome: HTMLElement) => {
     if (!confirm(`End every session of ${person.name.fullName}? They will have to sign in again.`)) return;
     mount(outcome, loading('Ending sessions…'));
-    api.revokeSessions(person.id)
-      .then((answer) => mount(outcome, h('span', { class: 'success', role: 'status' }, `Ended ${answer.revoked} session${answer.revoked === 1 ? '' : 's'}.`)))
+    api
+      .revokeSessions(person.id)
+      .then((answer) =>
+        mount(
+          outcome,
+          h('span', { class: 'success', role: 'status' }, `Ended ${answer.revoked} session${answer.revoked === 1 ? '' : 's'}.`),
+        ),
+      )
       .catch((error: unknown) => mount(outcome, message(error, 'The sessions')));
   };
   const search = debounce((text: string) => {
     const ticket = ++latest;
     if (!text) return mount(results);
     mount(results, loading('Searching…'));
-    api.people({ q: text })
+    api
+      .people({ q: text })
       .then((page) => {
         if (ticket !== latest) return;
-        mount(results, page.items.length === 0 ? empty('Nobody matches.') : h('ul', { class: 'list' }, page.items.slice(0, 10).map((p) => {
-          const outcome = h('span', {});
-          return h('li', { class: 'with-avatar' }, avatar(p, 'small'),
-            h('div', { class: 'item-text' }, h('span', { class: 'item-title' }, p.name.fullName), h('span', { class: 'muted' }, p.primaryEmail),
-              h('span', { class: 'row' }, h('button', { type: 'button', class: 'danger', onclick: () => revoke(p, outcome) }, 'End all sessions'), outcome)));
-        })));
+        mount(
+          results,
+          page.items.length === 0
+            ? empty('Nobody matches.')
+            : h(
+                'ul',
+                { class: 'list' },
+                page.items.slice(0, 10).map((p) => {
+                  const outcome = h('span', {});
+                  return h(
+                    'li',
+                    { class: 'with-avatar' },
+                    avatar(p, 'small'),
+                    h(
+                      'div',
+                      { class: 'item-text' },
+                      h('span', { class: 'item-title' }, p.name.fullName),
+                      h('span', { class: 'muted' }, p.primaryEmail),
+                      h(
+                        'span',
+                        { class: 'row' },
+                        h('button', { type: 'button', class: 'danger', onclick: () => revoke(p, outcome) }, 'End all sessions'),
+                        outcome,
+                      ),
+                    ),
+                  );
+                }),
+              ),
+        );
       })
-      .catch((error: unknown) => { if (ticket === latest) mount(results, message(error, 'People')); });
+      .catch((error: unknown) => {
+        if (ticket === latest) mount(results, message(error, 'People'));
+      });
   }, 250);
   input.addEventListener('input', () => search(input.value.trim()));
-  return h('div', {},
+  return h(
+    'div',
+    {},
     h('p', { class: 'muted' }, 'For a lost laptop or a departure: the person is signed out everywhere at once.'),
-    h('label', { for: 'revoke-search' }, 'Find a person'), input, results);
+    h('label', { for: 'revoke-search' }, 'Find a person'),
+    input,
+    results,
+  );
 }

@@ -8,11 +8,21 @@ const WIDGETS = { gmail: mailWidget, drive: driveWidget, calendar: calendarWidge
 
 export function homePage(app: App, lifetime: PageLifetime): HTMLElement {
   const enabled = app.config.enabledIntegrations;
-  return h('div', {},
+  return h(
+    'div',
+    {},
     h('h1', {}, `Welcome, ${app.me.user.name.givenName || app.me.user.name.fullName}`),
     enabled.length === 0
       ? h('p', { class: 'muted' }, 'Your administrator has not turned on any Google integration.')
-      : h('p', { class: 'muted' }, 'Turn on the Google widgets you want. Each asks Google only for what it needs; Settings lists every permission.'),
-    h('div', { class: 'widgets' }, enabled.map((integration) => WIDGETS[integration](app, lifetime))),
+      : h(
+          'p',
+          { class: 'muted' },
+          'Turn on the Google widgets you want. Each asks Google only for what it needs; Settings lists every permission.',
+        ),
+    h(
+      'div',
+      { class: 'widgets' },
+      enabled.map((integration) => WIDGETS[integration](app, lifetime)),
+    ),
   );
 }

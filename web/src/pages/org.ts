@@ -20,23 +20,36 @@ export async function orgPage(app: App, id: string): Promise<HTMLElement> {
     return failed('Person', error);
   }
   const reports = await api.reports(personId).catch(() => undefined);
-  return h('div', { class: 'org' },
+  return h(
+    'div',
+    { class: 'org' },
     h('h1', {}, `Org chart: ${person.name.fullName}`),
     managerChain(person.managerChain, (manager) => link(`/org/${encodeURIComponent(manager.id)}`, manager.name)),
-    h('div', { class: 'profile org-person' }, avatar(person),
-      h('div', { class: 'profile-text' }, h('p', { class: 'org-name' }, link(`/people/${encodeURIComponent(person.id)}`, person.name.fullName)),
-        h('p', { class: 'muted' }, [person.title, person.department].filter(Boolean).join(' · ')))),
+    h(
+      'div',
+      { class: 'profile org-person' },
+      avatar(person),
+      h(
+        'div',
+        { class: 'profile-text' },
+        h('p', { class: 'org-name' }, link(`/people/${encodeURIComponent(person.id)}`, person.name.fullName)),
+        h('p', { class: 'muted' }, [person.title, person.department].filter(Boolean).join(' · ')),
+      ),
+    ),
     h('h2', {}, `Direct reports (${person.reportCount})`),
     reports
       ? pagedList(reports, (cursor) => api.reports(personId, cursor), orgItem, 'Nobody reports to this person.')
-      : h('p', { class: 'error', role: 'alert' }, 'The direct reports could not be loaded. Try again.'));
+      : h('p', { class: 'error', role: 'alert' }, 'The direct reports could not be loaded. Try again.'),
+  );
 }
 
 /** A report, with a step down the chart when they have reports of their own. */
 function orgItem(person: OrgPerson): HTMLElement {
   const item = personItem(person);
   if (person.reportCount > 0) {
-    item.append(link(`/org/${encodeURIComponent(person.id)}`, `${person.reportCount} ${person.reportCount === 1 ? 'report' : 'reports'} ↓`));
+    item.append(
+      link(`/org/${encodeURIComponent(person.id)}`, `${person.reportCount} ${person.reportCount === 1 ? 'report' : 'reports'} ↓`),
+    );
   }
   return item;
 }

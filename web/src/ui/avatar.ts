@@ -17,13 +17,25 @@ export function avatar(person: AvatarPerson, size: 'large' | 'small' = 'large'):
   const fallback = () => initialsAvatar(person, size);
   if (!person.photoUrl) return fallback();
   const pixels = size === 'large' ? 96 : 36;
-  const image = h('img', { src: person.photoUrl, alt: '', width: pixels, height: pixels, class: `avatar${size === 'small' ? ' small' : ''}`, loading: 'lazy', referrerpolicy: 'no-referrer' });
+  const image = h('img', {
+    src: person.photoUrl,
+    alt: '',
+    width: pixels,
+    height: pixels,
+    class: `avatar${size === 'small' ? ' small' : ''}`,
+    loading: 'lazy',
+    referrerpolicy: 'no-referrer',
+  });
   image.addEventListener('error', () => image.replaceWith(fallback()), { once: true });
   return image;
 }
 
 function initialsAvatar(person: AvatarPerson, size: 'large' | 'small'): HTMLElement {
-  return h('div', { class: `avatar initials hue-${hueFor(person.id)}${size === 'small' ? ' small' : ''}`, 'aria-hidden': 'true' }, initials(person.name.fullName));
+  return h(
+    'div',
+    { class: `avatar initials hue-${hueFor(person.id)}${size === 'small' ? ' small' : ''}`, 'aria-hidden': 'true' },
+    initials(person.name.fullName),
+  );
 }
 
 /** FNV-1a over the id: the same person gets the same colour on every page and visit. */
@@ -34,6 +46,9 @@ export function hueFor(id: string): number {
 }
 
 export function initials(name: string): string {
-  const letters = name.split(/\s+/).filter(Boolean).map((part) => Array.from(part)[0]?.toUpperCase() ?? '');
-  return (letters.length > 1 ? letters[0]! + letters.at(-1)! : letters[0] ?? '?');
+  const letters = name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((part) => Array.from(part)[0]?.toUpperCase() ?? '');
+  return letters.length > 1 ? letters[0]! + letters.at(-1)! : (letters[0] ?? '?');
 }

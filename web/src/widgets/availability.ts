@@ -9,7 +9,11 @@ import { bearerCall, GoogleApiError } from '../google/http.js';
 import { errorBox, formatTime, h, loading, mount } from '../ui/dom.js';
 import { messageFor } from './frame.js';
 
-export function availabilityBadge(app: App, lifetime: PageLifetime, person: { readonly primaryEmail: string; readonly name: { readonly fullName: string } }): HTMLElement | null {
+export function availabilityBadge(
+  app: App,
+  lifetime: PageLifetime,
+  person: { readonly primaryEmail: string; readonly name: { readonly fullName: string } },
+): HTMLElement | null {
   if (!app.config.enabledIntegrations.includes('calendar')) return null;
   const region = h('div', { 'aria-live': 'polite', 'data-testid': 'availability' });
   let shown: { readonly email: string; readonly at: number } | undefined;
@@ -39,10 +43,19 @@ export function availabilityBadge(app: App, lifetime: PageLifetime, person: { re
       return;
     }
     shown = undefined;
-    mount(region, h('button', {
-      type: 'button', class: 'link-button', disabled: !app.access.ready,
-      onclick: () => void app.access.ensure(['calendar.read']).catch((error: unknown) => mount(region, errorBox(messageFor(error)))),
-    }, `Show whether ${person.name.fullName} is free now`));
+    mount(
+      region,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link-button',
+          disabled: !app.access.ready,
+          onclick: () => void app.access.ensure(['calendar.read']).catch((error: unknown) => mount(region, errorBox(messageFor(error)))),
+        },
+        `Show whether ${person.name.fullName} is free now`,
+      ),
+    );
   };
   whileShown(lifetime, app.access.subscribe(update), app.prefs.subscribe(update));
   update();
@@ -54,7 +67,12 @@ function describe(answer: Availability): HTMLElement {
     case 'busy':
       return h('p', { 'data-state': 'busy' }, h('span', { class: 'badge busy' }, 'Busy now'), ` until ${formatTime(answer.until)}`);
     case 'free':
-      return h('p', { 'data-state': 'free' }, h('span', { class: 'badge free' }, 'Free now'), answer.until ? ` until ${formatTime(answer.until)}` : ' for the rest of the day');
+      return h(
+        'p',
+        { 'data-state': 'free' },
+        h('span', { class: 'badge free' }, 'Free now'),
+        answer.until ? ` until ${formatTime(answer.until)}` : ' for the rest of the day',
+      );
     case 'unknown':
       return h('p', { class: 'muted', 'data-state': 'unknown' }, 'Their calendar is not shared with you.');
   }

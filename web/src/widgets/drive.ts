@@ -1,7 +1,17 @@
 import type { App, PageLifetime } from '../app.js';
 import { api, ApiError, NotAvailableError } from '../api/backend.js';
 import type { Group } from '../api/types.js';
-import { folders, listFiles, recentFiles, ROLE_NAMES, searchFiles, shareWithGroup, type DriveFile, type Permission, type ShareRole } from '../google/drive.js';
+import {
+  folders,
+  listFiles,
+  recentFiles,
+  ROLE_NAMES,
+  searchFiles,
+  shareWithGroup,
+  type DriveFile,
+  type Permission,
+  type ShareRole,
+} from '../google/drive.js';
 import { debounce, empty, errorBox, formatDateTime, h, loading, mount } from '../ui/dom.js';
 import { messageFor, mountWidget, type WidgetTools } from './frame.js';
 
@@ -25,11 +35,15 @@ export function driveWidget(app: App, lifetime: PageLifetime): HTMLElement {
           .catch((error: unknown) => mount(results, errorBox(messageFor(error))));
       }, 300);
       search.addEventListener('input', () => runSearch(search.value));
-      return h('div', {},
-        h('label', { for: 'drive-search', class: 'visually-hidden' }, 'Search Drive'), search,
+      return h(
+        'div',
+        {},
+        h('label', { for: 'drive-search', class: 'visually-hidden' }, 'Search Drive'),
+        search,
         results,
         shareForm(tools),
-        h('button', { type: 'button', class: 'link-button', onclick: () => tools.refresh() }, 'Refresh'));
+        h('button', { type: 'button', class: 'link-button', onclick: () => tools.refresh() }, 'Refresh'),
+      );
     },
   });
 
@@ -48,14 +62,21 @@ export function driveWidget(app: App, lifetime: PageLifetime): HTMLElement {
   }
 
   function form(list: DriveFile[], tools: WidgetTools): HTMLElement {
-    const folder = h('select', { id: 'share-folder', name: 'folder', required: true }, list.map((f) => h('option', { value: f.id }, f.name)));
+    const folder = h(
+      'select',
+      { id: 'share-folder', name: 'folder', required: true },
+      list.map((f) => h('option', { value: f.id }, f.name)),
+    );
     const groupQuery = h('input', { id: 'share-group-search', type: 'search', autocomplete: 'off', placeholder: 'Type a group name' });
     const group = h('select', { id: 'share-group', name: 'group', required: true }, h('option', { value: '' }, 'Pick a group'));
     const manual = h('input', { id: 'share-group-email', type: 'email', autocomplete: 'off', placeholder: 'group@example.com' });
     const manualRow = h('div', { class: 'stack', hidden: true }, h('label', { for: 'share-group-email' }, 'Group email address'), manual);
     const groupHelp = h('p', { class: 'muted small', 'aria-live': 'polite' });
-    const role = h('select', { id: 'share-role', name: 'role' },
-      (Object.entries(ROLE_NAMES) as Array<[ShareRole, string]>).map(([value, name]) => h('option', { value }, name)));
+    const role = h(
+      'select',
+      { id: 'share-role', name: 'role' },
+      (Object.entries(ROLE_NAMES) as Array<[ShareRole, string]>).map(([value, name]) => h('option', { value }, name)),
+    );
     const status = h('div', { 'aria-live': 'polite' });
 
     // Every matching group, page after page (the API's nextCursor), so none is missing from the list.
@@ -64,14 +85,20 @@ export function driveWidget(app: App, lifetime: PageLifetime): HTMLElement {
       const ticket = ++search;
       let shown = 0;
       mount(group, h('option', { value: '' }, 'Pick a group'));
-      const next = (cursor?: string): Promise<void> => api.groups(text, cursor).then((page) => {
-        if (ticket !== search) return;
-        group.append(...page.items.map((g: Group) => h('option', { value: g.email }, `${g.name} (${g.email})`)));
-        shown += page.items.length;
-        const more = page.nextCursor ?? undefined;
-        mount(groupHelp, shown === 0 ? 'No group matches.' : `${shown} group${shown === 1 ? '' : 's'} from the directory${more ? '; loading more…' : '.'}`);
-        return more ? next(more) : undefined;
-      });
+      const next = (cursor?: string): Promise<void> =>
+        api.groups(text, cursor).then((page) => {
+          if (ticket !== search) return;
+          group.append(...page.items.map((g: Group) => h('option', { value: g.email }, `${g.name} (${g.email})`)));
+          shown += page.items.length;
+          const more = page.nextCursor ?? undefined;
+          mount(
+            groupHelp,
+            shown === 0
+              ? 'No group matches.'
+              : `${shown} group${shown === 1 ? '' : 's'} from the directory${more ? '; loading more…' : '.'}`,
+          );
+          return more ? next(more) : undefined;
+        });
       next().catch((error: unknown) => {
         if (ticket !== search) return;
         if (error instanceof NotAvailableError) {
@@ -86,22 +113,41 @@ export function driveWidget(app: App, lifetime: PageLifetime): HTMLElement {
     groupQuery.addEventListener('input', () => findGroups(groupQuery.value));
     findGroups('');
 
-    const form = h('form', { class: 'stack' },
-      h('label', { for: 'share-folder' }, 'Folder'), folder,
-      h('label', { for: 'share-group-search' }, 'Find a group'), groupQuery,
-      h('label', { for: 'share-group' }, 'Group'), group, groupHelp, manualRow,
-      h('label', { for: 'share-role' }, 'Access'), role,
+    const form = h(
+      'form',
+      { class: 'stack' },
+      h('label', { for: 'share-folder' }, 'Folder'),
+      folder,
+      h('label', { for: 'share-group-search' }, 'Find a group'),
+      groupQuery,
+      h('label', { for: 'share-group' }, 'Group'),
+      group,
+      groupHelp,
+      manualRow,
+      h('label', { for: 'share-role' }, 'Access'),
+      role,
       h('button', { type: 'submit' }, 'Share folder'),
       h('p', { class: 'muted small' }, 'Sharing asks Google for permission to manage your Drive sharing, only now.'),
-      status);
+      status,
+    );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const email = manualRow.hidden ? group.value : manual.value.trim();
       if (!GROUP_EMAIL.test(email)) return mount(status, errorBox('Pick a group to share with.'));
       const name = folder.selectedOptions[0]?.textContent ?? 'the folder';
       mount(status, h('p', { role: 'status' }, 'Sharing…'));
-      tools.withFeature('drive.share', (call) => call<Permission>(shareWithGroup(base, folder.value, email, role.value as ShareRole)))
-        .then((permission) => mount(status, h('p', { class: 'success', role: 'status' }, `Shared "${name}" with ${permission.emailAddress ?? email} as ${ROLE_NAMES[permission.role as ShareRole] ?? permission.role}.`)))
+      tools
+        .withFeature('drive.share', (call) => call<Permission>(shareWithGroup(base, folder.value, email, role.value as ShareRole)))
+        .then((permission) =>
+          mount(
+            status,
+            h(
+              'p',
+              { class: 'success', role: 'status' },
+              `Shared "${name}" with ${permission.emailAddress ?? email} as ${ROLE_NAMES[permission.role as ShareRole] ?? permission.role}.`,
+            ),
+          ),
+        )
         .catch((error: unknown) => mount(status, errorBox(messageFor(error))));
     });
     return form;
@@ -110,7 +156,18 @@ export function driveWidget(app: App, lifetime: PageLifetime): HTMLElement {
 
 function fileList(files: DriveFile[], emptyText: string): HTMLElement {
   if (files.length === 0) return empty(emptyText);
-  return h('ul', { class: 'list' }, files.map((f) => h('li', {},
-    f.webViewLink ? h('a', { href: f.webViewLink, target: '_blank', rel: 'noopener noreferrer', class: 'item-title' }, f.name) : h('span', { class: 'item-title' }, f.name),
-    h('span', { class: 'muted' }, formatDateTime(f.modifiedTime)))));
+  return h(
+    'ul',
+    { class: 'list' },
+    files.map((f) =>
+      h(
+        'li',
+        {},
+        f.webViewLink
+          ? h('a', { href: f.webViewLink, target: '_blank', rel: 'noopener noreferrer', class: 'item-title' }, f.name)
+          : h('span', { class: 'item-title' }, f.name),
+        h('span', { class: 'muted' }, formatDateTime(f.modifiedTime)),
+      ),
+    ),
+  );
 }

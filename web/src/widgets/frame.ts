@@ -33,7 +33,11 @@ export interface WidgetTools {
 
 /** Google's errors and popup outcomes as one sentence that says what to do next; anything else stays generic. */
 export function messageFor(error: unknown): string {
-  const known = error instanceof ScopeDeniedError || error instanceof PopupError || error instanceof TokenResponseError || error instanceof GoogleApiError;
+  const known =
+    error instanceof ScopeDeniedError ||
+    error instanceof PopupError ||
+    error instanceof TokenResponseError ||
+    error instanceof GoogleApiError;
   return known ? error.message : 'Something went wrong. Try again, or reload the page.';
 }
 
@@ -42,8 +46,12 @@ export function mountWidget<T>(app: App, lifetime: PageLifetime, spec: WidgetSpe
   const feature = READ_FEATURE[spec.integration];
   const body = h('div', { class: 'widget-body', 'aria-live': 'polite' });
   const toggle = h('input', { type: 'checkbox', role: 'switch', id: `toggle-${spec.integration}`, class: 'switch' });
-  const section = h('section', { class: 'widget', 'aria-labelledby': `title-${spec.integration}`, 'data-widget': spec.integration },
-    h('header', {},
+  const section = h(
+    'section',
+    { class: 'widget', 'aria-labelledby': `title-${spec.integration}`, 'data-widget': spec.integration },
+    h(
+      'header',
+      {},
       h('h2', { id: `title-${spec.integration}` }, name),
       h('label', { class: 'switch-label', for: `toggle-${spec.integration}` }, toggle, h('span', {}, `Show ${name}`)),
     ),
@@ -58,7 +66,8 @@ export function mountWidget<T>(app: App, lifetime: PageLifetime, spec: WidgetSpe
 
   const call = (): Call => {
     const access = app.access.access(feature);
-    if (access.kind !== 'granted') throw new GoogleApiError('expired', 0, undefined, 'Your Google connection ended. Click "Connect Google" to continue.');
+    if (access.kind !== 'granted')
+      throw new GoogleApiError('expired', 0, undefined, 'Your Google connection ended. Click "Connect Google" to continue.');
     return guarded(access.token.accessToken);
   };
   const guarded = (accessToken: string): Call => {
@@ -115,7 +124,11 @@ export function mountWidget<T>(app: App, lifetime: PageLifetime, spec: WidgetSpe
     toggle.checked = app.prefs.isOn(spec.integration);
     if (!toggle.checked) {
       data = undefined;
-      return mount(body, h('p', { class: 'muted' }, spec.description), h('p', { class: 'muted' }, `Turn on ${name} to connect it. You will be asked for one permission: ${entryFor(feature).label}.`));
+      return mount(
+        body,
+        h('p', { class: 'muted' }, spec.description),
+        h('p', { class: 'muted' }, `Turn on ${name} to connect it. You will be asked for one permission: ${entryFor(feature).label}.`),
+      );
     }
     if (busy) return mount(body, loading(`Loading ${name}…`));
     const access = app.access.access(feature);
@@ -124,14 +137,29 @@ export function mountWidget<T>(app: App, lifetime: PageLifetime, spec: WidgetSpe
       const problem = failure ?? app.access.loadError;
       const why = problem ? errorBox(problem) : undefined;
       if (access.kind === 'missing-scope') {
-        return mount(body, why, h('div', { class: 'notice', 'data-state': 'permission-needed' },
-          h('p', {}, h('strong', {}, 'Permission needed. '), entryFor(feature).reason),
-          h('button', { type: 'button', onclick: () => void connect() }, `Grant access to ${name}`)));
+        return mount(
+          body,
+          why,
+          h(
+            'div',
+            { class: 'notice', 'data-state': 'permission-needed' },
+            h('p', {}, h('strong', {}, 'Permission needed. '), entryFor(feature).reason),
+            h('button', { type: 'button', onclick: () => void connect() }, `Grant access to ${name}`),
+          ),
+        );
       }
       const label = access.kind === 'expired' ? 'Reconnect Google' : 'Connect Google';
       const text = access.kind === 'expired' ? 'Your Google connection expired.' : `Connect your Google account to see ${name}.`;
-      return mount(body, why, h('div', { class: 'notice', 'data-state': access.kind },
-        h('p', {}, text), h('button', { type: 'button', disabled: !app.access.ready, onclick: () => void connect() }, label)));
+      return mount(
+        body,
+        why,
+        h(
+          'div',
+          { class: 'notice', 'data-state': access.kind },
+          h('p', {}, text),
+          h('button', { type: 'button', disabled: !app.access.ready, onclick: () => void connect() }, label),
+        ),
+      );
     }
     if (failure) {
       return mount(body, errorBox(failure, h('button', { type: 'button', onclick: () => void load() }, 'Try again')));

@@ -10,14 +10,26 @@ export function mailWidget(app: App, lifetime: PageLifetime): HTMLElement {
     integration: 'gmail',
     description: 'Your unread count and the latest unread messages.',
     load: (call) => loadMail(call, app.config.googleApis.gmail, MAIL_LATEST, app.me.user.primaryEmail),
-    render: (view, tools) => h('div', {},
-      h('p', { class: 'big-number' }, h('span', { 'data-testid': 'unread-count' }, view.unread), ' unread in your inbox'),
-      view.latest.length === 0
-        ? empty('No unread mail. Nice.')
-        : h('ul', { class: 'list' }, view.latest.map((m) => h('li', {},
-          h('a', { href: m.link, target: '_blank', rel: 'noopener noreferrer', class: 'item-title' }, m.subject),
-          h('span', { class: 'muted' }, `${m.from} · ${formatDateTime(m.date)}`)))),
-      h('button', { type: 'button', class: 'link-button', onclick: () => tools.refresh() }, 'Refresh'),
-    ),
+    render: (view, tools) =>
+      h(
+        'div',
+        {},
+        h('p', { class: 'big-number' }, h('span', { 'data-testid': 'unread-count' }, view.unread), ' unread in your inbox'),
+        view.latest.length === 0
+          ? empty('No unread mail. Nice.')
+          : h(
+              'ul',
+              { class: 'list' },
+              view.latest.map((m) =>
+                h(
+                  'li',
+                  {},
+                  h('a', { href: m.link, target: '_blank', rel: 'noopener noreferrer', class: 'item-title' }, m.subject),
+                  h('span', { class: 'muted' }, `${m.from} · ${formatDateTime(m.date)}`),
+                ),
+              ),
+            ),
+        h('button', { type: 'button', class: 'link-button', onclick: () => tools.refresh() }, 'Refresh'),
+      ),
   });
 }
