@@ -3,7 +3,7 @@ import type { GaxiosError } from 'gaxios';
 import { admin_directory_v1 } from '@googleapis/admin';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { DIRECTORY_SCOPES } from '../../local/emulator/directory/scopes.js';
-import { directoryClient, startTestEmulator } from '../support/emulator.js';
+import { directoryClient, startTestEmulator, googleFailure as failure } from '../support/emulator.js';
 
 let emulator: Emulator;
 let directory: admin_directory_v1.Admin;
@@ -25,15 +25,6 @@ async function listAllUsers(params: admin_directory_v1.Params$Resource$Users$Lis
     pages++;
   } while (pageToken);
   return { users, pages };
-}
-
-async function failure(call: Promise<unknown>): Promise<GaxiosError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e as GaxiosError,
-  );
-  if (!error) throw new Error('expected the call to fail');
-  return error;
 }
 
 describe("Directory API through Google's own clients (@googleapis/admin + delegated JWT)", () => {

@@ -5,7 +5,7 @@ import type { Emulator } from '../../local/emulator/emulator.js';
 import { NO_LIMITS } from '../../local/emulator/limits.js';
 import { emulatorOptionsFromEnv } from '../../local/emulator/env.js';
 import { describeEmulator } from '../../local/emulator/describe.js';
-import { directoryClient, startTestEmulator } from '../support/emulator.js';
+import { directoryClient, startTestEmulator, googleFailure as failure } from '../support/emulator.js';
 
 let emulator: Emulator;
 // Near the real time (assertions are signed with it), 10 s into a minute; tests move it by whole minutes.
@@ -19,15 +19,6 @@ beforeEach(() => {
   emulator.setLimits(NO_LIMITS);
   emulator.resetCounters();
 });
-
-async function failure(call: Promise<unknown>): Promise<GaxiosError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e as GaxiosError,
-  );
-  if (!error) throw new Error('expected the call to fail');
-  return error;
-}
 
 const reason = (error: GaxiosError) =>
   (error.response?.data as { error: { errors: Array<{ reason: string; domain: string }>; status: string } }).error;

@@ -1,12 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GaxiosError } from 'gaxios';
 import { admin_directory_v1, admin_reports_v1 } from '@googleapis/admin';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { DIRECTORY_READONLY_SCOPES, DIRECTORY_SCOPES } from '../../local/emulator/directory/scopes.js';
 import { REPORTS_AUDIT_SCOPE } from '../../local/emulator/push/routes.js';
-import { delegatedAuth, directoryClient, startTestEmulator } from '../support/emulator.js';
+import { delegatedAuth, directoryClient, startTestEmulator, googleFailure as failure } from '../support/emulator.js';
 
 interface Received {
   readonly headers: Record<string, string | undefined>;
@@ -62,15 +61,6 @@ async function watchUsers(token = 'secret-token') {
     requestBody: { id: `users-${channelCount}`, type: 'web_hook', address, token },
   });
   return data;
-}
-
-async function failure(call: Promise<unknown>): Promise<GaxiosError> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e as GaxiosError,
-  );
-  if (!error) throw new Error('expected the call to fail');
-  return error;
 }
 
 describe("push notifications through Google's own client", () => {

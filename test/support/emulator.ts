@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { admin_directory_v1 } from '@googleapis/admin';
+import type { GaxiosError } from 'gaxios';
 import { delegatedJwtClient, parseServiceAccountKey } from '../../shared/adapters/google/service-account-client.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../local/emulator/emulator.js';
 import { DIRECTORY_READONLY_SCOPES } from '../../local/emulator/directory/scopes.js';
@@ -31,4 +32,14 @@ export async function delegatedAuth(emulator: Emulator, options: { scopes?: read
 /** Google's own Directory API client, pointed at the emulator with `rootUrl`. */
 export async function directoryClient(emulator: Emulator, options: { scopes?: readonly string[]; subject?: string } = {}) {
   return new admin_directory_v1.Admin({ auth: await delegatedAuth(emulator, options), rootUrl: `${emulator.origin}/`, retry: false });
+}
+
+/** The error a call through Google's client ends with; fails the test when the call succeeds. */
+export async function googleFailure(call: Promise<unknown>): Promise<GaxiosError> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e as GaxiosError,
+  );
+  if (!error) throw new Error('expected the call to fail');
+  return error;
 }
