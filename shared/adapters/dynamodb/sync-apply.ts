@@ -40,8 +40,6 @@ export interface ApplyContext {
   readonly now: () => string;
 }
 
-/** Tombstoned users and groups leave the active indexes for these partitions. */
-
 /** Reads what planning compares against: every active synced user and group (one index query each) and the domain/schema hashes. */
 export async function readStoredState(db: DynamoDBDocumentClient, tableName: string): Promise<StoredState> {
   const [userItems, groupItems, domains, schemas] = await Promise.all([
