@@ -1,5 +1,7 @@
 import {
+  BatchGetCommand,
   BatchWriteCommand,
+  type BatchGetCommandOutput,
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
@@ -38,4 +40,33 @@ async function writeBatch(db: DynamoDBDocumentClient, tableName: string, batch: 
     const result: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: pending }));
     pending = result.UnprocessedItems;
   }
+}
+
+const GET_LIMIT = 100;
+
+/** What a batch read returns of each item: a projection, with its attribute names. */
+export interface BatchGetProjection {
+  readonly ProjectionExpression: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+}
+
+/** Reads items by key, 100 keys a BatchGetItem, asking again for the keys DynamoDB left unprocessed. Missing items are left out. */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  projection: BatchGetProjection,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += GET_LIMIT) {
+    let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + GET_LIMIT);
+    while (batch && batch.length > 0) {
+      const result: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ...projection } } }),
+      );
+      items.push(...(result.Responses?.[tableName] ?? []));
+      batch = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return items;
 }

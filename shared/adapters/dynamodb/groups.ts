@@ -1,4 +1,5 @@
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './batch.js';
 import { queryAll } from './query.js';
 import type { DirectoryDomain, DirectoryGroup, DirectorySchema, GroupMember } from '../../domain/directory/model.js';
 import { indexQuery, KEYS, prefixQuery } from './table-definition.js';
@@ -47,19 +48,9 @@ export async function userGroupsAmong(
   userId: string,
   groupIds: readonly string[],
 ): Promise<Set<string>> {
-  const found = new Set<string>();
-  const unique = [...new Set(groupIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((g) => KEYS.transitiveMembership(userId, g));
-    while (keys && keys.length > 0) {
-      const result: BatchGetCommandOutput = await db.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'groupId' } } }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) found.add(String(item.groupId));
-      keys = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
-  }
-  return found;
+  const keys = [...new Set(groupIds)].map((g) => KEYS.transitiveMembership(userId, g));
+  const items = await batchGetAll(db, tableName, keys, { ProjectionExpression: 'groupId' });
+  return new Set(items.map((item) => String(item.groupId)));
 }
 
 /** Every group the user is in, directly or not: one Query on the user's partition. */
