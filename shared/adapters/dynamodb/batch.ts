@@ -35,11 +35,16 @@ export async function batchWriteAll(
 async function writeBatch(db: DynamoDBDocumentClient, tableName: string, batch: WriteRequest[]): Promise<void> {
   let pending: BatchWriteCommandInput['RequestItems'] = { [tableName]: batch };
   for (let round = 0; pending && Object.keys(pending).length > 0; round += 1) {
-    if (round === MAX_UNPROCESSED_ROUNDS) throw new Error(`DynamoDB left items unprocessed after ${round} rounds of BatchWriteItem.`);
-    if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** round) * Math.random()));
+    await beforeRound(round, 'BatchWriteItem');
     const result: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: pending }));
     pending = result.UnprocessedItems;
   }
+}
+
+/** Before re-sending what DynamoDB left unprocessed: exponential backoff with jitter, and a bound. */
+async function beforeRound(round: number, operation: string): Promise<void> {
+  if (round === MAX_UNPROCESSED_ROUNDS) throw new Error(`DynamoDB left items unprocessed after ${round} rounds of ${operation}.`);
+  if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** round) * Math.random()));
 }
 
 const GET_LIMIT = 100;
@@ -50,7 +55,10 @@ export interface BatchGetProjection {
   readonly ExpressionAttributeNames?: Record<string, string>;
 }
 
-/** Reads items by key, 100 keys a BatchGetItem, asking again for the keys DynamoDB left unprocessed. Missing items are left out. */
+/**
+ * Reads items by key, 100 keys a BatchGetItem, asking again for the keys DynamoDB left unprocessed
+ * (throttling) with the same backoff and bound as writes. Missing items are left out.
+ */
 export async function batchGetAll(
   db: DynamoDBDocumentClient,
   tableName: string,
@@ -60,7 +68,8 @@ export async function batchGetAll(
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += GET_LIMIT) {
     let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + GET_LIMIT);
-    while (batch && batch.length > 0) {
+    for (let round = 0; batch && batch.length > 0; round += 1) {
+      await beforeRound(round, 'BatchGetItem');
       const result: BatchGetCommandOutput = await db.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ...projection } } }),
       );
