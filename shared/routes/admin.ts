@@ -20,7 +20,10 @@ function runInput(request: HttpRequest): { force: boolean } {
 /** The revoke-all body is empty or `{}`: nothing to choose, but anything else is a mistake worth a 400. */
 const noInput = (request: HttpRequest): void => void objectBody(request, [], { optional: true });
 
-/** Admin only: directory sync history, pending diff, the running sync's progress and "run now", ending a user's sessions, signing everyone out, and push health. */
+/**
+ * Admin only: directory sync history, pending diff, the running sync's progress and "run now",
+ * ending a user's sessions, signing everyone out, and push health.
+ */
 export const adminRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
