@@ -49,33 +49,28 @@ async function beforeRound(round: number, operation: string): Promise<void> {
 
 const GET_LIMIT = 100;
 
-/** What a batch read returns of each item: a projection, with its attribute names. */
-export interface BatchGetProjection {
-  readonly ProjectionExpression: string;
-  readonly ExpressionAttributeNames?: Record<string, string>;
-}
-
 /**
- * Reads items by key, 100 keys a BatchGetItem, asking again for the keys DynamoDB left unprocessed
- * (throttling) with the same backoff and bound as writes. Missing items are left out.
+ * Items by key, strongly consistent, 100 keys a BatchGetItem, in no particular order, missing ones
+ * left out. Keys DynamoDB leaves unprocessed (throttling) are asked for again with the same backoff
+ * and bound as writes.
  */
 export async function batchGetAll(
   db: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Record<string, unknown>[],
-  projection: BatchGetProjection,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+  projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } = {},
+): Promise<Array<Record<string, unknown>>> {
+  const found: Array<Record<string, unknown>> = [];
   for (let i = 0; i < keys.length; i += GET_LIMIT) {
-    let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + GET_LIMIT);
-    for (let round = 0; batch && batch.length > 0; round += 1) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + GET_LIMIT);
+    for (let round = 0; pending && pending.length > 0; round += 1) {
       await beforeRound(round, 'BatchGetItem');
       const result: BatchGetCommandOutput = await db.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ...projection } } }),
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...projection } } }),
       );
-      items.push(...(result.Responses?.[tableName] ?? []));
-      batch = result.UnprocessedKeys?.[tableName]?.Keys;
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys;
     }
   }
-  return items;
+  return found;
 }
