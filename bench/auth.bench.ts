@@ -146,7 +146,10 @@ const AWS_FUNCTION_ENV = {
   TABLE_NAME: 'bench',
 };
 
-/** Median of five `import()`s of the bundle, each in a fresh Node process (what a Lambda cold start pays before the handler runs, configuration and clients included). */
+/**
+ * Median of five `import()`s of the bundle, each in a fresh Node process (what a Lambda cold start
+ * pays before the handler runs, configuration and clients included).
+ */
 function coldImportMs(file: string): number {
   const samples = [0, 1, 2, 3, 4].map(() =>
     Number(

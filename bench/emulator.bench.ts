@@ -80,7 +80,8 @@ export async function run(): Promise<void> {
     row(
       "users.list 500 + fields mask (sync's shape)",
       await pageThrough(
-        '/users?customer=my_customer&maxResults=500&projection=full&fields=nextPageToken,users(id,primaryEmail,name,suspended,archived,organizations,customSchemas,etag)',
+        '/users?customer=my_customer&maxResults=500&projection=full' +
+          '&fields=nextPageToken,users(id,primaryEmail,name,suspended,archived,organizations,customSchemas,etag)',
         'users',
       ),
       PAGE_TARGET_MS,

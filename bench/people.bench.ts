@@ -125,7 +125,8 @@ export async function run(): Promise<void> {
     t = performance.now();
     const published = await publishDirectoryIndex(db, tableName, built);
     console.log(
-      `index build (sync side): ${ms(buildMs)} for ${built.people} listed people and ${built.groups} groups; ${mb(built.data.length)} gzip'd in ${published.chunks} chunks; published in ${ms(performance.now() - t)}`,
+      `index build (sync side): ${ms(buildMs)} for ${built.people} listed people and ${built.groups} groups; ${mb(built.data.length)} gzip'd ` +
+        `in ${published.chunks} chunks; published in ${ms(performance.now() - t)}`,
     );
 
     // Cold start: what a fresh container does before its first search (pointer, chunks, gunzip, parse, postings), in a fresh process each time.
@@ -134,7 +135,9 @@ export async function run(): Promise<void> {
     loads.sort((a, b) => a.loadMs - b.loadMs);
     const median = loads[1]!;
     console.log(
-      `cold start: index load ${ms(median.loadMs)} median of 3 fresh processes (min ${ms(loads[0]!.loadMs)}, max ${ms(loads[2]!.loadMs)}; target < 1000 ms); 2 reads (GetItem pointer + one BatchGetItem of ${published.chunks} chunks); index holds ${mb(median.heldBytes)} of heap and buffers, process RSS ${mb(median.rssBytes)}`,
+      `cold start: index load ${ms(median.loadMs)} median of 3 fresh processes (min ${ms(loads[0]!.loadMs)}, max ${ms(loads[2]!.loadMs)}; ` +
+        `target < 1000 ms); 2 reads (GetItem pointer + one BatchGetItem of ${published.chunks} chunks); index holds ${mb(median.heldBytes)} ` +
+        `of heap and buffers, process RSS ${mb(median.rssBytes)}`,
     );
 
     // The API as deployed: router, session guard, cached index; a real session in the table.
@@ -200,10 +203,12 @@ export async function run(): Promise<void> {
       .map(([q, p50]) => `"${q}" ${ms(p50)}`)
       .join(', ');
     console.log(
-      `search (GET /api/people, warm, ${QUERIES.length} queries × ${ROUNDS}): p50 ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))} (target < 50 ms), max ${ms(samples.at(-1)!)}; slowest p50: ${slowest}`,
+      `search (GET /api/people, warm, ${QUERIES.length} queries × ${ROUNDS}): p50 ${ms(percentile(samples, 50))}, p95 ` +
+        `${ms(percentile(samples, 95))} (target < 50 ms), max ${ms(samples.at(-1)!)}; slowest p50: ${slowest}`,
     );
     console.log(
-      `reads per search: ${searchReads.toFixed(2)} (the session GetItem; the index pointer at most once per SEARCH_INDEX_CHECK_SECONDS=${config.searchIndexCheckSeconds})`,
+      `reads per search: ${searchReads.toFixed(2)} (the session GetItem; the index pointer at most once per ` +
+        `SEARCH_INDEX_CHECK_SECONDS=${config.searchIndexCheckSeconds})`,
     );
 
     // Filters: facet values and a manager, alone and with words; each answer counts facets over the whole result.
@@ -246,7 +251,8 @@ export async function run(): Promise<void> {
       .map(([f, p50, total]) => `${f} ${ms(p50)} (${total} people)`)
       .join(', ');
     console.log(
-      `filtered search with facets (GET /api/people?department=…&location=…&title=…&manager=…, ${FILTERS.length} filters × ${ROUNDS}): p50 ${ms(percentile(filtered, 50))}, p95 ${ms(percentile(filtered, 95))} (target < 50 ms), max ${ms(filtered.at(-1)!)}; slowest p50: ${slowestFilters}`,
+      `filtered search with facets (GET /api/people?department=…&location=…&title=…&manager=…, ${FILTERS.length} filters × ${ROUNDS}): p50 ` +
+        `${ms(percentile(filtered, 50))}, p95 ${ms(percentile(filtered, 95))} (target < 50 ms), max ${ms(filtered.at(-1)!)}; slowest p50: ${slowestFilters}`,
     );
 
     // Access checks: the user's transitive memberships as sync writes them, then 10 groups asked per check.
@@ -282,7 +288,9 @@ export async function run(): Promise<void> {
     }
     checks.sort((a, b) => a - b);
     console.log(
-      `access check (POST /api/access/check, 10 groups): p50 ${ms(percentile(checks, 50))} (target < 10 ms), p95 ${ms(percentile(checks, 95))}; reads per check ${(reads / 200).toFixed(2)} (the session, then the user and one BatchGetItem in parallel: who asks decides whom they may ask about)`,
+      `access check (POST /api/access/check, 10 groups): p50 ${ms(percentile(checks, 50))} (target < 10 ms), p95 ` +
+        `${ms(percentile(checks, 95))}; reads per check ${(reads / 200).toFixed(2)} (the session, then the user and one BatchGetItem in ` +
+        `parallel: who asks decides whom they may ask about)`,
     );
   } finally {
     await dynamo.stop();

@@ -63,7 +63,8 @@ export async function run(args: string[]): Promise<void> {
     child.once('message', (m) => ok(m as EmulatorProcess)).once('exit', () => fail(new Error('The emulator process ended.'))),
   );
   console.log(
-    `tenant: ${users} users, ${groups} groups (emulator in its own process, started in ${Date.now() - started} ms); latency ${LATENCY_MS} ms; quota ${QUOTA_PER_MINUTE}/min${large ? '; dry runs' : ''}`,
+    `tenant: ${users} users, ${groups} groups (emulator in its own process, started in ${Date.now() - started} ms); latency ${LATENCY_MS} ` +
+      `ms; quota ${QUOTA_PER_MINUTE}/min${large ? '; dry runs' : ''}`,
   );
   try {
     const tableName = 'bench';
@@ -103,7 +104,8 @@ export async function run(args: string[]): Promise<void> {
       const fetchMs = (marks.planning ?? r.durationMs) - (marks.fetching ?? marks['dry run'] ?? 0);
       const ratio = fetchMs / boundMs;
       console.log(
-        `\n${label} run: ${r.status}, total ${(r.durationMs / 1000).toFixed(1)} s (fetch ${(fetchMs / 1000).toFixed(1)} s, plan+apply ${((r.durationMs - fetchMs) / 1000).toFixed(1)} s)`,
+        `\n${label} run: ${r.status}, total ${(r.durationMs / 1000).toFixed(1)} s (fetch ${(fetchMs / 1000).toFixed(1)} s, plan+apply ` +
+          `${((r.durationMs - fetchMs) / 1000).toFixed(1)} s)`,
       );
       console.log(`  fetch time vs quota bound  ${ratio.toFixed(3)}×   target ≤ 1.15×   ${ratio <= 1.15 ? 'met' : 'MISSED'}`);
       const callsOk = r.apiCalls === minimum + r.retries;
@@ -120,10 +122,12 @@ export async function run(args: string[]): Promise<void> {
     if (!large) await measure('unchanged'); // a dry run writes nothing: a second one would measure the same
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     console.log(
-      `\npeak memory of the sync (RSS)  ${(peakRss / 2 ** 20).toFixed(0)} MB   target < 1024 MB   ${peakRss < 2 ** 30 ? 'met' : 'MISSED'}   (peak V8 heap ${(peakHeap / 2 ** 20).toFixed(0)} MB, garbage included)`,
+      `\npeak memory of the sync (RSS)  ${(peakRss / 2 ** 20).toFixed(0)} MB   target < 1024 MB   ${peakRss < 2 ** 30 ? 'met' : 'MISSED'}   ` +
+        `(peak V8 heap ${(peakHeap / 2 ** 20).toFixed(0)} MB, garbage included)`,
     );
     console.log(
-      'bookkeeping writes per run (not directory items): lease put + delete, run record, and a checkpoint + staged chunk every SYNC_CHECKPOINT_SECONDS of fetching',
+      'bookkeeping writes per run (not directory items): lease put + delete, run record, and a checkpoint + staged chunk ' +
+        'every SYNC_CHECKPOINT_SECONDS of fetching',
     );
   } finally {
     clearInterval(sampler);

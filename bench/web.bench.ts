@@ -126,18 +126,21 @@ export async function run(): Promise<void> {
 
     const roundTrips = (slow.afterToken - baseline.afterToken) / LATENCY_MS;
     console.log(
-      `\nWidgets in headless Chromium, the emulator answering each Google call after ${LATENCY_MS} ms (and after 0 ms for the baseline); median of ${VISITS} visits each`,
+      `\nWidgets in headless Chromium, the emulator answering each Google call after ${LATENCY_MS} ms (and after 0 ms for the ` +
+        `baseline); median of ${VISITS} visits each`,
     );
     console.log(`  navigation → home shell (three widgets waiting)   ${slow.shellMs.toFixed(0).padStart(5)} ms`);
     console.log(
-      `  access token → all three widgets rendered         ${slow.afterToken.toFixed(0).padStart(5)} ms (${baseline.afterToken.toFixed(0)} ms without latency)`,
+      `  access token → all three widgets rendered         ${slow.afterToken.toFixed(0).padStart(5)} ms ` +
+        `(${baseline.afterToken.toFixed(0)} ms without latency)`,
     );
     console.log(
       `  round trips of latency after the token            ${roundTrips.toFixed(1).padStart(5)}    (target ≤ 2) ${roundTrips <= 2.2 ? 'OK' : 'MISSED'}`,
     );
     WIDGETS.forEach((name, i) =>
       console.log(
-        `    ${name.padEnd(9)} ${slow.perWidget[i]!.toFixed(0).padStart(5)} ms after the token (${((slow.perWidget[i]! - baseline.perWidget[i]!) / LATENCY_MS).toFixed(1)} round trips), ${slow.counts[name]} Google API calls`,
+        `    ${name.padEnd(9)} ${slow.perWidget[i]!.toFixed(0).padStart(5)} ms after the token ` +
+          `(${((slow.perWidget[i]! - baseline.perWidget[i]!) / LATENCY_MS).toFixed(1)} round trips), ${slow.counts[name]} Google API calls`,
       ),
     );
     const repeated = [...baseline.repeated, ...slow.repeated];

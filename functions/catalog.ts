@@ -1,3 +1,5 @@
+import { PUSH_RECEIVER_PATH } from '../shared/config/config.js';
+
 /**
  * Which function serves which paths: read by the CDK stack (one CloudFront behavior per pattern,
  * in this order) and by the local host (first matching pattern wins, as in CloudFront), so the two
@@ -21,7 +23,7 @@ export const HTTP_FUNCTIONS: readonly HttpFunction[] = [
   // 1769 MB is one full vCPU: a cold container loads the people search index (~0.5 s of CPU at 100k users) before its first search.
   { name: 'api', entry: 'functions/api.ts', pathPatterns: ['/api/*'], memorySize: 1769 },
   // Google's push notifications: its own function, so a flood is capped by its own reserved concurrency (docs/sync.md, push-driven sync).
-  { name: 'push-receiver', entry: 'functions/push-receiver.ts', pathPatterns: ['/hooks/google'] },
+  { name: 'push-receiver', entry: 'functions/push-receiver.ts', pathPatterns: [PUSH_RECEIVER_PATH] },
 ];
 
 /** CloudFront path-pattern semantics: `*` any run of characters, `?` one; case-sensitive. */

@@ -1,6 +1,5 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import { traceClient, traceHandler } from '../shared/adapters/tracing.js';
+import { traceHandler } from '../shared/adapters/tracing.js';
 import { logger } from '../shared/logging/logger.js';
 import { scheduledSyncDue } from '../shared/services/push/health.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
@@ -9,6 +8,7 @@ import { preflightReport } from '../shared/adapters/google/preflight.js';
 import { emitRunMetrics, runSummary } from '../shared/services/sync/report.js';
 import { sessionTerminator } from '../shared/services/sync/sessions.js';
 import { fetchOneUser } from '../shared/services/sync/fetch-one-user.js';
+import { invokeSyncFunction } from '../shared/services/sync-starter.js';
 
 /**
  * EventBridge Scheduler sends `{ trigger: 'schedule' }`; an admin's manual run may send `{ force: true }`;
@@ -27,8 +27,6 @@ export interface SyncEvent {
 }
 
 initDependencies();
-
-let lambda: LambdaClient | undefined;
 
 export const handler = traceHandler(handleSyncEvent);
 
@@ -78,16 +76,7 @@ async function handleSyncEvent(event: SyncEvent, context: Context): Promise<Reco
       onProgress: (message) => logger.info(`directory sync: ${message}`),
     },
   );
-  if (outcome.status === 'continue') {
-    lambda ??= traceClient(new LambdaClient({}));
-    await lambda.send(
-      new InvokeCommand({
-        FunctionName: context.invokedFunctionArn,
-        InvocationType: 'Event',
-        Payload: Buffer.from(JSON.stringify({ continuation: outcome.runId } satisfies SyncEvent)),
-      }),
-    );
-  }
+  if (outcome.status === 'continue') await invokeSyncFunction(context.invokedFunctionArn, { continuation: outcome.runId });
   if ('record' in outcome) emitRunMetrics(outcome.record);
   return runSummary(outcome);
 }

@@ -43,10 +43,12 @@ async function main(argv: string[]): Promise<number> {
     const health = await pushHealth(deps.db, deps.config.tableName, Date.now());
     for (const f of health.feeds)
       stderr(
-        `${f.live ? 'live' : 'DOWN'}  ${f.feed}: ${f.live ? `channel ${f.channelId} until ${f.expiresAt}` : 'no live channel'}; last notification ${f.lastMessageAt ?? 'never'}`,
+        `${f.live ? 'live' : 'DOWN'}  ${f.feed}: ${f.live ? `channel ${f.channelId} until ${f.expiresAt}` : 'no live channel'}; ` +
+          `last notification ${f.lastMessageAt ?? 'never'}`,
       );
     stderr(
-      `applied: ${health.appliedLastHour} in the last hour, ${health.appliedLastDay} in the last day; lag p50 ${health.lagP50Ms ?? '-'} ms, p95 ${health.lagP95Ms ?? '-'} ms`,
+      `applied: ${health.appliedLastHour} in the last hour, ${health.appliedLastDay} in the last day; lag p50 ` +
+        `${health.lagP50Ms ?? '-'} ms, p95 ${health.lagP95Ms ?? '-'} ms`,
     );
     stderr(`full sync: ${health.fullSync.schedule} (${health.fullSync.reason})`);
     process.stdout.write(`${JSON.stringify(health)}\n`);

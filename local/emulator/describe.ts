@@ -21,7 +21,8 @@ export function describeEmulator(emulator: Emulator): string[] {
     ...limitsLine(emulator.limits()),
     emulator.serviceAccountKeyWritten
       ? `  service account ${relative(process.cwd(), emulator.serviceAccountKeyPath) || emulator.serviceAccountKeyPath}`
-      : `  service account ${emulator.serviceAccountKey.client_email}, keyless: STS ${emulator.origin}/v1/token admits ${emulator.workloadIdentity.settings.admittedRoles.join(', ')}`,
+      : `  service account ${emulator.serviceAccountKey.client_email}, keyless: STS ${emulator.origin}/v1/token admits ` +
+        `${emulator.workloadIdentity.settings.admittedRoles.join(', ')}`,
   ];
 }
 

@@ -84,7 +84,8 @@ export class LimitsGate {
       return new GoogleApiError(
         403,
         'userRateLimitExceeded',
-        `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com' for consumer 'project_number:${PROJECT_NUMBER}'.`,
+        `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com' for ` +
+          `consumer 'project_number:${PROJECT_NUMBER}'.`,
         retryAfter,
         'usageLimits',
       ).toResponse();
@@ -94,7 +95,8 @@ export class LimitsGate {
       return new GoogleApiError(
         429,
         'rateLimitExceeded',
-        `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'admin.googleapis.com' for consumer 'project_number:${PROJECT_NUMBER}'.`,
+        `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'admin.googleapis.com' for ` +
+          `consumer 'project_number:${PROJECT_NUMBER}'.`,
         retryAfter,
         'usageLimits',
       ).toResponse();

@@ -12,9 +12,6 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 const tracer: Tracer | undefined =
   process.env.WB_TRACING === 'true' ? new (await import('@aws-lambda-powertools/tracer')).Tracer() : undefined;
 
-/** Whether this bundle traces (for tests and the start-up log). */
-export const tracingCompiledIn = (): boolean => tracer !== undefined;
-
 /** Records an AWS SDK v3 client's calls (operation, table, status; never keys or values) as subsegments. */
 export function traceClient<T>(client: T): T {
   return tracer ? tracer.captureAWSv3Client(client) : client;

@@ -125,8 +125,15 @@ export const LOCAL_DEFAULTS = {
   awsRegion: 'us-east-1',
 } as const;
 
+/**
+ * Where Google posts push notifications, behind the site's origin (docs/sync.md, "Receiver
+ * placement"): the route, the CloudFront behavior and PUSH_RECEIVER_URL's default.
+ */
+export const PUSH_RECEIVER_PATH = '/hooks/google';
+
 const GOOGLE_ISSUER = 'https://accounts.google.com';
-const GOOGLE_API_ROOT = 'https://www.googleapis.com/';
+/** Google's production API root, GOOGLE_API_ROOT's default in AWS. */
+export const GOOGLE_API_ROOT = 'https://www.googleapis.com/';
 const GOOGLE_STS_TOKEN_URL = 'https://sts.googleapis.com/v1/token';
 const GOOGLE_IAM_CREDENTIALS_ROOT = 'https://iamcredentials.googleapis.com/';
 const GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -177,7 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
     push: {
       enabled: read.boolean('PUSH_ENABLED', { local: true, aws: false }),
-      receiverUrl: read.optionalUrl('PUSH_RECEIVER_URL') ?? `${appOrigin}/hooks/google`,
+      receiverUrl: read.optionalUrl('PUSH_RECEIVER_URL') ?? `${appOrigin}${PUSH_RECEIVER_PATH}`,
       channelTtlHours: read.integer('PUSH_CHANNEL_TTL_HOURS', { local: 6, aws: 6 }, 1, 24),
       workerFunctionName: read.optional('PUSH_WORKER_FUNCTION_NAME', {}),
     },

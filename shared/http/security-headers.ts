@@ -15,7 +15,7 @@ export interface GoogleOrigins {
 
 /**
  * The API host each integration's widget calls (the base URLs the browser gets are in
- * shared/web-config/web-config.ts; a test holds the two together).
+ * shared/routes/config.ts; a test holds the two together).
  */
 const INTEGRATION_API_ORIGINS: Readonly<Record<Integration, string>> = {
   gmail: 'https://gmail.googleapis.com',

@@ -1,12 +1,11 @@
 import { endUserSessions } from '../adapters/dynamodb/sessions.js';
 import { signEveryoneOut } from '../services/sign-everyone-out.js';
-import { getPendingDiff, getSyncProgress, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
+import { getPendingDiff, getSyncProgress, runRecordsQuery, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { queryPage } from '../http/paging.js';
 import { cursorParam, objectBody, pageSize, userIdParam } from '../http/validate.js';
 import { adminOnly, withInput, type AppRoute, type SignedIn } from '../http/wrappers.js';
 import { startSyncRun } from '../services/sync-starter.js';
-import { KEYS, partitionQuery } from '../adapters/dynamodb/table-definition.js';
 import type { PushStatus } from '../contract/api.js';
 import { pushHealth } from '../services/push/health.js';
 
@@ -21,7 +20,10 @@ function runInput(request: HttpRequest): { force: boolean } {
 /** The revoke-all body is empty or `{}`: nothing to choose, but anything else is a mistake worth a 400. */
 const noInput = (request: HttpRequest): void => void objectBody(request, [], { optional: true });
 
-/** Admin only: directory sync history, pending diff, the running sync's progress and "run now", ending a user's sessions, signing everyone out, and push health. */
+/**
+ * Admin only: directory sync history, pending diff, the running sync's progress and "run now",
+ * ending a user's sessions, signing everyone out, and push health.
+ */
 export const adminRoutes: readonly AppRoute[] = [
   {
     method: 'GET',
@@ -33,13 +35,7 @@ export const adminRoutes: readonly AppRoute[] = [
           await queryPage<{ record: RunRecord }, RunRecord>(
             deps,
             'sync-runs',
-            {
-              TableName: deps.config.tableName,
-              ...partitionQuery(KEYS.runRecords),
-              ScanIndexForward: false,
-              ProjectionExpression: '#record',
-              ExpressionAttributeNames: { '#record': 'record' },
-            },
+            runRecordsQuery(deps.config.tableName),
             limit,
             cursor,
             (i) => i.record,

@@ -4,14 +4,13 @@
  * start-up, so the same files run against the emulator locally and against Google in AWS.
  */
 import type { WebConfig } from '../contract/api.js';
-import type { Config } from '../config/config.js';
+import { GOOGLE_API_ROOT, type Config } from '../config/config.js';
 import { json } from '../http/http.js';
 import type { AppRoute } from '../http/wrappers.js';
 
 export type { WebConfig };
 
 /** Google's production hosts; gmail.googleapis.com is the host Google documents for Gmail. */
-const GOOGLE_API_ROOT = 'https://www.googleapis.com/';
 const GOOGLE_APIS = {
   gmail: 'https://gmail.googleapis.com/gmail/v1/',
   drive: 'https://www.googleapis.com/drive/v3/',

@@ -7,7 +7,7 @@ import { fold } from '../domain/people/normalize.js';
 import { directoryIndex } from '../services/people-index.js';
 import { offsetPage, queryPage } from '../http/paging.js';
 import { booleanParam, cursorParam, groupIdParam, pageSize, searchQuery } from '../http/validate.js';
-import { indexQuery, KEYS, prefixQuery } from '../adapters/dynamodb/table-definition.js';
+import { directMembersQuery, usersInGroupQuery } from '../adapters/dynamodb/groups.js';
 
 function directMember(index: DirectoryIndex, member: GroupMember): DirectMember | undefined {
   const id = member.memberKey.slice(member.memberKey.indexOf('#') + 1);
@@ -82,12 +82,7 @@ export const groupRoutes: readonly AppRoute[] = [
             await queryPage<{ userId: string; direct?: boolean }, PersonSummary & { direct: boolean }>(
               deps,
               `members|${id}|true`,
-              {
-                TableName: table,
-                ...indexQuery(KEYS.usersInGroup(id)),
-                ProjectionExpression: 'userId, #direct',
-                ExpressionAttributeNames: { '#direct': 'direct' },
-              },
+              usersInGroupQuery(table, id),
               limit,
               cursor,
               (m) => {
@@ -102,12 +97,7 @@ export const groupRoutes: readonly AppRoute[] = [
           await queryPage<{ member: GroupMember }, DirectMember>(
             deps,
             `members|${id}|false`,
-            {
-              TableName: table,
-              ...prefixQuery(KEYS.directMembersOf(id)),
-              ProjectionExpression: '#member',
-              ExpressionAttributeNames: { '#member': 'member' },
-            },
+            directMembersQuery(table, id),
             limit,
             cursor,
             (i) => directMember(index, i.member),

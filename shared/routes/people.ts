@@ -1,4 +1,4 @@
-import { getSchemas, listGroupsOfUser, type TransitiveMembership } from '../adapters/dynamodb/groups.js';
+import { getSchemas, groupsOfUserQuery, listGroupsOfUser, type TransitiveMembership } from '../adapters/dynamodb/groups.js';
 import type { MembershipGroup, PeopleSearchPage, PersonMatch, Profile } from '../contract/api.js';
 import { getUserById } from '../adapters/dynamodb/users.js';
 import { sharedProfileOf } from '../domain/directory/model.js';
@@ -9,7 +9,6 @@ import { fold } from '../domain/people/normalize.js';
 import { directoryIndex } from '../services/people-index.js';
 import { offsetPage, queryPage } from '../http/paging.js';
 import { booleanParam, cursorParam, filterParam, pageSize, searchQuery, userIdParam, userIdQuery } from '../http/validate.js';
-import { KEYS, prefixQuery } from '../adapters/dynamodb/table-definition.js';
 
 const notFound = () => new HttpError(404, 'person_not_found', 'No such person in the directory.');
 
@@ -128,18 +127,10 @@ export const peopleRoutes: readonly AppRoute[] = [
       withInput(groupsInput, async (_request, { deps, input: { id, transitive, limit, cursor } }) => {
         const index = await directoryIndex(deps);
         if (!index.personById(id)) throw notFound();
-        const groupsOfUser = prefixQuery(KEYS.groupsOfUser(id));
         const page = await queryPage<TransitiveMembership, MembershipGroup>(
           deps,
           `person-groups|${id}|${transitive}`,
-          {
-            TableName: deps.config.tableName,
-            ...groupsOfUser,
-            ...(transitive ? {} : { FilterExpression: '#direct = :yes' }),
-            ExpressionAttributeValues: { ...groupsOfUser.ExpressionAttributeValues, ...(transitive ? {} : { ':yes': true }) },
-            ProjectionExpression: 'userId, groupId, #direct',
-            ExpressionAttributeNames: { '#direct': 'direct' },
-          },
+          groupsOfUserQuery(deps.config.tableName, id, !transitive),
           limit,
           cursor,
           (m) => membershipGroup(index, m),

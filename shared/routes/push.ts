@@ -1,12 +1,10 @@
+import { PUSH_RECEIVER_PATH } from '../config/config.js';
 import { HttpError } from '../http/http.js';
 import type { AppRoute } from '../http/wrappers.js';
 import type { Dependencies } from '../runtime/dependencies.js';
 import type { ChangeQueue } from '../domain/push/changes.js';
 import { LambdaInvokeQueue } from '../adapters/lambda/lambda-queue.js';
 import { receiveNotification } from '../services/push/receiver.js';
-
-/** The receiver's path, behind the site's CloudFront distribution (docs/sync.md, "Receiver placement", argues the placement). */
-export const PUSH_RECEIVER_PATH = '/hooks/google';
 
 let lambdaQueue: LambdaInvokeQueue | undefined;
 

@@ -29,7 +29,10 @@ export interface Dependencies {
    * the local credentials the emulator's Workload Identity provider knows.
    */
   readonly awsCredentials?: AwsCredentialsProvider;
-  /** Where the push receiver hands verified changes: the local host's in-process worker; in AWS the receiver builds its own (push-receiver.ts). */
+  /**
+   * Where the push receiver hands verified changes: the local host's in-process worker; unset in
+   * AWS, where the route invokes the worker function (shared/routes/push.ts).
+   */
   readonly pushQueue?: ChangeQueue;
 }
 

@@ -43,8 +43,8 @@ export async function requestUserFetch(deps: Dependencies, userId: string): Prom
   deps.fetchUserInProcess(userId);
 }
 
-/** What the API and sign-in ask of the sync function (its handler's SyncEvent reads these). */
-export type SyncRequest = { readonly force: boolean } | { readonly fetchUser: string };
+/** What the API, sign-in and the sync function itself (a run's next invocation) ask of the sync function (its handler's SyncEvent reads these). */
+export type SyncRequest = { readonly force: boolean } | { readonly fetchUser: string } | { readonly continuation: string };
 
 /** One asynchronous invocation (InvocationType Event): the payload the sync handler reads. */
 export async function invokeSyncFunction(functionName: string, request: SyncRequest): Promise<void> {

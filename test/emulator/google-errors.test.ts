@@ -1,6 +1,6 @@
 /**
  * Each refusal Google gives directory sync, as the emulator answers it through Google's own client
- * libraries, is reported for what it is, with the fix (shared/sync/google-calls.ts explainFailure).
+ * libraries, is reported for what it is, with the fix (shared/adapters/google/google-calls.ts explainFailure).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getUserByEmail, getUserById, putUser, userEmails } from '../../shared/adapters/dynamodb/users.js';
-import { makeUser } from '../support/directory.js';
+import { getUserById, putUser, userEmails } from '../../shared/adapters/dynamodb/users.js';
+import { getUserByEmail, makeUser } from '../support/directory.js';
 import { freshTable } from '../support/dynamodb.js';
 
 describe('directory users', () => {

@@ -84,6 +84,22 @@ describe('first sign-in of a person the directory does not hold yet', () => {
     expect(await reason(matchUser(deps, identity(archived.id)))).toBe('account_archived');
   });
 
+  it('asks again at the next attempt when the request to the sync side failed, instead of waiting out the window', async () => {
+    const sub = '999999999999999999992';
+    const identity = { sub, email: 'new-hire@example.com', hd: 'example.com' };
+    const down = {
+      ...app.deps,
+      fetchUserInProcess: () => {
+        throw new Error('the sync side cannot be reached');
+      },
+    };
+    await expect(matchUser(down, identity)).rejects.toThrow('the sync side cannot be reached');
+    const asked: string[] = [];
+    const up = { ...app.deps, fetchUserInProcess: (userId: string) => void asked.push(userId) };
+    expect(await matchUser(up, identity)).toEqual({ settingUp: true });
+    expect(asked).toEqual([sub]);
+  });
+
   it('fetches a sub once per window, and the tenant at most FETCHES_PER_MINUTE a minute', async () => {
     const { db, config } = app.deps;
     const minute = Date.UTC(2030, 0, 1, 0, 0);

@@ -150,9 +150,9 @@ describe('directory sync with Workload Identity Federation (no key)', () => {
       // Required checks only: push's Reports scope is optional (without it only push stays off).
       const failed = report.checks.filter((c) => !c.ok && !c.optional);
       expect(failed.map((c) => c.name)).toEqual([`scope ${SYNC_SCOPE_URLS[0]}`]);
-      expect(failed[0]!.detail).toContain(
-        `NOT delegated: add ${SYNC_SCOPE_URLS[0]} for the client id of ${h.deps.config.googleCredentials.mode === 'workload-identity' ? h.deps.config.googleCredentials.serviceAccount : ''}`,
-      );
+      const credentials = h.deps.config.googleCredentials;
+      const serviceAccount = credentials.mode === 'workload-identity' ? credentials.serviceAccount : '';
+      expect(failed[0]!.detail).toContain(`NOT delegated: add ${SYNC_SCOPE_URLS[0]} for the client id of ${serviceAccount}`);
     } finally {
       h.emulator.setDelegatedScopes(SYNC_SCOPE_URLS);
     }

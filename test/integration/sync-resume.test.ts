@@ -288,7 +288,8 @@ describe('a user renamed while the users list is being paged', () => {
       h.emulator.directory.updateUser(moved.id, { primaryEmail: `aaaa.moved@${moved.primaryEmail.split('@')[1]}` });
 
       const resumed = await h.sync({ maxDeleteShare: 1 });
-      expect(resumed).toMatchObject({ status: 'succeeded', record: { invocations: 2, counts: { deleted: 0 } } }); // updated: the user and the groups listing their new address
+      // Updated: the user and the groups listing their new address.
+      expect(resumed).toMatchObject({ status: 'succeeded', record: { invocations: 2, counts: { deleted: 0 } } });
       expect(await getUserById(h.table.db, h.table.tableName, moved.id)).toMatchObject({
         primaryEmail: expect.stringMatching(/^aaaa\.moved@/),
       });

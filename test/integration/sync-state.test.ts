@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { getUserByEmail } from '../../shared/adapters/dynamodb/users.js';
+import { getUserByEmail } from '../support/directory.js';
 import { applyChangedUser, type ApplyContext } from '../../shared/adapters/dynamodb/sync-apply.js';
 import { emptyDelta } from '../../shared/domain/sync/snapshot.js';
 import { listRunRecords, SyncStateStore, type Checkpoint, type RunRecord } from '../../shared/adapters/dynamodb/sync-state-store.js';

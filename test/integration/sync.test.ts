@@ -10,7 +10,8 @@ import {
   userGroupsAmong,
 } from '../../shared/adapters/dynamodb/groups.js';
 import { createSession, readSession, sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
-import { getUserByEmail, getUserById } from '../../shared/adapters/dynamodb/users.js';
+import { getUserById } from '../../shared/adapters/dynamodb/users.js';
+import { getUserByEmail } from '../support/directory.js';
 import { getPendingDiff, listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { itemDiff, minimumCalls, startSyncHarness, type SyncHarness } from '../support/sync.js';

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { SESSION_COOKIE } from '../../shared/http/cookies.js';
 import { createSession, sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
-import { getUserByEmail } from '../../shared/adapters/dynamodb/users.js';
+import { getUserByEmail } from './directory.js';
 import type { EmulatorOptions } from '../../local/emulator/emulator.js';
 import { startLocalApp, type LocalApp } from './local-app.js';
 import type { CookieJar } from './sign-in.js';

@@ -1,3 +1,5 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getUserById } from '../../shared/adapters/dynamodb/users.js';
 import type { DirectoryUser, SharedProfile } from '../../shared/domain/directory/model.js';
 
 /**
@@ -26,4 +28,13 @@ export function makeUser(overrides: Partial<DirectoryUser> & Pick<DirectoryUser,
       JSON.stringify({ aliases, title, department, locations, phones, managerEmail, keywords, customSchemas }),
     ) as SharedProfile,
   };
+}
+
+/**
+ * The user an address's index item (`EMAIL#<address>` / `USER`) names, read as a test's check of
+ * that index: the intranet itself never looks a person up by email (identity is the immutable id).
+ */
+export async function getUserByEmail(db: DynamoDBDocumentClient, tableName: string, email: string): Promise<DirectoryUser | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { pk: `EMAIL#${email.toLowerCase()}`, sk: 'USER' } }));
+  return typeof Item?.userId === 'string' ? getUserById(db, tableName, Item.userId) : undefined;
 }

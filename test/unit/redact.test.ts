@@ -38,7 +38,8 @@ describe('log redaction', () => {
 
   it('scrubs token-shaped content from free text', () => {
     const text = redactString(
-      `got ${JWT} and Bearer ya29.abc, url /auth/callback?state=s1&code=4/0AX4&iss=x cookie __Host-wb_session=abc123; pem -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----`,
+      `got ${JWT} and Bearer ya29.abc, url /auth/callback?state=s1&code=4/0AX4&iss=x cookie __Host-wb_session=abc123; ` +
+        'pem -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----',
     );
     expect(text).not.toMatch(/eyJ|ya29|4\/0AX4|abc123|MIIE|s1/);
     expect(text).toContain('iss=x');

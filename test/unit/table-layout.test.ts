@@ -20,7 +20,7 @@ const withoutComments = (source: string) => source.replace(/\/\*[\s\S]*?\*\//g, 
 
 /** One place per fact: every key of the table is built in the table-layout module, and only there. */
 describe('table layout', () => {
-  it('is the only module that spells a key prefix, a key attribute value or an index name', async () => {
+  it('is the only module that spells a key prefix, a key attribute value, an index name or a key condition', async () => {
     const layout = await readFile(new URL(LAYOUT, ROOT), 'utf8');
     const prefixes = [...new Set([...layout.matchAll(/[`'"]([A-Z][A-Z_]+)#/g)].map((m) => m[1]!))];
     expect(prefixes).toEqual(
@@ -40,7 +40,7 @@ describe('table layout', () => {
       ]),
     );
     const prefixLiteral = new RegExp(`[\`'"](${prefixes.join('|')})#`);
-    const keyLiteral = /\b(pk|sk|gsi\d(pk|sk))\s*:\s*[`'"]|IndexName:\s*[`'"]/;
+    const keyLiteral = /\b(pk|sk|gsi\d(pk|sk))\s*:\s*[`'"]|(IndexName|KeyConditionExpression):\s*[`'"]/;
     const offenders: string[] = [];
     for (const file of sourceFiles()) {
       const lines = withoutComments(await readFile(new URL(file, ROOT), 'utf8')).split('\n');

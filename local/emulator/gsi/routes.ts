@@ -72,7 +72,8 @@ export function gsiRoutes(context: EmulatorContext): EmulatorRoute[] {
     const data = JSON.stringify({ state: request.state, origin: request.origin, response }).replace(/</g, '\\u003c');
     return html(
       200,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing in…</title></head><body><p>Returning to the app…</p><script type="application/json" id="gsi-result">${data}</script><script src="/gsi/popup.js"></script></body></html>`,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing in…</title></head><body><p>Returning to the app…</p><script ` +
+        `type="application/json" id="gsi-result">${data}</script><script src="/gsi/popup.js"></script></body></html>`,
     );
   };
 
@@ -182,7 +183,8 @@ function consentPage(
   const rows = request.scopes
     .map(
       (scope, i) =>
-        `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked id="scope-${i}"> ${escapeHtml(SCOPE_TEXT[scope] ?? scope)} <code>${escapeHtml(scope)}</code></label></li>`,
+        `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked id="scope-${i}"> ` +
+        `${escapeHtml(SCOPE_TEXT[scope] ?? scope)} <code>${escapeHtml(scope)}</code></label></li>`,
     )
     .join('');
   const account = user

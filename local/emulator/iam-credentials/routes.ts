@@ -46,7 +46,8 @@ async function signJwt(context: IamCredentialsContext, request: EmulatorRequest)
     throw new GoogleApiError(
       403,
       'SERVICE_DISABLED',
-      `IAM Service Account Credentials API has not been used in project ${key.project_id} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/iamcredentials.googleapis.com/overview?project=${key.project_id} then retry.`,
+      `IAM Service Account Credentials API has not been used in project ${key.project_id} before or it is disabled. Enable it by visiting ` +
+        `https://console.developers.google.com/apis/api/iamcredentials.googleapis.com/overview?project=${key.project_id} then retry.`,
     );
   }
   if (account !== key.client_email || !context.pool.mayImpersonate(principal)) {

@@ -15,7 +15,8 @@ export function authorize(request: EmulatorRequest, tokens: TokenRegistry, accep
     throw new GoogleApiError(
       401,
       'required',
-      `Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. ${CONSOLE_HINT}`,
+      `Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid ` +
+        `authentication credential. ${CONSOLE_HINT}`,
     );
   }
   const grant = tokens.accessGrant(token);

@@ -13,7 +13,8 @@ export interface ChooserRequest {
 
 const STYLE =
   'body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;color:#202124}' +
-  'button.account{display:block;width:100%;text-align:left;padding:.6rem;margin:.3rem 0;border:1px solid #dadce0;border-radius:8px;background:#fff;cursor:pointer}' +
+  'button.account{display:block;width:100%;text-align:left;padding:.6rem;margin:.3rem 0;border:1px solid ' +
+  '#dadce0;border-radius:8px;background:#fff;cursor:pointer}' +
   'small{color:#5f6368}';
 
 export function chooserPage(requestId: string, request: ChooserRequest, accounts: readonly OidcAccount[], problem?: string): string {
@@ -21,7 +22,8 @@ export function chooserPage(requestId: string, request: ChooserRequest, accounts
     .map(
       (a) =>
         `<button class="account" type="submit" name="account" value="${e(a.email)}">` +
-        `<strong>${e(a.name)}</strong><br><small>${e(a.email)}${a.hd ? '' : ' · personal account'}${a.emailVerified ? '' : ' · email not verified'}</small></button>`,
+        `<strong>${e(a.name)}</strong><br><small>${e(a.email)}${a.hd ? '' : ' · personal account'}` +
+        `${a.emailVerified ? '' : ' · email not verified'}</small></button>`,
     )
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in – Google Accounts (emulator)</title><style>${STYLE}</style></head><body>
@@ -45,9 +47,12 @@ ${items}
 }
 
 export function errorPage(error: string, description: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error 400 (OAuth 2.0) – Google Accounts (emulator)</title><style>${STYLE}</style></head><body>
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error 400 (OAuth 2.0) – Google Accounts ` +
+    `(emulator)</title><style>${STYLE}</style></head><body>
 <h1>Access blocked: authorization error</h1>
 <p id="error-code">Error: <code>${e(error)}</code></p>
 <p id="error-description">${e(description)}</p>
-</body></html>`;
+</body></html>`
+  );
 }

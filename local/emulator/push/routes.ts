@@ -77,7 +77,8 @@ function watchUsers(context: PushRouteContext, request: EmulatorRequest): Emulat
   const event = q.get('event') ?? undefined;
   if (event !== undefined && !(USER_EVENTS as readonly string[]).includes(event))
     throw new GoogleApiError(400, 'invalidParameter', 'Invalid value for: event is not a valid value');
-  const resourceUri = `${context.origin}/admin/directory/v1/users?${new URLSearchParams({ alt: 'json', ...(domain ? { domain } : { customer: q.get('customer')! }), ...(event ? { event } : {}) }).toString()}`;
+  const scope: Record<string, string> = domain ? { domain } : { customer: q.get('customer')! };
+  const resourceUri = `${context.origin}/admin/directory/v1/users?${new URLSearchParams({ alt: 'json', ...scope, ...(event ? { event } : {}) })}`;
   return json(200, context.push.watch({ resource: 'directory.users', body: jsonBody(request), resourceUri, event, domain }));
 }
 

@@ -42,7 +42,8 @@ async function exchangeToken(context: StsContext, request: EmulatorRequest): Pro
     throw new OAuthError(
       400,
       'invalid_target',
-      'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.',
+      'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is ' +
+        "disabled or deleted or because it doesn't exist.",
     );
   }
   const signed = parseSubjectToken(form.get('subject_token'));

@@ -1,5 +1,7 @@
 import {
+  BatchGetCommand,
   BatchWriteCommand,
+  type BatchGetCommandOutput,
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
@@ -33,9 +35,42 @@ export async function batchWriteAll(
 async function writeBatch(db: DynamoDBDocumentClient, tableName: string, batch: WriteRequest[]): Promise<void> {
   let pending: BatchWriteCommandInput['RequestItems'] = { [tableName]: batch };
   for (let round = 0; pending && Object.keys(pending).length > 0; round += 1) {
-    if (round === MAX_UNPROCESSED_ROUNDS) throw new Error(`DynamoDB left items unprocessed after ${round} rounds of BatchWriteItem.`);
-    if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** round) * Math.random()));
+    await beforeRound(round, 'BatchWriteItem');
     const result: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: pending }));
     pending = result.UnprocessedItems;
   }
+}
+
+/** Before re-sending what DynamoDB left unprocessed: exponential backoff with jitter, and a bound. */
+async function beforeRound(round: number, operation: string): Promise<void> {
+  if (round === MAX_UNPROCESSED_ROUNDS) throw new Error(`DynamoDB left items unprocessed after ${round} rounds of ${operation}.`);
+  if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** round) * Math.random()));
+}
+
+const GET_LIMIT = 100;
+
+/**
+ * Items by key, strongly consistent, 100 keys a BatchGetItem, in no particular order, missing ones
+ * left out. Keys DynamoDB leaves unprocessed (throttling) are asked for again with the same backoff
+ * and bound as writes.
+ */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } = {},
+): Promise<Array<Record<string, unknown>>> {
+  const found: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < keys.length; i += GET_LIMIT) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + GET_LIMIT);
+    for (let round = 0; pending && pending.length > 0; round += 1) {
+      await beforeRound(round, 'BatchGetItem');
+      const result: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...projection } } }),
+      );
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return found;
 }

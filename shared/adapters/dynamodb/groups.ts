@@ -1,4 +1,5 @@
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './batch.js';
 import { queryAll } from './query.js';
 import type { DirectoryDomain, DirectoryGroup, DirectorySchema, GroupMember } from '../../domain/directory/model.js';
 import { indexQuery, KEYS, prefixQuery } from './table-definition.js';
@@ -47,49 +48,62 @@ export async function userGroupsAmong(
   userId: string,
   groupIds: readonly string[],
 ): Promise<Set<string>> {
-  const found = new Set<string>();
-  const unique = [...new Set(groupIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((g) => KEYS.transitiveMembership(userId, g));
-    while (keys && keys.length > 0) {
-      const result: BatchGetCommandOutput = await db.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'groupId' } } }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) found.add(String(item.groupId));
-      keys = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
-  }
-  return found;
+  const keys = [...new Set(groupIds)].map((g) => KEYS.transitiveMembership(userId, g));
+  const items = await batchGetAll(db, tableName, keys, { ProjectionExpression: 'groupId' });
+  return new Set(items.map((item) => String(item.groupId)));
 }
 
-/** Every group the user is in, directly or not: one Query on the user's partition. */
-export async function listGroupsOfUser(db: DynamoDBDocumentClient, tableName: string, userId: string): Promise<TransitiveMembership[]> {
-  return queryAll<TransitiveMembership>(db, {
+/*
+ * The membership queries, each built once: the lists below read them to the end, and the API's
+ * paged lists (shared/http/paging.ts) read them a page at a time.
+ */
+
+/** The groups the user is in (TransitiveMembership items), directly or not; `directOnly` keeps the direct ones. */
+export function groupsOfUserQuery(tableName: string, userId: string, directOnly = false): QueryCommandInput {
+  const key = prefixQuery(KEYS.groupsOfUser(userId));
+  return {
     TableName: tableName,
-    ...prefixQuery(KEYS.groupsOfUser(userId)),
+    ...key,
+    ...(directOnly ? { FilterExpression: '#direct = :yes' } : {}),
+    ExpressionAttributeValues: { ...key.ExpressionAttributeValues, ...(directOnly ? { ':yes': true } : {}) },
     ProjectionExpression: 'userId, groupId, #direct',
     ExpressionAttributeNames: { '#direct': 'direct' },
-  });
+  };
 }
 
-/** Every user of the group, directly or not: one Query on gsi2. */
-export async function listUsersInGroup(db: DynamoDBDocumentClient, tableName: string, groupId: string): Promise<TransitiveMembership[]> {
-  return queryAll<TransitiveMembership>(db, {
+/** The users of the group (TransitiveMembership items), directly or not: gsi2. */
+export function usersInGroupQuery(tableName: string, groupId: string): QueryCommandInput {
+  return {
     TableName: tableName,
     ...indexQuery(KEYS.usersInGroup(groupId)),
     ProjectionExpression: 'userId, groupId, #direct',
     ExpressionAttributeNames: { '#direct': 'direct' },
-  });
+  };
 }
 
-/** The group's direct members (users, nested groups, the tenant, external addresses), as Google lists them. */
-export async function listDirectMembers(db: DynamoDBDocumentClient, tableName: string, groupId: string): Promise<GroupMember[]> {
-  const items = await queryAll<{ member: GroupMember }>(db, {
+/** The group's direct members (`{ member: GroupMember }` items). */
+export function directMembersQuery(tableName: string, groupId: string): QueryCommandInput {
+  return {
     TableName: tableName,
     ...prefixQuery(KEYS.directMembersOf(groupId)),
     ProjectionExpression: '#member',
     ExpressionAttributeNames: { '#member': 'member' },
-  });
+  };
+}
+
+/** Every group the user is in, directly or not: one Query on the user's partition. */
+export async function listGroupsOfUser(db: DynamoDBDocumentClient, tableName: string, userId: string): Promise<TransitiveMembership[]> {
+  return queryAll<TransitiveMembership>(db, groupsOfUserQuery(tableName, userId));
+}
+
+/** Every user of the group, directly or not: one Query on gsi2. */
+export async function listUsersInGroup(db: DynamoDBDocumentClient, tableName: string, groupId: string): Promise<TransitiveMembership[]> {
+  return queryAll<TransitiveMembership>(db, usersInGroupQuery(tableName, groupId));
+}
+
+/** The group's direct members (users, nested groups, the tenant, external addresses), as Google lists them. */
+export async function listDirectMembers(db: DynamoDBDocumentClient, tableName: string, groupId: string): Promise<GroupMember[]> {
+  const items = await queryAll<{ member: GroupMember }>(db, directMembersQuery(tableName, groupId));
   return items.map((i) => i.member);
 }
 

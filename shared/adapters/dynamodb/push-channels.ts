@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query.js';
-import { KEYS } from './table-definition.js';
+import { fromSortKeyQuery, indexQuery, KEYS } from './table-definition.js';
 
 /** How long a message number is remembered: Google retries a failed delivery for well under a day. */
 const SEEN_TTL_SECONDS = 24 * 3600;
@@ -64,9 +64,7 @@ export async function getChannel(db: DynamoDBDocumentClient, tableName: string, 
 export async function listChannels(db: DynamoDBDocumentClient, tableName: string): Promise<ChannelRecord[]> {
   const items = await queryAll<{ channel: ChannelRecord }>(db, {
     TableName: tableName,
-    IndexName: KEYS.pushChannels.indexName,
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': KEYS.pushChannels.partition },
+    ...indexQuery(KEYS.pushChannels),
     ProjectionExpression: '#channel',
     ExpressionAttributeNames: { '#channel': 'channel' },
   });
@@ -180,8 +178,7 @@ export async function recordApplied(db: DynamoDBDocumentClient, tableName: strin
 export async function readStats(db: DynamoDBDocumentClient, tableName: string, since: Date): Promise<HourStats[]> {
   const items = await queryAll<{ sk: string; applied?: number; lagsMs?: number[] }>(db, {
     TableName: tableName,
-    KeyConditionExpression: 'pk = :pk AND sk >= :from',
-    ExpressionAttributeValues: { ':pk': KEYS.pushStats, ':from': KEYS.pushStatsHour(since).sk },
+    ...fromSortKeyQuery(KEYS.pushStats, KEYS.pushStatsHour(since).sk),
   });
   return items.map((i) => ({ hour: KEYS.pushStatsHourOf(i.sk), applied: i.applied ?? 0, lagsMs: i.lagsMs ?? [] }));
 }

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type Dynam
 import { batchWriteAll, type WriteRequest } from './batch.js';
 import { deleteIfOwned } from './conditional.js';
 import { queryAll } from './query.js';
-import { groupEmails } from './groups.js';
+import { groupEmails, listDirectMembers, listUsersInGroup } from './groups.js';
 import { memberKeyOf, type DirectoryUser, type GroupMember } from '../../domain/directory/model.js';
 import { putUser, userEmails } from './users.js';
 import { markSearchIndexStale } from './people-index-store.js';
@@ -39,8 +39,6 @@ export interface ApplyContext {
   /** ISO time stamped on tombstones. */
   readonly now: () => string;
 }
-
-/** Tombstoned users and groups leave the active indexes for these partitions. */
 
 /** Reads what planning compares against: every active synced user and group (one index query each) and the domain/schema hashes. */
 export async function readStoredState(db: DynamoDBDocumentClient, tableName: string): Promise<StoredState> {
@@ -195,22 +193,12 @@ const transitiveItem = (groupId: string, userId: string, direct: boolean) => ({
 export async function applyMembership(ctx: ApplyContext, target: MembershipTarget): Promise<{ added: number; removed: number }> {
   const { db, tableName } = ctx;
   const [storedDirect, storedTransitive] = await Promise.all([
-    queryAll<{ member: GroupMember }>(db, {
-      TableName: tableName,
-      ...prefixQuery(KEYS.directMembersOf(target.groupId)),
-      ProjectionExpression: '#member',
-      ExpressionAttributeNames: { '#member': 'member' },
-    }),
-    queryAll<{ userId: string; direct: boolean }>(db, {
-      TableName: tableName,
-      ...indexQuery(KEYS.usersInGroup(target.groupId)),
-      ProjectionExpression: 'userId, #direct',
-      ExpressionAttributeNames: { '#direct': 'direct' },
-    }),
+    listDirectMembers(db, tableName, target.groupId),
+    listUsersInGroup(db, tableName, target.groupId),
   ]);
   const requests: WriteRequest[] = [];
   const wanted = new Map(target.members.map((m) => [m.memberKey, m]));
-  const have = new Map(storedDirect.map((i) => [i.member.memberKey, i.member]));
+  const have = new Map(storedDirect.map((member) => [member.memberKey, member]));
   for (const [key, member] of wanted) {
     const current = have.get(key);
     if (!current || canonicalJson(current) !== canonicalJson(member))

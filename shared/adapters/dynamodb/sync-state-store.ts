@@ -6,6 +6,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from './batch.js';
 import { isConditionFailure, isTransactionConditionFailure } from './conditional.js';
@@ -242,15 +243,19 @@ const runRecordKey = (record: RunRecord) => KEYS.runRecord(record.startedAt, rec
 const runRecordExpiry = (record: RunRecord) => epochSeconds(Date.parse(record.startedAt)) + RUN_RECORD_RETENTION_DAYS * 86_400;
 
 /** The newest run records, newest first (for the admin page of a later issue). */
+/** The run records (`{ record: RunRecord }` items), newest first. */
+export function runRecordsQuery(tableName: string): QueryCommandInput {
+  return {
+    TableName: tableName,
+    ...partitionQuery(KEYS.runRecords),
+    ScanIndexForward: false,
+    ProjectionExpression: '#record',
+    ExpressionAttributeNames: { '#record': 'record' },
+  };
+}
+
 export async function listRunRecords(db: DynamoDBDocumentClient, tableName: string, limit = 20): Promise<RunRecord[]> {
-  const { Items } = await db.send(
-    new QueryCommand({
-      TableName: tableName,
-      ...partitionQuery(KEYS.runRecords),
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
+  const { Items } = await db.send(new QueryCommand({ ...runRecordsQuery(tableName), Limit: limit }));
   return (Items ?? []).map((i) => i.record as RunRecord);
 }
 

@@ -181,6 +181,14 @@ export function prefixQuery(target: PartitionPrefix): {
   };
 }
 
+/** The key condition of a query of one partition from a sort key on (`sk >= from`, in sort order). */
+export function fromSortKeyQuery(
+  pk: string,
+  fromSk: string,
+): { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> } {
+  return { KeyConditionExpression: 'pk = :pk AND sk >= :from', ExpressionAttributeValues: { ':pk': pk, ':from': fromSk } };
+}
+
 /** The key condition of a query of one whole partition of the table. */
 export function partitionQuery(pk: string): { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> } {
   return { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } };

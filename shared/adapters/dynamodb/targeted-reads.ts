@@ -3,7 +3,8 @@
  * which fetched member ids are known users or groups, the groups above a group, and every synced
  * user (for a group with the whole customer as a member). Writes go through sync-apply.ts.
  */
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './batch.js';
 import { memberKeyOf } from '../../domain/directory/model.js';
 import type { FetchedMember } from '../google/map.js';
 import { listDirectGroupsOf } from './groups.js';
@@ -46,26 +47,13 @@ export async function knownMemberIds(
   const keys = fetched.flatMap((m) =>
     m.id && m.type === 'USER' ? [KEYS.user(m.id)] : m.id && m.type === 'GROUP' ? [KEYS.group(m.id)] : [],
   );
-  for (let i = 0; i < keys.length; i += 100) {
-    let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-    while (batch && batch.length > 0) {
-      const result: BatchGetCommandOutput = await db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: batch,
-              ProjectionExpression: 'pk, #user.id, #user.deletedAt, #group.id, #group.deletedAt',
-              ExpressionAttributeNames: { '#user': 'user', '#group': 'group' },
-            },
-          },
-        }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) {
-        if (item.user?.id && !item.user.deletedAt) users.add(String(item.user.id));
-        if (item.group?.id && !item.group.deletedAt) groups.add(String(item.group.id));
-      }
-      batch = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
+  const items = await batchGetAll(db, tableName, keys, {
+    ProjectionExpression: 'pk, #user.id, #user.deletedAt, #group.id, #group.deletedAt',
+    ExpressionAttributeNames: { '#user': 'user', '#group': 'group' },
+  });
+  for (const item of items as { user?: { id?: string; deletedAt?: string }; group?: { id?: string; deletedAt?: string } }[]) {
+    if (item.user?.id && !item.user.deletedAt) users.add(String(item.user.id));
+    if (item.group?.id && !item.group.deletedAt) groups.add(String(item.group.id));
   }
   return { users, groups };
 }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './conditional.js';
 import { KEYS } from './table-definition.js';
 
@@ -78,6 +78,26 @@ export async function claimUserFetch(
     throw error;
   }
   return { kind: 'requested' };
+}
+
+/**
+ * Gives back a claim whose fetch could not be requested (the sync side unreachable), so the
+ * person's next attempt asks again instead of waiting out REQUEST_WINDOW_MS for a fetch that never
+ * started. Only the claim made at `requestedAt`: a newer one, or one already answered, stays.
+ */
+export async function releaseUserFetch(db: DynamoDBDocumentClient, tableName: string, sub: string, requestedAt: number): Promise<void> {
+  await db
+    .send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: KEYS.userFetchRequest(sub),
+        ConditionExpression: 'requestedAt = :at AND attribute_not_exists(outcome)',
+        ExpressionAttributeValues: { ':at': requestedAt },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 }
 
 /** The sync side's answer, read by the person's next sign-in attempt. */

@@ -5,8 +5,9 @@ import { KEYS } from './table-definition.js';
 
 /**
  * Directory users in the table (keys and item shapes: table-definition.ts): the user item, and one
- * email item per address (primary and aliases, lower case) naming the user.
- * Sign-in matches by id (= `sub`) with one read, or by email with two.
+ * email item per address (primary and aliases, lower case) naming the user. Users are read by id
+ * only (sign-in by the ID token's `sub`): an address can be recycled or become someone's alias, so
+ * nothing here looks a person up by email.
  */
 
 export function userEmails(user: DirectoryUser): string[] {
@@ -17,13 +18,6 @@ export async function getUserById(db: DynamoDBDocumentClient, tableName: string,
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.user(id) }));
   return Item?.user as DirectoryUser | undefined;
 }
-
-export async function getUserByEmail(db: DynamoDBDocumentClient, tableName: string, email: string): Promise<DirectoryUser | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: KEYS.userEmail(email) }));
-  return typeof Item?.userId === 'string' ? getUserById(db, tableName, Item.userId) : undefined;
-}
-
-/** The index of synced users, by primary email. */
 
 /**
  * Writes a user and the index entries of addresses new since `previousEmails` (the stored record's)

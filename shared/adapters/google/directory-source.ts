@@ -46,8 +46,10 @@ export interface DirectorySource {
 export const PAGE_SIZES = { users: 500, groups: 200, members: 200 } as const;
 
 // Every fields mask names nextPageToken: without it Google omits the token and paging stops after page one.
-const USER_ITEM_FIELDS =
-  'id,primaryEmail,aliases,nonEditableAliases,name,thumbnailPhotoUrl,organizations,orgUnitPath,locations,phones,relations,keywords,customSchemas,suspended,archived,isAdmin,includeInGlobalAddressList,etag';
+const USER_ITEM_FIELDS = [
+  'id,primaryEmail,aliases,nonEditableAliases,name,thumbnailPhotoUrl,organizations,orgUnitPath,locations,phones,relations,keywords',
+  'customSchemas,suspended,archived,isAdmin,includeInGlobalAddressList,etag',
+].join(',');
 const USER_FIELDS = `nextPageToken,users(${USER_ITEM_FIELDS})`;
 const PUBLIC_USER_ITEM_FIELDS = 'id,aliases,nonEditableAliases,organizations,locations,phones,relations,keywords,customSchemas';
 const PUBLIC_USER_FIELDS = `nextPageToken,users(${PUBLIC_USER_ITEM_FIELDS})`;

@@ -180,7 +180,8 @@ export class GoogleCallRunner {
         if (attempt + 1 >= this.options.maxAttempts) {
           throw new SyncError(
             'google-unavailable',
-            `Google kept failing ${what} after ${attempt + 1} attempts (last: ${failure.status ?? 'network error'} ${failure.reason ?? ''} ${failure.message}). The next run resumes from the checkpoint.`,
+            `Google kept failing ${what} after ${attempt + 1} attempts (last: ${failure.status ?? 'network error'} ${failure.reason ?? ''} ` +
+              `${failure.message}). The next run resumes from the checkpoint.`,
           );
         }
         const delay = backoffDelay(attempt, this.options, failure.retryAfterMs);
@@ -208,7 +209,9 @@ export function explainFailure(failure: GoogleFailure, what: string, subject: st
   if (status === 401) {
     return new SyncError(
       'token-rejected',
-      `Google did not accept the access token for ${what} (401 ${reason ?? ''}: ${message}): it expired or was revoked, or another token endpoint issued it than the API answering (the key's token_uri and GOOGLE_API_ROOT must be the same Google; locally, the same emulator: GOOGLE_EMULATOR_PORT).`,
+      `Google did not accept the access token for ${what} (401 ${reason ?? ''}: ${message}): it expired or was revoked, or another token ` +
+        `endpoint issued it than the API answering (the key's token_uri and GOOGLE_API_ROOT must be the same Google; locally, ` +
+        `the same emulator: GOOGLE_EMULATOR_PORT).`,
       status,
     );
   }
@@ -225,7 +228,8 @@ export function explainFailure(failure: GoogleFailure, what: string, subject: st
   if (status === 403) {
     return new SyncError(
       'subject-not-admin',
-      `Google refused ${what} for ${subject} (${status} ${reason ?? ''}: ${message}): the impersonated user must be an admin who may read users and groups (Admin console > Account > Admin roles).`,
+      `Google refused ${what} for ${subject} (${status} ${reason ?? ''}: ${message}): the impersonated user must be an admin who may read ` +
+        `users and groups (Admin console > Account > Admin roles).`,
       status,
     );
   }
@@ -241,13 +245,15 @@ function explainTokenFailure({ reason, message }: GoogleFailure, subject: string
   if (reason === 'unauthorized_client') {
     return new SyncError(
       'scope-not-delegated',
-      `Google refused a token for ${subject} (unauthorized_client): domain-wide delegation is not granted to the service account's client id for one or more of the sync's scopes. Add them in ${DELEGATION_CONSOLE}; \`npm run sync -- --check\` names each missing scope.`,
+      `Google refused a token for ${subject} (unauthorized_client): domain-wide delegation is not granted to the service account's client id ` +
+        `for one or more of the sync's scopes. Add them in ${DELEGATION_CONSOLE}; \`npm run sync -- --check\` names each missing scope.`,
     );
   }
   if (reason === 'invalid_grant' && /email or user id/i.test(message)) {
     return new SyncError(
       'subject-rejected',
-      `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be the primary email of an existing, active admin of the Workspace tenant.`,
+      `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be the primary email of an existing, ` +
+        `active admin of the Workspace tenant.`,
     );
   }
   if (reason === 'invalid_grant' && /timeframe|short-lived|\biat\b|\bexp\b/i.test(message)) {
@@ -259,13 +265,15 @@ function explainTokenFailure({ reason, message }: GoogleFailure, subject: string
   if (reason === 'invalid_grant' && /signature|account not found/i.test(message)) {
     return new SyncError(
       'key-rejected',
-      `Google refused the service-account key (${message}): the key was deleted or disabled, or belongs to another service account. Store a current key of the service account in the secret.`,
+      `Google refused the service-account key (${message}): the key was deleted or disabled, or belongs to another service account. Store ` +
+        `a current key of the service account in the secret.`,
     );
   }
   if (reason === 'invalid_grant') {
     return new SyncError(
       'subject-rejected',
-      `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be an existing, active admin of the Workspace tenant, and the key must not be deleted or disabled.`,
+      `Google refused to impersonate ${subject} (${message}): GOOGLE_ADMIN_SUBJECT must be an existing, active admin of the Workspace ` +
+        `tenant, and the key must not be deleted or disabled.`,
     );
   }
   return new SyncError(

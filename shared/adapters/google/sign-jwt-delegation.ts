@@ -88,7 +88,8 @@ function explainSignJwtFailure(status: number, reason: string | undefined, messa
   if (status === 403) {
     return (
       `${prefix} The sync's federated identity lacks iam.serviceAccounts.signJwt on the service account: grant it roles/iam.serviceAccountTokenCreator ` +
-      '(gcloud iam service-accounts add-iam-policy-binding … --role=roles/iam.serviceAccountTokenCreator --member=principalSet://iam.googleapis.com/<pool>/attribute.aws_role/<sync role ARN>).'
+      '(gcloud iam service-accounts add-iam-policy-binding … --role=roles/iam.serviceAccountTokenCreator ' +
+      '--member=principalSet://iam.googleapis.com/<pool>/attribute.aws_role/<sync role ARN>).'
     );
   }
   if (status === 404) return `${prefix} No such service account: check GOOGLE_SERVICE_ACCOUNT (-c googleServiceAccount).`;
@@ -120,7 +121,9 @@ async function exchangeAssertion(
   const description = typeof body.error_description === 'string' ? body.error_description : `HTTP ${response.status}`;
   let message = `Google's token endpoint refused the signed assertion for ${options.subject} (${reason ?? response.status}: ${description}).`;
   if (reason === 'unauthorized_client') {
-    message += ` Domain-wide delegation is not granted for ${options.delegationClient} with the scopes ${scopes.join(', ')}: add them in the Admin console (Security > Access and data control > API controls > Domain-wide delegation).`;
+    message +=
+      ` Domain-wide delegation is not granted for ${options.delegationClient} with the scopes ${scopes.join(', ')}: add them in the ` +
+      `Admin console (Security > Access and data control > API controls > Domain-wide delegation).`;
   } else if (reason === 'invalid_grant') {
     message += ' GOOGLE_ADMIN_SUBJECT must be an existing, active admin of the Workspace tenant.';
   }

@@ -67,7 +67,9 @@ export function workloadIdentityTokenSource(options: WorkloadIdentityOptions): D
       throw error instanceof DelegatedTokenError ? error : stsFailure(error, settings);
     }
   };
-  const delegationClient = `the client id of ${settings.serviceAccount} (gcloud iam service-accounts describe ${settings.serviceAccount} --format='value(oauth2ClientId)')`;
+  const delegationClient =
+    `the client id of ${settings.serviceAccount} (gcloud iam service-accounts describe ${settings.serviceAccount} ` +
+    `--format='value(oauth2ClientId)')`;
   const delegation = { ...settings, subject, delegationClient, now: options.now };
   return {
     delegationClient,
@@ -110,14 +112,16 @@ function stsFailure(error: unknown, settings: WorkloadIdentitySettings): Delegat
   if (reason === 'invalid_target' || /audience/i.test(description)) {
     fix =
       `The pool or provider is wrong, disabled or deleted: GOOGLE_WORKLOAD_IDENTITY_PROVIDER (-c googleWorkloadIdentityProvider) is ${settings.provider}; ` +
-      'it must be projects/<project NUMBER>/locations/global/workloadIdentityPools/<pool>/providers/<provider> (gcloud iam workload-identity-pools providers describe).';
+      'it must be projects/<project NUMBER>/locations/global/workloadIdentityPools/<pool>/providers/<provider> (gcloud iam ' +
+      'workload-identity-pools providers describe).';
   } else if (reason === 'unauthorized_client' || reason === 'access_denied' || status === 403) {
     fix =
       "The provider does not admit this AWS role: its attribute condition (or AWS account id) must admit the sync function's execution role, " +
       'e.g. attribute.aws_role == "arn:aws:sts::<account>:assumed-role/<sync role name>".';
   } else if (reason === 'invalid_grant') {
     fix =
-      "The signed GetCallerIdentity request was not accepted (signature expired or not valid): check the function's clock and that its credentials are current.";
+      "The signed GetCallerIdentity request was not accepted (signature expired or not valid): check the function's clock " +
+      'and that its credentials are current.';
   } else {
     fix = `Check that ${settings.stsTokenUrl} is reachable and that the Security Token Service API is enabled.`;
   }

@@ -102,14 +102,3 @@ export function appendDelta(delta: SnapshotDelta, later: SnapshotDelta): void {
   if (later.groupsCursor) delta.groupsCursor = later.groupsCursor;
   delta.memberPages.push(...later.memberPages);
 }
-
-export function isSnapshotComplete(snapshot: Snapshot): boolean {
-  return (
-    snapshot.domains !== undefined &&
-    snapshot.schemas !== undefined &&
-    snapshot.usersCursor.done &&
-    snapshot.groupsCursor.done &&
-    snapshot.domains.every((d) => snapshot.publicCursors[d.domainName]?.done === true) &&
-    snapshot.groups.every((g) => snapshot.members.get(g.id)?.done === true)
-  );
-}

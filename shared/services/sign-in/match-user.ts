@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config.js';
 import { accountBlock, type DirectoryUser } from '../../domain/directory/model.js';
-import { claimUserFetch, SETUP_WAIT_MS } from '../../adapters/dynamodb/user-fetch-requests.js';
+import { claimUserFetch, releaseUserFetch, SETUP_WAIT_MS } from '../../adapters/dynamodb/user-fetch-requests.js';
 import { getUserById } from '../../adapters/dynamodb/users.js';
 import { requestUserFetch } from '../sync-starter.js';
 import { logger } from '../../logging/logger.js';
@@ -36,7 +36,13 @@ export async function matchUser(
   const state = await claimUserFetch(db, config.tableName, identity.sub, now);
   switch (state.kind) {
     case 'requested':
-      await requestUserFetch(deps as Dependencies, identity.sub);
+      try {
+        await requestUserFetch(deps as Dependencies, identity.sub);
+      } catch (error) {
+        // Nothing will answer this claim: give it back, so "try again" (the 500 page) really tries again.
+        await releaseUserFetch(db, config.tableName, identity.sub, now);
+        throw error;
+      }
       logger.info('sign-in: unknown user, fetch from Google requested', { userId: identity.sub });
       return { settingUp: true };
     case 'pending':

@@ -20,11 +20,17 @@ function whatToDo(reason: LoginReason, context: PageContext): string {
     case 'hd_missing':
     case 'hd_not_allowed':
     case 'email_domain_mismatch':
-      return `<p>Sign in with your work account (${work}). In Google's account chooser, pick your work account or choose "Use another account".</p>${TRY_AGAIN}`;
+      return (
+        `<p>Sign in with your work account (${work}). In Google's account chooser, pick your work account or choose "Use ` +
+        `another account".</p>${TRY_AGAIN}`
+      );
     case 'email_unverified':
       return '<p>Ask your Google Workspace administrator to verify the email address of your account, then sign in again.</p>';
     case 'user_unknown':
-      return '<p>Google did not confirm your account to the intranet. If your account was created or restored just now, try again in ten minutes; if it still does not work, contact your IT helpdesk.</p>';
+      return (
+        '<p>Google did not confirm your account to the intranet. If your account was created or restored just now, try again in ten ' +
+        'minutes; if it still does not work, contact your IT helpdesk.</p>'
+      );
     case 'account_setup_busy':
       return `<p>Please try again in a few minutes.</p>${TRY_AGAIN}`;
     case 'account_suspended':
@@ -64,7 +70,9 @@ export const SETUP_RETRY_SECONDS = 10;
  */
 export function accountSetupPage(requestId: string, returnTo: string, cookies: readonly string[] = []): HttpResponse {
   const again = `/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
-  const body = `<p>This is your first sign-in: the intranet is fetching your profile from Google's directory. This takes a few seconds; the page continues by itself.</p><p><a href="${escapeHtml(again)}">Continue now</a></p>`;
+  const body =
+    `<p>This is your first sign-in: the intranet is fetching your profile from Google's directory. This takes a few seconds; the ` +
+    `page continues by itself.</p><p><a href="${escapeHtml(again)}">Continue now</a></p>`;
   return page(
     200,
     'Your account is being set up',

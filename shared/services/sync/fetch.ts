@@ -12,9 +12,10 @@ type Task = () => Promise<void>;
 
 /**
  * Fetches whatever the snapshot still lacks, concurrently: domains, schemas, the users and groups
- * lists (each a chain of pages), each domain's public view of its users (once domains are known), and every group's members (a chain per group, started as soon as
- * the group is listed). Every completed page goes into the snapshot and into the delta that the
- * next checkpoint stages; a page in flight when the run stops is simply fetched again next time.
+ * lists (each a chain of pages), each domain's public view of its users (once domains are known),
+ * and every group's members (a chain per group, started as soon as the group is listed). Every
+ * completed page goes into the snapshot and into the delta that the next checkpoint stages; a page
+ * in flight when the run stops is simply fetched again next time.
  */
 export class SnapshotFetcher {
   private delta: SnapshotDelta = emptyDelta();

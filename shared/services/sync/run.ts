@@ -188,7 +188,8 @@ class Invocation {
         this.approvedCounts = counts;
       }
       this.progress(
-        `applying: ${plan.userUpserts.length} users, ${plan.groupUpserts.length} groups, ${plan.memberships.length} memberships, ${plan.userTombstones.length + plan.groupTombstones.length} deletions`,
+        `applying: ${plan.userUpserts.length} users, ${plan.groupUpserts.length} groups, ${plan.memberships.length} memberships, ` +
+          `${plan.userTombstones.length + plan.groupTombstones.length} deletions`,
       );
       if (changesDirectory(plan)) await markSearchIndexStale(this.env.db, this.env.tableName);
       if ((await this.apply(plan)) === 'stopped') return await this.handOver('applying');
@@ -259,7 +260,8 @@ class Invocation {
       const s = this.snapshot;
       const groupsDone = [...s.members.values()].filter((m) => m.done).length;
       this.progress(
-        `fetched ${s.users.length} users, ${s.groups.length} groups, members of ${groupsDone} groups; ${this.totals().apiCalls} calls, ${this.totals().retries} retries`,
+        `fetched ${s.users.length} users, ${s.groups.length} groups, members of ${groupsDone} groups; ${this.totals().apiCalls} ` +
+          `calls, ${this.totals().retries} retries`,
       );
     }
     return this.flushFailure !== undefined || this.leaseLost() || this.options.remainingMs() < this.options.reserveMs;
@@ -313,7 +315,8 @@ class Invocation {
       if (this.checkpoint) this.checkpoint = { ...this.checkpoint, idleHandOvers: 0 };
       throw new SyncError(
         'google-unavailable',
-        `${idle} invocations in a row fetched nothing: Google kept failing or asking to wait. The run stops here; the next scheduled run resumes from the checkpoint.`,
+        `${idle} invocations in a row fetched nothing: Google kept failing or asking to wait. The run stops here; the next ` +
+          `scheduled run resumes from the checkpoint.`,
       );
     }
     await this.saveCheckpoint(phase, idle);

@@ -47,7 +47,8 @@ export const LEDGER: readonly LedgerEntry[] = [
     integration: 'gmail',
     label: 'Gmail: message headers',
     reason:
-      'Shows your unread count and the sender, subject and date of your latest unread messages. It cannot read message bodies or attachments, and cannot send or delete mail.',
+      'Shows your unread count and the sender, subject and date of your latest unread messages. It cannot read message bodies or ' +
+      'attachments, and cannot send or delete mail.',
     askedWhen: 'When you turn on Mail',
   },
   {

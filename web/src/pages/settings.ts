@@ -83,7 +83,8 @@ export function settingsPage(app: App, lifetime: PageLifetime): HTMLElement {
         : h(
             'p',
             { class: 'muted small' },
-            "Without a connection in this tab, Google's window opens to confirm your account, then every permission is revoked. You can also remove this intranet at ",
+            "Without a connection in this tab, Google's window opens to confirm your account, then every permission is revoked. " +
+              'You can also remove this intranet at ',
             h(
               'a',
               { href: 'https://myaccount.google.com/permissions', target: '_blank', rel: 'noopener noreferrer' },
