@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadConfig, loadSyncConfig } from '../shared/config/config.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
-import { pushHealth } from '../shared/services/push/health.js';
+import { pushStatus } from '../shared/services/push/health.js';
 import { provideDependencies } from '../shared/runtime/dependencies.js';
 import { AwsSecretStore } from '../shared/adapters/secrets/aws-secret-store.js';
 import { startSync } from '../shared/services/sync/invocation.js';
@@ -40,7 +40,10 @@ async function main(argv: string[]): Promise<number> {
     return report.status === 'ok' ? 0 : 1;
   }
   if (flags.has('--push-status')) {
-    const health = await pushHealth(deps.db, deps.config.tableName, Date.now());
+    // AWS mode reads only the sync keys, not PUSH_ENABLED: there the channel records decide (push off opens none).
+    const enabled = process.env.RUNTIME_MODE === 'aws' || loadConfig().push.enabled;
+    const health = await pushStatus(deps.db, deps.config.tableName, enabled, Date.now());
+    if (!health.enabled) stderr('push is off (PUSH_ENABLED=false)');
     for (const f of health.feeds)
       stderr(
         `${f.live ? 'live' : 'DOWN'}  ${f.feed}: ${f.live ? `channel ${f.channelId} until ${f.expiresAt}` : 'no live channel'}; last notification ${f.lastMessageAt ?? 'never'}`,
@@ -49,6 +52,11 @@ async function main(argv: string[]): Promise<number> {
       `applied: ${health.appliedLastHour} in the last hour, ${health.appliedLastDay} in the last day; lag p50 ${health.lagP50Ms ?? '-'} ms, p95 ${health.lagP95Ms ?? '-'} ms`,
     );
     stderr(`full sync: ${health.fullSync.schedule} (${health.fullSync.reason})`);
+    const gap = health.fullSync.lastReconciliation;
+    if (gap)
+      stderr(
+        `last reconciliation ${gap.startedAt}: repaired ${gap.created} created, ${gap.updated} updated, ${gap.deleted} deleted; memberships +${gap.memberships.added} −${gap.memberships.removed}`,
+      );
     process.stdout.write(`${JSON.stringify(health)}\n`);
     return health.healthy ? 0 : 1;
   }
