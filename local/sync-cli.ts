@@ -20,7 +20,7 @@ import { preflightReport } from '../shared/adapters/google/preflight.js';
 import { failureSummary, runSummary } from '../shared/services/sync/report.js';
 import { sessionTerminator } from '../shared/services/sync/sessions.js';
 import type { SyncDependencies } from '../shared/services/sync/dependencies.js';
-import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
+import { LOCAL_STATE_DIR, localDependencies, useLocalEmulatorPort } from './local-dependencies.js';
 
 const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check | --push-status]';
 
@@ -99,8 +99,7 @@ function cliDependencies(): SyncDependencies {
     return { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets: new AwsSecretStore() };
   }
   process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_LOCAL_PORT ?? 8000}`;
-  // The emulator `npm start` or `npm run emulator` runs, on the same GOOGLE_EMULATOR_PORT setting.
-  if (process.env.GOOGLE_EMULATOR_PORT) process.env.GOOGLE_API_ROOT ||= `http://localhost:${process.env.GOOGLE_EMULATOR_PORT}/`;
+  useLocalEmulatorPort();
   const config = loadConfig();
   const deps = localDependencies(config, process.env.SYNC_LOCAL_STATE_DIR ?? join(resolve(import.meta.dirname, '..'), LOCAL_STATE_DIR));
   provideDependencies(deps);
