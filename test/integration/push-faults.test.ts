@@ -9,9 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { admin_directory_v1 } from '@googleapis/admin';
-import { DIRECTORY_READONLY_SCOPES, DIRECTORY_SCOPES } from '../../local/emulator/directory/scopes.js';
+import { DIRECTORY_SCOPES } from '../../local/emulator/directory/scopes.js';
 import type { Channel } from '../../local/emulator/push/hub.js';
-import { REPORTS_AUDIT_SCOPE } from '../../local/emulator/push/routes.js';
 import type { LocalDependencies } from '../../local/local-dependencies.js';
 import { listChannels } from '../../shared/adapters/dynamodb/push-channels.js';
 import { getUserById } from '../../shared/adapters/dynamodb/users.js';
@@ -21,6 +20,7 @@ import { manageChannels } from '../../shared/services/push/manager.js';
 import { createManagerDeps } from '../../shared/services/push/setup.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import { directoryClient } from '../support/emulator.js';
+import { openPushChannels } from '../support/push.js';
 import { browserFetch, type CookieJar } from '../support/sign-in.js';
 
 let app: DirectoryApp;
@@ -35,7 +35,6 @@ const queued: PushChange[] = [];
 beforeAll(async () => {
   app = await startDirectoryApp({ users: 60, groups: 6, push: { auditLagMs: 100 }, now: () => Date.now() + skew });
   const { emulator } = app.harness;
-  emulator.setDelegatedScopes([...DIRECTORY_READONLY_SCOPES, REPORTS_AUDIT_SCOPE, DIRECTORY_SCOPES.user, DIRECTORY_SCOPES.group]);
   deps = app.app.deps as LocalDependencies;
   // Watch what reaches the real queue (the receiver reads deps.pushQueue on every request).
   const enqueue = deps.pushQueue.enqueue.bind(deps.pushQueue);
@@ -43,8 +42,7 @@ beforeAll(async () => {
     queued.push(...changes);
     return enqueue(changes);
   };
-  expect((await manageChannels(await createManagerDeps(deps))).failures).toEqual([]);
-  await emulator.push.idle();
+  await openPushChannels(emulator, deps);
   admin = await directoryClient(emulator, { scopes: [DIRECTORY_SCOPES.user, DIRECTORY_SCOPES.group] });
   adminJar = await app.sessionFor(emulator.directory.admin.primaryEmail);
 }, 120_000);

@@ -127,13 +127,13 @@ function pushView(status: PushStatus, now: Date): HTMLElement {
       h('dd', { 'data-testid': 'push-applied-hour' }, String(status.appliedLastHour)),
       h('dt', {}, 'Last day'),
       h('dd', { 'data-testid': 'push-applied-day' }, String(status.appliedLastDay)),
-      h('dt', {}, 'Lag, change in Google to applied'),
+      h('dt', {}, 'Lag'),
       h(
         'dd',
         {},
         status.lagP50Ms === undefined || status.lagP95Ms === undefined
           ? 'No change applied in the last day.'
-          : `p50 ${formatDuration(status.lagP50Ms)}, p95 ${formatDuration(status.lagP95Ms)} (last day)`,
+          : `p50 ${formatDuration(status.lagP50Ms)}, p95 ${formatDuration(status.lagP95Ms)}, from the change in Google to applied here (last day)`,
       ),
     ),
     fullSyncFacts(status, now),
