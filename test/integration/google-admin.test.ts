@@ -3,10 +3,8 @@
  * emulator's directory through Google's own client with the read-write admin scopes, and the tool
  * refuses an API root off the loopback interface unless told explicitly.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { admin_directory_v1 } from '@googleapis/admin';
 import type { Emulator } from '../../local/emulator/emulator.js';
@@ -21,9 +19,9 @@ import {
   runCommand,
   splitName,
 } from '../../local/google-admin.js';
+import { runCli } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 
-const root = resolve(import.meta.dirname, '../..');
 let emulator: Emulator;
 let admin: admin_directory_v1.Admin;
 let subject: string;
@@ -125,20 +123,13 @@ describe('the admin tool refuses anything but the local emulator unless told exp
 
 describe('npm run google-admin', () => {
   const cli = (args: string[], env: Record<string, string>) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/google-admin-cli.ts', ...args], {
-      cwd: root,
-      env: {
-        ...process.env,
-        GOOGLE_API_ROOT: '',
-        GOOGLE_EMULATOR_PORT: new URL(emulator.origin).port,
-        GOOGLE_ADMIN_SUBJECT: subject,
-        SYNC_LOCAL_STATE_DIR: dirname(dirname(emulator.serviceAccountKeyPath)),
-        ...env,
-      },
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
+    runCli('local/google-admin-cli.ts', args, {
+      GOOGLE_API_ROOT: '',
+      GOOGLE_EMULATOR_PORT: new URL(emulator.origin).port,
+      GOOGLE_ADMIN_SUBJECT: subject,
+      SYNC_LOCAL_STATE_DIR: dirname(dirname(emulator.serviceAccountKeyPath)),
+      ...env,
+    });
 
   it(
     'finds the emulator by GOOGLE_EMULATOR_PORT and the key in the state directory, and prints the change',

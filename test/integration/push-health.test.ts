@@ -3,11 +3,15 @@
  * reconciliation (one that started while every feed had a live channel, not one that ran while push
  * was down), and push turned off reading as an hourly full sync whatever old channel records say.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { saveChannel, WATCHED_FEEDS, type ChannelRecord } from '../../shared/adapters/dynamodb/push-channels.js';
 import { SyncStateStore } from '../../shared/adapters/dynamodb/sync-state-store.js';
-import type { RunRecord } from '../../shared/contract/api.js';
+import type { PushStatus, RunRecord } from '../../shared/contract/api.js';
 import { pushStatus } from '../../shared/services/push/health.js';
+import { runCli } from '../support/cli.js';
 import { freshTable, type TestTable } from '../support/dynamodb.js';
 
 const HOUR = 3_600_000;
@@ -98,4 +102,39 @@ describe('push health', () => {
     });
     expect(off.feeds).toEqual(on.feeds);
   });
+});
+
+describe('npm run sync -- --push-status', () => {
+  /** The CLI as an operator runs it beside `npm start`, on this test's table. */
+  const pushStatusCli = async (env: Record<string, string>) =>
+    runCli('local/sync-cli.ts', ['--push-status'], {
+      RUNTIME_MODE: 'local',
+      TABLE_NAME: table.tableName,
+      DYNAMODB_ENDPOINT: table.endpoint,
+      SYNC_LOCAL_STATE_DIR: await mkdtemp(join(tmpdir(), 'wb-push-status-')),
+      LOG_LEVEL: 'ERROR',
+      ...env,
+    });
+
+  it(
+    'prints the status as JSON, exits 0 when every feed is live, and 1 with the reason when push is off',
+    { timeout: 30_000 },
+    async () => {
+      await channels(Date.now() - HOUR, 6);
+      await run('while-live', Date.now() - 30 * 60_000, 1);
+      const live = await pushStatusCli({});
+      expect(live.code).toBe(0);
+      const status = JSON.parse(live.stdout) as PushStatus;
+      expect(status).toMatchObject({
+        enabled: true,
+        healthy: true,
+        fullSync: { schedule: 'daily', lastReconciliation: { runId: 'while-live' } },
+      });
+      expect(live.stderr).toContain('last reconciliation');
+      const off = await pushStatusCli({ PUSH_ENABLED: 'false' });
+      expect(off.code).toBe(1);
+      expect(off.stderr).toContain('push is off (PUSH_ENABLED=false)');
+      expect((JSON.parse(off.stdout) as PushStatus).fullSync.schedule).toBe('hourly');
+    },
+  );
 });
