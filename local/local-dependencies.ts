@@ -31,7 +31,7 @@ export function localDependencies(config: Config, stateDirectory = LOCAL_STATE_D
     ...(credentials.mode === 'service-account-key'
       ? {
           [credentials.secretName]: {
-            file: join(stateDirectory, 'google', 'service-account.json'),
+            file: serviceAccountKeyFile(stateDirectory),
             hint: 'the Google emulator writes it at start (npm start or npm run emulator).',
             adapt: (text: string) => withEmulatorTokenUri(text, config.googleApiRoot),
           },
@@ -62,6 +62,19 @@ export function localDependencies(config: Config, stateDirectory = LOCAL_STATE_D
  * from another emulator is unknown to the one sync calls (401). Loopback token_uris therefore
  * follow GOOGLE_API_ROOT; a real Google key (https token_uri) is left as it is.
  */
+/** Where the emulator writes its service-account key, under a local state directory (`.local`). */
+export function serviceAccountKeyFile(stateDirectory: string): string {
+  return join(stateDirectory, 'google', 'service-account.json');
+}
+
+/**
+ * A local CLI beside `npm start` or `npm run emulator` talks to the emulator on the same
+ * GOOGLE_EMULATOR_PORT setting, unless GOOGLE_API_ROOT says otherwise.
+ */
+export function useLocalEmulatorPort(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.GOOGLE_EMULATOR_PORT) env.GOOGLE_API_ROOT ||= `http://localhost:${env.GOOGLE_EMULATOR_PORT}/`;
+}
+
 export function withEmulatorTokenUri(keyText: string, apiRoot: string): string {
   let key: Record<string, unknown>;
   try {

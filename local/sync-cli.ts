@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadConfig, loadSyncConfig } from '../shared/config/config.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
-import { pushHealth } from '../shared/services/push/health.js';
+import { pushStatus } from '../shared/services/push/health.js';
 import { provideDependencies } from '../shared/runtime/dependencies.js';
 import { AwsSecretStore } from '../shared/adapters/secrets/aws-secret-store.js';
 import { startSync } from '../shared/services/sync/invocation.js';
@@ -20,7 +20,7 @@ import { preflightReport } from '../shared/adapters/google/preflight.js';
 import { failureSummary, runSummary } from '../shared/services/sync/report.js';
 import { sessionTerminator } from '../shared/services/sync/sessions.js';
 import type { SyncDependencies } from '../shared/services/sync/dependencies.js';
-import { LOCAL_STATE_DIR, localDependencies } from './local-dependencies.js';
+import { LOCAL_STATE_DIR, localDependencies, useLocalEmulatorPort } from './local-dependencies.js';
 
 const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check | --push-status]';
 
@@ -40,7 +40,10 @@ async function main(argv: string[]): Promise<number> {
     return report.status === 'ok' ? 0 : 1;
   }
   if (flags.has('--push-status')) {
-    const health = await pushHealth(deps.db, deps.config.tableName, Date.now());
+    // AWS mode reads only the sync keys, not PUSH_ENABLED: there the channel records decide (push off opens none).
+    const enabled = process.env.RUNTIME_MODE === 'aws' || loadConfig().push.enabled;
+    const health = await pushStatus(deps.db, deps.config.tableName, enabled, Date.now());
+    if (!health.enabled) stderr('push is off (PUSH_ENABLED=false)');
     for (const f of health.feeds)
       stderr(
         `${f.live ? 'live' : 'DOWN'}  ${f.feed}: ${f.live ? `channel ${f.channelId} until ${f.expiresAt}` : 'no live channel'}; ` +
@@ -51,6 +54,11 @@ async function main(argv: string[]): Promise<number> {
         `${health.lagP50Ms ?? '-'} ms, p95 ${health.lagP95Ms ?? '-'} ms`,
     );
     stderr(`full sync: ${health.fullSync.schedule} (${health.fullSync.reason})`);
+    const gap = health.fullSync.lastReconciliation;
+    if (gap)
+      stderr(
+        `last reconciliation ${gap.startedAt}: repaired ${gap.created} created, ${gap.updated} updated, ${gap.deleted} deleted; memberships +${gap.memberships.added} −${gap.memberships.removed}`,
+      );
     process.stdout.write(`${JSON.stringify(health)}\n`);
     return health.healthy ? 0 : 1;
   }
@@ -93,8 +101,7 @@ function cliDependencies(): SyncDependencies {
     return { config, db: createDocumentClient({ endpoint: config.dynamodbEndpoint }), secrets: new AwsSecretStore() };
   }
   process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_LOCAL_PORT ?? 8000}`;
-  // The emulator `npm start` or `npm run emulator` runs, on the same GOOGLE_EMULATOR_PORT setting.
-  if (process.env.GOOGLE_EMULATOR_PORT) process.env.GOOGLE_API_ROOT ||= `http://localhost:${process.env.GOOGLE_EMULATOR_PORT}/`;
+  useLocalEmulatorPort();
   const config = loadConfig();
   const deps = localDependencies(config, process.env.SYNC_LOCAL_STATE_DIR ?? join(resolve(import.meta.dirname, '..'), LOCAL_STATE_DIR));
   provideDependencies(deps);

@@ -363,12 +363,30 @@ export interface PushHealth {
     readonly reason: string;
     /** The last scheduled (or forced) full run that succeeded. */
     readonly lastSucceededAt?: string;
-    /** What that run changed: with push healthy, these are the gaps reconciliation repaired. */
-    readonly lastRepaired?: number;
+    /** The last full run that succeeded while every feed had a live channel; absent when none did (in the last 50 runs). */
+    readonly lastReconciliation?: Reconciliation;
   };
 }
 
-/** GET /api/admin/push: push-driven sync's health, and whether push is turned on here (PUSH_ENABLED). */
+/**
+ * A full sync that ran with push healthy: whatever it still had to change, notifications had missed
+ * (lost, or not sent for that kind of change), so its counts are the gap reconciliation repaired.
+ */
+export interface Reconciliation {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** Users and groups the run created, updated or deleted. */
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+  readonly memberships: { readonly added: number; readonly removed: number };
+}
+
+/**
+ * GET /api/admin/push: push-driven sync's health, and whether push is turned on here (PUSH_ENABLED);
+ * with push off, `healthy` is false and the full sync's schedule is hourly.
+ */
 export interface PushStatus extends PushHealth {
   readonly enabled: boolean;
 }

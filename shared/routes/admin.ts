@@ -7,7 +7,7 @@ import { cursorParam, objectBody, pageSize, userIdParam } from '../http/validate
 import { adminOnly, withInput, type AppRoute, type SignedIn } from '../http/wrappers.js';
 import { startSyncRun } from '../services/sync-starter.js';
 import type { PushStatus } from '../contract/api.js';
-import { pushHealth } from '../services/push/health.js';
+import { pushStatus } from '../services/push/health.js';
 
 const listInput = (request: HttpRequest) => ({ limit: pageSize(request), cursor: cursorParam(request) });
 
@@ -85,7 +85,7 @@ export const adminRoutes: readonly AppRoute[] = [
     method: 'GET',
     path: '/api/admin/push',
     handler: adminOnly(async (_request, { deps }) => {
-      const status: PushStatus = { enabled: deps.config.push.enabled, ...(await pushHealth(deps.db, deps.config.tableName, Date.now())) };
+      const status: PushStatus = await pushStatus(deps.db, deps.config.tableName, deps.config.push.enabled, Date.now());
       return json(200, status);
     }),
   },

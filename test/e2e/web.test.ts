@@ -23,7 +23,22 @@ import { localGoogleOrigins } from '../../local/host/google-origins.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 import { answerConsent, gisLoaded, signIn } from '../support/web-session.js';
-import { problemsOf, signedInStops, SIGNED_OUT_STOPS, THEMES, visit, WIDTHS, type TourStop } from '../support/tour.js';
+import {
+  adminStop,
+  pushPanelLoaded,
+  problemsOf,
+  signedInStops,
+  SIGNED_OUT_STOPS,
+  THEMES,
+  visit,
+  WIDTHS,
+  type TourStop,
+} from '../support/tour.js';
+import { DIRECTORY_SCOPES } from '../../local/emulator/directory/scopes.js';
+import type { LocalDependencies } from '../../local/local-dependencies.js';
+import { listChannels } from '../../shared/adapters/dynamodb/push-channels.js';
+import { directoryClient } from '../support/emulator.js';
+import { openPushChannels } from '../support/push.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
 const STEP = { timeout: 60_000 };
@@ -457,6 +472,68 @@ describe('the web client against the emulator', () => {
     // The held change loads beside the runs: wait for its answer too.
     await expect.poll(() => page.locator('text=No change is waiting for review').count()).toBe(1);
   });
+
+  it(
+    'shows push health: the hourly fallback with no channel, then three live feeds, a change applied by push, and the gap a full sync repaired',
+    STEP,
+    async () => {
+      const panel = page.locator('[data-testid="push-health"]');
+      await page.goto(`${app.origin}/admin`);
+      await pushPanelLoaded(page);
+      // No channel is open yet: push is on but failing, so the full sync runs hourly, and the page says so.
+      expect(await panel.locator('[data-state]').getAttribute('data-state')).toBe('failing');
+      expect(await panel.locator('[data-testid="push-full-sync"]').getAttribute('data-schedule')).toBe('hourly');
+      expect(await panel.textContent()).toContain('No live channel for users, admin, groups_enterprise');
+      await checkPages([{ ...adminStop, name: 'admin with push failing' }]);
+
+      // The channel manager's run, as `npm start` does it: one channel per feed, each confirmed by Google's sync message.
+      const deps = app.deps as LocalDependencies;
+      await openPushChannels(emulator, deps);
+      const usersChannel = (await listChannels(deps.db, deps.config.tableName)).find((c) => c.feed === 'users' && c.status === 'active')!;
+      await page.reload();
+      await pushPanelLoaded(page);
+      expect(await panel.locator('[data-state]').getAttribute('data-state')).toBe('live');
+      expect(await panel.locator('li[data-live="true"]').count()).toBe(3);
+      expect(await panel.locator('li[data-feed="users"] dd time').first().getAttribute('datetime')).toBe(
+        new Date(usersChannel.expiresAt).toISOString(),
+      );
+      expect(await panel.locator('li[data-feed="users"]').textContent()).not.toContain('None yet');
+      expect(await panel.locator('[data-testid="push-gap"]').textContent()).toMatch(/^None yet/);
+      const applied = async () => Number(await panel.locator('[data-testid="push-applied-hour"]').textContent());
+      const before = await applied();
+
+      // An admin's rename through Google's own client reaches the panel's counters by push, with no full sync.
+      const admin = await directoryClient(emulator, { scopes: [DIRECTORY_SCOPES.user] });
+      const { colleague } = colleagueInAGroup();
+      await admin.users.patch({ userKey: colleague.id, requestBody: { name: { givenName: 'Pushed', familyName: 'Rename' } } });
+      await expect
+        .poll(
+          async () => {
+            await page.click('[data-testid="push-refresh"]');
+            await pushPanelLoaded(page);
+            return applied();
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBe(before + 1);
+      expect(await panel.textContent()).toMatch(/p50 .+, p95 .+, from the change in Google to applied here \(last day\)/);
+      await screenshot(page, 'admin-push');
+
+      // A lost notification: the next full sync repairs it, and the panel shows that gap.
+      emulator.push.setSettings({ dropRate: 1 });
+      const other = emulator.directory.users.find((u) => u.id !== colleague.id && !u.isAdmin && !u.suspended && !u.deletionTime)!;
+      await admin.users.patch({ userKey: other.id, requestBody: { name: { givenName: 'Never', familyName: 'Notified' } } });
+      await emulator.push.idle();
+      emulator.push.setSettings({ dropRate: 0 });
+      expect((await harness.sync()).status).toBe('succeeded');
+      await page.click('[data-testid="push-refresh"]');
+      await pushPanelLoaded(page);
+      expect(await panel.locator('[data-testid="push-gap"]').textContent()).toContain(
+        'Repaired what notifications missed: 0 created, 1 updated and 0 deleted users and groups',
+      );
+      await deps.pushQueue.idle();
+    },
+  );
 
   it(
     'every signed-in page passes axe in both themes, fits 375 px without sideways scrolling, and shows no broken image',

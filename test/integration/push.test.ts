@@ -7,6 +7,7 @@ import { listChannels } from '../../shared/adapters/dynamodb/push-channels.js';
 import { manageChannels } from '../../shared/services/push/manager.js';
 import { createManagerDeps } from '../../shared/services/push/setup.js';
 import { listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.js';
+import type { PushStatus } from '../../shared/contract/api.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import { directoryClient } from '../support/emulator.js';
 import { browserFetch } from '../support/sign-in.js';
@@ -169,8 +170,8 @@ describe('faults: lost notifications and a channel that ends early', () => {
     expect(await name()).not.toBe('Notified');
     expect((await app.harness.sync()).status).toBe('succeeded');
     expect(await name()).toBe('Notified');
-    const health = (await (await app.get('/api/admin/push', adminJar)).json()) as { fullSync: { lastRepaired?: number } };
-    expect(health.fullSync.lastRepaired).toBeGreaterThanOrEqual(1);
+    const health = (await (await app.get('/api/admin/push', adminJar)).json()) as PushStatus;
+    expect(health.fullSync.lastReconciliation?.updated).toBeGreaterThanOrEqual(1);
   });
 
   it("when a channel ends, the manager opens a successor before the old one's recorded expiry, and changes flow again", async () => {

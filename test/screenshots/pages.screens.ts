@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: every page of the web client at 1280 and 375 px, light theme, in real
  * Chromium against the same local stack as the end-to-end test (local host, DynamoDB Local, the
- * emulator, a directory the real sync copied), written to docs/screenshots/<page>-<width>.png.
+ * emulator, a directory the real sync copied, push channels open), written to docs/screenshots/<page>-<width>.png.
  * Run by vitest (vitest.screenshots.config.ts) for its DynamoDB Local setup; not part of `npm test`.
  */
 import { mkdir } from 'node:fs/promises';
@@ -9,8 +9,12 @@ import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../shared/config/config.js';
+import { DIRECTORY_SCOPES } from '../../local/emulator/directory/scopes.js';
 import { localGoogleOrigins } from '../../local/host/google-origins.js';
+import type { LocalDependencies } from '../../local/local-dependencies.js';
 import { ensureWebBuild, launchBrowser, type Browser } from '../support/browser.js';
+import { directoryClient } from '../support/emulator.js';
+import { openPushChannels } from '../support/push.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 import { signedInStops, SIGNED_OUT_STOPS, visit, WIDTHS, type TourStop } from '../support/tour.js';
@@ -43,6 +47,15 @@ beforeAll(async () => {
     },
   );
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${app.origin}/auth/callback`);
+  // Push as `npm start` runs it, for the admin page's panel: live channels, one change applied by
+  // push (an admin's title change through Google's client), then a reconciliation that found nothing missing.
+  await openPushChannels(emulator, app.deps);
+  const admin = await directoryClient(emulator, { scopes: [DIRECTORY_SCOPES.user] });
+  const someone = emulator.directory.users.filter((u) => !u.isAdmin && !u.deletionTime).at(-1)!;
+  await admin.users.patch({ userKey: someone.id, requestBody: { organizations: [{ title: 'Head of Push', primary: true }] } });
+  await emulator.push.idle();
+  await (app.deps as LocalDependencies).pushQueue.idle();
+  await harness.sync();
   browser = await launchBrowser();
   page = await browser.context.newPage();
   await page.emulateMedia({ colorScheme: 'light' });
@@ -50,6 +63,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await harness?.emulator.push.idle();
+  await (app?.deps as LocalDependencies | undefined)?.pushQueue.idle();
   await browser?.close();
   await app?.close();
   await harness?.close();

@@ -38,10 +38,17 @@ export function signedInStops(ids: { readonly person: string; readonly personNam
     { name: 'org', path: `/org/${encodeURIComponent(ids.person)}`, ready: '#main .org h2' },
     { name: 'group', path: `/groups/${encodeURIComponent(ids.group)}`, ready: '#main li, #main .empty' },
     { name: 'settings', path: '/settings', ready: 'table.ledger' },
-    { name: 'admin', path: '/admin', ready: '#main table, #main .empty' },
+    adminStop,
     { name: 'not-found', path: '/no-such-page', ready: '#main h1' },
   ];
 }
+
+/** Waits until the admin page's push panel shows its answer (it loads beside the runs, and again on every refresh). */
+export async function pushPanelLoaded(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="push-health"][aria-busy="false"]');
+}
+
+export const adminStop: TourStop = { name: 'admin', path: '/admin', ready: '#main table, #main .empty', act: pushPanelLoaded };
 
 /** Pages a signed-out visitor sees: the sign-in page, and the server's page for a failed sign-in. */
 export const SIGNED_OUT_STOPS: readonly TourStop[] = [

@@ -68,7 +68,7 @@ const PAGES: Record<string, (app: App, id: string, lifetime: PageLifetime) => HT
   group: (app, id) => groupPage(app, id),
   org: (app, id) => orgPage(app, id),
   settings: (app, _id, lifetime) => settingsPage(app, lifetime),
-  admin: (app) => adminPage(app),
+  admin: (app, _id, lifetime) => adminPage(app, lifetime),
 };
 
 let shown = 0;

@@ -92,9 +92,13 @@ function tokenUrl(value: string): URL {
   } catch {
     throw new ServiceAccountKeyError('The service-account key has an invalid token_uri.');
   }
-  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url))) {
     throw new ServiceAccountKeyError('The service-account key token_uri must be https (or http to localhost).');
   }
   return url;
+}
+
+/** Whether a URL points at this machine's loopback interface (the local emulator), by its host name. */
+export function isLoopbackUrl(url: URL): boolean {
+  return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
 }

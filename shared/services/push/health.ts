@@ -5,8 +5,8 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listRunRecords, type RunRecord } from '../../adapters/dynamodb/sync-state-store.js';
-import { listChannels, readStats, WATCHED_FEEDS } from '../../adapters/dynamodb/push-channels.js';
-import type { FeedHealth, PushHealth } from '../../contract/api.js';
+import { listChannels, readStats, WATCHED_FEEDS, type ChannelRecord } from '../../adapters/dynamodb/push-channels.js';
+import type { FeedHealth, PushHealth, PushStatus, Reconciliation } from '../../contract/api.js';
 
 const HOUR = 3_600_000;
 /** With push healthy, the full sync still reconciles once a day: it repairs whatever notifications missed. */
@@ -35,6 +35,7 @@ export async function pushHealth(db: DynamoDBDocumentClient, tableName: string, 
   const lags = stats.flatMap((s) => s.lagsMs).sort((a, b) => a - b);
   const healthy = feeds.every((f) => f.live);
   const lastSucceeded = runs.find((r: RunRecord) => r.status === 'succeeded');
+  const reconciliation = runs.find((r) => r.status === 'succeeded' && pushWasHealthyAt(channels, Date.parse(r.startedAt)));
   return {
     healthy,
     feeds,
@@ -50,13 +51,50 @@ export async function pushHealth(db: DynamoDBDocumentClient, tableName: string, 
             .filter((f) => !f.live)
             .map((f) => f.feed)
             .join(', ')}: the full sync runs every hour.`,
-      ...(lastSucceeded
-        ? {
-            lastSucceededAt: lastSucceeded.startedAt,
-            lastRepaired: lastSucceeded.counts.created + lastSucceeded.counts.updated + lastSucceeded.counts.deleted,
-          }
-        : {}),
+      ...(lastSucceeded ? { lastSucceededAt: lastSucceeded.startedAt } : {}),
+      ...(reconciliation ? { lastReconciliation: reconciliationOf(reconciliation) } : {}),
     },
+  };
+}
+
+/**
+ * Push health as the admin page and the CLI show it, with PUSH_ENABLED: with push off, no channel
+ * is opened or renewed and the scheduled full sync runs every hour, whatever old channel records say.
+ */
+export async function pushStatus(db: DynamoDBDocumentClient, tableName: string, enabled: boolean, now: number): Promise<PushStatus> {
+  const health = await pushHealth(db, tableName, now);
+  if (enabled) return { enabled, ...health };
+  return {
+    ...health,
+    enabled,
+    healthy: false,
+    fullSync: { ...health.fullSync, schedule: 'hourly', reason: 'Push is off (PUSH_ENABLED=false): the full sync runs every hour.' },
+  };
+}
+
+/** Whether every feed had a live channel at `at`, from the channel records (kept a week, stopped ones included). */
+function pushWasHealthyAt(channels: readonly ChannelRecord[], at: number): boolean {
+  return WATCHED_FEEDS.every((feed) =>
+    channels.some(
+      (c) =>
+        c.feed === feed &&
+        c.resourceId !== '' &&
+        c.openedAt <= at &&
+        c.expiresAt > at &&
+        (c.status === 'active' || (c.stoppedAt ?? 0) > at),
+    ),
+  );
+}
+
+function reconciliationOf(run: RunRecord): Reconciliation {
+  return {
+    runId: run.runId,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    created: run.counts.created,
+    updated: run.counts.updated,
+    deleted: run.counts.deleted,
+    memberships: { added: run.memberships.added, removed: run.memberships.removed },
   };
 }
 

@@ -13,6 +13,7 @@ import type {
   PeopleSearchPage,
   PendingDiff,
   Profile,
+  PushStatus,
   Session,
   SyncProgress,
   SyncRun,
@@ -126,6 +127,7 @@ export const api = {
     request<{ userId: string; revoked: number }>('POST', `/api/admin/users/${id(userId)}/sessions/revoke`),
   pendingDiff: () => get<{ pending: PendingDiff | null }>('/api/admin/sync/pending').then((answer) => answer.pending),
   syncProgress: () => get<{ progress: SyncProgress | null }>('/api/admin/sync/progress').then((answer) => answer.progress),
+  pushStatus: () => get<PushStatus>('/api/admin/push'),
 };
 
 /** Where the Sign-in button goes: the server-side login, returning here afterwards. */

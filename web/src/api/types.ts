@@ -6,6 +6,7 @@ import type { MeResponse, SessionInfo } from '../../../shared/contract/api.js';
 
 export type {
   DirectMember,
+  FeedHealth,
   Group,
   HeldChange,
   Integration,
@@ -20,6 +21,8 @@ export type {
   Person,
   PersonMatch,
   Profile,
+  PushStatus,
+  Reconciliation,
   SyncProgress,
   SyncRun,
   TransitiveMember,

@@ -1,8 +1,9 @@
-import type { App } from '../app.js';
+import type { App, PageLifetime } from '../app.js';
 import { api, ApiError } from '../api/backend.js';
 import type { HeldChange, PendingDiff, Person, SyncProgress, SyncRun } from '../api/types.js';
 import { avatar } from '../ui/avatar.js';
 import { debounce, empty, errorBox, formatDateTime, formatShortDate, formatShortDateTime, h, loading, mount } from '../ui/dom.js';
+import { pushPanel } from './push-panel.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** How often "Run sync now" asks whether its run has finished, and for how long at most. */
@@ -19,7 +20,7 @@ const STATUS_NAMES: Readonly<Record<SyncRun['status'], string>> = {
 const message = (error: unknown, what: string) =>
   errorBox(error instanceof ApiError ? error.message : `${what} could not be loaded. Try again.`);
 
-export function adminPage(app: App): HTMLElement {
+export function adminPage(app: App, lifetime: PageLifetime): HTMLElement {
   if (!app.me.isAdmin) return h('div', {}, h('h1', {}, 'Admin'), errorBox('This page is for Workspace Bridge administrators.'));
   const runs = h('div', { 'aria-live': 'polite' });
   const chart = h('div', {});
@@ -126,6 +127,7 @@ export function adminPage(app: App): HTMLElement {
     {},
     h('h1', {}, 'Admin'),
     h('section', {}, h('h2', {}, 'Directory sync'), runButton, status, runs),
+    h('section', { 'aria-labelledby': 'push-heading' }, h('h2', { id: 'push-heading' }, 'Push-driven sync'), pushPanel(lifetime)),
     h('section', {}, h('h2', {}, 'Sync history'), chart),
     h('section', {}, h('h2', {}, 'Held change'), pending),
     h('section', {}, h('h2', {}, 'End a person\u2019s sessions'), sessionRevoker()),

@@ -77,6 +77,31 @@ export function formatShortDateTime(date: Date): string {
   return shortDateTime.format(date);
 }
 
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const RELATIVE_UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** "in 5 hours", "3 minutes ago", "now": the largest whole unit, in the viewer's language. */
+export function formatRelative(date: Date | string, now: Date): string {
+  const ms = (typeof date === 'string' ? Date.parse(date) : date.getTime()) - now.getTime();
+  for (const [unit, size] of RELATIVE_UNITS) if (Math.abs(ms) >= size) return relative.format(Math.trunc(ms / size), unit);
+  return relative.format(Math.trunc(ms / 1000), 'second');
+}
+
+const seconds = new Intl.NumberFormat(undefined, { style: 'unit', unit: 'second', maximumFractionDigits: 1 });
+const milliseconds = new Intl.NumberFormat(undefined, { style: 'unit', unit: 'millisecond', maximumFractionDigits: 0 });
+const minutes = new Intl.NumberFormat(undefined, { style: 'unit', unit: 'minute', maximumFractionDigits: 1 });
+
+/** A short duration in the viewer's locale: "850 ms", "2.4 sec", "3.5 min". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return milliseconds.format(ms);
+  if (ms < 120_000) return seconds.format(ms / 1000);
+  return minutes.format(ms / 60_000);
+}
+
 /** Calls `fn` once typing pauses for `ms`. */
 export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): (...args: A) => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
