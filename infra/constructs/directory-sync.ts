@@ -7,7 +7,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CHECKPOINT_MAX_AGE_MS } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { AppFunction } from '../app-function.js';
-import { FailureQueue } from './failure-queue.js';
+import { scheduledFailureQueues } from './failure-queue.js';
 import { IN_PLACE } from './in-place.js';
 import { ScheduledInvocation } from './scheduled-invocation.js';
 import { functionEnvironment, type InfraConfig } from '../config.js';
@@ -65,8 +65,7 @@ export class DirectorySync extends Construct {
 
   constructor(scope: Construct, id: string, props: DirectorySyncProps) {
     super(scope, id);
-    this.scheduleDeadLetters = new FailureQueue(this, 'ScheduleDeadLetters').queue;
-    this.failedRuns = new FailureQueue(this, 'FailedRuns').queue;
+    ({ scheduleDeadLetters: this.scheduleDeadLetters, failedRuns: this.failedRuns } = scheduledFailureQueues(this));
 
     // A known physical name lets the role name the function for self-invocation without referencing
     // the function resource (which would make the role depend on the function that depends on it).

@@ -56,7 +56,10 @@ export interface Config {
   readonly syncFunctionName: string | undefined;
   /** Push-driven sync (Google's notification channels); see docs/sync.md (Push-driven sync). */
   readonly push: {
-    /** Open channels and receive notifications; off by default in AWS until the push constructs are deployed. */
+    /**
+     * Open channels and receive notifications. On by default: without the Reports scope delegated
+     * no channel opens, push health says so and the full sync stays hourly (docs/sync.md).
+     */
     readonly enabled: boolean;
     /** The receiver's public address Google posts to: https in AWS. */
     readonly receiverUrl: string;
@@ -181,7 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
     searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
     push: {
-      enabled: read.boolean('PUSH_ENABLED', { local: true, aws: false }),
+      enabled: read.boolean('PUSH_ENABLED', { local: true, aws: true }),
       receiverUrl: read.optionalUrl('PUSH_RECEIVER_URL') ?? `${appOrigin}/hooks/google`,
       channelTtlHours: read.integer('PUSH_CHANNEL_TTL_HOURS', { local: 6, aws: 6 }, 1, 24),
       queueUrl: read.optionalUrl('PUSH_QUEUE_URL'),
