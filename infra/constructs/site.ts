@@ -146,7 +146,7 @@ export class Site extends Construct {
    * refuses any request without it. HTTPS only (no redirect for a POST), uncached, and only the
    * notification headers reach the function: no cookies, no query string. CloudFront has no
    * POST-only setting (its choices are GET/HEAD, +OPTIONS, or all seven): the receiver answers
-   * any other method with 404 before reading anything.
+   * any other method with 405 before reading anything.
    */
   private pushReceiverBehavior({ url, originSecret, spec }: DeployedHttpFunction): BehaviorOptions {
     if (!originSecret) throw new Error(`${spec.name} receives Google's push notifications: it needs its origin secret.`);

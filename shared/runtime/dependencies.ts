@@ -29,7 +29,7 @@ export interface Dependencies {
    * the local credentials the emulator's Workload Identity provider knows.
    */
   readonly awsCredentials?: AwsCredentialsProvider;
-  /** Where the push receiver hands verified changes: the local host's in-process worker; in AWS the receiver builds its own (push-receiver.ts). */
+  /** Where the push receiver hands verified changes: the local host's in-process worker; in AWS the receiver route builds the SQS one (shared/routes/push.ts). */
   readonly pushQueue?: ChangeQueue;
 }
 
