@@ -222,6 +222,18 @@ export class Monitoring extends Construct {
         }),
       );
     }
+    if (props.pushChannels) {
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Push channels',
+          left: [
+            pushChannelMetric(PUSH_CHANNEL_METRICS.liveFeeds, 'Minimum'),
+            pushChannelMetric(PUSH_CHANNEL_METRICS.pastExpiry, 'Maximum'),
+          ],
+          width: 12,
+        }),
+      );
+    }
     dashboard.addWidgets(
       new GraphWidget({
         title: 'Failure queues',
