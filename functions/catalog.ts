@@ -13,6 +13,12 @@ export interface HttpFunction {
   readonly pathPatterns: readonly string[];
   /** Lambda memory in MB (CPU scales with it); the stack's default when absent. */
   readonly memorySize?: number;
+  /**
+   * Google's push notification receiver: deployed only with push on, and reached without origin
+   * access control (Google cannot sign its POST bodies for it) but with a secret origin header
+   * CloudFront adds and the receiver checks (docs/sync.md, "Receiver placement").
+   */
+  readonly googlePush?: true;
 }
 
 export const HTTP_FUNCTIONS: readonly HttpFunction[] = [
@@ -23,7 +29,7 @@ export const HTTP_FUNCTIONS: readonly HttpFunction[] = [
   // 1769 MB is one full vCPU: a cold container loads the people search index (~0.5 s of CPU at 100k users) before its first search.
   { name: 'api', entry: 'functions/api.ts', pathPatterns: ['/api/*'], memorySize: 1769 },
   // Google's push notifications: its own function, so a flood is capped by its own reserved concurrency (docs/sync.md, push-driven sync).
-  { name: 'push-receiver', entry: 'functions/push-receiver.ts', pathPatterns: [PUSH_RECEIVER_PATH] },
+  { name: 'push-receiver', entry: 'functions/push-receiver.ts', pathPatterns: [PUSH_RECEIVER_PATH], googlePush: true },
 ];
 
 /** CloudFront path-pattern semantics: `*` any run of characters, `?` one; case-sensitive. */

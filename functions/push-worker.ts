@@ -1,6 +1,8 @@
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { traceHandler } from '../shared/adapters/tracing.js';
 import { logger } from '../shared/logging/logger.js';
-import type { PushWorkerEvent } from '../shared/adapters/lambda/lambda-queue.js';
+import { changesOfMessage } from '../shared/adapters/sqs/change-queue.js';
+import type { PushChange } from '../shared/domain/push/changes.js';
 import { createPushWorkerEnvironment } from '../shared/services/push/setup.js';
 import { applyPushChanges } from '../shared/services/push/worker.js';
 import { dependencies, initDependencies } from '../shared/runtime/dependencies.js';
@@ -8,17 +10,31 @@ import { dependencies, initDependencies } from '../shared/runtime/dependencies.j
 initDependencies();
 
 /**
- * Applies the changes one verified notification carried. A change that could not be applied
- * fails the invocation: Lambda retries the event (the applied ones are then unchanged, so free)
- * and sends it to the dead-letter queue after the last retry; the daily reconciliation repairs it.
+ * Applies one SQS batch of verified notifications as one push batch (several notifications about one
+ * person cost one fetch). Only the messages whose changes could not be applied are reported failed
+ * (partial batch response): SQS redelivers those after the visibility timeout and moves one that
+ * keeps failing to the dead-letter queue; the daily reconciliation repairs what it held.
  */
-export async function handler(event: PushWorkerEvent, context: Context): Promise<Record<string, unknown>> {
+export const handler = traceHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
-  if (!Array.isArray(event?.changes)) throw new Error('A push worker event carries { changes: [...] }.');
+  const messageOf = new Map<PushChange, string>();
+  const unreadable: string[] = [];
+  for (const record of event.Records) {
+    try {
+      for (const change of changesOfMessage(record.body)) messageOf.set(change, record.messageId);
+    } catch {
+      unreadable.push(record.messageId);
+    }
+  }
   const env = await createPushWorkerEnvironment(dependencies());
-  const result = await applyPushChanges(env, event.changes);
-  const summary = { changes: event.changes.length, applied: result.applied, unchanged: result.unchanged, failed: result.failed.length };
-  logger.info('push changes', summary);
-  if (result.failed.length > 0) throw new Error(`${result.failed.length} push changes not applied; retrying.`);
-  return summary;
-}
+  const result = await applyPushChanges(env, [...messageOf.keys()]);
+  const failed = new Set([...unreadable, ...result.failed.map((change) => messageOf.get(change)!)]);
+  logger.info('push changes', {
+    messages: event.Records.length,
+    changes: messageOf.size,
+    applied: result.applied,
+    unchanged: result.unchanged,
+    failedMessages: failed.size,
+  });
+  return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
+});

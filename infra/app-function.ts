@@ -13,6 +13,8 @@ import type { PermissionProfile, SecretName, TableAction } from './permissions.j
 
 /** Item writes, which a profile's `writesUnder` limits to its partitions. */
 const WRITE_ACTIONS: ReadonlySet<TableAction> = new Set<TableAction>(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+/** Item reads, which a profile's `readsUnder` limits to its partitions. */
+const READ_ACTIONS: ReadonlySet<TableAction> = new Set<TableAction>(['GetItem', 'BatchGetItem', 'Query']);
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -125,17 +127,21 @@ export class AppFunction extends Construct {
   ): void {
     const tableArn = resources.table.tableArn;
     if (profile.table) {
-      const { actions, queriedIndexes, writesUnder } = profile.table;
-      const limited = writesUnder ? actions.filter((a) => WRITE_ACTIONS.has(a)) : [];
-      const unlimited = actions.filter((a) => !limited.includes(a));
+      const { actions, queriedIndexes, writesUnder, readsUnder } = profile.table;
+      const limits = [
+        { partitions: writesUnder, actions: writesUnder ? actions.filter((a) => WRITE_ACTIONS.has(a)) : [] },
+        { partitions: readsUnder, actions: readsUnder ? actions.filter((a) => READ_ACTIONS.has(a)) : [] },
+      ];
+      const unlimited = actions.filter((a) => !limits.some((limit) => limit.actions.includes(a)));
       if (unlimited.length > 0)
         this.role.addToPolicy(new PolicyStatement({ actions: unlimited.map((a) => `dynamodb:${a}`), resources: [tableArn] }));
-      if (limited.length > 0) {
+      for (const { partitions, actions: limited } of limits) {
+        if (limited.length === 0) continue;
         this.role.addToPolicy(
           new PolicyStatement({
             actions: limited.map((a) => `dynamodb:${a}`),
             resources: [tableArn],
-            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...writesUnder!] } },
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions!] } },
           }),
         );
       }

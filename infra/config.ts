@@ -1,4 +1,4 @@
-import { ConfigError, GOOGLE_CREDENTIAL_MODES, INTEGRATIONS, loadConfig, type Integration } from '../shared/config/config.js';
+import { ConfigError, GOOGLE_CREDENTIAL_MODES, INTEGRATIONS, loadConfig, type Config, type Integration } from '../shared/config/config.js';
 
 /**
  * The deployment's settings, read from CDK context: `cdk.json` ("context") or `-c key=value` on the
@@ -45,7 +45,17 @@ export interface InfraConfig {
   readonly priceClass: PriceClassSetting;
   /** AWS X-Ray active tracing on every function (and the IAM it needs); off by default: X-Ray bills per trace. */
   readonly tracing: boolean;
+  /**
+   * Push-driven sync deployed and on (receiver behind CloudFront, queue, worker, channel manager);
+   * the default is the functions' own PUSH_ENABLED default (shared/config/config.ts), as resolved.
+   */
+  readonly push: boolean;
+  /** Reserved concurrency of the push receiver: the most a flood of notifications can run at once. */
+  readonly pushReceiverConcurrency: number;
 }
+
+/** Reserved concurrency of the push receiver by default: about 150 notifications a second at ~30 ms each. */
+const PUSH_RECEIVER_CONCURRENCY = 5;
 
 /** CloudFront price classes by their context value; 100 (North America, Europe, Israel) is the default and the cheapest. */
 export const PRICE_CLASSES = ['100', '200', 'All'] as const;
@@ -88,6 +98,8 @@ export const CONTEXT_KEYS = [
   'webAclArn',
   'priceClass',
   'tracing',
+  'push',
+  'pushReceiverConcurrency',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -117,6 +129,7 @@ const ENV_SOURCE: Partial<Record<string, ContextKey>> = {
   LOG_LEVEL: 'logLevel',
   ADMIN_GROUP_EMAIL: 'adminGroupEmail',
   ENABLED_INTEGRATIONS: 'enabledIntegrations',
+  PUSH_ENABLED: 'push',
 };
 
 export type ContextReader = (key: ContextKey) => unknown;
@@ -214,6 +227,9 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
   const tracing = text('tracing')?.toLowerCase() ?? 'false';
   if (tracing !== 'true' && tracing !== 'false')
     throw new InfraConfigError('tracing', `is ${JSON.stringify(tracing)}: expected true or false`);
+  const push = text('push')?.toLowerCase();
+  if (push !== undefined && push !== 'true' && push !== 'false')
+    throw new InfraConfigError('push', `is ${JSON.stringify(push)}: expected true or false`);
 
   // The keyless values themselves are checked by the functions' validator (validateAgainstRuntime).
   const credentialMode = text('googleCredentials') ?? 'service-account-key';
@@ -236,7 +252,7 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
       ? ({ mode: credentialMode, provider: provider ?? '', serviceAccount: serviceAccount ?? '' } as const)
       : { mode: credentialMode as 'service-account-key' };
 
-  const config: InfraConfig = {
+  const settings: InfraSettings = {
     appOrigin,
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     googleClientId,
@@ -264,18 +280,29 @@ export function readInfraConfig(context: ContextReader): InfraConfig {
     webAclArn,
     priceClass: priceClass as PriceClassSetting,
     tracing: tracing === 'true',
+    push: push === undefined ? undefined : push === 'true',
+    pushReceiverConcurrency: integer(
+      'pushReceiverConcurrency',
+      PUSH_RECEIVER_CONCURRENCY,
+      (n) => n >= 1 && n <= 100,
+      'an integer from 1 to 100',
+    )!,
   };
   // The functions' own validator checks every value they will read (placeholders stand in for
   // values that only exist after deployment, such as the table name, and for a not-yet-known origin).
-  validateAgainstRuntime(config);
-  return config;
+  // It also resolves what the settings leave to the functions' defaults: whether push is on.
+  const runtime = validateAgainstRuntime(settings);
+  return { ...settings, push: runtime.push.enabled };
 }
+
+/** The settings as given: `push` unset leaves it to the functions' default. */
+type InfraSettings = Omit<InfraConfig, 'push'> & { readonly push: boolean | undefined };
 
 /**
  * The environment every function gets: the keys shared/config/config.ts reads in mode `aws`.
  * Keyless, no function is told of a key secret, since none exists.
  */
-export function functionEnvironment(config: InfraConfig, tableName: string): Record<string, string> {
+export function functionEnvironment(config: InfraSettings, tableName: string): Record<string, string> {
   const credentials = config.googleCredentials;
   return {
     RUNTIME_MODE: 'aws',
@@ -295,6 +322,7 @@ export function functionEnvironment(config: InfraConfig, tableName: string): Rec
       : { SERVICE_ACCOUNT_SECRET_NAME: config.secretNames.serviceAccountKey }),
     GOOGLE_CLIENT_SECRET_NAME: config.secretNames.googleClientSecret,
     LOG_LEVEL: config.logLevel,
+    ...(config.push === undefined ? {} : { PUSH_ENABLED: String(config.push) }),
     NODE_OPTIONS: '--enable-source-maps',
   };
 }
@@ -304,7 +332,7 @@ export function functionEnvironment(config: InfraConfig, tableName: string): Rec
  * the functions whose permission profile says `readsApiSettings`. Unset settings stay unset, so
  * the functions' own defaults apply (stated once, in shared/config/config.ts).
  */
-export function apiSettingsEnvironment(config: InfraConfig): Record<string, string> {
+export function apiSettingsEnvironment(config: Pick<InfraConfig, 'adminGroupEmail' | 'enabledIntegrations'>): Record<string, string> {
   const { adminGroupEmail, enabledIntegrations } = config;
   return {
     ...(adminGroupEmail ? { ADMIN_GROUP_EMAIL: adminGroupEmail } : {}),
@@ -312,7 +340,7 @@ export function apiSettingsEnvironment(config: InfraConfig): Record<string, stri
   };
 }
 
-function validateAgainstRuntime(config: InfraConfig): void {
+function validateAgainstRuntime(config: InfraSettings): Config {
   const env = {
     ...functionEnvironment(
       {
@@ -326,7 +354,7 @@ function validateAgainstRuntime(config: InfraConfig): void {
     AWS_REGION: 'us-east-1', // Lambda sets it
   };
   try {
-    loadConfig(env);
+    return loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const key = ENV_SOURCE[error.key];

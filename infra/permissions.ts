@@ -29,9 +29,12 @@ export interface TableGrant {
   /**
    * Partition keys (IAM `StringLike` patterns, built from the table layout's key builders) that
    * every write action is limited to through `dynamodb:LeadingKeys`; unset: writes anywhere (the
-   * sync, which owns the directory). Reads stay unconditioned: the API reads nearly every family.
+   * sync, which owns the directory). Reads stay unconditioned unless `readsUnder` says otherwise:
+   * the API reads nearly every family.
    */
   readonly writesUnder?: readonly string[];
+  /** Partition key patterns that every item read (GetItem, BatchGetItem, Query of the table) is limited to; unset: reads anywhere. */
+  readonly readsUnder?: readonly string[];
 }
 
 /** The partition key pattern of a key builder: its value for the id `*`. */
@@ -39,6 +42,9 @@ const partitionsOf = (key: ItemKey): string => key.pk;
 const SESSIONS = partitionsOf(KEYS.session('*'));
 const USER_FETCHES = partitionsOf(KEYS.userFetchRequest('*'));
 const AUDIT = partitionsOf(KEYS.auditEntry('*', '*'));
+const PUSH_CHANNELS = partitionsOf(KEYS.pushChannel('*'));
+/** Seen-message items of any channel and any message number (the key builder takes a number, so its `0` becomes `*`). */
+const PUSH_SEEN = partitionsOf(KEYS.pushSeenMessage('*', 0)).replace(/#0$/, '#*');
 
 export interface PermissionProfile {
   /** The DynamoDB calls it makes; `undefined`: it never touches the table, so no grant at all. */
@@ -48,6 +54,8 @@ export interface PermissionProfile {
   readonly invokesSync?: boolean;
   /** Reads the directory API's settings (admin group, enabled integrations); it gets them (config.ts, apiSettingsEnvironment). */
   readonly readsApiSettings?: boolean;
+  /** Sends verified push changes to the push queue (sqs:SendMessage on that queue only); it gets PUSH_QUEUE_URL. */
+  readonly sendsPushChanges?: boolean;
 }
 
 export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfile>> = {
@@ -88,9 +96,19 @@ export const HTTP_FUNCTION_PERMISSIONS: Readonly<Record<string, PermissionProfil
     readsApiSettings: true,
   },
   // Google's push notifications: reads the channel (GetItem), takes the message number once
-  // (PutItem, conditional; DeleteItem to give it back when the work could not be queued), and
-  // notes the channel's last message (UpdateItem). Never reads a secret, never calls Google.
-  'push-receiver': { table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: [] }, secrets: [] },
+  // (PutItem, conditional; DeleteItem to give it back when the work could not be queued), notes
+  // the channel's last message (UpdateItem), and sends the work to the push queue. Reads only
+  // channel items and writes only channel and seen-message items; never reads a secret, never calls Google.
+  'push-receiver': {
+    table: {
+      actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      queriedIndexes: [],
+      writesUnder: [PUSH_CHANNELS, PUSH_SEEN],
+      readsUnder: [PUSH_CHANNELS],
+    },
+    secrets: [],
+    sendsPushChanges: true,
+  },
 };
 
 /**
@@ -109,9 +127,44 @@ export const SYNC_PERMISSIONS: PermissionProfile = {
   secrets: ['serviceAccountKey'],
 };
 
-/** Keyless (Workload Identity Federation), the sync reads no secret: its AWS role is its credential. */
+/**
+ * The push worker (functions/push-worker.ts): the full sync's apply steps for one user or group at
+ * a time, so the directory, memberships, sessions of changed users and the search index (GetItem,
+ * BatchGetItem for stored members, Query on the table, gsi1 and gsi2, transactions of Put and Update
+ * parts, UpdateItem, DeleteItem, BatchWriteItem), and the hour's push counters (UpdateItem). The
+ * Google key in key mode. Its queue messages come through its event source, not the role's policy
+ * alone (the event source mapping's grants are asserted by the template tests).
+ */
+export const PUSH_WORKER_PERMISSIONS: PermissionProfile = {
+  table: {
+    actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+    queriedIndexes: ['gsi1', 'gsi2'],
+  },
+  secrets: ['serviceAccountKey'],
+};
+
+/**
+ * The channel manager (functions/push-channels.ts): lists the channels (Query on gsi1), stores,
+ * activates, stops and forgets them (PutItem, UpdateItem, DeleteItem: channel items only), and reads
+ * push health for its metrics (Query of the push counters and run records). The Google key in key mode.
+ */
+export const PUSH_CHANNELS_PERMISSIONS: PermissionProfile = {
+  table: { actions: ['Query', 'PutItem', 'UpdateItem', 'DeleteItem'], queriedIndexes: ['gsi1'], writesUnder: [PUSH_CHANNELS] },
+  secrets: ['serviceAccountKey'],
+};
+
+/** Keyless (Workload Identity Federation), a function that calls Google reads no secret: its AWS role is its credential. */
+export function withGoogleCredentials(
+  profile: PermissionProfile,
+  googleCredentials: 'service-account-key' | 'workload-identity',
+): PermissionProfile {
+  return googleCredentials === 'workload-identity'
+    ? { ...profile, secrets: profile.secrets.filter((s) => s !== 'serviceAccountKey') }
+    : profile;
+}
+
 export function syncPermissions(googleCredentials: 'service-account-key' | 'workload-identity'): PermissionProfile {
-  return googleCredentials === 'workload-identity' ? { ...SYNC_PERMISSIONS, secrets: [] } : SYNC_PERMISSIONS;
+  return withGoogleCredentials(SYNC_PERMISSIONS, googleCredentials);
 }
 
 export function permissionsFor(functionName: string): PermissionProfile {

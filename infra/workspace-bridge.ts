@@ -8,6 +8,7 @@ import { stackNamePrefix, type InfraConfig } from './config.js';
 import { ApiStack, pascalCase } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { MonitoringStack } from './stacks/monitoring-stack.js';
+import { PushStack } from './stacks/push-stack.js';
 import { SyncStack, syncFunctionName } from './stacks/sync-stack.js';
 import { WebStack } from './stacks/web-stack.js';
 
@@ -25,14 +26,16 @@ export interface WorkspaceBridge {
   readonly data: DataStack;
   readonly api: ApiStack | undefined;
   readonly sync: SyncStack | undefined;
+  /** With push on (the `push` setting) and the origin known. */
+  readonly push: PushStack | undefined;
   readonly web: WebStack;
   readonly monitoring: MonitoringStack;
 }
 
 /**
- * The whole deployment, split by concern and lifetime: data (table, secrets: kept), api (sign-in
- * and API functions), sync (schedule, function, failure queues), web (bucket, CloudFront), and
- * monitoring (alarms, dashboard). Checked by cdk-nag's AWS Solutions rules on every synth.
+ * The whole deployment, split by concern and lifetime: data (table, secrets: kept), push (queue,
+ * worker, channel manager; with push on), api (sign-in, API and push receiver functions), sync
+ * (schedule, function, failure queues), web (bucket, CloudFront), and monitoring (alarms, dashboard). Checked by cdk-nag's AWS Solutions rules on every synth.
  *
  * The functions need the public origin (redirect URIs); CloudFront only assigns its domain when
  * the distribution is created, and the distribution needs the function URLs. So without a custom
@@ -49,7 +52,16 @@ export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions):
 
   let api: ApiStack | undefined;
   let sync: SyncStack | undefined;
+  let push: PushStack | undefined;
   if (config.appOrigin) {
+    if (config.push) {
+      push = new PushStack(app, `${prefix}-Push`, {
+        config,
+        table: data.table,
+        secrets: data.secrets,
+        description: description('push-driven sync: queue, worker, channel manager'),
+      });
+    }
     const syncEntry = options.syncEntry ?? SYNC_ENTRY;
     const hasSync = existsSync(join(REPOSITORY_ROOT, syncEntry));
     api = new ApiStack(app, `${prefix}-Api`, {
@@ -58,6 +70,7 @@ export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions):
       secrets: data.secrets,
       functions: options.httpFunctions ?? HTTP_FUNCTIONS,
       ...(hasSync ? { syncFunctionName: syncFunctionName(syncStackId) } : {}),
+      ...(push ? { push: { queue: push.queue.queue, originSecret: push.originSecret } } : {}),
       description: description('sign-in and API functions'),
     });
     if (hasSync) {
@@ -89,16 +102,27 @@ export function buildWorkspaceBridge(app: App, options: WorkspaceBridgeOptions):
 
   const functions: Record<string, AppFunction> = { RotateSessionKeys: data.rotation };
   for (const deployed of api?.functions ?? []) functions[pascalCase(deployed.spec.name)] = deployed.app;
+  if (push) Object.assign(functions, { PushWorker: push.worker, PushChannels: push.channels.manager });
   const monitoring = new MonitoringStack(app, `${prefix}-Monitoring`, {
     config,
     functions,
     sync: sync?.sync,
     httpFunctions: api?.functions ?? [],
-    failureQueues: sync ? { SyncScheduleDeadLetters: sync.scheduleDeadLetters, FailedSyncRuns: sync.failedRuns } : {},
+    failureQueues: {
+      ...(sync ? { SyncScheduleDeadLetters: sync.scheduleDeadLetters, FailedSyncRuns: sync.failedRuns } : {}),
+      ...(push
+        ? {
+            PushDeadLetters: push.queue.deadLetters,
+            PushScheduleDeadLetters: push.channels.failures.scheduleDeadLetters,
+            FailedPushChannelRuns: push.channels.failures.failedRuns,
+          }
+        : {}),
+    },
+    pushChannels: push !== undefined,
     distribution: web.distribution,
     description: description('alarms and dashboard'),
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { data, api, sync, web, monitoring };
+  return { data, api, sync, push, web, monitoring };
 }

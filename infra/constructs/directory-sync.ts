@@ -1,15 +1,15 @@
-import { CfnOutput, Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CHECKPOINT_MAX_AGE_MS } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { AppFunction } from '../app-function.js';
-import { FailureQueue } from './failure-queue.js';
+import { scheduledFailureQueues } from './failure-queue.js';
+import { IN_PLACE } from './in-place.js';
+import { ScheduledInvocation } from './scheduled-invocation.js';
 import { functionEnvironment, type InfraConfig } from '../config.js';
 import { syncPermissions, type SecretName } from '../permissions.js';
 
@@ -65,8 +65,7 @@ export class DirectorySync extends Construct {
 
   constructor(scope: Construct, id: string, props: DirectorySyncProps) {
     super(scope, id);
-    this.scheduleDeadLetters = new FailureQueue(this, 'ScheduleDeadLetters').queue;
-    this.failedRuns = new FailureQueue(this, 'FailedRuns').queue;
+    ({ scheduleDeadLetters: this.scheduleDeadLetters, failedRuns: this.failedRuns } = scheduledFailureQueues(this));
 
     // A known physical name lets the role name the function for self-invocation without referencing
     // the function resource (which would make the role depend on the function that depends on it).
@@ -98,30 +97,14 @@ export class DirectorySync extends Construct {
     this.sync.role.addToPolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [AppFunction.arnFor(this, functionName)] }),
     );
-    this.schedule(props.config.syncSchedule);
-  }
-
-  private schedule(expression: string): void {
-    const stack = Stack.of(this);
-    const schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
-      description: 'Lets EventBridge Scheduler start the directory sync',
-    });
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.sync.fn.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason:
-        'The Scheduler Lambda target grants invoke on the function and its versions (ARN:*); the wildcard covers versions of this one function only.',
-    });
-    new Schedule(this, 'Schedule', {
-      description: 'Workspace Bridge directory sync',
-      schedule: ScheduleExpression.expression(expression),
-      target: new LambdaInvoke(this.sync.fn, {
-        role: schedulerRole,
-        input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
-        deadLetterQueue: this.scheduleDeadLetters,
-        retryAttempts: 3,
-        maxEventAge: SCHEDULE_MAX_EVENT_AGE,
-      }),
+    // Mounted in place: the scheduler role and schedule keep the logical ids they had before the construct existed.
+    new ScheduledInvocation(this, IN_PLACE, {
+      target: this.sync,
+      expression: props.config.syncSchedule,
+      what: 'directory sync',
+      input: { trigger: 'schedule' },
+      deadLetterQueue: this.scheduleDeadLetters,
+      maxEventAge: SCHEDULE_MAX_EVENT_AGE,
     });
   }
 }

@@ -18,7 +18,24 @@ export class FailureQueue extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a dead-letter store (failed schedule deliveries or failed sync runs), alarmed on depth; a dead-letter queue for it would never be read.',
+        'This queue is itself a dead-letter store (failed schedule deliveries, failed runs, push changes that kept failing), alarmed on depth; a dead-letter queue for it would never be read.',
     });
   }
+}
+
+/**
+ * A scheduled function's two failure stores, created in `scope` under fixed ids: Scheduler's
+ * dead-letter queue (a delivery that failed) and the function's on-failure destination (an
+ * invocation that failed after Lambda's retries).
+ */
+export interface ScheduledFailures {
+  readonly scheduleDeadLetters: Queue;
+  readonly failedRuns: Queue;
+}
+
+export function scheduledFailureQueues(scope: Construct): ScheduledFailures {
+  return {
+    scheduleDeadLetters: new FailureQueue(scope, 'ScheduleDeadLetters').queue,
+    failedRuns: new FailureQueue(scope, 'FailedRuns').queue,
+  };
 }

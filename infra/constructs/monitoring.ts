@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
+  type AlarmProps,
   Dashboard,
   GraphWidget,
   MathExpression,
@@ -16,6 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { RunStatus } from '../../shared/adapters/dynamodb/sync-state-store.js';
+import { PUSH_CHANNEL_METRICS } from '../../shared/services/push/metrics.js';
 import type { AppFunction } from '../app-function.js';
 import type { InfraConfig } from '../config.js';
 import type { DeployedHttpFunction } from './http-endpoint.js';
@@ -29,6 +31,8 @@ export interface MonitoringProps {
   readonly httpFunctions: readonly DeployedHttpFunction[];
   /** Queues whose depth means something failed, by display name. */
   readonly failureQueues: Readonly<Record<string, IQueue>>;
+  /** Push is deployed: alarm on the channel manager's channel metrics. */
+  readonly pushChannels: boolean;
   readonly distribution: IDistribution;
 }
 
@@ -85,6 +89,7 @@ export class Monitoring extends Construct {
       );
     }
     if (props.sync) this.alarmSync(props.sync);
+    if (props.pushChannels) this.alarmPushChannels();
     for (const [name, queue] of Object.entries(props.failureQueues)) {
       this.alarm(
         `${name}Depth`,
@@ -113,7 +118,13 @@ export class Monitoring extends Construct {
     });
   }
 
-  private alarm(alarmId: string, metric: IMetric, description: string, threshold = 1): Alarm {
+  private alarm(
+    alarmId: string,
+    metric: IMetric,
+    description: string,
+    threshold = 1,
+    options: Partial<Pick<AlarmProps, 'comparisonOperator' | 'treatMissingData' | 'evaluationPeriods'>> = {},
+  ): Alarm {
     const created = new Alarm(this, alarmId, {
       metric,
       threshold,
@@ -121,6 +132,7 @@ export class Monitoring extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
+      ...options,
     });
     created.addAlarmAction(this.action);
     this.alarms.push(created);
@@ -149,6 +161,32 @@ export class Monitoring extends Construct {
       'SyncRunRefused',
       syncRuns('refused'),
       `A sync run was refused by the mass-deletion guard: an admin must review the held diff (${runbook('SyncRunRefused')}).`,
+    );
+  }
+
+  /**
+   * The channel manager's metrics (every 30 minutes). A channel found past its expiry means a feed
+   * went unwatched; fewer live feeds than watched feeds means push is down for that feed now (the
+   * full sync is hourly meanwhile). No data for two hours means the manager is not running, so
+   * nobody renews channels: that counts as breaching. Two hourly periods, so a new deployment's
+   * first run (up to 30 minutes after it) does not alarm.
+   */
+  private alarmPushChannels(): void {
+    this.alarm(
+      'PushChannelsPastExpiry',
+      pushChannelMetric(PUSH_CHANNEL_METRICS.pastExpiry, 'Maximum'),
+      `A Google notification channel expired before it was renewed (${runbook('PushChannelsPastExpiry')}).`,
+    );
+    this.alarm(
+      'PushFeedsNotLive',
+      pushChannelMetric(PUSH_CHANNEL_METRICS.liveFeeds, 'Minimum'),
+      `Fewer than ${PUSH_CHANNEL_METRICS.feedCount} push feeds have a live channel, or the channel manager stopped reporting; the full sync runs hourly meanwhile (${runbook('PushFeedsNotLive')}).`,
+      PUSH_CHANNEL_METRICS.feedCount,
+      {
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+        evaluationPeriods: 2,
+      },
     );
   }
 
@@ -184,6 +222,18 @@ export class Monitoring extends Construct {
         }),
       );
     }
+    if (props.pushChannels) {
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Push channels',
+          left: [
+            pushChannelMetric(PUSH_CHANNEL_METRICS.liveFeeds, 'Minimum'),
+            pushChannelMetric(PUSH_CHANNEL_METRICS.pastExpiry, 'Maximum'),
+          ],
+          width: 12,
+        }),
+      );
+    }
     dashboard.addWidgets(
       new GraphWidget({
         title: 'Failure queues',
@@ -214,6 +264,11 @@ function syncRuns(status: SyncRunStatus, options: { readonly statistic?: string;
     period: FIVE_MINUTES,
     ...(options.label ? { label: options.label } : {}),
   });
+}
+
+/** One of the channel manager's EMF metrics (no dimensions), hourly. */
+function pushChannelMetric(metricName: string, statistic: string): Metric {
+  return new Metric({ namespace: PUSH_CHANNEL_METRICS.namespace, metricName, statistic, period: Duration.hours(1) });
 }
 
 /** 5xx answers as a percentage of all function URL requests, summed over the HTTP functions. */

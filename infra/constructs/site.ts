@@ -10,7 +10,10 @@ import {
   FunctionRuntime,
   FunctionUrlOriginAccessControl,
   HttpVersion,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   PriceClass,
   ResponseHeadersPolicy,
   SecurityPolicyProtocol,
@@ -21,6 +24,8 @@ import { FunctionUrlOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-or
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { INTEGRATIONS } from '../../shared/config/config.js';
+import { ORIGIN_SECRET_HEADER } from '../../shared/domain/push/token.js';
+import { NOTIFICATION_HEADERS } from '../../shared/services/push/receiver.js';
 import { googleOriginsFor, securityHeaders } from '../../shared/http/security-headers.js';
 import type { InfraConfig, PriceClassSetting } from '../config.js';
 import type { DeployedHttpFunction } from './http-endpoint.js';
@@ -111,26 +116,58 @@ export class Site extends Construct {
       originAccessControlName: `${Stack.of(this).stackName}-function-urls`,
     });
     const behaviors: Record<string, BehaviorOptions> = {};
-    for (const { spec, url } of functions) {
-      const origin = FunctionUrlOrigin.withOriginAccessControl(url, {
-        originAccessControl: functionAccess,
-        readTimeout: Duration.seconds(30),
-      });
-      for (const pattern of spec.pathPatterns) {
+    for (const deployed of functions) {
+      const behavior = deployed.spec.googlePush
+        ? this.pushReceiverBehavior(deployed)
+        : {
+            origin: FunctionUrlOrigin.withOriginAccessControl(deployed.url, {
+              originAccessControl: functionAccess,
+              readTimeout: Duration.seconds(30),
+            }),
+            viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowedMethods: AllowedMethods.ALLOW_ALL,
+            cachePolicy: CachePolicy.CACHING_DISABLED,
+            // Cookies, query strings and headers reach the function; Host does not (a function URL answers only to its own).
+            originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            responseHeadersPolicy: this.headers,
+            compress: true,
+          };
+      for (const pattern of deployed.spec.pathPatterns) {
         if (behaviors[pattern]) throw new Error(`Path pattern ${pattern} is claimed by two functions in functions/catalog.ts.`);
-        behaviors[pattern] = {
-          origin,
-          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          allowedMethods: AllowedMethods.ALLOW_ALL,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          // Cookies, query strings and headers reach the function; Host does not (a function URL answers only to its own).
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: this.headers,
-          compress: true,
-        };
+        behaviors[pattern] = behavior;
       }
     }
     return behaviors;
+  }
+
+  /**
+   * Google's notifications: no origin access control (it needs x-amz-content-sha256 on a POST body,
+   * which Google does not send), so CloudFront adds the origin secret instead and the receiver
+   * refuses any request without it. HTTPS only (no redirect for a POST), uncached, and only the
+   * notification headers reach the function: no cookies, no query string. CloudFront has no
+   * POST-only setting (its choices are GET/HEAD, +OPTIONS, or all seven): the receiver answers
+   * any other method with 405 before reading anything.
+   */
+  private pushReceiverBehavior({ url, originSecret, spec }: DeployedHttpFunction): BehaviorOptions {
+    if (!originSecret) throw new Error(`${spec.name} receives Google's push notifications: it needs its origin secret.`);
+    return {
+      origin: new FunctionUrlOrigin(url, {
+        readTimeout: Duration.seconds(30),
+        // Resolved by CloudFormation at deploy: the value is in no template.
+        customHeaders: { [ORIGIN_SECRET_HEADER]: originSecret.secretValue.unsafeUnwrap() },
+      }),
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: new OriginRequestPolicy(this, 'PushNotificationHeaders', {
+        comment: "Workspace Bridge: Google's push notification headers only",
+        headerBehavior: OriginRequestHeaderBehavior.allowList(...NOTIFICATION_HEADERS),
+        cookieBehavior: OriginRequestCookieBehavior.none(),
+        queryStringBehavior: OriginRequestQueryStringBehavior.none(),
+      }),
+      responseHeadersPolicy: this.headers,
+      compress: true,
+    };
   }
 
   private createDistribution(config: InfraConfig, logs: Bucket, additionalBehaviors: Record<string, BehaviorOptions>): Distribution {
@@ -182,7 +219,7 @@ function acknowledgeDistributionFindings(distribution: Distribution, config: Inf
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'No webAclArn set: a WAF web ACL costs at least $5 a month even when idle; every dynamic path requires a signed session or a sign-in transaction, and function URLs only accept CloudFront-signed requests.',
+        'No webAclArn set: a WAF web ACL costs at least $5 a month even when idle; every dynamic path requires a signed session, a sign-in transaction or (push notifications) a channel token, function URLs accept only CloudFront-signed requests or (the push receiver) the origin secret, and the receiver runs under its own reserved concurrency.',
     });
   }
   if (!config.customDomain) {

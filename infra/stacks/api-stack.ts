@@ -1,6 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { HttpFunction } from '../../functions/catalog.js';
 import { apiSettingsEnvironment, functionEnvironment, type InfraConfig } from '../config.js';
@@ -15,18 +16,21 @@ export interface ApiStackProps extends StackProps {
   readonly functions: readonly HttpFunction[];
   /** The sync function's name, when the sync stack is deployed: functions whose profile `invokesSync` may invoke it. */
   readonly syncFunctionName?: string;
+  /** With push on: the queue and origin secret the push receiver uses; without, the receiver is not deployed. */
+  readonly push?: { readonly queue: IQueue; readonly originSecret: ISecret };
 }
 
 export type { DeployedHttpFunction };
 
-/** Sign-in and API: one endpoint per catalog entry, each with its own role from its permission profile. */
+/** Sign-in, API and (push on) the push receiver: one endpoint per catalog entry, each with its own role from its permission profile. */
 export class ApiStack extends Stack {
   readonly functions: readonly DeployedHttpFunction[];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const environment = functionEnvironment(props.config, props.table.tableName);
-    this.functions = props.functions.map((spec) => {
+    const deployed = props.functions.filter((spec) => !spec.googlePush || props.push);
+    this.functions = deployed.map((spec) => {
       const profile = permissionsFor(spec.name);
       return new HttpEndpoint(this, pascalCase(spec.name), {
         spec,
@@ -38,11 +42,13 @@ export class ApiStack extends Stack {
           ...(profile.readsApiSettings ? apiSettingsEnvironment(props.config) : {}),
         },
         logRetentionDays: props.config.logRetentionDays,
-        reservedConcurrency: props.config.httpReservedConcurrency,
+        // The receiver's own cap: a flood of notifications (forged ones too) runs at most this many at once.
+        reservedConcurrency: spec.googlePush ? props.config.pushReceiverConcurrency : props.config.httpReservedConcurrency,
         tracing: props.config.tracing,
         table: props.table,
         secrets: props.secrets,
         syncFunctionName: profile.invokesSync ? props.syncFunctionName : undefined,
+        ...(spec.googlePush ? { push: props.push } : {}),
       });
     });
   }

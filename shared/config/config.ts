@@ -56,13 +56,21 @@ export interface Config {
   readonly syncFunctionName: string | undefined;
   /** Push-driven sync (Google's notification channels); see docs/sync.md (Push-driven sync). */
   readonly push: {
-    /** Open channels and receive notifications; off by default in AWS until the Reports scope is granted. */
+    /**
+     * Open channels and receive notifications. On by default: without the Reports scope delegated
+     * no channel opens, push health says so and the full sync stays hourly (docs/sync.md).
+     */
     readonly enabled: boolean;
     /** The receiver's public address Google posts to: https in AWS. */
     readonly receiverUrl: string;
     readonly channelTtlHours: number;
-    /** The worker function the receiver hands changes to (AWS only). */
-    readonly workerFunctionName: string | undefined;
+    /** The SQS queue the receiver hands verified changes to (AWS only; locally an in-process queue). */
+    readonly queueUrl: string | undefined;
+    /**
+     * The value CloudFront puts in the receiver's origin header (AWS only): a request without it
+     * did not come through the distribution and is refused before any table read.
+     */
+    readonly originSecret: string | undefined;
   };
   /** How often a warm API function re-reads the search index pointer (staleness after a sync vs reads). */
   readonly searchIndexCheckSeconds: number;
@@ -183,10 +191,11 @@ export function loadConfig(env: Env = process.env): Config {
     syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
     searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
     push: {
-      enabled: read.boolean('PUSH_ENABLED', { local: true, aws: false }),
+      enabled: read.boolean('PUSH_ENABLED', { local: true, aws: true }),
       receiverUrl: read.optionalUrl('PUSH_RECEIVER_URL') ?? `${appOrigin}${PUSH_RECEIVER_PATH}`,
       channelTtlHours: read.integer('PUSH_CHANNEL_TTL_HOURS', { local: 6, aws: 6 }, 1, 24),
-      workerFunctionName: read.optional('PUSH_WORKER_FUNCTION_NAME', {}),
+      queueUrl: read.optionalUrl('PUSH_QUEUE_URL'),
+      originSecret: read.optional('PUSH_ORIGIN_SECRET', {}),
     },
   };
 }

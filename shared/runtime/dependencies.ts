@@ -30,8 +30,8 @@ export interface Dependencies {
    */
   readonly awsCredentials?: AwsCredentialsProvider;
   /**
-   * Where the push receiver hands verified changes: the local host's in-process worker; unset in
-   * AWS, where the route invokes the worker function (shared/routes/push.ts).
+   * Where the push receiver hands verified changes: the local host's in-process worker; in AWS the
+   * receiver route builds the SQS one (shared/routes/push.ts).
    */
   readonly pushQueue?: ChangeQueue;
 }

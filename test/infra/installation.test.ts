@@ -17,7 +17,14 @@ const NAME_PROPERTIES = [
   'RoleName',
 ];
 
-const stacksOf = (s: Synthesized): Stack[] => [s.bridge.data, s.bridge.api!, s.bridge.sync!, s.bridge.web, s.bridge.monitoring];
+const stacksOf = (s: Synthesized): Stack[] => [
+  s.bridge.data,
+  s.bridge.push!,
+  s.bridge.api!,
+  s.bridge.sync!,
+  s.bridge.web,
+  s.bridge.monitoring,
+];
 
 /** Every account-unique name an installation claims: stack names, export names, and named resources (by type). */
 function claimedNames(s: Synthesized): string[] {
@@ -55,13 +62,15 @@ describe('two installations in one account and region (instanceName)', () => {
     expect(stagingNames.filter((n) => productionNames.includes(n))).toEqual([]);
     // Each still synthesizes clean under cdk-nag (synthesize throws otherwise) with its own stack names.
     expect(stacksOf(production).map((st) => st.stackName)).toEqual(
-      ['Data', 'Api', 'Sync', 'Web', 'Monitoring'].map((c) => `WorkspaceBridge-production-${c}`),
+      ['Data', 'Push', 'Api', 'Sync', 'Web', 'Monitoring'].map((c) => `WorkspaceBridge-production-${c}`),
     );
   });
 
   it('without instanceName, the names of an existing installation stay as they were', () => {
     const s = synthesize();
-    expect(stacksOf(s).map((st) => st.stackName)).toEqual(['Data', 'Api', 'Sync', 'Web', 'Monitoring'].map((c) => `WorkspaceBridge-${c}`));
+    expect(stacksOf(s).map((st) => st.stackName)).toEqual(
+      ['Data', 'Push', 'Api', 'Sync', 'Web', 'Monitoring'].map((c) => `WorkspaceBridge-${c}`),
+    );
     expect(claimedNames(s)).toEqual(
       expect.arrayContaining([
         'AWS::SecretsManager::Secret:workspace-bridge/session-keys',
@@ -92,6 +101,7 @@ describe('outputs for the runbook', () => {
       [data, 1],
       [api!, api!.functions.length],
       [sync!, 1],
+      [s.bridge.push!, 2],
     ] as const) {
       expect(
         Object.keys(outputs(stack)).filter((id) => /FunctionName/.test(id)),
@@ -153,7 +163,7 @@ describe('tracing (one setting, off by default)', () => {
   it('tracing=true: every function traces actively, and each of their roles may send traces (cdk-nag clean)', () => {
     const s = synthesize({ context: { ...FULL_CONTEXT, tracing: 'true' } });
     const fns = appFunctions(s);
-    expect(fns.length).toBe(2 + s.bridge.api!.functions.length);
+    expect(fns.length).toBe(4 + s.bridge.api!.functions.length); // rotation, sync, push worker and channel manager, HTTP functions
     for (const fn of fns) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     const grants = xrayGrants(s);
     expect(grants).toHaveLength(fns.length);

@@ -1,3 +1,4 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readInfraConfig, type ContextKey } from '../../infra/config.js';
 import { FULL_CONTEXT, resourcesOf, synthesize, type Synthesized } from './support.js';
@@ -19,15 +20,16 @@ describe('keyless deployment', () => {
   });
 
   const stacks = () => {
-    const { data, api, sync, web, monitoring } = synthesized.bridge;
-    return [data, api!, sync!, web!, monitoring].filter(Boolean);
+    const { data, push, api, sync, web, monitoring } = synthesized.bridge;
+    return [data, push!, api!, sync!, web!, monitoring].filter(Boolean);
   };
 
-  it('creates no secret for a Google key: only the key ring and the OAuth client secret', () => {
+  it("creates no secret for a Google key: only the key ring, the OAuth client secret and push's generated origin secret", () => {
     const names = stacks().flatMap((stack) =>
       Object.values(resourcesOf(synthesized.template(stack), 'AWS::SecretsManager::Secret')).map((r) => (r.Properties as Json).Name),
     );
-    expect(names.sort()).toEqual(['workspace-bridge/google-client-secret', 'workspace-bridge/session-keys']);
+    // The origin secret has no name: nobody puts or reads it but CloudFormation.
+    expect(names.sort()).toEqual(['workspace-bridge/google-client-secret', 'workspace-bridge/session-keys', undefined]);
   });
 
   it('tells no function of a key secret; the sync gets the provider and the service account', () => {
@@ -50,6 +52,20 @@ describe('keyless deployment', () => {
     expect(policies.length).toBeGreaterThan(0);
     expect(JSON.stringify(policies)).not.toContain('secretsmanager:');
     expect(Object.keys(template.toJSON().Outputs as Json)).toContain('SyncRoleName');
+  });
+
+  it('gives the push worker and channel manager (they call Google too) no Secrets Manager permission, and names their roles', () => {
+    const template = synthesized.template(synthesized.bridge.push!);
+    const { worker, channels } = synthesized.bridge.push!;
+    for (const role of [worker.role, channels.manager.role]) {
+      const id = synthesized.bridge.push!.getLogicalId(role.node.defaultChild as CfnElement);
+      const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify((p.Properties as Json).Roles).includes(id),
+      );
+      expect(policies.length).toBeGreaterThan(0);
+      expect(JSON.stringify(policies)).not.toContain('secretsmanager:');
+    }
+    expect(Object.keys(template.toJSON().Outputs as Json)).toEqual(expect.arrayContaining(['PushWorkerRoleName', 'PushChannelsRoleName']));
   });
 
   it('refuses keyless settings that cannot work, naming the context key', () => {

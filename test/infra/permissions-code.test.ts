@@ -2,7 +2,14 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { HTTP_FUNCTIONS } from '../../functions/catalog.js';
 import { REPOSITORY_ROOT } from '../../infra/app-function.js';
-import { HTTP_FUNCTION_PERMISSIONS, SYNC_PERMISSIONS, type PermissionProfile, type TableAction } from '../../infra/permissions.js';
+import {
+  HTTP_FUNCTION_PERMISSIONS,
+  PUSH_CHANNELS_PERMISSIONS,
+  PUSH_WORKER_PERMISSIONS,
+  SYNC_PERMISSIONS,
+  type PermissionProfile,
+  type TableAction,
+} from '../../infra/permissions.js';
 import { SYNC_ENTRY } from '../../infra/workspace-bridge.js';
 
 /**
@@ -81,6 +88,8 @@ describe('permission profiles against the code each function bundles', () => {
   it.each([
     ...HTTP_FUNCTIONS.map((f) => [f.name, f.entry, HTTP_FUNCTION_PERMISSIONS[f.name]!] as const),
     ['sync', SYNC_ENTRY, SYNC_PERMISSIONS] as const,
+    ['push-worker', 'functions/push-worker.ts', PUSH_WORKER_PERMISSIONS] as const,
+    ['push-channels', 'functions/push-channels.ts', PUSH_CHANNELS_PERMISSIONS] as const,
   ])(
     '%s: grants exactly the DynamoDB actions its bundle can send, and index access only if it queries one',
     async (name, entry, profile) => {

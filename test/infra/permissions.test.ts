@@ -35,6 +35,15 @@ beforeAll(() => {
   for (const { spec, app } of api!.functions) labels.set(logicalId(app.logGroup), `logs:${spec.name}`);
   labels.set(logicalId(sync!.sync.logGroup), 'logs:sync');
   labels.set(logicalId(sync!.failedRuns), 'queue:failedRuns');
+  for (const { push } of [synthesized.bridge, realCatalog.bridge]) {
+    labels.set(logicalId(push!.queue.queue), 'queue:push');
+    labels.set(logicalId(push!.queue.deadLetters), 'queue:pushDeadLetters');
+    labels.set(logicalId(push!.worker.logGroup), 'logs:push-worker');
+    labels.set(logicalId(push!.channels.manager.logGroup), 'logs:push-channels');
+    labels.set(logicalId(push!.channels.failures.failedRuns), 'queue:failedChannelRuns');
+    labels.set(logicalId(push!.channels.failures.scheduleDeadLetters), 'queue:channelScheduleDeadLetters');
+    labels.set(logicalId(push!.channels.manager.fn), 'fn:push-channels');
+  }
 });
 
 function render(value: unknown): string {
@@ -90,21 +99,26 @@ const writesUnder = (partitions: string[], ...actions: string[]): Statement => (
   leadingKeys: [...partitions].sort(),
 });
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query']);
 /** Query, and only Query, on the indexes the code queries. */
 const queries = (...indexes: string[]): Statement => ({ actions: ['dynamodb:Query'], resources: indexes.map((i) => `table/index/${i}`) });
 /** What a profile renders to, for the real catalog (the exact lists are spelled out in the tests above it). */
-const tableStatements = (profile: PermissionProfile): Statement[] =>
-  profile.table
-    ? [
-        ...(profile.table.writesUnder
-          ? [
-              onTable(...profile.table.actions.filter((a) => !WRITES.has(a))),
-              writesUnder([...profile.table.writesUnder], ...profile.table.actions.filter((a) => WRITES.has(a))),
-            ]
-          : [onTable(...profile.table.actions)]),
-        ...(profile.table.queriedIndexes.length > 0 ? [queries(...profile.table.queriedIndexes)] : []),
-      ]
-    : [];
+const tableStatements = (profile: PermissionProfile): Statement[] => {
+  if (!profile.table) return [];
+  const { actions, writesUnder: writePartitions, readsUnder: readPartitions, queriedIndexes } = profile.table;
+  const writes = writePartitions ? actions.filter((a) => WRITES.has(a)) : [];
+  const reads = readPartitions ? actions.filter((a) => READS.has(a)) : [];
+  const rest = actions.filter((a) => !writes.includes(a) && !reads.includes(a));
+  return [
+    ...(rest.length > 0 ? [onTable(...rest)] : []),
+    // The same LeadingKeys condition limits reads as writes.
+    ...(writes.length > 0 ? [writesUnder([...writePartitions!], ...writes)] : []),
+    ...(reads.length > 0 ? [writesUnder([...readPartitions!], ...reads)] : []),
+    ...(queriedIndexes.length > 0 ? [queries(...queriedIndexes)] : []),
+  ];
+};
+/** The push receiver's only way to the worker: SendMessage to the push queue. */
+const SEND_PUSH_CHANGES: Statement = { actions: ['sqs:SendMessage'], resources: ['queue:push'] };
 const logs = (name: string): Statement => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`logs:${name}`] });
 const readSecrets = (...names: string[]): Statement => ({
   actions: ['secretsmanager:GetSecretValue'],
@@ -150,6 +164,17 @@ describe('function roles: exactly what each function code uses', () => {
         INVOKE_SYNC,
       ],
     ],
+    // Google's notifications: reads channel items only, writes channel and seen-message items only,
+    // sends to the push queue; no secret (so no Google key and no session keys), nothing else.
+    [
+      'push-receiver',
+      [
+        logs('push-receiver'),
+        writesUnder(['PUSHCHANNEL#*'], 'GetItem'),
+        writesUnder(['PUSHCHANNEL#*', 'PUSHSEEN#*#*'], 'PutItem', 'UpdateItem', 'DeleteItem'),
+        SEND_PUSH_CHANGES,
+      ],
+    ],
   ])('%s', (name, expected) => {
     const { api } = synthesized.bridge;
     const deployed = api!.functions.find((f) => f.spec.name === name)!;
@@ -185,6 +210,7 @@ describe('function roles: exactly what each function code uses', () => {
       ...tableStatements(profile),
       ...(profile.secrets.length > 0 ? [readSecrets(...profile.secrets)] : []),
       ...(profile.invokesSync ? [INVOKE_SYNC] : []),
+      ...(profile.sendsPushChanges ? [SEND_PUSH_CHANGES] : []),
     ];
     expect(statementsOf(realCatalog.template(api!), logicalId(deployed.app.role))).toEqual(sorted(expected));
   });
@@ -210,6 +236,38 @@ describe('function roles: exactly what each function code uses', () => {
     });
   });
 
+  it('push worker: the directory writes the targeted sync makes, the Google key, and consuming the push queue; nothing else', () => {
+    const { push } = synthesized.bridge;
+    const roleId = logicalId(push!.worker.role);
+    expect(statementsOf(synthesized.template(push!), roleId)).toEqual(
+      sorted([
+        logs('push-worker'),
+        onTable('GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'),
+        queries('gsi1', 'gsi2'),
+        readSecrets('serviceAccountKey'),
+        {
+          actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+          resources: ['queue:push'],
+        },
+      ]),
+    );
+    expect(roleOf(synthesized.template(push!), roleId).Properties).not.toHaveProperty('ManagedPolicyArns');
+  });
+
+  it('push channel manager: channel items only for writes, the Google key, its failure queue; nothing else', () => {
+    const { push } = synthesized.bridge;
+    expect(statementsOf(synthesized.template(push!), logicalId(push!.channels.manager.role))).toEqual(
+      sorted([
+        logs('push-channels'),
+        // Query of the table (push counters, run records) and of gsi1 (the channels), merged into one statement by CDK.
+        { actions: ['dynamodb:Query'], resources: ['table', 'table/index/gsi1'] },
+        writesUnder(['PUSHCHANNEL#*'], 'PutItem', 'UpdateItem', 'DeleteItem'),
+        readSecrets('serviceAccountKey'),
+        { actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: ['queue:failedChannelRuns'] },
+      ]),
+    );
+  });
+
   it('rotation: manages versions of the session key ring and nothing else', () => {
     const { data } = synthesized.bridge;
     const template = synthesized.template(data);
@@ -229,8 +287,8 @@ describe('function roles: exactly what each function code uses', () => {
     );
   });
 
-  it('who reads which secret: the service-account key only sync, the client secret only the callback, the key ring only sign-in and API', () => {
-    const { api, sync, data } = synthesized.bridge;
+  it('who reads which secret: the service-account key only the functions that call Google (sync, push worker, channel manager), the client secret only the callback, the key ring only sign-in and API', () => {
+    const { api, sync, data, push } = synthesized.bridge;
     const readers: Record<string, string[]> = {};
     const consider = (name: string, template: Template, roleId: string) => {
       for (const statement of statementsOf(template, roleId)) {
@@ -240,20 +298,25 @@ describe('function roles: exactly what each function code uses', () => {
     for (const { spec, app } of api!.functions) consider(spec.name, synthesized.template(api!), logicalId(app.role));
     consider('sync', synthesized.template(sync!), logicalId(sync!.sync.role));
     consider('rotation', synthesized.template(data), logicalId(data.rotation.role));
+    consider('push-worker', synthesized.template(push!), logicalId(push!.worker.role));
+    consider('push-channels', synthesized.template(push!), logicalId(push!.channels.manager.role));
     expect(readers).toEqual({
-      'secret:serviceAccountKey': ['sync'],
+      'secret:serviceAccountKey': ['sync', 'push-worker', 'push-channels'],
       'secret:googleClientSecret': ['auth-callback'],
       'secret:sessionKeys': ['auth-login', 'auth-callback', 'auth-session', 'api', 'rotation'],
     });
   });
 
-  it("no role has a wildcard resource but the deployment role (BucketDeployment's grants) and the scheduler (versions of sync)", () => {
-    const { data, api, sync, web, monitoring } = synthesized.bridge;
-    for (const stack of [data, api!, monitoring]) {
+  it("no role has a wildcard resource but the deployment role (BucketDeployment's grants) and the schedulers (versions of sync, of the channel manager)", () => {
+    const { data, api, sync, push, web, monitoring } = synthesized.bridge;
+    const channelScheduler = logicalId(push!.channels.node.findChild('Schedule').node.findChild('SchedulerRole'));
+    for (const stack of [data, api!, push!, monitoring]) {
       // Resources only: a LeadingKeys condition's patterns (SESSION#*) are meant to hold a wildcard.
-      const resources = Object.values(resourcesOf(synthesized.template(stack), 'AWS::IAM::Policy')).flatMap((policy) =>
-        ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.map((statement) => statement.Resource),
-      );
+      const resources = Object.values(resourcesOf(synthesized.template(stack), 'AWS::IAM::Policy'))
+        .filter((policy) => !JSON.stringify((policy.Properties as Json).Roles).includes(channelScheduler))
+        .flatMap((policy) =>
+          ((policy.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement.map((statement) => statement.Resource),
+        );
       expect(JSON.stringify(resources), stack.stackName).not.toMatch(/\*"/);
     }
     const syncTemplate = synthesized.template(sync!);
@@ -261,6 +324,11 @@ describe('function roles: exactly what each function code uses', () => {
     expect(statementsOf(syncTemplate, logicalId(descendant(sync!, 'SchedulerRole')))).toEqual([
       { actions: ['lambda:InvokeFunction'], resources: [syncId, `${syncId}:*`] },
       { actions: ['sqs:SendMessage'], resources: [logicalId(sync!.scheduleDeadLetters)] },
+    ]);
+    // The channel manager's scheduler: invoke the manager (and its versions) and nothing else.
+    expect(statementsOf(synthesized.template(push!), channelScheduler)).toEqual([
+      { actions: ['lambda:InvokeFunction'], resources: ['fn:push-channels', 'fn:push-channels:*'] },
+      { actions: ['sqs:SendMessage'], resources: ['queue:channelScheduleDeadLetters'] },
     ]);
     const webPolicies = resourcesOf(synthesized.template(web), 'AWS::IAM::Policy');
     const deploymentRole = logicalId(descendant(web, 'DeploymentRole'));

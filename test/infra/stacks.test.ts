@@ -118,8 +118,11 @@ describe('functions', () => {
       ].Properties.Environment.Variables;
       expect(env.RUNTIME_MODE).toBe('aws');
       expect(env.APP_ORIGIN).toBe('https://intranet.example.com');
-      const resolvedTable = { ...env, TABLE_NAME: 'resolved-at-deploy' };
-      expect(loadConfig(resolvedTable)).toMatchObject({
+      // Values CloudFormation fills in at deploy (the table name; the receiver's queue URL and origin secret).
+      const resolved = { ...env, TABLE_NAME: 'resolved-at-deploy' };
+      if (env.PUSH_QUEUE_URL)
+        Object.assign(resolved, { PUSH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q', PUSH_ORIGIN_SECRET: 's' });
+      expect(loadConfig(resolved)).toMatchObject({
         mode: 'aws',
         allowedDomains: ['example.com', 'example.org'],
         googleAdminSubject: 'admin@example.com',
@@ -158,11 +161,17 @@ describe('functions', () => {
     expect(unset).not.toHaveProperty('ENABLED_INTEGRATIONS');
   });
 
-  it('one function URL per HTTP function, IAM-authenticated (only CloudFront, signing with OAC, may call it)', () => {
+  it('one function URL per HTTP function, IAM-authenticated (only CloudFront, signing with OAC, may call it), but the push receiver', () => {
     const template = synthesized.template(synthesized.bridge.api!);
-    const urls = Object.values(resourcesOf(template, 'AWS::Lambda::Url'));
-    expect(urls).toHaveLength(FIXTURE_FUNCTIONS.length);
-    for (const url of urls) expect(url.Properties).toMatchObject({ AuthType: 'AWS_IAM', InvokeMode: 'BUFFERED' });
+    const urls = resourcesOf(template, 'AWS::Lambda::Url');
+    expect(Object.keys(urls)).toHaveLength(FIXTURE_FUNCTIONS.length);
+    for (const { spec, url } of synthesized.bridge.api!.functions) {
+      // Google cannot sign for origin access control: the receiver checks the origin secret instead (test/infra/push.test.ts).
+      expect(urls[logicalId(url)]!.Properties, spec.name).toMatchObject({
+        AuthType: spec.googlePush ? 'NONE' : 'AWS_IAM',
+        InvokeMode: 'BUFFERED',
+      });
+    }
   });
 });
 
@@ -223,7 +232,9 @@ describe('web stack', () => {
   it('routes the catalog patterns, in catalog order, to the function URLs: uncached, all methods, everything but Host forwarded', () => {
     const behaviors = distribution().CacheBehaviors as Json[];
     expect(behaviors.map((b) => b.PathPattern)).toEqual(FIXTURE_FUNCTIONS.flatMap((f) => f.pathPatterns));
-    for (const b of behaviors) {
+    const receiverPatterns = FIXTURE_FUNCTIONS.filter((f) => f.googlePush).flatMap((f) => f.pathPatterns);
+    // The push receiver's behavior is its own (test/infra/push.test.ts).
+    for (const b of behaviors.filter((b) => !receiverPatterns.includes(b.PathPattern as string))) {
       expect(b).toMatchObject({
         CachePolicyId: CACHING_DISABLED,
         OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
@@ -253,13 +264,16 @@ describe('web stack', () => {
     expect(byType.lambda!.config).toMatchObject({ SigningBehavior: 'always', SigningProtocol: 'sigv4' });
     const origins = distribution().Origins as Json[];
     expect(origins).toHaveLength(1 + FIXTURE_FUNCTIONS.length);
-    for (const origin of origins) {
+    const receiverUrls = synthesized.bridge.api!.functions.filter((f) => f.spec.googlePush).map((f) => logicalId(f.url));
+    const signed = origins.filter((o) => !receiverUrls.some((id) => JSON.stringify(o.DomainName).includes(id)));
+    expect(signed).toHaveLength(1 + FIXTURE_FUNCTIONS.length - receiverUrls.length);
+    for (const origin of signed) {
       const expected = origin.S3OriginConfig ? byType.s3!.id : byType.lambda!.id;
       expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [expected, 'Id'] });
     }
-    // CloudFront — and only this distribution — may invoke each function URL.
+    // CloudFront — and only this distribution — may invoke each signed function URL.
     const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).map((p) => p.Properties as Json);
-    expect(permissions).toHaveLength(2 * FIXTURE_FUNCTIONS.length);
+    expect(permissions).toHaveLength(2 * (FIXTURE_FUNCTIONS.length - receiverUrls.length));
     for (const p of permissions) {
       expect(p.Principal).toBe('cloudfront.amazonaws.com');
       expect(JSON.stringify(p.SourceArn)).toContain(logicalId(synthesized.bridge.web.distribution));
@@ -366,19 +380,21 @@ describe('web stack', () => {
 });
 
 describe('monitoring stack', () => {
-  it("alarms on every function's errors and throttles, both failure queues and the 5xx rate, all to one topic", () => {
+  it("alarms on every function's errors and throttles, every failure queue, the push channels and the 5xx rate, all to one topic", () => {
     const { monitoring } = synthesized.bridge;
     const template = synthesized.template(monitoring);
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
     const topic = { Ref: logicalId(monitoring.topic) };
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
-    expect(byMetric('Errors')).toHaveLength(2 + FIXTURE_FUNCTIONS.length); // rotation, sync, HTTP functions
-    expect(byMetric('Throttles')).toHaveLength(1 + FIXTURE_FUNCTIONS.length); // not the sync: see below
-    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(byMetric('Errors')).toHaveLength(4 + FIXTURE_FUNCTIONS.length); // rotation, sync, push worker and channel manager, HTTP functions
+    expect(byMetric('Throttles')).toHaveLength(3 + FIXTURE_FUNCTIONS.length); // not the sync: see below
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(5); // the sync's two failure queues, push's three
     expect(byMetric('DurationMs')).toHaveLength(2); // sync runs failed, refused
     expect(byMetric('AsyncEventsDropped')).toHaveLength(1);
     for (const alarm of alarms) expect(alarm.AlarmDescription).toMatch(/docs\/operations\.md, alarm \w+/);
+    expect(byMetric('LiveFeeds')).toHaveLength(1);
+    expect(byMetric('ChannelsPastExpiry')).toHaveLength(1);
     const rate = alarms.filter((a) => a.Metrics);
     expect(rate).toHaveLength(1);
     const expression = (rate[0]!.Metrics as Json[]).find((m) => m.Expression)!.Expression as string;

@@ -1,5 +1,4 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { handler } from '../../functions/sync.js';
@@ -9,26 +8,11 @@ import { AwsSecretStore } from '../../shared/adapters/secrets/aws-secret-store.j
 import { SYNC_SCOPE_URLS } from '../../shared/adapters/google/scopes.js';
 import { listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { saveChannel, WATCHED_FEEDS } from '../../shared/adapters/dynamodb/push-channels.js';
-import { captureOutput } from '../support/logs.js';
+import { LAMBDA_CONTEXT, withOutput } from '../support/lambda.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync.js';
 
-const context = {
-  awsRequestId: 'req-1',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:sync',
-  functionName: 'sync',
-  getRemainingTimeInMillis: () => 600_000,
-} as unknown as Context;
-
 /** The handler with its log lines (where the metric lines go). */
-async function invoke(event: Parameters<typeof handler>[0]) {
-  const output = captureOutput();
-  try {
-    const result = await handler(event, context);
-    return { result, lines: output.lines().map((l) => JSON.parse(l) as Record<string, unknown>) };
-  } finally {
-    output.restore();
-  }
-}
+const invoke = (event: Parameters<typeof handler>[0]) => withOutput(() => handler(event, LAMBDA_CONTEXT));
 
 describe('the sync Lambda handler', () => {
   let h: SyncHarness;

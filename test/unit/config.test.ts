@@ -133,7 +133,7 @@ describe('Configuration reference (docs/configuration.md)', () => {
 describe('Lambda entry points', () => {
   const root = resolve(import.meta.dirname, '../..');
   // The rotation function reads no configuration (its stack gives it none), so it validates none.
-  const entries = [...HTTP_FUNCTIONS.map((f) => f.entry), 'functions/sync.ts'];
+  const entries = [...HTTP_FUNCTIONS.map((f) => f.entry), 'functions/sync.ts', 'functions/push-worker.ts', 'functions/push-channels.ts'];
   /** Imports the modules in a fresh Node with only `env`, as Lambda's init phase does (no handler runs). */
   const coldStart = (modules: readonly string[], env: Record<string, string>) =>
     new Promise<{ exitCode: number; stderr: string }>((done) => {

@@ -18,3 +18,15 @@ export function channelTokenMatches(presented: string, storedHash: string): bool
   const actual = createHash('sha256').update(presented, 'utf8').digest();
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
+
+/**
+ * The header CloudFront adds on its way to the receiver's function URL (infra/constructs/site.ts),
+ * with a value only the distribution and the receiver know: the URL takes unsigned requests (Google
+ * cannot sign for origin access control), so this is how a request proves it came through CloudFront.
+ */
+export const ORIGIN_SECRET_HEADER = 'x-workspace-bridge-origin';
+
+/** Whether a request carries the origin secret: compared digest to digest in constant time, like a channel token. */
+export function originSecretMatches(presented: string | undefined, secret: string): boolean {
+  return presented !== undefined && channelTokenMatches(presented, hashChannelToken(secret));
+}

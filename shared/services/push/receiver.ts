@@ -16,6 +16,14 @@ import { getChannel, noteChannelMessage, releaseMessage, takeMessage, type Chann
 import { channelTokenMatches } from '../../domain/push/token.js';
 
 export const MAX_NOTIFICATION_BYTES = 64 * 1024;
+/** The headers of Google's notifications the receiver reads: CloudFront forwards these and no other viewer header (infra/constructs/site.ts). */
+export const NOTIFICATION_HEADERS = [
+  'x-goog-channel-id',
+  'x-goog-channel-token',
+  'x-goog-resource-id',
+  'x-goog-resource-state',
+  'x-goog-message-number',
+] as const;
 /** Notifications sent just before expiry can arrive just after it. */
 const EXPIRY_GRACE_MS = 5 * 60_000;
 
