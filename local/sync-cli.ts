@@ -5,6 +5,7 @@
  *   npm run sync -- --force      pass the mass-deletion guard
  *   npm run sync -- --check      preflight: key, each delegated scope (push's Reports scope too), the admin subject
  *   npm run sync -- --push-status   push-driven sync: channels, last notifications, changes applied, lag
+ *   npm run sync -- --stop-channels stops every open Google notification channel (after turning push off)
  * Progress goes to stderr; stdout gets one JSON line (the summary). Exit code 0 only when the run
  * succeeded (or the dry run / check found nothing wrong).
  */
@@ -13,6 +14,8 @@ import { join, resolve } from 'node:path';
 import { loadConfig, loadSyncConfig } from '../shared/config/config.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { pushStatus } from '../shared/services/push/health.js';
+import { stopAllChannels } from '../shared/services/push/manager.js';
+import { createWatchClient } from '../shared/services/push/setup.js';
 import { provideDependencies } from '../shared/runtime/dependencies.js';
 import { AwsSecretStore } from '../shared/adapters/secrets/aws-secret-store.js';
 import { startSync } from '../shared/services/sync/invocation.js';
@@ -22,11 +25,12 @@ import { sessionTerminator } from '../shared/services/sync/sessions.js';
 import type { SyncDependencies } from '../shared/services/sync/dependencies.js';
 import { LOCAL_STATE_DIR, localDependencies, useLocalEmulatorPort } from './local-dependencies.js';
 
-const USAGE = 'Usage: npm run sync [-- --dry-run | --force | --check | --push-status]';
+const OPTIONS = ['--dry-run', '--force', '--check', '--push-status', '--stop-channels'];
+const USAGE = `Usage: npm run sync [-- ${OPTIONS.join(' | ')}]`;
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv);
-  const unknown = argv.filter((a) => !['--dry-run', '--force', '--check', '--push-status'].includes(a));
+  const unknown = argv.filter((a) => !OPTIONS.includes(a));
   if (unknown.length > 0) {
     process.stderr.write(`Unknown option ${unknown.join(' ')}. ${USAGE}\n`);
     return 2;
@@ -61,6 +65,19 @@ async function main(argv: string[]): Promise<number> {
       );
     process.stdout.write(`${JSON.stringify(health)}\n`);
     return health.healthy ? 0 : 1;
+  }
+  if (flags.has('--stop-channels')) {
+    // Google keeps posting to an open channel until it expires; with push turned off nothing renews
+    // them, and this ends them now instead of within their TTL.
+    const stopped = await stopAllChannels({
+      db: deps.db,
+      tableName: deps.config.tableName,
+      watch: await createWatchClient(deps),
+      now: Date.now,
+    });
+    stderr(`stopped ${stopped.length} channels`);
+    process.stdout.write(`${JSON.stringify({ stopped })}\n`);
+    return 0;
   }
   // Here there is no 15-minute limit: one invocation runs the whole sync.
   const outcome = await startSync(

@@ -4,8 +4,8 @@ import { DIRECTORY_READONLY_SCOPES, DIRECTORY_SCOPES } from '../../local/emulato
 import { REPORTS_AUDIT_SCOPE } from '../../local/emulator/push/routes.js';
 import type { LocalDependencies } from '../../local/local-dependencies.js';
 import { listChannels } from '../../shared/adapters/dynamodb/push-channels.js';
-import { manageChannels } from '../../shared/services/push/manager.js';
-import { createManagerDeps } from '../../shared/services/push/setup.js';
+import { manageChannels, stopAllChannels } from '../../shared/services/push/manager.js';
+import { createManagerDeps, createWatchClient } from '../../shared/services/push/setup.js';
 import { listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import type { PushStatus } from '../../shared/contract/api.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
@@ -226,5 +226,23 @@ describe('the receiver refuses what it cannot verify, without calling Google', (
     expect(((await answers[0]!.json()) as { error: { code: string } }).error.code).toBe('unknown_channel');
     await deps.pushQueue.idle();
     expect(app.harness.emulator.counters()).toEqual({});
+  });
+});
+
+// Last: it ends every channel the tests above use.
+describe('turning push off', () => {
+  it('stops every open channel at Google and closes its record (npm run sync -- --stop-channels)', async () => {
+    const open = (await listChannels(deps.db, deps.config.tableName)).filter((c) => c.status === 'active');
+    expect(open.length).toBeGreaterThanOrEqual(3);
+    const stopped = await stopAllChannels({
+      db: deps.db,
+      tableName: deps.config.tableName,
+      watch: await createWatchClient(deps),
+      now: Date.now,
+    });
+    expect(stopped.sort()).toEqual(open.map((c) => c.id).sort());
+    expect((await listChannels(deps.db, deps.config.tableName)).filter((c) => c.status === 'active')).toEqual([]);
+    const atGoogle = app.harness.emulator.push.list().filter((c) => open.some((o) => o.id === c.id));
+    expect(atGoogle.every((c) => c.stopped)).toBe(true);
   });
 });

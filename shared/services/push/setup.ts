@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js';
+import type { Config, SyncConfig } from '../../config/config.js';
 import { syncTokenSource } from '../../adapters/google/credentials.js';
 import { delegatedAuthClient } from '../../adapters/google/delegated-token.js';
 import type { Dependencies } from '../../runtime/dependencies.js';
@@ -15,15 +15,22 @@ export function createPushWorkerEnvironment(deps: PushDependencies, wiring: Part
   return createSyncEnvironment(deps, { sessions: sessionTerminator(deps), ...wiring });
 }
 
-/** The channel manager's dependencies: Google's watch methods with the users and Reports audit scopes, the receiver's address. */
+/** Google's watch and stop methods with the sync's own credentials (key or keyless: adapters/google/credentials.ts) and the watch scopes. */
+export async function createWatchClient(
+  deps: Pick<Dependencies, 'secrets' | 'awsCredentials'> & {
+    readonly config: Pick<SyncConfig, 'googleCredentials' | 'googleAdminSubject' | 'googleApiRoot'>;
+  },
+): Promise<GoogleWatchClient> {
+  return new GoogleWatchClient(delegatedAuthClient(await syncTokenSource(deps), WATCH_SCOPES), deps.config.googleApiRoot);
+}
+
+/** The channel manager's dependencies: the watch client, the receiver's address, the channel policy. */
 export async function createManagerDeps(deps: PushDependencies, now: () => number = Date.now): Promise<ManagerDeps> {
   const { config } = deps;
-  // The sync's own credentials, key or keyless (adapters/google/credentials.ts), with the watch scopes.
-  const auth = delegatedAuthClient(await syncTokenSource(deps), WATCH_SCOPES);
   return {
     db: deps.db,
     tableName: config.tableName,
-    watch: new GoogleWatchClient(auth, config.googleApiRoot),
+    watch: await createWatchClient(deps),
     address: config.push.receiverUrl,
     now,
     policy: channelPolicy(config.push.channelTtlHours * 3_600_000),
