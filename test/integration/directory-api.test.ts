@@ -192,8 +192,25 @@ describe('people and groups API', () => {
       const everyone = await getJson<{ total: number; items: Person[]; facets: Record<string, { count: number }[]> }>('/api/people?q=');
       expect(everyone.total).toBe(users.filter(listed).length);
       expect(everyone.facets.department!.reduce((sum, f) => sum + f.count, 0)).toBe(users.filter((u) => listed(u) && department(u)).length);
-      for (const bad of ['/api/people?manager=abc', `/api/people?department=${'x'.repeat(201)}`, '/api/people?department=a&department=b']) {
+      for (const bad of [
+        '/api/people?manager=ada%40example.com',
+        `/api/people?department=${'x'.repeat(201)}`,
+        '/api/people?department=a&department=b',
+      ]) {
         expect((await api.get(bad, member)).status, bad).toBe(400);
+      }
+    });
+
+    it('takes every id of the shape Google documents for a user (up to 255 letters, digits, - or _), and never an email', async () => {
+      // Unknown, but of a shape a Google id may have: not found, where a numeric-only check answered 400.
+      for (const id of ['1'.repeat(22), 'Ab_9-x', 'z'.repeat(255)]) {
+        const response = await api.get(`/api/people/${id}`, member);
+        expect(response.status, id).toBe(404);
+      }
+      for (const id of [encodeURIComponent(users[0]!.primaryEmail), '1'.repeat(256)]) {
+        const response = await api.get(`/api/people/${id}`, member);
+        expect(response.status, id).toBe(400);
+        expect(await response.json()).toMatchObject({ error: { code: 'invalid_user_id' } });
       }
     });
 
