@@ -41,7 +41,7 @@ export interface InfraConfig {
   readonly instanceName: string | undefined;
   /** ARN of a WAFv2 web ACL (scope CLOUDFRONT, so in us-east-1) to put in front of CloudFront; undefined: none. */
   readonly webAclArn: string | undefined;
-  /** CloudFront price class: which edge locations serve the site (docs/_notes-infra.md). */
+  /** CloudFront price class: which edge locations serve the site (docs/deploy.md, "Deployment settings (CDK context)", with its costs). */
   readonly priceClass: PriceClassSetting;
   /** AWS X-Ray active tracing on every function (and the IAM it needs); off by default: X-Ray bills per trace. */
   readonly tracing: boolean;

@@ -1,6 +1,7 @@
 import { HttpError, readJsonBody, type HttpRequest } from './http.js';
 import { words } from '../domain/people/normalize.js';
 import { MAX_CURSOR_LENGTH } from './cursor.js';
+import { GOOGLE_USER_ID } from '../domain/directory/google-ids.js';
 
 /**
  * Input checks shared by the directory API's routes: every parameter is checked for shape and size
@@ -15,12 +16,12 @@ export const MAX_ACCESS_GROUPS = 100;
 /**
  * The shape of every id that reaches a store, checked before any read, so nothing over-long or
  * malformed becomes a DynamoDB key (a key over its size limit is a 500 there, not a 400):
- * Google's user ids (the ID token `sub`) are numeric strings of at most 21 digits; its group ids
+ * Google's user ids (the ID token `sub`) have the one shape of GOOGLE_USER_ID; its group ids
  * are short lower-case alphanumerics (15 characters today, bounded with room to spare); a
  * session's public id is the base64url SHA-256 of its cookie, 43 characters.
  */
 const ID_SHAPES = {
-  user: { pattern: /^\d{1,21}$/, code: 'invalid_user_id', what: 'a directory user id (1 to 21 digits)' },
+  user: { pattern: GOOGLE_USER_ID, code: 'invalid_user_id', what: 'a directory user id (up to 255 letters, digits, - or _)' },
   group: { pattern: /^[0-9a-z]{1,32}$/, code: 'invalid_group_id', what: 'a directory group id (up to 32 lower-case letters and digits)' },
   session: { pattern: /^[A-Za-z0-9_-]{43}$/, code: 'invalid_session_id', what: 'a session id (43 base64url characters)' },
 } as const;

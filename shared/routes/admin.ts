@@ -1,5 +1,5 @@
-import { endUserSessions } from '../adapters/dynamodb/sessions.js';
 import { signEveryoneOut } from '../services/sign-everyone-out.js';
+import { signUserOut } from '../services/sign-user-out.js';
 import { getPendingDiff, getSyncProgress, runRecordsQuery, type RunRecord } from '../adapters/dynamodb/sync-state-store.js';
 import { HttpError, json, type HttpRequest } from '../http/http.js';
 import { queryPage } from '../http/paging.js';
@@ -67,8 +67,8 @@ export const adminRoutes: readonly AppRoute[] = [
     method: 'POST',
     path: '/api/admin/users/{id}/sessions/revoke',
     handler: adminOnly(
-      withInput(userIdParam, async (_request, { deps, input: userId }) =>
-        json(200, { userId, revoked: await endUserSessions(deps.db, deps.config.tableName, userId) }),
+      withInput<string, SignedIn>(userIdParam, async (_request, { deps, session, input: userId }) =>
+        json(200, { userId, revoked: await signUserOut(deps.db, deps.config.tableName, session.user.id, userId) }),
       ),
     ),
   },

@@ -46,6 +46,17 @@ describe('people and groups API', () => {
     return !shared || (shared.includes('phones') && shared.includes('locations'));
   };
   const groupByEmail = (email: string) => api.harness.emulator.directory.group(email)!;
+  /** Every audit entry (pk AUDIT), oldest first. */
+  const auditEntries = async () =>
+    (
+      await api.app.deps.db.send(
+        new QueryCommand({
+          TableName: api.app.deps.config.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'AUDIT' },
+        }),
+      )
+    ).Items ?? [];
 
   /** Users in a group directly or through nesting (cycle-safe), CUSTOMER meaning every live user: what the API must answer. */
   function usersIn(groupId: string, seen = new Set<string>()): Set<string> {
@@ -181,8 +192,25 @@ describe('people and groups API', () => {
       const everyone = await getJson<{ total: number; items: Person[]; facets: Record<string, { count: number }[]> }>('/api/people?q=');
       expect(everyone.total).toBe(users.filter(listed).length);
       expect(everyone.facets.department!.reduce((sum, f) => sum + f.count, 0)).toBe(users.filter((u) => listed(u) && department(u)).length);
-      for (const bad of ['/api/people?manager=abc', `/api/people?department=${'x'.repeat(201)}`, '/api/people?department=a&department=b']) {
+      for (const bad of [
+        '/api/people?manager=ada%40example.com',
+        `/api/people?department=${'x'.repeat(201)}`,
+        '/api/people?department=a&department=b',
+      ]) {
         expect((await api.get(bad, member)).status, bad).toBe(400);
+      }
+    });
+
+    it('takes every id of the shape Google documents for a user (up to 255 letters, digits, - or _), and never an email', async () => {
+      // Unknown, but of a shape a Google id may have: not found, where a numeric-only check answered 400.
+      for (const id of ['1'.repeat(22), 'Ab_9-x', 'z'.repeat(255)]) {
+        const response = await api.get(`/api/people/${id}`, member);
+        expect(response.status, id).toBe(404);
+      }
+      for (const id of [encodeURIComponent(users[0]!.primaryEmail), '1'.repeat(256)]) {
+        const response = await api.get(`/api/people/${id}`, member);
+        expect(response.status, id).toBe(400);
+        expect(await response.json()).toMatchObject({ error: { code: 'invalid_user_id' } });
       }
     });
 
@@ -565,10 +593,23 @@ describe('people and groups API', () => {
       const victim = users.find((u) => listed(u) && !u.isAdmin && u.primaryEmail !== users[1]!.primaryEmail)!;
       const [a, b] = [await api.sessionFor(victim.primaryEmail), await api.sessionFor(victim.primaryEmail)];
       expect((await api.get('/api/me', a)).status).toBe(200);
+      const before = await auditEntries();
       const response = await api.post(`/api/admin/users/${victim.id}/sessions/revoke`, admin, undefined);
       expect(await response.json()).toEqual({ userId: victim.id, revoked: 2 });
       expect((await api.get('/api/me', a)).status).toBe(401);
       expect((await api.get('/api/me', b)).status).toBe(401);
+      // Who asked, whose sessions (by immutable id, never email), when and how many.
+      const added = (await auditEntries()).filter((e) => !before.some((b) => b.sk === e.sk));
+      expect(added).toEqual([
+        expect.objectContaining({
+          action: 'sessions.revoke',
+          actor: api.harness.emulator.directory.admin.id,
+          userId: victim.id,
+          revoked: 2,
+          at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        }),
+      ]);
+      expect(JSON.stringify(added)).not.toContain(victim.primaryEmail);
     });
   });
   describe('after directory sync sees a change', () => {
@@ -598,17 +639,6 @@ describe('people and groups API', () => {
 
   // Last: it ends every session, the shared member's and admin's too.
   describe('signing everyone out', () => {
-    const auditEntries = async () =>
-      (
-        await api.app.deps.db.send(
-          new QueryCommand({
-            TableName: api.app.deps.config.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': 'AUDIT' },
-          }),
-        )
-      ).Items ?? [];
-
     it("ends every session of every user as an admin asks (the admin's own too), and records who, when and how many", async () => {
       const people = users.filter((u) => listed(u)).slice(0, 6);
       const jars = await Promise.all(people.map((u) => api.sessionFor(u.primaryEmail)));

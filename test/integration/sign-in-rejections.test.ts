@@ -92,6 +92,9 @@ describe('ID token claims', () => {
     ['nbf in the future', withClaims((c) => ({ ...c, nbf: now() + 3600 })), 'token_not_yet_valid'],
     ['nbf not a number', withClaims((c) => ({ ...c, nbf: 'now' as unknown as number })), 'token_not_yet_valid'],
     ['sub missing', without('sub'), 'sub_missing'],
+    ['sub an email (users.get would take it for one)', withClaims((c) => ({ ...c, sub: String(c.email) })), 'sub_missing'],
+    ['sub with a path separator', withClaims((c) => ({ ...c, sub: `${String(c.sub)}/..` })), 'sub_missing'],
+    ['sub over 255 characters', withClaims((c) => ({ ...c, sub: '1'.repeat(256) })), 'sub_missing'],
   ])('rejects %s', (_name, attack, reason) => expectRejected(attack, reason, 400));
 
   it.each([

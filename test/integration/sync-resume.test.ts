@@ -6,12 +6,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getGroupById, listDirectGroupsOf, listDirectMembers, listUsersInGroup } from '../../shared/adapters/dynamodb/groups.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
-import type { SnapshotDelta } from '../../shared/domain/sync/snapshot.js';
+import { emptySnapshot, type SnapshotDelta } from '../../shared/domain/sync/snapshot.js';
 import { getUserById } from '../../shared/adapters/dynamodb/users.js';
 import { readPointer } from '../../shared/adapters/dynamodb/people-index-store.js';
 import { applyChangedUser } from '../../shared/adapters/dynamodb/sync-apply.js';
 import { toDirectoryUser } from '../../shared/adapters/google/map.js';
-import { LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/services/sync/setup.js';
+import { createSyncEnvironment, LAMBDA_RESERVE_MS, LEASE_DURATION_MS } from '../../shared/services/sync/setup.js';
+import { SnapshotFetcher } from '../../shared/services/sync/fetch.js';
 import { listRunRecords, SyncStateStore } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import { systemClock } from '../../shared/adapters/clock/clock.js';
 import { handler } from '../../functions/sync.js';
@@ -296,6 +297,43 @@ describe('a user renamed while the users list is being paged', () => {
       expect(h.endedSessions).toHaveLength(endedBefore);
     });
   }, 90_000);
+});
+
+describe('a user the lists missed, confirmed with users.get', () => {
+  it('joins the snapshot with what colleagues see of them, one more counted call; a hidden one with nothing shared', async () => {
+    const h = await startSyncHarness(SMALL);
+    try {
+      expect((await h.sync()).status).toBe('succeeded');
+      const live = h.emulator.directory.users.filter((u) => !u.deletionTime && !u.suspended && !u.archived);
+      const listed = live.find((u) => u.includeInGlobalAddressList !== false)!;
+      const hidden = h.emulator.directory.updateUser(live.find((u) => u.id !== listed.id)!.id, { includeInGlobalAddressList: false });
+      const stored = (await getUserById(h.table.db, h.table.tableName, listed.id))!;
+      expect(stored.shared).toBeDefined();
+
+      // Everything listed already, as when the run has paged every list: only the lookups remain.
+      const env = await createSyncEnvironment(h.deps, {
+        sessions: { endUserSessions: async () => undefined, refreshUserSessions: async () => undefined },
+      });
+      const snapshot = { ...emptySnapshot(), domains: [], schemas: [], usersCursor: { done: true }, groupsCursor: { done: true } };
+      const fetcher = new SnapshotFetcher(env.source, snapshot);
+      const gets = () => h.emulator.counters()['directory.users.get'] ?? 0;
+      const before = gets();
+      const outcome = await fetcher.confirmMissing(
+        { users: [listed.id, hidden.id], groups: [] },
+        { concurrency: 2, shouldStop: () => false },
+      );
+
+      expect(outcome).toBe('complete');
+      expect(snapshot.users.map((u) => u.id).sort()).toEqual([listed.id, hidden.id].sort());
+      // The same public view the domain listing gave the full run; none for the hidden user, whom the view leaves out.
+      expect(snapshot.publicProfiles).toEqual([{ id: listed.id, ...stored.shared }]);
+      expect(fetcher.takeDelta().publicProfiles).toEqual(snapshot.publicProfiles);
+      expect(gets() - before).toBe(3);
+      expect(env.callStats.apiCalls).toBe(3);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('a group deleted in Google', () => {

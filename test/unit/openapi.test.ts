@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { API_ENDPOINTS } from '../../shared/contract/api.js';
 import { API_ROUTES } from '../../shared/routes/api.js';
+import { GOOGLE_USER_ID } from '../../shared/domain/directory/google-ids.js';
 
 interface Operation {
   parameters?: { name: string; in: string; required?: boolean }[];
@@ -45,6 +46,24 @@ describe('OpenAPI description', () => {
   it('keeps the wire contract free of imports, so the browser bundle takes nothing of the server', async () => {
     const source = await readFile(CONTRACT, 'utf8');
     expect(source).not.toMatch(/^\s*(import|export .* from)\b/m);
+  });
+
+  it('gives every user id (a path id under /api/people or /api/admin/users, manager=, userId) the one Google user id shape', async () => {
+    const doc = JSON.parse(await readFile(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema?: { pattern?: string } }[] }>>;
+    };
+    const patterns: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const operation of Object.values(item))
+        for (const p of operation.parameters ?? [])
+          if (p.name === 'manager' || (p.in === 'path' && /^\/api\/(people|admin\/users)\/\{id\}/.test(path)))
+            patterns.push(`${p.schema?.pattern}`);
+    const source = JSON.stringify(doc);
+    patterns.push(
+      ...[...source.matchAll(/"userId":\{"type":"string","pattern":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string),
+    );
+    expect(patterns.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(patterns)).toEqual(new Set([GOOGLE_USER_ID.source]));
   });
 
   it('declares every path parameter and a JSON error answer for bad input where a route takes input', async () => {

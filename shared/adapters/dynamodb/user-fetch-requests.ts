@@ -30,11 +30,6 @@ export type FetchRequestState =
   /** The tenant's budget for this minute is spent: nothing requested. */
   | { readonly kind: 'over_budget' };
 
-/** A Google user id (the ID token's `sub`) as sign-in and the sync accept it: never an email, which users.get would also take. */
-export function isGoogleUserId(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9A-Za-z_-]{1,255}$/.test(value);
-}
-
 /** Claims the fetch of `sub`, or reports the one already claimed; the budget is spent only by a new claim. */
 export async function claimUserFetch(
   db: DynamoDBDocumentClient,

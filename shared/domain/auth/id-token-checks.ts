@@ -1,5 +1,6 @@
 import { compactVerify, errors } from 'jose';
 import { LoginRejected } from './errors.js';
+import { isGoogleUserId } from '../directory/google-ids.js';
 import { ID_TOKEN_ALG, type JwksCache } from './jwks.js';
 
 /**
@@ -62,7 +63,8 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now + CLOCK_SKEW_SECONDS))
     throw new LoginRejected('token_not_yet_valid');
   if (typeof claims.nonce !== 'string' || claims.nonce !== expected.nonce) throw new LoginRejected('nonce_mismatch');
-  if (typeof claims.sub !== 'string' || claims.sub === '' || claims.sub.length > 255) throw new LoginRejected('sub_missing');
+  // The Directory user id sign-in looks up: an email or a path-like value would name no one safely.
+  if (!isGoogleUserId(claims.sub)) throw new LoginRejected('sub_missing');
 
   if (claims.email_verified !== true || typeof claims.email !== 'string' || !claims.email.includes('@'))
     throw new LoginRejected('email_unverified');

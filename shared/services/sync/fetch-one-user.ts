@@ -1,4 +1,5 @@
-import { isGoogleUserId, recordUserFetchOutcome } from '../../adapters/dynamodb/user-fetch-requests.js';
+import { recordUserFetchOutcome } from '../../adapters/dynamodb/user-fetch-requests.js';
+import { isGoogleUserId } from '../../domain/directory/google-ids.js';
 import type { SyncDependencies } from './dependencies.js';
 import { createSyncEnvironment, type SyncWiring } from './setup.js';
 import { syncOneUser } from './targeted.js';

@@ -1,4 +1,5 @@
 import type { DirectorySource } from '../../adapters/google/directory-source.js';
+import { isListed } from '../../domain/people/directory-index.js';
 import { appendDelta, applyDelta, emptyDelta, isDeltaEmpty, type Snapshot, type SnapshotDelta } from '../../domain/sync/snapshot.js';
 
 export interface FetchOptions {
@@ -126,8 +127,9 @@ export class SnapshotFetcher {
   /**
    * Looks up, one call each, stored users and groups the lists did not return. A list that changes
    * while it is paged (a rename moving an item to a page already read) can miss an item that still
-   * exists; only those Google answers 404 for are gone. One still there joins the snapshot (a group
-   * with its members), so the run neither tombstones it nor ends its sessions.
+   * exists; only those Google answers 404 for are gone. One still there joins the snapshot (a user
+   * with their public view, a second users.get; a group with its members), so the run neither
+   * tombstones it nor ends its sessions.
    */
   async confirmMissing(
     missing: { readonly users: readonly string[]; readonly groups: readonly string[] },
@@ -136,7 +138,10 @@ export class SnapshotFetcher {
     for (const id of missing.users) {
       this.queue.push(async () => {
         const user = await this.source.getUser(id);
-        if (user) this.record({ ...emptyDelta(), users: [user] });
+        if (!user) return;
+        // The public view the domain listing would have given, so colleagues see the user as after any run.
+        const profile = isListed(user) ? await this.source.getPublicUser(user.id) : undefined;
+        this.record({ ...emptyDelta(), users: [user], publicProfiles: profile ? [profile] : [] });
       });
     }
     for (const id of missing.groups) {

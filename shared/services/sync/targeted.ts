@@ -10,6 +10,7 @@ import { allSyncedUserIds, ancestorGroups, knownMemberIds, storedGroupState } fr
 import type { DirectoryGroup, DirectoryUser, GroupMember, SharedProfile } from '../../domain/directory/model.js';
 import { getUserById } from '../../adapters/dynamodb/users.js';
 import { markSearchIndexStale } from '../../adapters/dynamodb/people-index-store.js';
+import { isListed } from '../../domain/people/directory-index.js';
 import {
   applyChangedUser,
   applyGroupUpsert,
@@ -53,7 +54,7 @@ export async function syncOneUser(env: TargetedEnvironment, userId: string, stat
  * second users.get). Nobody sees anything of a suspended, archived or hidden person, so no call then.
  */
 async function publicViewOf(env: TargetedEnvironment, user: DirectoryUser): Promise<SharedProfile | undefined> {
-  if (user.suspended || user.archived || !user.visibleInDirectory) return undefined;
+  if (!isListed(user)) return undefined;
   const profile = await env.source.getPublicUser(user.id);
   if (!profile) return undefined;
   const { id: _id, ...shared } = profile;
