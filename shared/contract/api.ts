@@ -270,8 +270,8 @@ export interface RunRecord {
   readonly errors: readonly { readonly code: string; readonly message: string }[];
 }
 
-/** A sync run record; `totals` (users and groups after the run) once the run records carry them. */
-export type SyncRun = RunRecord & { readonly totals?: { readonly users: number; readonly groups: number } };
+/** A sync run record, as the admin page lists it. */
+export type SyncRun = RunRecord;
 
 export interface DeletionSample {
   readonly id: string;

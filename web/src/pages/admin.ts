@@ -231,13 +231,13 @@ function runTable(items: readonly SyncRun[]): HTMLElement {
 
 /**
  * The runs on a time axis (SVG built with DOM calls: no inline styles): one dot per run coloured by
- * its status, on a line of the users and groups it fetched (or the totals, once run records carry
- * them), with dated ticks and a legend that names every status shown.
+ * its status, on a line of the users and groups it fetched, with dated ticks and a legend that
+ * names every status shown.
  */
 export function historyChart(items: readonly SyncRun[]): Element {
   const runs = [...items].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-30);
-  const value = (r: SyncRun) => (r.totals ? r.totals.users + r.totals.groups : r.counts.fetched);
-  const what = runs.every((r) => r.totals) ? 'users and groups in the directory' : 'users and groups fetched';
+  const value = (r: SyncRun) => r.counts.fetched;
+  const what = 'users and groups fetched';
   const width = 640;
   const height = 220;
   const left = 48;
