@@ -163,6 +163,35 @@ describe('duplicated, replayed and out-of-order notifications', () => {
   });
 });
 
+describe('group activities', () => {
+  it("takes a group named by its Google id (groups_enterprise's group_id), not only by its address", async () => {
+    const { emulator } = app.harness;
+    const channel = emulator.push.list().find((c) => c.resource === 'reports.groups_enterprise' && !c.stopped)!;
+    const group = emulator.directory.groups[0]!;
+    await settled();
+    queued.length = 0;
+    const answer = await browserFetch(app.app.origin, '/hooks/google', new Map(), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json; charset=UTF-8',
+        'x-goog-channel-id': channel.id,
+        'x-goog-channel-token': channel.token ?? '',
+        'x-goog-resource-id': channel.resourceId,
+        'x-goog-resource-state': 'add_member',
+        'x-goog-message-number': '80001',
+      },
+      body: JSON.stringify({
+        kind: 'admin#reports#activity',
+        id: { time: new Date().toISOString(), applicationName: 'groups_enterprise' },
+        events: [{ type: 'moderator_action', name: 'add_member', parameters: [{ name: 'group_id', value: group.id }] }],
+      }),
+    });
+    expect(await answer.json()).toEqual({ status: 'accepted', changes: 1 });
+    await settled();
+    expect(queued).toMatchObject([{ kind: 'group', groupKey: group.id, event: 'add_member' }]);
+  });
+});
+
 describe('lost notifications and a channel Google ends early', () => {
   it('the full sync repairs exactly what push missed, and push health reports that gap', async () => {
     const { emulator } = app.harness;

@@ -14,6 +14,7 @@ import { HttpError, json, type HttpRequest, type HttpResponse } from '../../http
 import type { ChangeQueue, PushChange } from '../../domain/push/changes.js';
 import { getChannel, noteChannelMessage, releaseMessage, takeMessage, type ChannelRecord } from '../../adapters/dynamodb/push-channels.js';
 import { channelTokenMatches } from '../../domain/push/token.js';
+import { isGoogleUserId } from '../../domain/directory/google-ids.js';
 
 export const MAX_NOTIFICATION_BYTES = 64 * 1024;
 /** The headers of Google's notifications the receiver reads: CloudFront forwards these and no other viewer header (infra/constructs/site.ts). */
@@ -98,8 +99,7 @@ function changesOf(channel: ChannelRecord, headers: NotificationHeaders, body: s
   const origin = { channelId: channel.id, messageNumber: headers.messageNumber, receivedAt };
   if (channel.feed === 'users') {
     const id = parsed.id;
-    if (typeof id !== 'string' || !/^\d{1,32}$/.test(id))
-      throw new HttpError(400, 'invalid_notification', 'A users notification names the user by its numeric id.');
+    if (!isGoogleUserId(id)) throw new HttpError(400, 'invalid_notification', 'A users notification names the user by its user id.');
     return [{ kind: 'user', userId: id, event: headers.state, ...origin }];
   }
   return groupChanges(parsed, origin);
@@ -120,7 +120,7 @@ function groupChanges(
     for (const p of parameters) {
       if (!['GROUP_EMAIL', 'group_email', 'group_id'].includes(String(p?.name)) || typeof p.value !== 'string') continue;
       const groupKey = p.value.toLowerCase();
-      if (groupKey.length > 254 || !/^[^@\s]+@[^@\s]+$/.test(groupKey)) continue;
+      if (!isGroupKey(groupKey)) continue;
       changes.set(groupKey, {
         kind: 'group',
         groupKey,
@@ -131,6 +131,15 @@ function groupChanges(
     }
   }
   return [...changes.values()];
+}
+
+/**
+ * groups.get takes the group's address or its id. The admin feed names groups by address
+ * (GROUP_EMAIL); groups_enterprise's group_id is documented only as "identifier of the target
+ * group", so a Google group id (lowercase letters and digits) is taken as well as an address.
+ */
+function isGroupKey(key: string): boolean {
+  return key.length <= 254 && (/^[^@\s/]+@[^@\s/]+$/.test(key) || /^[0-9a-z]{1,64}$/.test(key));
 }
 
 function parseJsonObject(body: string): Record<string, unknown> {
