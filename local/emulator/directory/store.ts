@@ -211,6 +211,16 @@ export class DirectoryStore {
     return group;
   }
 
+  /** A new primary address; the old one is not kept as an alias (the harder case for a reader that knew the old one). */
+  renameGroup(groupKey: string, email: string): DirectoryGroupResource {
+    const group = this.requireGroup(groupKey);
+    for (const old of [group.email, ...(group.aliases ?? [])]) this.groupsByEmail.delete(old.toLowerCase());
+    Object.assign(group, { email: email.toLowerCase(), etag: newEtag() });
+    this.indexGroup(group);
+    this.changed();
+    return group;
+  }
+
   deleteGroup(groupKey: string): void {
     const group = this.requireGroup(groupKey);
     this.data.groups.splice(this.data.groups.indexOf(group), 1);

@@ -170,18 +170,28 @@ function insertGroup(context: DirectoryWriteContext, request: EmulatorRequest): 
   return json(200, group);
 }
 
-/** Name and description; the emulator does not rename a group's address. */
+/** Name, description and address (the audit log names the old address, and the new one as NEW_VALUE). */
 function updateGroup(context: DirectoryWriteContext, request: EmulatorRequest): EmulatorResponse {
   const actor = callerEmail(context, request, GROUP_WRITE);
-  const group = requireGroup(context, request.params.groupKey!);
+  let group = requireGroup(context, request.params.groupKey!);
   const body = jsonBody(request);
-  if (typeof body.email === 'string' && body.email.toLowerCase() !== group.email)
-    throw new GoogleApiError(400, 'invalid', "The emulator does not change a group's email address.");
+  if (typeof body.email === 'string' && body.email.toLowerCase() !== group.email) {
+    const email = body.email.toLowerCase();
+    if (!email.includes('@') || !context.directory.isTenantDomain(email.split('@')[1]!))
+      throw new GoogleApiError(403, 'forbidden', 'Not Authorized to access this resource/api');
+    if (context.directory.group(email) || context.directory.user(email))
+      throw new GoogleApiError(409, 'duplicate', 'Entity already exists.');
+    const old = group.email;
+    group = context.directory.renameGroup(group.id, email);
+    announceGroup(context, actor, 'CHANGE_GROUP_EMAIL', { ...group, email: old }, { NEW_VALUE: email });
+  }
   const changes: Partial<Pick<DirectoryGroupResource, 'name' | 'description'>> = {};
   if (typeof body.name === 'string') changes.name = body.name;
   if (typeof body.description === 'string') changes.description = body.description;
-  Object.assign(group, changes, { etag: `"${randomBytes(20).toString('base64url')}"` });
-  announceGroup(context, actor, changes.name !== undefined ? 'CHANGE_GROUP_NAME' : 'CHANGE_GROUP_DESCRIPTION', group);
+  if (Object.keys(changes).length > 0) {
+    Object.assign(group, changes, { etag: `"${randomBytes(20).toString('base64url')}"` });
+    announceGroup(context, actor, changes.name !== undefined ? 'CHANGE_GROUP_NAME' : 'CHANGE_GROUP_DESCRIPTION', group);
+  }
   return json(200, group);
 }
 
