@@ -112,6 +112,26 @@ describe('push-driven sync through the local host', () => {
     await eventually(async () => expect(await check()).toEqual([]));
   });
 
+  it("a group's new address replaces the old one, and the group keeps its members and access (CHANGE_GROUP_EMAIL)", async () => {
+    const person = liveUser(6);
+    const { data: group } = await admin.groups.insert({ requestBody: { email: 'push-before@example.com', name: 'Push rename' } });
+    await admin.members.insert({ groupKey: group.id!, requestBody: { email: person.primaryEmail, role: 'MEMBER' } });
+    const granted = async () =>
+      (
+        (await (await app.post('/api/access/check', adminJar, JSON.stringify({ userId: person.id, groupIds: [group.id!] }))).json()) as {
+          granted: string[];
+        }
+      ).granted;
+    await eventually(async () => expect(await granted()).toEqual([group.id]));
+    // The activity names the old address, which Google no longer knows: the group is asked for by its id, not deleted.
+    await admin.groups.update({ groupKey: group.id!, requestBody: { email: 'push-after@example.com' } });
+    await eventually(async () => {
+      const stored = (await (await app.get(`/api/groups/${group.id}`, adminJar)).json()) as { email?: string };
+      expect(stored.email).toBe('push-after@example.com');
+    });
+    expect(await granted()).toEqual([group.id]);
+  });
+
   it('duplicated and out-of-order notifications are applied once, and the last state wins', async () => {
     const person = liveUser(7);
     app.harness.emulator.push.setSettings({ duplicateRate: 1, jitterMs: 300 });

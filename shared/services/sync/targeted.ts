@@ -69,7 +69,7 @@ async function publicViewOf(env: TargetedEnvironment, user: DirectoryUser): Prom
  */
 export async function syncOneGroup(env: TargetedEnvironment, key: string, stats = { itemWrites: 0 }): Promise<TargetedOutcome> {
   const ctx = applyContext(env, stats);
-  const group = await env.source.getGroup(key);
+  const group = (await env.source.getGroup(key)) ?? (await renamedGroup(env, key));
   if (!group) return tombstoneMissingGroup(env, ctx, key);
   const fetched = await listAllMembers(env, group.id);
   if (fetched === undefined) return tombstoneMissingGroup(env, ctx, key); // deleted between the two calls
@@ -85,6 +85,17 @@ export async function syncOneGroup(env: TargetedEnvironment, key: string, stats 
   const members = classifyMembers(fetched, known.users, known.groups);
   const changed = await applyClosure(env, ctx, group, members);
   return outcome === 'unchanged' && changed ? 'updated' : outcome;
+}
+
+/**
+ * A group Google no longer finds by the address an activity names may have a new address
+ * (CHANGE_GROUP_EMAIL names the old one): asked again by the id stored for that address before
+ * anything is deleted. One more call, only when the address is unknown to Google.
+ */
+async function renamedGroup(env: TargetedEnvironment, key: string): Promise<DirectoryGroup | undefined> {
+  if (!key.includes('@')) return undefined;
+  const stored = await getGroupByEmail(env.db, env.tableName, key);
+  return stored && !stored.deletedAt ? env.source.getGroup(stored.id) : undefined;
 }
 
 async function tombstoneMissingGroup(env: TargetedEnvironment, ctx: ApplyContext, key: string): Promise<TargetedOutcome> {
