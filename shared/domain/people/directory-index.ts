@@ -304,78 +304,167 @@ function reportsByManager(managerOf: readonly number[]): { reportOffsets: Uint32
 
 const valueAt = (column: CodedColumn, position: number) => column.values[column.codes[position]!]!;
 
-/** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
-export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
-  // Every employee reads this index: past name, email and photo it holds only what colleagues may see.
-  const people = input.users
-    .filter(isListed)
-    .map((user) => ({ user, seen: sharedProfileOf(user), key: nameKey(user.name.fullName) }))
-    .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.user.primaryEmail, b.user.primaryEmail));
-  const byEmail = new Map<string, number>();
-  people.forEach(({ user, seen }, i) => {
-    for (const e of [user.primaryEmail, ...seen.aliases]) byEmail.set(e.toLowerCase(), i);
-  });
-  const fields = searchableFields(input.schemas);
-  const managerOf = people.map(({ seen }) =>
-    seen.managerEmail ? (byEmail.get(seen.managerEmail.toLowerCase()) ?? MANAGER_NOT_LISTED) : NO_MANAGER,
-  );
+/**
+ * A listed person as the index holds them: what summaries, facets and the org chart show, and their
+ * search words by field. The manager's name is not among the words: it depends on who the manager
+ * is, resolved when the index is built or patched.
+ */
+export interface PersonRecord {
+  readonly id: string;
+  readonly primaryEmail: string;
+  /** Primary email and aliases, lower case: what another person's manager relation may name. */
+  readonly emails: readonly string[];
+  readonly fullName: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly title: string;
+  readonly department: string;
+  readonly location: string;
+  readonly photoUrl: string;
+  readonly managerEmail?: string;
+  readonly words: DocumentWords;
+}
 
-  const personWords: DocumentWords[] = people.map(({ user, seen }, i) => {
-    const manager = managerOf[i]! < people.length ? people[managerOf[i]!]!.user.name.fullName : '';
-    const texts: Array<readonly [number, string | undefined]> = [
-      [PERSON_FIELDS.name, `${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`],
-      [PERSON_FIELDS.email, user.primaryEmail],
-      [PERSON_FIELDS.alias, seen.aliases.join(' ')],
-      [PERSON_FIELDS.title, seen.title],
-      [PERSON_FIELDS.department, seen.department],
-      [PERSON_FIELDS.manager, manager],
-      [PERSON_FIELDS.location, seen.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]).join(' ')],
-      [PERSON_FIELDS.phone, seen.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]).join(' ')],
-      [PERSON_FIELDS.keyword, seen.keywords.join(' ')],
-      [PERSON_FIELDS.custom, fields.flatMap(([schema, name]) => customValues(seen.customSchemas[schema]?.[name])).join(' ')],
-    ];
-    const folded = wordsOfEach(texts.map(([, text]) => text ?? ''));
-    return texts.map(([code], n) => [code, folded[n]!] as const);
-  });
-  const groups = input.groups
-    .filter((g) => !g.deletedAt)
-    .map((group) => ({ group, key: nameKey(group.name) }))
-    .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.group.email, b.group.email));
-  const groupWords: DocumentWords[] = groups.map(({ group }) => {
-    const [name, emails, description] = wordsOfEach([group.name, [group.email, ...group.aliases].join(' '), group.description]);
-    return [
+/** A live group as the index holds it. */
+export interface GroupRecord {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly description: string;
+  readonly memberCount: number;
+  readonly words: DocumentWords;
+}
+
+/**
+ * The index record of a user, or undefined when search must not list them. Every employee reads
+ * the index: past name, email and photo it holds only what colleagues may see.
+ */
+export function personRecord(user: DirectoryUser, fields: ReadonlyArray<readonly [string, string]>): PersonRecord | undefined {
+  if (!isListed(user)) return undefined;
+  const seen = sharedProfileOf(user);
+  const texts: Array<readonly [number, string | undefined]> = [
+    [PERSON_FIELDS.name, `${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`],
+    [PERSON_FIELDS.email, user.primaryEmail],
+    [PERSON_FIELDS.alias, seen.aliases.join(' ')],
+    [PERSON_FIELDS.title, seen.title],
+    [PERSON_FIELDS.department, seen.department],
+    [PERSON_FIELDS.location, seen.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]).join(' ')],
+    [PERSON_FIELDS.phone, seen.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]).join(' ')],
+    [PERSON_FIELDS.keyword, seen.keywords.join(' ')],
+    [PERSON_FIELDS.custom, fields.flatMap(([schema, name]) => customValues(seen.customSchemas[schema]?.[name])).join(' ')],
+  ];
+  const folded = wordsOfEach(texts.map(([, text]) => text ?? ''));
+  return {
+    id: user.id,
+    primaryEmail: user.primaryEmail,
+    emails: [user.primaryEmail, ...seen.aliases].map((e) => e.toLowerCase()),
+    fullName: user.name.fullName,
+    givenName: user.name.givenName,
+    familyName: user.name.familyName,
+    title: seen.title ?? '',
+    department: seen.department ?? '',
+    location: seen.locations.find((l) => l.area)?.area ?? '',
+    photoUrl: user.photoUrl ?? '',
+    ...(seen.managerEmail ? { managerEmail: seen.managerEmail.toLowerCase() } : {}),
+    words: texts.map(([code], n) => [code, folded[n]!] as const),
+  };
+}
+
+/** The index record of a group, or undefined for a deleted one. */
+export function groupRecord(group: IndexedGroup): GroupRecord | undefined {
+  if (group.deletedAt) return undefined;
+  const [name, emails, description] = wordsOfEach([group.name, [group.email, ...group.aliases].join(' '), group.description]);
+  return {
+    id: group.id,
+    email: group.email,
+    name: group.name,
+    description: group.description,
+    memberCount: group.directMembersCount ?? 0,
+    words: [
       [field(NAME), name!],
       [field(EMAIL), emails!],
       [field(OTHER), description!],
-    ];
-  });
+    ],
+  };
+}
 
-  const photoPrefix = commonPrefix(people.flatMap((p) => (p.user.photoUrl ? [p.user.photoUrl] : [])));
+/** What a person's summary columns hold, one row per position. */
+type PersonRow = Omit<PersonRecord, 'emails' | 'managerEmail' | 'words'>;
+type GroupRow = Omit<GroupRecord, 'words'>;
+
+const byName =
+  <T>(key: (row: T) => string, email: (row: T) => string) =>
+  (a: T, b: T) =>
+    compareCodeUnits(key(a), key(b)) || compareCodeUnits(email(a), email(b));
+const personOrder = byName<{ key: string; record: { primaryEmail: string } }>(
+  (p) => p.key,
+  (p) => p.record.primaryEmail,
+);
+const groupOrder = byName<{ key: string; record: { email: string } }>(
+  (g) => g.key,
+  (g) => g.record.email,
+);
+
+/** The manager's name words, as the manager field of a person's document. */
+const managerWords = (name: string): readonly [number, readonly string[]] => [PERSON_FIELDS.manager, words(name)];
+
+function peopleColumns(rows: readonly PersonRow[], managerOf: readonly number[], index: StoredTokenIndex): Columns['people'] {
+  const photoPrefix = commonPrefix(rows.flatMap((p) => (p.photoUrl ? [p.photoUrl] : [])));
+  return {
+    ids: rows.map((p) => p.id),
+    emails: rows.map((p) => p.primaryEmail),
+    fullNames: rows.map((p) => p.fullName),
+    givenNames: rows.map((p) => p.givenName),
+    familyNames: rows.map((p) => p.familyName),
+    titles: codedColumn(rows.map((p) => p.title)),
+    departments: codedColumn(rows.map((p) => p.department)),
+    photoUrls: rows.map((p) => p.photoUrl.slice(photoPrefix.length)),
+    photoPrefix,
+    locations: codedColumn(rows.map((p) => p.location)),
+    managers: Uint32Array.from(managerOf),
+    ...reportsByManager(managerOf),
+    index,
+  };
+}
+
+function groupColumns(rows: readonly GroupRow[], index: StoredTokenIndex): Columns['groups'] {
+  return {
+    ids: rows.map((g) => g.id),
+    emails: rows.map((g) => g.email),
+    names: rows.map((g) => g.name),
+    descriptions: rows.map((g) => g.description),
+    memberCounts: Uint32Array.from(rows, (g) => g.memberCount),
+    index,
+  };
+}
+
+/** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
+export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
+  const fields = searchableFields(input.schemas);
+  const people = input.users
+    .flatMap((user) => personRecord(user, fields) ?? [])
+    .map((record) => ({ record, key: nameKey(record.fullName) }))
+    .sort(personOrder)
+    .map((p) => p.record);
+  const byEmail = new Map<string, number>();
+  people.forEach((p, i) => {
+    for (const e of p.emails) byEmail.set(e, i);
+  });
+  const managerOf = people.map((p) => (p.managerEmail ? (byEmail.get(p.managerEmail) ?? MANAGER_NOT_LISTED) : NO_MANAGER));
+  const personWords: DocumentWords[] = people.map((p, i) => [
+    ...p.words,
+    managerWords(managerOf[i]! < people.length ? people[managerOf[i]!]!.fullName : ''),
+  ]);
+  const groups = input.groups
+    .flatMap((group) => groupRecord(group) ?? [])
+    .map((record) => ({ record, key: nameKey(record.name) }))
+    .sort(groupOrder)
+    .map((g) => g.record);
+
   const columns: Columns = {
     meta: { builtAt: now.toISOString() },
-    people: {
-      ids: people.map((p) => p.user.id),
-      emails: people.map((p) => p.user.primaryEmail),
-      fullNames: people.map((p) => p.user.name.fullName),
-      givenNames: people.map((p) => p.user.name.givenName),
-      familyNames: people.map((p) => p.user.name.familyName),
-      titles: codedColumn(people.map((p) => p.seen.title ?? '')),
-      departments: codedColumn(people.map((p) => p.seen.department ?? '')),
-      photoUrls: people.map((p) => p.user.photoUrl?.slice(photoPrefix.length) ?? ''),
-      photoPrefix,
-      locations: codedColumn(people.map((p) => p.seen.locations.find((l) => l.area)?.area ?? '')),
-      managers: Uint32Array.from(managerOf),
-      ...reportsByManager(managerOf),
-      index: buildTokenIndex(personWords),
-    },
-    groups: {
-      ids: groups.map((g) => g.group.id),
-      emails: groups.map((g) => g.group.email),
-      names: groups.map((g) => g.group.name),
-      descriptions: groups.map((g) => g.group.description),
-      memberCounts: Uint32Array.from(groups, (g) => g.group.directMembersCount ?? 0),
-      index: buildTokenIndex(groupWords),
-    },
+    people: peopleColumns(people, managerOf, buildTokenIndex(personWords)),
+    groups: groupColumns(groups, buildTokenIndex(groups.map((g) => g.words))),
   };
   const data = toPacked(columns);
   // The version hashes content only (not builtAt), so rebuilding an unchanged directory is a no-op.
