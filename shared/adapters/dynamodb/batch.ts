@@ -1,5 +1,7 @@
 import {
+  BatchGetCommand,
   BatchWriteCommand,
+  type BatchGetCommandOutput,
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
@@ -38,4 +40,25 @@ async function writeBatch(db: DynamoDBDocumentClient, tableName: string, batch: 
     const result: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: pending }));
     pending = result.UnprocessedItems;
   }
+}
+
+/** Items by key, strongly consistent, 100 keys a BatchGetItem, unprocessed keys asked again; in no particular order, missing ones left out. */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } = {},
+): Promise<Array<Record<string, unknown>>> {
+  const found: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    while (pending && pending.length > 0) {
+      const result: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ...projection } } }),
+      );
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return found;
 }
