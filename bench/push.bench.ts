@@ -25,6 +25,8 @@ import { admin_directory_v1 } from '@googleapis/admin';
 import { SESSION_COOKIE } from '../shared/http/cookies.js';
 import { createSession, sessionPolicy } from '../shared/adapters/dynamodb/sessions.js';
 import { loadConfig } from '../shared/config/config.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { KEYS } from '../shared/adapters/dynamodb/table-definition.js';
 import { createDocumentClient, createDynamoClient } from '../shared/adapters/dynamodb/client.js';
 import { readPointer, rebuildSearchIndex, SearchIndexCache } from '../shared/adapters/dynamodb/people-index-store.js';
 import { PUSH_BATCH_MEASURE } from '../shared/services/push/worker.js';
@@ -143,9 +145,13 @@ export async function run(args: string[]): Promise<void> {
     const adminCookie = await cookieFor(emulator.directory.admin.id);
     const api = (path: string, cookie: string, init: RequestInit = {}) =>
       fetch(`${origin}${path}`, { ...init, headers: { cookie, origin, ...(init.headers ?? {}) } });
-    const people = emulator.directory.users.filter((u) => !u.deletionTime && !u.isAdmin && !u.suspended);
+    // Listed people only: a person hidden from the directory (includeInGlobalAddressList false) is, rightly, never visible to colleagues.
+    const people = emulator.directory.users.filter(
+      (u) => !u.deletionTime && !u.isAdmin && !u.suspended && u.includeInGlobalAddressList !== false,
+    );
     let cursor = 0;
-    const renamed = new Map<number, (typeof people)[number]>();
+    const joined = new Map<number, { person: (typeof people)[number]; groupId: string }>();
+    const renamed = new Map<number, { person: (typeof people)[number]; before: number }>();
     const nextPerson = () => people[cursor++]!;
 
     const kinds: Array<{
@@ -173,14 +179,24 @@ export async function run(args: string[]): Promise<void> {
         name: 'rename',
         target: 'p95 < 10 s',
         explain: async (i) => {
-          const person = renamed.get(i)!;
+          const { person, before } = renamed.get(i)!;
           const stored = await getUserById(apiDb, config.tableName, person.id);
           const shown = (await (await api(`/api/people/${person.id}`, adminCookie)).json()) as { name?: { familyName?: string } };
-          return `${person.id}: Google ${JSON.stringify((await admin.users.get({ userKey: person.id })).data.name)}, stored ${JSON.stringify(stored?.name)}, API ${JSON.stringify(shown.name ?? shown)}`;
+          const index = await new SearchIndexCache(apiDb, config.tableName, 0).current();
+          const { Item: delta } = await apiDb.send(
+            new GetCommand({ TableName: config.tableName, Key: KEYS.searchIndexDelta('person', person.id), ConsistentRead: true }),
+          );
+          const { shared: _shared, ...flags } = stored ?? {};
+          return [
+            `${person.id}: API before the change ${before}; Google ${JSON.stringify((await admin.users.get({ userKey: person.id })).data.name)}`,
+            `stored ${JSON.stringify({ ...flags, name: stored?.name })}`,
+            `API ${JSON.stringify(shown.name ?? shown)}; in the index ${index?.version}: ${JSON.stringify(index?.personById(person.id)?.name)}`,
+            `delta ${JSON.stringify(delta && { seq: delta.seq, name: (delta.record as { fullName?: string } | null)?.fullName ?? null })}`,
+          ].join('; ');
         },
         change: async (i) => {
           const person = nextPerson();
-          renamed.set(i, person);
+          renamed.set(i, { person, before: (await api(`/api/people/${person.id}`, adminCookie)).status });
           await admin.users.patch({
             userKey: person.id,
             requestBody: { name: { givenName: person.name.givenName, familyName: `Renamed${i}` } },
@@ -203,9 +219,18 @@ export async function run(args: string[]): Promise<void> {
       {
         name: 'membership added',
         target: `p95 < ${(AUDIT_LAG_MS + 10_000) / 1000} s (audit lag + 10 s)`,
+        explain: async (i) => {
+          const { person, groupId } = joined.get(i)!;
+          const stored = await getUserById(apiDb, config.tableName, person.id);
+          const { Item } = await apiDb.send(
+            new GetCommand({ TableName: config.tableName, Key: KEYS.transitiveMembership(person.id, groupId) }),
+          );
+          return `${person.id} in ${groupId}: stored membership ${Item ? 'yes' : 'no'}; stored user listed ${stored?.visibleInDirectory} suspended ${stored?.suspended}`;
+        },
         change: async (i) => {
           const person = nextPerson();
           const group = emulator.directory.groups[i % emulator.directory.groups.length]!;
+          joined.set(i, { person, groupId: group.id });
           const granted = async () =>
             (
               (await (
@@ -229,13 +254,14 @@ export async function run(args: string[]): Promise<void> {
     const readsPerChange = new Map<string, number>();
     for (const kind of kinds) {
       const before = emulator.counters();
-      const versionBefore = (await readPointer(apiDb, config.tableName))?.version;
+      const pointerBefore = await readPointer(apiDb, config.tableName);
       let compactions = 0;
-      let watched = versionBefore;
+      let watched = pointerBefore && `${pointerBefore.version}|${pointerBefore.baseSeq ?? 0}`;
       const watchCompactions = setInterval(() => {
         void readPointer(apiDb, config.tableName).then((p) => {
-          if (p && p.version !== watched) {
-            watched = p.version;
+          const mark = p && `${p.version}|${p.baseSeq ?? 0}`;
+          if (mark && mark !== watched) {
+            watched = mark;
             compactions += 1;
           }
         });

@@ -9,7 +9,8 @@ export interface CapacityTally {
 
 type Consumed = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
 
-const READS = new Set(['GetCommand', 'BatchGetCommand', 'QueryCommand', 'ScanCommand', 'TransactGetCommand']);
+/** The low-level command names (a document client's middleware sees those). */
+const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand', 'TransactGetItemsCommand']);
 
 /** The partition key a call names (a key, an item, or a key condition's `:pk`), to tell apart whose call it was. */
 function partitionOf(input: Record<string, unknown>): string {

@@ -8,8 +8,8 @@ import { KEYS, prefixQuery, type ItemKey } from './table-definition.js';
  * The search index's deltas: push changes laid over the published version until the next full
  * build. Each changed person or group is one item (the newest record wins, so two worker batches
  * never lose each other's changes) in the pointer's partition, tagged with a sequence number from
- * the pointer item's `deltaSeq` counter. A batch takes a number (one atomic ADD), writes its items
- * with it, then bumps the counter again, so a reader that sees the counter move finds the items
+ * the pointer item's `deltaSeq` counter. A batch takes a number (one atomic ADD), reads the records,
+ * writes its items with it, then bumps the counter again, so a reader that sees the counter move finds the items
  * written. A full build reads the counter before it reads the directory: every delta at or below
  * that number is in the build (its table write came first), so readers skip them (`baseSeq`).
  */
@@ -52,10 +52,22 @@ export interface IndexRecords {
   readonly groups: ReadonlyMap<string, GroupRecord | null>;
 }
 
-/** Writes the records as deltas (null: no longer listed); answers the counters after the write. */
-export async function writeIndexDeltas(db: DynamoDBDocumentClient, tableName: string, records: IndexRecords): Promise<IndexHead> {
+/**
+ * Takes the sequence number for a batch of deltas. Take it before reading the records from the
+ * table: a higher number then always holds a state read later, so for one person the newest wins.
+ */
+export async function takeDeltaSeq(db: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  return (await bumpDeltaCounters(db, tableName, 0)).deltaSeq;
+}
+
+/** Writes the records as deltas numbered `seq` (null: no longer listed); answers the counters after the write. */
+export async function writeIndexDeltas(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  seq: number,
+  records: IndexRecords,
+): Promise<IndexHead> {
   const count = records.people.size + records.groups.size;
-  const { deltaSeq: seq } = await bumpDeltaCounters(db, tableName, 0);
   const item = (key: ItemKey, record: PersonRecord | GroupRecord | null) => ({ PutRequest: { Item: { ...key, seq, record } } });
   await batchWriteAll(db, tableName, [
     ...[...records.people].map(([id, record]) => item(KEYS.searchIndexDelta('person', id), record)),

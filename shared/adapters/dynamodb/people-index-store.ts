@@ -44,7 +44,7 @@ export interface IndexPointer {
 }
 
 /** Delta records since the published build past which the worker folds them into a new build (see refreshSearchIndex). */
-export const DELTA_BOUND = 200;
+export const DELTA_BOUND = 1_000;
 /** How long one worker may take to compact before another may try. */
 const COMPACTION_LEASE_MS = 5 * 60_000;
 

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getSchemas } from '../../adapters/dynamodb/groups.js';
-import { readStoredForIndex, writeIndexDeltas } from '../../adapters/dynamodb/people-index-deltas.js';
+import { readStoredForIndex, takeDeltaSeq, writeIndexDeltas } from '../../adapters/dynamodb/people-index-deltas.js';
 import { markSearchIndexStale } from '../../adapters/dynamodb/people-index-store.js';
 import { KEYS } from '../../adapters/dynamodb/table-definition.js';
 import type { DirectoryGroup, DirectoryUser } from '../../domain/directory/model.js';
@@ -16,14 +16,15 @@ export const noIndexChanges = (): IndexChanges => ({ users: new Set(), groups: n
 
 /**
  * Writes the index records of the changed people and groups, as stored now, as deltas over the
- * published search index (one BatchGetItem per 100, the schemas, one delta item each and two counter
- * updates). If that fails the index is marked stale, so the next refresh rebuilds it whole: the
+ * published search index (two counter updates, one BatchGetItem per 100, the schemas, one delta item
+ * each). If that fails the index is marked stale, so the next refresh rebuilds it whole: the
  * change is in the table already, and a retry would find nothing left to change.
  */
 export async function publishIndexChanges(db: DynamoDBDocumentClient, tableName: string, changes: IndexChanges): Promise<number> {
   const count = changes.users.size + changes.groups.size;
   if (count === 0) return 0;
   try {
+    const seq = await takeDeltaSeq(db, tableName);
     const [stored, schemas] = await Promise.all([
       readStoredForIndex(db, tableName, [...[...changes.users].map(KEYS.user), ...[...changes.groups].map(KEYS.group)]),
       getSchemas(db, tableName),
@@ -39,7 +40,7 @@ export async function publishIndexChanges(db: DynamoDBDocumentClient, tableName:
       if (group)
         groups.set(group.id, groupRecord({ ...group, directMembersCount: (item.directMembersCount as number | undefined) ?? 0 }) ?? null);
     }
-    await writeIndexDeltas(db, tableName, { people, groups });
+    await writeIndexDeltas(db, tableName, seq, { people, groups });
     return count;
   } catch (error) {
     await markSearchIndexStale(db, tableName).catch(() => undefined);
