@@ -316,6 +316,20 @@ export async function run(args: string[]): Promise<void> {
     );
     batches.disconnect();
 
+    // The safety net after the changes: one full run (what push makes daily and polling hourly), with the deltas folded in.
+    workerUnits = emptyTally();
+    const reconcileStarted = performance.now();
+    const reconcile = await startSync(
+      deps,
+      { sessions: sessionTerminator(deps) },
+      { invocationId: 'bench-reconcile', remainingMs: () => Number.POSITIVE_INFINITY },
+      { untilDone: true },
+    );
+    const summary = runSummary(reconcile);
+    console.log(
+      `full run after the changes (reconciliation): ${summary.status}, ${summary.apiCalls} Google calls, ${((performance.now() - reconcileStarted) / 1000).toFixed(1)} s, RCU ${workerUnits.read.toFixed(0)} WCU ${workerUnits.write.toFixed(0)} (${workerUnits.calls} calls; index rebuilt: ${(await readPointer(apiDb, config.tableName))?.version})`,
+    );
+
     // Calls per day at this tenant with 1 % daily churn: 100 user changes and 100 membership changes.
     const churn = Math.round(USERS * 0.01);
     const userRead = readsPerChange.get('rename')!;
