@@ -116,6 +116,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `tenant: ${USERS} people, ${GROUPS} groups; first full sync ${runSummary(first).status} with ${fullSyncCalls} Google calls`,
     );
+    workerUnits = emptyTally();
     const rebuild = await rebuildSearchIndex(deps.db, config.tableName);
     console.log(
       `full index rebuild at ${rebuild.people} people: read ${rebuild.timings!.readMs} ms, build ${rebuild.timings!.buildMs} ms, write ${rebuild.timings!.writeMs} ms (${rebuild.chunks} chunks, ${(rebuild.bytes / 1024).toFixed(0)} KB); ${JSON.stringify(workerUnits)} units`,
@@ -145,9 +146,9 @@ export async function run(args: string[]): Promise<void> {
     const adminCookie = await cookieFor(emulator.directory.admin.id);
     const api = (path: string, cookie: string, init: RequestInit = {}) =>
       fetch(`${origin}${path}`, { ...init, headers: { cookie, origin, ...(init.headers ?? {}) } });
-    // Listed people only: a person hidden from the directory (includeInGlobalAddressList false) is, rightly, never visible to colleagues.
+    // Listed people only: an archived person, or one hidden from the directory, is rightly never visible to colleagues.
     const people = emulator.directory.users.filter(
-      (u) => !u.deletionTime && !u.isAdmin && !u.suspended && u.includeInGlobalAddressList !== false,
+      (u) => !u.deletionTime && !u.isAdmin && !u.suspended && !u.archived && u.includeInGlobalAddressList !== false,
     );
     let cursor = 0;
     const joined = new Map<number, { person: (typeof people)[number]; groupId: string }>();
