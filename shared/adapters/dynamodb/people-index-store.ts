@@ -82,7 +82,8 @@ async function setPointer(db: DynamoDBDocumentClient, tableName: string, set: st
 /**
  * Stores a built index and points readers at it; a version already current is left alone (only
  * its delta mark moves). Deltas the build before this one folded in are then deleted: a reader
- * still on that version no longer needs them.
+ * still on that version no longer needs them. `base`: the delta counters read before the directory
+ * was read (rebuildSearchIndex); without it every pending delta stays laid over this build.
  */
 export async function publishDirectoryIndex(
   db: DynamoDBDocumentClient,
