@@ -25,7 +25,7 @@ import { putUser } from '../shared/adapters/dynamodb/users.js';
 import { API_ROUTES } from '../shared/routes/api.js';
 import type { HttpRequest } from '../shared/http/http.js';
 import { createRouter } from '../shared/http/router.js';
-import { buildDirectoryIndex } from '../shared/domain/people/directory-index.js';
+import { buildDirectoryIndex, DirectoryIndex, personRecord, searchableFields } from '../shared/domain/people/directory-index.js';
 import { publishDirectoryIndex } from '../shared/adapters/dynamodb/people-index-store.js';
 import { toDirectoryGroup, toDirectorySchema, toDirectoryUser } from '../shared/adapters/google/map.js';
 import { startDynamoDbLocal } from '../local/dynamodb/dynamodb-local.js';
@@ -139,6 +139,27 @@ export async function run(): Promise<void> {
         `target < 1000 ms); 2 reads (GetItem pointer + one BatchGetItem of ${published.chunks} chunks); index holds ${mb(median.heldBytes)} ` +
         `of heap and buffers, process RSS ${mb(median.rssBytes)}`,
     );
+
+    // Push: what a warm API function does when the worker wrote deltas: lay them over the loaded index (pure CPU, no reads).
+    const base = DirectoryIndex.fromData(built.version, built.data);
+    const fields = searchableFields(seed.schemas.map(toDirectorySchema));
+    const patchTimes = [1, 100, 1000].map((n) => {
+      const people = new Map(
+        users
+          .slice(0, n)
+          .map((u) => [
+            u.id,
+            personRecord({ ...u, name: { ...u.name, familyName: 'Patched', fullName: `${u.name.givenName} Patched` } }, fields) ?? null,
+          ]),
+      );
+      const times = [0, 1, 2].map(() => {
+        const started = performance.now();
+        base.patched({ people, groups: new Map() }, `${built.version}+${n}`);
+        return performance.now() - started;
+      });
+      return `${n} → ${ms(times.sort((a, b) => a - b)[1]!)}`;
+    });
+    console.log(`push deltas laid over the loaded index (median of 3), by delta records: ${patchTimes.join(', ')}`);
 
     // The API as deployed: router, session guard, cached index; a real session in the table.
     const stateDirectory = await mkdtemp(join(tmpdir(), 'wb-bench-'));

@@ -189,7 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     enabledIntegrations: read.list('ENABLED_INTEGRATIONS', INTEGRATIONS, { local: INTEGRATIONS, aws: INTEGRATIONS }),
     adminGroupEmail: read.optionalEmail('ADMIN_GROUP_EMAIL', 'the email address of a Google group'),
     syncFunctionName: read.optional('SYNC_FUNCTION_NAME', {}),
-    searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 30, aws: 30 }, 0, 3600),
+    searchIndexCheckSeconds: read.integer('SEARCH_INDEX_CHECK_SECONDS', { local: 2, aws: 2 }, 0, 3600),
     push: {
       enabled: read.boolean('PUSH_ENABLED', { local: true, aws: true }),
       receiverUrl: read.optionalUrl('PUSH_RECEIVER_URL') ?? `${appOrigin}${PUSH_RECEIVER_PATH}`,

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { noIndexChanges, publishIndexChanges } from '../../shared/services/sync/index-deltas.js';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -364,7 +365,7 @@ describe('a group deleted in Google', () => {
 });
 
 describe('a user applied on its own (the push notification step)', () => {
-  it('gets into the search index at the next full run, which finds nothing else to write', async () => {
+  it('its delta is folded into the search index at the next full run, which finds nothing else to write', async () => {
     const h = await startSyncHarness(SMALL);
     try {
       expect((await h.sync()).status).toBe('succeeded');
@@ -384,6 +385,10 @@ describe('a user applied on its own (the push notification step)', () => {
       // A rename leaves what colleagues see as the full run stored it.
       const { shared } = (await getUserById(db, tableName, user.id))!;
       expect(await applyChangedUser(ctx, { ...toDirectoryUser(renamed), shared })).toBe('updated');
+      // As the worker does after a batch: the change becomes a delta over the published index.
+      const changes = noIndexChanges();
+      changes.users.add(user.id);
+      await publishIndexChanges(db, tableName, changes);
 
       const outcome = await h.sync();
       expect(outcome).toMatchObject({ status: 'succeeded', record: { itemWrites: 0, counts: { updated: 0 } } });

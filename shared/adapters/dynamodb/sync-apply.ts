@@ -5,7 +5,6 @@ import { queryAll } from './query.js';
 import { groupEmails, listDirectMembers, listUsersInGroup } from './groups.js';
 import { memberKeyOf, type DirectoryUser, type GroupMember } from '../../domain/directory/model.js';
 import { putUser, userEmails } from './users.js';
-import { markSearchIndexStale } from './people-index-store.js';
 import { canonicalJson } from '../../domain/sync/hash.js';
 import {
   recordHash,
@@ -115,9 +114,9 @@ export async function applyUserUpsert(ctx: ApplyContext, upsert: UserUpsert): Pr
 
 /**
  * Applies one user as Google returned it, on its own: reads the stored record, writes only if
- * something changed. Idempotent; the step a push notification (users.watch) will call. A write
- * marks the search index stale first, as a full run does: the next full run finds this user's
- * hash unchanged and would otherwise never rebuild the index with the change. `user.shared` must
+ * something changed. Idempotent; the step a push notification (users.watch) will call. The caller
+ * records the change for the search index (targeted.ts: a delta, or the stale mark when the delta
+ * cannot be written): the next full run finds this user's hash unchanged. `user.shared` must
  * be what Google's public view shows of them (users.get with domain_public): without it colleagues
  * see nothing of the user's profile until the next full run.
  */
@@ -127,7 +126,6 @@ export async function applyChangedUser(ctx: ApplyContext, user: DirectoryUser): 
   if (Item?.hash === hash && !Item.user?.deletedAt) return 'unchanged';
   const before = Item?.user as DirectoryUser | undefined;
   const wasBlocked = before ? before.suspended || before.archived : false;
-  await markSearchIndexStale(ctx.db, ctx.tableName);
   await applyUserUpsert(ctx, {
     user,
     hash,

@@ -30,6 +30,8 @@
  *   run record   pk SYNCRUNS                sk <startedAt>#<runId> one per run, newest last
  *   index ptr    pk SEARCHINDEX             sk CURRENT             { pointer }
  *   index chunk  pk SEARCHINDEX#<version>   sk CHUNK#<nnnn>        { data }   gzip'd search index, ≤ 350 KB per item
+ *   index delta  pk SEARCHINDEX             sk DELTA#P#<uid> | DELTA#G#<gid>  { seq, record | null }  a changed person or
+ *                group since the published version (push), overlaid by readers until the next full build
  *   health       pk HEALTH                  sk HEALTH              never written: GET /api/health reads it to see DynamoDB answer
  *   user fetch   pk USERFETCH#<sub>         sk REQUEST             { requestedAt (ms), outcome?, expiresAt (TTL) }  sign-in's one-user fetch
  *   fetch budget pk USERFETCH#BUDGET        sk <epoch minute>      { count, expiresAt (TTL) }  the tenant's one-user fetches per minute
@@ -146,6 +148,11 @@ export const KEYS = {
 
   searchIndexPointer: { pk: 'SEARCHINDEX', sk: 'CURRENT' } satisfies ItemKey,
   searchIndexChunk: (version: string, n: number): ItemKey => ({ pk: `SEARCHINDEX#${version}`, sk: `CHUNK#${String(n).padStart(4, '0')}` }),
+  searchIndexDelta: (kind: 'person' | 'group', id: string): ItemKey => ({
+    pk: 'SEARCHINDEX',
+    sk: `DELTA#${kind === 'person' ? 'P' : 'G'}#${id}`,
+  }),
+  searchIndexDeltas: { pk: 'SEARCHINDEX', skPrefix: 'DELTA#' } satisfies PartitionPrefix,
 
   health: { pk: 'HEALTH', sk: 'HEALTH' } satisfies ItemKey,
 

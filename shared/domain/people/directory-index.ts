@@ -19,10 +19,12 @@ import {
   field,
   loadTokenIndex,
   matchAll,
+  patchTokenIndex,
   NAME,
   OTHER,
   weakestMatch,
   type DocumentWords,
+  type PatchedDocument,
   type StoredTokenIndex,
   type TokenIndex,
 } from './token-index.js';
@@ -304,78 +306,167 @@ function reportsByManager(managerOf: readonly number[]): { reportOffsets: Uint32
 
 const valueAt = (column: CodedColumn, position: number) => column.values[column.codes[position]!]!;
 
-/** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
-export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
-  // Every employee reads this index: past name, email and photo it holds only what colleagues may see.
-  const people = input.users
-    .filter(isListed)
-    .map((user) => ({ user, seen: sharedProfileOf(user), key: nameKey(user.name.fullName) }))
-    .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.user.primaryEmail, b.user.primaryEmail));
-  const byEmail = new Map<string, number>();
-  people.forEach(({ user, seen }, i) => {
-    for (const e of [user.primaryEmail, ...seen.aliases]) byEmail.set(e.toLowerCase(), i);
-  });
-  const fields = searchableFields(input.schemas);
-  const managerOf = people.map(({ seen }) =>
-    seen.managerEmail ? (byEmail.get(seen.managerEmail.toLowerCase()) ?? MANAGER_NOT_LISTED) : NO_MANAGER,
-  );
+/**
+ * A listed person as the index holds them: what summaries, facets and the org chart show, and their
+ * search words by field. The manager's name is not among the words: it depends on who the manager
+ * is, resolved when the index is built or patched.
+ */
+export interface PersonRecord {
+  readonly id: string;
+  readonly primaryEmail: string;
+  /** Primary email and aliases, lower case: what another person's manager relation may name. */
+  readonly emails: readonly string[];
+  readonly fullName: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly title: string;
+  readonly department: string;
+  readonly location: string;
+  readonly photoUrl: string;
+  readonly managerEmail?: string;
+  readonly words: DocumentWords;
+}
 
-  const personWords: DocumentWords[] = people.map(({ user, seen }, i) => {
-    const manager = managerOf[i]! < people.length ? people[managerOf[i]!]!.user.name.fullName : '';
-    const texts: Array<readonly [number, string | undefined]> = [
-      [PERSON_FIELDS.name, `${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`],
-      [PERSON_FIELDS.email, user.primaryEmail],
-      [PERSON_FIELDS.alias, seen.aliases.join(' ')],
-      [PERSON_FIELDS.title, seen.title],
-      [PERSON_FIELDS.department, seen.department],
-      [PERSON_FIELDS.manager, manager],
-      [PERSON_FIELDS.location, seen.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]).join(' ')],
-      [PERSON_FIELDS.phone, seen.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]).join(' ')],
-      [PERSON_FIELDS.keyword, seen.keywords.join(' ')],
-      [PERSON_FIELDS.custom, fields.flatMap(([schema, name]) => customValues(seen.customSchemas[schema]?.[name])).join(' ')],
-    ];
-    const folded = wordsOfEach(texts.map(([, text]) => text ?? ''));
-    return texts.map(([code], n) => [code, folded[n]!] as const);
-  });
-  const groups = input.groups
-    .filter((g) => !g.deletedAt)
-    .map((group) => ({ group, key: nameKey(group.name) }))
-    .sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.group.email, b.group.email));
-  const groupWords: DocumentWords[] = groups.map(({ group }) => {
-    const [name, emails, description] = wordsOfEach([group.name, [group.email, ...group.aliases].join(' '), group.description]);
-    return [
+/** A live group as the index holds it. */
+export interface GroupRecord {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly description: string;
+  readonly memberCount: number;
+  readonly words: DocumentWords;
+}
+
+/**
+ * The index record of a user, or undefined when search must not list them. Every employee reads
+ * the index: past name, email and photo it holds only what colleagues may see.
+ */
+export function personRecord(user: DirectoryUser, fields: ReadonlyArray<readonly [string, string]>): PersonRecord | undefined {
+  if (!isListed(user)) return undefined;
+  const seen = sharedProfileOf(user);
+  const texts: Array<readonly [number, string | undefined]> = [
+    [PERSON_FIELDS.name, `${user.name.fullName} ${user.name.givenName} ${user.name.familyName}`],
+    [PERSON_FIELDS.email, user.primaryEmail],
+    [PERSON_FIELDS.alias, seen.aliases.join(' ')],
+    [PERSON_FIELDS.title, seen.title],
+    [PERSON_FIELDS.department, seen.department],
+    [PERSON_FIELDS.location, seen.locations.flatMap((l) => [l.area, l.buildingId, l.floorName, l.deskCode]).join(' ')],
+    [PERSON_FIELDS.phone, seen.phones.flatMap((p) => [p.value, p.value.replace(/\D/g, '')]).join(' ')],
+    [PERSON_FIELDS.keyword, seen.keywords.join(' ')],
+    [PERSON_FIELDS.custom, fields.flatMap(([schema, name]) => customValues(seen.customSchemas[schema]?.[name])).join(' ')],
+  ];
+  const folded = wordsOfEach(texts.map(([, text]) => text ?? ''));
+  return {
+    id: user.id,
+    primaryEmail: user.primaryEmail,
+    emails: [user.primaryEmail, ...seen.aliases].map((e) => e.toLowerCase()),
+    fullName: user.name.fullName,
+    givenName: user.name.givenName,
+    familyName: user.name.familyName,
+    title: seen.title ?? '',
+    department: seen.department ?? '',
+    location: seen.locations.find((l) => l.area)?.area ?? '',
+    photoUrl: user.photoUrl ?? '',
+    ...(seen.managerEmail ? { managerEmail: seen.managerEmail.toLowerCase() } : {}),
+    words: texts.map(([code], n) => [code, folded[n]!] as const),
+  };
+}
+
+/** The index record of a group, or undefined for a deleted one. */
+export function groupRecord(group: IndexedGroup): GroupRecord | undefined {
+  if (group.deletedAt) return undefined;
+  const [name, emails, description] = wordsOfEach([group.name, [group.email, ...group.aliases].join(' '), group.description]);
+  return {
+    id: group.id,
+    email: group.email,
+    name: group.name,
+    description: group.description,
+    memberCount: group.directMembersCount ?? 0,
+    words: [
       [field(NAME), name!],
       [field(EMAIL), emails!],
       [field(OTHER), description!],
-    ];
-  });
+    ],
+  };
+}
 
-  const photoPrefix = commonPrefix(people.flatMap((p) => (p.user.photoUrl ? [p.user.photoUrl] : [])));
+/** What a person's summary columns hold, one row per position. */
+type PersonRow = Omit<PersonRecord, 'emails' | 'managerEmail' | 'words'>;
+type GroupRow = Omit<GroupRecord, 'words'>;
+
+const byName =
+  <T>(key: (row: T) => string, email: (row: T) => string) =>
+  (a: T, b: T) =>
+    compareCodeUnits(key(a), key(b)) || compareCodeUnits(email(a), email(b));
+const personOrder = byName<{ key: string; record: { primaryEmail: string } }>(
+  (p) => p.key,
+  (p) => p.record.primaryEmail,
+);
+const groupOrder = byName<{ key: string; record: { email: string } }>(
+  (g) => g.key,
+  (g) => g.record.email,
+);
+
+/** The manager's name words, as the manager field of a person's document. */
+const managerWords = (name: string): readonly [number, readonly string[]] => [PERSON_FIELDS.manager, words(name)];
+
+function peopleColumns(rows: readonly PersonRow[], managerOf: readonly number[], index: StoredTokenIndex): Columns['people'] {
+  const photoPrefix = commonPrefix(rows.flatMap((p) => (p.photoUrl ? [p.photoUrl] : [])));
+  return {
+    ids: rows.map((p) => p.id),
+    emails: rows.map((p) => p.primaryEmail),
+    fullNames: rows.map((p) => p.fullName),
+    givenNames: rows.map((p) => p.givenName),
+    familyNames: rows.map((p) => p.familyName),
+    titles: codedColumn(rows.map((p) => p.title)),
+    departments: codedColumn(rows.map((p) => p.department)),
+    photoUrls: rows.map((p) => p.photoUrl.slice(photoPrefix.length)),
+    photoPrefix,
+    locations: codedColumn(rows.map((p) => p.location)),
+    managers: Uint32Array.from(managerOf),
+    ...reportsByManager(managerOf),
+    index,
+  };
+}
+
+function groupColumns(rows: readonly GroupRow[], index: StoredTokenIndex): Columns['groups'] {
+  return {
+    ids: rows.map((g) => g.id),
+    emails: rows.map((g) => g.email),
+    names: rows.map((g) => g.name),
+    descriptions: rows.map((g) => g.description),
+    memberCounts: Uint32Array.from(rows, (g) => g.memberCount),
+    index,
+  };
+}
+
+/** Builds the index sync publishes: listed people and live groups, each sorted by name, with their search words. */
+export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): BuiltIndex {
+  const fields = searchableFields(input.schemas);
+  const people = input.users
+    .flatMap((user) => personRecord(user, fields) ?? [])
+    .map((record) => ({ record, key: nameKey(record.fullName) }))
+    .sort(personOrder)
+    .map((p) => p.record);
+  const byEmail = new Map<string, number>();
+  people.forEach((p, i) => {
+    for (const e of p.emails) byEmail.set(e, i);
+  });
+  const managerOf = people.map((p) => (p.managerEmail ? (byEmail.get(p.managerEmail) ?? MANAGER_NOT_LISTED) : NO_MANAGER));
+  const personWords: DocumentWords[] = people.map((p, i) => [
+    ...p.words,
+    managerWords(managerOf[i]! < people.length ? people[managerOf[i]!]!.fullName : ''),
+  ]);
+  const groups = input.groups
+    .flatMap((group) => groupRecord(group) ?? [])
+    .map((record) => ({ record, key: nameKey(record.name) }))
+    .sort(groupOrder)
+    .map((g) => g.record);
+
   const columns: Columns = {
     meta: { builtAt: now.toISOString() },
-    people: {
-      ids: people.map((p) => p.user.id),
-      emails: people.map((p) => p.user.primaryEmail),
-      fullNames: people.map((p) => p.user.name.fullName),
-      givenNames: people.map((p) => p.user.name.givenName),
-      familyNames: people.map((p) => p.user.name.familyName),
-      titles: codedColumn(people.map((p) => p.seen.title ?? '')),
-      departments: codedColumn(people.map((p) => p.seen.department ?? '')),
-      photoUrls: people.map((p) => p.user.photoUrl?.slice(photoPrefix.length) ?? ''),
-      photoPrefix,
-      locations: codedColumn(people.map((p) => p.seen.locations.find((l) => l.area)?.area ?? '')),
-      managers: Uint32Array.from(managerOf),
-      ...reportsByManager(managerOf),
-      index: buildTokenIndex(personWords),
-    },
-    groups: {
-      ids: groups.map((g) => g.group.id),
-      emails: groups.map((g) => g.group.email),
-      names: groups.map((g) => g.group.name),
-      descriptions: groups.map((g) => g.group.description),
-      memberCounts: Uint32Array.from(groups, (g) => g.group.directMembersCount ?? 0),
-      index: buildTokenIndex(groupWords),
-    },
+    people: peopleColumns(people, managerOf, buildTokenIndex(personWords)),
+    groups: groupColumns(groups, buildTokenIndex(groups.map((g) => g.words))),
   };
   const data = toPacked(columns);
   // The version hashes content only (not builtAt), so rebuilding an unchanged directory is a no-op.
@@ -384,6 +475,129 @@ export function buildDirectoryIndex(input: DirectoryInput, now = new Date()): Bu
     .digest('base64url')
     .slice(0, 16);
   return { version, data, people: people.length, groups: groups.length };
+}
+
+/** Changes since the published base: each person or group by id, with its record now, or null when no longer listed. */
+export interface IndexPatch {
+  readonly people: ReadonlyMap<string, PersonRecord | null>;
+  readonly groups: ReadonlyMap<string, GroupRecord | null>;
+}
+
+/**
+ * The merged order of a base (positions 0…n-1, already sorted) less its dropped positions, and the
+ * added rows (sorted the same way, encoded as -(i + 1)): each added row goes in by binary search.
+ */
+function mergedOrder<T>(n: number, dropped: Uint8Array, added: readonly T[], baseBefore: (position: number, row: T) => boolean): number[] {
+  const order: number[] = [];
+  let next = 0;
+  const insertAt = added.map((row) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (baseBefore(mid, row)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  });
+  for (let position = 0; position <= n; position++) {
+    while (next < added.length && insertAt[next]! <= position) order.push(-++next);
+    if (position < n && dropped[position] === 0) order.push(position);
+  }
+  return order;
+}
+
+function droppedPositions(ids: ReadonlyMap<string, unknown>, positions: ReadonlyMap<string, number>, n: number): Uint8Array {
+  const dropped = new Uint8Array(n);
+  for (const id of ids.keys()) {
+    const position = positions.get(id);
+    if (position !== undefined) dropped[position] = 1;
+  }
+  return dropped;
+}
+
+function patchedPeople(base: Columns['people'], positions: ReadonlyMap<string, number>, patch: IndexPatch): Columns['people'] {
+  const n = base.ids.length;
+  const dropped = droppedPositions(patch.people, positions, n);
+  const added = [...patch.people.values()]
+    .flatMap((record) => (record ? [{ record, key: nameKey(record.fullName) }] : []))
+    .sort(personOrder);
+  const order = mergedOrder(
+    n,
+    dropped,
+    added,
+    (position, row) => personOrder({ key: nameKey(base.fullNames[position]!), record: { primaryEmail: base.emails[position]! } }, row) < 0,
+  );
+  const newPosition = new Uint32Array(n);
+  const addedPosition = new Map<string, number>();
+  order.forEach((o, k) => (o >= 0 ? (newPosition[o] = k) : addedPosition.set(added[-o - 1]!.record.id, k)));
+  let byEmail: Map<string, number> | undefined;
+  const positionOfEmail = (email: string) => {
+    // Base people by primary address (the base keeps no aliases), patched people by every address.
+    byEmail ??= new Map(
+      order.flatMap((o, k) =>
+        o >= 0 ? [[base.emails[o]!.toLowerCase(), k] as const] : added[-o - 1]!.record.emails.map((e) => [e, k] as const),
+      ),
+    );
+    return byEmail.get(email);
+  };
+  const managerOf = order.map((o) => {
+    if (o < 0) {
+      const { managerEmail } = added[-o - 1]!.record;
+      return managerEmail ? (positionOfEmail(managerEmail) ?? MANAGER_NOT_LISTED) : NO_MANAGER;
+    }
+    const m = base.managers[o]!;
+    if (m >= n) return m;
+    if (dropped[m] === 0) return newPosition[m]!;
+    return addedPosition.get(base.ids[m]!) ?? MANAGER_NOT_LISTED;
+  });
+  const rows: PersonRow[] = order.map((o) =>
+    o < 0
+      ? added[-o - 1]!.record
+      : {
+          id: base.ids[o]!,
+          primaryEmail: base.emails[o]!,
+          fullName: base.fullNames[o]!,
+          givenName: base.givenNames[o]!,
+          familyName: base.familyNames[o]!,
+          title: valueAt(base.titles, o),
+          department: valueAt(base.departments, o),
+          location: valueAt(base.locations, o),
+          photoUrl: base.photoUrls[o] ? `${base.photoPrefix}${base.photoUrls[o]}` : '',
+        },
+  );
+  const managerName = (k: number) => (managerOf[k]! < rows.length ? rows[managerOf[k]!]!.fullName : '');
+  const documents: PatchedDocument[] = order.map((o, k) => {
+    if (o < 0) return { words: [...added[-o - 1]!.record.words, managerWords(managerName(k))] };
+    const m = base.managers[o]!;
+    // A report of a changed or removed manager: the manager's name words are taken again.
+    return m < n && dropped[m] === 1 ? { base: o, dropField: PERSON_FIELDS.manager, words: [managerWords(managerName(k))] } : { base: o };
+  });
+  return peopleColumns(rows, managerOf, patchTokenIndex(base.index, documents));
+}
+
+function patchedGroups(base: Columns['groups'], positions: ReadonlyMap<string, number>, patch: IndexPatch): Columns['groups'] {
+  const n = base.ids.length;
+  const added = [...patch.groups.values()].flatMap((record) => (record ? [{ record, key: nameKey(record.name) }] : [])).sort(groupOrder);
+  const order = mergedOrder(
+    n,
+    droppedPositions(patch.groups, positions, n),
+    added,
+    (position, row) => groupOrder({ key: nameKey(base.names[position]!), record: { email: base.emails[position]! } }, row) < 0,
+  );
+  const rows: GroupRow[] = order.map((o) =>
+    o < 0
+      ? added[-o - 1]!.record
+      : {
+          id: base.ids[o]!,
+          email: base.emails[o]!,
+          name: base.names[o]!,
+          description: base.descriptions[o]!,
+          memberCount: base.memberCounts[o]!,
+        },
+  );
+  const documents = order.map((o): PatchedDocument => (o < 0 ? { words: added[-o - 1]!.record.words } : { base: o }));
+  return groupColumns(rows, patchTokenIndex(base.index, documents));
 }
 
 /** The loaded index a warm API function keeps: search, and summaries by id without a read. */
@@ -405,6 +619,22 @@ export class DirectoryIndex {
 
   static fromData(version: string, data: Uint8Array): DirectoryIndex {
     return new DirectoryIndex(version, fromPacked(data));
+  }
+
+  /**
+   * This index with the patch laid over it, as a new index named `version`: search, facets,
+   * summaries, the org chart and groups answer as a rebuild with the patched records would, with
+   * two exceptions until the next full build (the base keeps neither aliases nor managers it could
+   * not find): a base person whose manager was not listed keeps no manager when that manager is
+   * added, and a manager relation naming a base person's alias does not resolve. Costs about one
+   * index load (linear in the base), not a build.
+   */
+  patched(patch: IndexPatch, version: string): DirectoryIndex {
+    return new DirectoryIndex(version, {
+      meta: this.columns.meta,
+      people: patchedPeople(this.columns.people, this.personPositions, patch),
+      groups: patchedGroups(this.columns.groups, this.groupPositions, patch),
+    });
   }
 
   get builtAt(): string {

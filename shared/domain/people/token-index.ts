@@ -193,3 +193,59 @@ function lowerBound(tokens: readonly string[], value: string): number {
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * A document of a patched index: a base document's entries (less those of one field, when that
+ * field's words are given again), a new document's words, or both.
+ */
+export interface PatchedDocument {
+  readonly base?: number;
+  /** A field whose base entries are dropped (its words come again in `words`). */
+  readonly dropField?: number;
+  readonly words?: DocumentWords;
+}
+
+/**
+ * The stored form of an index made of base documents and new ones, without re-reading the base's
+ * words: the new words join the base dictionary (a merge of two sorted lists), and a base
+ * document's token ids are shifted by a monotone map, so its entries stay in order. Linear in the
+ * base's entries plus the new words.
+ */
+export function patchTokenIndex(base: StoredTokenIndex, documents: readonly PatchedDocument[]): StoredTokenIndex {
+  const added = new Set<string>();
+  for (const d of documents) for (const [, list] of d.words ?? []) for (const w of list) added.add(w);
+  const extra = [...added].filter((w) => base.tokens[lowerBound(base.tokens, w)] !== w).sort(compareCodeUnits);
+  const tokens: string[] = [];
+  const remap = new Uint32Array(base.tokens.length);
+  for (let i = 0, j = 0; i < base.tokens.length || j < extra.length;) {
+    if (j >= extra.length || (i < base.tokens.length && base.tokens[i]! < extra[j]!)) {
+      remap[i] = tokens.length;
+      tokens.push(base.tokens[i]!);
+      i += 1;
+    } else tokens.push(extra[j++]!);
+  }
+  const entryOffsets = new Uint32Array(documents.length + 1);
+  const entries: number[] = [];
+  documents.forEach((d, n) => {
+    const own: number[] = [];
+    if (d.base !== undefined)
+      for (let i = base.entryOffsets[d.base]!; i < base.entryOffsets[d.base + 1]!; i++) {
+        const entry = base.entries[i]!;
+        if ((entry & FIELD_MASK) !== d.dropField) own.push(remap[entry >>> FIELD_BITS]! * 32 + (entry & FIELD_MASK));
+      }
+    if (d.words) {
+      const best = new Map<number, number>(own.map((e) => [e >>> FIELD_BITS, e & FIELD_MASK]));
+      for (const [code, list] of d.words)
+        for (const w of list) {
+          const id = lowerBound(tokens, w);
+          if ((best.get(id) ?? FIELD_MASK + 1) > code) best.set(id, code);
+        }
+      own.length = 0;
+      for (const [id, code] of best) own.push(id * 32 + code);
+      own.sort((a, b) => a - b);
+    }
+    for (const e of own) entries.push(e);
+    entryOffsets[n + 1] = entries.length;
+  });
+  return { tokens, entryOffsets, entries: Uint32Array.from(entries) };
+}

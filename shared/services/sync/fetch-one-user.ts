@@ -2,6 +2,7 @@ import { recordUserFetchOutcome } from '../../adapters/dynamodb/user-fetch-reque
 import { isGoogleUserId } from '../../domain/directory/google-ids.js';
 import type { SyncDependencies } from './dependencies.js';
 import { createSyncEnvironment, type SyncWiring } from './setup.js';
+import { noIndexChanges, publishIndexChanges } from './index-deltas.js';
 import { syncOneUser } from './targeted.js';
 
 export type OneUserResult = 'created' | 'updated' | 'unchanged' | 'not_found';
@@ -14,7 +15,10 @@ export type OneUserResult = 'created' | 'updated' | 'unchanged' | 'not_found';
  */
 export async function fetchOneUser(deps: SyncDependencies, wiring: SyncWiring, userId: string): Promise<OneUserResult> {
   if (!isGoogleUserId(userId)) throw new Error('fetchUser needs a Google user id.');
-  const outcome = await syncOneUser(await createSyncEnvironment(deps, wiring), userId);
+  const stats = { itemWrites: 0, index: noIndexChanges() };
+  const outcome = await syncOneUser(await createSyncEnvironment(deps, wiring), userId, stats);
+  // Colleagues find the person at once, not at the next full run.
+  await publishIndexChanges(deps.db, deps.config.tableName, stats.index);
   const result = outcome === 'deleted' || outcome === 'absent' ? 'not_found' : outcome;
   await recordUserFetchOutcome(deps.db, deps.config.tableName, userId, result === 'not_found' ? 'not_found' : 'stored');
   return result;

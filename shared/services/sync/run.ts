@@ -193,7 +193,8 @@ class Invocation {
       );
       if (changesDirectory(plan)) await markSearchIndexStale(this.env.db, this.env.tableName);
       if ((await this.apply(plan)) === 'stopped') return await this.handOver('applying');
-      await refreshSearchIndex(this.env.db, this.env.tableName);
+      // The full run is the compaction: push deltas since the last build are folded in.
+      await refreshSearchIndex(this.env.db, this.env.tableName, { foldDeltas: true });
       if (this.checkpoint) await this.store.deleteCheckpoint(this.options.invocationId);
       if (pending) await this.store.deletePendingDiff();
       return this.finish('succeeded', counts, []);

@@ -2,14 +2,14 @@
  * Targeted sync: one user or one group brought up to date with Google, by the same apply steps
  * (diff writes, session ends, tombstones) and through the same limiter and backoff as the full
  * run. What a push notification triggers, and what a sign-in by someone not yet synced can use.
- * The search index is marked stale by every write; the caller publishes it once per batch.
+ * Every change to the people index is noted in an `IndexChanges`; the caller writes the deltas once
+ * per batch (index-deltas.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getGroupByEmail, getGroupById, listDirectMembers } from '../../adapters/dynamodb/groups.js';
 import { allSyncedUserIds, ancestorGroups, knownMemberIds, storedGroupState } from '../../adapters/dynamodb/targeted-reads.js';
 import type { DirectoryGroup, DirectoryUser, GroupMember, SharedProfile } from '../../domain/directory/model.js';
 import { getUserById } from '../../adapters/dynamodb/users.js';
-import { markSearchIndexStale } from '../../adapters/dynamodb/people-index-store.js';
 import { isListed } from '../../domain/people/directory-index.js';
 import {
   applyChangedUser,
@@ -22,12 +22,19 @@ import {
 import { classifyMembers, transitiveMembers } from '../../domain/sync/closure.js';
 import type { FetchedMember } from '../../adapters/google/map.js';
 import { membershipTarget, recordHash, withShared } from '../../domain/sync/plan.js';
+import type { IndexChanges } from './index-deltas.js';
 import type { SyncEnvironment } from './run.js';
 
 export type TargetedEnvironment = Pick<SyncEnvironment, 'db' | 'tableName' | 'source' | 'sessions' | 'clock'>;
 export type TargetedOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent';
 
-function applyContext(env: TargetedEnvironment, stats: { itemWrites: number }): ApplyContext {
+/** What a targeted sync reports back: item writes, and the people and groups whose index records changed. */
+export interface TargetedStats {
+  itemWrites: number;
+  readonly index: IndexChanges;
+}
+
+function applyContext(env: TargetedEnvironment, stats: TargetedStats): ApplyContext {
   return { db: env.db, tableName: env.tableName, sessions: env.sessions, stats, now: () => new Date(env.clock.now()).toISOString() };
 }
 
@@ -36,15 +43,19 @@ function applyContext(env: TargetedEnvironment, stats: { itemWrites: number }): 
  * step; a user Google no longer has is tombstoned. Serves both a push notification (the worker)
  * and sign-in's fetch of someone not synced yet (fetch-one-user.ts).
  */
-export async function syncOneUser(env: TargetedEnvironment, userId: string, stats = { itemWrites: 0 }): Promise<TargetedOutcome> {
+export async function syncOneUser(env: TargetedEnvironment, userId: string, stats: TargetedStats): Promise<TargetedOutcome> {
   const ctx = applyContext(env, stats);
   const user = await env.source.getUser(userId);
   // Google answers users.get by id with the same id; anything else is not this person: store nothing, delete nothing.
   if (user && user.id !== userId) return 'absent';
-  if (user) return applyChangedUser(ctx, withShared(user, await publicViewOf(env, user)));
+  if (user) {
+    const outcome = await applyChangedUser(ctx, withShared(user, await publicViewOf(env, user)));
+    if (outcome !== 'unchanged') stats.index.users.add(userId);
+    return outcome;
+  }
   const stored = await getUserById(env.db, env.tableName, userId);
   if (!stored || stored.deletedAt) return 'absent';
-  await markSearchIndexStale(env.db, env.tableName);
+  stats.index.users.add(userId);
   await tombstoneUser(ctx, { id: userId, email: stored.primaryEmail, emails: [], suspended: false, archived: false });
   return 'deleted';
 }
@@ -67,23 +78,23 @@ async function publicViewOf(env: TargetedEnvironment, user: DirectoryUser): Prom
  * of every group that contains it, from the stored direct members of the groups below them.
  * `key` is the group's address or id. A group Google no longer has is tombstoned.
  */
-export async function syncOneGroup(env: TargetedEnvironment, key: string, stats = { itemWrites: 0 }): Promise<TargetedOutcome> {
+export async function syncOneGroup(env: TargetedEnvironment, key: string, stats: TargetedStats): Promise<TargetedOutcome> {
   const ctx = applyContext(env, stats);
   const group = (await env.source.getGroup(key)) ?? (await renamedGroup(env, key));
-  if (!group) return tombstoneMissingGroup(env, ctx, key);
+  if (!group) return tombstoneMissingGroup(env, ctx, stats, key);
   const fetched = await listAllMembers(env, group.id);
-  if (fetched === undefined) return tombstoneMissingGroup(env, ctx, key); // deleted between the two calls
+  if (fetched === undefined) return tombstoneMissingGroup(env, ctx, stats, key); // deleted between the two calls
   const stored = await storedGroupState(env.db, env.tableName, group.id);
   const hash = recordHash(group);
   let outcome: TargetedOutcome = 'unchanged';
   if (stored?.hash !== hash || stored.deleted) {
-    await markSearchIndexStale(env.db, env.tableName);
+    stats.index.groups.add(group.id);
     await applyGroupUpsert(ctx, { group, hash, previousEmails: [...(stored?.emails ?? [])], created: !stored });
     outcome = stored ? 'updated' : 'created';
   }
   const known = await knownMemberIds(env.db, env.tableName, fetched);
   const members = classifyMembers(fetched, known.users, known.groups);
-  const changed = await applyClosure(env, ctx, group, members);
+  const changed = await applyClosure(env, ctx, stats, group, members);
   return outcome === 'unchanged' && changed ? 'updated' : outcome;
 }
 
@@ -98,14 +109,19 @@ async function renamedGroup(env: TargetedEnvironment, key: string): Promise<Dire
   return stored && !stored.deletedAt ? env.source.getGroup(stored.id) : undefined;
 }
 
-async function tombstoneMissingGroup(env: TargetedEnvironment, ctx: ApplyContext, key: string): Promise<TargetedOutcome> {
+async function tombstoneMissingGroup(
+  env: TargetedEnvironment,
+  ctx: ApplyContext,
+  stats: TargetedStats,
+  key: string,
+): Promise<TargetedOutcome> {
   const stored = key.includes('@') ? await getGroupByEmail(env.db, env.tableName, key) : await getGroupById(env.db, env.tableName, key);
   if (!stored || stored.deletedAt) return 'absent';
   const parents = await ancestorGroups(env.db, env.tableName, stored.id);
-  await markSearchIndexStale(env.db, env.tableName);
+  stats.index.groups.add(stored.id);
   await tombstoneGroup(ctx, { id: stored.id, email: stored.email, emails: [] });
   // The groups that contained it lose the users it brought in.
-  if (parents.size > 0) await recomputeTransitive(env, ctx, parents, new Map());
+  if (parents.size > 0) await recomputeTransitive(env, ctx, stats, parents, new Map());
   return 'deleted';
 }
 
@@ -125,17 +141,19 @@ async function listAllMembers(env: TargetedEnvironment, groupId: string): Promis
 async function applyClosure(
   env: TargetedEnvironment,
   ctx: ApplyContext,
+  stats: TargetedStats,
   group: DirectoryGroup,
   members: readonly GroupMember[],
 ): Promise<boolean> {
   const affected = await ancestorGroups(env.db, env.tableName, group.id);
   affected.add(group.id);
-  return recomputeTransitive(env, ctx, affected, new Map([[group.id, members]]));
+  return recomputeTransitive(env, ctx, stats, affected, new Map([[group.id, members]]));
 }
 
 async function recomputeTransitive(
   env: TargetedEnvironment,
   ctx: ApplyContext,
+  stats: TargetedStats,
   affected: ReadonlySet<string>,
   known: Map<string, readonly GroupMember[]>,
 ): Promise<boolean> {
@@ -149,7 +167,8 @@ async function recomputeTransitive(
     if (!stored) continue;
     const target = membershipTarget(groupId, stored.emails[0] ?? '', direct.get(groupId) ?? [], closure.get(groupId) ?? new Map());
     if (stored.memberHash === target.memberHash && stored.transitiveHash === target.transitiveHash) continue;
-    await markSearchIndexStale(env.db, env.tableName);
+    // Its direct member count (in the index) may have changed.
+    stats.index.groups.add(groupId);
     await applyMembership(ctx, target);
     changed = true;
   }
