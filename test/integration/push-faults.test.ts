@@ -20,7 +20,7 @@ import { manageChannels } from '../../shared/services/push/manager.js';
 import { createManagerDeps } from '../../shared/services/push/setup.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import { directoryClient } from '../support/emulator.js';
-import { openPushChannels } from '../support/push.js';
+import { eventually, openPushChannels } from '../support/push.js';
 import { browserFetch, type CookieJar } from '../support/sign-in.js';
 
 let app: DirectoryApp;
@@ -156,10 +156,16 @@ describe('duplicated, replayed and out-of-order notifications', () => {
     expect(emulator.push.counters.duplicated - duplicatedBefore).toBe(people.length);
     const ids = new Set(people.map((p) => p.id));
     expect(queued.filter((c) => c.kind === 'user' && ids.has(c.userId)).length).toBe(people.length);
-    // The stored records: each got Google's current state. (Not the search index: a rebuild that began
-    // before a later batch's write can clear that batch's stale mark; docs/sync.md, "Known limits".)
-    for (const [i, person] of people.entries())
+    // The stored records and what colleagues find: each got Google's current state.
+    for (const [i, person] of people.entries()) {
       expect((await getUserById(deps.db, deps.config.tableName, person.id))?.name.familyName).toBe(`Sent${i}`);
+      await eventually(async () => {
+        const found = (await (await app.get(`/api/people?q=${encodeURIComponent(`Twice Sent${i}`)}`, adminJar)).json()) as {
+          items: { id: string }[];
+        };
+        expect(found.items.map((p) => p.id)).toContain(person.id);
+      });
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import { manageChannels } from '../../shared/services/push/manager.js';
 import { createManagerDeps } from '../../shared/services/push/setup.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import { directoryClient } from '../support/emulator.js';
+import { eventually } from '../support/push.js';
 
 let app: DirectoryApp;
 let deps: LocalDependencies;
@@ -21,18 +22,6 @@ let adminJar: Map<string, string>;
 let builtVersion: string | undefined;
 
 const WRITE_SCOPES = [DIRECTORY_SCOPES.user, DIRECTORY_SCOPES.group];
-
-async function eventually(check: () => Promise<void>, ms = 10_000): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() - started > ms) throw error;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-  }
-}
 
 beforeAll(async () => {
   app = await startDirectoryApp({ users: 60, groups: 6, push: { auditLagMs: 100 } });

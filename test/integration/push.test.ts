@@ -10,6 +10,7 @@ import { listRunRecords } from '../../shared/adapters/dynamodb/sync-state-store.
 import type { PushStatus } from '../../shared/contract/api.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import { directoryClient } from '../support/emulator.js';
+import { eventually } from '../support/push.js';
 import { browserFetch } from '../support/sign-in.js';
 
 let app: DirectoryApp;
@@ -18,20 +19,6 @@ let admin: admin_directory_v1.Admin;
 let adminJar: Map<string, string>;
 
 const WRITE_SCOPES = [DIRECTORY_SCOPES.user, DIRECTORY_SCOPES.group];
-
-/** Polls until `check` passes (the change travels emulator → receiver → worker → table), or fails after `ms`. */
-async function eventually(check: () => Promise<void>, ms = 10_000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      await check();
-      return Date.now() - started;
-    } catch (error) {
-      if (Date.now() - started > ms) throw error;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-  }
-}
 
 beforeAll(async () => {
   app = await startDirectoryApp({ users: 120, groups: 12, push: { auditLagMs: 100 } });

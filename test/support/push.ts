@@ -15,3 +15,17 @@ export async function openPushChannels(emulator: Emulator, deps: Dependencies): 
   expect((await manageChannels(await createManagerDeps(deps))).failures).toEqual([]);
   await emulator.push.idle();
 }
+
+/** Polls until `check` passes (a change travels emulator → receiver → worker → table and index), or fails after `ms`; resolves to the wait. */
+export async function eventually(check: () => Promise<void>, ms = 10_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      await check();
+      return Date.now() - started;
+    } catch (error) {
+      if (Date.now() - started > ms) throw error;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+  }
+}
