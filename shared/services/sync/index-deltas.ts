@@ -16,7 +16,7 @@ export const noIndexChanges = (): IndexChanges => ({ users: new Set(), groups: n
 
 /**
  * Writes the index records of the changed people and groups, as stored now, as deltas over the
- * published search index (two counter updates, one BatchGetItem per 100, the schemas, one delta item
+ * published search index (two counter updates, strongly consistent GetItems, 25 at a time, the schemas, one delta item
  * each). If that fails the index is marked stale, so the next refresh rebuilds it whole: the
  * change is in the table already, and a retry would find nothing left to change.
  */
