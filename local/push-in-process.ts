@@ -19,9 +19,9 @@ export interface InProcessChangeQueue extends ChangeQueue {
 /**
  * The local stand-in for the worker Lambda and its queue: changes gathered for a moment, applied
  * as one batch by the same worker; a batch's failures are queued again after a growing delay (as
- * Lambda retries an asynchronous event), so a Google or DynamoDB fault loses no change. The search
- * index is republished beside the batches, one rebuild at a time, so a suspension or membership
- * change never waits behind a rebuild of the whole index.
+ * SQS redelivers a failed message), so a Google or DynamoDB fault loses no change. Each batch writes
+ * its search-index deltas; the rebuild that a stale mark or the delta bound calls for runs beside
+ * the batches, one at a time, so no change waits behind a rebuild of the whole index.
  */
 export function createInProcessChangeQueue(deps: () => Dependencies & { config: Dependencies['config'] }): InProcessChangeQueue {
   let queued: PushChange[] = [];
@@ -33,7 +33,7 @@ export function createInProcessChangeQueue(deps: () => Dependencies & { config: 
   let publishing: Promise<void> | undefined;
   let publishAgain = false;
 
-  /** One index rebuild at a time; changes applied during one are published by one more. */
+  /** One index refresh at a time (a rebuild only when stale or past the delta bound); changes applied during one get one more. */
   const publish = () => {
     if (publishing) {
       publishAgain = true;
