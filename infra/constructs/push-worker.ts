@@ -10,14 +10,15 @@ import { PUSH_WORKER_PERMISSIONS, withGoogleCredentials, type SecretName } from 
 
 /**
  * One batch's work: up to PUSH_BATCH_SIZE targets at a few Google calls each under the shared
- * limiter, then one search index republish (5–10 s at 10,000 people today), with room to spare.
+ * limiter, then their search-index deltas; now and then (past the delta bound) a whole rebuild,
+ * 3–15 s at 10,000 people, about ten times that at 100,000: room to spare.
  */
 export const PUSH_WORKER_TIMEOUT = Duration.minutes(3);
 /** Messages per batch: one notification each; several about one person cost one fetch. */
 const PUSH_BATCH_SIZE = 100;
 /** How long the event source gathers a burst into one batch: a bulk change is one batch, not a hundred invocations. */
 const PUSH_BATCHING_WINDOW = Duration.seconds(2);
-/** Batches in flight at once (2 is SQS's minimum): with the full sync they share Google's quota, and each republishes the index. */
+/** Batches in flight at once (2 is SQS's minimum): with the full sync they share Google's quota. */
 const PUSH_MAX_CONCURRENCY = 2;
 
 export interface PushWorkerProps {
@@ -42,7 +43,7 @@ export class PushWorker extends Construct {
       description: 'Workspace Bridge push worker (applies changes Google notified, from the push queue)',
       environment: { ...functionEnvironment(props.config, props.table.tableName), POWERTOOLS_SERVICE_NAME: 'push-worker' },
       logRetentionDays: props.config.logRetentionDays,
-      // As the sync: the batch's search index republish holds the whole index in memory.
+      // As the sync: a rebuild past the delta bound holds the whole index in memory.
       memorySize: 1024,
       timeout: PUSH_WORKER_TIMEOUT,
       tracing: props.config.tracing,
