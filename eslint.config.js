@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// shared/domain/ repeats this pattern: a later block's no-restricted-imports replaces an earlier one's, it does not add to it.
+const SHARED_IMPORTS = {
+  group: ['**/functions/**', '**/infra/**', '**/local/**', '**/web/**'],
+  message: 'shared/ imports none of functions/, infra/, local/, web/.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'web/dist/', '.local/', 'test-results/'] },
   js.configs.recommended,
@@ -14,17 +20,7 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/functions/**', '**/infra/**', '**/local/**', '**/web/**'],
-              message: 'shared/ imports none of functions/, infra/, local/, web/.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [SHARED_IMPORTS] }],
     },
   },
   {
@@ -35,10 +31,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            {
-              group: ['**/functions/**', '**/infra/**', '**/local/**', '**/web/**'],
-              message: 'shared/ imports none of functions/, infra/, local/, web/.',
-            },
+            SHARED_IMPORTS,
             {
               group: ['@aws-sdk/*', 'googleapis', '@googleapis/*', 'google-auth-library', 'aws-lambda'],
               message:

@@ -119,7 +119,9 @@ export async function run(args: string[]): Promise<void> {
     workerUnits = emptyTally();
     const rebuild = await rebuildSearchIndex(deps.db, config.tableName);
     console.log(
-      `full index rebuild at ${rebuild.people} people: read ${rebuild.timings!.readMs} ms, build ${rebuild.timings!.buildMs} ms, write ${rebuild.timings!.writeMs} ms (${rebuild.chunks} chunks, ${(rebuild.bytes / 1024).toFixed(0)} KB); ${JSON.stringify(workerUnits)} units`,
+      `full index rebuild at ${rebuild.people} people: read ${rebuild.timings!.readMs} ms, ` +
+        `build ${rebuild.timings!.buildMs} ms, write ${rebuild.timings!.writeMs} ms (${rebuild.chunks} chunks, ` +
+        `${(rebuild.bytes / 1024).toFixed(0)} KB); ${JSON.stringify(workerUnits)} units`,
     );
     const timedLoad = async () => {
       const started = performance.now();
@@ -226,7 +228,10 @@ export async function run(args: string[]): Promise<void> {
           const { Item } = await apiDb.send(
             new GetCommand({ TableName: config.tableName, Key: KEYS.transitiveMembership(person.id, groupId) }),
           );
-          return `${person.id} in ${groupId}: stored membership ${Item ? 'yes' : 'no'}; stored user listed ${stored?.visibleInDirectory} suspended ${stored?.suspended}`;
+          return (
+            `${person.id} in ${groupId}: stored membership ${Item ? 'yes' : 'no'}; ` +
+            `stored user listed ${stored?.visibleInDirectory} suspended ${stored?.suspended}`
+          );
         },
         change: async (i) => {
           const person = nextPerson();
@@ -303,8 +308,10 @@ export async function run(args: string[]): Promise<void> {
       latencies.sort((a, b) => a - b);
       const pct = (p: number) => (latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]! / 1000).toFixed(2);
       rows.push(
-        `${kind.name.padEnd(26)} n=${latencies.length}${lost ? ` LOST ${lost}` : ''}  p50 ${pct(0.5)} s  p95 ${pct(0.95)} s  max ${pct(1)} s  (${kind.target})  Google reads/change ${(reads / perKind).toFixed(2)}`,
-        `${''.padEnd(26)} per change: worker ${(workerMs / perKind).toFixed(0)} ms, ${units(workerUnits)}; receiver ${units(receiverUnits)}; ${compactions} compactions in the phase; load ${load()}`,
+        `${kind.name.padEnd(26)} n=${latencies.length}${lost ? ` LOST ${lost}` : ''}  p50 ${pct(0.5)} s  ` +
+          `p95 ${pct(0.95)} s  max ${pct(1)} s  (${kind.target})  Google reads/change ${(reads / perKind).toFixed(2)}`,
+        `${''.padEnd(26)} per change: worker ${(workerMs / perKind).toFixed(0)} ms, ${units(workerUnits)}; ` +
+          `receiver ${units(receiverUnits)}; ${compactions} compactions in the phase; load ${load()}`,
         ...lostDetails.map((d) => `${''.padEnd(26)} not visible: ${d}`),
       );
       console.log(rows.slice(-2 - lostDetails.length).join('\n'));
@@ -328,7 +335,10 @@ export async function run(args: string[]): Promise<void> {
     );
     const summary = runSummary(reconcile);
     console.log(
-      `full run after the changes (reconciliation): ${summary.status}, ${summary.apiCalls} Google calls, ${((performance.now() - reconcileStarted) / 1000).toFixed(1)} s, RCU ${workerUnits.read.toFixed(0)} WCU ${workerUnits.write.toFixed(0)} (${workerUnits.calls} calls; index rebuilt: ${(await readPointer(apiDb, config.tableName))?.version})`,
+      `full run after the changes (reconciliation): ${summary.status}, ${summary.apiCalls} Google calls, ` +
+        `${((performance.now() - reconcileStarted) / 1000).toFixed(1)} s, ` +
+        `RCU ${workerUnits.read.toFixed(0)} WCU ${workerUnits.write.toFixed(0)} (${workerUnits.calls} calls; ` +
+        `index rebuilt: ${(await readPointer(apiDb, config.tableName))?.version})`,
     );
 
     // Calls per day at this tenant with 1 % daily churn: 100 user changes and 100 membership changes.
@@ -339,10 +349,13 @@ export async function run(args: string[]): Promise<void> {
     const pushPerDay = Math.round(churn * userRead + churn * groupReads + fullSyncCalls + channelCalls);
     const pollingPerDay = 24 * fullSyncCalls;
     console.log(
-      `Google calls/day at ${USERS} people, 1 % churn: push ${pushPerDay} (${churn} user changes × ${userRead.toFixed(2)}, ${churn} group changes × ${groupReads.toFixed(2)}, 1 daily reconciliation × ${fullSyncCalls}, channel renewals ${channelCalls})`,
+      `Google calls/day at ${USERS} people, 1 % churn: push ${pushPerDay} (${churn} user changes × ` +
+        `${userRead.toFixed(2)}, ${churn} group changes × ${groupReads.toFixed(2)}, ` +
+        `1 daily reconciliation × ${fullSyncCalls}, channel renewals ${channelCalls})`,
     );
     console.log(
-      `                                       hourly polling ${pollingPerDay} (24 × ${fullSyncCalls}); polling / push = ${(pollingPerDay / pushPerDay).toFixed(1)}×`,
+      `                                       hourly polling ${pollingPerDay} (24 × ${fullSyncCalls}); ` +
+        `polling / push = ${(pollingPerDay / pushPerDay).toFixed(1)}×`,
     );
   } finally {
     console.log(`load average at end: ${load()}`);

@@ -61,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
     const gap = health.fullSync.lastReconciliation;
     if (gap)
       stderr(
-        `last reconciliation ${gap.startedAt}: repaired ${gap.created} created, ${gap.updated} updated, ${gap.deleted} deleted; memberships +${gap.memberships.added} −${gap.memberships.removed}`,
+        `last reconciliation ${gap.startedAt}: repaired ${gap.created} created, ${gap.updated} updated, ` +
+          `${gap.deleted} deleted; memberships +${gap.memberships.added} −${gap.memberships.removed}`,
       );
     process.stdout.write(`${JSON.stringify(health)}\n`);
     return health.healthy ? 0 : 1;

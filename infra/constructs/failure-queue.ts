@@ -18,7 +18,8 @@ export class FailureQueue extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a dead-letter store (failed schedule deliveries, failed runs, push changes that kept failing), alarmed on depth; a dead-letter queue for it would never be read.',
+        'This queue is itself a dead-letter store (failed schedule deliveries, failed runs, ' +
+        'push changes that kept failing), alarmed on depth; a dead-letter queue for it would never be read.',
     });
   }
 }

@@ -27,7 +27,9 @@ export class GoogleIssuedSecret extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Google issues this credential and only Google can replace it; Secrets Manager has nothing to rotate it with. The operations runbook, "Rotating keys", gives the manual procedure.',
+        'Google issues this credential and only Google can replace it; ' +
+        'Secrets Manager has nothing to rotate it with. The operations runbook, "Rotating keys", ' +
+        'gives the manual procedure.',
     });
   }
 }

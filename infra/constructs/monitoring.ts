@@ -71,7 +71,9 @@ export class Monitoring extends Construct {
     Validations.of(this.topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:
-        'Alarm notifications carry only alarm names and states; CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, and a customer managed key would cost $1 a month while idle.',
+        'Alarm notifications carry only alarm names and states; ' +
+        'CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, ' +
+        'and a customer managed key would cost $1 a month while idle.',
     });
     if (props.config.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.config.alarmEmail));
     this.action = new SnsAction(this.topic);
@@ -180,7 +182,8 @@ export class Monitoring extends Construct {
     this.alarm(
       'PushFeedsNotLive',
       pushChannelMetric(PUSH_CHANNEL_METRICS.liveFeeds, 'Minimum'),
-      `Fewer than ${PUSH_CHANNEL_METRICS.feedCount} push feeds have a live channel, or the channel manager stopped reporting; the full sync runs hourly meanwhile (${runbook('PushFeedsNotLive')}).`,
+      `Fewer than ${PUSH_CHANNEL_METRICS.feedCount} push feeds have a live channel, ` +
+        `or the channel manager stopped reporting; the full sync runs hourly meanwhile (${runbook('PushFeedsNotLive')}).`,
       PUSH_CHANNEL_METRICS.feedCount,
       {
         comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,

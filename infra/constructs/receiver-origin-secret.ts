@@ -20,7 +20,9 @@ export class ReceiverOriginSecret extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'A cost shield, not an authorization: it only spares a direct request to the function URL its table read; every notification is still verified by its channel token. Changing it means updating the receiver and the distribution together (docs/operations.md).',
+        'A cost shield, not an authorization: it only spares a direct request to the function URL its table read; ' +
+        'every notification is still verified by its channel token. Changing it means updating the receiver and the ' +
+        'distribution together (docs/operations.md).',
     });
   }
 }

@@ -36,7 +36,9 @@ export class ScheduledInvocation extends Construct {
     });
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(props.target.fn.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: `The Scheduler Lambda target grants invoke on the function and its versions (ARN:*); the wildcard covers versions of the ${props.what} function only.`,
+      reason:
+        `The Scheduler Lambda target grants invoke on the function and its versions (ARN:*); ` +
+        `the wildcard covers versions of the ${props.what} function only.`,
     });
     new Schedule(this, 'Schedule', {
       description: `Workspace Bridge ${props.what}`,

@@ -219,14 +219,18 @@ function acknowledgeDistributionFindings(distribution: Distribution, config: Inf
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'No webAclArn set: a WAF web ACL costs at least $5 a month even when idle; every dynamic path requires a signed session, a sign-in transaction or (push notifications) a channel token, function URLs accept only CloudFront-signed requests or (the push receiver) the origin secret, and the receiver runs under its own reserved concurrency.',
+        'No webAclArn set: a WAF web ACL costs at least $5 a month even when idle; ' +
+        'every dynamic path requires a signed session, a sign-in transaction or (push notifications) a channel token, ' +
+        'function URLs accept only CloudFront-signed requests or (the push receiver) the origin secret, ' +
+        'and the receiver runs under its own reserved concurrency.',
     });
   }
   if (!config.customDomain) {
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR4',
       reason:
-        'Without a custom domain the distribution uses the *.cloudfront.net certificate, whose minimum TLS version CloudFront fixes; with customDomain set, TLS 1.2 (TLSv1.2_2021) is enforced.',
+        'Without a custom domain the distribution uses the *.cloudfront.net certificate, ' +
+        'whose minimum TLS version CloudFront fixes; with customDomain set, TLS 1.2 (TLSv1.2_2021) is enforced.',
     });
   }
 }

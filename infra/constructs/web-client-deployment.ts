@@ -61,7 +61,8 @@ export class WebClientDeployment extends Construct {
   private acknowledgeProviderGrants(role: Role, bucket: Bucket): void {
     const stack = Stack.of(this);
     const wildcards =
-      'BucketDeployment grants these itself (reading the CDK asset bucket, replacing every object in the web bucket); the role serves only this deployment and only at deploy time.';
+      'BucketDeployment grants these itself (reading the CDK asset bucket, ' +
+      'replacing every object in the web bucket); the role serves only this deployment and only at deploy time.';
     for (const finding of [
       'Action::s3:GetObject*',
       'Action::s3:GetBucket*',
@@ -85,7 +86,8 @@ export class WebClientDeployment extends Construct {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on "*" to invalidate the distribution after copying; it offers no narrower option.',
+        'BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on "*" to invalidate the ' +
+        'distribution after copying; it offers no narrower option.',
     });
     const provider = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!provider) throw new Error('BucketDeployment provider function not found; aws-cdk-lib changed how it names it.');

@@ -81,25 +81,11 @@ export class LimitsGate {
     const userCount = (this.userCounts.get(subject) ?? 0) + 1;
     this.userCounts.set(subject, userCount);
     if (userQuotaPerMinute > 0 && userCount > userQuotaPerMinute) {
-      return new GoogleApiError(
-        403,
-        'userRateLimitExceeded',
-        `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'admin.googleapis.com' for ` +
-          `consumer 'project_number:${PROJECT_NUMBER}'.`,
-        retryAfter,
-        'usageLimits',
-      ).toResponse();
+      return quotaExceeded(403, 'userRateLimitExceeded', 'Queries per minute per user', retryAfter);
     }
     this.tenantCount++;
     if (tenantQuotaPerMinute > 0 && this.tenantCount > tenantQuotaPerMinute) {
-      return new GoogleApiError(
-        429,
-        'rateLimitExceeded',
-        `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service 'admin.googleapis.com' for ` +
-          `consumer 'project_number:${PROJECT_NUMBER}'.`,
-        retryAfter,
-        'usageLimits',
-      ).toResponse();
+      return quotaExceeded(429, 'rateLimitExceeded', 'Queries per minute', retryAfter);
     }
     return undefined;
   }
@@ -113,6 +99,18 @@ export class LimitsGate {
 }
 
 const PROJECT_NUMBER = '123456789012';
+
+/** Google's answer past a per-minute quota: the same wording for the per-user and the per-tenant limit. */
+function quotaExceeded(status: number, reason: string, limit: string, retryAfter: Record<string, string>): EmulatorResponse {
+  return new GoogleApiError(
+    status,
+    reason,
+    `Quota exceeded for quota metric 'Queries' and limit '${limit}' of service 'admin.googleapis.com' for ` +
+      `consumer 'project_number:${PROJECT_NUMBER}'.`,
+    retryAfter,
+    'usageLimits',
+  ).toResponse();
+}
 
 export class LimitsError extends Error {
   override name = 'LimitsError';

@@ -11,7 +11,6 @@
  * token in any browser storage or request to the intranet, no CSP violation, no page error.
  */
 import { createHash } from 'node:crypto';
-import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../shared/config/config.js';
@@ -20,8 +19,8 @@ import { EMULATOR_TOKEN_MARKER } from '../../local/emulator/oauth/tokens.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
 import { ensureWebBuild, launchBrowser, screenshot, storageOf, type Browser } from '../support/browser.js';
 import { localGoogleOrigins } from '../../local/host/google-origins.js';
-import { startLocalApp, type LocalApp } from '../support/local-app.js';
-import { startSyncHarness, type SyncHarness } from '../support/sync.js';
+import type { LocalApp } from '../support/local-app.js';
+import { startHarnessApp, startSyncHarness, type SyncHarness } from '../support/sync.js';
 import { answerConsent, gisLoaded, signIn } from '../support/web-session.js';
 import {
   adminStop,
@@ -65,20 +64,7 @@ beforeAll(async () => {
   emulator = harness.emulator;
   const synced = await harness.sync();
   if (synced.status !== 'succeeded') throw new Error(`The directory sync did not succeed: ${JSON.stringify(synced)}`);
-  app = await startLocalApp(
-    {
-      ...env,
-      OIDC_ISSUER: emulator.issuer,
-      GOOGLE_API_ROOT: emulator.origin,
-      GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
-      SYNC_QUOTA_PER_MINUTE: '600000',
-    },
-    {
-      table: harness.table,
-      stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)),
-      googleOrigins: localGoogleOrigins(emulator.origin),
-    },
-  );
+  app = await startHarnessApp(harness, env, localGoogleOrigins(emulator.origin));
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${app.origin}/auth/callback`);
   user = emulator.directory.admin;
   browser = await launchBrowser();

@@ -3,29 +3,21 @@
  * Google's own Node clients (rootUrl → the emulator): what they parse, paging, field masks and
  * the scope errors Google answers (gmail.metadata refusing q and format=full included).
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { calendar_v3 } from '@googleapis/calendar';
 import { drive_v3 } from '@googleapis/drive';
 import { auth, gmail_v1 } from '@googleapis/gmail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../shared/config/config.js';
-import { startEmulator, type Emulator } from '../../local/emulator/emulator.js';
+import type { Emulator } from '../../local/emulator/emulator.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
+import { startTestEmulator } from '../support/emulator.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
 let emulator: Emulator;
 let user: DirectoryUserResource;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    seed: 'browser-apis',
-    users: 40,
-    groups: 8,
-    stateDirectory: await mkdtemp(join(tmpdir(), 'wb-emulator-')),
-  });
+  emulator = await startTestEmulator({ seed: 'browser-apis', users: 40, groups: 8 });
   user = emulator.directory.users.find((u) => !u.isAdmin && !u.suspended && !u.deletionTime)!;
 });
 afterAll(() => emulator.stop());

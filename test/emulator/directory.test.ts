@@ -3,7 +3,7 @@ import type { GaxiosError } from 'gaxios';
 import { admin_directory_v1 } from '@googleapis/admin';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { DIRECTORY_SCOPES } from '../../local/emulator/directory/scopes.js';
-import { directoryClient, startTestEmulator, googleFailure as failure } from '../support/emulator.js';
+import { directoryClient, SCOPE_INSUFFICIENT_INFO, startTestEmulator, googleFailure as failure } from '../support/emulator.js';
 
 let emulator: Emulator;
 let directory: admin_directory_v1.Admin;
@@ -201,14 +201,7 @@ describe("Directory API through Google's own clients (@googleapis/admin + delega
         errors: [{ message: 'Request had insufficient authentication scopes.', domain: 'global', reason: 'insufficientPermissions' }],
         status: 'PERMISSION_DENIED',
         // What Google's client libraries and gcloud branch on; `errors[]` is the legacy form.
-        details: [
-          {
-            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-            reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
-            domain: 'googleapis.com',
-            metadata: { service: 'admin.googleapis.com' },
-          },
-        ],
+        details: [SCOPE_INSUFFICIENT_INFO],
       },
     });
   });

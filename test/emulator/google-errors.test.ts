@@ -11,7 +11,7 @@ import type { Emulator } from '../../local/emulator/emulator.js';
 import { DIRECTORY_READONLY_SCOPES } from '../../local/emulator/directory/scopes.js';
 import { delegatedJwtClient, parseServiceAccountKey } from '../../shared/adapters/google/service-account-client.js';
 import { describeGoogleFailure, explainFailure, type SyncError } from '../../shared/adapters/google/google-calls.js';
-import { directoryClient, startTestEmulator } from '../support/emulator.js';
+import { directoryClient, SCOPE_INSUFFICIENT_INFO, startTestEmulator } from '../support/emulator.js';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -90,14 +90,7 @@ describe('Google refusals are named for what they are', () => {
       error: {
         code: 403,
         status: 'PERMISSION_DENIED',
-        details: [
-          {
-            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-            reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
-            domain: 'googleapis.com',
-            metadata: { service: 'admin.googleapis.com' },
-          },
-        ],
+        details: [SCOPE_INSUFFICIENT_INFO],
       },
     });
     expect(error.code).toBe('scope-not-delegated');

@@ -3,25 +3,17 @@
  * on (registered origin, granular consent, remembered grants and include_granted_scopes, revoke).
  * The browser side (script, popup, postMessage) is covered by test/e2e/web.test.ts.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../shared/config/config.js';
-import { startEmulator, type Emulator } from '../../local/emulator/emulator.js';
+import type { Emulator } from '../../local/emulator/emulator.js';
+import { startTestEmulator } from '../support/emulator.js';
 
 const AUTH = 'https://www.googleapis.com/auth/';
 const APP = 'http://localhost:3999';
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    seed: 'gsi',
-    users: 20,
-    groups: 2,
-    stateDirectory: await mkdtemp(join(tmpdir(), 'wb-emulator-')),
-  });
+  emulator = await startTestEmulator({ seed: 'gsi', users: 20, groups: 2 });
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${APP}/auth/callback`);
 });
 afterAll(() => emulator.stop());

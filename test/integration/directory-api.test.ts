@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../shared/domain/people/normalize.js';
@@ -7,6 +5,7 @@ import { SyncStateStore } from '../../shared/adapters/dynamodb/sync-state-store.
 import { SESSION_COOKIE } from '../../shared/http/cookies.js';
 import { provideDependencies } from '../../shared/runtime/dependencies.js';
 import type { DirectoryUserResource } from '../../local/emulator/seed/model.js';
+import { runCli } from '../support/cli.js';
 import { startDirectoryApp, type DirectoryApp } from '../support/directory-app.js';
 import type { CookieJar } from '../support/sign-in.js';
 
@@ -658,26 +657,11 @@ describe('people and groups API', () => {
 
     it('does the same from the CLI (npm run sessions -- --revoke-all), recorded as the operator', async () => {
       const jar = await api.sessionFor(users.find((u) => listed(u))!.primaryEmail);
-      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'local/sessions-cli.ts', '--revoke-all'], {
-          cwd: resolve(import.meta.dirname, '../..'),
-          env: {
-            ...process.env,
-            RUNTIME_MODE: 'local',
-            TABLE_NAME: api.app.deps.config.tableName,
-            DYNAMODB_ENDPOINT: api.app.deps.config.dynamodbEndpoint,
-            SESSIONS_CLI_OPERATOR: 'ops-test',
-          },
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString('utf8');
-        });
-        child.stderr.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString('utf8');
-        });
-        child.on('close', (code) => ok({ code, stdout, stderr }));
+      const run = await runCli('local/sessions-cli.ts', ['--revoke-all'], {
+        RUNTIME_MODE: 'local',
+        TABLE_NAME: api.app.deps.config.tableName,
+        DYNAMODB_ENDPOINT: api.app.deps.config.dynamodbEndpoint!,
+        SESSIONS_CLI_OPERATOR: 'ops-test',
       });
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual({ revoked: 1 });

@@ -1,7 +1,6 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { batchWriteAll } from '../../shared/adapters/dynamodb/batch.js';
-import { putUser } from '../../shared/adapters/dynamodb/users.js';
 import { readIndexHead, takeDeltaSeq, writeIndexDeltas } from '../../shared/adapters/dynamodb/people-index-deltas.js';
 import {
   DELTA_BOUND,
@@ -14,17 +13,10 @@ import { KEYS, prefixQuery } from '../../shared/adapters/dynamodb/table-definiti
 import type { DirectoryGroup, DirectoryUser } from '../../shared/domain/directory/model.js';
 import { personRecord, type DirectoryIndex } from '../../shared/domain/people/directory-index.js';
 import { noIndexChanges, publishIndexChanges } from '../../shared/services/sync/index-deltas.js';
-import { makeUser } from '../support/directory.js';
+import { numberedUser, putSyncedUser } from '../support/directory.js';
 import { freshTable, failingOnce, type TestTable } from '../support/dynamodb.js';
 
-const user = (n: number, extra: Partial<DirectoryUser> = {}) =>
-  makeUser({
-    id: String(1000 + n),
-    primaryEmail: `person${n}@example.com`,
-    name: { fullName: `Person ${n}`, givenName: 'Person', familyName: String(n) },
-    department: n % 2 ? 'Sales' : 'Research',
-    ...extra,
-  });
+const user = (n: number, extra: Partial<DirectoryUser> = {}) => numberedUser(n, { department: n % 2 ? 'Sales' : 'Research', ...extra });
 const group = (n: number, name: string): DirectoryGroup => ({
   id: `g${n}`,
   email: `group${n}@example.com`,
@@ -35,7 +27,6 @@ const group = (n: number, name: string): DirectoryGroup => ({
 
 describe('push deltas over the published people index', () => {
   let table: TestTable;
-  const store = (u: DirectoryUser) => putUser(table.db, table.tableName, u, [], { gsi1pk: KEYS.users.partition, gsi1sk: u.primaryEmail });
   const storeGroup = (g: DirectoryGroup, members: number) =>
     table.db.send(
       new PutCommand({
@@ -56,8 +47,8 @@ describe('push deltas over the published people index', () => {
 
   beforeEach(async () => {
     table = await freshTable();
-    await store(user(1, { name: { fullName: 'Maria Boss', givenName: 'Maria', familyName: 'Boss' } }));
-    for (const n of [2, 3, 4]) await store(user(n, { managerEmail: 'person1@example.com' }));
+    await putSyncedUser(table, user(1, { name: { fullName: 'Maria Boss', givenName: 'Maria', familyName: 'Boss' } }));
+    for (const n of [2, 3, 4]) await putSyncedUser(table, user(n, { managerEmail: 'person1@example.com' }));
     await storeGroup(group(1, 'Alpha'), 2);
     await storeGroup(group(2, 'Beta'), 5);
     await rebuildSearchIndex(table.db, table.tableName);
@@ -71,7 +62,7 @@ describe('push deltas over the published people index', () => {
       managerEmail: 'person1@example.com',
     });
     const suspended = user(3, { suspended: true, managerEmail: 'person1@example.com' });
-    for (const u of [hire, renamed, suspended]) await store(u);
+    for (const u of [hire, renamed, suspended]) await putSyncedUser(table, u);
     await table.db.send(
       new PutCommand({
         TableName: table.tableName,
@@ -109,7 +100,7 @@ describe('push deltas over the published people index', () => {
     expect(index.groupById('g2')).toBeUndefined();
 
     // The manager renamed: reports find them by the new name, and no longer by the old one.
-    await store(user(1, { name: { fullName: 'Maria Chief', givenName: 'Maria', familyName: 'Chief' } }));
+    await putSyncedUser(table, user(1, { name: { fullName: 'Maria Chief', givenName: 'Maria', familyName: 'Chief' } }));
     await publish([user(1)]);
     const again = await fresh();
     expect(names(again, 'chief')).toEqual(['Maria Chief', 'Neu Hire', 'Renata Renamed']);
@@ -118,7 +109,7 @@ describe('push deltas over the published people index', () => {
   });
 
   it('the full sync folds the deltas into a new build, and a later build deletes the deltas the one before folded in', async () => {
-    await store(user(5, { name: { fullName: 'Neu Hire', givenName: 'Neu', familyName: 'Hire' } }));
+    await putSyncedUser(table, user(5, { name: { fullName: 'Neu Hire', givenName: 'Neu', familyName: 'Hire' } }));
     await publish([user(5)]);
     const overlaid = await fresh();
     expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined(); // under the bound: no rebuild
@@ -135,7 +126,7 @@ describe('push deltas over the published people index', () => {
     const deltas = async () =>
       (await table.db.send(new QueryCommand({ TableName: table.tableName, ...prefixQuery(KEYS.searchIndexDeltas) }))).Items ?? [];
     expect(await deltas()).toHaveLength(1); // kept while a reader may still be on the build before
-    await store(user(6));
+    await putSyncedUser(table, user(6));
     await publish([user(6)]);
     await refreshSearchIndex(table.db, table.tableName, { foldDeltas: true });
     expect((await deltas()).map((d) => d.sk)).toEqual([KEYS.searchIndexDelta('person', user(6).id).sk]);
@@ -163,7 +154,7 @@ describe('push deltas over the published people index', () => {
 
   it('concurrent worker batches do not lose each other’s deltas', async () => {
     const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 5 }, (_, i) => user(200 + b * 5 + i)));
-    for (const u of batches.flat()) await store(u);
+    for (const u of batches.flat()) await putSyncedUser(table, u);
     await Promise.all(batches.map((b) => publish(b)));
     const index = await fresh();
     expect(index.peopleCount).toBe(4 + 40);
@@ -180,7 +171,7 @@ describe('push deltas over the published people index', () => {
     })();
     for (let round = 0; round < 12; round++) {
       const renamed = user(2 + (round % 3), { name: { fullName: `Round ${round}`, givenName: 'Round', familyName: String(round) } });
-      await store(renamed);
+      await putSyncedUser(table, renamed);
       await publish([renamed]);
       if (round % 4 === 3) await refreshSearchIndex(table.db, table.tableName, { foldDeltas: true });
     }
@@ -199,7 +190,7 @@ describe('push deltas over the published people index', () => {
   });
 
   it('a delta that cannot be written marks the index stale, so the next refresh rebuilds it whole', async () => {
-    await store(user(5));
+    await putSyncedUser(table, user(5));
     const failing = failingOnce(table.db, (command) => command.constructor.name === 'BatchWriteCommand');
     const changes = noIndexChanges();
     changes.users.add(user(5).id);

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { putUser } from '../../shared/adapters/dynamodb/users.js';
-import type { DirectoryUser } from '../../shared/domain/directory/model.js';
 import { buildDirectoryIndex } from '../../shared/domain/people/directory-index.js';
 import {
   CHUNK_BYTES,
@@ -14,19 +12,10 @@ import {
   SearchIndexCache,
 } from '../../shared/adapters/dynamodb/people-index-store.js';
 
-import { makeUser } from '../support/directory.js';
+import { numberedUser, putSyncedUser } from '../support/directory.js';
 import { freshTable, type TestTable } from '../support/dynamodb.js';
 import { KEYS } from '../../shared/adapters/dynamodb/table-definition.js';
 
-const user = (n: number, extra: Partial<DirectoryUser> = {}) =>
-  makeUser({
-    id: String(1000 + n),
-    primaryEmail: `person${n}@example.com`,
-    name: { fullName: `Person ${n}`, givenName: 'Person', familyName: String(n) },
-    ...extra,
-  });
-const synced = (table: TestTable, u: DirectoryUser) =>
-  putUser(table.db, table.tableName, u, [], { gsi1pk: KEYS.users.partition, gsi1sk: u.primaryEmail });
 const chunkVersions = async (table: TestTable, version: string) =>
   (
     await table.db.send(
@@ -45,14 +34,14 @@ describe('the published search index in DynamoDB', () => {
   });
 
   it('rebuilds from the synced users, publishes once per content, and keeps only the previous version beside the current', async () => {
-    await synced(table, user(1));
+    await putSyncedUser(table, numberedUser(1));
     const first = await rebuildSearchIndex(table.db, table.tableName);
     expect(first).toMatchObject({ published: true, people: 1, chunks: 1 });
     expect(await rebuildSearchIndex(table.db, table.tableName)).toMatchObject({ version: first.version, published: false });
 
-    await synced(table, user(2));
+    await putSyncedUser(table, numberedUser(2));
     const second = await rebuildSearchIndex(table.db, table.tableName);
-    await synced(table, user(3));
+    await putSyncedUser(table, numberedUser(3));
     const third = await rebuildSearchIndex(table.db, table.tableName);
     expect(new Set([first.version, second.version, third.version]).size).toBe(3);
     expect(await readPointer(table.db, table.tableName)).toMatchObject({
@@ -68,7 +57,7 @@ describe('the published search index in DynamoDB', () => {
   it('splits a large index into chunks under the item limit and loads them back whole', async () => {
     // Incompressible words (hashes), so the gzip'd index passes one chunk.
     const hash = (text: string) => createHash('sha256').update(text).digest('hex');
-    const many = Array.from({ length: 6000 }, (_, i) => user(i, { keywords: [hash(`a${i}`), hash(`b${i}`), hash(`c${i}`)] }));
+    const many = Array.from({ length: 6000 }, (_, i) => numberedUser(i, { keywords: [hash(`a${i}`), hash(`b${i}`), hash(`c${i}`)] }));
     const built = buildDirectoryIndex({ users: many, groups: [], schemas: [] });
     const result = await publishDirectoryIndex(table.db, table.tableName, built);
     expect(result.chunks).toBe(Math.ceil(built.data.length / CHUNK_BYTES));
@@ -79,10 +68,10 @@ describe('the published search index in DynamoDB', () => {
   });
 
   it('refreshes after sync only when the index is missing or marked stale (a failed run between the two still leads to a rebuild)', async () => {
-    await synced(table, user(1));
+    await putSyncedUser(table, numberedUser(1));
     expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: true });
     expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
-    await synced(table, user(2));
+    await putSyncedUser(table, numberedUser(2));
     await markSearchIndexStale(table.db, table.tableName);
     expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: true, people: 2 });
     await markSearchIndexStale(table.db, table.tableName);
@@ -91,7 +80,7 @@ describe('the published search index in DynamoDB', () => {
   });
 
   it('rebuilds after an upgrade when the stored index has a layout this code does not read', async () => {
-    await synced(table, user(1));
+    await putSyncedUser(table, numberedUser(1));
     const first = await refreshSearchIndex(table.db, table.tableName);
     const pointer = await readPointer(table.db, table.tableName);
     // As an older release left it: no format field, and a version hashed over the older layout.
@@ -108,7 +97,7 @@ describe('the published search index in DynamoDB', () => {
   });
 
   it('a warm cache reads the pointer at most once per interval and swaps in a new version without making a request wait', async () => {
-    await synced(table, user(1));
+    await putSyncedUser(table, numberedUser(1));
     await rebuildSearchIndex(table.db, table.tableName);
     let now = 0;
     let reads = 0;
@@ -122,7 +111,7 @@ describe('the published search index in DynamoDB', () => {
     const cache = new SearchIndexCache(counted, table.tableName, 30_000, () => now);
     const first = await cache.current();
     expect(reads).toBe(2);
-    await synced(table, user(2));
+    await putSyncedUser(table, numberedUser(2));
     await rebuildSearchIndex(table.db, table.tableName);
     now = 29_999;
     expect(await cache.current()).toBe(first);
@@ -138,7 +127,7 @@ describe('the published search index in DynamoDB', () => {
   });
 
   it('keeps serving the loaded index when a background check fails, and retries on the next request', async () => {
-    await synced(table, user(1));
+    await putSyncedUser(table, numberedUser(1));
     await rebuildSearchIndex(table.db, table.tableName);
     let now = 0;
     let failing = false;
@@ -158,12 +147,12 @@ describe('the published search index in DynamoDB', () => {
   });
 
   it('with an interval of 0, every request reads the pointer and waits for a newer version', async () => {
-    await synced(table, user(1));
+    await putSyncedUser(table, numberedUser(1));
     await rebuildSearchIndex(table.db, table.tableName);
     const cache = new SearchIndexCache(table.db, table.tableName, 0);
     const first = await cache.current();
     expect(await cache.current()).toBe(first);
-    await synced(table, user(2));
+    await putSyncedUser(table, numberedUser(2));
     await rebuildSearchIndex(table.db, table.tableName);
     expect((await cache.current())?.peopleCount).toBe(2);
   });

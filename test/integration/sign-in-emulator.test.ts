@@ -9,7 +9,7 @@ import { makeUser } from '../support/directory.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
 import { captureOutput } from '../support/logs.js';
-import { browserFetch, signIn, type Authorize } from '../support/sign-in.js';
+import { browserFetch, chooseAccount, signIn } from '../support/sign-in.js';
 
 /**
  * Sign in with Google end to end against the Google emulator (the local twin of Google's OpenID
@@ -19,10 +19,6 @@ import { browserFetch, signIn, type Authorize } from '../support/sign-in.js';
 describe('sign-in through the Google emulator', () => {
   let emulator: Emulator;
   let app: LocalApp;
-  const as =
-    (email: string): Authorize =>
-    (url) =>
-      emulator.signInAs(url, email);
 
   beforeAll(async () => {
     emulator = await startTestEmulator({ users: 20, groups: 5 });
@@ -52,7 +48,7 @@ describe('sign-in through the Google emulator', () => {
 
   it('signs in a demo user through the account chooser, lands on returnTo, answers /api/me, and logs out', async () => {
     const admin = emulator.directory.admin;
-    const { response, jar } = await signIn(app.origin, as(admin.primaryEmail), { returnTo: '/people' });
+    const { response, jar } = await signIn(app.origin, chooseAccount(emulator, admin.primaryEmail), { returnTo: '/people' });
     expect(response.status, await response.clone().text()).toBe(302);
     expect(response.headers.get('location')).toBe('/people');
     const me = await browserFetch(app.origin, '/api/me', jar);
@@ -68,7 +64,7 @@ describe('sign-in through the Google emulator', () => {
     [CONSUMER_EMAIL, 'hd_missing', 'personal Google account'],
     [UNVERIFIED_EMAIL, 'email_unverified', 'has not verified the email address'],
   ])('refuses %s with a clear page', async (email, reason, explanation) => {
-    const { response } = await signIn(app.origin, as(email));
+    const { response } = await signIn(app.origin, chooseAccount(emulator, email));
     const page = await response.text();
     expect(response.status).toBe(403);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
@@ -82,13 +78,13 @@ describe('sign-in through the Google emulator', () => {
     const sessionIds: string[] = [];
     try {
       for (const user of emulator.directory.users.filter((u) => !u.suspended && !u.archived).slice(0, 3)) {
-        const { jar, sessionId } = await signIn(app.origin, as(user.primaryEmail), { returnTo: '/home' });
+        const { jar, sessionId } = await signIn(app.origin, chooseAccount(emulator, user.primaryEmail), { returnTo: '/home' });
         sessionIds.push(sessionId!);
         await browserFetch(app.origin, '/api/me', jar);
         await browserFetch(app.origin, '/api/me/sessions', jar);
         await browserFetch(app.origin, '/auth/logout', jar, { method: 'POST' });
       }
-      await signIn(app.origin, as(CONSUMER_EMAIL));
+      await signIn(app.origin, chooseAccount(emulator, CONSUMER_EMAIL));
     } finally {
       capture.restore();
     }

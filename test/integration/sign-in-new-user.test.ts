@@ -10,7 +10,7 @@ import { sessionTerminator } from '../../shared/services/sync/sessions.js';
 import type { Emulator } from '../../local/emulator/emulator.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { startLocalApp, type LocalApp } from '../support/local-app.js';
-import { browserFetch, signIn, type Authorize } from '../support/sign-in.js';
+import { browserFetch, chooseAccount, signIn } from '../support/sign-in.js';
 
 /**
  * A person created in Google after the last directory sync signs in: sign-in (which holds no Google
@@ -21,10 +21,6 @@ import { browserFetch, signIn, type Authorize } from '../support/sign-in.js';
 describe('first sign-in of a person the directory does not hold yet', () => {
   let emulator: Emulator;
   let app: LocalApp;
-  const as =
-    (email: string): Authorize =>
-    (url) =>
-      emulator.signInAs(url, email);
   const reason = (promise: Promise<unknown>) =>
     promise.then(
       () => 'matched',
@@ -46,7 +42,7 @@ describe('first sign-in of a person the directory does not hold yet', () => {
 
   it('shows "being set up", fetches them from Google by id, and signs them in on a later attempt', async () => {
     const person = emulator.directory.users.find((u) => !u.suspended && !u.archived && !u.isAdmin)!;
-    const first = await signIn(app.origin, as(person.primaryEmail), { returnTo: '/people' });
+    const first = await signIn(app.origin, chooseAccount(emulator, person.primaryEmail), { returnTo: '/people' });
     const page = await first.response.text();
     expect(first.response.status, page).toBe(200);
     expect(page).toContain('Your account is being set up');
@@ -58,7 +54,7 @@ describe('first sign-in of a person the directory does not hold yet', () => {
       stored = await getUserById(app.deps.db, app.deps.config.tableName, person.id);
     }
     expect(stored).toMatchObject({ id: person.id, primaryEmail: person.primaryEmail });
-    const second = await signIn(app.origin, as(person.primaryEmail), { returnTo: '/people' });
+    const second = await signIn(app.origin, chooseAccount(emulator, person.primaryEmail), { returnTo: '/people' });
     expect(second.response.status).toBe(302);
     expect(second.response.headers.get('location')).toBe('/people');
     expect(await (await browserFetch(app.origin, '/api/me', second.jar)).json()).toMatchObject({ user: { id: person.id } });

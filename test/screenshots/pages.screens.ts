@@ -5,7 +5,7 @@
  * Run by vitest (vitest.screenshots.config.ts) for its DynamoDB Local setup; not part of `npm test`.
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, it } from 'vitest';
 import { LOCAL_DEFAULTS } from '../../shared/config/config.js';
@@ -15,8 +15,8 @@ import type { LocalDependencies } from '../../local/local-dependencies.js';
 import { ensureWebBuild, launchBrowser, type Browser } from '../support/browser.js';
 import { directoryClient } from '../support/emulator.js';
 import { openPushChannels } from '../support/push.js';
-import { startLocalApp, type LocalApp } from '../support/local-app.js';
-import { startSyncHarness, type SyncHarness } from '../support/sync.js';
+import type { LocalApp } from '../support/local-app.js';
+import { startHarnessApp, startSyncHarness, type SyncHarness } from '../support/sync.js';
 import { signedInStops, SIGNED_OUT_STOPS, visit, WIDTHS, type TourStop } from '../support/tour.js';
 import { answerConsent, signIn } from '../support/web-session.js';
 
@@ -33,19 +33,7 @@ beforeAll(async () => {
   // Two runs, so the admin page has a history to chart.
   for (let run = 0; run < 2; run++) await harness.sync();
   const { emulator } = harness;
-  app = await startLocalApp(
-    {
-      OIDC_ISSUER: emulator.issuer,
-      GOOGLE_API_ROOT: emulator.origin,
-      GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
-      SYNC_QUOTA_PER_MINUTE: '600000',
-    },
-    {
-      table: harness.table,
-      stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)),
-      googleOrigins: localGoogleOrigins(emulator.origin),
-    },
-  );
+  app = await startHarnessApp(harness, {}, localGoogleOrigins(emulator.origin));
   emulator.addRedirectUri(LOCAL_DEFAULTS.googleClientId, `${app.origin}/auth/callback`);
   // Push as `npm start` runs it, for the admin page's panel: live channels, one change applied by
   // push (an admin's title change through Google's client), then a reconciliation that found nothing missing.

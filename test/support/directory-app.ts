@@ -1,12 +1,11 @@
-import { dirname } from 'node:path';
 import { SESSION_COOKIE } from '../../shared/http/cookies.js';
 import { createSession, sessionPolicy } from '../../shared/adapters/dynamodb/sessions.js';
 import { getUserByEmail } from './directory.js';
 import type { EmulatorOptions } from '../../local/emulator/emulator.js';
-import { startLocalApp, type LocalApp } from './local-app.js';
+import type { LocalApp } from './local-app.js';
 import type { CookieJar } from './sign-in.js';
 import { browserFetch } from './sign-in.js';
-import { startSyncHarness, type SyncHarness } from './sync.js';
+import { startHarnessApp, startSyncHarness, type SyncHarness } from './sync.js';
 
 /**
  * The directory API end to end: the Google emulator synced into a fresh table by the real sync
@@ -29,17 +28,7 @@ export async function startDirectoryApp(options: EmulatorOptions & { env?: Recor
   const harness = await startSyncHarness({ ...options, env });
   const outcome = await harness.sync();
   if (outcome.status !== 'succeeded') throw new Error(`The first sync did not succeed: ${JSON.stringify(outcome)}`);
-  const { emulator } = harness;
-  const app = await startLocalApp(
-    {
-      GOOGLE_API_ROOT: emulator.origin,
-      OIDC_ISSUER: emulator.issuer,
-      GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
-      SYNC_QUOTA_PER_MINUTE: '600000',
-      ...env,
-    },
-    { table: harness.table, stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)) },
-  );
+  const app = await startHarnessApp(harness, env);
   const { db, config } = app.deps;
   return {
     harness,

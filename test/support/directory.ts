@@ -1,6 +1,8 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getUserById } from '../../shared/adapters/dynamodb/users.js';
+import { getUserById, putUser } from '../../shared/adapters/dynamodb/users.js';
+import { KEYS } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { DirectoryUser, SharedProfile } from '../../shared/domain/directory/model.js';
+import type { TestTable } from './dynamodb.js';
 
 /**
  * A directory user with plausible defaults, for tests that seed the table directly. Unless `shared` is given, colleagues see every profile field (a domain that
@@ -29,6 +31,19 @@ export function makeUser(overrides: Partial<DirectoryUser> & Pick<DirectoryUser,
     ) as SharedProfile,
   };
 }
+
+/** User `n` of a numbered directory (id 1000+n, person<n>@example.com, "Person <n>"), as the search index tests seed it. */
+export const numberedUser = (n: number, extra: Partial<DirectoryUser> = {}): DirectoryUser =>
+  makeUser({
+    id: String(1000 + n),
+    primaryEmail: `person${n}@example.com`,
+    name: { fullName: `Person ${n}`, givenName: 'Person', familyName: String(n) },
+    ...extra,
+  });
+
+/** A user stored as sync stores them: with no groups, listed in the users' GSI partition by email. */
+export const putSyncedUser = (table: TestTable, user: DirectoryUser) =>
+  putUser(table.db, table.tableName, user, [], { gsi1pk: KEYS.users.partition, gsi1sk: user.primaryEmail });
 
 /**
  * The user an address's index item (`EMAIL#<address>` / `USER`) names, read as a test's check of

@@ -34,6 +34,14 @@ export async function directoryClient(emulator: Emulator, options: { scopes?: re
   return new admin_directory_v1.Admin({ auth: await delegatedAuth(emulator, options), rootUrl: `${emulator.origin}/`, retry: false });
 }
 
+/** The ErrorInfo in the details of the Directory API's 403 for a scope the token lacks (what Google's clients branch on). */
+export const SCOPE_INSUFFICIENT_INFO = {
+  '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+  reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+  domain: 'googleapis.com',
+  metadata: { service: 'admin.googleapis.com' },
+};
+
 /** The error a call through Google's client ends with; fails the test when the call succeeds. */
 export async function googleFailure(call: Promise<unknown>): Promise<GaxiosError> {
   const error = await call.then(

@@ -1,4 +1,5 @@
 import { SESSION_COOKIE } from '../../shared/http/cookies.js';
+import type { Emulator } from '../../local/emulator/emulator.js';
 
 /**
  * Drives Sign in with Google over real HTTP, as a browser would, with cookies handled explicitly
@@ -50,6 +51,12 @@ export async function startLogin(origin: string, jar: CookieJar, returnTo?: stri
   if (response.status !== 302 || !location) throw new Error(`GET /auth/login answered ${response.status}: ${await response.text()}`);
   return { response, authorizationUrl: new URL(location) };
 }
+
+/** The Google emulator's account chooser: the browser picks `email`. */
+export const chooseAccount =
+  (emulator: Emulator, email: string): Authorize =>
+  (authorizationUrl) =>
+    emulator.signInAs(authorizationUrl, email);
 
 /** The provider answers the authorization request at once with a redirect (no login page). */
 export const followProviderRedirect: Authorize = async (authorizationUrl) => {

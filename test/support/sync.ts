@@ -8,7 +8,9 @@ import type { SyncOptions, SyncOutcome } from '../../shared/services/sync/run.js
 import type { SyncWiring } from '../../shared/services/sync/setup.js';
 import type { Emulator, EmulatorOptions } from '../../local/emulator/emulator.js';
 import { localDependencies } from '../../local/local-dependencies.js';
+import type { GoogleOrigins } from '../../shared/http/security-headers.js';
 import { freshTable, type TestTable } from './dynamodb.js';
+import { startLocalApp, type LocalApp } from './local-app.js';
 import { startTestEmulator } from './emulator.js';
 import { minimumSyncCalls } from './minimum-calls.js';
 
@@ -83,6 +85,25 @@ export async function startSyncHarness(options: EmulatorOptions & { env?: Record
     },
     close: () => emulator.stop(),
   };
+}
+
+/**
+ * The local host on a harness's table, signing in through its emulator and reading its directory with
+ * the harness's service-account key, as `npm start` wires it. `googleOrigins` puts the emulator in the CSP
+ * (browser tests); `env` adds to or overrides the settings.
+ */
+export function startHarnessApp(harness: SyncHarness, env: Record<string, string> = {}, googleOrigins?: GoogleOrigins): Promise<LocalApp> {
+  const { emulator } = harness;
+  return startLocalApp(
+    {
+      OIDC_ISSUER: emulator.issuer,
+      GOOGLE_API_ROOT: emulator.origin,
+      GOOGLE_ADMIN_SUBJECT: emulator.directory.admin.primaryEmail,
+      SYNC_QUOTA_PER_MINUTE: '600000',
+      ...env,
+    },
+    { table: harness.table, stateDirectory: dirname(dirname(emulator.serviceAccountKeyPath)), googleOrigins },
+  );
 }
 
 /** What changed between two scans: keys added, removed, and changed (with the attributes that differ). */

@@ -4,7 +4,15 @@
  * sorted, filtered user lists per query so a page of a 100,000-user listing is a slice, not a scan.
  */
 import { randomBytes } from 'node:crypto';
-import type { DirectoryData, DirectoryGroupResource, DirectoryMemberResource, DirectoryUserResource, MemberRole } from '../seed/model.js';
+import {
+  groupMember,
+  userMember,
+  type DirectoryData,
+  type DirectoryGroupResource,
+  type DirectoryMemberResource,
+  type DirectoryUserResource,
+  type MemberRole,
+} from '../seed/model.js';
 import { randomGoogleId } from '../seed/random.js';
 
 export type UserPatch = Partial<Omit<DirectoryUserResource, 'kind' | 'id' | 'etag' | 'customerId'>>;
@@ -153,18 +161,9 @@ export class DirectoryStore {
     const user = this.user(memberKey);
     const nested = user ? undefined : this.group(memberKey);
     const member: DirectoryMemberResource = user
-      ? {
-          kind: 'admin#directory#member',
-          etag: newEtag(),
-          id: user.id,
-          email: user.primaryEmail,
-          role,
-          type: 'USER',
-          status: user.suspended ? 'SUSPENDED' : 'ACTIVE',
-          delivery_settings: 'ALL_MAIL',
-        }
+      ? userMember(user, role, newEtag())
       : nested
-        ? { kind: 'admin#directory#member', etag: newEtag(), id: nested.id, email: nested.email, role, type: 'GROUP', status: 'ACTIVE' }
+        ? groupMember(nested, role, newEtag())
         : {
             kind: 'admin#directory#member',
             etag: newEtag(),

@@ -12,7 +12,7 @@ import type {
   DirectoryUserResource,
   MemberRole,
 } from './model.js';
-import { SHARED_CONTACT_FIELDS } from './model.js';
+import { groupMember, SHARED_CONTACT_FIELDS, userMember } from './model.js';
 import { BUILDINGS, DEPARTMENTS, FAMILY_NAMES, GIVEN_NAMES, TEAM_WORDS, TITLES, emailLocalPart } from './vocabulary.js';
 
 export const PRIMARY_DOMAIN = 'example.com';
@@ -233,26 +233,9 @@ function generateGroups(count: number, users: DirectoryUserResource[], random: R
     group.directMembersCount = String(list.length);
   };
   const addUser = (group: DirectoryGroupResource, user: DirectoryUserResource, role: MemberRole = 'MEMBER') =>
-    add(group, {
-      kind: 'admin#directory#member',
-      etag: etag(random),
-      id: user.id,
-      email: user.primaryEmail,
-      role,
-      type: 'USER',
-      status: user.suspended ? 'SUSPENDED' : 'ACTIVE',
-      delivery_settings: 'ALL_MAIL',
-    });
+    add(group, userMember(user, role, etag(random)));
   const addGroupMember = (parent: DirectoryGroupResource, child: DirectoryGroupResource) =>
-    add(parent, {
-      kind: 'admin#directory#member',
-      etag: etag(random),
-      id: child.id,
-      email: child.email,
-      role: 'MEMBER',
-      type: 'GROUP',
-      status: 'ACTIVE',
-    });
+    add(parent, groupMember(child, 'MEMBER', etag(random)));
   const admin = users[0]!;
 
   const plan: Array<() => void> = [

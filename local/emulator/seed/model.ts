@@ -74,6 +74,25 @@ export interface DirectoryMemberResource {
   delivery_settings?: 'ALL_MAIL';
 }
 
+/** A user's membership of a group, as members.list returns it (the seed and the store's members.insert build it alike). */
+export function userMember(user: DirectoryUserResource, role: MemberRole, etag: string): DirectoryMemberResource {
+  return {
+    kind: 'admin#directory#member',
+    etag,
+    id: user.id,
+    email: user.primaryEmail,
+    role,
+    type: 'USER',
+    status: user.suspended ? 'SUSPENDED' : 'ACTIVE',
+    delivery_settings: 'ALL_MAIL',
+  };
+}
+
+/** A group nested in another, as members.list returns it. */
+export function groupMember(group: DirectoryGroupResource, role: MemberRole, etag: string): DirectoryMemberResource {
+  return { kind: 'admin#directory#member', etag, id: group.id, email: group.email, role, type: 'GROUP', status: 'ACTIVE' };
+}
+
 export interface DirectoryDomainResource {
   kind: 'admin#directory#domain';
   etag: string;

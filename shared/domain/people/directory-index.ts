@@ -88,7 +88,10 @@ interface Columns {
     readonly photoPrefix: string;
     /** Position of the person's manager, NO_MANAGER or MANAGER_NOT_LISTED. */
     readonly managers: Uint32Array;
-    /** Manager → direct reports, built with the index (no scan per request): person p's reports are `reports[reportOffsets[p]] … reports[reportOffsets[p + 1] - 1]`, by name. */
+    /**
+     * Manager → direct reports, built with the index (no scan per request): person p's reports are
+     * `reports[reportOffsets[p]] … reports[reportOffsets[p + 1] - 1]`, by name.
+     */
     readonly reportOffsets: Uint32Array;
     readonly reports: Uint32Array;
     readonly index: StoredTokenIndex;

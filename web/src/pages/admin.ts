@@ -136,12 +136,17 @@ export function adminPage(app: App, lifetime: PageLifetime): HTMLElement {
 
 function countsText(run: SyncRun): string {
   const c = run.counts;
-  return `${c.fetched} fetched, ${c.created} created, ${c.updated} updated, ${c.deleted} deleted; memberships +${run.memberships.added} −${run.memberships.removed}`;
+  return (
+    `${c.fetched} fetched, ${c.created} created, ${c.updated} updated, ${c.deleted} deleted; ` +
+    `memberships +${run.memberships.added} −${run.memberships.removed}`
+  );
 }
 
 /** What the running sync is doing, from its checkpoint: the phase and its counts so far. */
 export function progressText(progress: SyncProgress): string {
-  const work = `${progress.apiCalls} Google calls, ${progress.itemWrites} items written${progress.invocations > 1 ? `, ${progress.invocations} invocations` : ''}`;
+  const work =
+    `${progress.apiCalls} Google calls, ` +
+    `${progress.itemWrites} items written${progress.invocations > 1 ? `, ${progress.invocations} invocations` : ''}`;
   if (progress.phase === 'fetching') return `Fetching the directory: ${progress.stagedChunks} pages so far (${work})…`;
   const c = progress.counts;
   return `Applying${c ? ` ${c.created} new, ${c.updated} changed and ${c.deleted} deleted users and groups` : ' the changes'} (${work})…`;
@@ -263,7 +268,9 @@ export function historyChart(items: readonly SyncRun[]): Element {
     el(
       'title',
       { id: 'chart-title' },
-      `${runs.length} sync runs from ${formatDateTime(runs[0]!.startedAt)} to ${formatDateTime(runs.at(-1)!.startedAt)}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}; latest ${value(runs.at(-1)!)} ${what}`,
+      `${runs.length} sync runs from ${formatDateTime(runs[0]!.startedAt)} to ` +
+        `${formatDateTime(runs.at(-1)!.startedAt)}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}; ` +
+        `latest ${value(runs.at(-1)!)} ${what}`,
     ),
   );
   for (const v of [0, max / 2, max]) {

@@ -43,7 +43,11 @@ export function gapText(gap: Reconciliation): string {
   const changed = gap.created + gap.updated + gap.deleted;
   const memberships = gap.memberships.added + gap.memberships.removed;
   if (changed === 0 && memberships === 0) return 'Nothing was missing: every change had arrived by push.';
-  return `Repaired what notifications missed: ${gap.created} created, ${gap.updated} updated and ${gap.deleted} deleted users and groups; memberships +${gap.memberships.added} −${gap.memberships.removed}.`;
+  return (
+    `Repaired what notifications missed: ${gap.created} created, ` +
+    `${gap.updated} updated and ${gap.deleted} deleted users and groups; ` +
+    `memberships +${gap.memberships.added} −${gap.memberships.removed}.`
+  );
 }
 
 export function pushPanel(lifetime: PageLifetime): HTMLElement {
@@ -105,7 +109,8 @@ function pushView(status: PushStatus, now: Date): HTMLElement {
       ? h(
           'p',
           {},
-          `${status.channelsPastExpiry} channel${status.channelsPastExpiry === 1 ? ' is' : 's are'} past expiry: the channel manager did not renew ${status.channelsPastExpiry === 1 ? 'it' : 'them'}.`,
+          `${status.channelsPastExpiry} channel${status.channelsPastExpiry === 1 ? ' is' : 's are'} past expiry: ` +
+            `the channel manager did not renew ${status.channelsPastExpiry === 1 ? 'it' : 'them'}.`,
         )
       : null,
   );
