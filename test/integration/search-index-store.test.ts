@@ -79,6 +79,35 @@ describe('the published search index in DynamoDB', () => {
     expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
   });
 
+  it('keeps a stale mark made while a rebuild was reading the directory, so the change it announced is built next', async () => {
+    await putSyncedUser(table, numberedUser(1));
+    await refreshSearchIndex(table.db, table.tableName);
+    await markSearchIndexStale(table.db, table.tableName);
+    // A write and its mark land after the rebuild has read the head but before it reads the users.
+    let interleaved = false;
+    table.db.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!interleaved && context.commandName === 'QueryCommand') {
+          interleaved = true;
+          await putSyncedUser(table, numberedUser(2));
+          await markSearchIndexStale(table.db, table.tableName);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'interleaveStaleMark' },
+    );
+    try {
+      await refreshSearchIndex(table.db, table.tableName);
+    } finally {
+      table.db.middlewareStack.remove('interleaveStaleMark');
+    }
+    expect(interleaved).toBe(true);
+    // Whether the rebuild saw person 2 or not, the second mark stands, and the next refresh has them.
+    const next = await refreshSearchIndex(table.db, table.tableName);
+    expect(next).toMatchObject({ people: 2 });
+    expect(await refreshSearchIndex(table.db, table.tableName)).toBeUndefined();
+  });
+
   it('rebuilds after an upgrade when the stored index has a layout this code does not read', async () => {
     await putSyncedUser(table, numberedUser(1));
     const first = await refreshSearchIndex(table.db, table.tableName);

@@ -17,6 +17,8 @@ export interface IndexHead {
   /** The published version's pointer, when one is published (see people-index-store.ts). */
   readonly pointer?: Record<string, unknown>;
   readonly stale: boolean;
+  /** How many times the index was marked stale: a build clears the mark only if none came since it read this. */
+  readonly staleMarks: number;
   /** Moves whenever deltas were written: what a reader compares to know whether to read them. */
   readonly deltaSeq: number;
   /** Delta records written since the table was created (a record counted once per write). */
@@ -29,6 +31,7 @@ export async function readIndexHead(db: DynamoDBDocumentClient, tableName: strin
   return {
     ...(Item?.pointer ? { pointer: Item.pointer as Record<string, unknown> } : {}),
     stale: Item?.stale === true,
+    staleMarks: (Item?.staleMarks as number | undefined) ?? 0,
     deltaSeq: (Item?.deltaSeq as number | undefined) ?? 0,
     deltaItems: (Item?.deltaItems as number | undefined) ?? 0,
   };
@@ -44,7 +47,12 @@ async function bumpDeltaCounters(db: DynamoDBDocumentClient, tableName: string, 
       ReturnValues: 'ALL_NEW',
     }),
   );
-  return { stale: Attributes?.stale === true, deltaSeq: Attributes!.deltaSeq as number, deltaItems: Attributes!.deltaItems as number };
+  return {
+    stale: Attributes?.stale === true,
+    staleMarks: (Attributes?.staleMarks as number | undefined) ?? 0,
+    deltaSeq: Attributes!.deltaSeq as number,
+    deltaItems: Attributes!.deltaItems as number,
+  };
 }
 
 export interface IndexRecords {

@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './conditional.js';
 import { batchGetAll, batchWriteAll } from './batch.js';
 import { deleteIndexDeltas, readIndexDeltas, readIndexHead, type IndexHead } from './people-index-deltas.js';
 import { queryAll } from './query.js';
@@ -64,19 +65,45 @@ export interface PublishResult {
   readonly timings?: { readonly readMs: number; readonly buildMs: number; readonly writeMs: number };
 }
 
-/** The delta counters a build saw before it read the directory (zero: it folds in no deltas). */
-type BuildBase = Pick<IndexHead, 'deltaSeq' | 'deltaItems'>;
+/**
+ * The delta counters a build saw before it read the directory (zero: it folds in no deltas), and the
+ * stale marks it saw then (absent: a prebuilt index, which clears the mark whatever came since).
+ */
+type BuildBase = Pick<IndexHead, 'deltaSeq' | 'deltaItems'> & Partial<Pick<IndexHead, 'staleMarks'>>;
 
-/** Sets the pointer (not the delta counters beside it, which workers move meanwhile) and clears the stale mark and compaction lease. */
+/** Sets the pointer (not the delta counters beside it, which workers move meanwhile) and clears the compaction lease. */
 async function setPointer(db: DynamoDBDocumentClient, tableName: string, set: string, values: Record<string, unknown>): Promise<void> {
   await db.send(
     new UpdateCommand({
       TableName: tableName,
       Key: KEYS.searchIndexPointer,
-      UpdateExpression: `SET ${set} REMOVE stale, compactingUntil`,
+      UpdateExpression: `SET ${set} REMOVE compactingUntil`,
       ExpressionAttributeValues: values,
     }),
   );
+}
+
+/**
+ * Clears the stale mark unless the index was marked again after the build read the directory: that
+ * later mark's change may be missing from the build, so it stays and the next refresh rebuilds.
+ */
+async function clearStaleMark(db: DynamoDBDocumentClient, tableName: string, seen: number | undefined): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: KEYS.searchIndexPointer,
+        UpdateExpression: 'REMOVE stale',
+        ...(seen === undefined
+          ? {}
+          : seen === 0
+            ? { ConditionExpression: 'attribute_not_exists(staleMarks)' }
+            : { ConditionExpression: 'staleMarks = :seen', ExpressionAttributeValues: { ':seen': seen } }),
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /**
@@ -101,6 +128,7 @@ export async function publishDirectoryIndex(
       ':seq': base.deltaSeq,
       ':items': base.deltaItems,
     });
+    await clearStaleMark(db, tableName, base.staleMarks);
     if (foldedBefore > 0) await deleteIndexDeltas(db, tableName, foldedBefore);
     return { ...result, published: false };
   }
@@ -126,6 +154,7 @@ export async function publishDirectoryIndex(
     baseItems: base.deltaItems,
   };
   await setPointer(db, tableName, 'pointer = :pointer', { ':pointer': pointer });
+  await clearStaleMark(db, tableName, base.staleMarks);
   if (foldedBefore > 0) await deleteIndexDeltas(db, tableName, foldedBefore);
   const stale = current?.previous;
   if (stale && stale.version !== built.version) {
@@ -263,17 +292,18 @@ export function changesDirectory(
 }
 
 /**
- * Sync marks the index stale before it applies changes, and `refreshSearchIndex` clears the mark by
- * publishing: a run that fails between the two leaves the mark, so the next run rebuilds even when
- * it finds nothing new to apply.
+ * Sync marks the index stale before it applies changes (and a worker whose deltas could not be
+ * written marks it too), and `refreshSearchIndex` clears the mark by publishing: a run that fails
+ * between the two leaves the mark, so the next run rebuilds even when it finds nothing new to apply.
+ * Each mark is counted, so a build clears only the marks it saw before reading the directory.
  */
 export async function markSearchIndexStale(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
   await db.send(
     new UpdateCommand({
       TableName: tableName,
       Key: KEYS.searchIndexPointer,
-      UpdateExpression: 'SET stale = :yes',
-      ExpressionAttributeValues: { ':yes': true },
+      UpdateExpression: 'SET stale = :yes ADD staleMarks :one',
+      ExpressionAttributeValues: { ':yes': true, ':one': 1 },
     }),
   );
 }
