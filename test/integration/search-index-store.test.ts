@@ -54,6 +54,21 @@ describe('the published search index in DynamoDB', () => {
     expect(await chunkVersions(table, third.version)).toBe(1);
   });
 
+  it('of two overlapping builds, the one that read the table first neither replaces the other nor leaves its chunks', async () => {
+    const older = buildDirectoryIndex({ users: [numberedUser(1)], groups: [], schemas: [] });
+    const newer = buildDirectoryIndex({ users: [numberedUser(1), numberedUser(2)], groups: [], schemas: [] });
+    // The newer build read the table after delta 5 was written; the older one saw only up to 3.
+    expect(await publishDirectoryIndex(table.db, table.tableName, newer, new Date(), { deltaSeq: 5, deltaItems: 5 })).toMatchObject({
+      published: true,
+    });
+    expect(await publishDirectoryIndex(table.db, table.tableName, older, new Date(), { deltaSeq: 3, deltaItems: 3 })).toMatchObject({
+      published: false,
+    });
+    expect(await readPointer(table.db, table.tableName)).toMatchObject({ version: newer.version, baseSeq: 5 });
+    expect(await chunkVersions(table, older.version)).toBe(0);
+    expect(await chunkVersions(table, newer.version)).toBe(1);
+  });
+
   it('splits a large index into chunks under the item limit and loads them back whole', async () => {
     // Incompressible words (hashes), so the gzip'd index passes one chunk.
     const hash = (text: string) => createHash('sha256').update(text).digest('hex');

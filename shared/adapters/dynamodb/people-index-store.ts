@@ -71,16 +71,38 @@ export interface PublishResult {
  */
 type BuildBase = Pick<IndexHead, 'deltaSeq' | 'deltaItems'> & Partial<Pick<IndexHead, 'staleMarks'>>;
 
-/** Sets the pointer (not the delta counters beside it, which workers move meanwhile) and clears the compaction lease. */
-async function setPointer(db: DynamoDBDocumentClient, tableName: string, set: string, values: Record<string, unknown>): Promise<void> {
-  await db.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: KEYS.searchIndexPointer,
-      UpdateExpression: `SET ${set} REMOVE compactingUntil`,
-      ExpressionAttributeValues: values,
-    }),
-  );
+/**
+ * Sets the pointer (not the delta counters beside it, which workers move meanwhile) and clears the
+ * compaction lease, only if the pointer is still the one this build read (`expected` version, or
+ * none) and folds no more deltas than this build holds: of two builds that overlap, the one that
+ * read the table first must not replace the other nor delete deltas it lacks. False when it lost.
+ */
+async function setPointer(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  expected: string | undefined,
+  baseSeq: number,
+  set: string,
+  values: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: KEYS.searchIndexPointer,
+        UpdateExpression: `SET ${set} REMOVE compactingUntil`,
+        ConditionExpression:
+          expected === undefined
+            ? 'attribute_not_exists(pointer)'
+            : 'pointer.version = :expected AND (attribute_not_exists(pointer.baseSeq) OR pointer.baseSeq <= :builtOn)',
+        ExpressionAttributeValues: { ...values, ...(expected === undefined ? {} : { ':expected': expected, ':builtOn': baseSeq }) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 /**
@@ -124,10 +146,11 @@ export async function publishDirectoryIndex(
   const result = { version: built.version, people: built.people, groups: built.groups, bytes: built.data.length, chunks };
   const foldedBefore = current?.baseSeq ?? 0;
   if (current?.version === built.version) {
-    await setPointer(db, tableName, 'pointer.baseSeq = :seq, pointer.baseItems = :items', {
+    const moved = await setPointer(db, tableName, current.version, base.deltaSeq, 'pointer.baseSeq = :seq, pointer.baseItems = :items', {
       ':seq': base.deltaSeq,
       ':items': base.deltaItems,
     });
+    if (!moved) return { ...result, published: false };
     await clearStaleMark(db, tableName, base.staleMarks);
     if (foldedBefore > 0) await deleteIndexDeltas(db, tableName, foldedBefore);
     return { ...result, published: false };
@@ -153,7 +176,17 @@ export async function publishDirectoryIndex(
     baseSeq: base.deltaSeq,
     baseItems: base.deltaItems,
   };
-  await setPointer(db, tableName, 'pointer = :pointer', { ':pointer': pointer });
+  if (!(await setPointer(db, tableName, current?.version, base.deltaSeq, 'pointer = :pointer', { ':pointer': pointer }))) {
+    // Another build was published meanwhile: it stands (pending deltas still lie over it); this one's chunks go.
+    const latest = await readPointer(db, tableName);
+    if (latest?.version !== built.version && latest?.previous?.version !== built.version)
+      await batchWriteAll(
+        db,
+        tableName,
+        Array.from({ length: chunks }, (_, n) => ({ DeleteRequest: { Key: KEYS.searchIndexChunk(built.version, n) } })),
+      );
+    return { ...result, published: false };
+  }
   await clearStaleMark(db, tableName, base.staleMarks);
   if (foldedBefore > 0) await deleteIndexDeltas(db, tableName, foldedBefore);
   const stale = current?.previous;
