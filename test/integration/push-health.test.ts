@@ -7,7 +7,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { saveChannel, WATCHED_FEEDS, type ChannelRecord } from '../../shared/adapters/dynamodb/push-channels.js';
+import {
+  LAG_SAMPLES_PER_HOUR,
+  readStats,
+  recordApplied,
+  saveChannel,
+  WATCHED_FEEDS,
+  type ChannelRecord,
+} from '../../shared/adapters/dynamodb/push-channels.js';
 import { SyncStateStore } from '../../shared/adapters/dynamodb/sync-state-store.js';
 import type { PushStatus, RunRecord } from '../../shared/contract/api.js';
 import { pushStatus } from '../../shared/services/push/health.js';
@@ -101,6 +108,22 @@ describe('push health', () => {
       fullSync: { schedule: 'hourly', reason: 'Push is off (PUSH_ENABLED=false): the full sync runs every hour.' },
     });
     expect(off.feeds).toEqual(on.feeds);
+  });
+});
+
+describe('push health counters', () => {
+  it('count every applied change but keep a bounded sample of lags per hour, so a bulk change cannot outgrow the item', async () => {
+    const at = new Date(NOW);
+    await recordApplied(
+      table.db,
+      table.tableName,
+      at,
+      Array.from({ length: LAG_SAMPLES_PER_HOUR + 500 }, (_, i) => i),
+    );
+    await recordApplied(table.db, table.tableName, at, [5, 6, 7]);
+    const [hour] = await readStats(table.db, table.tableName, new Date(NOW - HOUR));
+    expect(hour).toMatchObject({ applied: LAG_SAMPLES_PER_HOUR + 503 });
+    expect(hour!.lagsMs).toHaveLength(LAG_SAMPLES_PER_HOUR);
   });
 });
 

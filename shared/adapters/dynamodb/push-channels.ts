@@ -1,3 +1,4 @@
+import { isConditionFailure } from './conditional.js';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query.js';
 import { fromSortKeyQuery, indexQuery, KEYS } from './table-definition.js';
@@ -157,21 +158,44 @@ export interface HourStats {
 }
 
 /** Adds applied changes and their lags (change in Google → stored here) to the hour's counters. */
+/**
+ * Lags kept per hour for the percentiles: a sample of the hour's first changes, so a bulk change of
+ * tens of thousands of people cannot grow the item toward DynamoDB's 400 KB limit.
+ */
+export const LAG_SAMPLES_PER_HOUR = 2_000;
+
 export async function recordApplied(db: DynamoDBDocumentClient, tableName: string, at: Date, lagsMs: readonly number[]): Promise<void> {
   if (lagsMs.length === 0) return;
-  await db.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: KEYS.pushStatsHour(at),
-      UpdateExpression: 'ADD applied :n SET lagsMs = list_append(if_not_exists(lagsMs, :empty), :lags), expiresAt = :expires',
-      ExpressionAttributeValues: {
-        ':n': lagsMs.length,
-        ':lags': lagsMs.map((l) => Math.max(0, Math.round(l))),
-        ':empty': [],
-        ':expires': Math.floor(at.getTime() / 1000) + STATS_TTL_SECONDS,
-      },
-    }),
-  );
+  const key = KEYS.pushStatsHour(at);
+  const expires = Math.floor(at.getTime() / 1000) + STATS_TTL_SECONDS;
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'ADD applied :n SET lagsMs = list_append(if_not_exists(lagsMs, :empty), :lags), expiresAt = :expires',
+        ConditionExpression: 'attribute_not_exists(lagsMs) OR size(lagsMs) < :cap',
+        ExpressionAttributeValues: {
+          ':n': lagsMs.length,
+          ':lags': lagsMs.slice(0, LAG_SAMPLES_PER_HOUR).map((l) => Math.max(0, Math.round(l))),
+          ':empty': [],
+          ':expires': expires,
+          ':cap': LAG_SAMPLES_PER_HOUR,
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // The hour's sample is full: count the changes, keep the sample.
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'ADD applied :n SET expiresAt = :expires',
+        ExpressionAttributeValues: { ':n': lagsMs.length, ':expires': expires },
+      }),
+    );
+  }
 }
 
 /** The hourly counters from `since` on. */

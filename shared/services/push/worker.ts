@@ -87,7 +87,10 @@ export async function applyPushChanges(
   if (applied.length > 0 && options.publishIndex !== false) await refreshSearchIndex(env.db, env.tableName);
   const now = env.clock.now();
   const lagsMs = applied.map(({ target }) => now - Math.min(...target.all.map((c) => c.changedAt ?? c.receivedAt)));
-  await recordApplied(env.db, env.tableName, new Date(now), lagsMs);
+  // Health counters only: the batch is applied either way, so a failure here must not send it back.
+  await recordApplied(env.db, env.tableName, new Date(now), lagsMs).catch((error: unknown) =>
+    logger.warn('push health counters not recorded', { error: error instanceof Error ? error.message : String(error) }),
+  );
   performance.measure(PUSH_BATCH_MEASURE, { start: started, detail: { targets: targets.size } });
   performance.clearMeasures(PUSH_BATCH_MEASURE); // observers still see it; nothing piles up in a warm function
   return {
