@@ -84,7 +84,9 @@ export async function applyPushChanges(
   const applied = outcomes.filter((o) => o.outcome !== 'failed' && o.outcome !== 'unchanged' && o.outcome !== 'absent');
   // The changed people and groups reach readers as deltas over the published index: no rebuild per batch.
   await publishIndexChanges(env.db, env.tableName, stats.index);
-  if (applied.length > 0 && options.publishIndex !== false) await refreshSearchIndex(env.db, env.tableName);
+  // Also when nothing applied: a batch redelivered after a failed delta write applies nothing, and
+  // its stale mark is what tells this refresh to rebuild (one GetItem otherwise).
+  if (options.publishIndex !== false) await refreshSearchIndex(env.db, env.tableName);
   const now = env.clock.now();
   const lagsMs = applied.map(({ target }) => now - Math.min(...target.all.map((c) => c.changedAt ?? c.receivedAt)));
   // Health counters only: the batch is applied either way, so a failure here must not send it back.
