@@ -49,8 +49,12 @@ export async function syncOneUser(env: TargetedEnvironment, userId: string, stat
   // Google answers users.get by id with the same id; anything else is not this person: store nothing, delete nothing.
   if (user && user.id !== userId) return 'absent';
   if (user) {
-    const outcome = await applyChangedUser(ctx, withShared(user, await publicViewOf(env, user)));
-    if (outcome !== 'unchanged') stats.index.users.add(userId);
+    const shared = await publicViewOf(env, user);
+    // Noted before the write: if a step after the stored hash fails (aliases, sessions), the retry
+    // finds the hash unchanged and would leave search on the old state; the delta is read from the table.
+    stats.index.users.add(userId);
+    const outcome = await applyChangedUser(ctx, withShared(user, shared));
+    if (outcome === 'unchanged') stats.index.users.delete(userId);
     return outcome;
   }
   const stored = await getUserById(env.db, env.tableName, userId);
