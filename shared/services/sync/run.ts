@@ -193,6 +193,9 @@ class Invocation {
       );
       if (changesDirectory(plan)) await markSearchIndexStale(this.env.db, this.env.tableName);
       if ((await this.apply(plan)) === 'stopped') return await this.handOver('applying');
+      // Marked again once applied: a push batch's rebuild during the apply may have cleared the first
+      // mark with only part of the plan in it, and this run's refresh must then still rebuild.
+      if (changesDirectory(plan)) await markSearchIndexStale(this.env.db, this.env.tableName);
       // The full run is the compaction: push deltas since the last build are folded in.
       await refreshSearchIndex(this.env.db, this.env.tableName, { foldDeltas: true });
       if (this.checkpoint) await this.store.deleteCheckpoint(this.options.invocationId);
