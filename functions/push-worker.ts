@@ -10,6 +10,12 @@ import { dependencies, initDependencies } from '../shared/runtime/dependencies.j
 initDependencies();
 
 /**
+ * Kept while the container is warm, as the local queue keeps it: one delegated token reused until it
+ * expires, and one limiter pacing every batch, instead of a token exchange per batch.
+ */
+let environment: ReturnType<typeof createPushWorkerEnvironment> | undefined;
+
+/**
  * Applies one SQS batch of verified notifications as one push batch (several notifications about one
  * person cost one fetch). Only the messages whose changes could not be applied are reported failed
  * (partial batch response): SQS redelivers those after the visibility timeout and moves one that
@@ -26,7 +32,11 @@ export const handler = traceHandler(async (event: SQSEvent, context: Context): P
       unreadable.push(record.messageId);
     }
   }
-  const env = await createPushWorkerEnvironment(dependencies());
+  environment ??= createPushWorkerEnvironment(dependencies()).catch((error: unknown) => {
+    environment = undefined;
+    throw error;
+  });
+  const env = await environment;
   const result = await applyPushChanges(env, [...messageOf.keys()]);
   const failed = new Set([...unreadable, ...result.failed.map((change) => messageOf.get(change)!)]);
   logger.info('push changes', {
