@@ -71,7 +71,8 @@ export function createInProcessChangeQueue(deps: () => Dependencies & { config: 
     try {
       env ??= createPushWorkerEnvironment(deps());
       const result = await applyPushChanges(await env, batch, { publishIndex: false });
-      if (result.applied > 0) publish();
+      // Every batch (one GetItem when nothing is due): a stale mark from a failed delta write is rebuilt on the retry.
+      publish();
       logger.info('push changes', {
         changes: batch.length,
         applied: result.applied,

@@ -356,8 +356,11 @@ export async function refreshSearchIndex(
   const now = options.now ?? new Date();
   const head = await readIndexHead(db, tableName);
   const pointer = head.pointer as IndexPointer | undefined;
-  if (!pointer || pointer.format !== DIRECTORY_INDEX_FORMAT || head.stale) return rebuildSearchIndex(db, tableName, now);
-  if (options.foldDeltas && head.deltaSeq > (pointer.baseSeq ?? 0)) return rebuildSearchIndex(db, tableName, now);
+  if (!pointer || pointer.format !== DIRECTORY_INDEX_FORMAT) return rebuildSearchIndex(db, tableName, now);
+  if (options.foldDeltas && (head.stale || head.deltaSeq > (pointer.baseSeq ?? 0))) return rebuildSearchIndex(db, tableName, now);
+  // Push batches rebuild a stale index one at a time (the compaction lease): while a full sync applies
+  // its plan the mark stands, and every batch meanwhile would otherwise rebuild the whole index.
+  if (head.stale) return (await takeCompactionLease(db, tableName, now)) ? rebuildSearchIndex(db, tableName, now) : undefined;
   if (head.deltaItems - (pointer.baseItems ?? 0) <= DELTA_BOUND || !(await takeCompactionLease(db, tableName, now))) return undefined;
   return rebuildSearchIndex(db, tableName, now);
 }
