@@ -191,12 +191,24 @@ describe('push deltas over the published people index', () => {
 
   it('a delta that cannot be written marks the index stale, so the next refresh rebuilds it whole', async () => {
     await putSyncedUser(table, user(5));
-    const failing = failingOnce(table.db, (command) => command.constructor.name === 'BatchWriteCommand');
+    const failing = failingOnce(table.db, (command) => command.constructor.name === 'PutCommand');
     const changes = noIndexChanges();
     changes.users.add(user(5).id);
     await expect(publishIndexChanges(failing.db, table.tableName, changes)).rejects.toThrow(/Injected/);
     expect((await readIndexHead(table.db, table.tableName)).stale).toBe(true);
     expect(await refreshSearchIndex(table.db, table.tableName)).toMatchObject({ published: true, people: 5 });
+  });
+
+  it('keeps the newer of two deltas for one person when the older batch writes last', async () => {
+    const older = await takeDeltaSeq(table.db, table.tableName);
+    const newer = await takeDeltaSeq(table.db, table.tableName);
+    const renamed = { ...user(7), name: { ...user(7).name, fullName: 'Newer Name', familyName: 'Name', givenName: 'Newer' } };
+    await writeIndexDeltas(table.db, table.tableName, newer, {
+      people: new Map([[user(7).id, personRecord(renamed, [])!]]),
+      groups: new Map(),
+    });
+    await writeIndexDeltas(table.db, table.tableName, older, { people: new Map([[user(7).id, null]]), groups: new Map() });
+    expect((await fresh()).personById(user(7).id)?.name.fullName).toBe('Newer Name');
   });
 
   it('writes the record a person has in the index, and null for one no longer listed', async () => {

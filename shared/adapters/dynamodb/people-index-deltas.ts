@@ -1,6 +1,7 @@
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GroupRecord, IndexPatch, PersonRecord } from '../../domain/people/directory-index.js';
-import { batchWriteAll } from './batch.js';
+import { forEachConcurrent } from '../../domain/sync/pool.js';
+import { isConditionFailure } from './conditional.js';
 import { queryAll } from './query.js';
 import { KEYS, prefixQuery, type ItemKey } from './table-definition.js';
 
@@ -68,7 +69,15 @@ export async function takeDeltaSeq(db: DynamoDBDocumentClient, tableName: string
   return (await bumpDeltaCounters(db, tableName, 0)).deltaSeq;
 }
 
-/** Writes the records as deltas numbered `seq` (null: no longer listed); answers the counters after the write. */
+/** Conditional puts in flight at once. */
+const DELTA_WRITES_IN_FLIGHT = 16;
+
+/**
+ * Writes the records as deltas numbered `seq` (null: no longer listed); answers the counters after
+ * the write. Each put is conditional on holding no newer number: two batches (or a batch and
+ * sign-in's one-user fetch) that overlap on one person cannot let the older state land last, which
+ * an unconditional BatchWriteItem allowed. The same write units as a batch.
+ */
 export async function writeIndexDeltas(
   db: DynamoDBDocumentClient,
   tableName: string,
@@ -76,11 +85,24 @@ export async function writeIndexDeltas(
   records: IndexRecords,
 ): Promise<IndexHead> {
   const count = records.people.size + records.groups.size;
-  const item = (key: ItemKey, record: PersonRecord | GroupRecord | null) => ({ PutRequest: { Item: { ...key, seq, record } } });
-  await batchWriteAll(db, tableName, [
-    ...[...records.people].map(([id, record]) => item(KEYS.searchIndexDelta('person', id), record)),
-    ...[...records.groups].map(([id, record]) => item(KEYS.searchIndexDelta('group', id), record)),
-  ]);
+  const items: Array<[ItemKey, PersonRecord | GroupRecord | null]> = [
+    ...[...records.people].map(([id, record]): [ItemKey, PersonRecord | null] => [KEYS.searchIndexDelta('person', id), record]),
+    ...[...records.groups].map(([id, record]): [ItemKey, GroupRecord | null] => [KEYS.searchIndexDelta('group', id), record]),
+  ];
+  await forEachConcurrent(items, DELTA_WRITES_IN_FLIGHT, async ([key, record]) => {
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...key, seq, record },
+          ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq',
+          ExpressionAttributeValues: { ':seq': seq },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // a newer state is there already
+    }
+  });
   return bumpDeltaCounters(db, tableName, count);
 }
 
