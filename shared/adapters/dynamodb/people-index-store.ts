@@ -297,7 +297,9 @@ export class SearchIndexCache {
     const head = await readIndexHead(this.db, this.tableName);
     const pointer = head.pointer as IndexPointer | undefined;
     const baseSeq = pointer?.baseSeq ?? 0;
-    const mark = pointer ? `${pointer.version}|${baseSeq}|${head.deltaSeq}` : '';
+    // deltaItems, not deltaSeq: a batch moves deltaSeq once before it writes (nothing new to read
+    // yet) and both counters after; only the second move is worth a re-read and a re-patch.
+    const mark = pointer ? `${pointer.version}|${baseSeq}|${head.deltaItems}` : '';
     if (pointer && mark !== this.loadedAt) {
       if (pointer.version !== this.base?.version) this.base = await loadDirectoryIndex(this.db, this.tableName, pointer);
       const patch = head.deltaSeq > baseSeq ? await readIndexDeltas(this.db, this.tableName, baseSeq) : undefined;
