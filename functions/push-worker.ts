@@ -1,7 +1,8 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { traceHandler } from '../shared/adapters/tracing.js';
+import { traceClient, traceHandler } from '../shared/adapters/tracing.js';
 import { logger } from '../shared/logging/logger.js';
-import { changesOfMessage } from '../shared/adapters/sqs/change-queue.js';
+import { changesOfMessage, retrySoon } from '../shared/adapters/sqs/change-queue.js';
 import type { PushChange } from '../shared/domain/push/changes.js';
 import { createPushWorkerEnvironment } from '../shared/services/push/setup.js';
 import { applyPushChanges } from '../shared/services/push/worker.js';
@@ -14,6 +15,7 @@ initDependencies();
  * expires, and one limiter pacing every batch, instead of a token exchange per batch.
  */
 let environment: ReturnType<typeof createPushWorkerEnvironment> | undefined;
+let sqs: SQSClient | undefined;
 
 /**
  * Applies one SQS batch of verified notifications as one push batch (several notifications about one
@@ -46,5 +48,11 @@ export const handler = traceHandler(async (event: SQSEvent, context: Context): P
     unchanged: result.unchanged,
     failedMessages: failed.size,
   });
+  const retried = event.Records.filter((r) => failed.has(r.messageId) && !unreadable.includes(r.messageId) && r.receiptHandle);
+  if (retried.length > 0)
+    // Best effort: without it the message still comes back, after the queue's visibility timeout.
+    await retrySoon(retried, (sqs ??= traceClient(new SQSClient({})))).catch((error: unknown) =>
+      logger.warn('push retry not brought forward', { error: error instanceof Error ? error.message : String(error) }),
+    );
   return { batchItemFailures: [...failed].map((itemIdentifier) => ({ itemIdentifier })) };
 });

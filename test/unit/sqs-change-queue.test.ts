@@ -1,7 +1,7 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changesOfMessage, SqsChangeQueue } from '../../shared/adapters/sqs/change-queue.js';
+import { changesOfMessage, retryDelaySeconds, retrySoon, SqsChangeQueue } from '../../shared/adapters/sqs/change-queue.js';
 import type { PushChange } from '../../shared/domain/push/changes.js';
 
 // SQS has no local twin on npm: the adapter's calls are checked against a mocked client.
@@ -45,4 +45,26 @@ describe('the SQS change queue', () => {
       expect(() => changesOfMessage(body)).toThrow();
     },
   );
+});
+
+describe('failed messages brought back sooner than the visibility timeout', () => {
+  it('waits 15 s after the first receive, doubling to at most 15 min, in batches of ten per queue', async () => {
+    expect([1, 2, 3, 4, 5, 9].map(retryDelaySeconds)).toEqual([15, 30, 60, 120, 240, 900]);
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    const messages = Array.from({ length: 12 }, (_, i) => ({
+      messageId: `m${i}`,
+      receiptHandle: `r${i}`,
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:push-changes',
+      attributes: { ApproximateReceiveCount: String((i % 3) + 1) },
+    }));
+    await retrySoon(messages, new SQSClient({ region: 'eu-west-1' }));
+    const calls = sqs.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Entries!.length)).toEqual([10, 2]);
+    expect(calls.every((c) => c.QueueUrl === QUEUE_URL)).toBe(true);
+    expect(calls[0]!.Entries!.slice(0, 3)).toEqual([
+      { Id: 'm0', ReceiptHandle: 'r0', VisibilityTimeout: 15 },
+      { Id: 'm1', ReceiptHandle: 'r1', VisibilityTimeout: 30 },
+      { Id: 'm2', ReceiptHandle: 'r2', VisibilityTimeout: 60 },
+    ]);
+  });
 });

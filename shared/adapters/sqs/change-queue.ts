@@ -1,4 +1,4 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ChangeQueue, PushChange } from '../../domain/push/changes.js';
 import { traceClient } from '../tracing.js';
 
@@ -38,4 +38,47 @@ function isChange(value: unknown): value is PushChange {
   if (typeof change !== 'object' || change === null) return false;
   if (typeof change.channelId !== 'string' || typeof change.receivedAt !== 'number' || typeof change.event !== 'string') return false;
   return (change.kind === 'user' && typeof change.userId === 'string') || (change.kind === 'group' && typeof change.groupKey === 'string');
+}
+
+/** A delivered message, as the event source hands it over (the fields a retry needs). */
+export interface DeliveredMessage {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly eventSourceARN: string;
+  readonly attributes: { readonly ApproximateReceiveCount: string };
+}
+
+/** The wait before a failed message's next delivery: 15 s, doubling with each receive, at most 15 min. */
+export function retryDelaySeconds(receiveCount: number): number {
+  return Math.min(900, 15 * 2 ** Math.max(0, receiveCount - 1));
+}
+
+/**
+ * Brings failed messages back sooner than the queue's visibility timeout (six times the worker's
+ * timeout, 18 min), with a growing delay: a suspension that met a Google outage is retried in
+ * seconds to minutes, and one that keeps failing still reaches the dead-letter queue after the
+ * queue's receive count. The event source's role may change visibility (it receives and deletes).
+ */
+export async function retrySoon(messages: readonly DeliveredMessage[], sqs: SQSClient): Promise<void> {
+  const byQueue = new Map<string, DeliveredMessage[]>();
+  for (const message of messages) byQueue.set(message.eventSourceARN, [...(byQueue.get(message.eventSourceARN) ?? []), message]);
+  for (const [arn, queued] of byQueue)
+    for (let i = 0; i < queued.length; i += 10)
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrlOf(arn),
+          Entries: queued.slice(i, i + 10).map((m) => ({
+            Id: m.messageId,
+            ReceiptHandle: m.receiptHandle,
+            VisibilityTimeout: retryDelaySeconds(Number(m.attributes.ApproximateReceiveCount) || 1),
+          })),
+        }),
+      );
+}
+
+/** `arn:aws:sqs:<region>:<account>:<name>` → the queue's URL. */
+function queueUrlOf(arn: string): string {
+  const [, partition, , region, account, name] = arn.split(':');
+  if (!partition || !region || !account || !name) throw new Error(`Not an SQS queue ARN: ${arn}`);
+  return `https://sqs.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/${account}/${name}`;
 }
