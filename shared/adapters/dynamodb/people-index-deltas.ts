@@ -153,7 +153,7 @@ export async function deleteIndexDeltas(db: DynamoDBDocumentClient, tableName: s
       );
       deleted += 1;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
   return deleted;

@@ -380,7 +380,7 @@ async function takeCompactionLease(db: DynamoDBDocumentClient, tableName: string
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

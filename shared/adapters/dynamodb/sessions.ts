@@ -1,3 +1,4 @@
+import { isConditionFailure } from './conditional.js';
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../../config/config.js';
@@ -130,7 +131,7 @@ export async function readSession(
       }),
     );
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
   return toSession(touched, policy);
@@ -153,7 +154,7 @@ export async function endUserSession(db: DynamoDBDocumentClient, table: string, 
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
@@ -225,7 +226,7 @@ export async function refreshUserSessions(db: DynamoDBDocumentClient, table: str
           }),
         )
         .catch((error: Error) => {
-          if (error.name !== 'ConditionalCheckFailedException') throw error;
+          if (!isConditionFailure(error)) throw error;
         }),
     ),
   );
