@@ -18,12 +18,11 @@ export const handler = traceHandler(async (_event: unknown, context: Context): P
   const deps = dependencies();
   if (!deps.config.push.enabled) return { enabled: false };
   const { tableName } = deps.config;
-  const before = await pushHealth(deps.db, tableName, Date.now());
   const report = await manageChannels(await createManagerDeps(deps));
   if (report.failures.length > 0) logger.warn('push channels: some feeds failed', { failures: report.failures });
   const now = Date.now();
   const after = await pushHealth(deps.db, tableName, now);
-  emitChannelMetrics(now, { liveFeeds: after.feeds.filter((f) => f.live).length, channelsPastExpiry: before.channelsPastExpiry });
+  emitChannelMetrics(now, { liveFeeds: after.feeds.filter((f) => f.live).length, channelsPastExpiry: report.pastExpiry });
   logger.info('push channels', { opened: report.opened.length, stopped: report.stopped.length, failures: report.failures.length });
   return { enabled: true, ...report };
 });

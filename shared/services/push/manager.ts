@@ -49,6 +49,8 @@ export interface ManagerDeps {
 export interface ManagerReport {
   readonly opened: readonly string[];
   readonly stopped: readonly string[];
+  /** Channels the run found still open past their expiry (what the ChannelsPastExpiry alarm counts). */
+  readonly pastExpiry: number;
   readonly failures: readonly { readonly feed: WatchedFeed; readonly message: string }[];
 }
 
@@ -56,6 +58,7 @@ export async function manageChannels(deps: ManagerDeps): Promise<ManagerReport> 
   const policy = deps.policy ?? DEFAULT_CHANNEL_POLICY;
   const opened: string[] = [];
   const stopped: string[] = [];
+  let pastExpiry = 0;
   const failures: Array<{ feed: WatchedFeed; message: string }> = [];
   const channels = await listChannels(deps.db, deps.tableName);
   for (const feed of WATCHED_FEEDS) {
@@ -64,6 +67,7 @@ export async function manageChannels(deps: ManagerDeps): Promise<ManagerReport> 
     for (const expired of active.filter((c) => c.expiresAt <= now)) {
       await markChannelStopped(deps.db, deps.tableName, expired.id, now);
       stopped.push(expired.id);
+      pastExpiry += 1;
     }
     const live = active.filter((c) => c.expiresAt > now).sort((a, b) => b.openedAt - a.openedAt);
     let newest = live[0];
@@ -90,7 +94,7 @@ export async function manageChannels(deps: ManagerDeps): Promise<ManagerReport> 
   const now = deps.now();
   for (const old of channels)
     if (old.status === 'stopped' && (old.stoppedAt ?? 0) < now - KEEP_STOPPED_MS) await deleteChannel(deps.db, deps.tableName, old.id);
-  return { opened, stopped, failures };
+  return { opened, stopped, pastExpiry, failures };
 }
 
 /** Stops every live channel (push turned off, or an uninstall). */
